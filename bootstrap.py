@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Set up caredesk in ./.venv and run it.
+
+    python3 bootstrap.py demo [--port 8000]   install, prepare the SQLite demo, serve it
+    python3 bootstrap.py test [PYTEST ARGS]   install, run the whole test suite
+    python3 bootstrap.py install              install only
+    python3 bootstrap.py lock                 re-resolve constraints.txt from pyproject.toml
+
+Needs nothing but Python 3.11+ (standard library only). Every step is idempotent: the
+install is skipped when pyproject.toml, constraints.txt and the Python version are
+unchanged since the last one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.request
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / "bin"
+PYTHON = BIN / "python"
+STAMP = VENV / ".caredesk-install-stamp"
+CONSTRAINTS = ROOT / "constraints.txt"
+DEBIAN_PACKAGES = ROOT / "debian-packages.txt"
+VAR = ROOT / "var"
+
+
+def say(message: str) -> None:
+    print(f"caredesk: {message}", flush=True)
+
+
+def run(*command: str | Path, **kwargs: object) -> None:
+    subprocess.run([str(part) for part in command], check=True, **kwargs)  # type: ignore[call-overload]
+
+
+def is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def install_debian_packages() -> None:
+    """Install the Debian packages the project needs (listed in debian-packages.txt)."""
+    if not DEBIAN_PACKAGES.exists() or not shutil.which("dpkg-query"):
+        return
+    wanted = [
+        line.split("#", 1)[0].strip()
+        for line in DEBIAN_PACKAGES.read_text().splitlines()
+        if line.split("#", 1)[0].strip()
+    ]
+    missing = [name for name in wanted if not _debian_package_installed(name)]
+    if not missing:
+        return
+    if is_root():
+        apt = ["apt-get"]
+    elif shutil.which("sudo"):
+        apt = ["sudo", "-n", "apt-get"]
+    else:
+        say(f"please install these Debian packages first: {' '.join(missing)}")
+        sys.exit(1)
+    say(f"installing Debian packages: {' '.join(missing)}")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    run(*apt, "update", "-q", env=env)
+    run(*apt, "install", "-y", "-q", "--no-install-recommends", *missing, env=env)
+
+
+def _debian_package_installed(name: str) -> bool:
+    result = subprocess.run(
+        ["dpkg-query", "-W", "-f=${Status}", name], capture_output=True, text=True
+    )
+    return result.returncode == 0 and "install ok installed" in result.stdout
+
+
+def create_venv() -> None:
+    if PYTHON.exists():
+        return
+    say(f"creating {VENV.relative_to(ROOT)}")
+    if subprocess.run([sys.executable, "-m", "venv", str(VENV)]).returncode == 0:
+        return
+    # Debian ships ensurepip separately (python3-venv). Install it as root; otherwise
+    # make the venv without pip and bring pip in from its wheel on PyPI.
+    shutil.rmtree(VENV, ignore_errors=True)
+    if is_root() and shutil.which("apt-get"):
+        version = f"{sys.version_info.major}.{sys.version_info.minor}"
+        run("apt-get", "install", "-y", "-q", f"python{version}-venv")
+        run(sys.executable, "-m", "venv", VENV)
+        return
+    run(sys.executable, "-m", "venv", "--without-pip", VENV)
+    _bootstrap_pip_from_pypi()
+
+
+def _bootstrap_pip_from_pypi() -> None:
+    say("python3-venv is not installed: fetching pip from PyPI instead")
+    with urllib.request.urlopen("https://pypi.org/pypi/pip/json", timeout=60) as response:
+        release = json.load(response)
+    wheel = next(f for f in release["urls"] if f["packagetype"] == "bdist_wheel")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / wheel["filename"]
+        with urllib.request.urlopen(wheel["url"], timeout=120) as response:
+            path.write_bytes(response.read())
+        if hashlib.sha256(path.read_bytes()).hexdigest() != wheel["digests"]["sha256"]:
+            raise SystemExit("caredesk: the pip wheel from PyPI failed its checksum")
+        zipfile.ZipFile(path)  # a corrupt download fails here, not inside pip
+        run(PYTHON, f"{path}/pip", "install", "--quiet", "pip")
+
+
+def install_fingerprint() -> str:
+    digest = hashlib.sha256(sys.version.encode())
+    for path in (ROOT / "pyproject.toml", CONSTRAINTS):
+        digest.update(path.read_bytes() if path.exists() else b"")
+    return digest.hexdigest()
+
+
+def install() -> None:
+    install_debian_packages()
+    create_venv()
+    fingerprint = install_fingerprint()
+    if STAMP.exists() and STAMP.read_text() == fingerprint:
+        return
+    say("installing caredesk and its dependencies into .venv")
+    pip = [PYTHON, "-m", "pip", "install", "--quiet"]
+    run(*pip, "--upgrade", "pip")
+    constraints = ["--constraint", CONSTRAINTS] if CONSTRAINTS.exists() else []
+    run(*pip, *constraints, "--editable", f"{ROOT}[dev]")
+    STAMP.write_text(fingerprint)
+
+
+def lock() -> None:
+    """Resolve pyproject.toml afresh in a scratch venv and record exact versions."""
+    with tempfile.TemporaryDirectory() as folder:
+        scratch = Path(folder) / "venv"
+        run(sys.executable, "-m", "venv", scratch)
+        run(scratch / "bin/python", "-m", "pip", "install", "--quiet", f"{ROOT}[dev]")
+        frozen = subprocess.run(
+            [scratch / "bin/python", "-m", "pip", "freeze", "--exclude", "caredesk"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    header = "# Exact versions for CI and the demo. Regenerate: python3 bootstrap.py lock\n"
+    CONSTRAINTS.write_text(header + frozen)
+    say(f"wrote {CONSTRAINTS.name}")
+
+
+def demo(arguments: list[str]) -> None:
+    port = "8000"
+    if "--port" in arguments:
+        port = arguments[arguments.index("--port") + 1]
+    VAR.mkdir(exist_ok=True)
+    secret_file = VAR / "demo-secret-key"
+    if not secret_file.exists():
+        secret_file.write_text(secrets.token_urlsafe(50))
+        secret_file.chmod(0o600)
+    env = {
+        **os.environ,
+        "CAREDESK_DEBUG": "true",
+        "CAREDESK_SECRET_KEY": secret_file.read_text().strip(),
+        "CAREDESK_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": f"sqlite:///{VAR / 'demo.sqlite3'}",
+    }
+    caredesk = str(BIN / "caredesk")
+    run(caredesk, "migrate", "--no-input", "--verbosity", "0", env=env)
+    say(f"ready: http://127.0.0.1:{port}/  (Ctrl+C stops it)")
+    os.execve(caredesk, [caredesk, "runserver", f"127.0.0.1:{port}"], env)
+
+
+def test(arguments: list[str]) -> None:
+    pytest = str(BIN / "pytest")
+    os.execv(pytest, [pytest, *arguments])
+
+
+def main() -> None:
+    if sys.version_info < (3, 11):
+        raise SystemExit("caredesk needs Python 3.11 or newer")
+    command, arguments = (sys.argv[1], sys.argv[2:]) if len(sys.argv) > 1 else ("", [])
+    os.chdir(ROOT)
+    if command == "lock":
+        lock()
+    elif command in {"install", "demo", "test"}:
+        install()
+        if command == "demo":
+            demo(arguments)
+        elif command == "test":
+            test(arguments)
+    else:
+        raise SystemExit(__doc__)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""caredesk: a landlord's customer care policy, turned into a working system."""

@@ -1,0 +1,97 @@
+"""Django settings. Every value that differs between places comes from the environment.
+
+See .env.example for each variable and what it means.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from caredesk.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = env_bool("CAREDESK_DEBUG", default=False)
+
+if DEBUG:
+    SECRET_KEY = env_str("CAREDESK_SECRET_KEY", default="insecure-key-for-local-development-only")
+else:
+    SECRET_KEY = env_str("CAREDESK_SECRET_KEY")
+    if len(SECRET_KEY) < 40:
+        raise ImproperlyConfigured("CAREDESK_SECRET_KEY must be at least 40 characters long.")
+
+ALLOWED_HOSTS = env_list("CAREDESK_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("CAREDESK_CSRF_TRUSTED_ORIGINS", default=[])
+
+# The landlord's customer care policy: a name shipped in caredesk/standards/policies
+# (halton, stonewall) or a path to a policy file of your own.
+CAREDESK_POLICY = env_str("CAREDESK_POLICY", default="halton")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "caredesk.core",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "caredesk.urls"
+WSGI_APPLICATION = "caredesk.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# SQLite is the embedded default; set DATABASE_URL for PostgreSQL in production.
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'caredesk.sqlite3'}"),
+        conn_max_age=env_int("CAREDESK_DB_CONN_MAX_AGE", default=0),
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env_str("CAREDESK_STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
+
+SECURE_SSL_REDIRECT = env_bool("CAREDESK_SECURE_SSL_REDIRECT", default=False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("CAREDESK_SECURE_COOKIES", default=not DEBUG)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("CAREDESK_LOG_LEVEL", default="INFO")},
+}

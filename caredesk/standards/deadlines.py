@@ -1,0 +1,180 @@
+"""Holding replies and pauses (DESIGN.md section 3, rules 8 and 9).
+
+- A holding reply sets a revised due time, given outright or as a duration from the
+  reply. The standard's own due time is kept: reports show "met standard" and "met
+  revised date" side by side. The latest holding reply is the one that counts.
+- A pause ("waiting for the customer") stops the clock. The time paused is measured in
+  the time the standard counts (office time for working days and working hours, real
+  time otherwise) and the due time moves on by that much. Day-based standards stay due
+  at the end of a day: at close of business for working days and months, at midnight
+  for calendar days. A pause that starts after the deadline has passed changes nothing:
+  a breach cannot be paused away. While a pause is open there is no due time.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from caredesk.errors import CaredeskError
+from caredesk.standards.calendar import CalendarTables, WorkingCalendar
+from caredesk.standards.durations import Duration, Family
+from caredesk.standards.engine import (
+    TablesTooShort,
+    aware,
+    due_at,
+    end_of_local_day,
+    entry,
+    when_worked_reaches,
+    worked_until,
+)
+from caredesk.standards.zones import from_micros, to_micros
+
+
+class DeadlineInputError(CaredeskError):
+    code = "deadline_invalid"
+
+
+@dataclass(frozen=True)
+class Pause:
+    starts_at: datetime
+    ends_at: datetime | None = None  # None while still paused
+
+
+@dataclass(frozen=True)
+class HoldingReply:
+    sent_at: datetime
+    revised_due_at: datetime
+
+
+@dataclass(frozen=True)
+class DeadlineTimes:
+    standard_due_at: datetime | None  # the standard's due time, moved by pauses
+    revised_due_at: datetime | None  # from the latest holding reply, moved by later pauses
+    paused: bool
+
+    @property
+    def due_at(self) -> datetime | None:
+        """The time the work is now due: the revised date if there is one."""
+        return self.revised_due_at if self.revised_due_at is not None else self.standard_due_at
+
+
+def revised_due(
+    *, reply_at: datetime, revision: datetime | Duration, calendar: WorkingCalendar
+) -> datetime:
+    """The revised due time a holding reply gives: a date and time, or a duration from it."""
+    reply_at = aware(reply_at, calendar)
+    if isinstance(revision, Duration):
+        return due_at(reply_at, revision, calendar)
+    revised = aware(revision, calendar)
+    if revised <= reply_at:
+        raise DeadlineInputError("A revised response date must be after the holding reply.")
+    return revised
+
+
+def deadline_times(
+    *,
+    start: datetime,
+    duration: Duration,
+    calendar: WorkingCalendar,
+    pauses: Iterable[Pause] = (),
+    holding_replies: Iterable[HoldingReply] = (),
+) -> DeadlineTimes:
+    start = aware(start, calendar)
+    ordered = _ordered_pauses(pauses, start, calendar)
+    standard = _after_pauses(due_at(start, duration, calendar), ordered, duration, calendar)
+    replies = sorted(holding_replies, key=lambda reply: aware(reply.sent_at, calendar))
+    revised: datetime | None = None
+    if replies:
+        latest = replies[-1]
+        sent_at = aware(latest.sent_at, calendar)
+        later_pauses = [(s, e) for s, e in ordered if s >= sent_at]
+        revised = _after_pauses(
+            aware(latest.revised_due_at, calendar), later_pauses, duration, calendar
+        )
+    paused = standard is None or (bool(replies) and revised is None)
+    return DeadlineTimes(standard_due_at=standard, revised_due_at=revised, paused=paused)
+
+
+def _ordered_pauses(
+    pauses: Iterable[Pause], start: datetime, calendar: WorkingCalendar
+) -> list[tuple[datetime, datetime | None]]:
+    """Pauses clipped to the clock's start, sorted, overlaps merged."""
+    merged: list[tuple[datetime, datetime | None]] = []
+    clipped = []
+    for pause in pauses:
+        begins = max(aware(pause.starts_at, calendar), start)
+        ends = None if pause.ends_at is None else aware(pause.ends_at, calendar)
+        if ends is not None and ends < aware(pause.starts_at, calendar):
+            raise DeadlineInputError("A pause cannot end before it starts.")
+        if ends is None or ends > begins:
+            clipped.append((begins, ends))
+    for begins, ends in sorted(clipped, key=lambda pause: pause[0]):
+        if merged:
+            last_begins, last_ends = merged[-1]
+            if last_ends is None:
+                break  # an open pause takes in everything after it
+            if begins <= last_ends:
+                merged[-1] = (last_begins, None if ends is None else max(ends, last_ends))
+                continue
+        merged.append((begins, ends))
+    return merged
+
+
+def _after_pauses(
+    due: datetime,
+    pauses: list[tuple[datetime, datetime | None]],
+    duration: Duration,
+    calendar: WorkingCalendar,
+) -> datetime | None:
+    if not pauses:
+        return due
+    tables = calendar.tables(pauses[0][0].year, due.year)
+    while True:
+        try:
+            moved = _moved_micros(to_micros(due), pauses, duration.family, calendar, tables)
+            return None if moved is None else from_micros(moved)
+        except TablesTooShort:
+            tables = calendar.tables(tables.first_year, tables.last_year + 1)
+
+
+def _moved_micros(
+    due: int,
+    pauses: list[tuple[datetime, datetime | None]],
+    family: Family,
+    calendar: WorkingCalendar,
+    tables: CalendarTables,
+) -> int | None:
+    lists = tables.lists
+    counts_office_time = family in {Family.WORKING_DAYS, Family.WORKING_TIME}
+    paused_total = 0
+    current = due
+    for begins_at, ends_at in pauses:
+        begins = to_micros(begins_at)
+        if begins >= current:
+            break  # this pause, and every later one, starts after the deadline
+        if ends_at is None:
+            return None
+        ends = to_micros(ends_at)
+        if counts_office_time:
+            paused_total += worked_until(lists, ends) - worked_until(lists, begins)
+            shifted = when_worked_reaches(lists, worked_until(lists, due) + paused_total)
+        else:
+            paused_total += ends - begins
+            shifted = due + paused_total
+        current = _keep_shape(shifted if paused_total else due, family, calendar, lists)
+    return current
+
+
+def _keep_shape(
+    instant: int, family: Family, calendar: WorkingCalendar, lists: dict[str, list[int]]
+) -> int:
+    """Day-based due times stay at the end of a day."""
+    if family in {Family.WORKING_DAYS, Family.MONTHS}:
+        closes = lists["close_of_business"]
+        return entry(closes, bisect_left(closes, instant))
+    if family is Family.CALENDAR_DAYS:
+        return end_of_local_day(from_micros(instant).astimezone(calendar.zone).date(), calendar)
+    return instant

@@ -1,0 +1,375 @@
+"""The policy file's schema: what a landlord's customer care policy looks like as data.
+
+A policy file (TOML) has four parts:
+
+- `[organisation]`: who the landlord is and how customers reach it;
+- `[document]`: the published policy this file encodes (title, issue, dates, source);
+- `[calendar]`: time zone, bank holiday region, working weekdays, office hours,
+  closure days and the length of a ring;
+- `[[standards]]`: every measurable promise, each with a stable key, the clause it
+  comes from, the channels and case kinds it applies to, what starts and stops its
+  clock, and its target.
+
+Loading and error reporting live in `policy_files.py`.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from datetime import date
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    Tag,
+    field_validator,
+    model_validator,
+)
+
+from caredesk.errors import DurationError, UnknownStandard
+from caredesk.standards.bank_holidays import Region
+from caredesk.standards.calendar import SECONDS_PER_DAY, Interval, WorkingCalendar
+from caredesk.standards.durations import Duration, parse_duration
+
+
+class Channel(enum.StrEnum):
+    PHONE = "phone"
+    VOICEMAIL = "voicemail"
+    MESSAGE = "message"
+    LETTER = "letter"
+    EMAIL = "email"
+    WEB = "web"
+    VISIT = "visit"
+    HOME_VISIT = "home_visit"
+    ANY = "any"
+
+
+class CaseKind(enum.StrEnum):
+    GENERAL_ENQUIRY = "general_enquiry"
+    INFORMATION_REQUEST = "information_request"
+    MESSAGE = "message"
+    COMPLAINT = "complaint"
+    COMPLIMENT = "compliment"
+    SUBJECT_ACCESS_REQUEST = "subject_access_request"
+    FOI_REQUEST = "foi_request"
+
+
+class ClockEvent(enum.StrEnum):
+    """What starts or stops a standard's clock. Each has a plain description."""
+
+    description: str
+
+    def __new__(cls, value: str, description: str) -> ClockEvent:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.description = description
+        return member
+
+    CALL_OFFERED = "call_offered", "a call reaches the line"
+    CALL_ANSWERED = "call_answered", "the call is answered"
+    MESSAGE_LEFT = "message_left", "a voicemail is left or a message is taken"
+    CUSTOMER_CONTACTED = "customer_contacted", "the officer contacts the customer"
+    CALL_ENDED_UNRESOLVED = "call_ended_unresolved", "a phone enquiry ends not dealt with"
+    RECEIVED = "received", "the letter, email or request is received"
+    RESPONSE_SENT = "response_sent", "a full response is sent"
+    COMPLAINT_RECEIVED = "complaint_received", "the complaint is received"
+    STAGE_1_ACKNOWLEDGED = "stage_1_acknowledged", "the stage 1 complaint is acknowledged"
+    STAGE_2_REQUESTED = "stage_2_requested", "the customer asks for stage 2"
+    STAGE_2_ACKNOWLEDGED = "stage_2_acknowledged", "the stage 2 complaint is acknowledged"
+    VISITOR_ARRIVED = "visitor_arrived", "a visitor arrives at the office"
+    APPOINTMENT_TIME = "appointment_time", "the appointment time, or arrival if later"
+    VISITOR_SEEN = "visitor_seen", "the visitor is seen by a member of staff"
+    ABSENCE_STARTS = "absence_starts", "the member of staff's absence starts"
+    ABSENCE_ENDS = "absence_ends", "the member of staff is back"
+    OFFICE_OPENS = "office_opens", "the office opens"
+    OFFICE_CLOSES = "office_closes", "the office closes"
+
+
+class PauseReason(enum.StrEnum):
+    WAITING_FOR_CUSTOMER = "waiting_for_customer"
+    CLARIFICATION_REQUESTED = "clarification_requested"
+    IDENTITY_CHECK = "identity_check"
+    OFFICER_ON_ANNUAL_LEAVE = "officer_on_annual_leave"
+
+
+class Trigger(enum.StrEnum):
+    """What a threshold standard sets off when it is passed."""
+
+    OUT_OF_OFFICE_REPLY = "out_of_office_reply"
+    VOICEMAIL_AWAY_MESSAGE = "voicemail_away_message"
+    TELL_CALLER_OFFICER_AWAY = "tell_caller_officer_away"
+
+
+class Rule(enum.StrEnum):
+    APPOINTMENT_ONLY_VISITS = "appointment_only_visits"
+    URGENT_MESSAGES_TO_LINE_MANAGER = "urgent_messages_to_line_manager"
+
+
+class Basis(enum.StrEnum):
+    POLICY = "policy"  # the landlord's own published policy
+    LAW = "law"  # statute: UK GDPR, FOI Act
+    REGULATOR = "regulator"  # Housing Ombudsman, Regulator of Social Housing
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_INTERVAL = re.compile(r"^(\d{2}):(\d{2})\s*-\s*(\d{2}):(\d{2})$")
+_FREQUENCY = re.compile(r"^(\d{1,3}) (?:times )?(?:a|per) working day$")
+
+
+def _duration(value: Any) -> Duration:
+    if isinstance(value, Duration):
+        return value
+    try:
+        return parse_duration(value)
+    except DurationError as error:
+        raise ValueError(error.message) from None
+
+
+DurationField = Annotated[Duration, PlainValidator(_duration), PlainSerializer(str)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Frequency(_Strict):
+    times: int
+    per: Literal["working day"] = "working day"
+
+    def __str__(self) -> str:
+        return f"{self.times} per {self.per}"
+
+
+def _frequency(value: Any) -> Frequency:
+    if isinstance(value, Frequency):
+        return value
+    match = _FREQUENCY.match(" ".join(str(value).lower().split()))
+    if not match or int(match.group(1)) < 1:
+        raise ValueError(f"'{value}' is not a frequency: write it as '4 per working day'.")
+    return Frequency(times=int(match.group(1)))
+
+
+FrequencyField = Annotated[Frequency, PlainValidator(_frequency), PlainSerializer(str)]
+
+
+class Organisation(_Strict):
+    name: str = Field(min_length=1)
+    short_name: str = Field(min_length=1)
+    reference_prefix: str = Field(pattern=r"^[A-Z]{2,5}$")
+    phone: str | None = None
+    email: str | None = None
+
+
+class Document(_Strict):
+    title: str
+    issue: str | None = None
+    issued: str = Field(pattern=r"^\d{4}-\d{2}(-\d{2})?$")
+    review_due: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}(-\d{2})?$")
+    source: str
+
+
+class CalendarSettings(_Strict):
+    timezone: str = "Europe/London"
+    region: Region | Literal["none"] = Region.ENGLAND_AND_WALES
+    working_days: list[Literal[WEEKDAYS]] = Field(min_length=1)  # type: ignore[valid-type]
+    office_hours: list[str] = Field(min_length=1)
+    office_hours_by_day: dict[Literal[WEEKDAYS], list[str]] = {}  # type: ignore[valid-type]
+    closure_days: list[date] = []
+    ring_seconds: float = Field(default=3, gt=0, le=30)
+    assumptions: list[str] = []
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{value}' is not a time zone name such as 'Europe/London'.") from None
+        return value
+
+    @field_validator("office_hours")
+    @classmethod
+    def _valid_intervals(cls, value: list[str]) -> list[str]:
+        parse_office_hours(value)
+        return value
+
+    @field_validator("office_hours_by_day")
+    @classmethod
+    def _valid_day_intervals(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for day, intervals in value.items():
+            try:
+                parse_office_hours(intervals)
+            except ValueError as error:
+                raise ValueError(f"{day}: {error}") from None
+        return value
+
+    def intervals_by_weekday(self) -> dict[int, tuple[Interval, ...]]:
+        default = parse_office_hours(self.office_hours)
+        return {
+            WEEKDAYS.index(day): parse_office_hours(self.office_hours_by_day[day])
+            if day in self.office_hours_by_day
+            else default
+            for day in self.working_days
+        }
+
+
+def parse_office_hours(intervals: list[str]) -> tuple[Interval, ...]:
+    """["09:30-13:00", "14:00-17:30"] as seconds after midnight; must be in order."""
+    parsed: list[Interval] = []
+    for text in intervals:
+        match = _INTERVAL.match(text.strip())
+        if not match:
+            raise ValueError(f"'{text}' is not an interval: write it as '09:30-13:00'.")
+        oh, om, ch, cm = (int(part) for part in match.groups())
+        opens, closes = oh * 3600 + om * 60, ch * 3600 + cm * 60
+        if oh > 23 or om > 59 or cm > 59 or closes > SECONDS_PER_DAY:
+            raise ValueError(f"'{text}' has a time that does not exist (use 00:00 to 24:00).")
+        if closes <= opens:
+            raise ValueError(f"'{text}' closes before it opens.")
+        if parsed and opens < parsed[-1][1]:
+            raise ValueError(f"'{text}' overlaps or comes before the interval before it.")
+        parsed.append((opens, closes))
+    return tuple(parsed)
+
+
+class Clause(_Strict):
+    section: str = Field(min_length=1)
+    quote: str = Field(min_length=1)
+
+
+class _StandardBase(_Strict):
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)
+    name: str = Field(min_length=1)
+    channels: list[Channel] = Field(min_length=1)
+    case_kinds: list[CaseKind] = []  # empty: any kind of case
+    clause: Clause
+    basis: Basis = Basis.POLICY
+    assumption: str | None = None  # where the file interprets the policy, say how
+
+    def applies_to(self, *, channel: Channel, kind: CaseKind | None = None) -> bool:
+        channel_fits = Channel.ANY in self.channels or channel in self.channels
+        kind_fits = not self.case_kinds or (kind is not None and kind in self.case_kinds)
+        return channel_fits and kind_fits
+
+
+class DeadlineStandard(_StandardBase):
+    """A promise to do something within a time: the engine gives it a due time."""
+
+    measure: Literal["deadline"] = "deadline"
+    starts: ClockEvent
+    stops: ClockEvent
+    target: DurationField
+    holding_reply: bool = False  # may a holding reply set a revised date?
+    max_extension: DurationField | None = None  # the longest revision allowed, if limited
+    pause_reasons: list[PauseReason] = []  # why the clock may stop; empty: it never does
+
+    @model_validator(mode="after")
+    def _extension_needs_holding_reply(self) -> DeadlineStandard:
+        if self.max_extension is not None and not self.holding_reply:
+            raise ValueError("max_extension is set but holding_reply is false.")
+        if self.starts == self.stops:
+            raise ValueError("starts and stops are the same event.")
+        return self
+
+    @property
+    def pausable(self) -> bool:
+        return bool(self.pause_reasons)
+
+
+class ThresholdStandard(_StandardBase):
+    """Something that must happen once a span passes a limit (an absence, say)."""
+
+    measure: Literal["threshold"]
+    starts: ClockEvent
+    stops: ClockEvent
+    target: DurationField
+    triggers: Trigger
+
+
+class FrequencyStandard(_StandardBase):
+    """Something done at least so many times a working day."""
+
+    measure: Literal["frequency"]
+    starts: ClockEvent = ClockEvent.OFFICE_OPENS
+    stops: ClockEvent = ClockEvent.OFFICE_CLOSES
+    target: FrequencyField
+    action: str = Field(min_length=1)
+
+
+class RuleStandard(_StandardBase):
+    """A standing rule with no clock (visits by appointment only, say)."""
+
+    measure: Literal["rule"]
+    rule: Rule
+
+
+def _measure_of(value: Any) -> str:
+    if isinstance(value, dict):
+        return str(value.get("measure", "deadline"))
+    return str(getattr(value, "measure", "deadline"))
+
+
+Standard = Annotated[
+    Annotated[DeadlineStandard, Tag("deadline")]
+    | Annotated[ThresholdStandard, Tag("threshold")]
+    | Annotated[FrequencyStandard, Tag("frequency")]
+    | Annotated[RuleStandard, Tag("rule")],
+    Discriminator(_measure_of),
+]
+
+
+class Policy(_Strict):
+    schema_version: Literal[1]
+    organisation: Organisation
+    document: Document
+    calendar: CalendarSettings
+    standards: list[Standard] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_keys(self) -> Policy:
+        seen: set[str] = set()
+        for standard in self.standards:
+            if standard.key in seen:
+                raise ValueError(f"the key '{standard.key}' is used by two standards.")
+            seen.add(standard.key)
+        return self
+
+    @cached_property
+    def working_calendar(self) -> WorkingCalendar:
+        settings = self.calendar
+        return WorkingCalendar(
+            timezone=settings.timezone,
+            working_weekdays=[WEEKDAYS.index(day) for day in settings.working_days],
+            office_hours=settings.intervals_by_weekday(),
+            region=None if settings.region == "none" else Region(settings.region),
+            closure_days=settings.closure_days,
+            ring_seconds=settings.ring_seconds,
+        )
+
+    def standard(self, key: str) -> DeadlineStandard | ThresholdStandard | FrequencyStandard | RuleStandard:
+        for standard in self.standards:
+            if standard.key == key:
+                return standard
+        known = ", ".join(s.key for s in self.standards)
+        raise UnknownStandard(f"{self.organisation.short_name} has no standard '{key}'. Known: {known}.")
+
+    def deadline_standard(self, key: str) -> DeadlineStandard:
+        standard = self.standard(key)
+        if not isinstance(standard, DeadlineStandard):
+            raise UnknownStandard(f"'{key}' is a {standard.measure} standard, not a deadline.")
+        return standard
+
+    def deadline_standards(self) -> list[DeadlineStandard]:
+        return [s for s in self.standards if isinstance(s, DeadlineStandard)]
+
+    def has_rule(self, rule: Rule) -> bool:
+        return any(isinstance(s, RuleStandard) and s.rule is rule for s in self.standards)
