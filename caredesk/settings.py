@@ -14,12 +14,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("CAREDESK_DEBUG", default=False)
 
-if DEBUG:
-    SECRET_KEY = env_str("CAREDESK_SECRET_KEY", default="insecure-key-for-local-development-only")
-else:
-    SECRET_KEY = env_str("CAREDESK_SECRET_KEY")
-    if len(SECRET_KEY) < 40:
-        raise ImproperlyConfigured("CAREDESK_SECRET_KEY must be at least 40 characters long.")
+# Signs sessions and forms. Commands that serve no web pages (caredesk due, policy) run
+# without it; the web server refuses to start without it (see wsgi.py).
+SECRET_KEY = env_str("CAREDESK_SECRET_KEY", default="")
+if not SECRET_KEY and DEBUG:
+    SECRET_KEY = "insecure-key-for-local-development-only"
+elif SECRET_KEY and len(SECRET_KEY) < 40 and not DEBUG:
+    raise ImproperlyConfigured("CAREDESK_SECRET_KEY must be at least 40 characters long.")
 
 ALLOWED_HOSTS = env_list("CAREDESK_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CAREDESK_CSRF_TRUSTED_ORIGINS", default=[])

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from caredesk.errors import DurationError
+from caredesk.standards import Policy, parse_duration
+
+
+class DueTimeForm(forms.Form):
+    """'When is it due?': a standard or a duration, and when it was received."""
+
+    standard = forms.ChoiceField(label="Standard", required=False)
+    duration = forms.CharField(
+        label="Or a duration",
+        required=False,
+        help_text="For example: 10 working days, 24 hours, 1 month.",
+    )
+    received = forms.DateTimeField(
+        label="Received",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+        help_text="Office time (UK time, with the clock changes).",
+    )
+
+    def __init__(self, *args: Any, policy: Policy, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "Choose a standard")] + [
+            (s.key, f"{s.name} ({s.target})") for s in policy.deadline_standards()
+        ]
+        self.fields["standard"].choices = choices  # type: ignore[attr-defined]
+
+    def clean_duration(self) -> str:
+        text: str = self.cleaned_data["duration"].strip()
+        if text:
+            try:
+                parse_duration(text)
+            except DurationError as error:
+                raise forms.ValidationError(error.message) from None
+        return text
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.errors and bool(cleaned.get("standard")) == bool(cleaned.get("duration")):
+            self.add_error("standard", "Choose a standard or type a duration, not both.")
+        return cleaned

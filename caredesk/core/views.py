@@ -1,0 +1,33 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from caredesk.core.due_times import active_policy, due_for
+from caredesk.core.forms import DueTimeForm
+from caredesk.core.policy_tables import describe_standard, office_hours_lines
+
+
+def standards(request: HttpRequest) -> HttpResponse:
+    """The policy's service standards, and a calculator for when something is due."""
+    policy = active_policy()
+    timezone.activate(policy.working_calendar.zone)  # times typed in are office time
+    form = DueTimeForm(request.GET or None, policy=policy)
+    answer = None
+    if form.is_valid():
+        answer = due_for(
+            policy=policy,
+            received_at=form.cleaned_data["received"],
+            standard_key=form.cleaned_data["standard"] or None,
+            duration_text=form.cleaned_data["duration"] or None,
+        )
+    return render(
+        request,
+        "core/standards.html",
+        {
+            "policy": policy,
+            "office_hours": office_hours_lines(policy),
+            "rows": [describe_standard(s) for s in policy.standards],
+            "form": form,
+            "answer": answer,
+        },
+    )
