@@ -126,9 +126,9 @@ def install() -> None:
     if STAMP.exists() and STAMP.read_text() == fingerprint:
         return
     say("installing caredesk and its dependencies into .venv")
-    pip = [PYTHON, "-m", "pip", "install", "--quiet"]
+    pip: list[str | Path] = [PYTHON, "-m", "pip", "install", "--quiet"]
     run(*pip, "--upgrade", "pip")
-    constraints = ["--constraint", CONSTRAINTS] if CONSTRAINTS.exists() else []
+    constraints: list[str | Path] = ["--constraint", CONSTRAINTS] if CONSTRAINTS.exists() else []
     run(*pip, *constraints, "--editable", f"{ROOT}[dev]")
     STAMP.write_text(fingerprint)
 
@@ -178,7 +178,7 @@ def test(arguments: list[str]) -> None:
 
 
 def main() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 (this file runs under any python3)
         raise SystemExit("caredesk needs Python 3.11 or newer")
     command, arguments = (sys.argv[1], sys.argv[2:]) if len(sys.argv) > 1 else ("", [])
     os.chdir(ROOT)

@@ -39,7 +39,10 @@ def parse_received(text: str, policy: Policy) -> datetime:
             f"(add +01:00 or Z to give a UTC offset)."
         ) from None
     zone = policy.working_calendar.zone
-    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
+    try:
+        return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
+    except OverflowError:
+        raise ReceivedTimeError(f"'{text}' is too far in the past or future.") from None
 
 
 def due_for(

@@ -27,7 +27,7 @@ class DueTimeForm(forms.Form):
     def __init__(self, *args: Any, policy: Policy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", "Choose a standard")] + [
-            (s.key, f"{s.name} ({s.target})") for s in policy.deadline_standards()
+            (s.key, s.name) for s in policy.deadline_standards()
         ]
         self.fields["standard"].choices = choices  # type: ignore[attr-defined]
 
@@ -42,6 +42,10 @@ class DueTimeForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if not self.errors and bool(cleaned.get("standard")) == bool(cleaned.get("duration")):
+        if self.errors:
+            return cleaned
+        if cleaned.get("standard") and cleaned.get("duration"):
             self.add_error("standard", "Choose a standard or type a duration, not both.")
+        elif not cleaned.get("standard") and not cleaned.get("duration"):
+            self.add_error("standard", "Choose a standard or type a duration.")
         return cleaned

@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from caredesk.standards import Policy
+from caredesk.standards.bank_holidays import Region
 from caredesk.standards.calendar import Interval
 from caredesk.standards.policy import (
     WEEKDAYS,
@@ -99,9 +100,14 @@ def _run_line(run: list[int], by_day: dict[int, tuple[Interval, ...]]) -> str:
     return f"{days}: {format_hours(by_day[run[0]])}"
 
 
+def region_label(policy: Policy) -> str:
+    region = policy.calendar.region
+    return "no region" if region == "none" else Region(region).label
+
+
 def policy_summary(policy: Policy) -> Text:
     settings = policy.calendar
-    region = "none" if settings.region == "none" else settings.region
+    region = region_label(policy)
     lines = [
         f"{policy.organisation.name}: {policy.document.title}"
         + (f", issue {policy.document.issue}" if policy.document.issue else "")

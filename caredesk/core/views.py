@@ -4,7 +4,8 @@ from django.utils import timezone
 
 from caredesk.core.due_times import active_policy, due_for
 from caredesk.core.forms import DueTimeForm
-from caredesk.core.policy_tables import describe_standard, office_hours_lines
+from caredesk.core.policy_tables import describe_standard, office_hours_lines, region_label
+from caredesk.errors import CaredeskError
 
 
 def standards(request: HttpRequest) -> HttpResponse:
@@ -14,18 +15,22 @@ def standards(request: HttpRequest) -> HttpResponse:
     form = DueTimeForm(request.GET or None, policy=policy)
     answer = None
     if form.is_valid():
-        answer = due_for(
-            policy=policy,
-            received_at=form.cleaned_data["received"],
-            standard_key=form.cleaned_data["standard"] or None,
-            duration_text=form.cleaned_data["duration"] or None,
-        )
+        try:
+            answer = due_for(
+                policy=policy,
+                received_at=form.cleaned_data["received"],
+                standard_key=form.cleaned_data["standard"] or None,
+                duration_text=form.cleaned_data["duration"] or None,
+            )
+        except CaredeskError as error:
+            form.add_error("received", error.message)
     return render(
         request,
         "core/standards.html",
         {
             "policy": policy,
             "office_hours": office_hours_lines(policy),
+            "region": region_label(policy),
             "rows": [describe_standard(s) for s in policy.standards],
             "form": form,
             "answer": answer,

@@ -45,4 +45,7 @@ def bank_holidays(region: Region, first_year: int, last_year: int) -> dict[date,
 @lru_cache(maxsize=1024)
 def _bank_holidays_in(region: Region, year: int) -> dict[date, str]:
     calendar = holidays.country_holidays("GB", subdiv=_SUBDIVISION[region], years=year)
-    return dict(calendar.items())
+    # `holidays` lists the nominal day too (Christmas on a Saturday) beside its substitute;
+    # the bank holiday is the substitute weekday, as GOV.UK lists it. A weekend office
+    # that closes on the nominal day says so in its policy's closure_days.
+    return {day: name for day, name in calendar.items() if day.weekday() < 5}

@@ -23,7 +23,8 @@ from caredesk.errors import CalendarRangeError
 from caredesk.standards.bank_holidays import Region, bank_holidays
 from caredesk.standards.zones import Micros, ZoneTable, to_micros
 
-FIRST_YEAR, LAST_YEAR = 1900, 2199
+# From the Banking and Financial Dealings Act 1971 to the last year `holidays` covers.
+FIRST_YEAR, LAST_YEAR = 1971, 2100
 SECONDS_PER_DAY = 86_400
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 

@@ -76,10 +76,8 @@ def parse_duration(text: str) -> Duration:
             f"such as '10 working days' or '24 hours'."
         )
     amount, word = int(match.group(1)), match.group(2)
-    if word in {"day", "days", "working", "workday", "workdays", "business days"}:
-        raise DurationError(
-            f"'{text}' is ambiguous: say 'working days' or 'calendar days'."
-        )
+    if word in {"day", "days", "working", "workday", "workdays", "business day", "business days"}:
+        raise DurationError(f"'{text}' is ambiguous: say 'working days' or 'calendar days'.")
     unit = _UNIT_BY_WORD.get(word)
     if unit is None:
         raise DurationError(f"'{text}' has a unit I do not know ('{word}'). Use one of: {_KNOWN}.")

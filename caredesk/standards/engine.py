@@ -17,7 +17,8 @@ The rules, by the duration's family:
   (so a closing time, never the next opening, when it runs out exactly at close).
 - calendar days: the end of the local day N days after the start's local date.
 - months: the same day of the month N months after the start's local date (or that
-  month's last day), moved to the next working day if need be; due at its close.
+  month's last day), moved to the next working day if need be; due at its close (and
+  never before the start, which only matters for 0 months received after close).
 
 Internally instants are microseconds since the epoch, and every rule is a binary search
 in the calendar's tables; see `calendar.CalendarTables`.
@@ -26,6 +27,7 @@ in the calendar's tables; see `calendar.CalendarTables`.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from calendar import monthrange
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -33,7 +35,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from caredesk.standards.calendar import CalendarTables, WorkingCalendar, day_number
+from caredesk.errors import CalendarRangeError
+from caredesk.standards.calendar import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    CalendarTables,
+    WorkingCalendar,
+    day_number,
+)
 from caredesk.standards.durations import Duration, Family, Unit
 from caredesk.standards.zones import (
     MICROS_PER_DAY,
@@ -58,6 +67,13 @@ def aware(moment: datetime, calendar: WorkingCalendar) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=calendar.zone)
 
 
+def check_supported(year: int) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise CalendarRangeError(
+            f"Dates must fall between {FIRST_YEAR} and {LAST_YEAR} (this one is in {year})."
+        )
+
+
 def ring_micros(calendar: WorkingCalendar) -> int:
     return round(calendar.ring_seconds * MICROS_PER_SECOND)
 
@@ -69,20 +85,19 @@ def elapsed_micros(duration: Duration, calendar: WorkingCalendar) -> int:
 
 
 def add_months(day: date, months: int) -> date:
-    month_index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(month_index, 12)
-    first_of_next = date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
-    last_day = (first_of_next - timedelta(days=1)).day
-    return date(year, month + 1, min(day.day, last_day))
+    """The same day N months on, or the last day of that month if it is shorter."""
+    year, month_index = divmod(day.year * 12 + day.month - 1 + months, 12)
+    last_day = monthrange(year, month_index + 1)[1]
+    return date(year, month_index + 1, min(day.day, last_day))
 
 
 def _years_needed(duration: Duration, first_year: int, last_year: int) -> tuple[int, int]:
     """A first guess at the years the tables must cover; overflow widens them later."""
     if duration.family is Family.MONTHS:
-        return first_year, last_year + duration.amount // 12 + 1
-    if duration.family is Family.CALENDAR_DAYS:
-        return first_year, last_year + duration.amount // 365 + 1
-    return first_year, last_year
+        last_year += duration.amount // 12 + 1
+    elif duration.family is Family.CALENDAR_DAYS:
+        last_year += duration.amount // 365 + 1
+    return first_year, min(last_year, LAST_YEAR)
 
 
 # -- one at a time ------------------------------------------------------------------------
@@ -91,6 +106,7 @@ def _years_needed(duration: Duration, first_year: int, last_year: int) -> tuple[
 def due_at(start: datetime, duration: Duration, calendar: WorkingCalendar) -> datetime:
     """When something received at `start` is due under `duration` (an aware UTC datetime)."""
     start = aware(start, calendar)
+    check_supported(start.year)
     start_micros = to_micros(start)
     if duration.family is Family.ELAPSED:
         return from_micros(start_micros + elapsed_micros(duration, calendar))
@@ -119,9 +135,12 @@ def _due_micros_from_tables(
         return when_worked_reaches(lists, worked_until(lists, start) + office_time)
     if family is Family.MONTHS:
         local_day = from_micros(start).astimezone(calendar.zone).date()
+        check_supported(local_day.year + (local_day.month - 1 + amount) // 12)
         target = day_number(add_months(local_day, amount))
-        index = bisect_left(lists["working_days"], target)
-        return entry(lists["close_of_business"], index)
+        closes = lists["close_of_business"]
+        # Never before the start: "0 months" received after close is due at the next close.
+        index = max(bisect_left(lists["working_days"], target), bisect_right(closes, start))
+        return entry(closes, index)
     raise AssertionError(f"unhandled family {family}")
 
 
@@ -153,7 +172,12 @@ def when_worked_reaches(lists: dict[str, list[int]], amount: int) -> int:
 
 def _calendar_days_due(start: datetime, days: int, calendar: WorkingCalendar) -> datetime:
     local_day = start.astimezone(calendar.zone).date()
-    return from_micros(end_of_local_day(local_day + timedelta(days=days), calendar))
+    try:
+        last_day = local_day + timedelta(days=days)
+    except OverflowError:
+        raise CalendarRangeError(f"The due date would fall after {LAST_YEAR}.") from None
+    check_supported(last_day.year)
+    return from_micros(end_of_local_day(last_day, calendar))
 
 
 def end_of_local_day(day: date, calendar: WorkingCalendar) -> int:
@@ -210,11 +234,15 @@ def _batch_for_duration(
     """
     if starts.size == 0:
         return starts.copy()
-    amounts = np.asarray(amounts, dtype=np.int64)
-    if duration.family is Family.ELAPSED:
-        return starts + amounts * (elapsed_micros(Duration(1, duration.unit), calendar))
     first_year = from_micros(int(starts.min())).year
     last_year = from_micros(int(starts.max())).year
+    check_supported(first_year)
+    check_supported(last_year)
+    amounts = np.asarray(amounts, dtype=np.int64)
+    if duration.family is Family.ELAPSED:
+        per_unit = elapsed_micros(Duration(1, duration.unit), calendar)
+        due: Micros = starts + amounts * per_unit
+        return due
     tables = calendar.tables(*_years_needed(duration, first_year, last_year))
     while True:
         try:
@@ -242,13 +270,17 @@ def _batch_from_tables(
         return np.where(office_time == 0, starts, reached)
     local_days = np.floor_divide(tables.zone.utc_to_wall(starts), MICROS_PER_DAY)
     if family is Family.CALENDAR_DAYS:
-        if int(local_days.max() + amounts.max()) // 365 + 1970 >= tables.last_year:
+        last_day = np.datetime64(int(local_days.max() + amounts.max()), "D")
+        if int(last_day.astype("datetime64[Y]").astype(np.int64)) + 1970 > tables.last_year:
             raise TablesTooShort
         midnight = (local_days + amounts + 1) * MICROS_PER_DAY
         return tables.zone.wall_to_utc(midnight) + END_OF_DAY
     if family is Family.MONTHS:
         target = _batch_add_months(local_days, amounts)
-        index = np.searchsorted(tables.working_days, target, side="left")
+        index = np.maximum(
+            np.searchsorted(tables.working_days, target, side="left"),
+            np.searchsorted(tables.close_of_business, starts, side="right"),
+        )
         return _take(tables.close_of_business, index)
     raise AssertionError(f"unhandled family {family}")
 
@@ -274,8 +306,9 @@ def _batch_add_months(day_numbers: Micros, months: npt.NDArray[np.int64]) -> Mic
     month_lengths = (
         (target_months + 1).astype("datetime64[D]") - target_months.astype("datetime64[D]")
     ).astype(np.int64)
-    target = target_months.astype("datetime64[D]").astype(np.int64)
-    return target + np.minimum(day_of_month, month_lengths - 1)
+    first_days: Micros = target_months.astype("datetime64[D]").astype(np.int64)
+    target: Micros = first_days + np.minimum(day_of_month, month_lengths - 1)
+    return target
 
 
 def to_datetimes(instants: Instants) -> list[datetime]:
@@ -286,4 +319,3 @@ def to_datetimes(instants: Instants) -> list[datetime]:
 def as_utc_instants(moments: Sequence[datetime], calendar: WorkingCalendar) -> Instants:
     """Aware (or organisation-local naive) datetimes as datetime64[us] UTC instants."""
     return _as_micros(moments, calendar).view("datetime64[us]")
-

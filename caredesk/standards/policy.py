@@ -177,7 +177,9 @@ class Document(_Strict):
 
 class CalendarSettings(_Strict):
     timezone: str = "Europe/London"
-    region: Region | Literal["none"] = Region.ENGLAND_AND_WALES
+    region: Literal["england-and-wales", "scotland", "northern-ireland", "none"] = (
+        "england-and-wales"
+    )
     working_days: list[Literal[WEEKDAYS]] = Field(min_length=1)  # type: ignore[valid-type]
     office_hours: list[str] = Field(min_length=1)
     office_hours_by_day: dict[Literal[WEEKDAYS], list[str]] = {}  # type: ignore[valid-type]
@@ -192,8 +194,10 @@ class CalendarSettings(_Strict):
 
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"'{value}' is not a time zone name such as 'Europe/London'.") from None
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a folder
+            raise ValueError(
+                f"'{value}' is not a time zone name such as 'Europe/London'."
+            ) from None
         return value
 
     @field_validator("office_hours")
@@ -355,12 +359,16 @@ class Policy(_Strict):
             ring_seconds=settings.ring_seconds,
         )
 
-    def standard(self, key: str) -> DeadlineStandard | ThresholdStandard | FrequencyStandard | RuleStandard:
+    def standard(
+        self, key: str
+    ) -> DeadlineStandard | ThresholdStandard | FrequencyStandard | RuleStandard:
         for standard in self.standards:
             if standard.key == key:
                 return standard
         known = ", ".join(s.key for s in self.standards)
-        raise UnknownStandard(f"{self.organisation.short_name} has no standard '{key}'. Known: {known}.")
+        raise UnknownStandard(
+            f"{self.organisation.short_name} has no standard '{key}'. Known: {known}."
+        )
 
     def deadline_standard(self, key: str) -> DeadlineStandard:
         standard = self.standard(key)

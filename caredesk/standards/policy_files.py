@@ -61,6 +61,8 @@ def parse_policy(text: str, *, source: str) -> Policy:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise PolicyError(source, [f"the file is not valid TOML: {error}"]) from None
+    except RecursionError:
+        raise PolicyError(source, ["the file nests lists or tables too deeply"]) from None
     try:
         return Policy.model_validate(data)
     except ValidationError as error:
@@ -112,8 +114,9 @@ def _plain_message(item: Any, data: dict[str, Any]) -> str:
     if kind in {"literal_error", "enum"}:
         return f"{item['input']!r} is not allowed: {message.removeprefix('Input should be ')}"
     if kind == "union_tag_invalid":
-        return f"measure {item['input'].get('measure')!r} is not one of deadline, threshold, frequency, rule"
-    return message.removeprefix("Value error, ")
+        measure = item["input"].get("measure")
+        return f"measure {measure!r} is not one of deadline, threshold, frequency, rule"
+    return str(message).removeprefix("Value error, ")
 
 
 def _known_fields(location: tuple[int | str, ...], data: dict[str, Any]) -> list[str]:
@@ -130,7 +133,12 @@ def _known_fields(location: tuple[int | str, ...], data: dict[str, Any]) -> list
         return list(models[parent].model_fields)  # type: ignore[attr-defined]
     if parent in {"standards", "deadline", "threshold", "frequency", "rule"}:
         fields: set[str] = set()
-        for model in (schema.DeadlineStandard, schema.ThresholdStandard, schema.FrequencyStandard, schema.RuleStandard):
+        for model in (
+            schema.DeadlineStandard,
+            schema.ThresholdStandard,
+            schema.FrequencyStandard,
+            schema.RuleStandard,
+        ):
             fields.update(model.model_fields)
         return sorted(fields)
     return list(schema.Policy.model_fields)

@@ -103,16 +103,19 @@ class Reference:
         return self.close_of_business(day)
 
     def when_office_time_used(
-        self, start: datetime, amount: timedelta, paused: list[tuple[datetime, datetime]] = ()
+        self,
+        start: datetime,
+        amount: timedelta,
+        paused: list[tuple[datetime, datetime]] | None = None,
     ) -> datetime:
         """Walk the office intervals from `start`, spending `amount` outside `paused`."""
         if amount == UTC_ZERO:
             return start
         remaining = amount
-        day = self.local_date(start) - timedelta(days=1)
+        day = self.local_date(start)
         while True:
             for opens, closes in self.intervals(day):
-                for begins, ends in _minus(max(opens, start), closes, paused):
+                for begins, ends in _minus(max(opens, start), closes, paused or []):
                     if begins >= ends:
                         continue
                     if ends - begins >= remaining:
@@ -142,7 +145,7 @@ class Reference:
         index = received.month - 1 + months
         year, month = received.year + index // 12, index % 12 + 1
         day = date(year, month, min(received.day, month_calendar.monthrange(year, month)[1]))
-        while not self.is_working_day(day):
+        while not (self.is_working_day(day) and self.close_of_business(day) > start):
             day += timedelta(days=1)
         return self.close_of_business(day)
 

@@ -26,8 +26,8 @@ HALTON = load_policy("halton").working_calendar  # 09:00-17:00 Monday to Friday
 TEN_WORKING_DAYS = parse_duration("10 working days")
 
 
-def at(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=LONDON)
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=LONDON)
 
 
 # -- holding replies -----------------------------------------------------------------
@@ -38,8 +38,9 @@ def test_a_holding_reply_revises_the_due_time_and_keeps_the_original():
     received = at(2025, 6, 2, 10)
     # when a holding reply on 12 June promises a response by 30 June
     reply = HoldingReply(sent_at=at(2025, 6, 12, 11), revised_due_at=at(2025, 6, 30, 17))
-    times = deadline_times(start=received, duration=TEN_WORKING_DAYS, calendar=HALTON,
-                           holding_replies=[reply])
+    times = deadline_times(
+        start=received, duration=TEN_WORKING_DAYS, calendar=HALTON, holding_replies=[reply]
+    )
     # then both are known and the revised one is what is due now
     assert times.standard_due_at == at(2025, 6, 16, 17)
     assert times.revised_due_at == at(2025, 6, 30, 17)
@@ -48,8 +49,9 @@ def test_a_holding_reply_revises_the_due_time_and_keeps_the_original():
 
 
 def test_a_revised_date_can_be_a_duration_from_the_holding_reply():
-    revised = revised_due(reply_at=at(2025, 6, 12, 11), revision=parse_duration("5 working days"),
-                          calendar=HALTON)
+    revised = revised_due(
+        reply_at=at(2025, 6, 12, 11), revision=parse_duration("5 working days"), calendar=HALTON
+    )
     assert revised == at(2025, 6, 19, 17)
 
 
@@ -63,8 +65,12 @@ def test_the_latest_holding_reply_counts():
         HoldingReply(sent_at=at(2025, 6, 20, 9), revised_due_at=at(2025, 7, 4, 17)),
         HoldingReply(sent_at=at(2025, 6, 12, 9), revised_due_at=at(2025, 6, 27, 17)),
     ]
-    times = deadline_times(start=at(2025, 6, 2, 10), duration=TEN_WORKING_DAYS, calendar=HALTON,
-                           holding_replies=replies)
+    times = deadline_times(
+        start=at(2025, 6, 2, 10),
+        duration=TEN_WORKING_DAYS,
+        calendar=HALTON,
+        holding_replies=replies,
+    )
     assert times.revised_due_at == at(2025, 7, 4, 17)
 
 
@@ -79,36 +85,41 @@ def test_without_a_holding_reply_the_standard_due_time_is_what_is_due():
 
 def test_two_whole_working_days_paused_move_the_due_time_two_working_days():
     pause = Pause(starts_at=at(2025, 6, 3, 9), ends_at=at(2025, 6, 5, 9))  # Tue 09:00 to Thu 09:00
-    times = deadline_times(start=at(2025, 6, 2, 10), duration=TEN_WORKING_DAYS, calendar=HALTON,
-                           pauses=[pause])
+    times = deadline_times(
+        start=at(2025, 6, 2, 10), duration=TEN_WORKING_DAYS, calendar=HALTON, pauses=[pause]
+    )
     assert times.standard_due_at == at(2025, 6, 18, 17)
 
 
 def test_part_of_a_day_paused_keeps_the_due_time_at_close_of_business():
     pause = Pause(starts_at=at(2025, 6, 3, 15), ends_at=at(2025, 6, 3, 16))
-    times = deadline_times(start=at(2025, 6, 2, 10), duration=TEN_WORKING_DAYS, calendar=HALTON,
-                           pauses=[pause])
+    times = deadline_times(
+        start=at(2025, 6, 2, 10), duration=TEN_WORKING_DAYS, calendar=HALTON, pauses=[pause]
+    )
     assert times.standard_due_at == at(2025, 6, 17, 17)
 
 
 def test_a_pause_over_a_weekend_costs_no_office_time():
     pause = Pause(starts_at=at(2025, 6, 6, 17, 30), ends_at=at(2025, 6, 9, 8, 0))
-    times = deadline_times(start=at(2025, 6, 2, 10), duration=TEN_WORKING_DAYS, calendar=HALTON,
-                           pauses=[pause])
+    times = deadline_times(
+        start=at(2025, 6, 2, 10), duration=TEN_WORKING_DAYS, calendar=HALTON, pauses=[pause]
+    )
     assert times.standard_due_at == at(2025, 6, 16, 17)
 
 
 def test_a_pause_after_the_deadline_cannot_undo_a_breach():
     pause = Pause(starts_at=at(2025, 6, 17, 9), ends_at=at(2025, 6, 20, 9))
-    times = deadline_times(start=at(2025, 6, 2, 10), duration=TEN_WORKING_DAYS, calendar=HALTON,
-                           pauses=[pause])
+    times = deadline_times(
+        start=at(2025, 6, 2, 10), duration=TEN_WORKING_DAYS, calendar=HALTON, pauses=[pause]
+    )
     assert times.standard_due_at == at(2025, 6, 16, 17)
 
 
 def test_while_paused_there_is_no_due_time():
     pause = Pause(starts_at=at(2025, 6, 3, 9))
-    times = deadline_times(start=at(2025, 6, 2, 10), duration=TEN_WORKING_DAYS, calendar=HALTON,
-                           pauses=[pause])
+    times = deadline_times(
+        start=at(2025, 6, 2, 10), duration=TEN_WORKING_DAYS, calendar=HALTON, pauses=[pause]
+    )
     assert times.paused
     assert times.due_at is None
 
@@ -118,31 +129,42 @@ def test_overlapping_pauses_are_counted_once():
         Pause(starts_at=at(2025, 6, 3, 9), ends_at=at(2025, 6, 4, 17)),
         Pause(starts_at=at(2025, 6, 4, 9), ends_at=at(2025, 6, 5, 9)),
     ]
-    times = deadline_times(start=at(2025, 6, 2, 10), duration=TEN_WORKING_DAYS, calendar=HALTON,
-                           pauses=pauses)
+    times = deadline_times(
+        start=at(2025, 6, 2, 10), duration=TEN_WORKING_DAYS, calendar=HALTON, pauses=pauses
+    )
     assert times.standard_due_at == at(2025, 6, 18, 17)
 
 
 def test_a_pause_that_began_before_the_clock_counts_from_the_start():
     pause = Pause(starts_at=at(2025, 6, 1, 9), ends_at=at(2025, 6, 3, 10))
-    times = deadline_times(start=at(2025, 6, 2, 10), duration=TEN_WORKING_DAYS, calendar=HALTON,
-                           pauses=[pause])
+    times = deadline_times(
+        start=at(2025, 6, 2, 10), duration=TEN_WORKING_DAYS, calendar=HALTON, pauses=[pause]
+    )
     # Monday 10:00-17:00 and Tuesday 09:00-10:00 paused: 8 office hours, one working day
     assert times.standard_due_at == at(2025, 6, 17, 17)
 
 
 def test_a_pause_that_ends_before_it_starts_is_refused():
     with pytest.raises(DeadlineInputError, match="cannot end before it starts"):
-        deadline_times(start=at(2025, 6, 2, 10), duration=TEN_WORKING_DAYS, calendar=HALTON,
-                       pauses=[Pause(starts_at=at(2025, 6, 3, 9), ends_at=at(2025, 6, 2, 9))])
+        deadline_times(
+            start=at(2025, 6, 2, 10),
+            duration=TEN_WORKING_DAYS,
+            calendar=HALTON,
+            pauses=[Pause(starts_at=at(2025, 6, 3, 9), ends_at=at(2025, 6, 2, 9))],
+        )
 
 
 def test_pauses_after_a_holding_reply_move_the_revised_date_too():
     reply = HoldingReply(sent_at=at(2025, 6, 12, 11), revised_due_at=at(2025, 6, 30, 17))
     before = Pause(starts_at=at(2025, 6, 3, 9), ends_at=at(2025, 6, 4, 9))
     after = Pause(starts_at=at(2025, 6, 16, 9), ends_at=at(2025, 6, 17, 9))
-    times = deadline_times(start=at(2025, 6, 2, 10), duration=TEN_WORKING_DAYS, calendar=HALTON,
-                           pauses=[before, after], holding_replies=[reply])
+    times = deadline_times(
+        start=at(2025, 6, 2, 10),
+        duration=TEN_WORKING_DAYS,
+        calendar=HALTON,
+        pauses=[before, after],
+        holding_replies=[reply],
+    )
     # The standard's clock was still running for both pauses; the revised date was set
     # after the first, so only the second moves it.
     assert times.standard_due_at == at(2025, 6, 18, 17)
@@ -162,8 +184,12 @@ def test_a_subject_access_request_paused_for_identity_moves_by_calendar_time():
 
 def test_calendar_day_deadlines_stay_due_at_midnight_after_a_pause():
     pause = Pause(starts_at=at(2025, 6, 3, 9), ends_at=at(2025, 6, 3, 12))
-    times = deadline_times(start=at(2025, 6, 2, 10), duration=parse_duration("3 calendar days"),
-                           calendar=HALTON, pauses=[pause])
+    times = deadline_times(
+        start=at(2025, 6, 2, 10),
+        duration=parse_duration("3 calendar days"),
+        calendar=HALTON,
+        pauses=[pause],
+    )
     # due at the end of 5 June; 3 hours paused moves it into 6 June, so the end of 6 June
     assert times.standard_due_at == at(2025, 6, 7, 0) - timedelta(microseconds=1)
 
@@ -214,7 +240,8 @@ def test_paused_time_does_not_count(data, start, duration, policy):
 def test_a_pause_covering_the_start_delays_the_first_office_time():
     start = at(2025, 6, 2, 10)
     pause = Pause(starts_at=at(2025, 6, 2, 9), ends_at=at(2025, 6, 2, 12))
-    times = deadline_times(start=start, duration=parse_duration("1 working hour"),
-                           calendar=HALTON, pauses=[pause])
+    times = deadline_times(
+        start=start, duration=parse_duration("1 working hour"), calendar=HALTON, pauses=[pause]
+    )
     assert times.standard_due_at == at(2025, 6, 2, 13)
     assert date(2025, 6, 2) == times.standard_due_at.astimezone(LONDON).date()

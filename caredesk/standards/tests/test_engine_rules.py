@@ -39,74 +39,251 @@ def due_local(policy_name: str, received: str, duration: str) -> str:
 
 CASES = [
     # (why, policy, received (local unless it has an offset), duration, due)
-    ("the issue's example: Spring bank holiday Monday skipped", "stonewall",
-     "2025-05-23T15:00", "2 working days", "2025-05-28T17:30:00+01:00"),
-    ("received exactly at close counts from the next working day", "stonewall",
-     "2025-05-22T17:30", "1 working day", "2025-05-27T17:30:00+01:00"),
-    ("received a second before close counts from that day", "stonewall",
-     "2025-05-22T17:29:59", "1 working day", "2025-05-23T17:30:00+01:00"),
-    ("0 working days after close is the next working day's close", "stonewall",
-     "2025-05-23T18:00", "0 working days", "2025-05-27T17:30:00+01:00"),
-    ("0 working days before opening is that day's close", "halton",
-     "2025-05-21T07:00", "0 working days", "2025-05-21T17:00:00+01:00"),
-    ("received in the lunch gap: day 0 is that day", "stonewall",
-     "2025-05-21T13:30", "1 working day", "2025-05-22T17:30:00+01:00"),
-    ("working hours from the lunch gap start at 14:00", "stonewall",
-     "2025-05-21T13:30", "1 working hour", "2025-05-21T15:00:00+01:00"),
-    ("working hours that run out at closing are due at closing", "stonewall",
-     "2025-05-21T14:00", "210 working minutes", "2025-05-21T17:30:00+01:00"),
-    ("working hours span the lunch gap", "stonewall",
-     "2025-05-21T12:30", "1 working hour", "2025-05-21T14:30:00+01:00"),
-    ("working hours from after close start next opening", "stonewall",
-     "2025-05-21T19:00", "30 working minutes", "2025-05-22T10:00:00+01:00"),
-    ("received on Saturday before a bank holiday Monday", "stonewall",
-     "2025-05-24T10:00", "2 working days", "2025-05-29T17:30:00+01:00"),
-    ("Christmas Day and Boxing Day skipped", "stonewall",
-     "2025-12-24T12:00", "2 working days", "2025-12-30T17:30:00+00:00"),
-    ("after close on New Year's Eve: day 0 is 2 January", "stonewall",
-     "2025-12-31T17:45", "2 working days", "2026-01-06T17:30:00+00:00"),
-    ("Halton letter over Christmas and New Year", "halton",
-     "2025-12-19T16:59", "10 working days", "2026-01-07T17:00:00+00:00"),
-    ("Good Friday and Easter Monday skipped", "stonewall",
-     "2025-04-17T10:00", "1 working day", "2025-04-22T17:30:00+01:00"),
-    ("the 2023 coronation bank holiday skipped", "stonewall",
-     "2023-05-05T12:00", "1 working day", "2023-05-09T17:30:00+01:00"),
-    ("substitute days for Christmas 2021 on a weekend", "stonewall",
-     "2021-12-24T10:00", "1 working day", "2021-12-29T17:30:00+00:00"),
-    ("substitute day for New Year 2022 on a Saturday", "stonewall",
-     "2021-12-31T10:00", "1 working day", "2022-01-04T17:30:00+00:00"),
-    ("the 2022 jubilee Thursday and Friday skipped", "halton",
-     "2022-06-01T10:00", "1 working day", "2022-06-06T17:00:00+01:00"),
-    ("24 hours across the spring clock change is 24 real hours", "stonewall",
-     "2025-03-29T12:00", "24 hours", "2025-03-30T13:00:00+01:00"),
-    ("24 hours across the autumn clock change is 24 real hours", "stonewall",
-     "2025-10-25T12:00", "24 hours", "2025-10-26T11:00:00+00:00"),
-    ("working days across the spring clock change close at 17:30 BST", "stonewall",
-     "2025-03-28T16:00", "1 working day", "2025-03-31T17:30:00+01:00"),
-    ("working hours across the autumn clock change", "stonewall",
-     "2025-10-24T17:00", "1 working hour", "2025-10-27T10:00:00+00:00"),
-    ("an offset on the input is respected", "stonewall",
-     "2025-05-22T16:30:00Z", "1 working day", "2025-05-27T17:30:00+01:00"),
-    ("1 month from 31 January is the last day of February", "stonewall",
-     "2025-01-31T10:00", "1 month", "2025-02-28T17:30:00+00:00"),
-    ("1 month from 31 January in a leap year is 29 February", "stonewall",
-     "2024-01-31T10:00", "1 month", "2024-02-29T17:30:00+00:00"),
-    ("1 month landing on a bank holiday Monday moves to Tuesday", "stonewall",
-     "2025-04-05T11:00", "1 month", "2025-05-06T17:30:00+01:00"),
-    ("1 month landing on Christmas moves past Boxing Day and the weekend", "halton",
-     "2025-11-25T09:00", "1 month", "2025-12-29T17:00:00+00:00"),
-    ("months ignore the time of day: received after close", "stonewall",
-     "2025-01-15T20:00", "1 month", "2025-02-17T17:30:00+00:00"),
-    ("months count from the local date, not the UTC date", "stonewall",
-     "2025-06-30T23:30:00Z", "1 month", "2025-08-01T17:30:00+01:00"),
-    ("3 months from 30 November is 28 February, a Saturday: so Monday", "halton",
-     "2025-11-30T10:00", "3 months", "2026-03-02T17:00:00+00:00"),
-    ("calendar days end at the end of the local day", "stonewall",
-     "2025-03-29T10:00", "1 calendar day", "2025-03-30T23:59:59.999999+01:00"),
-    ("calendar days count from the local date", "stonewall",
-     "2025-06-30T23:30:00Z", "0 calendar days", "2025-07-01T23:59:59.999999+01:00"),
-    ("4 rings at 3 seconds a ring", "halton",
-     "2025-05-21T10:00:00", "4 rings", "2025-05-21T10:00:12+01:00"),
+    (
+        "the issue's example: Spring bank holiday Monday skipped",
+        "stonewall",
+        "2025-05-23T15:00",
+        "2 working days",
+        "2025-05-28T17:30:00+01:00",
+    ),
+    (
+        "received exactly at close counts from the next working day",
+        "stonewall",
+        "2025-05-22T17:30",
+        "1 working day",
+        "2025-05-27T17:30:00+01:00",
+    ),
+    (
+        "received a second before close counts from that day",
+        "stonewall",
+        "2025-05-22T17:29:59",
+        "1 working day",
+        "2025-05-23T17:30:00+01:00",
+    ),
+    (
+        "0 working days after close is the next working day's close",
+        "stonewall",
+        "2025-05-23T18:00",
+        "0 working days",
+        "2025-05-27T17:30:00+01:00",
+    ),
+    (
+        "0 working days before opening is that day's close",
+        "halton",
+        "2025-05-21T07:00",
+        "0 working days",
+        "2025-05-21T17:00:00+01:00",
+    ),
+    (
+        "received in the lunch gap: day 0 is that day",
+        "stonewall",
+        "2025-05-21T13:30",
+        "1 working day",
+        "2025-05-22T17:30:00+01:00",
+    ),
+    (
+        "working hours from the lunch gap start at 14:00",
+        "stonewall",
+        "2025-05-21T13:30",
+        "1 working hour",
+        "2025-05-21T15:00:00+01:00",
+    ),
+    (
+        "working hours that run out at closing are due at closing",
+        "stonewall",
+        "2025-05-21T14:00",
+        "210 working minutes",
+        "2025-05-21T17:30:00+01:00",
+    ),
+    (
+        "working hours span the lunch gap",
+        "stonewall",
+        "2025-05-21T12:30",
+        "1 working hour",
+        "2025-05-21T14:30:00+01:00",
+    ),
+    (
+        "working hours from after close start next opening",
+        "stonewall",
+        "2025-05-21T19:00",
+        "30 working minutes",
+        "2025-05-22T10:00:00+01:00",
+    ),
+    (
+        "received on Saturday before a bank holiday Monday",
+        "stonewall",
+        "2025-05-24T10:00",
+        "2 working days",
+        "2025-05-29T17:30:00+01:00",
+    ),
+    (
+        "Christmas Day and Boxing Day skipped",
+        "stonewall",
+        "2025-12-24T12:00",
+        "2 working days",
+        "2025-12-30T17:30:00+00:00",
+    ),
+    (
+        "after close on New Year's Eve: day 0 is 2 January",
+        "stonewall",
+        "2025-12-31T17:45",
+        "2 working days",
+        "2026-01-06T17:30:00+00:00",
+    ),
+    (
+        "Halton letter over Christmas and New Year",
+        "halton",
+        "2025-12-19T16:59",
+        "10 working days",
+        "2026-01-07T17:00:00+00:00",
+    ),
+    (
+        "Good Friday and Easter Monday skipped",
+        "stonewall",
+        "2025-04-17T10:00",
+        "1 working day",
+        "2025-04-22T17:30:00+01:00",
+    ),
+    (
+        "the 2023 coronation bank holiday skipped",
+        "stonewall",
+        "2023-05-05T12:00",
+        "1 working day",
+        "2023-05-09T17:30:00+01:00",
+    ),
+    (
+        "substitute days for Christmas 2021 on a weekend",
+        "stonewall",
+        "2021-12-24T10:00",
+        "1 working day",
+        "2021-12-29T17:30:00+00:00",
+    ),
+    (
+        "substitute day for New Year 2022 on a Saturday",
+        "stonewall",
+        "2021-12-31T10:00",
+        "1 working day",
+        "2022-01-04T17:30:00+00:00",
+    ),
+    (
+        "the 2022 jubilee Thursday and Friday skipped",
+        "halton",
+        "2022-06-01T10:00",
+        "1 working day",
+        "2022-06-06T17:00:00+01:00",
+    ),
+    (
+        "24 hours across the spring clock change is 24 real hours",
+        "stonewall",
+        "2025-03-29T12:00",
+        "24 hours",
+        "2025-03-30T13:00:00+01:00",
+    ),
+    (
+        "24 hours across the autumn clock change is 24 real hours",
+        "stonewall",
+        "2025-10-25T12:00",
+        "24 hours",
+        "2025-10-26T11:00:00+00:00",
+    ),
+    (
+        "working days across the spring clock change close at 17:30 BST",
+        "stonewall",
+        "2025-03-28T16:00",
+        "1 working day",
+        "2025-03-31T17:30:00+01:00",
+    ),
+    (
+        "working hours across the autumn clock change",
+        "stonewall",
+        "2025-10-24T17:00",
+        "1 working hour",
+        "2025-10-27T10:00:00+00:00",
+    ),
+    (
+        "an offset on the input is respected",
+        "stonewall",
+        "2025-05-22T16:30:00Z",
+        "1 working day",
+        "2025-05-27T17:30:00+01:00",
+    ),
+    (
+        "1 month from 31 January is the last day of February",
+        "stonewall",
+        "2025-01-31T10:00",
+        "1 month",
+        "2025-02-28T17:30:00+00:00",
+    ),
+    (
+        "1 month from 31 January in a leap year is 29 February",
+        "stonewall",
+        "2024-01-31T10:00",
+        "1 month",
+        "2024-02-29T17:30:00+00:00",
+    ),
+    (
+        "1 month landing on a bank holiday Monday moves to Tuesday",
+        "stonewall",
+        "2025-04-05T11:00",
+        "1 month",
+        "2025-05-06T17:30:00+01:00",
+    ),
+    (
+        "1 month landing on Christmas moves past Boxing Day and the weekend",
+        "halton",
+        "2025-11-25T09:00",
+        "1 month",
+        "2025-12-29T17:00:00+00:00",
+    ),
+    (
+        "months ignore the time of day: received after close",
+        "stonewall",
+        "2025-01-15T20:00",
+        "1 month",
+        "2025-02-17T17:30:00+00:00",
+    ),
+    (
+        "months count from the local date, not the UTC date",
+        "stonewall",
+        "2025-06-30T23:30:00Z",
+        "1 month",
+        "2025-08-01T17:30:00+01:00",
+    ),
+    (
+        "3 months from 30 November is 28 February, a Saturday: so Monday",
+        "halton",
+        "2025-11-30T10:00",
+        "3 months",
+        "2026-03-02T17:00:00+00:00",
+    ),
+    (
+        "0 months received after close is due at the next close, never before",
+        "halton",
+        "2019-12-31T23:59:59",
+        "0 months",
+        "2020-01-02T17:00:00+00:00",
+    ),
+    (
+        "calendar days end at the end of the local day",
+        "stonewall",
+        "2025-03-29T10:00",
+        "1 calendar day",
+        "2025-03-30T23:59:59.999999+01:00",
+    ),
+    (
+        "calendar days count from the local date",
+        "stonewall",
+        "2025-06-30T23:30:00Z",
+        "0 calendar days",
+        "2025-07-01T23:59:59.999999+01:00",
+    ),
+    (
+        "4 rings at 3 seconds a ring",
+        "halton",
+        "2025-05-21T10:00:00",
+        "4 rings",
+        "2025-05-21T10:00:12+01:00",
+    ),
 ]
 
 
@@ -134,7 +311,9 @@ def test_closure_days_are_not_working_days():
     # given Halton closes on Christmas Eve 2025
     calendar = _calendar(closure_days=[date(2025, 12, 24)])
     # when a letter arrives on 23 December before close
-    due = due_at(datetime(2025, 12, 23, 10, tzinfo=LONDON), parse_duration("1 working day"), calendar)
+    due = due_at(
+        datetime(2025, 12, 23, 10, tzinfo=LONDON), parse_duration("1 working day"), calendar
+    )
     # then the next working day is 29 December
     assert due == datetime(2025, 12, 29, 17, tzinfo=LONDON)
 
@@ -183,15 +362,44 @@ def test_due_times_far_ahead_widen_the_tables():
     far = due_at(start, parse_duration("2000 working days"), calendar)
     assert 2032 <= far.year <= 2033
     batch = to_datetimes(
-        due_at_batch(as_utc_instants([start], calendar), parse_duration("2000 working days"), calendar)
+        due_at_batch(
+            as_utc_instants([start], calendar), parse_duration("2000 working days"), calendar
+        )
     )
     assert batch == [far]
 
 
 def test_years_outside_the_supported_range_are_refused():
     calendar = _calendar()
-    with pytest.raises(CalendarRangeError, match="between 1900 and 2199"):
-        due_at(datetime(1850, 1, 1, tzinfo=UTC), parse_duration("1 working day"), calendar)
+    one_day = parse_duration("1 working day")
+    with pytest.raises(CalendarRangeError, match="between 1971 and 2100"):
+        due_at(datetime(1850, 1, 1, tzinfo=UTC), one_day, calendar)
+    with pytest.raises(CalendarRangeError):
+        due_at_batch(
+            as_utc_instants([datetime(2101, 1, 3, tzinfo=UTC)], calendar), one_day, calendar
+        )
+    with pytest.raises(CalendarRangeError):
+        due_at(datetime(2100, 12, 31, 18, tzinfo=UTC), one_day, calendar)  # due in 2101
+
+
+def test_calendar_days_past_the_last_supported_year_are_refused_on_both_paths():
+    calendar = _calendar()
+    start, days = datetime(2100, 6, 1, tzinfo=UTC), parse_duration("300 calendar days")
+    with pytest.raises(CalendarRangeError):
+        due_at(start, days, calendar)
+    with pytest.raises(CalendarRangeError):
+        due_at_batch(as_utc_instants([start], calendar), days, calendar)
+
+
+def test_the_last_supported_day_still_works_on_both_paths():
+    calendar = _calendar()
+    start = datetime(2100, 12, 1, 10, tzinfo=UTC)
+    days = parse_duration("30 calendar days")
+    scalar = due_at(start, days, calendar)
+    assert scalar == datetime(2100, 12, 31, 23, 59, 59, 999999, tzinfo=LONDON)
+    assert to_datetimes(due_at_batch(as_utc_instants([start], calendar), days, calendar)) == [
+        scalar
+    ]
 
 
 def test_batch_accepts_one_duration_per_start():
@@ -201,7 +409,10 @@ def test_batch_accepts_one_duration_per_start():
         calendar,
     )
     durations = [parse_duration(t) for t in ("2 working days", "24 hours", "1 month")]
-    due = [d.astimezone(LONDON).isoformat() for d in to_datetimes(due_at_batch(starts, durations, calendar))]
+    due = [
+        d.astimezone(LONDON).isoformat()
+        for d in to_datetimes(due_at_batch(starts, durations, calendar))
+    ]
     assert due == [
         "2025-05-28T17:30:00+01:00",
         "2025-05-24T15:00:00+01:00",

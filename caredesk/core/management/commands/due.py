@@ -11,7 +11,7 @@ from caredesk.standards import load_policy
 
 
 class Command(BaseCommand):
-    requires_system_checks: list[str] = []  # a calculation: no database or URLs to check
+    requires_system_checks = ()  # a calculation: no database or URLs to check
     help = (
         "Print when something is due, as ISO 8601 with its UTC offset. "
         "Example: caredesk due --policy stonewall --duration '2 working days' "

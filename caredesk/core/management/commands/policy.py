@@ -1,5 +1,6 @@
 """caredesk policy show [NAME|FILE]  /  caredesk policy check FILE"""
 
+import os
 import sys
 from typing import Any
 
@@ -13,7 +14,7 @@ from caredesk.standards import load_policy
 
 
 class Command(BaseCommand):
-    requires_system_checks: list[str] = []  # a calculation: no database or URLs to check
+    requires_system_checks = ()  # a calculation: no database or URLs to check
     help = "Show a policy's standards as a table, or check a policy file."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -40,6 +41,8 @@ class Command(BaseCommand):
                 f"{len(policy.standards)} standards."
             )
             return
-        console = Console(file=self.stdout, soft_wrap=False)  # type: ignore[arg-type]
+        # Piped output (a file, a pager) gets room for the table; a terminal its own width.
+        width = None if self.stdout.isatty() or "COLUMNS" in os.environ else 160
+        console = Console(file=self.stdout, soft_wrap=False, width=width)  # type: ignore[arg-type]
         console.print(policy_summary(policy))
         console.print(standards_table(policy, quotes=options.get("quotes", False)))

@@ -1,0 +1,18 @@
+"""The test run's environment, loaded by pytest (`-p caredesk.pytest_plugin` in pyproject).
+
+It must run before pytest-django reads the settings, which a conftest.py is too late for.
+"""
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+# Pages need a secret key; production takes it from the environment, and so do tests.
+os.environ.setdefault("CAREDESK_SECRET_KEY", "test-only-secret-key-" + "x" * 40)
+
+# 'default' while developing; CI sets HYPOTHESIS_PROFILE=ci for more examples.
+settings.register_profile("default", deadline=None)
+settings.register_profile(
+    "ci", deadline=None, max_examples=300, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
