@@ -67,7 +67,7 @@ def main() -> int:
     tables_seconds = time.perf_counter() - began
 
     # The busday_offset baseline: same weekdays and bank holidays, dates only.
-    holidays = sorted(calendar.bank_holidays(2023, 2030))
+    holidays = sorted(calendar.holidays(2023, 2030))
     busdays = np.busdaycalendar(weekmask="1111100", holidays=np.array(holidays, "datetime64[D]"))
     dates = starts.astype("datetime64[D]")
 

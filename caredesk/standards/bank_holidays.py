@@ -35,17 +35,26 @@ _SUBDIVISION = {
 
 
 def bank_holidays(region: Region, first_year: int, last_year: int) -> dict[date, str]:
-    """Every bank holiday in the region from 1 January first_year to 31 December last_year."""
+    """The official bank holidays (GOV.UK's list): always weekdays, substitutes included."""
+    return {
+        day: name
+        for day, name in holiday_dates(region, first_year, last_year).items()
+        if day.weekday() < 5
+    }
+
+
+def holiday_dates(region: Region, first_year: int, last_year: int) -> dict[date, str]:
+    """Bank holidays and the days they stand in for, such as Christmas Day on a Saturday.
+
+    An office open at weekends closes on Christmas Day itself as well as on the
+    substitute Monday; for a Monday-to-Friday office the two lists close the same days.
+    """
     found: dict[date, str] = {}
     for year in range(first_year, last_year + 1):
-        found.update(_bank_holidays_in(region, year))
+        found.update(_holiday_dates_in(region, year))
     return found
 
 
 @lru_cache(maxsize=1024)
-def _bank_holidays_in(region: Region, year: int) -> dict[date, str]:
-    calendar = holidays.country_holidays("GB", subdiv=_SUBDIVISION[region], years=year)
-    # `holidays` lists the nominal day too (Christmas on a Saturday) beside its substitute;
-    # the bank holiday is the substitute weekday, as GOV.UK lists it. A weekend office
-    # that closes on the nominal day says so in its policy's closure_days.
-    return {day: name for day, name in calendar.items() if day.weekday() < 5}
+def _holiday_dates_in(region: Region, year: int) -> dict[date, str]:
+    return dict(holidays.country_holidays("GB", subdiv=_SUBDIVISION[region], years=year))

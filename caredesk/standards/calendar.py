@@ -1,8 +1,10 @@
 """An organisation's working calendar: which days are working days, and office hours.
 
 A working day is one of the policy's working weekdays that is neither a bank holiday
-in its region nor one of its own closure days. Office hours are intervals of the
-working day's wall clock, possibly split (09:30-13:00 and 14:00-17:30).
+in its region (nor the day a substitute bank holiday stands in for, such as Christmas
+Day on a Saturday, for offices open at weekends) nor one of its own closure days.
+Office hours are intervals of the working day's wall clock, possibly split (09:30-13:00
+and 14:00-17:30).
 
 For speed the calendar lays the years it is asked about out as sorted arrays of
 instants (see `CalendarTables`). Every due-time rule then becomes a binary search:
@@ -20,7 +22,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from caredesk.errors import CalendarRangeError
-from caredesk.standards.bank_holidays import Region, bank_holidays
+from caredesk.standards.bank_holidays import Region, holiday_dates
 from caredesk.standards.zones import Micros, ZoneTable, to_micros
 
 # From the Banking and Financial Dealings Act 1971 to the last year `holidays` covers.
@@ -91,15 +93,16 @@ class WorkingCalendar:
 
     # -- day questions ---------------------------------------------------------------
 
-    def bank_holidays(self, first_year: int, last_year: int) -> dict[date, str]:
+    def holidays(self, first_year: int, last_year: int) -> dict[date, str]:
+        """The region's bank holidays and the weekend days they stand in for."""
         if self.region is None:
             return {}
-        return bank_holidays(self.region, first_year, last_year)
+        return holiday_dates(self.region, first_year, last_year)
 
     def is_working_day(self, day: date) -> bool:
         if day.weekday() not in self.working_weekdays or day in self.closure_days:
             return False
-        return day not in self.bank_holidays(day.year, day.year)
+        return day not in self.holidays(day.year, day.year)
 
     def office_intervals(self, day: date) -> list[tuple[datetime, datetime]]:
         """The day's office intervals as aware datetimes; empty if not a working day."""
@@ -146,7 +149,7 @@ class WorkingCalendar:
         return tables
 
     def _build_tables(self, first_year: int, last_year: int) -> CalendarTables:
-        holidays = self.bank_holidays(first_year, last_year)
+        holidays = self.holidays(first_year, last_year)
         day_numbers: list[int] = []
         close_of_business: list[int] = []
         opens: list[int] = []

@@ -434,3 +434,19 @@ def _calendar(*, region=Region.ENGLAND_AND_WALES, closure_days=()):
         region=region,
         closure_days=closure_days,
     )
+
+
+def test_an_office_open_on_saturdays_is_closed_on_christmas_day_and_the_substitute_days():
+    # given an office open Monday to Saturday, 09:00-17:00
+    calendar = WorkingCalendar(
+        timezone="Europe/London",
+        working_weekdays=range(6),
+        office_hours={day: ((9 * 3600, 17 * 3600),) for day in range(6)},
+    )
+    # when a letter arrives on Friday 24 December 2021 (Christmas Day was a Saturday,
+    # Boxing Day a Sunday, so 27 and 28 December were the bank holidays)
+    due = due_at(
+        datetime(2021, 12, 24, 10, tzinfo=LONDON), parse_duration("1 working day"), calendar
+    )
+    # then neither Christmas Day nor the substitute days count: Wednesday 29th
+    assert due == datetime(2021, 12, 29, 17, tzinfo=LONDON)
