@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -101,10 +102,13 @@ def _bootstrap_pip_from_pypi() -> None:
     say("python3-venv is not installed: fetching pip from PyPI instead")
     with urllib.request.urlopen("https://pypi.org/pypi/pip/json", timeout=60) as response:
         release = json.load(response)
+        address = response.geturl()
     wheel = next(f for f in release["urls"] if f["packagetype"] == "bdist_wheel")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / wheel["filename"]
-        with urllib.request.urlopen(wheel["url"], timeout=120) as response:
+        # Mirrors may give the wheel's address relative to the JSON's.
+        wheel_address = urllib.parse.urljoin(address, wheel["url"])
+        with urllib.request.urlopen(wheel_address, timeout=120) as response:
             path.write_bytes(response.read())
         if hashlib.sha256(path.read_bytes()).hexdigest() != wheel["digests"]["sha256"]:
             raise SystemExit("caredesk: the pip wheel from PyPI failed its checksum")

@@ -10,9 +10,13 @@ from hypothesis import HealthCheck, settings
 # Pages need a secret key; production takes it from the environment, and so do tests.
 os.environ.setdefault("CAREDESK_SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 
-# 'default' while developing; CI sets HYPOTHESIS_PROFILE=ci for more examples.
+# 'default' while developing; CI sets HYPOTHESIS_PROFILE=ci for more examples, and
+# HYPOTHESIS_PROFILE=thorough hunts for edge cases for several minutes.
 settings.register_profile("default", deadline=None)
 settings.register_profile(
     "ci", deadline=None, max_examples=300, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "thorough", deadline=None, max_examples=3000, suppress_health_check=list(HealthCheck)
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

@@ -11,10 +11,11 @@ from caredesk.errors import CaredeskError
 def standards(request: HttpRequest) -> HttpResponse:
     """The policy's service standards, and a calculator for when something is due."""
     policy = active_policy()
-    timezone.activate(policy.working_calendar.zone)  # times typed in are office time
     form = DueTimeForm(request.GET or None, policy=policy)
     answer = None
-    if form.is_valid():
+    with timezone.override(policy.working_calendar.zone):  # times typed in are office time
+        valid = form.is_valid()
+    if valid:
         try:
             answer = due_for(
                 policy=policy,

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from caredesk.errors import PolicyError, UnknownPolicy
+from caredesk.standards import policy as schema
 from caredesk.standards.policy import Policy
 
 POLICIES_FOLDER = Path(__file__).parent / "policies"
@@ -73,7 +74,7 @@ def describe_errors(error: ValidationError, data: dict[str, Any]) -> list[str]:
     problems = []
     for item in error.errors(include_url=False):
         location = _key_path(item["loc"], data)
-        problems.append(f"{location}: {_plain_message(item, data)}")
+        problems.append(f"{location}: {_plain_message(item)}")
     return problems
 
 
@@ -101,11 +102,11 @@ def _key_path(location: tuple[int | str, ...], data: Any) -> str:
     return ".".join(parts) or "(top level)"
 
 
-def _plain_message(item: Any, data: dict[str, Any]) -> str:
+def _plain_message(item: Any) -> str:
     kind, message = item["type"], item["msg"]
     if kind == "extra_forbidden":
         field = str(item["loc"][-1])
-        known = _known_fields(item["loc"], data)
+        known = _known_fields(item["loc"])
         guess = difflib.get_close_matches(field, known, n=1)
         hint = f" (did you mean '{guess[0]}'?)" if guess else ""
         return f"'{field}' is not a setting here{hint}"
@@ -119,26 +120,29 @@ def _plain_message(item: Any, data: dict[str, Any]) -> str:
     return str(message).removeprefix("Value error, ")
 
 
-def _known_fields(location: tuple[int | str, ...], data: dict[str, Any]) -> list[str]:
-    from caredesk.standards import policy as schema
+_FIELDS_BY_SECTION: dict[str, list[str]] = {
+    "organisation": list(schema.Organisation.model_fields),
+    "document": list(schema.Document.model_fields),
+    "calendar": list(schema.CalendarSettings.model_fields),
+    "clause": list(schema.Clause.model_fields),
+    "standards": sorted(
+        {
+            name
+            for model in (
+                schema.DeadlineStandard,
+                schema.ThresholdStandard,
+                schema.FrequencyStandard,
+                schema.RuleStandard,
+            )
+            for name in model.model_fields
+        }
+    ),
+}
 
-    models: dict[str, type] = {
-        "organisation": schema.Organisation,
-        "document": schema.Document,
-        "calendar": schema.CalendarSettings,
-        "clause": schema.Clause,
-    }
-    parent = next((str(s) for s in reversed(location[:-1]) if isinstance(s, str)), "")
-    if parent in models:
-        return list(models[parent].model_fields)  # type: ignore[attr-defined]
-    if parent in {"standards", "deadline", "threshold", "frequency", "rule"}:
-        fields: set[str] = set()
-        for model in (
-            schema.DeadlineStandard,
-            schema.ThresholdStandard,
-            schema.FrequencyStandard,
-            schema.RuleStandard,
-        ):
-            fields.update(model.model_fields)
-        return sorted(fields)
-    return list(schema.Policy.model_fields)
+
+def _known_fields(location: tuple[int | str, ...]) -> list[str]:
+    """The settings allowed where a misspelt one was found, for a 'did you mean'."""
+    section = next((str(s) for s in reversed(location[:-1]) if isinstance(s, str)), "")
+    if section in {"deadline", "threshold", "frequency", "rule"}:
+        section = "standards"  # a union tag pydantic puts in the location
+    return _FIELDS_BY_SECTION.get(section, list(schema.Policy.model_fields))
