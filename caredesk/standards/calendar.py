@@ -79,7 +79,7 @@ class WorkingCalendar:
         self.zone = ZoneInfo(timezone)
         self.working_weekdays = frozenset(working_weekdays)
         self.office_hours = {day: tuple(sorted(office_hours[day])) for day in office_hours}
-        missing = self.working_weekdays - set(self.office_hours)
+        missing = {day for day in self.working_weekdays if not self.office_hours.get(day)}
         if missing:
             raise ValueError(f"working weekdays without office hours: {sorted(missing)}")
         self.region = region
@@ -87,6 +87,10 @@ class WorkingCalendar:
         self.ring_seconds = ring_seconds
         self._lock = threading.Lock()
         self._tables: CalendarTables | None = None
+
+    def local_year(self, moment: datetime) -> int:
+        """The year at the organisation, which the tables are laid out by."""
+        return moment.astimezone(self.zone).year if moment.tzinfo else moment.year
 
     def __repr__(self) -> str:
         return f"WorkingCalendar({self.zone.key}, {self.region}, {sorted(self.working_weekdays)})"
@@ -118,7 +122,8 @@ class WorkingCalendar:
         # Adding a timedelta to an aware datetime is wall-clock arithmetic: 17:30 stays
         # 17:30 local on the day the clocks change.
         opens, closes = (midnight + timedelta(seconds=seconds) for seconds in interval)
-        return opens, closes
+        # Hours that fall in the spring-forward gap (01:30-02:15, say) have no office time.
+        return opens, max(opens, closes, key=lambda moment: moment.timestamp())
 
     # -- tables ----------------------------------------------------------------------
 

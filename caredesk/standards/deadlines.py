@@ -3,20 +3,25 @@
 - A holding reply sets a revised due time, given outright or as a duration from the
   reply. The standard's own due time is kept: reports show "met standard" and "met
   revised date" side by side. The latest holding reply is the one that counts.
-- A pause ("waiting for the customer") stops the clock. The time paused is measured in
-  the time the standard counts (office time for working days and working hours, real
-  time otherwise) and the due time moves on by that much. Day-based standards stay due
-  at the end of a day: at close of business for working days and months, at midnight
-  for calendar days. A pause that starts after the deadline has passed changes nothing:
-  a breach cannot be paused away. While a pause is open there is no due time.
+- A pause ("waiting for the customer") stops the clock; while a pause is open there is
+  no due time. When it ends, the due time moves on by the time paused, counted in the
+  standard's own unit:
+  - elapsed standards (hours, minutes): by the real time paused;
+  - working hours and minutes: by the office time paused;
+  - working days and months: one working day for each close of business that passed
+    while paused, so the due time stays at close of business;
+  - calendar days: one day for each midnight that passed while paused.
+  A deadline therefore never falls due inside a pause that began before it, and a
+  pause that starts after the deadline has passed changes nothing: a breach cannot be
+  paused away.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from caredesk.errors import CaredeskError
 from caredesk.standards.calendar import CalendarTables, WorkingCalendar
@@ -57,7 +62,9 @@ class DeadlineTimes:
 
     @property
     def due_at(self) -> datetime | None:
-        """The time the work is now due: the revised date if there is one."""
+        """The time the work is now due: the revised date if there is one; None if paused."""
+        if self.paused:
+            return None
         return self.revised_due_at if self.revised_due_at is not None else self.standard_due_at
 
 
@@ -86,16 +93,14 @@ def deadline_times(
     ordered = _ordered_pauses(pauses, start, calendar)
     standard = _after_pauses(due_at(start, duration, calendar), ordered, duration, calendar)
     replies = sorted(holding_replies, key=lambda reply: aware(reply.sent_at, calendar))
-    revised: datetime | None = None
-    if replies:
-        latest = replies[-1]
-        sent_at = aware(latest.sent_at, calendar)
-        later_pauses = [(s, e) for s, e in ordered if s >= sent_at]
-        revised = _after_pauses(
-            aware(latest.revised_due_at, calendar), later_pauses, duration, calendar
-        )
-    paused = standard is None or (bool(replies) and revised is None)
-    return DeadlineTimes(standard_due_at=standard, revised_due_at=revised, paused=paused)
+    if not replies:
+        return DeadlineTimes(standard_due_at=standard, revised_due_at=None, paused=standard is None)
+    latest = replies[-1]
+    sent_at = aware(latest.sent_at, calendar)
+    # The revised date was set at the reply: only pausing after it moves that date.
+    after_reply = [(max(b, sent_at), e) for b, e in ordered if e is None or e > sent_at]
+    revised = _after_pauses(aware(latest.revised_due_at, calendar), after_reply, duration, calendar)
+    return DeadlineTimes(standard_due_at=standard, revised_due_at=revised, paused=revised is None)
 
 
 def _ordered_pauses(
@@ -131,7 +136,8 @@ def _after_pauses(
 ) -> datetime | None:
     if not pauses:
         return due
-    tables = calendar.tables(pauses[0][0].year, due.year)
+    last_moment = max([due, *(e for _, e in pauses if e is not None)])
+    tables = calendar.tables(calendar.local_year(pauses[0][0]), calendar.local_year(last_moment))
     while True:
         try:
             moved = _moved_micros(to_micros(due), pauses, duration.family, calendar, tables)
@@ -147,9 +153,9 @@ def _moved_micros(
     calendar: WorkingCalendar,
     tables: CalendarTables,
 ) -> int | None:
+    """The due time after each pause in turn; None if one that counts is still open."""
     lists = tables.lists
-    counts_office_time = family in {Family.WORKING_DAYS, Family.WORKING_TIME}
-    paused_total = 0
+    closes = lists["close_of_business"]
     current = due
     for begins_at, ends_at in pauses:
         begins = to_micros(begins_at)
@@ -158,23 +164,25 @@ def _moved_micros(
         if ends_at is None:
             return None
         ends = to_micros(ends_at)
-        if counts_office_time:
-            paused_total += worked_until(lists, ends) - worked_until(lists, begins)
-            shifted = when_worked_reaches(lists, worked_until(lists, due) + paused_total)
+        if ends > lists["closes"][-1]:
+            raise TablesTooShort
+        if family is Family.ELAPSED:
+            current += ends - begins
+        elif family is Family.WORKING_TIME:
+            paused = worked_until(lists, ends) - worked_until(lists, begins)
+            if paused:
+                current = when_worked_reaches(lists, worked_until(lists, current) + paused)
+        elif family in {Family.WORKING_DAYS, Family.MONTHS}:
+            closes_passed = bisect_right(closes, ends) - bisect_right(closes, begins)
+            if closes_passed:
+                current = entry(closes, bisect_left(closes, current) + closes_passed)
         else:
-            paused_total += ends - begins
-            shifted = due + paused_total
-        current = _keep_shape(shifted if paused_total else due, family, calendar, lists)
+            days_passed = (_local_day(ends, calendar) - _local_day(begins, calendar)).days
+            if days_passed:
+                last_day = _local_day(current, calendar) + timedelta(days=days_passed)
+                current = end_of_local_day(last_day, calendar)
     return current
 
 
-def _keep_shape(
-    instant: int, family: Family, calendar: WorkingCalendar, lists: dict[str, list[int]]
-) -> int:
-    """Day-based due times stay at the end of a day."""
-    if family in {Family.WORKING_DAYS, Family.MONTHS}:
-        closes = lists["close_of_business"]
-        return entry(closes, bisect_left(closes, instant))
-    if family is Family.CALENDAR_DAYS:
-        return end_of_local_day(from_micros(instant).astimezone(calendar.zone).date(), calendar)
-    return instant
+def _local_day(instant: int, calendar: WorkingCalendar) -> date:
+    return from_micros(instant).astimezone(calendar.zone).date()

@@ -106,13 +106,13 @@ def _years_needed(duration: Duration, first_year: int, last_year: int) -> tuple[
 def due_at(start: datetime, duration: Duration, calendar: WorkingCalendar) -> datetime:
     """When something received at `start` is due under `duration` (an aware UTC datetime)."""
     start = aware(start, calendar)
-    check_supported(start.year)
+    year = calendar.local_year(start)
+    check_supported(year)
     start_micros = to_micros(start)
     if duration.family is Family.ELAPSED:
         return from_micros(start_micros + elapsed_micros(duration, calendar))
     if duration.family is Family.CALENDAR_DAYS:
         return _calendar_days_due(start, duration.amount, calendar)
-    year = start.year
     tables = calendar.tables(*_years_needed(duration, year, year))
     while True:
         try:
@@ -234,8 +234,8 @@ def _batch_for_duration(
     """
     if starts.size == 0:
         return starts.copy()
-    first_year = from_micros(int(starts.min())).year
-    last_year = from_micros(int(starts.max())).year
+    first_year = calendar.local_year(from_micros(int(starts.min())))
+    last_year = calendar.local_year(from_micros(int(starts.max())))
     check_supported(first_year)
     check_supported(last_year)
     amounts = np.asarray(amounts, dtype=np.int64)

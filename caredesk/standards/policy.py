@@ -35,7 +35,13 @@ from pydantic import (
 
 from caredesk.errors import DurationError, UnknownStandard
 from caredesk.standards.bank_holidays import Region
-from caredesk.standards.calendar import SECONDS_PER_DAY, Interval, WorkingCalendar
+from caredesk.standards.calendar import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    SECONDS_PER_DAY,
+    Interval,
+    WorkingCalendar,
+)
 from caredesk.standards.durations import Duration, parse_duration
 
 
@@ -210,11 +216,29 @@ class CalendarSettings(_Strict):
     @classmethod
     def _valid_day_intervals(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         for day, intervals in value.items():
+            if not intervals:
+                raise ValueError(f"{day}: a working day needs at least one office interval.")
             try:
                 parse_office_hours(intervals)
             except ValueError as error:
                 raise ValueError(f"{day}: {error}") from None
         return value
+
+    @model_validator(mode="after")
+    def _days_fit_together(self) -> CalendarSettings:
+        stray = sorted(set(self.office_hours_by_day) - set(self.working_days))
+        if stray:
+            raise ValueError(
+                f"office_hours_by_day gives hours for {', '.join(stray)}, "
+                f"which is not in working_days."
+            )
+        outside = [day for day in self.closure_days if not FIRST_YEAR <= day.year <= LAST_YEAR]
+        if outside:
+            raise ValueError(
+                f"closure day {outside[0].isoformat()} is outside the years caredesk "
+                f"works with ({FIRST_YEAR} to {LAST_YEAR})."
+            )
+        return self
 
     def intervals_by_weekday(self) -> dict[int, tuple[Interval, ...]]:
         default = parse_office_hours(self.office_hours)

@@ -91,12 +91,37 @@ def test_two_whole_working_days_paused_move_the_due_time_two_working_days():
     assert times.standard_due_at == at(2025, 6, 18, 17)
 
 
-def test_part_of_a_day_paused_keeps_the_due_time_at_close_of_business():
+def test_a_pause_within_one_working_day_does_not_move_a_working_day_deadline():
     pause = Pause(starts_at=at(2025, 6, 3, 15), ends_at=at(2025, 6, 3, 16))
     times = deadline_times(
         start=at(2025, 6, 2, 10), duration=TEN_WORKING_DAYS, calendar=HALTON, pauses=[pause]
     )
+    assert times.standard_due_at == at(2025, 6, 16, 17)
+
+
+def test_a_pause_over_close_of_business_moves_a_working_day_deadline_one_day():
+    pause = Pause(starts_at=at(2025, 6, 3, 15), ends_at=at(2025, 6, 4, 10))
+    times = deadline_times(
+        start=at(2025, 6, 2, 10), duration=TEN_WORKING_DAYS, calendar=HALTON, pauses=[pause]
+    )
     assert times.standard_due_at == at(2025, 6, 17, 17)
+
+
+def test_a_deadline_never_falls_due_while_the_case_is_paused():
+    # given 1 working day from Monday 10:00 (due Tuesday 17:00) and an hour paused Tuesday
+    pauses = [
+        Pause(starts_at=at(2025, 6, 3, 9), ends_at=at(2025, 6, 3, 10)),
+        # when the case waits for the customer from Tuesday 16:00 to the next Monday
+        Pause(starts_at=at(2025, 6, 3, 16), ends_at=at(2025, 6, 9, 9)),
+    ]
+    times = deadline_times(
+        start=at(2025, 6, 2, 10),
+        duration=parse_duration("1 working day"),
+        calendar=HALTON,
+        pauses=pauses,
+    )
+    # then it is due after the pause, at close of business on Monday
+    assert times.standard_due_at == at(2025, 6, 9, 17)
 
 
 def test_a_pause_over_a_weekend_costs_no_office_time():
@@ -182,16 +207,63 @@ def test_a_subject_access_request_paused_for_identity_moves_by_calendar_time():
     assert times.standard_due_at == at(2025, 10, 8, 17)
 
 
-def test_calendar_day_deadlines_stay_due_at_midnight_after_a_pause():
-    pause = Pause(starts_at=at(2025, 6, 3, 9), ends_at=at(2025, 6, 3, 12))
+def test_calendar_day_deadlines_move_a_day_for_each_midnight_paused():
+    three_days = parse_duration("3 calendar days")  # due at the end of 5 June
+    within_a_day = Pause(starts_at=at(2025, 6, 3, 9), ends_at=at(2025, 6, 3, 12))
+    over_two_nights = Pause(starts_at=at(2025, 6, 3, 22), ends_at=at(2025, 6, 5, 8))
+
+    def end_of(day: int) -> datetime:
+        return at(2025, 6, day + 1, 0) - timedelta(microseconds=1)
+
+    kept = deadline_times(
+        start=at(2025, 6, 2, 10), duration=three_days, calendar=HALTON, pauses=[within_a_day]
+    )
+    moved = deadline_times(
+        start=at(2025, 6, 2, 10), duration=three_days, calendar=HALTON, pauses=[over_two_nights]
+    )
+    assert kept.standard_due_at == end_of(5)
+    assert moved.standard_due_at == end_of(7)
+
+
+def test_a_pause_that_spans_the_holding_reply_moves_the_revised_date_by_its_later_part():
+    reply = HoldingReply(sent_at=at(2025, 6, 12, 11), revised_due_at=at(2025, 6, 30, 17))
+    spanning = Pause(starts_at=at(2025, 6, 11, 9), ends_at=at(2025, 6, 13, 9))
     times = deadline_times(
         start=at(2025, 6, 2, 10),
-        duration=parse_duration("3 calendar days"),
+        duration=TEN_WORKING_DAYS,
+        calendar=HALTON,
+        pauses=[spanning],
+        holding_replies=[reply],
+    )
+    assert times.standard_due_at == at(2025, 6, 18, 17)  # 11 and 12 June closes passed
+    assert times.revised_due_at == at(2025, 7, 1, 17)  # only 12 June's after the reply
+
+
+def test_nothing_is_due_while_a_pause_is_open_even_after_a_holding_reply():
+    reply = HoldingReply(sent_at=at(2025, 6, 12, 11), revised_due_at=at(2025, 6, 30, 17))
+    times = deadline_times(
+        start=at(2025, 6, 2, 10),
+        duration=TEN_WORKING_DAYS,
+        calendar=HALTON,
+        pauses=[Pause(starts_at=at(2025, 6, 20, 9))],
+        holding_replies=[reply],
+    )
+    assert times.paused
+    assert times.due_at is None
+    assert times.standard_due_at == at(2025, 6, 16, 17)  # already breached before the pause
+
+
+def test_a_pause_ending_years_later_is_counted_in_full():
+    # given 1 working hour from Monday 10:00, paused at 10:30 with half an hour left
+    pause = Pause(starts_at=at(2025, 6, 2, 10, 30), ends_at=at(2031, 6, 3, 9))
+    times = deadline_times(
+        start=at(2025, 6, 2, 10),
+        duration=parse_duration("1 working hour"),
         calendar=HALTON,
         pauses=[pause],
     )
-    # due at the end of 5 June; 3 hours paused moves it into 6 June, so the end of 6 June
-    assert times.standard_due_at == at(2025, 6, 7, 0) - timedelta(microseconds=1)
+    # then the half hour left runs from the end of the pause, six years on
+    assert times.standard_due_at == at(2031, 6, 3, 9, 30)
 
 
 # -- pauses against the reference: paused time simply does not count ----------------
@@ -245,3 +317,38 @@ def test_a_pause_covering_the_start_delays_the_first_office_time():
     )
     assert times.standard_due_at == at(2025, 6, 2, 13)
     assert date(2025, 6, 2) == times.standard_due_at.astimezone(LONDON).date()
+
+
+@given(
+    data=st.data(),
+    start=st.datetimes(datetime(2023, 1, 1), datetime(2027, 12, 31), timezones=st.just(UTC)),
+    duration=st.sampled_from(
+        [
+            "10 working days",
+            "2 working days",
+            "1 month",
+            "3 calendar days",
+            "24 hours",
+            "7 working hours",
+            "90 working minutes",
+        ]
+    ).map(parse_duration),
+    policy=st.sampled_from(["halton", "stonewall"]),
+)
+def test_a_deadline_never_falls_due_inside_a_pause_that_began_before_it(
+    data, start, duration, policy
+):
+    calendar = load_policy(policy).working_calendar
+    paused = data.draw(pauses_after(start))
+    times = deadline_times(
+        start=start,
+        duration=duration,
+        calendar=calendar,
+        pauses=[Pause(starts_at=a, ends_at=b) for a, b in paused],
+    )
+    due = times.standard_due_at
+    assert due is not None
+    assert due >= due_at(start, duration, calendar)  # pausing never brings it forward
+    for begins, ends in paused:
+        if max(begins, start) < due:
+            assert not (begins < due < ends), f"due {due} inside pause {begins}..{ends}"

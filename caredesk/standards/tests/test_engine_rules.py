@@ -450,3 +450,44 @@ def test_an_office_open_on_saturdays_is_closed_on_christmas_day_and_the_substitu
     )
     # then neither Christmas Day nor the substitute days count: Wednesday 29th
     assert due == datetime(2021, 12, 29, 17, tzinfo=LONDON)
+
+
+def test_a_start_in_the_year_before_the_cached_tables_is_still_right():
+    # given tables already built from a 2026 start (covering 2025 onwards)
+    calendar = _calendar()
+    due_at(datetime(2026, 6, 1, tzinfo=UTC), parse_duration("1 working day"), calendar)
+    # when a start is in 2025 by its own offset but 2024 in London
+    start = datetime(2025, 1, 1, 0, 30, tzinfo=ZoneInfo("Asia/Singapore"))
+    # then the answer is the fresh calendar's: 31 December 2024 at close
+    fresh = _calendar()
+    expected = due_at(start, parse_duration("0 working days"), fresh)
+    assert expected == datetime(2024, 12, 31, 17, tzinfo=LONDON)
+    assert due_at(start, parse_duration("0 working days"), calendar) == expected
+    # 16:30-17:00 on 31 December, then half an hour after New Year's Day
+    assert due_at(start, parse_duration("1 working hour"), calendar) == datetime(
+        2025, 1, 2, 9, 30, tzinfo=LONDON
+    )
+
+
+def test_scalar_and_batch_agree_at_the_first_supported_year():
+    # In 1971 London kept British Standard Time (UTC+1) all winter.
+    calendar = _calendar()
+    start = datetime(1971, 1, 1, 0, 30, tzinfo=LONDON)
+    one_day = parse_duration("1 working day")
+    batch = due_at_batch(as_utc_instants([start], calendar), one_day, calendar)
+    assert to_datetimes(batch) == [due_at(start, one_day, calendar)]
+
+
+def test_office_hours_in_the_spring_forward_gap_give_no_office_time():
+    # given an office open on Sundays 01:30-02:15, an hour the clocks skip on 30 March 2025
+    hours = {day: ((5400, 8100),) for day in range(7)}
+    calendar = WorkingCalendar(
+        timezone="Europe/London", working_weekdays=range(7), office_hours=hours, region=None
+    )
+    saturday = datetime(2025, 3, 29, 12, tzinfo=LONDON)
+    thirty_minutes = parse_duration("30 working minutes")
+    # then the half hour is worked on Monday 31 March, 01:30-02:00 BST
+    due = due_at(saturday, thirty_minutes, calendar)
+    assert due == datetime(2025, 3, 31, 2, 0, tzinfo=LONDON)
+    batch = due_at_batch(as_utc_instants([saturday], calendar), thirty_minutes, calendar)
+    assert to_datetimes(batch) == [due]

@@ -766,3 +766,25 @@ def test_the_test_toml_writer_escapes_what_toml_requires():
     # keys and values with quotes, backslashes and control characters survive the writer
     data = {'a"b': "c\\d\n\x7f\x00é😀", "": [1, 2.5, True, {"k": []}, -0.0]}
     assert tomllib.loads(toml_document(data)) == data
+
+
+@pytest.mark.parametrize(
+    ("calendar_lines", "expected"),
+    [
+        ("office_hours_by_day = { monday = [] }", "monday: a working day needs at least one"),
+        (
+            'office_hours_by_day = { saturday = ["09:00-12:00"] }',
+            "office_hours_by_day gives hours for saturday, which is not in working_days",
+        ),
+        ("closure_days = [1850-12-24]", "closure day 1850-12-24 is outside the years"),
+    ],
+)
+def test_calendar_settings_that_do_not_fit_together_are_refused(tmp_path, calendar_lines, expected):
+    text = HALTON_TEXT.replace("closure_days = []", calendar_lines)
+    path = tmp_path / "policy.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PolicyError) as raised:
+        load_policy(path)
+    assert any(p.startswith("calendar") and expected in p for p in raised.value.problems), (
+        raised.value.problems
+    )
