@@ -1,4 +1,4 @@
-"""The clock domain code asks for the time. Tests pass a fixed one instead."""
+"""The clock domain code asks for the time: injected, so tests can freeze it (time_machine)."""
 
 from datetime import UTC, datetime
 from typing import Protocol
@@ -13,16 +13,6 @@ class Clock(Protocol):
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(tz=UTC)
-
-
-class FixedClock:
-    def __init__(self, moment: datetime) -> None:
-        if moment.tzinfo is None:
-            raise ValueError("FixedClock needs an aware datetime")
-        self.moment = moment
-
-    def now(self) -> datetime:
-        return self.moment
 
 
 system_clock = SystemClock()

@@ -2,16 +2,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from caredesk.core.clock import Clock, system_clock
 from caredesk.core.due_times import active_policy, due_for
 from caredesk.core.forms import DueTimeForm
 from caredesk.core.policy_tables import describe_standard, office_hours_lines, region_label
 from caredesk.errors import CaredeskError
 
 
-def standards(request: HttpRequest) -> HttpResponse:
+def standards(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
     """The policy's service standards, and a calculator for when something is due."""
     policy = active_policy()
-    form = DueTimeForm(request.GET or None, policy=policy)
+    now = clock.now().astimezone(policy.working_calendar.zone).replace(second=0, microsecond=0)
+    form = DueTimeForm(request.GET or None, policy=policy, initial={"received": now})
     answer = None
     with timezone.override(policy.working_calendar.zone):  # times typed in are office time
         valid = form.is_valid()

@@ -1,9 +1,11 @@
 """The standards page: the policy's promises, and a calculator for when something is due."""
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 import pytest
+import time_machine
 
 from caredesk.standards import load_policy
 
@@ -260,3 +262,10 @@ def test_every_aria_describedby_points_at_an_element_on_the_page(client):
         if reference not in ids
     ]
     assert dangling == []
+
+
+def test_the_received_time_starts_as_now_in_office_time(client):
+    # 14:05 UTC on 1 July is 15:05 in London
+    with time_machine.travel(datetime(2025, 7, 1, 14, 5, 33, tzinfo=UTC), tick=False):
+        response = client.get("/")
+    assert 'value="2025-07-01T15:05"' in response.content.decode()
