@@ -30,6 +30,17 @@ def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datet
     return datetime(year, month, day, hour, minute, tzinfo=LONDON)
 
 
+def halton_letter(pauses=(), replies=()):
+    """A letter received on Monday 2 June 2025 at 10:00, due Monday 16 June at 17:00."""
+    return deadline_times(
+        start=at(2025, 6, 2, 10),
+        duration=TEN_WORKING_DAYS,
+        calendar=HALTON,
+        pauses=pauses,
+        holding_replies=replies,
+    )
+
+
 # -- holding replies -----------------------------------------------------------------
 
 
@@ -65,17 +76,12 @@ def test_the_latest_holding_reply_counts():
         HoldingReply(sent_at=at(2025, 6, 20, 9), revised_due_at=at(2025, 7, 4, 17)),
         HoldingReply(sent_at=at(2025, 6, 12, 9), revised_due_at=at(2025, 6, 27, 17)),
     ]
-    times = deadline_times(
-        start=at(2025, 6, 2, 10),
-        duration=TEN_WORKING_DAYS,
-        calendar=HALTON,
-        holding_replies=replies,
-    )
+    times = halton_letter(replies=replies)
     assert times.revised_due_at == at(2025, 7, 4, 17)
 
 
 def test_without_a_holding_reply_the_standard_due_time_is_what_is_due():
-    times = deadline_times(start=at(2025, 6, 2, 10), duration=TEN_WORKING_DAYS, calendar=HALTON)
+    times = halton_letter()
     assert times.due_at == times.standard_due_at == at(2025, 6, 16, 17)
     assert times.revised_due_at is None
 
@@ -85,25 +91,19 @@ def test_without_a_holding_reply_the_standard_due_time_is_what_is_due():
 
 def test_two_whole_working_days_paused_move_the_due_time_two_working_days():
     pause = Pause(starts_at=at(2025, 6, 3, 9), ends_at=at(2025, 6, 5, 9))  # Tue 09:00 to Thu 09:00
-    times = deadline_times(
-        start=at(2025, 6, 2, 10), duration=TEN_WORKING_DAYS, calendar=HALTON, pauses=[pause]
-    )
+    times = halton_letter(pauses=[pause])
     assert times.standard_due_at == at(2025, 6, 18, 17)
 
 
 def test_a_pause_within_one_working_day_does_not_move_a_working_day_deadline():
     pause = Pause(starts_at=at(2025, 6, 3, 15), ends_at=at(2025, 6, 3, 16))
-    times = deadline_times(
-        start=at(2025, 6, 2, 10), duration=TEN_WORKING_DAYS, calendar=HALTON, pauses=[pause]
-    )
+    times = halton_letter(pauses=[pause])
     assert times.standard_due_at == at(2025, 6, 16, 17)
 
 
 def test_a_pause_over_close_of_business_moves_a_working_day_deadline_one_day():
     pause = Pause(starts_at=at(2025, 6, 3, 15), ends_at=at(2025, 6, 4, 10))
-    times = deadline_times(
-        start=at(2025, 6, 2, 10), duration=TEN_WORKING_DAYS, calendar=HALTON, pauses=[pause]
-    )
+    times = halton_letter(pauses=[pause])
     assert times.standard_due_at == at(2025, 6, 17, 17)
 
 
@@ -126,25 +126,19 @@ def test_a_deadline_never_falls_due_while_the_case_is_paused():
 
 def test_a_pause_over_a_weekend_costs_no_office_time():
     pause = Pause(starts_at=at(2025, 6, 6, 17, 30), ends_at=at(2025, 6, 9, 8, 0))
-    times = deadline_times(
-        start=at(2025, 6, 2, 10), duration=TEN_WORKING_DAYS, calendar=HALTON, pauses=[pause]
-    )
+    times = halton_letter(pauses=[pause])
     assert times.standard_due_at == at(2025, 6, 16, 17)
 
 
 def test_a_pause_after_the_deadline_cannot_undo_a_breach():
     pause = Pause(starts_at=at(2025, 6, 17, 9), ends_at=at(2025, 6, 20, 9))
-    times = deadline_times(
-        start=at(2025, 6, 2, 10), duration=TEN_WORKING_DAYS, calendar=HALTON, pauses=[pause]
-    )
+    times = halton_letter(pauses=[pause])
     assert times.standard_due_at == at(2025, 6, 16, 17)
 
 
 def test_while_paused_there_is_no_due_time():
     pause = Pause(starts_at=at(2025, 6, 3, 9))
-    times = deadline_times(
-        start=at(2025, 6, 2, 10), duration=TEN_WORKING_DAYS, calendar=HALTON, pauses=[pause]
-    )
+    times = halton_letter(pauses=[pause])
     assert times.paused
     assert times.due_at is None
 
@@ -154,42 +148,27 @@ def test_overlapping_pauses_are_counted_once():
         Pause(starts_at=at(2025, 6, 3, 9), ends_at=at(2025, 6, 4, 17)),
         Pause(starts_at=at(2025, 6, 4, 9), ends_at=at(2025, 6, 5, 9)),
     ]
-    times = deadline_times(
-        start=at(2025, 6, 2, 10), duration=TEN_WORKING_DAYS, calendar=HALTON, pauses=pauses
-    )
+    times = halton_letter(pauses=pauses)
     assert times.standard_due_at == at(2025, 6, 18, 17)
 
 
 def test_a_pause_that_began_before_the_clock_counts_from_the_start():
     pause = Pause(starts_at=at(2025, 6, 1, 9), ends_at=at(2025, 6, 3, 10))
-    times = deadline_times(
-        start=at(2025, 6, 2, 10), duration=TEN_WORKING_DAYS, calendar=HALTON, pauses=[pause]
-    )
+    times = halton_letter(pauses=[pause])
     # Monday 10:00-17:00 and Tuesday 09:00-10:00 paused: 8 office hours, one working day
     assert times.standard_due_at == at(2025, 6, 17, 17)
 
 
 def test_a_pause_that_ends_before_it_starts_is_refused():
     with pytest.raises(DeadlineInputError, match="cannot end before it starts"):
-        deadline_times(
-            start=at(2025, 6, 2, 10),
-            duration=TEN_WORKING_DAYS,
-            calendar=HALTON,
-            pauses=[Pause(starts_at=at(2025, 6, 3, 9), ends_at=at(2025, 6, 2, 9))],
-        )
+        halton_letter(pauses=[Pause(starts_at=at(2025, 6, 3, 9), ends_at=at(2025, 6, 2, 9))])
 
 
 def test_pauses_after_a_holding_reply_move_the_revised_date_too():
     reply = HoldingReply(sent_at=at(2025, 6, 12, 11), revised_due_at=at(2025, 6, 30, 17))
     before = Pause(starts_at=at(2025, 6, 3, 9), ends_at=at(2025, 6, 4, 9))
     after = Pause(starts_at=at(2025, 6, 16, 9), ends_at=at(2025, 6, 17, 9))
-    times = deadline_times(
-        start=at(2025, 6, 2, 10),
-        duration=TEN_WORKING_DAYS,
-        calendar=HALTON,
-        pauses=[before, after],
-        holding_replies=[reply],
-    )
+    times = halton_letter(pauses=[before, after], replies=[reply])
     # The standard's clock was still running for both pauses; the revised date was set
     # after the first, so only the second moves it.
     assert times.standard_due_at == at(2025, 6, 18, 17)
@@ -228,26 +207,14 @@ def test_calendar_day_deadlines_move_a_day_for_each_midnight_paused():
 def test_a_pause_that_spans_the_holding_reply_moves_the_revised_date_by_its_later_part():
     reply = HoldingReply(sent_at=at(2025, 6, 12, 11), revised_due_at=at(2025, 6, 30, 17))
     spanning = Pause(starts_at=at(2025, 6, 11, 9), ends_at=at(2025, 6, 13, 9))
-    times = deadline_times(
-        start=at(2025, 6, 2, 10),
-        duration=TEN_WORKING_DAYS,
-        calendar=HALTON,
-        pauses=[spanning],
-        holding_replies=[reply],
-    )
+    times = halton_letter(pauses=[spanning], replies=[reply])
     assert times.standard_due_at == at(2025, 6, 18, 17)  # 11 and 12 June closes passed
     assert times.revised_due_at == at(2025, 7, 1, 17)  # only 12 June's after the reply
 
 
 def test_nothing_is_due_while_a_pause_is_open_even_after_a_holding_reply():
     reply = HoldingReply(sent_at=at(2025, 6, 12, 11), revised_due_at=at(2025, 6, 30, 17))
-    times = deadline_times(
-        start=at(2025, 6, 2, 10),
-        duration=TEN_WORKING_DAYS,
-        calendar=HALTON,
-        pauses=[Pause(starts_at=at(2025, 6, 20, 9))],
-        holding_replies=[reply],
-    )
+    times = halton_letter(pauses=[Pause(starts_at=at(2025, 6, 20, 9))], replies=[reply])
     assert times.paused
     assert times.due_at is None
     assert times.standard_due_at == at(2025, 6, 16, 17)  # already breached before the pause
