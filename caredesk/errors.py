@@ -27,6 +27,12 @@ class PolicyError(CaredeskError):
         super().__init__(f"{source}: {count}\n{listed}")
 
 
+class NotAllowed(CaredeskError):
+    """The person asking may not do this."""
+
+    code = "not_allowed"
+
+
 class UnknownPolicy(CaredeskError):
     code = "policy_unknown"
 

@@ -14,6 +14,7 @@ instants (see `CalendarTables`). Every due-time rule then becomes a binary searc
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -107,6 +108,14 @@ class WorkingCalendar:
         if day.weekday() not in self.working_weekdays or day in self.closure_days:
             return False
         return day not in self.holidays(day.year, day.year)
+
+    def count_working_days(self, first: date, last: date) -> int:
+        """Working days from first to last, both included."""
+        if last < first:
+            return 0
+        tables = self.tables(first.year, last.year)
+        days = tables.lists["working_days"]
+        return bisect_right(days, day_number(last)) - bisect_left(days, day_number(first))
 
     def office_intervals(self, day: date) -> list[tuple[datetime, datetime]]:
         """The day's office intervals as aware datetimes; empty if not a working day."""

@@ -403,5 +403,12 @@ class Policy(_Strict):
     def deadline_standards(self) -> list[DeadlineStandard]:
         return [s for s in self.standards if isinstance(s, DeadlineStandard)]
 
+    def threshold(self, trigger: Trigger) -> ThresholdStandard | None:
+        """The threshold standard that sets off `trigger`, if the policy has one."""
+        for standard in self.standards:
+            if isinstance(standard, ThresholdStandard) and standard.triggers is trigger:
+                return standard
+        return None
+
     def has_rule(self, rule: Rule) -> bool:
         return any(isinstance(s, RuleStandard) and s.rule is rule for s in self.standards)

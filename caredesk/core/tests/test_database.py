@@ -5,8 +5,9 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.models import User
 from django.db import connection
+
+from caredesk.staff.models import StaffMember
 
 
 def test_the_suite_runs_on_the_database_it_was_asked_for():
@@ -20,9 +21,9 @@ def test_the_suite_runs_on_the_database_it_was_asked_for():
 def test_an_aware_time_is_stored_in_utc_and_read_back_as_the_same_instant():
     # given a login at 17:30 on a summer evening in London (16:30 UTC)
     london = datetime(2025, 5, 28, 17, 30, 15, 123456, tzinfo=ZoneInfo("Europe/London"))
-    user = User.objects.create(username="officer", last_login=london)
+    user = StaffMember.objects.create(username="officer", last_login=london)
     # when it is read back
-    stored = User.objects.get(pk=user.pk).last_login
+    stored = StaffMember.objects.get(pk=user.pk).last_login
     # then it is the same instant, in UTC
     assert stored == london
     assert stored.utcoffset() == timedelta(0)

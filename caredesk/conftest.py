@@ -1,0 +1,68 @@
+"""Fixtures shared by every app's tests: the personas of DESIGN.md section 5.7."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+
+from caredesk.staff.models import Office, Role, StaffMember, Team
+
+
+@dataclass
+class People:
+    line_manager: StaffMember
+    officer: StaffMember
+    teammate: StaffMember
+    outsider: StaffMember  # another team, no special role
+    administrator: StaffMember
+    team: Team
+    other_team: Team
+
+
+def make_staff(username: str, *roles: Role, **fields: object) -> StaffMember:
+    first, _, last = username.partition("_")
+    person = StaffMember.objects.create_user(
+        username=username,
+        password="correct horse battery staple",
+        first_name=first.title(),
+        last_name=last.title(),
+        email=f"{username}@example.org",
+        **fields,
+    )
+    for role in roles:
+        person.groups.add(Group.objects.get(name=role.value))
+    return person
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Argon2 is slow on purpose; tests use a fast hasher (test_models checks Argon2)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def people(db: None) -> People:
+    office = Office.objects.create(name="Runcorn")
+    team = Team.objects.create(name="Tenancy", office=office)
+    other_team = Team.objects.create(name="Repairs", office=office)
+    manager = make_staff(
+        "lena_manager", Role.OFFICER, Role.LINE_MANAGER, team=team, post_title="Tenancy Manager"
+    )
+    return People(
+        line_manager=manager,
+        officer=make_staff(
+            "olu_officer",
+            Role.OFFICER,
+            team=team,
+            line_manager=manager,
+            post_title="Tenancy Officer",
+        ),
+        teammate=make_staff("tia_teammate", Role.OFFICER, team=team, line_manager=manager),
+        outsider=make_staff("oscar_outsider", Role.OFFICER, team=other_team),
+        administrator=make_staff("ada_admin", Role.ADMINISTRATOR, team=team),
+        team=team,
+        other_team=other_team,
+    )

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+
+class Role(models.TextChoices):
+    """What a member of staff may do. Each role is a Django group of the same name."""
+
+    OFFICER = "officer", "Officer"
+    ADMINISTRATOR = "administrator", "Administrator"
+    LINE_MANAGER = "line_manager", "Line manager"
+    PERFORMANCE_ANALYST = "performance_analyst", "Performance analyst"
+    DATA_PROTECTION_OFFICER = "data_protection_officer", "Data protection officer"
+    SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
+
+
+class Office(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    address = models.TextField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    office = models.ForeignKey(Office, null=True, blank=True, on_delete=models.SET_NULL)
+    email = models.EmailField(blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffMember(AbstractUser):
+    """A person who works for the landlord and signs in to caredesk."""
+
+    post_title = models.CharField(
+        max_length=120, blank=True, help_text="Letters are signed with it."
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    office = models.ForeignKey(Office, null=True, blank=True, on_delete=models.SET_NULL)
+    line_manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    phone = models.CharField(max_length=40, blank=True)
+    languages = models.JSONField(
+        default=list, blank=True, help_text="Languages spoken besides English, e.g. ['Polish']."
+    )
+    same_sex_interviews = models.BooleanField(
+        default=False, help_text="Available for interviews where a customer asks for one."
+    )
+
+    class Meta:
+        verbose_name = "member of staff"
+        verbose_name_plural = "staff"
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def has_role(self, role: Role) -> bool:
+        return self.is_active and self.groups.filter(name=role.value).exists()
+
+
+class AbsenceKind(models.TextChoices):
+    ANNUAL_LEAVE = "annual_leave", "Annual leave"
+    SICKNESS = "sickness", "Sickness"
+    TRAINING = "training", "Training"
+    OTHER = "other", "Other"
+
+
+class Absence(models.Model):
+    """A span of days a member of staff is away, first and last day included."""
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="absences")
+    kind = models.CharField(max_length=20, choices=AbsenceKind.choices)
+    first_day = models.DateField()
+    last_day = models.DateField()
+    cover = models.ForeignKey(
+        StaffMember,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="covering",
+        help_text="Who takes new work. Empty: the line manager.",
+    )
+    out_of_office_message = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, related_name="absences_recorded"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=models.F("first_day")),
+                name="absence_ends_after_it_starts",
+            )
+        ]
+        indexes = [models.Index(fields=["staff", "first_day", "last_day"])]
+
+    def __str__(self) -> str:
+        return f"{self.staff}: {self.get_kind_display()} {self.first_day} to {self.last_day}"

@@ -1,0 +1,61 @@
+"""Reading about staff: who is away, and who covers for them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import QuerySet
+
+from caredesk.staff.models import Absence, StaffMember
+from caredesk.standards import Family, Policy
+from caredesk.standards.policy import Trigger
+
+
+def absence_is_long(absence: Absence, policy: Policy) -> bool:
+    """Longer than the policy's out-of-office threshold (Halton: 1 working day)."""
+    threshold = policy.threshold(Trigger.OUT_OF_OFFICE_REPLY)
+    if threshold is None:
+        return True  # no threshold in the policy: every absence counts
+    target = threshold.target
+    days = (absence.last_day - absence.first_day).days + 1
+    if target.family is Family.WORKING_DAYS:
+        calendar = policy.working_calendar
+        return calendar.count_working_days(absence.first_day, absence.last_day) > target.amount
+    if target.family is Family.CALENDAR_DAYS:
+        return days > target.amount
+    return days * 86_400 > target.amount * target.unit.micros // 1_000_000
+
+
+def absences_on(day: date) -> QuerySet[Absence]:
+    return Absence.objects.filter(first_day__lte=day, last_day__gte=day)
+
+
+def away_absence(*, staff: StaffMember, on: date, policy: Policy) -> Absence | None:
+    """The absence that makes `staff` away on `on`: one longer than the threshold."""
+    for absence in absences_on(on).filter(staff=staff).order_by("-last_day"):
+        if absence_is_long(absence, policy):
+            return absence
+    return None
+
+
+def cover_for(*, staff: StaffMember, on: date, policy: Policy) -> StaffMember:
+    """Who takes new work for `staff` on `on`: themselves, or their cover while away.
+
+    The cover is the named colleague, or else the line manager; if that person is away
+    too, their own cover, and so on (never round in a circle).
+    """
+    seen = {staff.pk}
+    current = staff
+    while (absence := away_absence(staff=current, on=on, policy=policy)) is not None:
+        successor = absence.cover or current.line_manager
+        if successor is None or successor.pk in seen:
+            return current
+        seen.add(successor.pk)
+        current = successor
+    return current
+
+
+def away_staff(*, on: date, policy: Policy) -> list[Absence]:
+    """Everyone away on `on`, with the absence that makes them so."""
+    found = absences_on(on).select_related("staff", "cover", "staff__line_manager")
+    return [absence for absence in found.order_by("last_day") if absence_is_long(absence, policy)]

@@ -1,0 +1,55 @@
+"""Changing staff records."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+
+from caredesk.core.clock import Clock, system_clock
+from caredesk.errors import CaredeskError, NotAllowed
+from caredesk.staff.models import Absence, AbsenceKind, Role, StaffMember
+
+
+class AbsenceError(CaredeskError):
+    code = "absence_invalid"
+
+
+def may_manage_absences_of(*, by: StaffMember, staff: StaffMember) -> bool:
+    """Yourself; your own reports as their line manager; anyone as an administrator."""
+    if by.pk == staff.pk:
+        return True
+    if by.has_role(Role.ADMINISTRATOR):
+        return True
+    return staff.line_manager_id == by.pk and by.has_role(Role.LINE_MANAGER)
+
+
+@transaction.atomic
+def absence_record(
+    *,
+    staff: StaffMember,
+    kind: AbsenceKind,
+    first_day: date,
+    last_day: date,
+    by: StaffMember,
+    cover: StaffMember | None = None,
+    out_of_office_message: str = "",
+    clock: Clock = system_clock,
+) -> Absence:
+    """Record an absence (Stonewall 2.10: an administrator may do so for others)."""
+    if not may_manage_absences_of(by=by, staff=staff):
+        raise NotAllowed("Only the person, their line manager or an administrator can do that.")
+    if last_day < first_day:
+        raise AbsenceError("The last day of an absence cannot be before its first day.")
+    if cover is not None and cover.pk == staff.pk:
+        raise AbsenceError("Someone cannot cover for themselves.")
+    return Absence.objects.create(
+        staff=staff,
+        kind=kind,
+        first_day=first_day,
+        last_day=last_day,
+        cover=cover,
+        out_of_office_message=out_of_office_message,
+        recorded_by=by,
+        recorded_at=clock.now(),
+    )

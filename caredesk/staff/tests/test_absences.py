@@ -1,0 +1,120 @@
+from datetime import date
+
+import pytest
+
+from caredesk.errors import NotAllowed
+from caredesk.staff.models import AbsenceKind
+from caredesk.staff.selectors import away_absence, away_staff, cover_for
+from caredesk.staff.services import AbsenceError, absence_record
+from caredesk.standards import load_policy
+
+HALTON = load_policy("halton")  # out of office after more than 1 working day
+STONEWALL = load_policy("stonewall")  # after more than 2 working days
+
+
+def leave(people, first, last, *, staff=None, cover=None, by=None):
+    staff = staff or people.officer
+    return absence_record(
+        staff=staff,
+        kind=AbsenceKind.ANNUAL_LEAVE,
+        first_day=first,
+        last_day=last,
+        cover=cover,
+        by=by or staff,
+    )
+
+
+def test_staff_can_record_their_own_absence(people):
+    absence = leave(people, date(2025, 6, 2), date(2025, 6, 3))
+    assert absence.recorded_by == people.officer
+
+
+def test_an_administrator_records_absence_for_others(people):
+    absence = absence_record(
+        staff=people.officer,
+        kind=AbsenceKind.SICKNESS,
+        first_day=date(2025, 6, 2),
+        last_day=date(2025, 6, 5),
+        by=people.administrator,
+    )
+    assert absence.recorded_by == people.administrator
+
+
+def test_a_line_manager_records_absence_for_their_own_reports_only(people):
+    leave(people, date(2025, 6, 2), date(2025, 6, 3), by=people.line_manager)
+    with pytest.raises(NotAllowed):
+        leave(
+            people,
+            date(2025, 6, 2),
+            date(2025, 6, 3),
+            staff=people.outsider,
+            by=people.line_manager,
+        )
+
+
+def test_a_colleague_cannot_record_absence_for_someone_else(people):
+    with pytest.raises(NotAllowed):
+        leave(people, date(2025, 6, 2), date(2025, 6, 3), by=people.teammate)
+
+
+def test_an_absence_must_end_on_or_after_its_first_day(people):
+    with pytest.raises(AbsenceError, match="cannot be before"):
+        leave(people, date(2025, 6, 3), date(2025, 6, 2))
+
+
+def test_nobody_covers_for_themselves(people):
+    with pytest.raises(AbsenceError, match="cover for themselves"):
+        leave(people, date(2025, 6, 2), date(2025, 6, 3), cover=people.officer)
+
+
+@pytest.mark.parametrize(
+    ("policy", "first", "last", "away"),
+    [
+        (HALTON, date(2025, 6, 2), date(2025, 6, 2), False),  # 1 working day: not more than 1
+        (HALTON, date(2025, 6, 2), date(2025, 6, 3), True),  # 2 working days
+        (HALTON, date(2025, 5, 23), date(2025, 5, 26), False),  # Friday + bank holiday Monday
+        (HALTON, date(2025, 5, 30), date(2025, 6, 2), True),  # Friday, weekend, Monday
+        (STONEWALL, date(2025, 6, 2), date(2025, 6, 3), False),  # 2: not more than 2
+        (STONEWALL, date(2025, 6, 2), date(2025, 6, 4), True),  # 3 working days
+    ],
+)
+def test_staff_are_away_only_when_absent_longer_than_the_policy_threshold(
+    people, policy, first, last, away
+):
+    leave(people, first, last)
+    found = away_absence(staff=people.officer, on=first, policy=policy)
+    assert (found is not None) is away
+
+
+def test_new_work_goes_to_the_named_cover_while_away(people):
+    leave(people, date(2025, 6, 2), date(2025, 6, 6), cover=people.teammate)
+    assert cover_for(staff=people.officer, on=date(2025, 6, 4), policy=HALTON) == people.teammate
+    assert cover_for(staff=people.officer, on=date(2025, 6, 9), policy=HALTON) == people.officer
+
+
+def test_without_a_named_cover_new_work_goes_to_the_line_manager(people):
+    leave(people, date(2025, 6, 2), date(2025, 6, 6))
+    assert (
+        cover_for(staff=people.officer, on=date(2025, 6, 4), policy=HALTON) == people.line_manager
+    )
+
+
+def test_when_the_cover_is_away_too_their_cover_takes_it(people):
+    leave(people, date(2025, 6, 2), date(2025, 6, 6), cover=people.teammate)
+    leave(people, date(2025, 6, 2), date(2025, 6, 6), staff=people.teammate)
+    assert (
+        cover_for(staff=people.officer, on=date(2025, 6, 4), policy=HALTON) == people.line_manager
+    )
+
+
+def test_covering_for_each_other_never_loops(people):
+    leave(people, date(2025, 6, 2), date(2025, 6, 6), cover=people.teammate)
+    leave(people, date(2025, 6, 2), date(2025, 6, 6), staff=people.teammate, cover=people.officer)
+    assert cover_for(staff=people.officer, on=date(2025, 6, 4), policy=HALTON) == people.teammate
+
+
+def test_the_away_list_has_only_absences_past_the_threshold(people):
+    leave(people, date(2025, 6, 2), date(2025, 6, 6))
+    leave(people, date(2025, 6, 4), date(2025, 6, 4), staff=people.teammate)
+    away = away_staff(on=date(2025, 6, 4), policy=HALTON)
+    assert [absence.staff for absence in away] == [people.officer]
