@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "caredesk.core",
     "caredesk.staff",
+    "caredesk.customers",
 ]
 
 AUTH_USER_MODEL = "staff.StaffMember"

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import re
+
+from django.db import models
+
+
+class CustomerType(models.TextChoices):
+    TENANT = "tenant", "Tenant"
+    LEASEHOLDER = "leaseholder", "Leaseholder"
+    LICENSEE = "licensee", "Licensee"
+    APPLICANT = "applicant", "Applicant"
+    ADVICE_CLIENT = "advice_client", "Advice client"
+    EXTERNAL_AGENCY = "external_agency", "External agency"
+    PARTNER = "partner", "Partner"
+    OTHER = "other", "Other"
+
+
+class ContactChannel(models.TextChoices):
+    PHONE = "phone", "Phone"
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+    TEXT_MESSAGE = "text_message", "Text message"
+    VISIT = "visit", "Visit"
+
+
+class AccessibleFormat(models.TextChoices):
+    STANDARD = "standard", "Standard print"
+    LARGE_PRINT = "large_print", "Large print"
+    BRAILLE = "braille", "Braille"
+    AUDIO = "audio", "Audio"
+    EASY_READ = "easy_read", "Easy read"
+
+
+class HomeVisitReason(models.TextChoices):
+    PREFERENCE = "preference", "Their preference"
+    ILLNESS = "illness", "Illness"
+    DISABILITY = "disability", "Disability"
+
+
+def postcode_key(postcode: str) -> str:
+    return re.sub(r"\s+", "", postcode).upper()
+
+
+def phone_key(phone: str) -> str:
+    digits = re.sub(r"\D", "", phone)
+    return "0" + digits[2:] if digits.startswith("44") else digits
+
+
+class Customer(models.Model):
+    """Anyone who uses the landlord's services, with how they want to be dealt with."""
+
+    customer_type = models.CharField(max_length=20, choices=CustomerType.choices)
+    title = models.CharField(max_length=20, blank=True)
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True, db_index=True)
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    # Normalised for search: "wa7 1ab" finds "WA7 1AB"; "+44 151..." finds "0151...".
+    postcode_search = models.CharField(max_length=10, blank=True, db_index=True, editable=False)
+    phone_search = models.CharField(max_length=20, blank=True, db_index=True, editable=False)
+
+    preferred_channel = models.CharField(max_length=20, choices=ContactChannel.choices, blank=True)
+    preferred_times = models.CharField(max_length=200, blank=True)
+    language = models.CharField(max_length=60, blank=True, help_text="Blank means English.")
+    accessible_format = models.CharField(
+        max_length=20, choices=AccessibleFormat.choices, default=AccessibleFormat.STANDARD
+    )
+    interpreter_needed = models.BooleanField(default=False)
+    home_visits_needed = models.BooleanField(default=False)
+    home_visit_reason = models.CharField(max_length=20, choices=HomeVisitReason.choices, blank=True)
+    same_sex_interviewer = models.BooleanField(default=False)
+
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.postcode_search = postcode_key(self.postcode)
+        self.phone_search = phone_key(self.phone)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def name(self) -> str:
+        person = " ".join(part for part in (self.title, self.first_name, self.last_name) if part)
+        return person or self.organisation or f"Customer {self.pk}"
