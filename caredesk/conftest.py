@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -35,6 +36,21 @@ def make_staff(username: str, *roles: Role, **fields: object) -> StaffMember:
     for role in roles:
         person.groups.add(Group.objects.get(name=role.value))
     return person
+
+
+@dataclass
+class SettableClock:
+    """A clock for tests: it says whatever time the test sets."""
+
+    moment: datetime
+
+    def now(self) -> datetime:
+        return self.moment
+
+
+@pytest.fixture
+def clock() -> SettableClock:
+    return SettableClock(datetime(2025, 6, 20, 12, 0, tzinfo=UTC))
 
 
 @pytest.fixture(autouse=True)

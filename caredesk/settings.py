@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "caredesk.core",
     "caredesk.staff",
     "caredesk.customers",
+    "caredesk.cases",
 ]
 
 AUTH_USER_MODEL = "staff.StaffMember"

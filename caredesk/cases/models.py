@@ -1,0 +1,226 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from caredesk.customers.models import Customer
+from caredesk.staff.models import StaffMember, Team
+
+# These choices are the policy file's own vocabulary (caredesk.standards.policy), so a
+# standard's `case_kinds` and `channels` match case records as they are; a test keeps
+# the two lists equal.
+
+
+class CaseKind(models.TextChoices):
+    GENERAL_ENQUIRY = "general_enquiry", "General enquiry"
+    INFORMATION_REQUEST = "information_request", "Request for a form or information"
+    MESSAGE = "message", "Message or callback"
+    COMPLAINT = "complaint", "Complaint"
+    COMPLIMENT = "compliment", "Compliment"
+    SUBJECT_ACCESS_REQUEST = "subject_access_request", "Subject access request"
+    FOI_REQUEST = "foi_request", "Freedom of information request"
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", "Phone"
+    VOICEMAIL = "voicemail", "Voicemail"
+    MESSAGE = "message", "Message taken"
+    LETTER = "letter", "Letter"
+    EMAIL = "email", "Email"
+    WEB = "web", "Web form"
+    VISIT = "visit", "Office visit"
+    HOME_VISIT = "home_visit", "Home visit"
+
+
+class PauseReason(models.TextChoices):
+    WAITING_FOR_CUSTOMER = "waiting_for_customer", "Waiting for the customer"
+    CLARIFICATION_REQUESTED = "clarification_requested", "Clarification asked for"
+    IDENTITY_CHECK = "identity_check", "Checking identity"
+    OFFICER_ON_ANNUAL_LEAVE = "officer_on_annual_leave", "Officer on annual leave"
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    WAITING_FOR_CUSTOMER = "waiting_for_customer", "Waiting for the customer"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+
+
+class ReferenceCounter(models.Model):
+    """The last number given out for a prefix and year: HHT-2025-000123."""
+
+    prefix = models.CharField(max_length=5)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="one_counter")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last}"
+
+
+class Case(models.Model):
+    """One matter raised by a customer (or by someone who gave no name)."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    kind = models.CharField(max_length=30, choices=CaseKind.choices)
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    received_at = models.DateTimeField()
+    subject = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    assigned_to = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT)
+    status = models.CharField(max_length=30, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    urgent = models.BooleanField(default=False)
+    resolved_at_first_contact = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["customer", "-received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.subject}"
+
+
+class Direction(models.TextChoices):
+    INBOUND = "inbound", "From the customer"
+    OUTBOUND = "outbound", "To the customer"
+
+
+class Contact(models.Model):
+    """One interaction on a channel: a call, a letter, an email, a visit."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contacts")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    at = models.DateTimeField()
+    staff = models.ForeignKey(StaffMember, null=True, blank=True, on_delete=models.PROTECT)
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "at"])]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_direction_display()} by {self.get_channel_display().lower()} at {self.at}"
+        )
+
+
+class DeadlineStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    PAUSED = "paused", "Paused"
+    MET = "met", "Met"
+    ENDED_UNMET = "ended_unmet", "Ended without being met"
+
+
+OPEN_DEADLINE = Q(status=DeadlineStatus.OPEN)
+
+
+class Deadline(models.Model):
+    """A standard applied to one case: when its clock started, when it is due, when met.
+
+    Written by services, read by everyone: "due next" is an index range scan over open
+    rows (the partial indexes below), never a recomputation. `assigned_to` and `team`
+    repeat the case's so that a person's or a team's queue is one index too.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    standard_key = models.CharField(max_length=60)
+    starts_at = models.DateTimeField()
+    due_at = models.DateTimeField(null=True, blank=True, help_text="Empty while paused.")
+    standard_due_at = models.DateTimeField(null=True, blank=True)
+    revised_due_at = models.DateTimeField(null=True, blank=True)
+    met_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN
+    )
+    assigned_to = models.ForeignKey(StaffMember, null=True, blank=True, on_delete=models.PROTECT)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["due_at"], condition=OPEN_DEADLINE, name="open_deadlines_due"),
+            models.Index(
+                fields=["assigned_to", "due_at"], condition=OPEN_DEADLINE, name="my_open_deadlines"
+            ),
+            models.Index(
+                fields=["team", "due_at"], condition=OPEN_DEADLINE, name="team_open_deadlines"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference} {self.standard_key}"
+
+    @property
+    def met_standard(self) -> bool | None:
+        if self.met_at is None or self.standard_due_at is None:
+            return None
+        return self.met_at <= self.standard_due_at
+
+    @property
+    def met_revised_date(self) -> bool | None:
+        if self.met_at is None or self.revised_due_at is None:
+            return None
+        return self.met_at <= self.revised_due_at
+
+
+class DeadlinePause(models.Model):
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="pauses")
+    reason = models.CharField(max_length=40, choices=PauseReason.choices)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} from {self.starts_at}"
+
+
+class HoldingReply(models.Model):
+    """A reply before the due time giving the reason and a revised response date."""
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="holding_replies")
+    sent_at = models.DateTimeField()
+    reason = models.TextField()
+    revised_due_at = models.DateTimeField()
+    sent_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT)
+
+    def __str__(self) -> str:
+        return f"Holding reply {self.sent_at}: revised to {self.revised_due_at}"
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", "Case created"
+    ASSIGNED = "assigned", "Assigned"
+    REASSIGNED = "reassigned", "Reassigned"
+    NOTE = "note", "Note"
+    CONTACT = "contact", "Contact"
+    HOLDING_REPLY = "holding_reply", "Holding reply sent"
+    RESPONSE = "response", "Response sent"
+    ESCALATION = "escalation", "Escalated"
+    STATUS_CHANGED = "status_changed", "Status changed"
+    DEADLINE_STARTED = "deadline_started", "Deadline started"
+    DEADLINE_MET = "deadline_met", "Deadline met"
+
+
+class CaseEvent(models.Model):
+    """Every change to a case: the case timeline and the audit trail are the same rows."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.PROTECT, help_text="Empty: the system."
+    )
+    at = models.DateTimeField()
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.at}"

@@ -1,0 +1,449 @@
+"""Changing cases. Every change writes a CaseEvent; every due time comes from the engine.
+
+Each action fires clock events (DESIGN.md glossary: a standard's clock starts and
+stops on events such as "received" or "response sent"). `_fire` meets the deadlines
+whose standard stops on one of the events, then starts a deadline for each standard
+that starts on one of them and applies to the case's kind and channel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+
+from caredesk.cases.models import (
+    Case,
+    CaseEvent,
+    CaseKind,
+    CaseStatus,
+    Channel,
+    Contact,
+    Deadline,
+    DeadlinePause,
+    DeadlineStatus,
+    Direction,
+    EventKind,
+    HoldingReply,
+    PauseReason,
+    ReferenceCounter,
+)
+from caredesk.core.clock import Clock, system_clock
+from caredesk.core.due_times import active_policy
+from caredesk.customers.models import Customer
+from caredesk.errors import CaredeskError
+from caredesk.staff.models import StaffMember, Team
+from caredesk.staff.selectors import cover_for
+from caredesk.standards import Duration, Policy, deadline_times, due_at, revised_due
+from caredesk.standards import HoldingReply as EngineHoldingReply
+from caredesk.standards import Pause as EnginePause
+from caredesk.standards.policy import CaseKind as PolicyCaseKind
+from caredesk.standards.policy import Channel as PolicyChannel
+from caredesk.standards.policy import ClockEvent
+from caredesk.standards.policy import PauseReason as PolicyPauseReason
+
+UNFINISHED = (DeadlineStatus.OPEN, DeadlineStatus.PAUSED)
+
+
+class CaseError(CaredeskError):
+    code = "case_invalid"
+
+
+# -- creating a case ------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_create(
+    *,
+    kind: str,
+    channel: str,
+    received_at: datetime,
+    subject: str,
+    by: StaffMember | None,
+    customer: Customer | None = None,
+    description: str = "",
+    assign_to: StaffMember | None = None,
+    team: Team | None = None,
+    urgent: bool = False,
+    resolved_at_first_contact: bool = False,
+    policy: Policy | None = None,
+    clock: Clock = system_clock,
+) -> Case:
+    """Log a new case and start every deadline of the policy that applies to it."""
+    policy = policy or active_policy()
+    now = clock.now()
+    if received_at > now:
+        raise CaseError("A case cannot be received in the future.")
+    case = Case.objects.create(
+        reference=_next_reference(policy, received_at),
+        kind=CaseKind(kind),
+        channel=Channel(channel),
+        received_at=received_at,
+        subject=subject.strip(),
+        description=description,
+        customer=customer,
+        team=team or (assign_to.team if assign_to else None),
+        urgent=urgent,
+        resolved_at_first_contact=resolved_at_first_contact,
+        status=CaseStatus.RESOLVED if resolved_at_first_contact else CaseStatus.OPEN,
+        created_at=now,
+    )
+    _event(case, EventKind.CREATED, by, now, kind=case.kind, channel=case.channel)
+    Contact.objects.create(
+        case=case,
+        channel=case.channel,
+        direction=Direction.INBOUND,
+        at=received_at,
+        staff=by,
+        summary=description,
+    )
+    if assign_to is not None:
+        _assign(case, assign_to, by=by, at=now, policy=policy)
+    _fire(case, _events_on_receipt(case), at=received_at, by=by, policy=policy, now=now)
+    if resolved_at_first_contact:
+        events = {ClockEvent.RESPONSE_SENT, ClockEvent.CUSTOMER_CONTACTED}
+        _fire(case, events, at=received_at, by=by, policy=policy, now=now)
+    return case
+
+
+def _next_reference(policy: Policy, received_at: datetime) -> str:
+    """HHT-2025-000123: the policy's prefix, the year received, a number for the year."""
+    prefix = policy.organisation.reference_prefix
+    year = received_at.astimezone(policy.working_calendar.zone).year
+    counter, _ = ReferenceCounter.objects.get_or_create(prefix=prefix, year=year)
+    ReferenceCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db()
+    return f"{prefix}-{year}-{counter.last:06d}"
+
+
+def _events_on_receipt(case: Case) -> set[ClockEvent]:
+    events = {ClockEvent.RECEIVED}
+    if case.kind == CaseKind.COMPLAINT:
+        events.add(ClockEvent.COMPLAINT_RECEIVED)
+    if case.kind == CaseKind.MESSAGE or case.channel in (Channel.VOICEMAIL, Channel.MESSAGE):
+        events.add(ClockEvent.MESSAGE_LEFT)
+    if case.channel == Channel.PHONE and not case.resolved_at_first_contact:
+        events.add(ClockEvent.CALL_ENDED_UNRESOLVED)
+    return events
+
+
+# -- working a case -------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_assign(
+    *,
+    case: Case,
+    officer: StaffMember,
+    by: StaffMember,
+    policy: Policy | None = None,
+    clock: Clock = system_clock,
+) -> Case:
+    """Give the case to an officer, or to their cover while they are away."""
+    _assign(case, officer, by=by, at=clock.now(), policy=policy or active_policy())
+    return case
+
+
+def _assign(
+    case: Case, officer: StaffMember, *, by: StaffMember | None, at: datetime, policy: Policy
+) -> None:
+    today = at.astimezone(policy.working_calendar.zone).date()
+    taker = cover_for(staff=officer, on=today, policy=policy)
+    kind = EventKind.REASSIGNED if case.assigned_to_id else EventKind.ASSIGNED
+    previous = case.assigned_to_id
+    case.assigned_to = taker
+    case.team = taker.team or case.team
+    case.save(update_fields=["assigned_to", "team"])
+    case.deadlines.filter(status__in=UNFINISHED).update(assigned_to=taker, team=case.team)
+    details: dict[str, Any] = {"to": taker.pk, "from": previous}
+    if taker.pk != officer.pk:
+        details |= {"asked_for": officer.pk, "reason": "away"}
+    _event(case, kind, by, at, **details)
+
+
+@transaction.atomic
+def note_add(*, case: Case, text: str, by: StaffMember, clock: Clock = system_clock) -> CaseEvent:
+    if not text.strip():
+        raise CaseError("A note needs some text.")
+    return _event(case, EventKind.NOTE, by, clock.now(), text=text.strip())
+
+
+@transaction.atomic
+def contact_log(
+    *,
+    case: Case,
+    channel: str,
+    direction: str,
+    by: StaffMember,
+    summary: str = "",
+    at: datetime | None = None,
+    policy: Policy | None = None,
+    clock: Clock = system_clock,
+) -> Contact:
+    """Record an interaction. Any contact with the customer meets a callback standard."""
+    at = at or clock.now()
+    contact = Contact.objects.create(
+        case=case,
+        channel=Channel(channel),
+        direction=Direction(direction),
+        at=at,
+        staff=by,
+        summary=summary,
+    )
+    _event(case, EventKind.CONTACT, by, clock.now(), channel=channel, direction=direction)
+    if direction == Direction.OUTBOUND:
+        policy = policy or active_policy()
+        _fire(case, {ClockEvent.CUSTOMER_CONTACTED}, at=at, by=by, policy=policy, now=clock.now())
+    return contact
+
+
+@transaction.atomic
+def response_send(
+    *,
+    case: Case,
+    channel: str,
+    summary: str,
+    by: StaffMember,
+    at: datetime | None = None,
+    policy: Policy | None = None,
+    clock: Clock = system_clock,
+) -> Contact:
+    """Send the full response: meets the deadlines that stop on a response."""
+    at = at or clock.now()
+    contact = Contact.objects.create(
+        case=case,
+        channel=Channel(channel),
+        direction=Direction.OUTBOUND,
+        at=at,
+        staff=by,
+        summary=summary,
+    )
+    _event(case, EventKind.RESPONSE, by, clock.now(), channel=channel)
+    events = {ClockEvent.RESPONSE_SENT, ClockEvent.CUSTOMER_CONTACTED}
+    _fire(case, events, at=at, by=by, policy=policy or active_policy(), now=clock.now())
+    return contact
+
+
+@transaction.atomic
+def complaint_acknowledge(
+    *,
+    case: Case,
+    stage: int,
+    by: StaffMember,
+    at: datetime | None = None,
+    policy: Policy | None = None,
+    clock: Clock = system_clock,
+) -> None:
+    """Acknowledge a complaint at stage 1 or 2: starts that stage's response deadline."""
+    if case.kind != CaseKind.COMPLAINT:
+        raise CaseError("Only complaints are acknowledged at a stage.")
+    event = {1: ClockEvent.STAGE_1_ACKNOWLEDGED, 2: ClockEvent.STAGE_2_ACKNOWLEDGED}.get(stage)
+    if event is None:
+        raise CaseError("A complaint has stage 1 or stage 2.")
+    _event(case, EventKind.CONTACT, by, clock.now(), acknowledged_stage=stage)
+    policy = policy or active_policy()
+    _fire(case, {event}, at=at or clock.now(), by=by, policy=policy, now=clock.now())
+
+
+@transaction.atomic
+def complaint_escalate(
+    *,
+    case: Case,
+    by: StaffMember | None,
+    at: datetime | None = None,
+    policy: Policy | None = None,
+    clock: Clock = system_clock,
+) -> None:
+    """The customer asks for stage 2."""
+    if case.kind != CaseKind.COMPLAINT:
+        raise CaseError("Only complaints go to stage 2.")
+    at = at or clock.now()
+    case.status = CaseStatus.OPEN
+    case.save(update_fields=["status"])
+    _event(case, EventKind.ESCALATION, by, clock.now(), stage=2)
+    policy = policy or active_policy()
+    _fire(case, {ClockEvent.STAGE_2_REQUESTED}, at=at, by=by, policy=policy, now=clock.now())
+
+
+@transaction.atomic
+def holding_reply_send(
+    *,
+    deadline: Deadline,
+    reason: str,
+    revised: datetime | Duration,
+    by: StaffMember,
+    policy: Policy | None = None,
+    clock: Clock = system_clock,
+) -> HoldingReply:
+    """A holding reply: the reason and a revised date (Halton: letters and emails)."""
+    policy = policy or active_policy()
+    standard = policy.deadline_standard(deadline.standard_key)
+    if not standard.holding_reply:
+        raise CaseError(f"“{standard.name}” does not allow a holding reply.")
+    if deadline.status not in UNFINISHED:
+        raise CaseError("This deadline has already ended.")
+    if not reason.strip():
+        raise CaseError("Give the customer the reason for the delay.")
+    now = clock.now()
+    calendar = policy.working_calendar
+    revised_at = revised_due(reply_at=now, revision=revised, calendar=calendar)
+    if standard.max_extension is not None and deadline.standard_due_at is not None:
+        # Counted from the original due day itself (it is due at close, and a start at
+        # close would count from the next day).
+        original = deadline.standard_due_at - timedelta(microseconds=1)
+        latest = due_at(original, standard.max_extension, calendar)
+        if revised_at > latest:
+            raise CaseError(
+                f"The revised date can be at most {standard.max_extension} after the "
+                f"original due date (so by {latest.astimezone(calendar.zone):%d %B %Y})."
+            )
+    reply = HoldingReply.objects.create(
+        deadline=deadline, sent_at=now, reason=reason.strip(), revised_due_at=revised_at, sent_by=by
+    )
+    _refresh(deadline, policy)
+    _event(
+        deadline.case,
+        EventKind.HOLDING_REPLY,
+        by,
+        now,
+        standard=deadline.standard_key,
+        reason=reply.reason,
+        revised_due_at=revised_at.isoformat(),
+    )
+    return reply
+
+
+@transaction.atomic
+def case_wait_for_customer(
+    *,
+    case: Case,
+    reason: str,
+    by: StaffMember,
+    policy: Policy | None = None,
+    clock: Clock = system_clock,
+) -> None:
+    """Waiting for the customer: stops the clock of each standard that allows it."""
+    policy = policy or active_policy()
+    now = clock.now()
+    reason = PauseReason(reason)
+    case.status = CaseStatus.WAITING_FOR_CUSTOMER
+    case.save(update_fields=["status"])
+    paused = []
+    for deadline in case.deadlines.filter(status=DeadlineStatus.OPEN):
+        standard = policy.deadline_standard(deadline.standard_key)
+        if PolicyPauseReason(reason.value) in standard.pause_reasons:
+            DeadlinePause.objects.create(deadline=deadline, reason=reason, starts_at=now)
+            _refresh(deadline, policy)
+            paused.append(deadline.standard_key)
+    _event(
+        case, EventKind.STATUS_CHANGED, by, now, status=case.status, reason=reason, paused=paused
+    )
+
+
+@transaction.atomic
+def case_resume(
+    *, case: Case, by: StaffMember, policy: Policy | None = None, clock: Clock = system_clock
+) -> None:
+    """The customer has replied: the clocks run again, later by the time paused."""
+    policy = policy or active_policy()
+    now = clock.now()
+    DeadlinePause.objects.filter(deadline__case=case, ends_at__isnull=True).update(ends_at=now)
+    for deadline in case.deadlines.filter(status=DeadlineStatus.PAUSED):
+        _refresh(deadline, policy)
+    case.status = CaseStatus.OPEN
+    case.save(update_fields=["status"])
+    _event(case, EventKind.STATUS_CHANGED, by, now, status=case.status)
+
+
+@transaction.atomic
+def case_finish(*, case: Case, status: str, by: StaffMember, clock: Clock = system_clock) -> None:
+    """Resolve or close a case. Deadlines not met by then end unmet, and say so."""
+    status = CaseStatus(status)
+    if status not in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
+        raise CaseError("A case is finished as resolved or closed.")
+    now = clock.now()
+    DeadlinePause.objects.filter(deadline__case=case, ends_at__isnull=True).update(ends_at=now)
+    case.deadlines.filter(status__in=UNFINISHED).update(
+        status=DeadlineStatus.ENDED_UNMET, ended_at=now
+    )
+    case.status = status
+    case.save(update_fields=["status"])
+    _event(case, EventKind.STATUS_CHANGED, by, now, status=status)
+
+
+# -- deadlines --------------------------------------------------------------------------
+
+
+def _fire(
+    case: Case,
+    events: Iterable[ClockEvent],
+    *,
+    at: datetime,
+    by: StaffMember | None,
+    policy: Policy,
+    now: datetime,
+) -> None:
+    """`at` is when the events happened; `now`, when they are recorded (the event time)."""
+    events = set(events)
+    for deadline in case.deadlines.filter(status__in=UNFINISHED):
+        standard = policy.deadline_standard(deadline.standard_key)
+        if standard.stops in events:
+            DeadlinePause.objects.filter(deadline=deadline, ends_at__isnull=True).update(ends_at=at)
+            deadline.met_at, deadline.status = at, DeadlineStatus.MET
+            deadline.save(update_fields=["met_at", "status"])
+            _event(
+                case, EventKind.DEADLINE_MET, by, now, standard=standard.key, met_at=at.isoformat()
+            )
+    unfinished = set(
+        case.deadlines.filter(status__in=UNFINISHED).values_list("standard_key", flat=True)
+    )
+    kind, channel = PolicyCaseKind(case.kind), PolicyChannel(case.channel)
+    for standard in policy.deadline_standards():
+        if standard.starts not in events or standard.key in unfinished:
+            continue
+        if not standard.applies_to(channel=channel, kind=kind):
+            continue
+        deadline = Deadline(
+            case=case,
+            standard_key=standard.key,
+            starts_at=at,
+            assigned_to=case.assigned_to,
+            team=case.team,
+        )
+        _refresh(deadline, policy)
+        due = deadline.due_at.isoformat() if deadline.due_at else None
+        _event(case, EventKind.DEADLINE_STARTED, by, now, standard=standard.key, due_at=due)
+
+
+def _refresh(deadline: Deadline, policy: Policy) -> None:
+    """Work the deadline's times out again from its start, pauses and holding replies."""
+    standard = policy.deadline_standard(deadline.standard_key)
+    pauses: list[EnginePause] = []
+    holding: list[EngineHoldingReply] = []
+    if deadline.pk is not None:
+        pauses = [EnginePause(p.starts_at, p.ends_at) for p in deadline.pauses.all()]
+        holding = [
+            EngineHoldingReply(r.sent_at, r.revised_due_at) for r in deadline.holding_replies.all()
+        ]
+    times = deadline_times(
+        start=deadline.starts_at,
+        duration=standard.target,
+        calendar=policy.working_calendar,
+        pauses=pauses,
+        holding_replies=holding,
+    )
+    deadline.standard_due_at = times.standard_due_at
+    deadline.revised_due_at = times.revised_due_at
+    deadline.due_at = times.due_at
+    if deadline.status in UNFINISHED:
+        deadline.status = DeadlineStatus.PAUSED if times.paused else DeadlineStatus.OPEN
+    deadline.save()
+
+
+def _event(
+    case: Case, what: EventKind, actor: StaffMember | None, at: datetime, **data: Any
+) -> CaseEvent:
+    return CaseEvent.objects.create(case=case, kind=what, actor=actor, at=at, data=data)
