@@ -31,9 +31,5 @@ def overdue(*, now: datetime) -> QuerySet[Deadline]:
     return _open_deadlines().filter(due_at__lt=now)
 
 
-def due_before(*, moment: datetime) -> QuerySet[Deadline]:
-    return _open_deadlines().filter(due_at__lt=moment)
-
-
 def case_timeline(*, case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor").order_by("at", "pk")

@@ -117,12 +117,6 @@ class WorkingCalendar:
         days = tables.lists["working_days"]
         return bisect_right(days, day_number(last)) - bisect_left(days, day_number(first))
 
-    def office_intervals(self, day: date) -> list[tuple[datetime, datetime]]:
-        """The day's office intervals as aware datetimes; empty if not a working day."""
-        if not self.is_working_day(day):
-            return []
-        return [self._interval_instants(day, interval) for interval in self.office_hours_of(day)]
-
     def office_hours_of(self, day: date) -> tuple[Interval, ...]:
         return self.office_hours[day.weekday()]
 

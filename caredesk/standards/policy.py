@@ -308,10 +308,6 @@ class DeadlineStandard(_StandardBase):
             raise ValueError("starts and stops are the same event.")
         return self
 
-    @property
-    def pausable(self) -> bool:
-        return bool(self.pause_reasons)
-
 
 class ThresholdStandard(_StandardBase):
     """Something that must happen once a span passes a limit (an absence, say)."""
