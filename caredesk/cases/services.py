@@ -92,13 +92,8 @@ def case_create(
         created_at=now,
     )
     _event(case, EventKind.CREATED, by, now, kind=case.kind, channel=case.channel)
-    Contact.objects.create(
-        case=case,
-        channel=case.channel,
-        direction=Direction.INBOUND,
-        at=received_at,
-        staff=by,
-        summary=description,
+    _record_contact(
+        case, case.channel, Direction.INBOUND, at=received_at, by=by, summary=description
     )
     if assign_to is not None:
         _assign(case, assign_to, by=by, at=now, policy=policy)
@@ -185,14 +180,7 @@ def contact_log(
 ) -> Contact:
     """Record an interaction. Any contact with the customer meets a callback standard."""
     at = at or clock.now()
-    contact = Contact.objects.create(
-        case=case,
-        channel=Channel(channel),
-        direction=Direction(direction),
-        at=at,
-        staff=by,
-        summary=summary,
-    )
+    contact = _record_contact(case, channel, direction, at=at, by=by, summary=summary)
     _event(case, EventKind.CONTACT, by, clock.now(), channel=channel, direction=direction)
     if direction == Direction.OUTBOUND:
         policy = policy or active_policy()
@@ -213,14 +201,7 @@ def response_send(
 ) -> Contact:
     """Send the full response: meets the deadlines that stop on a response."""
     at = at or clock.now()
-    contact = Contact.objects.create(
-        case=case,
-        channel=Channel(channel),
-        direction=Direction.OUTBOUND,
-        at=at,
-        staff=by,
-        summary=summary,
-    )
+    contact = _record_contact(case, channel, Direction.OUTBOUND, at=at, by=by, summary=summary)
     _event(case, EventKind.RESPONSE, by, clock.now(), channel=channel)
     events = {ClockEvent.RESPONSE_SENT, ClockEvent.CUSTOMER_CONTACTED}
     _fire(case, events, at=at, by=by, policy=policy or active_policy(), now=clock.now())
@@ -350,7 +331,7 @@ def case_resume(
     """The customer has replied: the clocks run again, later by the time paused."""
     policy = policy or active_policy()
     now = clock.now()
-    DeadlinePause.objects.filter(deadline__case=case, ends_at__isnull=True).update(ends_at=now)
+    _end_open_pauses(at=now, deadline__case=case)
     for deadline in case.deadlines.filter(status=DeadlineStatus.PAUSED):
         _refresh(deadline, policy)
     case.status = CaseStatus.OPEN
@@ -365,7 +346,7 @@ def case_finish(*, case: Case, status: str, by: StaffMember, clock: Clock = syst
     if status not in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
         raise CaseError("A case is finished as resolved or closed.")
     now = clock.now()
-    DeadlinePause.objects.filter(deadline__case=case, ends_at__isnull=True).update(ends_at=now)
+    _end_open_pauses(at=now, deadline__case=case)
     case.deadlines.filter(status__in=UNFINISHED).update(
         status=DeadlineStatus.ENDED_UNMET, ended_at=now
     )
@@ -391,7 +372,7 @@ def _fire(
     for deadline in case.deadlines.filter(status__in=UNFINISHED):
         standard = policy.deadline_standard(deadline.standard_key)
         if standard.stops in events:
-            DeadlinePause.objects.filter(deadline=deadline, ends_at__isnull=True).update(ends_at=at)
+            _end_open_pauses(at=at, deadline=deadline)
             deadline.met_at, deadline.status = at, DeadlineStatus.MET
             deadline.save(update_fields=["met_at", "status"])
             _event(
@@ -441,6 +422,24 @@ def _refresh(deadline: Deadline, policy: Policy) -> None:
     if deadline.status in UNFINISHED:
         deadline.status = DeadlineStatus.PAUSED if times.paused else DeadlineStatus.OPEN
     deadline.save()
+
+
+def _record_contact(
+    case: Case, channel: str, direction: str, *, at: datetime, by: StaffMember | None, summary: str
+) -> Contact:
+    return Contact.objects.create(
+        case=case,
+        channel=Channel(channel),
+        direction=Direction(direction),
+        at=at,
+        staff=by,
+        summary=summary,
+    )
+
+
+def _end_open_pauses(*, at: datetime, **which: Any) -> None:
+    """End the open pauses of the deadlines `which` picks out (a case's, or one deadline's)."""
+    DeadlinePause.objects.filter(ends_at__isnull=True, **which).update(ends_at=at)
 
 
 def _event(
