@@ -31,8 +31,8 @@ from caredesk.cases.models import (
     PauseReason,
     ReferenceCounter,
 )
+from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
-from caredesk.core.due_times import active_policy
 from caredesk.customers.models import Customer
 from caredesk.errors import CaredeskError
 from caredesk.staff.models import StaffMember, Team

@@ -5,20 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
-
 from caredesk.errors import CaredeskError
-from caredesk.standards import Duration, Policy, due_at, load_policy, parse_duration
+from caredesk.standards import Duration, Policy, due_at, parse_duration
 from caredesk.standards.policy import DeadlineStandard
 
 
 class ReceivedTimeError(CaredeskError):
     code = "received_time_invalid"
-
-
-def active_policy() -> Policy:
-    """The policy this installation runs (the CAREDESK_POLICY setting)."""
-    return load_policy(settings.CAREDESK_POLICY)
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
-from caredesk.core.due_times import active_policy, due_for
+from caredesk.core.due_times import due_for
 from caredesk.core.forms import DueTimeForm
 from caredesk.core.policy_tables import describe_standard, office_hours_lines, region_label
 from caredesk.errors import CaredeskError
