@@ -48,15 +48,19 @@ def is_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-def install_debian_packages() -> None:
-    """Install the Debian packages the project needs (listed in debian-packages.txt)."""
+def install_debian_packages(*, for_tests: bool) -> None:
+    """Install the Debian packages listed in debian-packages.txt that are missing.
+
+    A line is a package name, then optionally `test` when only the tests need it (so the
+    demo does not pull in a browser).
+    """
     if not DEBIAN_PACKAGES.exists() or not shutil.which("dpkg-query"):
         return
-    wanted = [
-        line.split("#", 1)[0].strip()
-        for line in DEBIAN_PACKAGES.read_text().splitlines()
-        if line.split("#", 1)[0].strip()
-    ]
+    wanted = []
+    for line in DEBIAN_PACKAGES.read_text().splitlines():
+        words = line.split("#", 1)[0].split()
+        if words and (for_tests or "test" not in words[1:]):
+            wanted.append(words[0])
     missing = [name for name in wanted if not _debian_package_installed(name)]
     if not missing:
         return
@@ -123,8 +127,8 @@ def install_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def install() -> None:
-    install_debian_packages()
+def install(*, for_tests: bool = False) -> None:
+    install_debian_packages(for_tests=for_tests)
     create_venv()
     fingerprint = install_fingerprint()
     if STAMP.exists() and STAMP.read_text() == fingerprint:
@@ -189,7 +193,7 @@ def main() -> None:
     if command == "lock":
         lock()
     elif command in {"install", "demo", "test"}:
-        install()
+        install(for_tests=command != "demo")
         if command == "demo":
             demo(arguments)
         elif command == "test":

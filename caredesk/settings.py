@@ -35,10 +35,15 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "caredesk.core",
     "caredesk.staff",
     "caredesk.customers",
     "caredesk.cases",
+    "caredesk.notifications",
+    "caredesk.api",
 ]
 
 AUTH_USER_MODEL = "staff.StaffMember"
@@ -63,9 +68,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Deny by default: every page needs a signed-in member of staff unless its view is
+    # marked login_not_required (the login page, the API, which checks its own tokens).
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+LOGIN_URL = "staff:login"
+LOGIN_REDIRECT_URL = "cases:my_work"
+LOGOUT_REDIRECT_URL = "staff:login"
 
 ROOT_URLCONF = "caredesk.urls"
 WSGI_APPLICATION = "caredesk.wsgi.application"
@@ -98,6 +111,26 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+
+# Background work (`caredesk worker`): Django's tasks API, tasks kept in the database.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("CAREDESK_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+    }
+}
+
+# Email to staff (notifications). SMTP in production; the demo prints to the console.
+EMAIL_BACKEND = env_str(
+    "CAREDESK_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = env_str("CAREDESK_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env_int("CAREDESK_EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env_str("CAREDESK_EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env_str("CAREDESK_EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env_bool("CAREDESK_EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env_str("CAREDESK_FROM_EMAIL", default="caredesk@localhost")
+# The address links in emails point at, e.g. https://caredesk.example.org
+CAREDESK_SITE_URL = env_str("CAREDESK_SITE_URL", default="http://127.0.0.1:8000")
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("CAREDESK_STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))

@@ -1,5 +1,10 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("caredesk.core.urls")),
+    path("", include("caredesk.cases.urls")),
+    path("standards/", include("caredesk.core.urls")),
+    path("staff/", include("caredesk.staff.urls")),
+    path("customers/", include("caredesk.customers.urls")),
+    path("notifications/", include("caredesk.notifications.urls")),
+    path("api/", include("caredesk.api.urls")),
 ]

@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,8 +11,12 @@ from caredesk.core.policy_tables import describe_standard, office_hours_lines, r
 from caredesk.errors import CaredeskError
 
 
+@login_not_required
 def standards(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
-    """The policy's service standards, and a calculator for when something is due."""
+    """The policy's service standards, and a calculator for when something is due.
+
+    Open to anyone: the policy is a published document, and nothing here is personal.
+    """
     policy = active_policy()
     now = clock.now().astimezone(policy.working_calendar.zone).replace(second=0, microsecond=0)
     form = DueTimeForm(request.GET or None, policy=policy, initial={"received": now})

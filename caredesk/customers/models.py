@@ -91,3 +91,19 @@ class Customer(models.Model):
     def name(self) -> str:
         person = " ".join(part for part in (self.title, self.first_name, self.last_name) if part)
         return person or self.organisation or f"Customer {self.pk}"
+
+
+class CustomerAccess(models.Model):
+    """One read of a customer's record by a member of staff: who, what, when (DESIGN 7)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="accesses")
+    staff = models.ForeignKey("staff.StaffMember", on_delete=models.PROTECT)
+    at = models.DateTimeField()
+    what = models.CharField(max_length=200, help_text="What was seen, e.g. 'case HHT-2025-000123'.")
+
+    class Meta:
+        indexes = [models.Index(fields=["customer", "-at"]), models.Index(fields=["staff", "-at"])]
+        verbose_name_plural = "customer accesses"
+
+    def __str__(self) -> str:
+        return f"{self.staff} read {self.what} at {self.at}"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import cached_property
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -63,7 +65,15 @@ class StaffMember(AbstractUser):
         return self.get_full_name() or self.username
 
     def has_role(self, role: Role) -> bool:
-        return self.is_active and self.groups.filter(name=role.value).exists()
+        return role in self.roles
+
+    @cached_property
+    def roles(self) -> frozenset[Role]:
+        """The roles of an active member of staff (read once per request)."""
+        if not self.is_active:
+            return frozenset()
+        names = set(self.groups.values_list("name", flat=True))
+        return frozenset(role for role in Role if role.value in names)
 
 
 class AbsenceKind(models.TextChoices):
