@@ -1,4 +1,33 @@
-from django.urls import URLPattern, URLResolver
+"""/api/...: the NinjaAPI's views, which check tokens themselves (so no login page)."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver, path, re_path
+
+from caredesk.api.problems import problem
+from caredesk.api.root import api
+
+
+@login_not_required
+def not_found(request: HttpRequest, rest: str) -> HttpResponse:
+    return problem(
+        request, status=404, code="not_found", detail="There is nothing at this address."
+    )
+
+
+def _open(patterns: list[URLPattern | URLResolver]) -> list[URLPattern | URLResolver]:
+    """Mark every API view login_not_required: the API answers 401 itself, never a redirect."""
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback = login_not_required(pattern.callback)
+        else:
+            _open(pattern.url_patterns)
+    return patterns
+
 
 app_name = "api"
-urlpatterns: list[URLPattern | URLResolver] = []
+ninja_patterns, _, ninja_namespace = api.urls
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", (_open(ninja_patterns), "v1", "v1")),
+    re_path(r"^(?P<rest>.*)$", not_found),
+]

@@ -1,0 +1,177 @@
+"""Every error the API answers is `application/problem+json` (RFC 9457).
+
+A problem has `type`, `title`, `status`, `detail` and `instance`, plus two members of our
+own: `code`, a stable word a program can test (CaredeskError codes among them), and,
+for invalid input, `errors`: one entry per field, naming it.
+"""
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+
+from caredesk.errors import CaredeskError, NotAllowed
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
+# Names the handlers give their schema parameters; they are not part of a field's name.
+PARAMETER_NAMES = {"payload", "filters"}
+
+
+class FieldProblem(Schema):
+    field: str
+    message: str
+    location: str
+
+
+class Problem(Schema):
+    """An RFC 9457 problem document."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    code: str
+    errors: list[FieldProblem] | None = None
+
+
+# The answers every endpoint may give besides its own, for the OpenAPI document.
+AUTH_PROBLEMS: dict[int, type[Problem]] = {401: Problem, 403: Problem}
+INPUT_PROBLEMS: dict[int, type[Problem]] = {400: Problem, 422: Problem}
+
+
+class FieldError(Exception):
+    """A field the handler checked itself, such as a username that matches nobody."""
+
+    def __init__(self, field: str, message: str, location: str = "body") -> None:
+        super().__init__(message)
+        self.problem = FieldProblem(field=field, message=message, location=location)
+
+
+class Conflict(CaredeskError):
+    """The request is well formed but the record is not in a state that allows it."""
+
+    code = "conflict"
+
+
+class NotFound(Http404):
+    """Nothing has this reference or id. `message` is shown to the caller."""
+
+
+STATUS_BY_ERROR: dict[type[CaredeskError], int] = {NotAllowed: 403, Conflict: 409}
+
+TITLES = {
+    400: "The request could not be read",
+    401: "Sign in with an API token",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "The request conflicts with the record as it is now",
+    422: "Some fields are not valid",
+}
+
+
+def problem(
+    request: HttpRequest,
+    *,
+    status: int,
+    code: str,
+    detail: str,
+    errors: Iterable[FieldProblem] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> HttpResponse:
+    body: dict[str, Any] = {
+        "type": f"urn:caredesk:problem:{code}",
+        "title": TITLES.get(status, "The request failed"),
+        "status": status,
+        "detail": detail,
+        "instance": request.path,
+        "code": code,
+    }
+    if errors is not None:
+        body["errors"] = [error.dict() for error in errors]
+    response = HttpResponse(
+        json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False),
+        status=status,
+        content_type=f"{PROBLEM_CONTENT_TYPE}; charset=utf-8",
+    )
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def _field_problem(error: Mapping[str, Any]) -> FieldProblem:
+    """One of ninja's (pydantic's) error entries, as a named field and a plain message."""
+    loc = [str(part) for part in error.get("loc", ())]
+    location = loc.pop(0) if loc and loc[0] in LOCATIONS else "body"
+    if loc and loc[0] in PARAMETER_NAMES:
+        loc.pop(0)
+    message = str(error.get("msg", "This value is not valid."))
+    kind = error.get("type")
+    if kind == "missing":
+        message = "This is required."
+    elif kind == "extra_forbidden":
+        message = "This field is not expected here."
+    elif kind == "value_error":
+        message = message.removeprefix("Value error, ")
+    return FieldProblem(field=".".join(loc) or "(whole body)", message=message, location=location)
+
+
+def install(api: NinjaAPI) -> None:
+    """Answer every error `api` raises as a problem."""
+
+    @api.exception_handler(ValidationError)
+    def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        errors = [_field_problem(error) for error in exc.errors]
+        return _invalid(request, errors)
+
+    @api.exception_handler(FieldError)
+    def on_field(request: HttpRequest, exc: FieldError) -> HttpResponse:
+        return _invalid(request, [exc.problem])
+
+    @api.exception_handler(AuthenticationError)
+    def on_authentication(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        detail = "Send a valid API token in the header 'Authorization: Bearer <token>'."
+        headers = {"WWW-Authenticate": 'Bearer realm="caredesk"'}
+        return problem(
+            request, status=401, code="not_authenticated", detail=detail, headers=headers
+        )
+
+    @api.exception_handler(AuthorizationError)
+    def on_authorization(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+        return problem(request, status=403, code=NotAllowed.code, detail=exc.message)
+
+    @api.exception_handler(HttpError)
+    def on_http(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        detail = exc.message
+        if exc.message.startswith("Cannot parse request body"):
+            detail = "The request body is not valid JSON."
+        return problem(request, status=exc.status_code, code="bad_request", detail=detail)
+
+    @api.exception_handler(Http404)
+    def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        detail = str(exc) if isinstance(exc, NotFound) else "There is nothing at this address."
+        return problem(request, status=404, code="not_found", detail=detail)
+
+    @api.exception_handler(CaredeskError)
+    def on_caredesk(request: HttpRequest, exc: CaredeskError) -> HttpResponse:
+        status = next(
+            (code for kind, code in STATUS_BY_ERROR.items() if isinstance(exc, kind)), 400
+        )
+        return problem(request, status=status, code=exc.code, detail=exc.message)
+
+
+def _invalid(request: HttpRequest, errors: list[FieldProblem]) -> HttpResponse:
+    fields = ", ".join(dict.fromkeys(error.field for error in errors))
+    return problem(
+        request,
+        status=422,
+        code="validation_failed",
+        detail=f"Correct these and send the request again: {fields}.",
+        errors=errors,
+    )

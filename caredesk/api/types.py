@@ -1,0 +1,85 @@
+"""Field types the API's schemas share: times, text, staff, ids.
+
+Times: every time the API gives is ISO 8601 in the organisation's zone, Europe/London,
+with its UTC offset (`2025-06-20T13:00:00+01:00`), as the `caredesk due` command and the
+desk show them. A time sent with no offset is read as Europe/London time (DESIGN.md 3.1).
+"""
+
+from datetime import UTC, datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from ninja import Schema
+from pydantic import AfterValidator, Field, StringConstraints
+
+from caredesk.staff.models import StaffMember
+from caredesk.standards.calendar import FIRST_YEAR, LAST_YEAR
+
+LONDON = ZoneInfo("Europe/London")
+MAX_ID = 2**63 - 1  # the database's bigint
+
+
+def _shown_in_london(moment: datetime) -> datetime:
+    return moment.astimezone(LONDON)
+
+
+def _read_as_london(moment: datetime) -> datetime:
+    """A time sent to the API: aware, and within the years the deadline engine knows."""
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise ValueError(f"Give a time between {FIRST_YEAR} and {LAST_YEAR}.")
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        moment = moment.replace(tzinfo=LONDON)
+    return moment.astimezone(UTC)
+
+
+def clean_text(text: str) -> str:
+    """No characters a database cannot store (NUL, unpaired surrogates)."""
+    if "\x00" in text:
+        raise ValueError("Text cannot contain the NUL character.")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("Text must be valid Unicode.") from None
+    return text
+
+
+# Times the API answers with (from the database): shown in Europe/London.
+Time = Annotated[datetime, AfterValidator(_shown_in_london)]
+# Times sent to the API.
+TimeIn = Annotated[datetime, AfterValidator(_read_as_london)]
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(clean_text)
+]
+RequiredShortText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(clean_text),
+]
+LongText = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(clean_text)]
+RequiredLongText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000),
+    AfterValidator(clean_text),
+]
+# A member of staff named in input: their username, or their id.
+StaffName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=150),
+    AfterValidator(clean_text),
+]
+Cursor = Annotated[str, StringConstraints(max_length=500), AfterValidator(clean_text)]
+Limit = Annotated[int, Field(ge=1, le=100)]
+
+
+class StaffOut(Schema):
+    id: int
+    username: str
+    name: str
+
+    @staticmethod
+    def of(staff: StaffMember | None) -> "StaffOut | None":
+        if staff is None:
+            return None
+        return StaffOut(id=staff.pk, username=staff.username, name=str(staff))

@@ -1,0 +1,583 @@
+"""The cases API (/api/v1/deadlines, /api/v1/cases): parse, call a service, render.
+
+Lists carry no customer details (only the customer's id), so they log nothing; the
+case itself does show its customer, and each such answer logs the read.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from pydantic import ConfigDict, field_validator
+
+from caredesk.api.auth import acting, reads, writes
+from caredesk.api.clock import api_clock
+from caredesk.api.pagination import keyset_page
+from caredesk.api.problems import (
+    AUTH_PROBLEMS,
+    INPUT_PROBLEMS,
+    Conflict,
+    FieldError,
+    NotFound,
+    Problem,
+)
+from caredesk.api.types import (
+    Cursor,
+    Id,
+    Limit,
+    LongText,
+    RequiredLongText,
+    RequiredShortText,
+    ShortText,
+    StaffName,
+    StaffOut,
+    Time,
+    TimeIn,
+)
+from caredesk.cases.api_selectors import (
+    CASE_ORDER,
+    DEADLINE_ORDER,
+    case_with_everything,
+    cases_filtered,
+    open_deadlines_filtered,
+    staff_named,
+)
+from caredesk.cases.models import (
+    Case,
+    CaseEvent,
+    CaseKind,
+    CaseStatus,
+    Channel,
+    Contact,
+    Deadline,
+    DeadlineStatus,
+    Direction,
+    EventKind,
+)
+from caredesk.cases.selectors import case_timeline
+from caredesk.cases.services import (
+    UNFINISHED,
+    case_assign,
+    case_create,
+    holding_reply_send,
+    note_add,
+    response_send,
+)
+from caredesk.core.active_policy import active_policy
+from caredesk.customers.models import Customer, CustomerType
+from caredesk.customers.selectors import customer_preferences
+from caredesk.customers.services import customer_access_record
+from caredesk.errors import CaredeskError
+from caredesk.staff.models import StaffMember, Team
+from caredesk.staff.permissions import Can, allowed
+from caredesk.standards import Duration, Policy, parse_duration
+
+router = Router(tags=["cases"])
+
+READ_ANSWERS: dict[int, Any] = {**AUTH_PROBLEMS, 422: Problem}
+ONE_CASE_ANSWERS: dict[int, Any] = {**AUTH_PROBLEMS, 404: Problem}
+WRITE_ANSWERS: dict[int, Any] = {**AUTH_PROBLEMS, **INPUT_PROBLEMS, 404: Problem, 409: Problem}
+
+
+# -- schemas ------------------------------------------------------------------------------
+
+
+class Filters(Schema):
+    overdue: bool | None = None
+    due_before: TimeIn | None = None
+    officer: StaffName | None = None
+    team: Id | None = None
+    kind: CaseKind | None = None
+    status: CaseStatus | None = None
+    cursor: Cursor | None = None
+    limit: Limit = 50
+
+
+class CaseFilters(Filters):
+    customer: Id | None = None
+
+
+class DeadlineOut(Schema):
+    """An open deadline in a list. `seconds_left` is negative once it is overdue."""
+
+    id: int
+    case: str
+    case_subject: str
+    kind: CaseKind
+    case_status: CaseStatus
+    standard: str
+    standard_name: str
+    starts_at: Time
+    due_at: Time
+    standard_due_at: Time | None
+    revised_due_at: Time | None
+    overdue: bool
+    seconds_left: int
+    assigned_to: StaffOut | None
+    team_id: int | None
+
+
+class DeadlinePage(Schema):
+    items: list[DeadlineOut]
+    next: str | None
+
+
+class CaseOut(Schema):
+    reference: str
+    kind: CaseKind
+    channel: Channel
+    status: CaseStatus
+    subject: str
+    received_at: Time
+    urgent: bool
+    resolved_at_first_contact: bool
+    assigned_to: StaffOut | None
+    team_id: int | None
+    customer_id: int | None
+    created_at: Time
+
+
+class CasePage(Schema):
+    items: list[CaseOut]
+    next: str | None
+
+
+class HoldingReplyOut(Schema):
+    sent_at: Time
+    reason: str
+    revised_due_at: Time
+    sent_by: StaffOut | None
+
+
+class DeadlineDetail(Schema):
+    """A deadline of one case. `met_standard` compares with the standard's own due time;
+    `met_revised_date` with the date a holding reply gave. Both are null until met."""
+
+    id: int
+    standard: str
+    standard_name: str
+    status: DeadlineStatus
+    starts_at: Time
+    due_at: Time | None
+    standard_due_at: Time | None
+    revised_due_at: Time | None
+    met_at: Time | None
+    ended_at: Time | None
+    overdue: bool
+    seconds_left: int | None
+    met_standard: bool | None
+    met_revised_date: bool | None
+    holding_replies: list[HoldingReplyOut]
+
+
+class ContactOut(Schema):
+    id: int
+    channel: Channel
+    direction: Direction
+    at: Time
+    staff: StaffOut | None
+    summary: str
+
+
+class EventOut(Schema):
+    id: int
+    kind: EventKind
+    title: str
+    at: Time
+    actor: StaffOut | None
+    data: dict[str, Any]
+
+
+class CaseCustomer(Schema):
+    """The customer, with the preferences staff must see on every case."""
+
+    id: int
+    name: str
+    customer_type: CustomerType
+    email: str
+    phone: str
+    postcode: str
+    preferences: list[str]
+
+
+class CaseDetail(CaseOut):
+    description: str
+    customer: CaseCustomer | None
+    deadlines: list[DeadlineDetail]
+    contacts: list[ContactOut]
+    events: list[EventOut]
+
+
+class CaseIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: CaseKind
+    channel: Channel
+    received_at: TimeIn
+    subject: RequiredShortText
+    description: LongText = ""
+    customer: Id | None = None
+    assign_to: StaffName | None = None
+    urgent: bool = False
+    resolved_at_first_contact: bool = False
+
+
+class NoteIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    text: RequiredLongText
+
+
+class ResponseIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    channel: Channel
+    summary: RequiredLongText
+    at: TimeIn | None = None  # when it was sent; empty means now
+
+
+class HoldingReplyIn(Schema):
+    """Give either `revised_due_at` (a time) or `revised_after` ('10 working days')."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    standard: RequiredShortText
+    reason: RequiredLongText
+    revised_due_at: TimeIn | None = None
+    revised_after: ShortText | None = None
+
+    @field_validator("revised_after")
+    @classmethod
+    def _a_duration(cls, text: str | None) -> str | None:
+        if text is not None:
+            try:
+                parse_duration(text)
+            except CaredeskError as error:
+                raise ValueError(error.message) from None
+        return text
+
+
+class AssignIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    officer: StaffName
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+@router.get("deadlines", response={200: DeadlinePage, **READ_ANSWERS}, auth=reads)
+def list_deadlines(request: HttpRequest, filters: Query[Filters]) -> DeadlinePage:
+    """Open deadlines, soonest first (ties by id). Follow `next` as `cursor` for more."""
+    now = api_clock.now()
+    found = open_deadlines_filtered(now=now, **_common_filters(filters))
+    page = keyset_page(found, order=DEADLINE_ORDER, cursor=filters.cursor, limit=filters.limit)
+    policy = active_policy()
+    return DeadlinePage(items=[_deadline(d, now, policy) for d in page.items], next=page.next)
+
+
+@router.get("cases", response={200: CasePage, **READ_ANSWERS}, auth=reads)
+def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> CasePage:
+    """Cases, most recently logged first. Follow `next` as `cursor` for more."""
+    customer = None
+    if filters.customer is not None:
+        customer = Customer.objects.filter(pk=filters.customer).first()
+        if customer is None:
+            raise FieldError("customer", "No customer has this id.", "query")
+    common = _common_filters(filters)
+    found = cases_filtered(
+        now=api_clock.now(), status=common.pop("case_status"), customer=customer, **common
+    )
+    page = keyset_page(found, order=CASE_ORDER, cursor=filters.cursor, limit=filters.limit)
+    return CasePage(items=[case_out(case) for case in page.items], next=page.next)
+
+
+@router.get("cases/{reference}", response={200: CaseDetail, **ONE_CASE_ANSWERS}, auth=reads)
+def get_case(request: HttpRequest, reference: str) -> CaseDetail:
+    """The case with its deadlines, contacts and timeline. Logs the read of its customer."""
+    return _case_detail(_case(reference), acting(request))
+
+
+# -- changing -----------------------------------------------------------------------------
+
+
+@router.post("cases", response={201: CaseDetail, **WRITE_ANSWERS}, auth=writes)
+def create_case(request: HttpRequest, payload: CaseIn) -> Status[CaseDetail]:
+    """Log a new case; every deadline of the policy that applies to it starts."""
+    customer = None
+    if payload.customer is not None:
+        customer = Customer.objects.filter(pk=payload.customer).first()
+        if customer is None:
+            raise FieldError("customer", "No customer has this id.")
+    if payload.received_at > api_clock.now():
+        raise FieldError("received_at", "A case cannot be received in the future.")
+    case = case_create(
+        kind=payload.kind,
+        channel=payload.channel,
+        received_at=payload.received_at,
+        subject=payload.subject,
+        description=payload.description,
+        customer=customer,
+        assign_to=_officer(payload.assign_to, "assign_to"),
+        urgent=payload.urgent,
+        resolved_at_first_contact=payload.resolved_at_first_contact,
+        by=acting(request),
+        clock=api_clock,
+    )
+    return Status(201, _case_detail(_case(case.reference), acting(request)))
+
+
+@router.post("cases/{reference}/notes", response={201: EventOut, **WRITE_ANSWERS}, auth=writes)
+def add_note(request: HttpRequest, reference: str, payload: NoteIn) -> Status[EventOut]:
+    """A note on the case's timeline."""
+    event = note_add(case=_case(reference), text=payload.text, by=acting(request), clock=api_clock)
+    return Status(201, event_out(event))
+
+
+@router.post(
+    "cases/{reference}/responses", response={201: ContactOut, **WRITE_ANSWERS}, auth=writes
+)
+def send_response(request: HttpRequest, reference: str, payload: ResponseIn) -> Status[ContactOut]:
+    """Record the full response sent: meets the deadlines that stop on a response."""
+    case = _case(reference)
+    if payload.at is not None and payload.at > api_clock.now():
+        raise FieldError("at", "A response cannot have been sent in the future.")
+    if payload.at is not None and payload.at < case.received_at:
+        raise FieldError("at", "A response cannot be sent before the case was received.")
+    contact = response_send(
+        case=case,
+        channel=payload.channel,
+        summary=payload.summary,
+        at=payload.at,
+        by=acting(request),
+        clock=api_clock,
+    )
+    return Status(201, contact_out(contact))
+
+
+@router.post(
+    "cases/{reference}/holding-replies",
+    response={201: DeadlineDetail, **WRITE_ANSWERS},
+    auth=writes,
+)
+def send_holding_reply(
+    request: HttpRequest, reference: str, payload: HoldingReplyIn
+) -> Status[DeadlineDetail]:
+    """A holding reply: the reason, and a revised date (or a duration from now)."""
+    case = _case(reference)
+    policy = active_policy()
+    revised: datetime | Duration
+    if (payload.revised_due_at is None) == (payload.revised_after is None):
+        raise FieldError(
+            "revised_due_at", "Give either revised_due_at or revised_after, not both or neither."
+        )
+    if payload.revised_due_at is not None:
+        revised = payload.revised_due_at
+    else:
+        assert payload.revised_after is not None
+        revised = parse_duration(payload.revised_after)
+    if payload.standard not in {standard.key for standard in policy.deadline_standards()}:
+        raise FieldError("standard", "The policy has no deadline standard with this key.")
+    deadline = case.deadlines.filter(standard_key=payload.standard, status__in=UNFINISHED).first()
+    if deadline is None:
+        raise Conflict(f"This case has no open deadline for “{payload.standard}”.")
+    holding_reply_send(
+        deadline=deadline,
+        reason=payload.reason,
+        revised=revised,
+        by=acting(request),
+        policy=policy,
+        clock=api_clock,
+    )
+    deadline.refresh_from_db()
+    return Status(201, deadline_detail(deadline, api_clock.now(), policy))
+
+
+@router.post("cases/{reference}/assign", response={200: CaseOut, **WRITE_ANSWERS}, auth=writes)
+def assign_case(request: HttpRequest, reference: str, payload: AssignIn) -> CaseOut:
+    """Give the case to an officer (or to their cover while they are away)."""
+    officer = _officer(payload.officer, "officer")
+    assert officer is not None
+    case = case_assign(case=_case(reference), officer=officer, by=acting(request), clock=api_clock)
+    return case_out(case)
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _case(reference: str) -> Case:
+    case = case_with_everything(reference=reference) if _looks_like_reference(reference) else None
+    if case is None:
+        raise NotFound(f"No case has the reference “{reference[:40]}”.")
+    return case
+
+
+def _looks_like_reference(text: str) -> bool:
+    return 0 < len(text) <= 20 and text.isascii() and text.replace("-", "").isalnum()
+
+
+def _officer(name: str | None, field: str) -> StaffMember | None:
+    if name is None:
+        return None
+    officer = staff_named(name)
+    if officer is None:
+        raise FieldError(field, "No member of staff has this username or id.")
+    if not allowed(officer, Can.WORK_CASES):
+        raise FieldError(field, f"{officer} cannot be given cases (no officer role).")
+    return officer
+
+
+def _common_filters(filters: Filters) -> dict[str, Any]:
+    officer = None
+    if filters.officer is not None:
+        officer = staff_named(filters.officer)
+        if officer is None:
+            raise FieldError("officer", "No member of staff has this username or id.", "query")
+    team = None
+    if filters.team is not None:
+        team = Team.objects.filter(pk=filters.team).first()
+        if team is None:
+            raise FieldError("team", "No team has this id.", "query")
+    return {
+        "overdue": filters.overdue,
+        "due_before": filters.due_before,
+        "officer": officer,
+        "team": team,
+        "kind": filters.kind,
+        "case_status": filters.status,
+    }
+
+
+def _standard_name(policy: Policy, key: str) -> str:
+    try:
+        return policy.deadline_standard(key).name
+    except CaredeskError:  # a standard since taken out of the policy
+        return key
+
+
+def _seconds_between(now: datetime, due: datetime) -> int:
+    """Whole seconds from now until due; negative when overdue."""
+    return (due - now) // timedelta(seconds=1)
+
+
+def _deadline(deadline: Deadline, now: datetime, policy: Policy) -> DeadlineOut:
+    assert deadline.due_at is not None  # open deadlines always have one
+    return DeadlineOut(
+        id=deadline.pk,
+        case=deadline.case.reference,
+        case_subject=deadline.case.subject,
+        kind=CaseKind(deadline.case.kind),
+        case_status=CaseStatus(deadline.case.status),
+        standard=deadline.standard_key,
+        standard_name=_standard_name(policy, deadline.standard_key),
+        starts_at=deadline.starts_at,
+        due_at=deadline.due_at,
+        standard_due_at=deadline.standard_due_at,
+        revised_due_at=deadline.revised_due_at,
+        overdue=deadline.due_at < now,
+        seconds_left=_seconds_between(now, deadline.due_at),
+        assigned_to=StaffOut.of(deadline.assigned_to),
+        team_id=deadline.team_id,
+    )
+
+
+def deadline_detail(deadline: Deadline, now: datetime, policy: Policy) -> DeadlineDetail:
+    is_open = deadline.status == DeadlineStatus.OPEN and deadline.due_at is not None
+    return DeadlineDetail(
+        id=deadline.pk,
+        standard=deadline.standard_key,
+        standard_name=_standard_name(policy, deadline.standard_key),
+        status=DeadlineStatus(deadline.status),
+        starts_at=deadline.starts_at,
+        due_at=deadline.due_at,
+        standard_due_at=deadline.standard_due_at,
+        revised_due_at=deadline.revised_due_at,
+        met_at=deadline.met_at,
+        ended_at=deadline.ended_at,
+        overdue=is_open and deadline.due_at is not None and deadline.due_at < now,
+        seconds_left=_seconds_between(now, deadline.due_at)
+        if deadline.due_at and is_open
+        else None,
+        met_standard=deadline.met_standard,
+        met_revised_date=deadline.met_revised_date,
+        holding_replies=[
+            HoldingReplyOut(
+                sent_at=reply.sent_at,
+                reason=reply.reason,
+                revised_due_at=reply.revised_due_at,
+                sent_by=StaffOut.of(reply.sent_by),
+            )
+            for reply in sorted(deadline.holding_replies.all(), key=lambda r: (r.sent_at, r.pk))
+        ],
+    )
+
+
+def case_out(case: Case) -> CaseOut:
+    return CaseOut(**_case_fields(case))
+
+
+def _case_fields(case: Case) -> dict[str, Any]:
+    return {
+        "reference": case.reference,
+        "kind": CaseKind(case.kind),
+        "channel": Channel(case.channel),
+        "status": CaseStatus(case.status),
+        "subject": case.subject,
+        "received_at": case.received_at,
+        "urgent": case.urgent,
+        "resolved_at_first_contact": case.resolved_at_first_contact,
+        "assigned_to": StaffOut.of(case.assigned_to),
+        "team_id": case.team_id,
+        "customer_id": case.customer_id,
+        "created_at": case.created_at,
+    }
+
+
+def contact_out(contact: Contact) -> ContactOut:
+    return ContactOut(
+        id=contact.pk,
+        channel=Channel(contact.channel),
+        direction=Direction(contact.direction),
+        at=contact.at,
+        staff=StaffOut.of(contact.staff),
+        summary=contact.summary,
+    )
+
+
+def event_out(event: CaseEvent) -> EventOut:
+    return EventOut(
+        id=event.pk,
+        kind=EventKind(event.kind),
+        title=event.get_kind_display(),
+        at=event.at,
+        actor=StaffOut.of(event.actor),
+        data=event.data if isinstance(event.data, dict) else {"value": event.data},
+    )
+
+
+def _case_detail(case: Case, by: StaffMember) -> CaseDetail:
+    now = api_clock.now()
+    policy = active_policy()
+    customer = None
+    if case.customer is not None:
+        customer = CaseCustomer(
+            id=case.customer.pk,
+            name=case.customer.name,
+            customer_type=CustomerType(case.customer.customer_type),
+            email=case.customer.email,
+            phone=case.customer.phone,
+            postcode=case.customer.postcode,
+            preferences=customer_preferences(case.customer),
+        )
+        customer_access_record(
+            customers=[case.customer], by=by, what=f"API: case {case.reference}", clock=api_clock
+        )
+    return CaseDetail(
+        **_case_fields(case),
+        description=case.description,
+        customer=customer,
+        deadlines=[deadline_detail(d, now, policy) for d in case.deadlines.all()],
+        contacts=[contact_out(contact) for contact in case.contacts.all()],
+        events=[event_out(event) for event in case_timeline(case=case)],
+    )
