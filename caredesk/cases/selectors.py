@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from caredesk.cases.models import Case, CaseEvent, Deadline, DeadlineStatus
-from caredesk.staff.models import StaffMember, Team
+from caredesk.staff.models import Office, StaffMember, Team
 
 
 def _open_deadlines() -> QuerySet[Deadline]:
@@ -33,3 +34,49 @@ def overdue(*, now: datetime) -> QuerySet[Deadline]:
 
 def case_timeline(*, case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor").order_by("at", "pk")
+
+
+def office_queue(*, office: Office) -> QuerySet[Deadline]:
+    return _open_deadlines().filter(team__office=office)
+
+
+def case_by_reference(reference: str) -> Case:
+    """The case, with what its page shows; Case.DoesNotExist if there is none."""
+    return Case.objects.select_related("customer", "assigned_to", "team").get(
+        reference=reference.strip().upper()
+    )
+
+
+@dataclass(frozen=True)
+class DeadlinePage:
+    rows: list[Deadline]
+    next_after: str | None  # give as `after` for the next page; None on the last
+
+
+def deadline_page(queryset: QuerySet[Deadline], *, after: str | None, size: int) -> DeadlinePage:
+    """One page of a queue, by keyset on (due_at, id): an index range scan, no counting.
+
+    `after` is the cursor of the previous page's last row ("<due, UTC>Z~<id>": nothing a
+    URL would change); a cursor that cannot be read starts from the beginning.
+    """
+    if after:
+        due_text, _, pk_text = after.partition("~")
+        try:
+            due, pk = datetime.fromisoformat(due_text), int(pk_text)
+        except ValueError:
+            due = None
+        if due is not None and due.tzinfo is not None:
+            queryset = queryset.filter(Q(due_at__gt=due) | Q(due_at=due, pk__gt=pk))
+    rows = list(queryset[: size + 1])
+    if len(rows) <= size:
+        return DeadlinePage(rows, None)
+    last = rows[size - 1]
+    assert last.due_at is not None  # open deadlines always have one
+    return DeadlinePage(
+        rows[:size], f"{last.due_at.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%f}Z~{last.pk}"
+    )
+
+
+def due_while_away(*, staff: StaffMember, until: datetime) -> QuerySet[Deadline]:
+    """A person's open deadlines falling due before they are back (for their manager)."""
+    return my_work(staff=staff).filter(due_at__lt=until)

@@ -1,4 +1,8 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from caredesk.customers import views
 
 app_name = "customers"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("<int:pk>/", views.customer_detail, name="customer"),
+]

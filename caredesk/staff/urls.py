@@ -1,4 +1,19 @@
-from django.urls import URLPattern, URLResolver
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+
+from caredesk.staff import views
 
 app_name = "staff"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="staff/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    # Public so that signing out always works, whatever roles a person has (or has lost).
+    path("logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
+    path("manager/", views.manager, name="manager"),
+]

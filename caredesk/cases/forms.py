@@ -1,0 +1,204 @@
+"""Desk forms. They parse and check input; the services do the work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django import forms
+
+from caredesk.cases.models import CaseKind, CaseStatus, Channel, Deadline, PauseReason
+from caredesk.core.due_times import parse_received
+from caredesk.errors import CaredeskError, DurationError
+from caredesk.staff.models import StaffMember
+from caredesk.standards import Duration, Policy, parse_duration
+
+
+def local_time_field(**kwargs: Any) -> forms.DateTimeField:
+    """A date and time typed in office time (the browser's own picker)."""
+    return forms.DateTimeField(
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+        **kwargs,
+    )
+
+
+@dataclass(frozen=True)
+class ChannelForm:
+    """How the log form reads for one channel: its words and which fields it asks for."""
+
+    channel: Channel
+    heading: str
+    received_label: str
+    asks_resolved: bool = False  # phone and visits: sorted out there and then?
+    asks_message_for: bool = False  # messages: who is it for, and is it urgent?
+
+
+CHANNEL_FORMS = {
+    form.channel: form
+    for form in (
+        ChannelForm(Channel.PHONE, "Phone call", "When the call came in", asks_resolved=True),
+        ChannelForm(
+            Channel.MESSAGE, "Message taken", "When the message was taken", asks_message_for=True
+        ),
+        ChannelForm(
+            Channel.VOICEMAIL, "Voicemail", "When the voicemail was left", asks_message_for=True
+        ),
+        ChannelForm(Channel.LETTER, "Letter received", "Date stamped on receipt"),
+        ChannelForm(Channel.EMAIL, "Email", "When the email arrived"),
+        ChannelForm(Channel.WEB, "Web form", "When the form was sent"),
+        ChannelForm(Channel.VISIT, "Office visit", "When they arrived", asks_resolved=True),
+        ChannelForm(Channel.HOME_VISIT, "Home visit", "When the visit took place"),
+    )
+}
+
+
+def staff_choices() -> list[tuple[str, str]]:
+    people = StaffMember.objects.filter(is_active=True).order_by("first_name", "last_name")
+    return [("", "Choose a person")] + [
+        (
+            str(p.pk),
+            f"{p.get_full_name() or p.username}" + (f", {p.post_title}" if p.post_title else ""),
+        )
+        for p in people.only("pk", "first_name", "last_name", "username", "post_title")
+    ]
+
+
+class LogContactForm(forms.Form):
+    """One form for every channel; `ChannelForm` decides which questions it asks."""
+
+    kind = forms.ChoiceField(label="What is it about?", choices=CaseKind.choices)
+    subject = forms.CharField(label="Subject", max_length=200)
+    description = forms.CharField(
+        label="What they said or asked", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    received_at = local_time_field(help_text="UK time.")
+    resolved_at_first_contact = forms.BooleanField(required=False)
+    message_for = forms.ChoiceField(label="Who is the message for?", required=False)
+    urgent = forms.BooleanField(
+        label="Urgent: pass it to their line manager now",
+        required=False,
+        help_text="Use this when the matter cannot wait for the officer to call back.",
+    )
+    assign_to = forms.ChoiceField(
+        label="Who will deal with it?",
+        required=False,
+        help_text="Leave empty to deal with it yourself.",
+    )
+
+    def __init__(
+        self, *args: Any, channel_form: ChannelForm, policy: Policy, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.channel_form = channel_form
+        self.policy = policy
+        self.fields["received_at"].label = channel_form.received_label
+        people = staff_choices()
+        self.fields["assign_to"].choices = people  # type: ignore[attr-defined]
+        self.fields["message_for"].choices = people  # type: ignore[attr-defined]
+        if channel_form.asks_resolved:
+            self.fields["resolved_at_first_contact"].label = (
+                "Sorted out during the call"
+                if channel_form.channel == Channel.PHONE
+                else "Sorted out during the visit"
+            )
+        else:
+            del self.fields["resolved_at_first_contact"]
+        if channel_form.asks_message_for:
+            del self.fields["assign_to"]
+            self.fields["message_for"].required = True
+            self.fields["kind"].initial = CaseKind.MESSAGE
+        else:
+            del self.fields["message_for"]
+            del self.fields["urgent"]
+
+    def clean_received_at(self) -> datetime:
+        moment: datetime = self.cleaned_data["received_at"]
+        # The browser sends office time with no offset: read it in the policy's zone.
+        return parse_received(moment.replace(tzinfo=None).isoformat(), self.policy)
+
+    def chosen_staff(self, field: str) -> StaffMember | None:
+        value = self.cleaned_data.get(field)
+        return StaffMember.objects.get(pk=value) if value else None
+
+
+class ContactOnCaseForm(forms.Form):
+    channel = forms.ChoiceField(label="How", choices=Channel.choices)
+    direction = forms.ChoiceField(
+        label="Direction",
+        choices=[("inbound", "From the customer"), ("outbound", "To the customer")],
+        widget=forms.RadioSelect,
+    )
+    summary = forms.CharField(label="Summary", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AssignForm(forms.Form):
+    officer = forms.ChoiceField(label="Give the case to")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].choices = staff_choices()  # type: ignore[attr-defined]
+
+
+class RespondForm(forms.Form):
+    channel = forms.ChoiceField(label="Sent by", choices=Channel.choices, initial=Channel.LETTER)
+    summary = forms.CharField(
+        label="What the response said", widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class HoldingReplyForm(forms.Form):
+    """Halton: a holding reply gives the reason for the delay and a revised date."""
+
+    deadline = forms.ChoiceField(label="Which deadline")
+    reason = forms.CharField(
+        label="The reason for the delay", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    revised_by = forms.CharField(
+        label="New response date",
+        help_text="A date and time (2025-07-01T17:00) or a length of time (5 working days).",
+    )
+
+    def __init__(
+        self, *args: Any, deadlines: list[Deadline], policy: Policy, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.policy = policy
+        self.fields["deadline"].choices = [  # type: ignore[attr-defined]
+            (str(d.pk), policy.standard(d.standard_key).name) for d in deadlines
+        ]
+
+    def clean_revised_by(self) -> datetime | Duration:
+        text: str = self.cleaned_data["revised_by"].strip()
+        if text[:1].isdigit() and ("-" in text[:5] or "T" in text):
+            try:
+                return parse_received(text, self.policy)
+            except CaredeskError as error:
+                raise forms.ValidationError(error.message) from None
+        try:
+            return parse_duration(text)
+        except DurationError as error:
+            raise forms.ValidationError(error.message) from None
+
+
+class WaitForm(forms.Form):
+    reason = forms.ChoiceField(label="Why", choices=PauseReason.choices)
+
+
+class FinishForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[(CaseStatus.RESOLVED, "Resolved"), (CaseStatus.CLOSED, "Closed")]
+    )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search",
+        help_text="A case reference, a name, a postcode, a phone number or an email address.",
+        max_length=200,
+    )

@@ -1,0 +1,1 @@
+"""The staff desk's case pages: queues, the case page and its actions, logging a contact."""

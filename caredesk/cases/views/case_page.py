@@ -1,0 +1,247 @@
+"""The case page: the customer and their needs, deadlines with time left, the timeline,
+and the actions (assign, note, contact, holding reply, respond, wait, resume, resolve, close).
+
+Actions are plain POST forms that redirect back to the case (they work without
+JavaScript); a form with a mistake shows the page again with the message by the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from caredesk.cases import selectors, services
+from caredesk.cases.forms import (
+    AssignForm,
+    ContactOnCaseForm,
+    FinishForm,
+    HoldingReplyForm,
+    NoteForm,
+    RespondForm,
+    WaitForm,
+)
+from caredesk.cases.models import Case, CaseStatus, Deadline, DeadlineStatus
+from caredesk.core.active_policy import active_policy
+from caredesk.core.clock import Clock, system_clock
+from caredesk.customers.selectors import customer_preferences
+from caredesk.customers.services import customer_access_record
+from caredesk.errors import CaredeskError
+from caredesk.staff.decorators import requires
+from caredesk.staff.models import StaffMember
+from caredesk.staff.permissions import Can
+from caredesk.standards.policy import DeadlineStandard
+
+
+def _case(reference: str) -> Case:
+    try:
+        return selectors.case_by_reference(reference)
+    except Case.DoesNotExist:
+        raise Http404(f"There is no case {reference}.") from None
+
+
+def _holding_reply_deadlines(case: Case) -> list[Deadline]:
+    policy = active_policy()
+    allowed = {
+        s.key
+        for s in policy.deadline_standards()
+        if isinstance(s, DeadlineStandard) and s.holding_reply
+    }
+    return [
+        d
+        for d in case.deadlines.filter(status__in=(DeadlineStatus.OPEN, DeadlineStatus.PAUSED))
+        if d.standard_key in allowed
+    ]
+
+
+def _render_case(
+    request: HttpRequest,
+    case: Case,
+    *,
+    clock: Clock,
+    failed: dict[str, forms.Form] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    staff: StaffMember = request.user  # type: ignore[assignment]
+    policy = active_policy()
+    customer_access_record(customers=[case.customer], by=staff, what=f"case {case.reference}")
+    holding = _holding_reply_deadlines(case)
+    action_forms: dict[str, forms.Form] = {
+        "assign": AssignForm(initial={"officer": case.assigned_to_id}),
+        "note": NoteForm(),
+        "contact": ContactOnCaseForm(initial={"channel": case.channel, "direction": "outbound"}),
+        "respond": RespondForm(initial={"channel": case.channel}),
+        "holding_reply": HoldingReplyForm(deadlines=holding, policy=policy),
+        "wait": WaitForm(),
+    }
+    action_forms.update(failed or {})
+    return render(
+        request,
+        "cases/case.html",
+        {
+            "case": case,
+            "preferences": customer_preferences(case.customer) if case.customer else [],
+            "deadlines": case.deadlines.order_by("starts_at", "pk"),
+            "contacts": case.contacts.select_related("staff").order_by("-at", "-pk"),
+            "timeline": selectors.case_timeline(case=case),
+            "now": clock.now(),
+            "forms": action_forms,
+            "holding_reply_possible": bool(holding),
+            "is_open": case.status in (CaseStatus.OPEN, CaseStatus.WAITING_FOR_CUSTOMER),
+            "is_waiting": case.status == CaseStatus.WAITING_FOR_CUSTOMER,
+        },
+        status=status,
+    )
+
+
+@requires(Can.READ_CASES)
+def case_detail(request: HttpRequest, reference: str, clock: Clock = system_clock) -> HttpResponse:
+    return _render_case(request, _case(reference), clock=clock)
+
+
+Action = Callable[[Case, Any, StaffMember], str]
+
+
+def _action(
+    request: HttpRequest,
+    reference: str,
+    name: str,
+    form_class: Callable[..., forms.Form],
+    act: Action,
+    clock: Clock,
+    **form_kwargs: Any,
+) -> HttpResponse:
+    """Check the form, run the service, say what happened, and go back to the case."""
+    case = _case(reference)
+    staff: StaffMember = request.user  # type: ignore[assignment]
+    form = form_class(request.POST, **form_kwargs)
+    if form.is_valid():
+        try:
+            done = act(case, form.cleaned_data, staff)
+        except CaredeskError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, done)
+            return redirect("cases:case", reference=case.reference)
+    return _render_case(request, case, clock=clock, failed={name: form}, status=400)
+
+
+@requires(Can.WORK_CASES)
+@require_POST
+def assign(request: HttpRequest, reference: str, clock: Clock = system_clock) -> HttpResponse:
+    def act(case: Case, data: dict[str, Any], staff: StaffMember) -> str:
+        officer = StaffMember.objects.get(pk=data["officer"])
+        services.case_assign(case=case, officer=officer, by=staff, clock=clock)
+        taker = case.assigned_to
+        if taker and taker.pk != officer.pk:
+            return f"{officer} is away, so the case has gone to {taker}, who covers for them."
+        return f"The case is now with {officer}."
+
+    return _action(request, reference, "assign", AssignForm, act, clock)
+
+
+@requires(Can.WORK_CASES)
+@require_POST
+def add_note(request: HttpRequest, reference: str, clock: Clock = system_clock) -> HttpResponse:
+    def act(case: Case, data: dict[str, Any], staff: StaffMember) -> str:
+        services.note_add(case=case, text=data["text"], by=staff, clock=clock)
+        return "Note added."
+
+    return _action(request, reference, "note", NoteForm, act, clock)
+
+
+@requires(Can.WORK_CASES)
+@require_POST
+def log_contact_on_case(
+    request: HttpRequest, reference: str, clock: Clock = system_clock
+) -> HttpResponse:
+    def act(case: Case, data: dict[str, Any], staff: StaffMember) -> str:
+        services.contact_log(
+            case=case,
+            channel=data["channel"],
+            direction=data["direction"],
+            summary=data["summary"],
+            by=staff,
+            clock=clock,
+        )
+        return "Contact recorded."
+
+    return _action(request, reference, "contact", ContactOnCaseForm, act, clock)
+
+
+@requires(Can.WORK_CASES)
+@require_POST
+def respond(request: HttpRequest, reference: str, clock: Clock = system_clock) -> HttpResponse:
+    def act(case: Case, data: dict[str, Any], staff: StaffMember) -> str:
+        services.response_send(
+            case=case, channel=data["channel"], summary=data["summary"], by=staff, clock=clock
+        )
+        return "Response recorded. Deadlines it meets are marked met."
+
+    return _action(request, reference, "respond", RespondForm, act, clock)
+
+
+@requires(Can.WORK_CASES)
+@require_POST
+def holding_reply(
+    request: HttpRequest, reference: str, clock: Clock = system_clock
+) -> HttpResponse:
+    case = _case(reference)
+
+    def act(case: Case, data: dict[str, Any], staff: StaffMember) -> str:
+        deadline = case.deadlines.get(pk=data["deadline"])
+        reply = services.holding_reply_send(
+            deadline=deadline,
+            reason=data["reason"],
+            revised=data["revised_by"],
+            by=staff,
+            clock=clock,
+        )
+        revised = reply.revised_due_at.astimezone(active_policy().working_calendar.zone)
+        return f"Holding reply recorded. New response date: {revised:%A %d %B %Y, %H:%M}."
+
+    return _action(
+        request,
+        reference,
+        "holding_reply",
+        HoldingReplyForm,
+        act,
+        clock,
+        deadlines=_holding_reply_deadlines(case),
+        policy=active_policy(),
+    )
+
+
+@requires(Can.WORK_CASES)
+@require_POST
+def wait(request: HttpRequest, reference: str, clock: Clock = system_clock) -> HttpResponse:
+    def act(case: Case, data: dict[str, Any], staff: StaffMember) -> str:
+        services.case_wait_for_customer(case=case, reason=data["reason"], by=staff, clock=clock)
+        return "Waiting for the customer. Clocks that allow it have stopped."
+
+    return _action(request, reference, "wait", WaitForm, act, clock)
+
+
+@requires(Can.WORK_CASES)
+@require_POST
+def resume(request: HttpRequest, reference: str, clock: Clock = system_clock) -> HttpResponse:
+    def act(case: Case, data: dict[str, Any], staff: StaffMember) -> str:
+        services.case_resume(case=case, by=staff, clock=clock)
+        return "The clocks are running again."
+
+    return _action(request, reference, "resume", forms.Form, act, clock)
+
+
+@requires(Can.WORK_CASES)
+@require_POST
+def finish(request: HttpRequest, reference: str, clock: Clock = system_clock) -> HttpResponse:
+    def act(case: Case, data: dict[str, Any], staff: StaffMember) -> str:
+        services.case_finish(case=case, status=data["status"], by=staff, clock=clock)
+        return f"The case is {CaseStatus(data['status']).label.lower()}."
+
+    return _action(request, reference, "finish", FinishForm, act, clock)

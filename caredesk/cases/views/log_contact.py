@@ -1,0 +1,108 @@
+"""Log a contact: one form that adapts to the channel (phone, message, letter, email, visit).
+
+The channel and the customer are chosen first, by links and a search that work without
+JavaScript (htmx only makes the search answer as you type); the form then asks what
+that channel needs and creates the case, which starts its deadlines.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from caredesk.cases import services
+from caredesk.cases.forms import CHANNEL_FORMS, LogContactForm
+from caredesk.cases.models import Channel
+from caredesk.core.active_policy import active_policy
+from caredesk.core.clock import Clock, system_clock
+from caredesk.core.htmx import is_htmx
+from caredesk.customers.models import Customer
+from caredesk.customers.selectors import customer_preferences, customer_search
+from caredesk.customers.services import customer_access_record
+from caredesk.errors import CaredeskError
+from caredesk.staff.decorators import requires
+from caredesk.staff.models import StaffMember
+from caredesk.staff.permissions import Can
+
+SEARCH_LIMIT = 20
+
+
+@requires(Can.WORK_CASES)
+def log_contact(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
+    staff: StaffMember = request.user  # type: ignore[assignment]
+    policy = active_policy()
+    params = request.POST if request.method == "POST" else request.GET
+    channel = (
+        Channel(params["channel"]) if params.get("channel") in Channel.values else Channel.PHONE
+    )
+    channel_form = CHANNEL_FORMS[channel]
+    customer = _chosen_customer(params.get("customer"))
+    query = request.GET.get("q", "").strip()
+    found = list(customer_search(query)[:SEARCH_LIMIT]) if query else []
+    customer_access_record(
+        customers=[customer, *found], by=staff, what="log a contact: choosing the customer"
+    )
+    if is_htmx(request) and request.GET.get("q") is not None and request.method == "GET":
+        return render(
+            request,
+            "cases/customer_choices.html",
+            {"found": found, "query": query, "channel": channel},
+        )
+
+    now = clock.now().astimezone(policy.working_calendar.zone).replace(second=0, microsecond=0)
+    form = LogContactForm(
+        request.POST if request.method == "POST" else None,
+        channel_form=channel_form,
+        policy=policy,
+        initial={"received_at": now.replace(tzinfo=None)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        assignee = form.chosen_staff("message_for") or form.chosen_staff("assign_to") or staff
+        try:
+            case = services.case_create(
+                kind=data["kind"],
+                channel=channel,
+                received_at=data["received_at"],
+                subject=data["subject"],
+                description=data["description"],
+                customer=customer,
+                assign_to=assignee,
+                urgent=data.get("urgent", False),
+                resolved_at_first_contact=data.get("resolved_at_first_contact", False),
+                by=staff,
+                policy=policy,
+                clock=clock,
+            )
+        except CaredeskError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _logged_message(case.reference, assignee, case.assigned_to))
+            return redirect("cases:case", reference=case.reference)
+    return render(
+        request,
+        "cases/log_contact.html",
+        {
+            "form": form,
+            "channel_form": channel_form,
+            "channels": CHANNEL_FORMS.values(),
+            "customer": customer,
+            "preferences": customer_preferences(customer) if customer else [],
+            "found": found,
+            "query": query,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _chosen_customer(value: str | None) -> Customer | None:
+    if not value or not value.isdigit():
+        return None
+    return Customer.objects.filter(pk=int(value)).first()
+
+
+def _logged_message(reference: str, asked: StaffMember, taker: StaffMember | None) -> str:
+    if taker is not None and taker.pk != asked.pk:
+        return f"Logged as {reference}. {asked} is away, so it has gone to {taker}."
+    return f"Logged as {reference}."

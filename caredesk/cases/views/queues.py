@@ -1,0 +1,108 @@
+"""Queues of open deadlines, soonest first: mine, my team's, my office's, everyone's overdue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from caredesk.cases import selectors
+from caredesk.cases.models import Deadline
+from caredesk.core.clock import Clock, system_clock
+from caredesk.customers.services import customer_access_record
+from caredesk.staff.decorators import requires
+from caredesk.staff.models import Office, StaffMember, Team
+from caredesk.staff.permissions import Can
+
+PAGE_SIZE = 50
+
+
+def _queue_page(
+    request: HttpRequest,
+    queryset: QuerySet[Deadline],
+    *,
+    heading: str,
+    intro: str,
+    clock: Clock,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    page = selectors.deadline_page(queryset, after=request.GET.get("after"), size=PAGE_SIZE)
+    staff: StaffMember = request.user  # type: ignore[assignment]
+    customer_access_record(
+        customers=(row.case.customer for row in page.rows), by=staff, what=f"queue: {heading}"
+    )
+    return render(
+        request,
+        "cases/queue.html",
+        {
+            "heading": heading,
+            "intro": intro,
+            "page": page,
+            "now": clock.now(),
+            "first_page": not request.GET.get("after"),
+            **(extra or {}),
+        },
+    )
+
+
+@requires(Can.READ_CASES)
+def my_work(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
+    staff: StaffMember = request.user  # type: ignore[assignment]
+    return _queue_page(
+        request,
+        selectors.my_work(staff=staff),
+        heading="My work",
+        intro="Your open deadlines, soonest first.",
+        clock=clock,
+    )
+
+
+@requires(Can.READ_CASES)
+def team_queue(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
+    staff: StaffMember = request.user  # type: ignore[assignment]
+    team_id = request.GET.get("team") or staff.team_id
+    teams = Team.objects.order_by("name")
+    if not team_id:
+        return render(request, "cases/choose_queue.html", {"teams": teams})
+    team = get_object_or_404(Team, pk=team_id if str(team_id).isdigit() else 0)
+    return _queue_page(
+        request,
+        selectors.team_queue(team=team),
+        heading=f"{team.name} team",
+        intro="The team's open deadlines, soonest first.",
+        clock=clock,
+        extra={"teams": teams, "chosen_team": team},
+    )
+
+
+@requires(Can.READ_CASES)
+def office_queue(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
+    staff: StaffMember = request.user  # type: ignore[assignment]
+    office_id = (
+        request.GET.get("office") or staff.office_id or (staff.team and staff.team.office_id)
+    )
+    offices = Office.objects.order_by("name")
+    if not office_id:
+        return render(request, "cases/choose_queue.html", {"offices": offices})
+    office = get_object_or_404(Office, pk=office_id if str(office_id).isdigit() else 0)
+    return _queue_page(
+        request,
+        selectors.office_queue(office=office),
+        heading=f"{office.name} office",
+        intro="Open deadlines of every team in this office, soonest first.",
+        clock=clock,
+        extra={"offices": offices, "chosen_office": office},
+    )
+
+
+@requires(Can.READ_CASES)
+def overdue(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
+    return _queue_page(
+        request,
+        selectors.overdue(now=clock.now()),
+        heading="Overdue",
+        intro="Every open deadline that has passed, the longest overdue first.",
+        clock=clock,
+    )

@@ -1,0 +1,20 @@
+"""What every desk page needs: the policy, and what the signed-in person may open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from caredesk.core.active_policy import active_policy
+from caredesk.staff.permissions import Can, allowed
+
+
+def desk(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    return {
+        "policy": active_policy(),
+        "can_read_cases": allowed(user, Can.READ_CASES),
+        "can_work_cases": allowed(user, Can.WORK_CASES),
+        "can_manage_teams": allowed(user, Can.MANAGE_TEAMS),
+    }

@@ -1,0 +1,139 @@
+"""Deny by default: every URL, every role, and an anonymous visitor.
+
+Each desk view must say who may use it (`requires(Can.X)`) or be one of the few public
+pages. The walk then checks that each role gets in exactly where its capabilities say,
+and that nobody else does, by GET and by POST.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from datetime import timedelta
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from caredesk.cases.models import CaseKind, Channel
+from caredesk.cases.services import case_create
+from caredesk.conftest import make_staff
+from caredesk.customers.models import CustomerType
+from caredesk.customers.services import customer_create
+from caredesk.staff.models import Role
+from caredesk.staff.permissions import Can, allowed
+
+PUBLIC = {"core:standards", "staff:login", "staff:logout"}
+
+
+def walk(
+    patterns: list[Any], prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str, URLPattern]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            space = ":".join(filter(None, [namespace, entry.namespace or ""]))
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), space)
+        else:
+            name = f"{namespace}:{entry.name}" if namespace else (entry.name or "")
+            yield name, prefix + str(entry.pattern), entry
+
+
+def desk_urls() -> list[tuple[str, str, URLPattern]]:
+    return [u for u in walk(get_resolver().url_patterns) if not u[1].startswith("api/")]
+
+
+def api_endpoints() -> list[tuple[str, str, URLPattern]]:
+    """The API's operations (not its root, the catch-all for unknown paths, or its schema)."""
+    return [
+        u
+        for u in walk(get_resolver().url_patterns)
+        if u[0].startswith("api:v1:") and u[0] not in {"api:v1:openapi-json", "api:v1:api-root"}
+    ]
+
+
+def test_every_desk_view_names_who_may_use_it_or_is_deliberately_public():
+    for name, route, pattern in desk_urls():
+        view = pattern.callback
+        if name in PUBLIC:
+            assert getattr(view, "login_required", True) is False, f"{name} should be public"
+        else:
+            assert isinstance(getattr(view, "required", None), Can), (
+                f"{route} ({name}) does not say who may use it: decorate it with requires(Can.X)"
+            )
+            assert getattr(view, "login_required", True) is True, f"{name} skips the sign-in check"
+
+
+@pytest.fixture
+def world(people, clock):
+    customer = customer_create(
+        customer_type=CustomerType.TENANT, first_name="Sam", last_name="Okafor"
+    )
+    case = case_create(
+        kind=CaseKind.GENERAL_ENQUIRY,
+        channel=Channel.LETTER,
+        received_at=clock.now() - timedelta(days=1),
+        subject="Noise from next door",
+        customer=customer,
+        assign_to=people.officer,
+        by=people.officer,
+    )
+    return {"reference": case.reference, "pk": customer.pk}
+
+
+def concrete(route: str, world: dict[str, Any]) -> str:
+    """The route with real values: '<str:reference>' becomes a case reference, and so on."""
+    import re
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(2)
+        return str(world.get(name, 1))
+
+    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", fill, route)
+
+
+PERSONAS = [*Role, None]  # every role, and a member of staff with no role at all
+
+
+@pytest.mark.parametrize("role", PERSONAS, ids=lambda r: r.value if r else "no_role")
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_each_role_gets_in_exactly_where_its_capabilities_allow(client, world, role, method):
+    person = make_staff(f"pat_{role.value if role else 'none'}", *([role] if role else []))
+    client.force_login(person)
+    for name, route, pattern in desk_urls():
+        if name in PUBLIC:
+            continue
+        url = concrete(route, world)
+        response = getattr(client, method)(url)
+        may = allowed(person, pattern.callback.required)  # type: ignore[attr-defined]
+        if may:
+            assert response.status_code != 403, f"{role} refused at {method.upper()} {url}"
+            assert response.status_code < 500, f"{method.upper()} {url} failed for {role}"
+        else:
+            assert response.status_code == 403, (
+                f"{role} got {response.status_code} at {method.upper()} {url}, expected 403"
+            )
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_anonymous_visitor_is_sent_to_sign_in_from_every_desk_page(client, world, method):
+    login = reverse("staff:login")
+    for name, route, _ in desk_urls():
+        if name in PUBLIC:
+            continue
+        url = concrete(route, world)
+        response = getattr(client, method)(url)
+        assert response.status_code == 302, (
+            f"{method.upper()} {url} answered {response.status_code}"
+        )
+        assert response["Location"].startswith(login)
+
+
+def test_an_anonymous_caller_gets_401_from_every_api_endpoint(client, world):
+    routes = [route for _, route, _ in api_endpoints()]
+    assert routes, "the API has endpoints"
+    for route in routes:
+        url = concrete(route, world)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            assert response.status_code in (401, 405), (
+                f"{method.upper()} {url}: {response.status_code}"
+            )
