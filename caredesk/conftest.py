@@ -34,7 +34,7 @@ def make_staff(username: str, *roles: Role, **fields: object) -> StaffMember:
         **fields,
     )
     for role in roles:
-        person.groups.add(Group.objects.get(name=role.value))
+        person.groups.add(Group.objects.get_or_create(name=role.value)[0])
     return person
 
 
