@@ -78,11 +78,22 @@ class Case(models.Model):
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT)
     status = models.CharField(max_length=30, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     urgent = models.BooleanField(default=False)
+    urgent_escalated_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the worker passed it to the line manager."
+    )
     resolved_at_first_contact = models.BooleanField(default=False)
     created_at = models.DateTimeField()
 
     class Meta:
-        indexes = [models.Index(fields=["customer", "-received_at"])]
+        indexes = [
+            models.Index(fields=["customer", "-received_at"]),
+            # The worker's sweep for urgent messages not yet passed on (notifications).
+            models.Index(
+                fields=["created_at"],
+                condition=Q(urgent=True, urgent_escalated_at__isnull=True),
+                name="urgent_cases_to_escalate",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.subject}"
@@ -143,10 +154,27 @@ class Deadline(models.Model):
     )
     assigned_to = models.ForeignKey(StaffMember, null=True, blank=True, on_delete=models.PROTECT)
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT)
+    # The worker's sweeps (caredesk.notifications): when to warn the officer (from the
+    # policy's warn_before, through the engine), and when each notice was claimed.
+    warn_at = models.DateTimeField(null=True, blank=True, help_text="Empty: no warning.")
+    warned_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the breach was passed to the line manager."
+    )
 
     class Meta:
         indexes = [
             models.Index(fields=["due_at"], condition=OPEN_DEADLINE, name="open_deadlines_due"),
+            models.Index(
+                fields=["warn_at"],
+                condition=OPEN_DEADLINE & Q(warned_at__isnull=True, assigned_to__isnull=False),
+                name="deadlines_to_warn",
+            ),
+            models.Index(
+                fields=["due_at"],
+                condition=OPEN_DEADLINE & Q(escalated_at__isnull=True),
+                name="deadlines_to_escalate",
+            ),
             models.Index(
                 fields=["assigned_to", "due_at"], condition=OPEN_DEADLINE, name="my_open_deadlines"
             ),
@@ -206,6 +234,7 @@ class EventKind(models.TextChoices):
     STATUS_CHANGED = "status_changed", "Status changed"
     DEADLINE_STARTED = "deadline_started", "Deadline started"
     DEADLINE_MET = "deadline_met", "Deadline met"
+    DEADLINE_WARNING = "deadline_warning", "Warned that a deadline is near"
 
 
 class CaseEvent(models.Model):

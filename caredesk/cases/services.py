@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -42,8 +43,9 @@ from caredesk.standards import HoldingReply as EngineHoldingReply
 from caredesk.standards import Pause as EnginePause
 from caredesk.standards.policy import CaseKind as PolicyCaseKind
 from caredesk.standards.policy import Channel as PolicyChannel
-from caredesk.standards.policy import ClockEvent
+from caredesk.standards.policy import ClockEvent, Rule
 from caredesk.standards.policy import PauseReason as PolicyPauseReason
+from caredesk.standards.warnings import warning_time
 
 UNFINISHED = (DeadlineStatus.OPEN, DeadlineStatus.PAUSED)
 
@@ -101,7 +103,16 @@ def case_create(
     if resolved_at_first_contact:
         events = {ClockEvent.RESPONSE_SENT, ClockEvent.CUSTOMER_CONTACTED}
         _fire(case, events, at=received_at, by=by, policy=policy, now=now)
+    if urgent and policy.has_rule(Rule.URGENT_MESSAGES_TO_LINE_MANAGER):
+        transaction.on_commit(partial(_pass_on_urgent, case.pk))
     return case
+
+
+def _pass_on_urgent(case_id: int) -> None:
+    """Queue the urgent message for the line manager at once (the worker's sweep also would)."""
+    from caredesk.notifications.tasks import escalate_urgent_case  # it imports this module
+
+    escalate_urgent_case.enqueue(case_id)
 
 
 def _next_reference(policy: Policy, received_at: datetime) -> str:
@@ -419,6 +430,17 @@ def _refresh(deadline: Deadline, policy: Policy) -> None:
     deadline.standard_due_at = times.standard_due_at
     deadline.revised_due_at = times.revised_due_at
     deadline.due_at = times.due_at
+    warn_before = policy.warn_before(standard)
+    deadline.warn_at = (
+        warning_time(
+            starts=deadline.starts_at,
+            due=times.due_at,
+            before=warn_before,
+            calendar=policy.working_calendar,
+        )
+        if times.due_at is not None and warn_before is not None
+        else None
+    )
     if deadline.status in UNFINISHED:
         deadline.status = DeadlineStatus.PAUSED if times.paused else DeadlineStatus.OPEN
     deadline.save()

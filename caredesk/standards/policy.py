@@ -299,6 +299,7 @@ class DeadlineStandard(_StandardBase):
     holding_reply: bool = False  # may a holding reply set a revised date?
     max_extension: DurationField | None = None  # the longest revision allowed, if limited
     pause_reasons: list[PauseReason] = []  # why the clock may stop; empty: it never does
+    warn_before: DurationField | None = None  # this standard's own [escalation] warn_before
 
     @model_validator(mode="after")
     def _extension_needs_holding_reply(self) -> DeadlineStandard:
@@ -351,11 +352,23 @@ Standard = Annotated[
 ]
 
 
+class Escalation(_Strict):
+    """When the worker warns an officer that a deadline is near (the landlord's choice).
+
+    `warn_before` is how much time is left when the warning goes: "1 working day" warns
+    once a single working day remains. A standard may set its own `warn_before`. No
+    warning is given where the whole deadline is shorter than that.
+    """
+
+    warn_before: DurationField | None = None
+
+
 class Policy(_Strict):
     schema_version: Literal[1]
     organisation: Organisation
     document: Document
     calendar: CalendarSettings
+    escalation: Escalation = Escalation()
     standards: list[Standard] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -395,6 +408,10 @@ class Policy(_Strict):
         if not isinstance(standard, DeadlineStandard):
             raise UnknownStandard(f"'{key}' is a {standard.measure} standard, not a deadline.")
         return standard
+
+    def warn_before(self, standard: DeadlineStandard) -> Duration | None:
+        """How near the due time a deadline of `standard` warns its officer (None: never)."""
+        return standard.warn_before or self.escalation.warn_before
 
     def deadline_standards(self) -> list[DeadlineStandard]:
         return [s for s in self.standards if isinstance(s, DeadlineStandard)]
