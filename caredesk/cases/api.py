@@ -38,10 +38,12 @@ from caredesk.api.types import (
 from caredesk.cases.api_selectors import (
     CASE_ORDER,
     DEADLINE_ORDER,
+    case_to_change,
     case_with_everything,
     cases_filtered,
     open_deadlines_filtered,
     staff_named,
+    unfinished_deadline,
 )
 from caredesk.cases.models import (
     Case,
@@ -57,7 +59,6 @@ from caredesk.cases.models import (
 )
 from caredesk.cases.selectors import case_timeline
 from caredesk.cases.services import (
-    UNFINISHED,
     case_assign,
     case_create,
     holding_reply_send,
@@ -331,7 +332,12 @@ def create_case(request: HttpRequest, payload: CaseIn) -> Status[CaseDetail]:
 @router.post("cases/{reference}/notes", response={201: EventOut, **WRITE_ANSWERS}, auth=writes)
 def add_note(request: HttpRequest, reference: str, payload: NoteIn) -> Status[EventOut]:
     """A note on the case's timeline."""
-    event = note_add(case=_case(reference), text=payload.text, by=acting(request), clock=api_clock)
+    event = note_add(
+        case=_case(reference, to_change=True),
+        text=payload.text,
+        by=acting(request),
+        clock=api_clock,
+    )
     return Status(201, event_out(event))
 
 
@@ -340,7 +346,7 @@ def add_note(request: HttpRequest, reference: str, payload: NoteIn) -> Status[Ev
 )
 def send_response(request: HttpRequest, reference: str, payload: ResponseIn) -> Status[ContactOut]:
     """Record the full response sent: meets the deadlines that stop on a response."""
-    case = _case(reference)
+    case = _case(reference, to_change=True)
     if payload.at is not None and payload.at > api_clock.now():
         raise FieldError("at", "A response cannot have been sent in the future.")
     if payload.at is not None and payload.at < case.received_at:
@@ -365,7 +371,7 @@ def send_holding_reply(
     request: HttpRequest, reference: str, payload: HoldingReplyIn
 ) -> Status[DeadlineDetail]:
     """A holding reply: the reason, and a revised date (or a duration from now)."""
-    case = _case(reference)
+    case = _case(reference, to_change=True)
     policy = active_policy()
     revised: datetime | Duration
     if (payload.revised_due_at is None) == (payload.revised_after is None):
@@ -379,7 +385,7 @@ def send_holding_reply(
         revised = parse_duration(payload.revised_after)
     if payload.standard not in {standard.key for standard in policy.deadline_standards()}:
         raise FieldError("standard", "The policy has no deadline standard with this key.")
-    deadline = case.deadlines.filter(standard_key=payload.standard, status__in=UNFINISHED).first()
+    deadline = unfinished_deadline(case=case, standard_key=payload.standard)
     if deadline is None:
         raise Conflict(f"This case has no open deadline for “{payload.standard}”.")
     holding_reply_send(
@@ -399,15 +405,21 @@ def assign_case(request: HttpRequest, reference: str, payload: AssignIn) -> Case
     """Give the case to an officer (or to their cover while they are away)."""
     officer = _officer(payload.officer, "officer")
     assert officer is not None
-    case = case_assign(case=_case(reference), officer=officer, by=acting(request), clock=api_clock)
+    case = case_assign(
+        case=_case(reference, to_change=True), officer=officer, by=acting(request), clock=api_clock
+    )
     return case_out(case)
 
 
 # -- helpers ------------------------------------------------------------------------------
 
 
-def _case(reference: str) -> Case:
-    case = case_with_everything(reference=reference) if _looks_like_reference(reference) else None
+def _case(reference: str, *, to_change: bool = False) -> Case:
+    """The case to show (everything prefetched) or to change (the case alone); else 404."""
+    case = None
+    if _looks_like_reference(reference):
+        find = case_to_change if to_change else case_with_everything
+        case = find(reference=reference)
     if case is None:
         raise NotFound(f"No case has the reference “{reference[:40]}”.")
     return case

@@ -106,6 +106,19 @@ def case_with_everything(*, reference: str) -> Case | None:
     )
 
 
+def case_to_change(*, reference: str) -> Case | None:
+    """The case alone: services read its deadlines afresh (nothing stale prefetched)."""
+    return Case.objects.select_related("assigned_to", "team").filter(reference=reference).first()
+
+
+def unfinished_deadline(*, case: Case, standard_key: str) -> Deadline | None:
+    """The case's open or paused deadline for a standard (fetched afresh, not prefetched)."""
+    unfinished = (DeadlineStatus.OPEN, DeadlineStatus.PAUSED)
+    return Deadline.objects.filter(
+        case=case, standard_key=standard_key, status__in=unfinished
+    ).first()
+
+
 def staff_named(name: str) -> StaffMember | None:
     """A member of staff by username, or else by id (when `name` is a number)."""
     found = StaffMember.objects.filter(username=name).first()
