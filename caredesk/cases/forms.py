@@ -190,6 +190,16 @@ class WaitForm(forms.Form):
     reason = forms.ChoiceField(label="Why", choices=PauseReason.choices)
 
 
+class ComplaintStepForm(forms.Form):
+    step = forms.ChoiceField(
+        choices=[
+            ("acknowledge_1", "Acknowledge at stage 1"),
+            ("escalate", "The customer asks for stage 2"),
+            ("acknowledge_2", "Acknowledge at stage 2"),
+        ]
+    )
+
+
 class FinishForm(forms.Form):
     status = forms.ChoiceField(
         choices=[(CaseStatus.RESOLVED, "Resolved"), (CaseStatus.CLOSED, "Closed")]

@@ -19,4 +19,5 @@ urlpatterns = [
     path("cases/<str:reference>/wait/", case_page.wait, name="wait"),
     path("cases/<str:reference>/resume/", case_page.resume, name="resume"),
     path("cases/<str:reference>/finish/", case_page.finish, name="finish"),
+    path("cases/<str:reference>/complaint/", case_page.complaint_step, name="complaint_step"),
 ]

@@ -426,3 +426,35 @@ def test_the_manager_sees_breaches_of_their_people_and_who_is_away(client, peopl
 
 def test_an_officer_cannot_open_the_managers_view(client, people):
     assert signed_in(client, people.officer).get(reverse("staff:manager")).status_code == 403
+
+
+def test_a_complaint_moves_through_its_stages_from_the_case_page(client, people, customer):
+    complaint = case_create(
+        kind=CaseKind.COMPLAINT,
+        channel=Channel.EMAIL,
+        received_at=NOW - timedelta(days=3),
+        subject="Repairs never turned up",
+        customer=customer,
+        assign_to=people.officer,
+        by=people.officer,
+    )
+    client = signed_in(client, people.officer)
+    url = reverse("cases:complaint_step", args=[complaint.reference])
+    page = reverse("cases:case", args=[complaint.reference])
+
+    def open_keys():
+        return set(
+            complaint.deadlines.filter(status=DeadlineStatus.OPEN).values_list(
+                "standard_key", flat=True
+            )
+        )
+
+    assert "Acknowledge at stage 1" in text(client.get(page))
+    client.post(url, {"step": "acknowledge_1"})
+    assert open_keys() == {"complaint_stage_1_response"}
+    assert "The customer asks for stage 2" in text(client.get(page))
+    client.post(url, {"step": "escalate"})
+    assert "complaint_stage_2_acknowledge" in open_keys()
+    client.post(url, {"step": "acknowledge_2"})
+    assert "complaint_stage_2_response" in open_keys()
+    assert "Complaints procedure" not in text(client.get(page))

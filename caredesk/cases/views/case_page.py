@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from caredesk.cases import selectors, services
 from caredesk.cases.forms import (
     AssignForm,
+    ComplaintStepForm,
     ContactOnCaseForm,
     FinishForm,
     HoldingReplyForm,
@@ -26,7 +27,14 @@ from caredesk.cases.forms import (
     RespondForm,
     WaitForm,
 )
-from caredesk.cases.models import Case, CaseStatus, Deadline, DeadlineStatus
+from caredesk.cases.models import (
+    Case,
+    CaseKind,
+    CaseStatus,
+    Deadline,
+    DeadlineStatus,
+    EventKind,
+)
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
 from caredesk.customers.selectors import customer_preferences
@@ -80,6 +88,7 @@ def _render_case(
         "wait": WaitForm(),
     }
     action_forms.update(failed or {})
+    complaint_step = _complaint_step(case) if case.kind == CaseKind.COMPLAINT else None
     return render(
         request,
         "cases/case.html",
@@ -94,9 +103,24 @@ def _render_case(
             "holding_reply_possible": bool(holding),
             "is_open": case.status in (CaseStatus.OPEN, CaseStatus.WAITING_FOR_CUSTOMER),
             "is_waiting": case.status == CaseStatus.WAITING_FOR_CUSTOMER,
+            "complaint_step": complaint_step,
         },
         status=status,
     )
+
+
+def _complaint_step(case: Case) -> str | None:
+    """The next step of the complaints procedure: acknowledge 1, stage 2 asked, acknowledge 2."""
+    events = case.events.filter(kind__in=(EventKind.CONTACT, EventKind.ESCALATION))
+    acknowledged = {e.data.get("acknowledged_stage") for e in events if e.kind == EventKind.CONTACT}
+    escalated = any(e.data.get("stage") == 2 for e in events if e.kind == EventKind.ESCALATION)
+    if 1 not in acknowledged and not escalated:
+        return "acknowledge_1"
+    if not escalated:
+        return "escalate"
+    if 2 not in acknowledged:
+        return "acknowledge_2"
+    return None
 
 
 @requires(Can.READ_CASES)
@@ -245,3 +269,22 @@ def finish(request: HttpRequest, reference: str, clock: Clock = system_clock) ->
         return f"The case is {CaseStatus(data['status']).label.lower()}."
 
     return _action(request, reference, "finish", FinishForm, act, clock)
+
+
+@requires(Can.WORK_CASES)
+@require_POST
+def complaint_step(
+    request: HttpRequest, reference: str, clock: Clock = system_clock
+) -> HttpResponse:
+    """Acknowledge a complaint at stage 1 or 2, or record that the customer asks for stage 2."""
+
+    def act(case: Case, data: dict[str, Any], staff: StaffMember) -> str:
+        step = data["step"]
+        if step == "escalate":
+            services.complaint_escalate(case=case, by=staff, clock=clock)
+            return "Stage 2 asked for. The stage 2 deadlines have started."
+        stage = 1 if step == "acknowledge_1" else 2
+        services.complaint_acknowledge(case=case, stage=stage, by=staff, clock=clock)
+        return f"Stage {stage} acknowledged. The response deadline has started."
+
+    return _action(request, reference, "complaint", ComplaintStepForm, act, clock)

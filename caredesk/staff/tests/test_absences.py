@@ -118,3 +118,53 @@ def test_the_away_list_has_only_absences_past_the_threshold(people):
     leave(people, date(2025, 6, 4), date(2025, 6, 4), staff=people.teammate)
     away = away_staff(on=date(2025, 6, 4), policy=HALTON)
     assert [absence.staff for absence in away] == [people.officer]
+
+
+# -- the absences page ------------------------------------------------------------------
+
+
+def test_an_administrator_records_an_absence_for_someone_else_on_the_page(client, people):
+    from django.urls import reverse
+
+    from caredesk.staff.models import Absence
+
+    client.force_login(people.administrator)
+    response = client.post(
+        reverse("staff:absences"),
+        {
+            "staff": people.officer.pk,
+            "kind": "annual_leave",
+            "first_day": "2025-07-01",
+            "last_day": "2025-07-11",
+            "cover": people.teammate.pk,
+            "out_of_office_message": "I am away until 14 July. Please call 0151 000 0000.",
+        },
+        follow=True,
+    )
+    absence = Absence.objects.get()
+    assert (absence.staff, absence.cover, absence.recorded_by) == (
+        people.officer,
+        people.teammate,
+        people.administrator,
+    )
+    assert f"Absence recorded for {people.officer}" in response.content.decode()
+
+
+def test_an_officer_cannot_record_an_absence_for_a_colleague_and_is_told_why(client, people):
+    from django.urls import reverse
+
+    from caredesk.staff.models import Absence
+
+    client.force_login(people.officer)
+    response = client.post(
+        reverse("staff:absences"),
+        {
+            "staff": people.teammate.pk,
+            "kind": "sickness",
+            "first_day": "2025-07-01",
+            "last_day": "2025-07-02",
+        },
+    )
+    assert response.status_code == 400
+    assert "Only the person, their line manager or an administrator" in response.content.decode()
+    assert not Absence.objects.exists()
