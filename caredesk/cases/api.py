@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from pydantic import ConfigDict, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from caredesk.api.auth import acting, reads, writes
 from caredesk.api.clock import api_clock
@@ -85,18 +85,20 @@ WRITE_ANSWERS: dict[int, Any] = {**AUTH_PROBLEMS, **INPUT_PROBLEMS, 404: Problem
 
 
 class Filters(Schema):
-    overdue: bool | None = None
-    due_before: TimeIn | None = None
-    officer: StaffName | None = None
-    team: Id | None = None
-    kind: CaseKind | None = None
-    status: CaseStatus | None = None
-    cursor: Cursor | None = None
-    limit: Limit = 50
+    overdue: bool | None = Field(None, description="true: past due now; false: not yet due.")
+    due_before: TimeIn | None = Field(
+        None, description="Due before this time (no offset: Europe/London time)."
+    )
+    officer: StaffName | None = Field(None, description="Assigned to: a username or a staff id.")
+    team: Id | None = Field(None, description="The team's id.")
+    kind: CaseKind | None = Field(None, description="The case's kind.")
+    status: CaseStatus | None = Field(None, description="The case's status.")
+    cursor: Cursor | None = Field(None, description="The `next` of the page before.")
+    limit: Limit = Field(50, description="At most this many items (1 to 100).")
 
 
 class CaseFilters(Filters):
-    customer: Id | None = None
+    customer: Id | None = Field(None, description="The customer's id.")
 
 
 class DeadlineOut(Schema):

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from pydantic import Field
 
 from caredesk.api.auth import acting, reads
 from caredesk.api.clock import api_clock
@@ -33,9 +34,9 @@ CASES_SHOWN = 20
 
 
 class SearchFilters(Schema):
-    q: ShortText = ""
-    cursor: Cursor | None = None
-    limit: Limit = 20
+    q: ShortText = Field("", description="A name, postcode, phone number or email address.")
+    cursor: Cursor | None = Field(None, description="The `next` of the page before.")
+    limit: Limit = Field(20, description="At most this many customers (1 to 100).")
 
 
 class CustomerOut(Schema):
