@@ -49,7 +49,7 @@ class Api:
         body = json.loads(response.content) if "json" in content_type else response.content
         return Answer(response.status_code, content_type, body, response.headers)
 
-    def get(self, path: str, **params: Any) -> Answer:
+    def get(self, path: str, /, **params: Any) -> Answer:
         return self._answer(self.client.get(path, params, headers=self._headers()))
 
     def post(self, path: str, body: Any) -> Answer:
