@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Set up caredesk in ./.venv and run it.
 
-    python3 bootstrap.py demo [--port 8000]   install, prepare the SQLite demo, serve it
+    python3 bootstrap.py demo [--policy halton|stonewall] [--port 8000] [--fresh]
+                                              install, build the SQLite demo, serve it
     python3 bootstrap.py test [PYTEST ARGS]   install, run the whole test suite
     python3 bootstrap.py install              install only
     python3 bootstrap.py lock                 re-resolve constraints.txt from pyproject.toml
@@ -159,9 +160,10 @@ def lock() -> None:
 
 
 def demo(arguments: list[str]) -> None:
-    port = "8000"
-    if "--port" in arguments:
-        port = arguments[arguments.index("--port") + 1]
+    """Migrate var/demo.sqlite3, then run `caredesk demo` with the arguments given
+    (--policy halton|stonewall, --port N, --fresh, --seed N): it builds the demo landlord
+    if the database does not have it yet, prints sign-in details, prints the line
+    `caredesk: ready: http://127.0.0.1:PORT/` and serves."""
     VAR.mkdir(exist_ok=True)
     secret_file = VAR / "demo-secret-key"
     if not secret_file.exists():
@@ -172,12 +174,12 @@ def demo(arguments: list[str]) -> None:
         "CAREDESK_DEBUG": "true",
         "CAREDESK_SECRET_KEY": secret_file.read_text().strip(),
         "CAREDESK_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "CAREDESK_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
         "DATABASE_URL": f"sqlite:///{VAR / 'demo.sqlite3'}",
     }
     caredesk = str(BIN / "caredesk")
     run(caredesk, "migrate", "--no-input", "--verbosity", "0", env=env)
-    say(f"ready: http://127.0.0.1:{port}/  (Ctrl+C stops it)")
-    os.execve(caredesk, [caredesk, "runserver", f"127.0.0.1:{port}"], env)
+    os.execve(caredesk, [caredesk, "demo", *arguments], env)
 
 
 def test(arguments: list[str]) -> None:

@@ -1,0 +1,292 @@
+"""Build the demo, say what is in it, and find or wipe an earlier one."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.apps import apps
+from django.contrib.sessions.models import Session
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Count
+from faker import Faker
+
+from caredesk.cases.models import (
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Contact,
+    Deadline,
+    DeadlinePause,
+    DeadlineStatus,
+    HoldingReply,
+    ReferenceCounter,
+)
+from caredesk.core.clock import Clock
+from caredesk.customers.models import Customer, CustomerType
+from caredesk.demo.cases import Stories
+from caredesk.demo.customers import build_customers
+from caredesk.demo.landlords import DEMO_PASSWORD, LANDLORDS, Landlord
+from caredesk.demo.organisation import build_organisation
+from caredesk.demo.plans import Plan, Planner
+from caredesk.demo.recorder import CaseDraft, Recorder
+from caredesk.staff.models import Office, StaffMember, Team
+from caredesk.staff.selectors import away_staff
+from caredesk.standards import Policy, load_policy
+
+CHUNK = 2_000  # cases written at a time, so memory stays flat
+WIPED_APPS = ("cases", "customers", "staff", "notifications", "api")
+
+
+@dataclass(frozen=True)
+class DemoSize:
+    cases: int = 20_000
+    customers: int = 5_000
+
+
+def landlord_for(policy_name: str) -> Landlord:
+    try:
+        return LANDLORDS[policy_name]
+    except KeyError:
+        known = " or ".join(LANDLORDS)
+        raise ValueError(f"There is a demo for {known}, not for '{policy_name}'.") from None
+
+
+@transaction.atomic
+def build_demo(*, policy: str, seed: int, clock: Clock, size: DemoSize = DemoSize()) -> None:
+    """Build the demo organisation for `policy` (halton or stonewall) into an empty database.
+
+    Everything is relative to `clock.now()`: the year of cases ends now. The same seed
+    and the same now give the same data.
+    """
+    landlord, rules = landlord_for(policy), load_policy(policy)
+    now = clock.now()
+    rng = random.Random(seed)
+    fake: Any = Faker("en_GB")
+    fake.seed_instance(seed)
+
+    organisation = build_organisation(landlord=landlord, policy=rules, fake=fake, rng=rng, now=now)
+    customers = build_customers(
+        landlord=landlord, count=size.customers, fake=fake, rng=rng, now=now
+    )
+    planner = Planner(
+        landlord=landlord,
+        policy=rules,
+        organisation=organisation,
+        customers=customers,
+        rng=rng,
+        now=now,
+    )
+    work = planner.officer_work()[: size.cases]
+    plans = planner.year(size.cases - len(work)) + work
+    plans.sort(key=lambda plan: plan.received_at)
+    _first_contacts(plans, rng)
+    Customer.objects.bulk_create(customers)
+
+    recorder = Recorder(policy=rules, absences=organisation.absences)
+    stories = Stories(
+        landlord=landlord,
+        policy=rules,
+        organisation=organisation,
+        recorder=recorder,
+        rng=rng,
+        now=now,
+    )
+    references = _references(plans, rules)
+    for start in range(0, len(plans), CHUNK):
+        chunk = zip(plans[start : start + CHUNK], references[start : start + CHUNK], strict=True)
+        save_drafts([stories.tell(plan, reference) for plan, reference in chunk])
+
+
+def _first_contacts(plans: list[Plan], rng: random.Random) -> None:
+    """New applicants and advice clients became known when they first got in touch."""
+    seen: set[int] = set()
+    for plan in plans:
+        customer = plan.customer
+        if customer is None or id(customer) in seen:
+            continue
+        seen.add(id(customer))
+        newcomer = {CustomerType.APPLICANT, CustomerType.ADVICE_CLIENT}
+        if customer.customer_type in newcomer and rng.random() < 0.6:
+            customer.created_at = plan.received_at - timedelta(minutes=rng.randint(1, 30))
+
+
+def _references(plans: list[Plan], policy: Policy) -> list[str]:
+    """HHT-2025-000123, numbered in the order received within each year, as services do;
+    the counters are left at the last number so new cases carry on from there."""
+    prefix = policy.organisation.reference_prefix
+    zone = policy.working_calendar.zone
+    counters: Counter[int] = Counter()
+    references = []
+    for plan in plans:
+        year = plan.received_at.astimezone(zone).year
+        counters[year] += 1
+        references.append(f"{prefix}-{year}-{counters[year]:06d}")
+    for year, last in counters.items():
+        ReferenceCounter.objects.update_or_create(prefix=prefix, year=year, defaults={"last": last})
+    return references
+
+
+def save_drafts(drafts: list[CaseDraft]) -> None:
+    """Write cases and everything on them with one bulk insert per table."""
+    Case.objects.bulk_create([draft.case for draft in drafts])
+    Contact.objects.bulk_create([contact for draft in drafts for contact in draft.contacts])
+    deadlines = [deadline for draft in drafts for deadline in draft.deadlines]
+    Deadline.objects.bulk_create([deadline.row for deadline in deadlines])
+    DeadlinePause.objects.bulk_create([p for deadline in deadlines for p in deadline.pauses])
+    HoldingReply.objects.bulk_create(
+        [r for deadline in deadlines for r in deadline.holding_replies]
+    )
+    CaseEvent.objects.bulk_create([event for draft in drafts for event in draft.events])
+
+
+# -- an earlier demo -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Existing:
+    policy_name: str | None  # the demo already here, if any
+    foreign: bool  # records the demo did not make: it will not touch them
+
+
+def existing_demo() -> Existing:
+    for name, landlord in LANDLORDS.items():
+        if StaffMember.objects.filter(email__endswith=f"@{landlord.email_domain}").exists():
+            return Existing(name, foreign=False)
+    foreign = StaffMember.objects.exists() or Customer.objects.exists() or Case.objects.exists()
+    return Existing(None, foreign=foreign)
+
+
+def wipe_demo() -> None:
+    """Empty the tables of staff, customers, cases (and what refers to them) and sessions."""
+    tables = [Session._meta.db_table]
+    for label in WIPED_APPS:
+        if apps.is_installed(f"caredesk.{label}"):
+            config = apps.get_app_config(label)
+            tables += [
+                model._meta.db_table for model in config.get_models(include_auto_created=True)
+            ]
+    statements = connection.ops.sql_flush(
+        no_style(), tables, reset_sequences=True, allow_cascade=True
+    )
+    postgres = connection.vendor == "postgresql"
+    if postgres:  # TRUNCATE refuses while deferred foreign-key checks are pending
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    connection.ops.execute_sql_flush(statements)
+    if postgres:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+# -- what is in it -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Login:
+    role: str
+    username: str
+    name: str
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    organisation: str
+    offices: int
+    teams: int
+    staff: int
+    away: int
+    customers: int
+    cases: int
+    first_received: datetime | None
+    open: int
+    waiting: int
+    finished: int
+    overdue: int
+    holding_replies: int
+    officer_due_today: int
+    officer_due_this_week: int
+    logins: tuple[Login, ...]
+
+    def lines(self) -> list[str]:
+        return [
+            f"{self.organisation} demo:",
+            f"  {self.offices} offices, {self.teams} teams, {self.staff} staff "
+            f"({self.away} away today)",
+            f"  {self.customers:,} customers and {self.cases:,} cases from the last 12 months",
+            f"  {self.open:,} cases open ({self.overdue:,} past a due time), "
+            f"{self.waiting:,} waiting for the customer, {self.finished:,} resolved or closed",
+            f"  {self.holding_replies:,} holding replies sent",
+            f"  The officer below has {self.officer_due_today} deadlines due today and "
+            f"{self.officer_due_this_week} more in the next 7 days.",
+        ]
+
+    def login_lines(self) -> list[str]:
+        width = max(len(login.username) for login in self.logins)
+        lines = [f'Sign in with the password "{DEMO_PASSWORD}" as:']
+        for login in self.logins:
+            lines.append(f"  {login.role:<14} {login.username:<{width}}  ({login.name})")
+        return lines
+
+
+def demo_summary(*, policy: str, clock: Clock) -> DemoSummary:
+    landlord, rules = landlord_for(policy), load_policy(policy)
+    now = clock.now()
+    zone = rules.working_calendar.zone
+    local = now.astimezone(zone)
+    end_of_today = local.replace(hour=23, minute=59, second=59)
+    next_week = end_of_today + timedelta(days=7)
+    by_status: Counter[str] = Counter()
+    for status, count in Case.objects.values_list("status").annotate(n=Count("pk")).order_by():
+        by_status[status] = count
+    open_deadlines = Deadline.objects.filter(status=DeadlineStatus.OPEN)
+    overdue = (
+        Case.objects.filter(deadlines__in=open_deadlines.filter(due_at__lt=now)).distinct().count()
+    )
+    personas = [
+        ("officer", landlord.officer_persona.username),
+        ("line manager", _manager_username(landlord)),
+        ("administrator", landlord.administrator.username),
+    ]
+    people = {
+        person.username: person
+        for person in StaffMember.objects.filter(
+            username__in=[username for _, username in personas]
+        )
+    }
+    officer = people.get(landlord.officer_persona.username)
+    mine = open_deadlines.filter(assigned_to=officer)
+    first = Case.objects.order_by("received_at").values_list("received_at", flat=True).first()
+    return DemoSummary(
+        organisation=rules.organisation.name,
+        offices=Office.objects.count(),
+        teams=Team.objects.count(),
+        staff=StaffMember.objects.count(),
+        away=len(away_staff(on=local.date(), policy=rules)),
+        customers=Customer.objects.count(),
+        cases=sum(by_status.values()),
+        first_received=first,
+        open=by_status[CaseStatus.OPEN],
+        waiting=by_status[CaseStatus.WAITING_FOR_CUSTOMER],
+        finished=by_status[CaseStatus.RESOLVED] + by_status[CaseStatus.CLOSED],
+        overdue=overdue,
+        holding_replies=HoldingReply.objects.count(),
+        officer_due_today=mine.filter(due_at__gte=now, due_at__lte=end_of_today).count(),
+        officer_due_this_week=mine.filter(due_at__gt=end_of_today, due_at__lte=next_week).count(),
+        logins=tuple(
+            Login(role, username, f"{p.get_full_name()}, {p.post_title}")
+            for role, username in personas
+            if (p := people.get(username)) is not None
+        ),
+    )
+
+
+def _manager_username(landlord: Landlord) -> str:
+    for team in landlord.teams:
+        if team.manager is not None:
+            return team.manager.username
+    raise AssertionError("a landlord names its demo line manager")

@@ -1,0 +1,432 @@
+"""The case services' rules, replayed in memory, so a year of cases can be bulk-inserted.
+
+Each method matches one function of `caredesk.cases.services` and writes the same rows
+(case, contacts, deadlines, pauses, holding replies, events) with the same values, but
+into lists instead of the database. Due times come from the engine exactly as
+`services._refresh` works them out: `deadline_times` over the deadline's start, pauses
+and holding replies, and the warning time from `warning_time`. A test replays recorded
+calls through the real services and compares the results.
+
+Every call is also kept (`CaseDraft.calls`) so that such a replay is possible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from caredesk.cases.models import (
+    Case,
+    CaseEvent,
+    CaseKind,
+    CaseStatus,
+    Channel,
+    Contact,
+    Deadline,
+    DeadlinePause,
+    DeadlineStatus,
+    Direction,
+    EventKind,
+    HoldingReply,
+)
+from caredesk.customers.models import Customer
+from caredesk.errors import CaredeskError
+from caredesk.staff.models import Absence, StaffMember, Team
+from caredesk.staff.selectors import absence_is_long
+from caredesk.standards import Duration, Policy, deadline_times, due_at, revised_due
+from caredesk.standards import HoldingReply as EngineHoldingReply
+from caredesk.standards import Pause as EnginePause
+from caredesk.standards.policy import CaseKind as PolicyCaseKind
+from caredesk.standards.policy import Channel as PolicyChannel
+from caredesk.standards.policy import ClockEvent, DeadlineStandard
+from caredesk.standards.policy import PauseReason as PolicyPauseReason
+from caredesk.standards.warnings import warning_time
+
+UNFINISHED = (DeadlineStatus.OPEN, DeadlineStatus.PAUSED)
+
+
+class DemoError(CaredeskError):
+    code = "demo_invalid"
+
+
+@dataclass
+class DeadlineDraft:
+    row: Deadline
+    standard: DeadlineStandard
+    pauses: list[DeadlinePause] = field(default_factory=list)
+    holding_replies: list[HoldingReply] = field(default_factory=list)
+
+
+@dataclass
+class CaseDraft:
+    case: Case
+    contacts: list[Contact] = field(default_factory=list)
+    events: list[CaseEvent] = field(default_factory=list)
+    deadlines: list[DeadlineDraft] = field(default_factory=list)
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    def deadline(self, key: str) -> DeadlineDraft | None:
+        """The unfinished deadline of a standard, if there is one."""
+        for draft in self.deadlines:
+            if draft.row.standard_key == key and draft.row.status in UNFINISHED:
+                return draft
+        return None
+
+
+def events_on_receipt(
+    *, kind: str, channel: str, resolved_at_first_contact: bool
+) -> set[ClockEvent]:
+    """services._events_on_receipt, for a case not yet made."""
+    events = {ClockEvent.RECEIVED}
+    if kind == CaseKind.COMPLAINT:
+        events.add(ClockEvent.COMPLAINT_RECEIVED)
+    if kind == CaseKind.MESSAGE or channel in (Channel.VOICEMAIL, Channel.MESSAGE):
+        events.add(ClockEvent.MESSAGE_LEFT)
+    if channel == Channel.PHONE and not resolved_at_first_contact:
+        events.add(ClockEvent.CALL_ENDED_UNRESOLVED)
+    return events
+
+
+class Recorder:
+    def __init__(self, *, policy: Policy, absences: Sequence[Absence], keep_calls: bool = False):
+        self.policy = policy
+        self.calendar = policy.working_calendar
+        self.zone = self.calendar.zone
+        self.keep_calls = keep_calls
+        self._long_absences: dict[int, list[Absence]] = {}
+        for absence in absences:
+            if absence_is_long(absence, policy):
+                self._long_absences.setdefault(absence.staff.pk, []).append(absence)
+
+    # -- services.case_create ---------------------------------------------------------
+
+    def create(
+        self,
+        *,
+        reference: str,
+        kind: str,
+        channel: str,
+        received_at: datetime,
+        subject: str,
+        by: StaffMember | None,
+        now: datetime,
+        customer: Customer | None = None,
+        description: str = "",
+        assign_to: StaffMember | None = None,
+        team: Team | None = None,
+        urgent: bool = False,
+        resolved_at_first_contact: bool = False,
+    ) -> CaseDraft:
+        if received_at > now:
+            raise DemoError("A case cannot be received in the future.")
+        rafc = resolved_at_first_contact
+        draft = CaseDraft(
+            Case(
+                reference=reference,
+                kind=kind,
+                channel=channel,
+                received_at=received_at,
+                subject=subject.strip(),
+                description=description,
+                customer=customer,
+                team=team or (assign_to.team if assign_to else None),
+                urgent=urgent,
+                resolved_at_first_contact=rafc,
+                status=CaseStatus.RESOLVED if rafc else CaseStatus.OPEN,
+                created_at=now,
+            )
+        )
+        self._call(draft, "create", locals())
+        self._event(draft, EventKind.CREATED, by, now, kind=kind, channel=channel)
+        self._contact(draft, channel, Direction.INBOUND, at=received_at, by=by, summary=description)
+        if assign_to is not None:
+            self._assign(draft, assign_to, by=by, at=now)
+        receipt = events_on_receipt(kind=kind, channel=channel, resolved_at_first_contact=rafc)
+        self._fire(draft, receipt, at=received_at, by=by, now=now)
+        if rafc:
+            events = {ClockEvent.RESPONSE_SENT, ClockEvent.CUSTOMER_CONTACTED}
+            self._fire(draft, events, at=received_at, by=by, now=now)
+        return draft
+
+    # -- working a case ---------------------------------------------------------------
+
+    def assign(
+        self, draft: CaseDraft, *, officer: StaffMember, by: StaffMember, now: datetime
+    ) -> None:
+        self._call(draft, "assign", locals())
+        self._assign(draft, officer, by=by, at=now)
+
+    def taker(self, officer: StaffMember, day: date) -> StaffMember:
+        """staff.selectors.cover_for, over the demo's own absences."""
+        seen = {officer.pk}
+        current = officer
+        while (absence := self._away(current, day)) is not None:
+            successor = absence.cover or current.line_manager
+            if successor is None or successor.pk in seen:
+                return current
+            seen.add(successor.pk)
+            current = successor
+        return current
+
+    def _away(self, staff: StaffMember, day: date) -> Absence | None:
+        found = [
+            a for a in self._long_absences.get(staff.pk, ()) if a.first_day <= day <= a.last_day
+        ]
+        return max(found, key=lambda a: a.last_day) if found else None
+
+    def _assign(
+        self, draft: CaseDraft, officer: StaffMember, *, by: StaffMember | None, at: datetime
+    ) -> None:
+        case = draft.case
+        taker = self.taker(officer, at.astimezone(self.zone).date())
+        kind = EventKind.REASSIGNED if case.assigned_to is not None else EventKind.ASSIGNED
+        previous = case.assigned_to.pk if case.assigned_to is not None else None
+        case.assigned_to = taker
+        case.team = taker.team or case.team
+        for deadline in draft.deadlines:
+            if deadline.row.status in UNFINISHED:
+                deadline.row.assigned_to, deadline.row.team = taker, case.team
+        details: dict[str, Any] = {"to": taker.pk, "from": previous}
+        if taker.pk != officer.pk:
+            details |= {"asked_for": officer.pk, "reason": "away"}
+        self._event(draft, kind, by, at, **details)
+
+    def note(self, draft: CaseDraft, *, text: str, by: StaffMember, now: datetime) -> None:
+        self._call(draft, "note", locals())
+        self._event(draft, EventKind.NOTE, by, now, text=text.strip())
+
+    def contact(
+        self,
+        draft: CaseDraft,
+        *,
+        channel: str,
+        direction: str,
+        by: StaffMember,
+        summary: str,
+        at: datetime,
+        now: datetime,
+    ) -> None:
+        """services.contact_log: an outbound contact meets a callback standard."""
+        self._call(draft, "contact", locals())
+        self._contact(draft, channel, direction, at=at, by=by, summary=summary)
+        self._event(draft, EventKind.CONTACT, by, now, channel=channel, direction=direction)
+        if direction == Direction.OUTBOUND:
+            self._fire(draft, {ClockEvent.CUSTOMER_CONTACTED}, at=at, by=by, now=now)
+
+    def respond(
+        self, draft: CaseDraft, *, channel: str, summary: str, by: StaffMember, at: datetime
+    ) -> None:
+        """services.response_send, recorded when it is sent (`at` is also the clock's now)."""
+        self._call(draft, "respond", locals())
+        self._contact(draft, channel, Direction.OUTBOUND, at=at, by=by, summary=summary)
+        self._event(draft, EventKind.RESPONSE, by, at, channel=channel)
+        events = {ClockEvent.RESPONSE_SENT, ClockEvent.CUSTOMER_CONTACTED}
+        self._fire(draft, events, at=at, by=by, now=at)
+
+    def acknowledge(self, draft: CaseDraft, *, stage: int, by: StaffMember, at: datetime) -> None:
+        """services.complaint_acknowledge."""
+        self._call(draft, "acknowledge", locals())
+        event = {1: ClockEvent.STAGE_1_ACKNOWLEDGED, 2: ClockEvent.STAGE_2_ACKNOWLEDGED}[stage]
+        self._event(draft, EventKind.CONTACT, by, at, acknowledged_stage=stage)
+        self._fire(draft, {event}, at=at, by=by, now=at)
+
+    def escalate(self, draft: CaseDraft, *, by: StaffMember | None, at: datetime) -> None:
+        """services.complaint_escalate: the customer asks for stage 2."""
+        self._call(draft, "escalate", locals())
+        draft.case.status = CaseStatus.OPEN
+        self._event(draft, EventKind.ESCALATION, by, at, stage=2)
+        self._fire(draft, {ClockEvent.STAGE_2_REQUESTED}, at=at, by=by, now=at)
+
+    def hold(
+        self,
+        draft: CaseDraft,
+        *,
+        key: str,
+        reason: str,
+        revised: Duration,
+        by: StaffMember,
+        now: datetime,
+    ) -> None:
+        """services.holding_reply_send, with a revised date given as a duration."""
+        deadline = draft.deadline(key)
+        if deadline is None:
+            raise DemoError(f"{draft.case.reference} has no unfinished {key} deadline.")
+        self._call(draft, "hold", locals())
+        standard = deadline.standard
+        if not standard.holding_reply:
+            raise DemoError(f"“{standard.name}” does not allow a holding reply.")
+        revised_at = revised_due(reply_at=now, revision=revised, calendar=self.calendar)
+        if standard.max_extension is not None and deadline.row.standard_due_at is not None:
+            original = deadline.row.standard_due_at - timedelta(microseconds=1)
+            if revised_at > due_at(original, standard.max_extension, self.calendar):
+                raise DemoError(f"{draft.case.reference}: revised date beyond the extension.")
+        deadline.holding_replies.append(
+            HoldingReply(
+                deadline=deadline.row,
+                sent_at=now,
+                reason=reason.strip(),
+                revised_due_at=revised_at,
+                sent_by=by,
+            )
+        )
+        self._refresh(deadline)
+        self._event(
+            draft,
+            EventKind.HOLDING_REPLY,
+            by,
+            now,
+            standard=key,
+            reason=reason.strip(),
+            revised_due_at=revised_at.isoformat(),
+        )
+
+    def wait(self, draft: CaseDraft, *, reason: str, by: StaffMember, now: datetime) -> None:
+        """services.case_wait_for_customer: pauses the standards that allow this reason."""
+        self._call(draft, "wait", locals())
+        draft.case.status = CaseStatus.WAITING_FOR_CUSTOMER
+        paused = []
+        for deadline in draft.deadlines:
+            if deadline.row.status != DeadlineStatus.OPEN:
+                continue
+            if PolicyPauseReason(reason) in deadline.standard.pause_reasons:
+                pause = DeadlinePause(deadline=deadline.row, reason=reason, starts_at=now)
+                deadline.pauses.append(pause)
+                self._refresh(deadline)
+                paused.append(deadline.row.standard_key)
+        status = CaseStatus.WAITING_FOR_CUSTOMER.value
+        self._event(
+            draft, EventKind.STATUS_CHANGED, by, now, status=status, reason=reason, paused=paused
+        )
+
+    def resume(self, draft: CaseDraft, *, by: StaffMember, now: datetime) -> None:
+        """services.case_resume: the clocks run again, later by the time paused."""
+        self._call(draft, "resume", locals())
+        self._end_open_pauses(draft.deadlines, at=now)
+        for deadline in draft.deadlines:
+            if deadline.row.status == DeadlineStatus.PAUSED:
+                self._refresh(deadline)
+        draft.case.status = CaseStatus.OPEN
+        self._event(draft, EventKind.STATUS_CHANGED, by, now, status=CaseStatus.OPEN.value)
+
+    def finish(self, draft: CaseDraft, *, status: str, by: StaffMember, now: datetime) -> None:
+        """services.case_finish: deadlines not met by then end unmet."""
+        self._call(draft, "finish", locals())
+        self._end_open_pauses(draft.deadlines, at=now)
+        for deadline in draft.deadlines:
+            if deadline.row.status in UNFINISHED:
+                deadline.row.status, deadline.row.ended_at = DeadlineStatus.ENDED_UNMET, now
+        draft.case.status = status
+        self._event(draft, EventKind.STATUS_CHANGED, by, now, status=status)
+
+    # -- deadlines (services._fire and services._refresh) ------------------------------
+
+    def _fire(
+        self,
+        draft: CaseDraft,
+        events: Iterable[ClockEvent],
+        *,
+        at: datetime,
+        by: StaffMember | None,
+        now: datetime,
+    ) -> None:
+        events = set(events)
+        for deadline in draft.deadlines:
+            if deadline.row.status in UNFINISHED and deadline.standard.stops in events:
+                self._end_open_pauses([deadline], at=at)
+                deadline.row.met_at, deadline.row.status = at, DeadlineStatus.MET
+                key = deadline.standard.key
+                self._event(
+                    draft, EventKind.DEADLINE_MET, by, now, standard=key, met_at=at.isoformat()
+                )
+        unfinished = {d.row.standard_key for d in draft.deadlines if d.row.status in UNFINISHED}
+        case = draft.case
+        kind, channel = PolicyCaseKind(case.kind), PolicyChannel(case.channel)
+        for standard in self.policy.deadline_standards():
+            if standard.starts not in events or standard.key in unfinished:
+                continue
+            if not standard.applies_to(channel=channel, kind=kind):
+                continue
+            row = Deadline(
+                case=case,
+                standard_key=standard.key,
+                starts_at=at,
+                assigned_to=case.assigned_to,
+                team=case.team,
+                status=DeadlineStatus.OPEN,
+            )
+            deadline = DeadlineDraft(row, standard)
+            self._refresh(deadline)
+            draft.deadlines.append(deadline)
+            due = row.due_at.isoformat() if row.due_at else None
+            self._event(
+                draft, EventKind.DEADLINE_STARTED, by, now, standard=standard.key, due_at=due
+            )
+
+    def _refresh(self, deadline: DeadlineDraft) -> None:
+        row = deadline.row
+        times = deadline_times(
+            start=row.starts_at,
+            duration=deadline.standard.target,
+            calendar=self.calendar,
+            pauses=[EnginePause(p.starts_at, p.ends_at) for p in deadline.pauses],
+            holding_replies=[
+                EngineHoldingReply(r.sent_at, r.revised_due_at) for r in deadline.holding_replies
+            ],
+        )
+        row.standard_due_at = times.standard_due_at
+        row.revised_due_at = times.revised_due_at
+        row.due_at = times.due_at
+        warn_before = self.policy.warn_before(deadline.standard)
+        row.warn_at = (
+            warning_time(
+                starts=row.starts_at, due=times.due_at, before=warn_before, calendar=self.calendar
+            )
+            if times.due_at is not None and warn_before is not None
+            else None
+        )
+        if row.status in UNFINISHED:
+            row.status = DeadlineStatus.PAUSED if times.paused else DeadlineStatus.OPEN
+
+    @staticmethod
+    def _end_open_pauses(deadlines: Iterable[DeadlineDraft], *, at: datetime) -> None:
+        for deadline in deadlines:
+            for pause in deadline.pauses:
+                if pause.ends_at is None:
+                    pause.ends_at = at
+
+    # -- rows -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _contact(
+        draft: CaseDraft,
+        channel: str,
+        direction: str,
+        *,
+        at: datetime,
+        by: StaffMember | None,
+        summary: str,
+    ) -> None:
+        draft.contacts.append(
+            Contact(
+                case=draft.case,
+                channel=channel,
+                direction=direction,
+                at=at,
+                staff=by,
+                summary=summary,
+            )
+        )
+
+    @staticmethod
+    def _event(
+        draft: CaseDraft, what: EventKind, actor: StaffMember | None, at: datetime, **data: Any
+    ) -> None:
+        draft.events.append(CaseEvent(case=draft.case, kind=what, actor=actor, at=at, data=data))
+
+    def _call(self, draft: CaseDraft, name: str, arguments: dict[str, Any]) -> None:
+        if self.keep_calls:
+            skip = {"self", "draft", "rafc", "deadline"}
+            kept = {k: v for k, v in arguments.items() if k not in skip}
+            draft.calls.append((name, kept))
