@@ -21,8 +21,13 @@ class DueStatus:
 
 def due_status(deadline: Deadline, *, now: datetime, zone: ZoneInfo) -> DueStatus:
     if deadline.status == DeadlineStatus.MET and deadline.met_at is not None:
-        on_time = "on time" if deadline.met_standard or deadline.met_revised_date else "late"
-        return DueStatus("met", f"Met {on_time}", f"Met {_when(deadline.met_at, zone)}")
+        if deadline.met_standard:
+            label = "Met on time"
+        elif deadline.met_revised_date:
+            label = "Met by the revised date"
+        else:
+            label = "Met late"
+        return DueStatus("met", label, f"Met {_when(deadline.met_at, zone)}")
     if deadline.status == DeadlineStatus.ENDED_UNMET:
         return DueStatus("ended", "Ended unmet", "Closed before it was met")
     if deadline.status == DeadlineStatus.PAUSED or deadline.due_at is None:

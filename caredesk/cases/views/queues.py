@@ -56,6 +56,7 @@ def my_work(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
         heading="My work",
         intro="Your open deadlines, soonest first.",
         clock=clock,
+        extra={"mine": True},
     )
 
 
