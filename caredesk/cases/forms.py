@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,7 +12,7 @@ from django import forms
 from caredesk.cases.models import CaseKind, CaseStatus, Channel, Deadline, PauseReason
 from caredesk.core.due_times import parse_received
 from caredesk.errors import CaredeskError, DurationError
-from caredesk.staff.models import StaffMember
+from caredesk.staff.models import Absence, StaffMember
 from caredesk.standards import Duration, Policy, parse_duration
 
 
@@ -54,15 +55,21 @@ CHANNEL_FORMS = {
 }
 
 
-def staff_choices() -> list[tuple[str, str]]:
+def staff_choices(away: Mapping[int, Absence] | None = None) -> list[tuple[str, str]]:
+    """Everyone who can take work; those away say so, and who has their work meanwhile,
+    so a caller can be told (Stonewall 2.8)."""
+    away = away or {}
     people = StaffMember.objects.filter(is_active=True).order_by("first_name", "last_name")
-    return [("", "Choose a person")] + [
-        (
-            str(p.pk),
-            f"{p.get_full_name() or p.username}" + (f", {p.post_title}" if p.post_title else ""),
-        )
-        for p in people.only("pk", "first_name", "last_name", "username", "post_title")
-    ]
+    choices = [("", "Choose a person")]
+    for person in people.only("pk", "first_name", "last_name", "username", "post_title"):
+        label = person.get_full_name() or person.username
+        if person.post_title:
+            label += f", {person.post_title}"
+        if (absence := away.get(person.pk)) is not None:
+            label += f" (away until {absence.last_day:%-d %B}"
+            label += f": goes to {absence.cover})" if absence.cover else ")"
+        choices.append((str(person.pk), label))
+    return choices
 
 
 class LogContactForm(forms.Form):
@@ -88,13 +95,18 @@ class LogContactForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, channel_form: ChannelForm, policy: Policy, **kwargs: Any
+        self,
+        *args: Any,
+        channel_form: ChannelForm,
+        policy: Policy,
+        away: Mapping[int, Absence] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.channel_form = channel_form
         self.policy = policy
         self.fields["received_at"].label = channel_form.received_label
-        people = staff_choices()
+        people = staff_choices(away)
         self.fields["assign_to"].choices = people  # type: ignore[attr-defined]
         self.fields["message_for"].choices = people  # type: ignore[attr-defined]
         if channel_form.asks_resolved:
@@ -140,9 +152,11 @@ class NoteForm(forms.Form):
 class AssignForm(forms.Form):
     officer = forms.ChoiceField(label="Give the case to")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, away: Mapping[int, Absence] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["officer"].choices = staff_choices()  # type: ignore[attr-defined]
+        self.fields["officer"].choices = staff_choices(away)  # type: ignore[attr-defined]
 
 
 class RespondForm(forms.Form):

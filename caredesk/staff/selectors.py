@@ -59,3 +59,8 @@ def away_staff(*, on: date, policy: Policy) -> list[Absence]:
     """Everyone away on `on`, with the absence that makes them so."""
     found = absences_on(on).select_related("staff", "cover", "staff__line_manager")
     return [absence for absence in found.order_by("last_day") if absence_is_long(absence, policy)]
+
+
+def away_by_staff(*, on: date, policy: Policy) -> dict[int, Absence]:
+    """Who is away on `on`, by staff id (for marking them in lists of people)."""
+    return {absence.staff_id: absence for absence in away_staff(on=on, policy=policy)}

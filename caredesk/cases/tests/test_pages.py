@@ -218,6 +218,25 @@ def test_a_message_for_an_away_officer_goes_to_their_cover_and_says_so(client, p
     assert f"{people.officer} is away, so it has gone to {people.teammate}" in text(response)
 
 
+def test_the_message_form_shows_who_is_away_and_who_has_their_work(client, people):
+    absence_record(
+        staff=people.officer,
+        kind=AbsenceKind.ANNUAL_LEAVE,
+        first_day=date(2025, 6, 16),
+        last_day=date(2025, 6, 27),
+        cover=people.teammate,
+        by=people.administrator,
+    )
+    page = text(
+        signed_in(client, people.administrator).get(
+            reverse("cases:log_contact"), {"channel": "message"}
+        )
+    )
+    assert (
+        f"{people.officer}, Tenancy Officer (away until 27 June: goes to {people.teammate})" in page
+    )
+
+
 def test_a_contact_with_a_mistake_keeps_what_was_typed_and_names_the_field(client, people):
     response = signed_in(client, people.officer).post(
         reverse("cases:log_contact"),

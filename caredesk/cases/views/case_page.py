@@ -43,6 +43,7 @@ from caredesk.errors import CaredeskError
 from caredesk.staff.decorators import requires
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can
+from caredesk.staff.selectors import away_by_staff
 from caredesk.standards.policy import DeadlineStandard
 
 
@@ -79,8 +80,12 @@ def _render_case(
     policy = active_policy()
     customer_access_record(customers=[case.customer], by=staff, what=f"case {case.reference}")
     holding = _holding_reply_deadlines(case)
+    today = clock.now().astimezone(policy.working_calendar.zone).date()
     action_forms: dict[str, forms.Form] = {
-        "assign": AssignForm(initial={"officer": case.assigned_to_id}),
+        "assign": AssignForm(
+            initial={"officer": case.assigned_to_id},
+            away=away_by_staff(on=today, policy=policy),
+        ),
         "note": NoteForm(),
         "contact": ContactOnCaseForm(initial={"channel": case.channel, "direction": "outbound"}),
         "respond": RespondForm(initial={"channel": case.channel}),

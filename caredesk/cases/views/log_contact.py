@@ -24,6 +24,7 @@ from caredesk.errors import CaredeskError
 from caredesk.staff.decorators import requires
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can
+from caredesk.staff.selectors import away_by_staff
 
 SEARCH_LIMIT = 20
 
@@ -55,6 +56,7 @@ def log_contact(request: HttpRequest, clock: Clock = system_clock) -> HttpRespon
         request.POST if request.method == "POST" else None,
         channel_form=channel_form,
         policy=policy,
+        away=away_by_staff(on=now.date(), policy=policy),
         initial={"received_at": now.replace(tzinfo=None)},
     )
     if request.method == "POST" and form.is_valid():
