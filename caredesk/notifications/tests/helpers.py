@@ -69,16 +69,27 @@ def message(people: Any, clock: Any, *, received: datetime, policy=STONEWALL, **
 
 @dataclass
 class Mailbox:
-    """What the SMTP server accepted. `hold_at`: hold the Nth message at RCPT TO."""
+    """What the SMTP server accepted.
+
+    `hold_at`: hold the Nth message at RCPT TO until `release` is set, then refuse it.
+    `pair_up`: hold each message until another arrives (0.3 s at most), then let both
+    through together: two workers sending email are released at the same instant, and
+    go on to their next batch of the sweep in step.
+    """
 
     messages: list[Message] = field(default_factory=list)
     hold_at: int | None = None
+    pair_up: bool = False
+    _waiting: int = 0
+    _generation: int = 0
     holding: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
     _started: int = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         self._started += 1
+        if self.pair_up:
+            await self._wait_for_a_partner()
         if self.hold_at is not None and self._started == self.hold_at:
             self.holding.set()
             while not self.release.is_set():
@@ -86,6 +97,18 @@ class Mailbox:
             return "451 Try again later"  # the sender is gone: nothing is delivered
         envelope.rcpt_tos.append(address)
         return "250 OK"
+
+    async def _wait_for_a_partner(self) -> None:
+        # One event loop runs every handler, so these counters need no lock.
+        generation = self._generation
+        self._waiting += 1
+        if self._waiting < 2:
+            for _ in range(15):
+                if self._generation != generation:
+                    return
+                await asyncio.sleep(0.02)
+        self._waiting = 0
+        self._generation += 1
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(message_from_bytes(envelope.content))

@@ -303,7 +303,7 @@ def test_a_crash_mid_sweep_loses_nothing_and_repeats_nothing(people, clock, monk
         letter(people, clock, received=at(2025, 6, day, 10))
     clock.moment = at(2025, 7, 1, 12)  # all five are missed
     real_create = Notification.objects.create
-    made: list[dict] = []
+    made: list[dict[str, object]] = []
 
     def create_then_die(**fields):
         if len(made) == 3:
