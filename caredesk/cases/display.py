@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.urls import reverse
+
 from caredesk.cases.models import Deadline, DeadlineStatus
+from caredesk.standards import Policy
 
 
 @dataclass(frozen=True)
@@ -57,3 +60,40 @@ def _span(gap: timedelta) -> str:
             count = minutes // size
             return f"{count} {name}{'s' if count != 1 else ''}"
     return "less than a minute"
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One line of a queue, worked out once in Python so the template only prints."""
+
+    reference: str
+    url: str
+    subject: str
+    urgent: bool
+    status: DueStatus
+    due_at: datetime | None
+    standard: str
+    customer: str
+    assigned_to: str
+
+
+def queue_rows(deadlines: list[Deadline], *, now: datetime, policy: Policy) -> list[QueueRow]:
+    zone = policy.working_calendar.zone
+    names = {standard.key: standard.name for standard in policy.standards}
+    rows = []
+    for deadline in deadlines:
+        case = deadline.case
+        rows.append(
+            QueueRow(
+                reference=case.reference,
+                url=reverse("cases:case", args=[case.reference]),
+                subject=case.subject,
+                urgent=case.urgent,
+                status=due_status(deadline, now=now, zone=zone),
+                due_at=deadline.due_at,
+                standard=names.get(deadline.standard_key, deadline.standard_key),
+                customer=case.customer.name if case.customer else "No name given",
+                assigned_to=str(deadline.assigned_to) if deadline.assigned_to else "Nobody yet",
+            )
+        )
+    return rows

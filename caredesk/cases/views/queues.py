@@ -9,7 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from caredesk.cases import selectors
+from caredesk.cases.display import queue_rows
 from caredesk.cases.models import Deadline
+from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
 from caredesk.customers.services import customer_access_record
 from caredesk.staff.decorators import requires
@@ -40,7 +42,7 @@ def _queue_page(
             "heading": heading,
             "intro": intro,
             "page": page,
-            "now": clock.now(),
+            "rows": queue_rows(page.rows, now=clock.now(), policy=active_policy()),
             "first_page": not request.GET.get("after"),
             **(extra or {}),
         },
