@@ -8,12 +8,13 @@ that starts on one of them and applies to the case's kind and channel.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 
 from caredesk.cases.models import (
@@ -48,6 +49,7 @@ from caredesk.standards.policy import PauseReason as PolicyPauseReason
 from caredesk.standards.warnings import warning_time
 
 UNFINISHED = (DeadlineStatus.OPEN, DeadlineStatus.PAUSED)
+logger = logging.getLogger(__name__)
 
 
 class CaseError(CaredeskError):
@@ -112,7 +114,10 @@ def _pass_on_urgent(case_id: int) -> None:
     """Queue the urgent message for the line manager at once (the worker's sweep also would)."""
     from caredesk.notifications.tasks import escalate_urgent_case  # it imports this module
 
-    escalate_urgent_case.enqueue(case_id)
+    try:
+        escalate_urgent_case.enqueue(case_id)
+    except DatabaseError:  # the case is saved; the worker's sweep passes it on instead
+        logger.exception("Could not queue urgent case %s for the line manager", case_id)
 
 
 def _next_reference(policy: Policy, received_at: datetime) -> str:

@@ -181,11 +181,15 @@ class SweepReport:
     emails: dict[str, int] = field(default_factory=dict)
 
     def __str__(self) -> str:
-        sent = ", ".join(f"{count} {status}" for status, count in sorted(self.emails.items()))
+        emails = ", ".join(f"{count} {status}" for status, count in sorted(self.emails.items()))
         return (
-            f"{self.warned} deadlines near, {self.escalated} missed, "
-            f"{self.urgent} urgent messages; emails: {sent or 'none'}"
+            f"{_count(self.warned, 'deadline')} near, {self.escalated} missed, "
+            f"{_count(self.urgent, 'urgent message')}; emails left over: {emails or 'none'}"
         )
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}{'' if number == 1 else 's'}"
 
 
 def sweep(

@@ -18,8 +18,8 @@ from caredesk.staff.permissions import Can
 PAGE_SIZE = 100
 
 
-@require_GET
 @requires(Can.SEE_NOTIFICATIONS)
+@require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
     staff: StaffMember = request.user  # type: ignore[assignment]
     rows = list(selectors.notifications_for(staff=staff)[:PAGE_SIZE])
@@ -30,8 +30,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @requires(Can.SEE_NOTIFICATIONS)
+@require_POST
 def mark_read(request: HttpRequest, pk: int, clock: Clock = system_clock) -> HttpResponse:
     staff: StaffMember = request.user  # type: ignore[assignment]
     # Someone else's notification is "not found": its existence is not theirs to know.
@@ -40,8 +40,8 @@ def mark_read(request: HttpRequest, pk: int, clock: Clock = system_clock) -> Htt
     return HttpResponseRedirect(reverse("notifications:list"))
 
 
-@require_POST
 @requires(Can.SEE_NOTIFICATIONS)
+@require_POST
 def mark_all_read(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
     staff: StaffMember = request.user  # type: ignore[assignment]
     count = services.notification_mark_all_read(by=staff, clock=clock)
