@@ -14,6 +14,7 @@ from caredesk.core.due_times import parse_received
 from caredesk.errors import CaredeskError, DurationError
 from caredesk.staff.models import Absence, StaffMember
 from caredesk.standards import Duration, Policy, parse_duration
+from caredesk.standards.policy import Rule
 
 
 def local_time_field(**kwargs: Any) -> forms.DateTimeField:
@@ -121,6 +122,10 @@ class LogContactForm(forms.Form):
             del self.fields["assign_to"]
             self.fields["message_for"].required = True
             self.fields["kind"].initial = CaseKind.MESSAGE
+            if not policy.has_rule(Rule.URGENT_MESSAGES_TO_LINE_MANAGER):
+                # The policy makes no promise to pass urgent messages on: just mark it.
+                self.fields["urgent"].label = "Urgent"
+                self.fields["urgent"].help_text = "It shows as urgent wherever the case is listed."
         else:
             del self.fields["message_for"]
             del self.fields["urgent"]

@@ -7,12 +7,16 @@ from typing import Any
 from django.http import HttpRequest
 
 from caredesk.core.active_policy import active_policy
+from caredesk.notifications.selectors import unread_count
+from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can, allowed
 
 
 def desk(request: HttpRequest) -> dict[str, Any]:
     user = request.user
+    unread = unread_count(user) if isinstance(user, StaffMember) and user.is_active else 0
     return {
+        "unread_notifications": unread,
         "policy": active_policy(),
         "can_read_cases": allowed(user, Can.READ_CASES),
         "can_work_cases": allowed(user, Can.WORK_CASES),

@@ -10,14 +10,20 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from caredesk.cases.models import CaseKind, Channel
+from caredesk.cases.services import case_create
+from caredesk.core.active_policy import active_policy
+from caredesk.core.clock import system_clock
 from caredesk.customers.models import AccessibleFormat, CustomerType
 from caredesk.customers.services import customer_create
+from caredesk.notifications.sweeps import sweep
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE_OPTIONS = {
@@ -138,17 +144,33 @@ def test_log_a_phone_call_see_it_in_my_work_and_answer_it(page, live_server, peo
     assert len(visited) == 9
 
 
-def test_the_line_managers_pages_are_accessible(page, live_server, people):
+def test_the_line_managers_pages_are_accessible(page, live_server, people, settings):
+    # given: a letter to the officer that is long overdue, and one sweep of the worker,
+    # so the manager has a breach to see and a notification about it
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    case_create(
+        kind=CaseKind.GENERAL_ENQUIRY,
+        channel=Channel.LETTER,
+        received_at=system_clock.now() - timedelta(days=40),
+        subject="Gutter leaking onto the path",
+        assign_to=people.officer,
+        by=people.officer,
+    )
+    assert sweep(clock=system_clock, policy=active_policy()).escalated == 1
     page.goto(f"{live_server.url}/staff/login/")
     page.get_by_label("Username").fill("lena_manager")
     page.get_by_label("Password").fill("correct horse battery staple")
     page.get_by_role("button", name="Sign in").click()
-    for name in ("Team", "Office", "Overdue", "Breaches and absences", "Absences", "Standards"):
+    pages = ("Team", "Office", "Overdue", "Breaches and absences", "Absences", "Standards")
+    for name in pages:
         page.get_by_role("navigation", name="Main").get_by_role(
             "link", name=name, exact=True
         ).click()
         page.wait_for_load_state()
         assert_accessible(page)
+    page.get_by_role("link", name="Notifications (1 unread)").click()
+    expect(page.get_by_text("Gutter leaking onto the path")).to_be_visible()
+    assert_accessible(page)
 
 
 def test_a_form_with_mistakes_is_accessible_and_names_each_field(page, live_server, people):

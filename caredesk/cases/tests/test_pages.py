@@ -182,12 +182,22 @@ def test_logging_a_phone_call_creates_the_case_and_it_appears_in_my_work(client,
     assert case.reference in text(client.get("/"))
 
 
+def test_urgent_says_it_goes_to_the_line_manager_only_where_the_policy_promises_it(
+    client, people, settings
+):
+    client = signed_in(client, people.officer)
+    url = reverse("cases:log_contact")
+    assert "pass it to their line manager" not in text(client.get(url, {"channel": "message"}))
+    settings.CAREDESK_POLICY = "stonewall"  # 2.8: urgent messages go to the line manager
+    assert "pass it to their line manager now" in text(client.get(url, {"channel": "message"}))
+
+
 def test_the_form_for_a_message_asks_who_it_is_for_and_whether_it_is_urgent(client, people):
     page = text(
         signed_in(client, people.officer).get(reverse("cases:log_contact"), {"channel": "message"})
     )
     assert "Who is the message for?" in page
-    assert "Urgent: pass it to their line manager now" in page
+    assert "Urgent" in page
     assert "Sorted out during the call" not in page
 
 

@@ -8,8 +8,8 @@ and that nobody else does, by GET and by POST.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
