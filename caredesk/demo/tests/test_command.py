@@ -103,7 +103,17 @@ def test_serving_passes_the_policy_and_the_port_to_runserver(db, monkeypatch):
     monkeypatch.setenv("CAREDESK_POLICY", "halton")
     monkeypatch.setattr(settings, "CAREDESK_POLICY", settings.CAREDESK_POLICY)  # restored after
     monkeypatch.setenv("CAREDESK_EMAIL_BACKEND", settings.EMAIL_BACKEND)
-    output = demo("--cases", "30", "--customers", "20", "--policy", "stonewall", "--port", "8123")
+    output = demo(
+        "--cases",
+        "30",
+        "--customers",
+        "20",
+        "--policy",
+        "stonewall",
+        "--port",
+        "8123",
+        "--no-worker",
+    )
     assert "caredesk: ready: http://127.0.0.1:8123/" in output
     assert served == {
         "name": "runserver",

@@ -1,8 +1,11 @@
-"""caredesk demo [--policy halton|stonewall] [--seed N] [--fresh] [--no-serve] [--port 8000]"""
+"""caredesk demo [--policy halton|stonewall] [--seed N] [--fresh] [--no-serve] [--no-worker]
+[--port 8000]"""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from typing import Any
 
@@ -36,6 +39,11 @@ class Command(BaseCommand):
             "--fresh", action="store_true", help="delete the demo data and build it again"
         )
         parser.add_argument("--no-serve", action="store_true", help="build and print, then stop")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="serve without the background worker (warnings, escalations, emails)",
+        )
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--cases", type=int, default=DemoSize.cases)
         parser.add_argument("--customers", type=int, default=DemoSize.customers)
@@ -74,16 +82,38 @@ class Command(BaseCommand):
             self.say(line)
         if options["no_serve"]:
             return
-        self.serve(policy, options["port"])
+        self.serve(policy, options["port"], worker=not options["no_worker"])
 
     def say(self, line: str) -> None:
         self.stdout.write(line)
         self.stdout.flush()
 
-    def serve(self, policy: str, port: int) -> None:
+    def serve(self, policy: str, port: int, *, worker: bool) -> None:
         # The server runs in this process (no autoreloader), so settings set here hold.
         os.environ["CAREDESK_POLICY"] = settings.CAREDESK_POLICY = policy
         if "CAREDESK_EMAIL_BACKEND" not in os.environ:
             os.environ["CAREDESK_EMAIL_BACKEND"] = settings.EMAIL_BACKEND = CONSOLE_EMAIL
+        # Links in the worker's emails point at this server.
+        os.environ.setdefault("CAREDESK_SITE_URL", f"http://127.0.0.1:{port}")
+        background = self.start_worker() if worker else None
         self.say(f"caredesk: ready: http://127.0.0.1:{port}/  (Ctrl+C stops it)")
-        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        try:
+            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        finally:
+            if background is not None:
+                background.terminate()
+                background.wait(timeout=10)
+
+    def start_worker(self) -> subprocess.Popen[bytes]:
+        """`caredesk worker` beside the server, its output (and the emails) in a log file."""
+        log_path = settings.BASE_DIR / "var" / "demo-worker.log"
+        log_path.parent.mkdir(exist_ok=True)
+        with log_path.open("ab") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "caredesk", "worker", "--interval", "60"],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=os.environ.copy(),
+            )
+        self.say(f"The worker is running too; its emails are printed to {log_path}.")
+        return process
