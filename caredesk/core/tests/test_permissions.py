@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from caredesk.api.services import api_token_create
 from caredesk.cases.models import CaseKind, Channel
 from caredesk.cases.services import case_create
 from caredesk.conftest import make_staff
@@ -137,3 +138,28 @@ def test_an_anonymous_caller_gets_401_from_every_api_endpoint(client, world):
             assert response.status_code in (401, 405), (
                 f"{method.upper()} {url}: {response.status_code}"
             )
+
+
+@pytest.mark.parametrize("role", PERSONAS, ids=lambda r: r.value if r else "no_role")
+def test_each_role_reaches_exactly_the_api_its_capabilities_allow(client, world, role):
+    """Reading needs READ_CASES, writing WORK_CASES; a token acts as its owner."""
+    person = make_staff(f"api_{role.value if role else 'none'}", *([role] if role else []))
+    token = api_token_create(owner=person, name="walk").secret
+    world = {**world, "customer_id": world["pk"]}
+    for _, route, _ in api_endpoints():
+        url = concrete(route, world)
+        for method, capability in (("get", Can.READ_CASES), ("post", Can.WORK_CASES)):
+            response = getattr(client, method)(
+                url, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+            )
+            if response.status_code == 405:
+                continue  # this path has no such method
+            if allowed(person, capability):
+                assert response.status_code not in (401, 403), (
+                    f"{role} refused at {method.upper()} {url}"
+                )
+                assert response.status_code < 500, f"{method.upper()} {url} failed for {role}"
+            else:
+                assert response.status_code == 403, (
+                    f"{role} got {response.status_code} at {method.upper()} {url}, expected 403"
+                )
