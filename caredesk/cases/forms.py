@@ -13,6 +13,8 @@ from caredesk.cases.models import CaseKind, CaseStatus, Channel, Deadline, Pause
 from caredesk.core.due_times import parse_received
 from caredesk.errors import CaredeskError, DurationError
 from caredesk.staff.models import Absence, StaffMember
+from caredesk.staff.permissions import Can
+from caredesk.staff.selectors import staff_with
 from caredesk.standards import Duration, Policy, parse_duration
 from caredesk.standards.policy import Rule
 
@@ -60,7 +62,7 @@ def staff_choices(away: Mapping[int, Absence] | None = None) -> list[tuple[str, 
     """Everyone who can take work; those away say so, and who has their work meanwhile,
     so a caller can be told (Stonewall 2.8)."""
     away = away or {}
-    people = StaffMember.objects.filter(is_active=True).order_by("first_name", "last_name")
+    people = staff_with(Can.WORK_CASES).order_by("first_name", "last_name")
     choices = [("", "Choose a person")]
     for person in people.only("pk", "first_name", "last_name", "username", "post_title"):
         label = person.get_full_name() or person.username

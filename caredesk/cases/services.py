@@ -38,6 +38,7 @@ from caredesk.core.clock import Clock, system_clock
 from caredesk.customers.models import Customer
 from caredesk.errors import CaredeskError
 from caredesk.staff.models import StaffMember, Team
+from caredesk.staff.permissions import Can, allowed
 from caredesk.staff.selectors import cover_for
 from caredesk.standards import Duration, Policy, deadline_times, due_at, revised_due
 from caredesk.standards import HoldingReply as EngineHoldingReply
@@ -49,6 +50,7 @@ from caredesk.standards.policy import PauseReason as PolicyPauseReason
 from caredesk.standards.warnings import warning_time
 
 UNFINISHED = (DeadlineStatus.OPEN, DeadlineStatus.PAUSED)
+OPEN_STATUSES = (CaseStatus.OPEN, CaseStatus.WAITING_FOR_CUSTOMER)
 logger = logging.getLogger(__name__)
 
 
@@ -161,6 +163,8 @@ def case_assign(
 def _assign(
     case: Case, officer: StaffMember, *, by: StaffMember | None, at: datetime, policy: Policy
 ) -> None:
+    if not allowed(officer, Can.WORK_CASES):
+        raise CaseError(f"{officer} does not take casework, so cannot be given a case.")
     today = at.astimezone(policy.working_calendar.zone).date()
     taker = cover_for(staff=officer, on=today, policy=policy)
     kind = EventKind.REASSIGNED if case.assigned_to_id else EventKind.ASSIGNED
@@ -216,6 +220,7 @@ def response_send(
     clock: Clock = system_clock,
 ) -> Contact:
     """Send the full response: meets the deadlines that stop on a response."""
+    _require_status(case, OPEN_STATUSES, "record a response")
     at = at or clock.now()
     contact = _record_contact(case, channel, Direction.OUTBOUND, at=at, by=by, summary=summary)
     _event(case, EventKind.RESPONSE, by, clock.now(), channel=channel)
@@ -323,6 +328,7 @@ def case_wait_for_customer(
     clock: Clock = system_clock,
 ) -> None:
     """Waiting for the customer: stops the clock of each standard that allows it."""
+    _require_status(case, (CaseStatus.OPEN,), "wait for the customer")
     policy = policy or active_policy()
     now = clock.now()
     reason = PauseReason(reason)
@@ -345,6 +351,7 @@ def case_resume(
     *, case: Case, by: StaffMember, policy: Policy | None = None, clock: Clock = system_clock
 ) -> None:
     """The customer has replied: the clocks run again, later by the time paused."""
+    _require_status(case, (CaseStatus.WAITING_FOR_CUSTOMER,), "restart its clocks")
     policy = policy or active_policy()
     now = clock.now()
     _end_open_pauses(at=now, deadline__case=case)
@@ -361,6 +368,9 @@ def case_finish(*, case: Case, status: str, by: StaffMember, clock: Clock = syst
     status = CaseStatus(status)
     if status not in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
         raise CaseError("A case is finished as resolved or closed.")
+    # A resolved case may still be closed; a closed one is finished.
+    before = (*OPEN_STATUSES, CaseStatus.RESOLVED) if status == CaseStatus.CLOSED else OPEN_STATUSES
+    _require_status(case, before, f"mark it {status.label.lower()}")
     now = clock.now()
     _end_open_pauses(at=now, deadline__case=case)
     case.deadlines.filter(status__in=UNFINISHED).update(
@@ -449,6 +459,12 @@ def _refresh(deadline: Deadline, policy: Policy) -> None:
     if deadline.status in UNFINISHED:
         deadline.status = DeadlineStatus.PAUSED if times.paused else DeadlineStatus.OPEN
     deadline.save()
+
+
+def _require_status(case: Case, statuses: tuple[CaseStatus, ...], action: str) -> None:
+    if case.status not in statuses:
+        state = CaseStatus(case.status).label.lower()
+        raise CaseError(f"This case is {state}, so you cannot {action}.")
 
 
 def _record_contact(

@@ -3,15 +3,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from caredesk.staff.models import AbsenceKind, StaffMember
+from caredesk.staff.permissions import Can
+from caredesk.staff.selectors import absences_managed_by, staff_with
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _people(blank: str) -> list[tuple[str, str]]:
-    people = StaffMember.objects.filter(is_active=True).order_by("first_name", "last_name")
-    return [("", blank)] + [(str(p.pk), str(p)) for p in people]
+def _choices(people: QuerySet[StaffMember], blank: str) -> list[tuple[str, str]]:
+    return [("", blank)] + [(str(p.pk), str(p)) for p in people.order_by("first_name", "last_name")]
 
 
 class AbsenceForm(forms.Form):
@@ -31,10 +33,14 @@ class AbsenceForm(forms.Form):
         help_text="Sent in reply to emails while they are away. Give another way to get help.",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, by: StaffMember, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff"].choices = _people("Choose a person")  # type: ignore[attr-defined]
-        self.fields["cover"].choices = _people("Their line manager")  # type: ignore[attr-defined]
+        self.fields["staff"].choices = _choices(  # type: ignore[attr-defined]
+            absences_managed_by(by), "Choose a person"
+        )
+        self.fields["cover"].choices = _choices(  # type: ignore[attr-defined]
+            staff_with(Can.WORK_CASES), "Their line manager"
+        )
 
     def person(self, field: str) -> StaffMember | None:
         value = self.cleaned_data.get(field)

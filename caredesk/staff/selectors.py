@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from caredesk.staff.models import Absence, StaffMember
+from caredesk.errors import CalendarRangeError
+from caredesk.staff.models import Absence, Role, StaffMember
+from caredesk.staff.permissions import Can
 from caredesk.standards import Family, Policy
 from caredesk.standards.policy import Trigger
 
@@ -20,7 +22,11 @@ def absence_is_long(absence: Absence, policy: Policy) -> bool:
     days = (absence.last_day - absence.first_day).days + 1
     if target.family is Family.WORKING_DAYS:
         calendar = policy.working_calendar
-        return calendar.count_working_days(absence.first_day, absence.last_day) > target.amount
+        try:
+            working = calendar.count_working_days(absence.first_day, absence.last_day)
+        except CalendarRangeError:
+            return True  # beyond the calendar's years: certainly longer than any threshold
+        return working > target.amount
     if target.family is Family.CALENDAR_DAYS:
         return days > target.amount
     return days * 86_400 > target.amount * target.unit.micros // 1_000_000
@@ -64,3 +70,19 @@ def away_staff(*, on: date, policy: Policy) -> list[Absence]:
 def away_by_staff(*, on: date, policy: Policy) -> dict[int, Absence]:
     """Who is away on `on`, by staff id (for marking them in lists of people)."""
     return {absence.staff_id: absence for absence in away_staff(on=on, policy=policy)}
+
+
+def staff_with(capability: Can) -> QuerySet[StaffMember]:
+    """Active staff who have the capability through one of their roles."""
+    names = [role.value for role in capability.roles]
+    return StaffMember.objects.filter(is_active=True, groups__name__in=names).distinct()
+
+
+def absences_managed_by(by: StaffMember) -> QuerySet[StaffMember]:
+    """Whose absences `by` may record: their own; their reports'; everyone's (administrators)."""
+    people = StaffMember.objects.filter(is_active=True)
+    if by.has_role(Role.ADMINISTRATOR):
+        return people
+    if by.has_role(Role.LINE_MANAGER):
+        return people.filter(Q(pk=by.pk) | Q(line_manager=by))
+    return people.filter(pk=by.pk)

@@ -9,6 +9,10 @@ from django.db import transaction
 from caredesk.core.clock import Clock, system_clock
 from caredesk.errors import CaredeskError, NotAllowed
 from caredesk.staff.models import Absence, AbsenceKind, Role, StaffMember
+from caredesk.staff.permissions import Can, allowed
+from caredesk.standards.calendar import FIRST_YEAR, LAST_YEAR
+
+MAX_ABSENCE_DAYS = 2 * 366
 
 
 class AbsenceError(CaredeskError):
@@ -16,7 +20,7 @@ class AbsenceError(CaredeskError):
 
 
 def may_manage_absences_of(*, by: StaffMember, staff: StaffMember) -> bool:
-    """Yourself; your own reports as their line manager; anyone as an administrator."""
+    """Yourself; the people you line-manage; anyone, as an administrator."""
     if by.pk == staff.pk:
         return True
     if by.has_role(Role.ADMINISTRATOR):
@@ -43,6 +47,17 @@ def absence_record(
         raise AbsenceError("The last day of an absence cannot be before its first day.")
     if cover is not None and cover.pk == staff.pk:
         raise AbsenceError("Someone cannot cover for themselves.")
+    if cover is not None and not allowed(cover, Can.WORK_CASES):
+        raise AbsenceError(f"{cover} cannot take casework, so cannot cover for {staff}.")
+    earliest, latest = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
+    if first_day < earliest or last_day > latest:
+        raise AbsenceError(
+            f"An absence must fall between {earliest:%-d %B %Y} and {latest:%-d %B %Y}."
+        )
+    if (last_day - first_day).days >= MAX_ABSENCE_DAYS:
+        raise AbsenceError(
+            "An absence can be at most two years long. For longer, record it again later."
+        )
     return Absence.objects.create(
         staff=staff,
         kind=kind,

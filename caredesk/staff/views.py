@@ -17,7 +17,7 @@ from caredesk.staff.forms import AbsenceForm
 from caredesk.staff.models import Absence, AbsenceKind, StaffMember
 from caredesk.staff.permissions import Can
 from caredesk.staff.selectors import absence_is_long, away_staff
-from caredesk.staff.services import absence_record
+from caredesk.staff.services import absence_record, may_manage_absences_of
 
 BREACHES_SHOWN = 200
 
@@ -62,7 +62,7 @@ def absences(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
     me: StaffMember = request.user  # type: ignore[assignment]
     policy = active_policy()
     today = clock.now().astimezone(policy.working_calendar.zone).date()
-    form = AbsenceForm(request.POST or None, initial={"staff": me.pk})
+    form = AbsenceForm(request.POST or None, by=me, initial={"staff": me.pk})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         person = form.person("staff")
@@ -88,7 +88,16 @@ def absences(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
         .select_related("staff", "cover", "staff__line_manager")
         .order_by("first_day", "staff__last_name")
     )
-    rows = [(absence, absence_is_long(absence, policy)) for absence in upcoming[:200]]
+    # Why someone is away (sickness, say) is theirs, their manager's and the
+    # administrators' to know; everyone else sees only that they are away.
+    rows = [
+        (
+            absence,
+            absence_is_long(absence, policy),
+            may_manage_absences_of(by=me, staff=absence.staff),
+        )
+        for absence in upcoming[:200]
+    ]
     return render(
         request,
         "staff/absences.html",

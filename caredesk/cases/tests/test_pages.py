@@ -487,3 +487,44 @@ def test_a_complaint_moves_through_its_stages_from_the_case_page(client, people,
     client.post(url, {"step": "acknowledge_2"})
     assert "complaint_stage_2_response" in open_keys()
     assert "Complaints procedure" not in text(client.get(page))
+
+
+def test_a_closed_case_takes_no_response_and_cannot_be_resumed(client, people, customer):
+    case = letter(people, customer)
+    client = signed_in(client, people.officer)
+    client.post(reverse("cases:finish", args=[case.reference]), {"status": "closed"})
+    responded = client.post(
+        reverse("cases:respond", args=[case.reference]), {"channel": "letter", "summary": "Late"}
+    )
+    resumed = client.post(reverse("cases:resume", args=[case.reference]))
+    case.refresh_from_db()
+    assert responded.status_code == resumed.status_code == 400
+    assert "This case is closed, so you cannot record a response." in text(responded)
+    assert "This case is closed, so you cannot restart its clocks." in text(resumed)
+    assert case.status == CaseStatus.CLOSED
+    assert not case.contacts.filter(summary="Late").exists()
+
+
+def test_a_resolved_case_can_still_be_closed(client, people, customer):
+    case = letter(people, customer)
+    client = signed_in(client, people.officer)
+    client.post(reverse("cases:finish", args=[case.reference]), {"status": "resolved"})
+    assert "Close the case" in text(client.get(reverse("cases:case", args=[case.reference])))
+    client.post(reverse("cases:finish", args=[case.reference]), {"status": "closed"})
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED
+
+
+def test_work_goes_only_to_people_who_take_casework(client, people, customer):
+    from caredesk.conftest import make_staff
+    from caredesk.staff.models import Role
+
+    analyst = make_staff("pam_analyst", Role.PERFORMANCE_ANALYST)
+    case = letter(people, customer)
+    client = signed_in(client, people.officer)
+    page = text(client.get(reverse("cases:case", args=[case.reference])))
+    assert "Pam Analyst" not in page
+    refused = client.post(reverse("cases:assign", args=[case.reference]), {"officer": analyst.pk})
+    case.refresh_from_db()
+    assert refused.status_code == 400
+    assert case.assigned_to == people.officer

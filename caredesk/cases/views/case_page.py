@@ -93,6 +93,9 @@ def _render_case(
         "wait": WaitForm(),
     }
     action_forms.update(failed or {})
+    is_open = case.status in (CaseStatus.OPEN, CaseStatus.WAITING_FOR_CUSTOMER)
+    # A refused action on a finished case has no form on the page to show its reason in.
+    refusals = [] if is_open else [e for f in (failed or {}).values() for e in f.non_field_errors()]
     complaint_step = _complaint_step(case) if case.kind == CaseKind.COMPLAINT else None
     return render(
         request,
@@ -106,7 +109,8 @@ def _render_case(
             "now": clock.now(),
             "forms": action_forms,
             "holding_reply_possible": bool(holding),
-            "is_open": case.status in (CaseStatus.OPEN, CaseStatus.WAITING_FOR_CUSTOMER),
+            "is_open": is_open,
+            "refusals": refusals,
             "is_waiting": case.status == CaseStatus.WAITING_FOR_CUSTOMER,
             "complaint_step": complaint_step,
         },

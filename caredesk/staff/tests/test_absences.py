@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+import time_machine
 
 from caredesk.errors import NotAllowed
 from caredesk.staff.models import AbsenceKind
@@ -150,12 +151,15 @@ def test_an_administrator_records_an_absence_for_someone_else_on_the_page(client
     assert f"Absence recorded for {people.officer}" in response.content.decode()
 
 
-def test_an_officer_cannot_record_an_absence_for_a_colleague_and_is_told_why(client, people):
+def test_an_officer_is_offered_only_themselves_and_cannot_post_a_colleague(client, people):
     from django.urls import reverse
 
     from caredesk.staff.models import Absence
 
     client.force_login(people.officer)
+    page = client.get(reverse("staff:absences")).content.decode()
+    assert f'value="{people.officer.pk}"' in page
+    assert f'<option value="{people.teammate.pk}"' not in page.split('name="cover"')[0]
     response = client.post(
         reverse("staff:absences"),
         {
@@ -166,5 +170,68 @@ def test_an_officer_cannot_record_an_absence_for_a_colleague_and_is_told_why(cli
         },
     )
     assert response.status_code == 400
-    assert "Only the person, their line manager or an administrator" in response.content.decode()
     assert not Absence.objects.exists()
+
+
+def test_why_someone_is_away_is_shown_only_to_them_their_manager_and_administrators(
+    client, people, clock
+):
+    from django.urls import reverse
+
+    absence_record(
+        staff=people.officer,
+        kind=AbsenceKind.SICKNESS,
+        first_day=date(2025, 6, 19),
+        last_day=date(2025, 6, 27),
+        by=people.line_manager,
+        clock=clock,
+    )
+    with time_machine.travel(clock.now(), tick=False):
+        for viewer, sees in [
+            (people.officer, True),
+            (people.line_manager, True),
+            (people.administrator, True),
+            (people.teammate, False),
+            (people.outsider, False),
+        ]:
+            client.force_login(viewer)
+            page = client.get(reverse("staff:absences")).content.decode()
+            table = page.split("Record an absence")[0]  # not the form's list of reasons
+            assert str(people.officer) in table
+            assert ("Sickness" in table) is sees, viewer
+            assert ("<td>Away</td>" in table) is not sees, viewer
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "message"),
+    [
+        (date(2025, 7, 1), date(9999, 12, 31), "must fall between 1 January 1971"),
+        (date(1900, 1, 1), date(1900, 1, 2), "must fall between 1 January 1971"),
+        (date(2025, 1, 1), date(2027, 6, 1), "at most two years"),
+    ],
+)
+def test_absences_outside_the_calendar_or_too_long_are_refused(people, first, last, message):
+    with pytest.raises(AbsenceError, match=message):
+        absence_record(
+            staff=people.officer,
+            kind=AbsenceKind.SICKNESS,
+            first_day=first,
+            last_day=last,
+            by=people.officer,
+        )
+
+
+def test_cover_must_be_someone_who_can_take_casework(people):
+    from caredesk.conftest import make_staff
+    from caredesk.staff.models import Role
+
+    analyst = make_staff("pam_analyst", Role.PERFORMANCE_ANALYST)
+    with pytest.raises(AbsenceError, match="cannot take casework"):
+        absence_record(
+            staff=people.officer,
+            kind=AbsenceKind.ANNUAL_LEAVE,
+            first_day=date(2025, 7, 1),
+            last_day=date(2025, 7, 4),
+            cover=analyst,
+            by=people.officer,
+        )
