@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from django.db.models import Q, QuerySet
 
 from caredesk.cases.models import Case, CaseEvent, Deadline, DeadlineStatus
+from caredesk.core.query import id_or_none
 from caredesk.staff.models import Office, StaffMember, Team
 
 # What a queue shows, and no more: loading whole customer and staff rows for 50 lines
@@ -87,14 +88,10 @@ def deadline_page(queryset: QuerySet[Deadline], *, after: str | None, size: int)
     `after` is the cursor of the previous page's last row ("<due, UTC>Z~<id>": nothing a
     URL would change); a cursor that cannot be read starts from the beginning.
     """
-    if after:
-        due_text, _, pk_text = after.partition("~")
-        try:
-            due, pk = datetime.fromisoformat(due_text), int(pk_text)
-        except ValueError:
-            due = None
-        if due is not None and due.tzinfo is not None:
-            queryset = queryset.filter(Q(due_at__gt=due) | Q(due_at=due, pk__gt=pk))
+    cursor = _read_cursor(after) if after else None
+    if cursor is not None:
+        due, pk = cursor
+        queryset = queryset.filter(Q(due_at__gt=due) | Q(due_at=due, pk__gt=pk))
     rows = list(queryset[: size + 1])
     if len(rows) <= size:
         return DeadlinePage(rows, None)
@@ -103,6 +100,19 @@ def deadline_page(queryset: QuerySet[Deadline], *, after: str | None, size: int)
     return DeadlinePage(
         rows[:size], f"{last.due_at.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%f}Z~{last.pk}"
     )
+
+
+def _read_cursor(after: str) -> tuple[datetime, int] | None:
+    due_text, _, pk_text = after.partition("~")
+    pk = id_or_none(pk_text)
+    try:
+        due = datetime.fromisoformat(due_text)
+        due.astimezone(UTC)  # refuses instants out of range (year 1 at +14:00, say)
+    except (ValueError, OverflowError):
+        return None
+    if pk is None or due.tzinfo is None or not 1900 < due.year < 2200:
+        return None
+    return due, pk
 
 
 def due_while_away(*, staff: StaffMember, until: datetime) -> QuerySet[Deadline]:

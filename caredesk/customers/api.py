@@ -15,7 +15,8 @@ from caredesk.api.clock import api_clock
 from caredesk.api.pagination import keyset_page
 from caredesk.api.problems import AUTH_PROBLEMS, NotFound, Problem
 from caredesk.api.types import MAX_ID, Cursor, Limit, ShortText, Time
-from caredesk.cases.api import CaseOut, case_out
+from caredesk.cases.api import case_out
+from caredesk.cases.api_schemas import CaseOut
 from caredesk.cases.api_selectors import CASE_ORDER, cases_filtered
 from caredesk.customers.models import (
     AccessibleFormat,

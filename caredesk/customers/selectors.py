@@ -30,7 +30,7 @@ def customer_preferences(customer: Customer) -> list[str]:
 
 def customer_search(text: str) -> QuerySet[Customer]:
     """Customers matching a name, postcode, phone number or email address."""
-    text = text.strip()
+    text = text.replace("\x00", "").strip()  # PostgreSQL refuses NUL in text
     if not text:
         return Customer.objects.none()
     found = Q(email__iexact=text) | Q(postcode_search=postcode_key(text))

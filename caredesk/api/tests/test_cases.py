@@ -360,3 +360,15 @@ def test_writes_are_recorded_at_the_api_clocks_time(people, clock, officer_api):
     clock.moment += timedelta(hours=1)
     officer_api.post(f"{CASES}/{case.reference}/notes", {"text": "Later"})
     assert CaseEvent.objects.get(kind=EventKind.NOTE).at == clock.now()
+
+
+def test_listing_one_customers_cases_logs_the_read_of_their_record(people, clock, api_as):
+    customer = new_customer(clock)
+    new_case(people, clock, customer=customer)
+    api_as(people.teammate).get(CASES, customer=customer.pk)
+    access = CustomerAccess.objects.get()
+    assert (access.customer, access.staff, access.what) == (
+        customer,
+        people.teammate,
+        "API: their cases",
+    )

@@ -78,7 +78,9 @@ def _render_case(
 ) -> HttpResponse:
     staff: StaffMember = request.user  # type: ignore[assignment]
     policy = active_policy()
-    customer_access_record(customers=[case.customer], by=staff, what=f"case {case.reference}")
+    customer_access_record(
+        customers=[case.customer], by=staff, what=f"case {case.reference}", clock=clock
+    )
     holding = _holding_reply_deadlines(case)
     today = clock.now().astimezone(policy.working_calendar.zone).date()
     action_forms: dict[str, forms.Form] = {

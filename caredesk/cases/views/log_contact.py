@@ -17,6 +17,7 @@ from caredesk.cases.models import Channel
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
 from caredesk.core.htmx import is_htmx
+from caredesk.core.query import id_or_none
 from caredesk.customers.models import Customer
 from caredesk.customers.selectors import customer_preferences, customer_search
 from caredesk.customers.services import customer_access_record
@@ -42,7 +43,10 @@ def log_contact(request: HttpRequest, clock: Clock = system_clock) -> HttpRespon
     query = request.GET.get("q", "").strip()
     found = list(customer_search(query)[:SEARCH_LIMIT]) if query else []
     customer_access_record(
-        customers=[customer, *found], by=staff, what="log a contact: choosing the customer"
+        customers=[customer, *found],
+        by=staff,
+        what="log a contact: choosing the customer",
+        clock=clock,
     )
     if is_htmx(request) and request.GET.get("q") is not None and request.method == "GET":
         return render(
@@ -99,9 +103,8 @@ def log_contact(request: HttpRequest, clock: Clock = system_clock) -> HttpRespon
 
 
 def _chosen_customer(value: str | None) -> Customer | None:
-    if not value or not value.isdigit():
-        return None
-    return Customer.objects.filter(pk=int(value)).first()
+    pk = id_or_none(value)
+    return None if pk is None else Customer.objects.filter(pk=pk).first()
 
 
 def _logged_message(reference: str, asked: StaffMember, taker: StaffMember | None) -> str:

@@ -13,6 +13,7 @@ from caredesk.cases.display import queue_rows
 from caredesk.cases.models import Deadline
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
+from caredesk.core.query import id_or_none
 from caredesk.customers.services import customer_access_record
 from caredesk.staff.decorators import requires
 from caredesk.staff.models import Office, StaffMember, Team
@@ -33,7 +34,10 @@ def _queue_page(
     page = selectors.deadline_page(queryset, after=request.GET.get("after"), size=PAGE_SIZE)
     staff: StaffMember = request.user  # type: ignore[assignment]
     customer_access_record(
-        customers=(row.case.customer for row in page.rows), by=staff, what=f"queue: {heading}"
+        customers=(row.case.customer for row in page.rows),
+        by=staff,
+        what=f"queue: {heading}",
+        clock=clock,
     )
     return render(
         request,
@@ -65,11 +69,12 @@ def my_work(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
 @requires(Can.READ_CASES)
 def team_queue(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
     staff: StaffMember = request.user  # type: ignore[assignment]
-    team_id = request.GET.get("team") or staff.team_id
+    asked = request.GET.get("team")
+    team_id = id_or_none(asked) if asked else staff.team_id
     teams = Team.objects.order_by("name")
-    if not team_id:
+    if team_id is None and not asked:
         return render(request, "cases/choose_queue.html", {"teams": teams})
-    team = get_object_or_404(Team, pk=team_id if str(team_id).isdigit() else 0)
+    team = get_object_or_404(Team, pk=team_id or 0)
     return _queue_page(
         request,
         selectors.team_queue(team=team),
@@ -83,13 +88,14 @@ def team_queue(request: HttpRequest, clock: Clock = system_clock) -> HttpRespons
 @requires(Can.READ_CASES)
 def office_queue(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
     staff: StaffMember = request.user  # type: ignore[assignment]
+    asked = request.GET.get("office")
     office_id = (
-        request.GET.get("office") or staff.office_id or (staff.team and staff.team.office_id)
+        id_or_none(asked) if asked else (staff.office_id or (staff.team and staff.team.office_id))
     )
     offices = Office.objects.order_by("name")
-    if not office_id:
+    if office_id is None and not asked:
         return render(request, "cases/choose_queue.html", {"offices": offices})
-    office = get_object_or_404(Office, pk=office_id if str(office_id).isdigit() else 0)
+    office = get_object_or_404(Office, pk=office_id or 0)
     return _queue_page(
         request,
         selectors.office_queue(office=office),
