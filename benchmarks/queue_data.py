@@ -135,6 +135,11 @@ def _maintenance_url(url: str) -> tuple[str, str]:
 
 def _recreate(url: str) -> None:
     admin, name = _maintenance_url(url)
+    if not name.startswith("caredesk_bench"):
+        # It drops the database first: never one the benchmark did not make.
+        raise SystemExit(
+            f"benchmarks load only into databases named caredesk_bench...; not '{name}'."
+        )
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))

@@ -11,6 +11,8 @@ from caredesk.staff.decorators import requires
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can
 
+CASES_SHOWN = 100
+
 
 @requires(Can.READ_CASES)
 def customer_detail(request: HttpRequest, pk: int, clock: Clock = system_clock) -> HttpResponse:
@@ -18,9 +20,15 @@ def customer_detail(request: HttpRequest, pk: int, clock: Clock = system_clock) 
     staff: StaffMember = request.user  # type: ignore[assignment]
     customer = get_object_or_404(Customer, pk=pk)
     customer_access_record(customers=[customer], by=staff, what="customer page", clock=clock)
-    cases = customer.cases.select_related("assigned_to").order_by("-received_at")
+    cases = customer.cases.select_related("assigned_to").order_by("-received_at", "-pk")
     return render(
         request,
         "customers/customer.html",
-        {"customer": customer, "preferences": customer_preferences(customer), "cases": cases},
+        {
+            "customer": customer,
+            "preferences": customer_preferences(customer),
+            "cases": cases[:CASES_SHOWN],
+            "case_count": cases.count(),
+            "shown": CASES_SHOWN,
+        },
     )

@@ -334,8 +334,9 @@ def test_a_holding_reply_from_the_page_revises_the_date(client, people, customer
         follow=True,
     )
     deadline = case.deadlines.get()
-    assert deadline.revised_due_at is not None
-    assert "New response date" in text(response)
+    # sent Friday 20 June at noon: five working days on is Friday 27 June, at close
+    assert deadline.revised_due_at == datetime(2025, 6, 27, 17, 0, tzinfo=LONDON)
+    assert "New response date: Friday 27 June 2025, 17:00" in text(response)
     assert case.events.filter(kind=EventKind.HOLDING_REPLY).count() == 1
 
 
@@ -528,3 +529,19 @@ def test_work_goes_only_to_people_who_take_casework(client, people, customer):
     case.refresh_from_db()
     assert refused.status_code == 400
     assert case.assigned_to == people.officer
+
+
+def test_the_customer_page_shows_the_most_recent_cases_when_there_are_many(
+    client, people, customer, monkeypatch
+):
+    monkeypatch.setattr("caredesk.customers.views.CASES_SHOWN", 2)
+    oldest, middle, newest = (
+        letter(people, customer, received=NOW - timedelta(days=d)) for d in (3, 2, 1)
+    )
+    page = text(
+        signed_in(client, people.officer).get(reverse("customers:customer", args=[customer.pk]))
+    )
+    assert "The 2 most recent of 3" in page
+    assert newest.reference in page
+    assert middle.reference in page
+    assert oldest.reference not in page

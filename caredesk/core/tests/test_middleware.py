@@ -13,7 +13,6 @@ def test_every_response_says_how_long_the_application_took(db):
     response = Client().get("/staff/login/")  # any page: the middleware is in settings
     found = APP_TIMING.search(response["Server-Timing"])
     assert found is not None, response["Server-Timing"]
-    assert float(found.group(1)) >= 0
 
 
 def test_it_times_the_view_in_milliseconds():

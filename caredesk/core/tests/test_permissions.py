@@ -106,8 +106,14 @@ def test_each_role_gets_in_exactly_where_its_capabilities_allow(client, world, r
         response = getattr(client, method)(url)
         may = allowed(person, pattern.callback.required)  # type: ignore[attr-defined]
         if may:
-            assert response.status_code != 403, f"{role} refused at {method.upper()} {url}"
-            assert response.status_code < 500, f"{method.upper()} {url} failed for {role}"
+            # GET: the page, or "use POST" for an action; POST with nothing filled in:
+            # the form again with its errors, or done and redirected.
+            expected = (200, 405) if method == "get" else (200, 302, 400, 405)
+            if name == "notifications:mark_read":
+                expected = (404, 405)  # the walk's id is not a notification of theirs
+            assert response.status_code in expected, (
+                f"{role} got {response.status_code} at {method.upper()} {url}"
+            )
         else:
             assert response.status_code == 403, (
                 f"{role} got {response.status_code} at {method.upper()} {url}, expected 403"
