@@ -11,21 +11,13 @@ from django import forms
 
 from caredesk.cases.models import CaseKind, CaseStatus, Channel, Deadline, PauseReason
 from caredesk.core.due_times import parse_received
+from caredesk.core.forms import OfficeTimeField
 from caredesk.errors import CaredeskError, DurationError
 from caredesk.staff.models import Absence, StaffMember
 from caredesk.staff.permissions import Can
 from caredesk.staff.selectors import staff_with
 from caredesk.standards import Duration, Policy, parse_duration
 from caredesk.standards.policy import Rule
-
-
-def local_time_field(**kwargs: Any) -> forms.DateTimeField:
-    """A date and time typed in office time (the browser's own picker)."""
-    return forms.DateTimeField(
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-        **kwargs,
-    )
 
 
 @dataclass(frozen=True)
@@ -83,7 +75,7 @@ class LogContactForm(forms.Form):
     description = forms.CharField(
         label="What they said or asked", widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
-    received_at = local_time_field(help_text="UK time.")
+    received_at = OfficeTimeField(help_text="UK time.")
     resolved_at_first_contact = forms.BooleanField(required=False)
     message_for = forms.ChoiceField(label="Who is the message for?", required=False)
     urgent = forms.BooleanField(
@@ -134,8 +126,10 @@ class LogContactForm(forms.Form):
 
     def clean_received_at(self) -> datetime:
         moment: datetime = self.cleaned_data["received_at"]
-        # The browser sends office time with no offset: read it in the policy's zone.
-        return parse_received(moment.replace(tzinfo=None).isoformat(), self.policy)
+        try:
+            return parse_received(moment.isoformat(), self.policy)
+        except CaredeskError as error:
+            raise forms.ValidationError(error.message) from None
 
     def chosen_staff(self, field: str) -> StaffMember | None:
         value = self.cleaned_data.get(field)

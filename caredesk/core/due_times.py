@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from caredesk.errors import CaredeskError
 from caredesk.standards import Duration, Policy, due_at, parse_duration
@@ -32,10 +32,24 @@ def parse_received(text: str, policy: Policy) -> datetime:
             f"(add +01:00 or Z to give a UTC offset)."
         ) from None
     zone = policy.working_calendar.zone
+    if moment.tzinfo is not None:
+        try:
+            return moment.astimezone(zone)
+        except OverflowError:
+            raise ReceivedTimeError(f"'{text}' is too far in the past or future.") from None
+    # Office time. In the hour the clocks go back, which happens twice, this is the first
+    # (summer time). The hour the clocks go forward never happens: say so.
     try:
-        return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
+        local = moment.replace(tzinfo=zone)
+        round_trip = local.astimezone(UTC).astimezone(zone)
     except OverflowError:
         raise ReceivedTimeError(f"'{text}' is too far in the past or future.") from None
+    if round_trip.replace(tzinfo=None) != moment:
+        raise ReceivedTimeError(
+            f"There was no {moment:%H:%M} on {moment.day} {moment:%B %Y} in UK time: the "
+            f"clocks went forward an hour. Did you mean {round_trip:%H:%M}?"
+        )
+    return local
 
 
 def due_for(

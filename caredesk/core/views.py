@@ -1,11 +1,10 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
-from caredesk.core.due_times import due_for
+from caredesk.core.due_times import due_for, parse_received
 from caredesk.core.forms import DueTimeForm
 from caredesk.core.policy_tables import describe_standard, office_hours_lines, region_label
 from caredesk.errors import CaredeskError
@@ -21,13 +20,11 @@ def standards(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse
     now = clock.now().astimezone(policy.working_calendar.zone).replace(second=0, microsecond=0)
     form = DueTimeForm(request.GET or None, policy=policy, initial={"received": now})
     answer = None
-    with timezone.override(policy.working_calendar.zone):  # times typed in are office time
-        valid = form.is_valid()
-    if valid:
+    if form.is_valid():
         try:
             answer = due_for(
                 policy=policy,
-                received_at=form.cleaned_data["received"],
+                received_at=parse_received(form.cleaned_data["received"].isoformat(), policy),
                 standard_key=form.cleaned_data["standard"] or None,
                 duration_text=form.cleaned_data["duration"] or None,
             )

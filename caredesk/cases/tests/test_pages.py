@@ -545,3 +545,37 @@ def test_the_customer_page_shows_the_most_recent_cases_when_there_are_many(
     assert newest.reference in page
     assert middle.reference in page
     assert oldest.reference not in page
+
+
+def test_a_call_in_the_hour_the_clocks_go_back_is_read_as_the_first_such_time(client, people):
+    with time_machine.travel(datetime(2025, 10, 27, 12, 0, tzinfo=LONDON), tick=False):
+        response = signed_in(client, people.officer).post(
+            reverse("cases:log_contact"),
+            {
+                "channel": "phone",
+                "kind": "general_enquiry",
+                "subject": "Out-of-hours call",
+                "received_at": "2025-10-26T01:30",  # happens twice that night
+            },
+        )
+    assert response.status_code == 302
+    # the first 01:30 is summer time: 00:30 UTC
+    assert Case.objects.get().received_at == datetime(2025, 10, 26, 0, 30, tzinfo=ZoneInfo("UTC"))
+
+
+def test_a_time_in_the_hour_the_clocks_go_forward_is_explained(client, people):
+    with time_machine.travel(datetime(2025, 4, 1, 12, 0, tzinfo=LONDON), tick=False):
+        response = signed_in(client, people.officer).post(
+            reverse("cases:log_contact"),
+            {
+                "channel": "phone",
+                "kind": "general_enquiry",
+                "subject": "Night call",
+                "received_at": "2025-03-30T01:30",  # never happened
+            },
+        )
+    assert response.status_code == 400
+    assert "There was no 01:30 on 30 March 2025 in UK time: the clocks went forward" in text(
+        response
+    )
+    assert not Case.objects.exists()

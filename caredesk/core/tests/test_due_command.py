@@ -260,3 +260,25 @@ def test_an_iso_time_is_read_as_that_instant_or_refused(moment, offset_minutes):
         assert parsed.replace(tzinfo=None) == moment
     else:
         assert parsed.astimezone(UTC) == moment.astimezone(UTC)
+
+
+def test_a_local_time_that_never_happened_is_explained_not_moved():
+    with pytest.raises(ReceivedTimeError, match="There was no 01:30 on 30 March 2025"):
+        parse_received("2025-03-30T01:30", load_policy("halton"))
+
+
+def test_a_local_time_that_happened_twice_is_the_first_of_the_two():
+    first = parse_received("2025-10-26T01:30", load_policy("halton"))
+    assert first.astimezone(UTC) == datetime(2025, 10, 26, 0, 30, tzinfo=UTC)
+
+
+@given(st.datetimes(min_value=datetime(1972, 1, 1), max_value=datetime(2099, 12, 31)))
+def test_every_local_time_is_read_or_explained(moment):
+    policy = load_policy("halton")
+    zone = policy.working_calendar.zone
+    exists = moment.replace(tzinfo=zone).astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    if exists == moment:
+        assert parse_received(moment.isoformat(), policy).replace(tzinfo=None) == moment
+    else:
+        with pytest.raises(ReceivedTimeError, match="clocks went forward"):
+            parse_received(moment.isoformat(), policy)
