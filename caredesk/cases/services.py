@@ -442,6 +442,10 @@ def _refresh(deadline: Deadline, policy: Policy) -> None:
         pauses=pauses,
         holding_replies=holding,
     )
+    if deadline.pk is not None and times.due_at != deadline.due_at:
+        # A new due time (a holding reply, the clock restarting) is a new promise: the
+        # worker warns and escalates about it afresh.
+        deadline.warned_at = deadline.escalated_at = None
     deadline.standard_due_at = times.standard_due_at
     deadline.revised_due_at = times.revised_due_at
     deadline.due_at = times.due_at

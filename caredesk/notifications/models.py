@@ -40,6 +40,9 @@ class Notification(models.Model):
     deadline = models.ForeignKey(
         Deadline, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )
+    due_at = models.DateTimeField(
+        null=True, blank=True, help_text="The due time it was about (a revised one is new)."
+    )
     message = models.TextField()
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
@@ -54,9 +57,9 @@ class Notification(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "deadline", "recipient"],
+                fields=["kind", "deadline", "due_at", "recipient"],
                 condition=Q(deadline__isnull=False),
-                name="one_notification_per_deadline",
+                name="one_notification_per_due_time",
             ),
             models.UniqueConstraint(
                 fields=["kind", "case", "recipient"],

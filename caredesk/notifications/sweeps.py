@@ -281,6 +281,7 @@ def _notify(
         kind=kind,
         case=case,
         deadline=deadline,
+        due_at=deadline.due_at if deadline else None,
         message=message,
         created_at=now,
     )

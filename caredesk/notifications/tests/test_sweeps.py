@@ -106,6 +106,50 @@ def test_the_officer_is_warned_once_when_the_deadline_is_near(people, clock):
     assert event.at == clock.moment
 
 
+def test_a_holding_reply_after_the_warning_brings_a_warning_for_the_revised_date(people, clock):
+    case = letter(people, clock, received=RECEIVED)
+    clock.moment = WARN + timedelta(minutes=5)
+    assert run(clock).warned == 1
+    holding_reply_send(
+        deadline=case.deadlines.get(),
+        reason="Waiting for the contractor's report",
+        revised=at(2025, 6, 20, 17),
+        by=people.officer,
+        policy=HALTON,
+        clock=clock,
+    )
+    assert run(clock).warned == 0  # the new warning time (18 June, 5pm) is not here yet
+
+    clock.moment = at(2025, 6, 18, 17, 5)
+    assert run(clock).warned == 1
+
+    dues = list(
+        Notification.objects.filter(kind=NotificationKind.DEADLINE_NEAR)
+        .order_by("created_at")
+        .values_list("due_at", flat=True)
+    )
+    assert dues == [DUE, at(2025, 6, 20, 17)]
+
+
+def test_missing_a_revised_date_after_a_breach_is_escalated_again(people, clock):
+    case = letter(people, clock, received=RECEIVED)
+    clock.moment = DUE + timedelta(hours=1)
+    assert run(clock).escalated == 1
+    holding_reply_send(
+        deadline=case.deadlines.get(),
+        reason="Sorry for the delay: the surveyor is off sick",
+        revised=at(2025, 6, 20, 17),
+        by=people.officer,
+        policy=HALTON,
+        clock=clock,
+    )
+    assert run(clock).escalated == 0
+
+    clock.moment = at(2025, 6, 20, 17, 1)
+    assert run(clock).escalated == 1
+    assert Notification.objects.filter(kind=NotificationKind.DEADLINE_BREACHED).count() == 2
+
+
 def test_an_unassigned_deadline_is_warned_once_someone_has_it(people, clock):
     case = letter(people, clock, received=RECEIVED, assign_to=None)
     clock.moment = WARN + timedelta(hours=1)
@@ -293,6 +337,7 @@ def test_the_database_refuses_a_second_copy_of_a_notification(people, clock):
             kind=notification.kind,
             case=notification.case,
             deadline=deadline,
+            due_at=notification.due_at,
             message="again",
             created_at=clock.moment,
         )
