@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "caredesk.customers",
     "caredesk.cases",
     "caredesk.notifications",
+    "caredesk.telephony",
     "caredesk.api",
 ]
 

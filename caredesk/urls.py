@@ -6,5 +6,6 @@ urlpatterns = [
     path("staff/", include("caredesk.staff.urls")),
     path("customers/", include("caredesk.customers.urls")),
     path("notifications/", include("caredesk.notifications.urls")),
+    path("calls/", include("caredesk.telephony.urls")),
     path("api/", include("caredesk.api.urls")),
 ]

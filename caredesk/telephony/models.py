@@ -1,0 +1,128 @@
+"""Calls as the phone system recorded them (call detail records), and how each measured up."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from caredesk.staff.models import StaffMember, Team
+
+
+class Line(models.Model):
+    """A phone line or queue customers ring (the switchboard, repairs, rents)."""
+
+    name = models.CharField(max_length=120, unique=True, help_text="As the phone system names it.")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Extension(models.Model):
+    """A desk phone: calls answered on it were answered by its member of staff."""
+
+    number = models.CharField(max_length=40, unique=True)
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="extensions")
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.staff})"
+
+
+class ImportStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class CallImport(models.Model):
+    """One run of importing a call records file: what it read, kept, skipped and refused."""
+
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    file_format = models.CharField(max_length=40, help_text="asterisk, or the mapping's name.")
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.RUNNING
+    )
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    bytes_total = models.BigIntegerField(default=0, help_text="For the progress bar.")
+    bytes_read = models.BigIntegerField(default=0)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_imported = models.PositiveIntegerField(default=0)
+    rows_duplicate = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    rejects_file = models.CharField(max_length=500, blank=True)
+    error = models.TextField(blank=True)
+    started_by = models.ForeignKey(StaffMember, null=True, blank=True, on_delete=models.SET_NULL)
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+
+class CallOutcome(models.TextChoices):
+    ANSWERED = "answered", "Answered"
+    ABANDONED = "abandoned", "Abandoned (the caller hung up first)"
+    VOICEMAIL = "voicemail", "Went to voicemail"
+    TRANSFERRED = "transferred", "Transferred"
+
+
+class Call(models.Model):
+    """One inbound call. `source` and `call_key` identify it, so importing twice adds nothing."""
+
+    source = models.CharField(max_length=40, help_text="asterisk, or the mapping's name.")
+    call_key = models.CharField(max_length=150, help_text="The phone system's id for the call.")
+    line = models.ForeignKey(Line, null=True, blank=True, on_delete=models.SET_NULL)
+    caller = models.CharField(max_length=80, blank=True, help_text="The calling number.")
+    caller_name = models.CharField(max_length=120, blank=True)
+    dialled = models.CharField(max_length=80, blank=True)
+    started_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    seconds_to_answer = models.PositiveIntegerField(
+        null=True, blank=True, help_text="For answered calls; for the others, how long they rang."
+    )
+    rings = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Seconds to answer over the policy's ring length."
+    )
+    talk_seconds = models.PositiveIntegerField(default=0)
+    outcome = models.CharField(max_length=20, choices=CallOutcome.choices)
+    extension = models.CharField(max_length=40, blank=True)
+    answered_by = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"
+    )
+    imported_by = models.ForeignKey(CallImport, null=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "call_key"], name="one_row_per_call")
+        ]
+        indexes = [
+            models.Index(fields=["started_at"]),
+            models.Index(fields=["line", "started_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} call at {self.started_at}"
+
+
+class CallMeasure(models.Model):
+    """One call against one phone standard of the policy (4 rings, 10 seconds): due and met.
+
+    Due times come from the engine in batch; `met` is whether the call was answered by
+    then. Abandoned calls count too: the policy's promise was not kept for them.
+    """
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="measures")
+    standard_key = models.CharField(max_length=60)
+    due_at = models.DateTimeField()
+    met = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "standard_key"], name="one_measure_per_standard"
+            )
+        ]
+        indexes = [models.Index(fields=["standard_key", "met"])]
+
+    def __str__(self) -> str:
+        return f"{self.standard_key}: {'met' if self.met else 'missed'}"
