@@ -13,9 +13,12 @@ from caredesk.standards import Family, Policy
 from caredesk.standards.policy import Trigger
 
 
-def absence_is_long(absence: Absence, policy: Policy) -> bool:
-    """Longer than the policy's out-of-office threshold (Halton: 1 working day)."""
-    threshold = policy.threshold(Trigger.OUT_OF_OFFICE_REPLY)
+def absence_is_long(
+    absence: Absence, policy: Policy, trigger: Trigger = Trigger.OUT_OF_OFFICE_REPLY
+) -> bool:
+    """Longer than the policy's threshold for `trigger`: by default the out-of-office one
+    (Halton: 1 working day); callers are told of absences over 24 hours (Stonewall 2.8)."""
+    threshold = policy.threshold(trigger)
     if threshold is None:
         return True  # no threshold in the policy: every absence counts
     target = threshold.target
@@ -61,15 +64,20 @@ def cover_for(*, staff: StaffMember, on: date, policy: Policy) -> StaffMember:
     return current
 
 
-def away_staff(*, on: date, policy: Policy) -> list[Absence]:
+def away_staff(
+    *, on: date, policy: Policy, trigger: Trigger = Trigger.OUT_OF_OFFICE_REPLY
+) -> list[Absence]:
     """Everyone away on `on`, with the absence that makes them so."""
     found = absences_on(on).select_related("staff", "cover", "staff__line_manager")
-    return [absence for absence in found.order_by("last_day") if absence_is_long(absence, policy)]
+    return [a for a in found.order_by("last_day") if absence_is_long(a, policy, trigger)]
 
 
-def away_by_staff(*, on: date, policy: Policy) -> dict[int, Absence]:
+def away_by_staff(
+    *, on: date, policy: Policy, trigger: Trigger = Trigger.OUT_OF_OFFICE_REPLY
+) -> dict[int, Absence]:
     """Who is away on `on`, by staff id (for marking them in lists of people)."""
-    return {absence.staff_id: absence for absence in away_staff(on=on, policy=policy)}
+    away = away_staff(on=on, policy=policy, trigger=trigger)
+    return {absence.staff_id: absence for absence in away}
 
 
 def staff_with(capability: Can) -> QuerySet[StaffMember]:

@@ -579,3 +579,22 @@ def test_a_time_in_the_hour_the_clocks_go_forward_is_explained(client, people):
         response
     )
     assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize(("days", "told"), [(1, False), (2, True)])
+def test_on_the_phone_stonewall_staff_are_told_who_is_away_more_than_24_hours(
+    client, people, settings, days, told
+):
+    settings.CAREDESK_POLICY = "stonewall"
+    absence_record(
+        staff=people.teammate,
+        kind=AbsenceKind.TRAINING,
+        first_day=date(2025, 6, 20),
+        last_day=date(2025, 6, 20) + timedelta(days=days - 1),
+        by=people.administrator,
+    )
+    page = text(
+        signed_in(client, people.officer).get(reverse("cases:log_contact"), {"channel": "phone"})
+    )
+    assert ("Away: tell the caller" in page) is told
+    assert (f"{people.teammate} is away until" in page) is told

@@ -26,6 +26,7 @@ from caredesk.staff.decorators import requires
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can
 from caredesk.staff.selectors import away_by_staff
+from caredesk.standards.policy import Trigger
 
 SEARCH_LIMIT = 20
 
@@ -56,11 +57,15 @@ def log_contact(request: HttpRequest, clock: Clock = system_clock) -> HttpRespon
         )
 
     now = clock.now().astimezone(policy.working_calendar.zone).replace(second=0, microsecond=0)
+    # On the phone, the caller is told who is away (Stonewall 2.8: more than 24 hours).
+    on_the_phone = channel in (Channel.PHONE, Channel.MESSAGE, Channel.VOICEMAIL)
+    trigger = Trigger.TELL_CALLER_OFFICER_AWAY if on_the_phone else Trigger.OUT_OF_OFFICE_REPLY
+    away = away_by_staff(on=now.date(), policy=policy, trigger=trigger)
     form = LogContactForm(
         request.POST if request.method == "POST" else None,
         channel_form=channel_form,
         policy=policy,
-        away=away_by_staff(on=now.date(), policy=policy),
+        away=away,
         initial={"received_at": now.replace(tzinfo=None)},
     )
     if request.method == "POST" and form.is_valid():
@@ -97,6 +102,7 @@ def log_contact(request: HttpRequest, clock: Clock = system_clock) -> HttpRespon
             "preferences": customer_preferences(customer) if customer else [],
             "found": found,
             "query": query,
+            "tell_caller_away": sorted(away.values(), key=str) if on_the_phone else [],
         },
         status=400 if request.method == "POST" else 200,
     )
