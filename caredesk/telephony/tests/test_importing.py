@@ -1,0 +1,353 @@
+"""Importing call records: counts, refusals, idempotence, measures and voicemail callbacks."""
+
+import csv
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from caredesk.cases.models import Case, Deadline
+from caredesk.customers.models import Customer
+from caredesk.standards import load_policy
+from caredesk.telephony.importing import calls_import, phone_standards, rings_for
+from caredesk.telephony.models import Call, CallMeasure, Extension, ImportStatus, Line
+from caredesk.telephony.parsers import CallFileError
+
+FILES = Path(__file__).parent / "files"
+HALTON = load_policy("halton")
+
+
+@pytest.fixture
+def master(tmp_path):
+    """Master.csv copied to a folder of its own (the rejects file is written beside it)."""
+    path = tmp_path / "Master.csv"
+    shutil.copy(FILES / "Master.csv", path)
+    return path
+
+
+@pytest.fixture
+def zoe(db):
+    return Customer.objects.create(
+        customer_type="tenant",
+        first_name="Zoë",
+        last_name="Ødegård",
+        phone="+44 7700 900123",
+        created_at=datetime(2024, 1, 1, tzinfo=UTC),
+    )
+
+
+def run(path, clock, **options):
+    options.setdefault("file_format", "asterisk")
+    options.setdefault("mapping", None)
+    return calls_import(path=path, policy=HALTON, clock=clock, **options)
+
+
+def counts(record):
+    return (
+        record.rows_read,
+        record.rows_imported,
+        record.rows_duplicate,
+        record.rows_rejected,
+    )
+
+
+# -- counts and refusals ------------------------------------------------------------------
+
+
+def test_master_csv_is_read_imported_and_refused_row_by_row(people, clock, master):
+    record = run(master, clock)
+    assert record.status == ImportStatus.DONE
+    assert counts(record) == (17, 9, 1, 7)
+    assert Call.objects.count() == 9
+    assert record.bytes_read == record.bytes_total == master.stat().st_size
+    assert len(record.file_sha256) == 64
+    assert record.finished_at == clock.now()
+
+
+def test_each_refused_row_is_in_the_rejects_file_with_line_reason_and_row(people, clock, master):
+    record = run(master, clock)
+    rejects = master.parent / "Master.csv.rejects.csv"
+    assert record.rejects_file == str(rejects)
+    with rejects.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    reasons = {int(row["line"]): row["reason"] for row in rows}
+    assert sorted(reasons) == [9, 10, 12, 13, 14, 15, 16]
+    assert reasons[9] == "start: '2025-06-31 10:00:00' is not a real date and time."
+    assert "does not exist in Europe/London (the clocks went forward" in reasons[10]
+    assert reasons[12].startswith("the row has 6 columns")
+    assert reasons[13].startswith("disposition: 'MAYBE' is not one of ANSWERED")
+    assert reasons[14].startswith("the line is not utf-8 text (byte 0xeb")
+    assert reasons[15].startswith("uniqueid is empty")
+    assert reasons[16].startswith("start is in the future")
+    raw = {int(row["line"]): row["row"] for row in rows}
+    assert raw[9] == (FILES / "Master.csv").read_text("latin-1").splitlines()[8]
+    assert "Zo\\xeb" in raw[14]
+
+
+def test_no_rejects_file_is_left_when_nothing_was_refused(people, clock, tmp_path):
+    path = tmp_path / "good.csv"
+    path.write_bytes(b"".join((FILES / "Master.csv").read_bytes().splitlines(True)[:7]))
+    record = run(path, clock)
+    assert counts(record) == (7, 7, 0, 0)
+    assert record.rejects_file == ""
+    assert not (tmp_path / "good.csv.rejects.csv").exists()
+
+
+def test_rejects_can_go_to_another_folder(people, clock, master, tmp_path):
+    folder = tmp_path / "rejects"
+    folder.mkdir()
+    record = run(master, clock, rejects_dir=folder)
+    assert record.rejects_file == str(folder / "Master.csv.rejects.csv")
+    assert (folder / "Master.csv.rejects.csv").is_file()
+
+
+def test_a_file_that_cannot_be_opened_raises_and_records_nothing(people, clock, tmp_path):
+    with pytest.raises(CallFileError, match="cannot be opened"):
+        run(tmp_path / "missing.csv", clock)
+
+
+def test_the_gzip_copy_gives_the_same_calls(people, clock, tmp_path):
+    path = tmp_path / "Master.csv.gz"
+    shutil.copy(FILES / "Master.csv.gz", path)
+    record = run(path, clock)
+    assert counts(record) == (17, 9, 1, 7)
+    assert record.bytes_read == path.stat().st_size
+
+
+def test_a_damaged_gzip_file_fails_keeping_nothing_half_done(people, clock, tmp_path):
+    path = tmp_path / "cut.csv.gz"
+    path.write_bytes((FILES / "Master.csv.gz").read_bytes()[:200])
+    record = run(path, clock)
+    assert record.status == ImportStatus.FAILED
+    assert "gzip data is damaged" in record.error
+
+
+# -- idempotence ----------------------------------------------------------------------
+
+
+def test_importing_the_same_file_again_adds_nothing(people, clock, master):
+    run(master, clock)
+    again = run(master, clock)
+    assert counts(again) == (17, 0, 10, 7)
+    assert Call.objects.count() == 9
+    assert CallMeasure.objects.count() == 14
+    assert Case.objects.count() == 2
+
+
+def test_the_gzip_copy_after_the_plain_file_adds_nothing(people, clock, master, tmp_path):
+    run(master, clock)
+    path = tmp_path / "copy.csv.gz"
+    shutil.copy(FILES / "Master.csv.gz", path)
+    assert counts(run(path, clock)) == (17, 0, 10, 7)
+
+
+def test_overlapping_files_give_one_row_per_call(people, clock, tmp_path):
+    lines = (FILES / "Master.csv").read_bytes().splitlines(True)
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_bytes(b"".join(lines[:5]))
+    second.write_bytes(b"".join(lines[3:7]))
+    assert counts(run(first, clock)) == (5, 5, 0, 0)
+    assert counts(run(second, clock)) == (4, 2, 2, 0)
+    assert Call.objects.count() == 7
+    assert Case.objects.filter(channel="voicemail").count() == 2
+
+
+def test_small_batches_give_the_same_result(people, clock, master):
+    record = run(master, clock, batch_size=2)
+    assert counts(record) == (17, 9, 1, 7)
+    assert CallMeasure.objects.count() == 14
+
+
+# -- what each call says ----------------------------------------------------------------
+
+
+def test_the_answered_call_has_its_times_line_caller_and_officer(people, clock, master):
+    Extension.objects.create(number="2004", staff=people.officer)
+    run(master, clock)
+    call = Call.objects.get(call_key="1748851200.1")
+    assert call.source == "asterisk"
+    assert call.outcome == "answered"
+    assert call.line is not None
+    assert call.line.name == "repairs"
+    assert (call.caller, call.caller_name) == ("01928500001", "Smith, John")
+    assert call.started_at == datetime(2025, 6, 2, 8, 0, tzinfo=UTC)
+    assert call.answered_at == datetime(2025, 6, 2, 8, 0, 11, tzinfo=UTC)
+    assert (call.seconds_to_answer, call.rings, call.talk_seconds) == (11, 4, 169)
+    assert (call.extension, call.answered_by) == ("2004", people.officer)
+
+
+def test_outcomes_follow_lastapp_disposition_and_answer(people, clock, master):
+    run(master, clock)
+    outcomes = dict(Call.objects.values_list("call_key", "outcome"))
+    assert outcomes == {
+        "1748851200.1": "answered",
+        "1748851500.2": "answered",
+        "1748851800.3": "abandoned",
+        "1748885400.4": "voicemail",
+        "1748887200.5": "voicemail",
+        "1748941200.6": "transferred",
+        "1748941500.7": "abandoned",
+        "1729989000.11": "answered",
+        "1749024000.18": "answered",
+    }
+    voicemail = Call.objects.get(call_key="1748885400.4")
+    assert voicemail.answered_at is None  # the machine answered, nobody did
+    assert voicemail.seconds_to_answer == 20
+    assert Call.objects.get(call_key="1748851800.3").seconds_to_answer == 25  # it rang 25 s
+
+
+def test_the_doubled_autumn_hour_is_read_as_summer_time(people, clock, master):
+    run(master, clock)
+    call = Call.objects.get(call_key="1729989000.11")
+    assert call.started_at == datetime(2024, 10, 27, 0, 30, tzinfo=UTC)
+
+
+def test_missing_lines_are_created_once(people, clock, master):
+    run(master, clock)
+    run(master, clock)
+    assert sorted(Line.objects.values_list("name", flat=True)) == [
+        "from-external",
+        "repairs",
+        "switchboard",
+    ]
+
+
+def test_an_extension_nobody_has_leaves_answered_by_empty(people, clock, master):
+    run(master, clock)
+    assert Call.objects.get(call_key="1748851500.2").answered_by is None
+
+
+# -- measures -------------------------------------------------------------------------
+
+
+def test_rings_are_rounded_up_to_the_ring_answered_in():
+    assert [rings_for(s, 3) for s in (0, 1, 3, 4, 11, 12, 13)] == [0, 1, 1, 2, 4, 4, 5]
+    assert rings_for(None, 3) is None
+    assert rings_for(5, 2.5) == 2
+
+
+def test_halton_measures_calls_against_4_rings_and_10_seconds():
+    assert [s.key for s in phone_standards(HALTON)] == [
+        "phone_answer_rings",
+        "phone_answer_seconds",
+    ]
+    assert [s.key for s in phone_standards(load_policy("stonewall"))] == ["phone_answer_rings"]
+
+
+def test_answered_in_11_seconds_meets_4_rings_but_misses_10_seconds(people, clock, master):
+    run(master, clock)
+    measures = dict(
+        CallMeasure.objects.filter(call__call_key="1748851200.1").values_list("standard_key", "met")
+    )
+    assert measures == {"phone_answer_rings": True, "phone_answer_seconds": False}
+    rings = CallMeasure.objects.get(
+        call__call_key="1748851200.1", standard_key="phone_answer_rings"
+    )
+    assert rings.due_at == datetime(2025, 6, 2, 8, 0, 12, tzinfo=UTC)  # 4 rings of 3 s
+
+
+def test_answered_in_13_seconds_misses_both(people, clock, master):
+    run(master, clock)
+    met = CallMeasure.objects.filter(call__call_key="1749024000.18", met=True)
+    assert not met.exists()
+
+
+def test_abandoned_and_transferred_calls_are_measured_voicemail_is_not(people, clock, master):
+    run(master, clock)
+    assert CallMeasure.objects.count() == 14  # 7 calls, 2 standards
+    assert not CallMeasure.objects.filter(call__outcome="voicemail").exists()
+    assert not CallMeasure.objects.filter(call__outcome="abandoned", met=True).exists()
+    assert CallMeasure.objects.filter(call__outcome="transferred", met=True).count() == 2
+    met = dict(
+        (key, CallMeasure.objects.filter(standard_key=key, met=True).count())
+        for key in ("phone_answer_rings", "phone_answer_seconds")
+    )
+    assert met == {"phone_answer_rings": 4, "phone_answer_seconds": 3}
+
+
+def test_stonewall_measures_6_rings(people, clock, master):
+    calls_import(
+        path=master,
+        file_format="asterisk",
+        mapping=None,
+        policy=load_policy("stonewall"),
+        clock=clock,
+    )
+    assert set(CallMeasure.objects.values_list("standard_key", flat=True)) == {"phone_answer_rings"}
+    assert CallMeasure.objects.get(call__call_key="1749024000.18").met  # 13 s: 5 rings of 6
+
+
+# -- voicemail --------------------------------------------------------------------------
+
+
+def test_each_voicemail_opens_one_callback_case_for_the_matching_customer(
+    people, clock, master, zoe
+):
+    Line.objects.create(name="from-external", team=people.team)
+    run(master, clock)
+    run(master, clock)
+    cases = Case.objects.order_by("received_at")
+    assert cases.count() == 2
+    known, unknown = cases
+    assert (known.kind, known.channel) == ("message", "voicemail")
+    assert known.customer == zoe
+    assert known.subject == "Voicemail from Zoë Ødegård (07700900123)"
+    assert known.received_at == datetime(2025, 6, 2, 17, 30, tzinfo=UTC)
+    assert known.team == people.team
+    assert "1748885400.4" in known.description
+    deadline = Deadline.objects.get(case=known)
+    assert deadline.standard_key == "voicemail_return"
+    assert deadline.due_at == datetime(2025, 6, 3, 17, 30, tzinfo=UTC)
+    assert unknown.customer is None
+    assert unknown.subject == "Voicemail from 李小龍 (07700900999)"
+
+
+def test_two_customers_with_the_callers_number_leave_the_case_unmatched(people, clock, master, zoe):
+    Customer.objects.create(
+        customer_type="tenant",
+        first_name="Other",
+        phone="07700 900123",
+        created_at=datetime(2024, 1, 1, tzinfo=UTC),
+    )
+    run(master, clock)
+    assert Case.objects.get(subject__contains="Zoë").customer is None
+
+
+# -- generic CSV ------------------------------------------------------------------------
+
+
+def test_a_generic_csv_is_read_through_its_mapping(people, clock, tmp_path):
+    path = tmp_path / "calls.csv"
+    shutil.copy(FILES / "calls.csv", path)
+    record = run(path, clock, file_format="generic", mapping=FILES / "calls.toml")
+    assert counts(record) == (7, 4, 1, 2)
+    assert record.file_format == "calls"
+    calls = {call.call_key: call for call in Call.objects.all()}
+    assert {key: call.outcome for key, call in calls.items()} == {
+        "M-1001": "answered",
+        "M-1002": "abandoned",
+        "M-1003": "voicemail",
+        "M-1004": "transferred",
+    }
+    assert calls["M-1001"].source == "mitel"
+    assert calls["M-1001"].answered_at == datetime(2025, 6, 2, 8, 0, 11, tzinfo=UTC)
+    assert calls["M-1001"].caller_name == "Smith, John"
+    assert calls["M-1004"].talk_seconds == 114
+    assert calls["M-1002"].answered_at is None
+    assert Case.objects.count() == 1
+    with (tmp_path / "calls.csv.rejects.csv").open(encoding="utf-8") as file:
+        reasons = {int(row["line"]): row["reason"] for row in csv.DictReader(file)}
+    assert reasons[7].startswith("Result: 'Dropped' is not in the mapping's [outcomes]")
+    assert reasons[8] == (
+        "Start Time: '2025-06-03 10:10' is not a time in the form %d/%m/%Y %H:%M:%S."
+    )
+
+
+def test_a_generic_csv_without_a_mapped_column_fails_saying_which(people, clock, tmp_path):
+    path = tmp_path / "calls.csv"
+    path.write_text("Call ID,Started\nA,02/06/2025 09:00:00\n", encoding="utf-8")
+    record = run(path, clock, file_format="generic", mapping="generic")
+    assert record.status == ImportStatus.FAILED
+    assert "there is no column 'Start Time' (columns.started" in record.error
+    assert Call.objects.count() == 0
