@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from caredesk.api import problems
 from caredesk.cases.api import router as cases_router
 from caredesk.customers.api import router as customers_router
+from caredesk.telephony.api import router as calls_router
 
 DESCRIPTION = """\
 caredesk's REST API for integrations.
@@ -37,3 +38,4 @@ api = NinjaAPI(
 problems.install(api)
 api.add_router("/v1/", cases_router)
 api.add_router("/v1/", customers_router)
+api.add_router("/v1/", calls_router)
