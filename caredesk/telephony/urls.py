@@ -1,7 +1,11 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from caredesk.telephony import views
 
 app_name = "telephony"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.figures, name="figures"),
+]
 
 # Importing call records files from the desk (upload_views.py).
 from django.urls import path  # noqa: E402

@@ -7,75 +7,25 @@ and AA, and axe's best practices).
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import expect
 
 from caredesk.cases.models import CaseKind, Channel
 from caredesk.cases.services import case_create
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import system_clock
+from caredesk.core.tests.browser import (  # noqa: F401 (fixtures)
+    assert_accessible,
+    browser_fixture,
+    page_fixture,
+)
 from caredesk.customers.models import AccessibleFormat, CustomerType
 from caredesk.customers.services import customer_create
 from caredesk.notifications.sweeps import sweep
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-expect.set_options(timeout=10_000)  # a busy CI machine can be slow to answer
-AXE_OPTIONS = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
-    },
-    "resultTypes": ["violations"],
-}
-
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Chromium is missing: `python3 bootstrap.py install` installs it (Debian).")
-    # Playwright runs its own event loop; Django's ORM refuses to run inside one unless told.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="en-GB", timezone_id="Europe/London")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
-
-def assert_accessible(page: Page) -> None:
-    results: Any = Axe().run(page, options=AXE_OPTIONS)
-    problems = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-    ]
-    assert problems == [], f"{page.url}: " + "; ".join(problems)
 
 
 def test_log_a_phone_call_see_it_in_my_work_and_answer_it(page, live_server, people):
