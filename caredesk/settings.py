@@ -79,7 +79,7 @@ MIDDLEWARE = [
 ]
 
 LOGIN_URL = "staff:login"
-LOGIN_REDIRECT_URL = "cases:my_work"
+LOGIN_REDIRECT_URL = "staff:home"  # each role's own starting page
 LOGOUT_REDIRECT_URL = "staff:login"
 
 ROOT_URLCONF = "caredesk.urls"

@@ -21,4 +21,6 @@ def desk(request: HttpRequest) -> dict[str, Any]:
         "can_read_cases": allowed(user, Can.READ_CASES),
         "can_work_cases": allowed(user, Can.WORK_CASES),
         "can_manage_teams": allowed(user, Can.MANAGE_TEAMS),
+        "can_see_performance": allowed(user, Can.SEE_PERFORMANCE),
+        "can_import_calls": allowed(user, Can.IMPORT_CALLS),
     }

@@ -15,11 +15,21 @@ from caredesk.errors import CaredeskError
 from caredesk.staff.decorators import requires
 from caredesk.staff.forms import AbsenceForm
 from caredesk.staff.models import Absence, AbsenceKind, StaffMember
-from caredesk.staff.permissions import Can
+from caredesk.staff.permissions import Can, allowed
 from caredesk.staff.selectors import absence_is_long, away_staff
 from caredesk.staff.services import absence_record, may_manage_absences_of
 
 BREACHES_SHOWN = 200
+
+
+@requires(Can.SEE_NOTIFICATIONS)
+def home(request: HttpRequest) -> HttpResponse:
+    """Where signing in lands: each role's own starting page."""
+    if allowed(request.user, Can.READ_CASES):
+        return redirect("cases:my_work")
+    if allowed(request.user, Can.SEE_PERFORMANCE):
+        return redirect("telephony:figures")
+    return redirect("notifications:list")
 
 
 @requires(Can.MANAGE_TEAMS)

@@ -374,12 +374,13 @@ def _check(path: Path, *, file_format: str, mapping: Mapping | None) -> None:
             "system exported (or the same compressed with gzip)."
         )
     encoding = "utf-8" if mapping is None else mapping.format.encoding
-    try:
-        text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
-    except UnicodeDecodeError:
+    # A few rows the encoding cannot read are refused one by one by the import (with
+    # their line numbers); only a file that is mostly unreadable is refused whole.
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head, final=False)
+    if text.count("\ufffd") > len(text) // 20:  # over 5% unreadable
         raise UploadRefused(
             f"This file is not text in {encoding}: is it the CSV file the phone system exported?"
-        ) from None
+        )
     text = text.removeprefix("\ufeff")
     lines = text.splitlines()
     if len(head) >= SAMPLE_BYTES and len(lines) > 1:

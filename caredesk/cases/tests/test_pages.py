@@ -88,6 +88,24 @@ def test_signing_in_with_the_right_password_opens_my_work(client, people):
     assert "<h1>My work</h1>" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("role", "landing"),
+    [
+        ("officer", "cases:my_work"),
+        ("data_protection_officer", "cases:my_work"),
+        ("performance_analyst", "telephony:figures"),
+        ("system_administrator", "notifications:list"),
+    ],
+)
+def test_each_role_lands_on_its_own_starting_page(client, people, role, landing):
+    from caredesk.conftest import make_staff
+    from caredesk.staff.models import Role
+
+    person = make_staff("sam_" + role, Role(role))
+    response = signed_in(client, person).get(reverse("staff:home"))
+    assert response["Location"] == reverse(landing)
+
+
 def test_a_wrong_password_says_so_and_stays_signed_out(client, people):
     response = client.post(reverse("staff:login"), {"username": "olu_officer", "password": "wrong"})
     assert response.status_code == 200
