@@ -118,7 +118,7 @@ def test_each_role_gets_in_exactly_where_its_capabilities_allow(client, world, r
         if may:
             # GET: the page, or "use POST" for an action; POST with nothing filled in:
             # the form again with its errors, or done and redirected.
-            expected = (200, 405) if method == "get" else (200, 302, 400, 405)
+            expected: tuple[int, ...] = (200, 405) if method == "get" else (200, 302, 400, 405)
             if name == "staff:home":
                 expected = (302,)  # to the person's starting page
             if name == "notifications:mark_read":
