@@ -1,16 +1,20 @@
 """Importing a call records file: calls, their measures, and callbacks for voicemail.
 
-`calls_import` streams the file in batches (5,000 rows by default), so memory stays
-flat whatever its size. Each batch is one transaction that:
+`calls_import` streams the file in batches (20,000 rows by default), so memory stays
+flat whatever its size. A thread reads and prepares the next batch (parsing, the
+measures, the data to send) while the database stores this one: no more than three
+batches are in memory at once. Each batch is one transaction that:
 
-1. inserts its calls, skipping any already here (unique source and call key):
-   PostgreSQL copies them into a temporary table and inserts with ON CONFLICT DO
-   NOTHING RETURNING id; SQLite uses INSERT OR IGNORE;
-2. measures the calls it inserted against each phone standard of the policy (a deadline
-   standard for the phone channel whose clock starts when a call is offered), with the
+1. inserts its calls, skipping any already here (unique source and call key), and
+2. their measures against each phone standard of the policy (a deadline standard for
+   the phone channel whose clock starts when a call is offered), worked out with the
    engine's `due_at_batch`: due = start + target ("4 rings" is 4 x the policy's
    ring_seconds); met = answered by then. Answered, transferred and abandoned calls are
-   measured; voicemail calls are not (their promise is the callback);
+   measured; voicemail calls are not (their promise is the callback).
+   PostgreSQL: the batch, measures included, is copied (one block of COPY text) into a
+   temporary table, and one statement inserts the calls with ON CONFLICT DO NOTHING and
+   the measures of the calls it inserted (their ids from its RETURNING, which stays in
+   the server). SQLite: INSERT OR IGNORE, then the measures of the new calls;
 3. opens a callback case for each voicemail it inserted (a message with the policy's
    message deadline), for the customer whose phone number matches the caller's if
    exactly one does, on the line's team and assigned to nobody (the team shares it);
@@ -33,9 +37,11 @@ from __future__ import annotations
 
 import csv
 import math
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any
@@ -48,11 +54,18 @@ from caredesk.core.clock import Clock
 from caredesk.customers.models import Customer, phone_key
 from caredesk.staff.models import StaffMember, Team
 from caredesk.standards import Policy, due_at_batch
-from caredesk.standards.engine import as_utc_instants
 from caredesk.standards.policy import Channel, ClockEvent, DeadlineStandard
-from caredesk.standards.zones import from_micros
+from caredesk.standards.zones import EPOCH, ONE_MICROSECOND, from_micros
 from caredesk.telephony.mapping import Mapping, load_mapping
-from caredesk.telephony.models import Call, CallImport, CallOutcome, Extension, ImportStatus, Line
+from caredesk.telephony.models import (
+    Call,
+    CallImport,
+    CallMeasure,
+    CallOutcome,
+    Extension,
+    ImportStatus,
+    Line,
+)
 from caredesk.telephony.parsers import (
     CallFile,
     CallFileError,
@@ -71,15 +84,57 @@ CALL_COLUMNS = (
     "answered_at", "ended_at", "seconds_to_answer", "rings", "talk_seconds", "outcome",
     "extension", "answered_by_id", "imported_by_id",
 )  # fmt: skip
-_LOAD_TABLE = """
-CREATE TEMPORARY TABLE IF NOT EXISTS caredesk_call_load (
-    source varchar(40), call_key varchar(150), line_id bigint, caller varchar(80),
-    caller_name varchar(120), dialled varchar(80), started_at timestamptz,
-    answered_at timestamptz, ended_at timestamptz, seconds_to_answer integer,
-    rings integer, talk_seconds integer, outcome varchar(20), extension varchar(40),
-    answered_by_id bigint, imported_by_id bigint
+# PostgreSQL: a batch as it is copied in. Times are microseconds since the epoch (the
+# engine's unit: no text to format or parse); `due` and `met` are the measures, one per
+# phone standard in order (NULL for a call that is not measured); `n` keeps file order.
+_BATCH_TABLE = "caredesk_call_batch"
+_BATCH_COLUMNS = (
+    "n", "call_key", "line", "caller", "caller_name", "dialled", "started_at",
+    "answered_at", "ended_at", "seconds_to_answer", "rings", "talk_seconds", "outcome",
+    "extension", "answered_by_id", "due", "met",
+)  # fmt: skip
+_CREATE_BATCH_TABLE = f"""
+CREATE TEMPORARY TABLE IF NOT EXISTS {_BATCH_TABLE} (
+    n integer, call_key varchar(150), line varchar(120), caller varchar(80),
+    caller_name varchar(120), dialled varchar(80), started_at bigint, answered_at bigint,
+    ended_at bigint, seconds_to_answer integer, rings integer, talk_seconds integer,
+    outcome varchar(20), extension varchar(40), answered_by_id bigint, due bigint[],
+    met boolean[]
 ) ON COMMIT DELETE ROWS
 """
+
+
+def _instant(column: str) -> str:
+    return f"'epoch'::timestamptz + {column} * interval '1 microsecond'"
+
+
+_COLUMNS = ", ".join(CALL_COLUMNS)
+# One statement: the new calls, then the measures of those (and only those) calls.
+_INSERT_BATCH = f"""
+WITH new AS (
+    INSERT INTO {Call._meta.db_table} ({_COLUMNS})
+    SELECT %(source)s, b.call_key, line.id, b.caller, b.caller_name, b.dialled,
+        {_instant("b.started_at")}, {_instant("b.answered_at")}, {_instant("b.ended_at")},
+        b.seconds_to_answer, b.rings, b.talk_seconds, b.outcome, b.extension,
+        b.answered_by_id, %(imported_by)s
+    FROM {_BATCH_TABLE} b
+    LEFT JOIN {Line._meta.db_table} line ON line.name = NULLIF(b.line, '')
+    ORDER BY b.n
+    ON CONFLICT (source, call_key) DO NOTHING
+    RETURNING id, call_key, outcome
+), measures AS (
+    INSERT INTO {CallMeasure._meta.db_table} (call_id, standard_key, due_at, met)
+    SELECT new.id, m.standard_key, {_instant("m.due")}, m.met
+    FROM new
+    JOIN {_BATCH_TABLE} b ON b.call_key = new.call_key
+    CROSS JOIN LATERAL unnest(%(standards)s::varchar[], b.due, b.met)
+        AS m (standard_key, due, met)
+    WHERE b.due IS NOT NULL
+    ORDER BY b.n
+)
+SELECT count(*), array_agg(call_key) FILTER (WHERE outcome = 'voicemail') FROM new
+"""
+_NULL = "\\N"
 
 Progress = Callable[[CallImport], None]
 
@@ -115,7 +170,7 @@ def calls_import(
     progress: Progress | None = None,
     zone: str | None = None,
     rejects_dir: str | Path | None = None,
-    batch_size: int = 5000,
+    batch_size: int = 20_000,
 ) -> CallImport:
     """Import one call records file; the CallImport row says what happened.
 
@@ -149,6 +204,7 @@ def calls_import(
             started_by=by,
         )
         run = _Run(record=record, policy=policy, clock=clock, source=source, rejects=rejects)
+        reader: _Reader | None = None
         try:
             rows = read_rows(
                 call_file,
@@ -157,8 +213,9 @@ def calls_import(
                 mapping=mapping,
                 not_after=record.started_at,
             )
-            for batch in _batches(rows, batch_size):
-                run.import_batch(batch, bytes_read=call_file.bytes_read)
+            reader = _Reader(run.prepared(rows, call_file, batch_size))
+            for batch in reader:
+                run.import_batch(batch)
                 if progress is not None:
                     progress(record)
             record.file_sha256 = call_file.sha256
@@ -169,6 +226,8 @@ def calls_import(
             record.status, record.error = ImportStatus.FAILED, f"{type(error).__name__}: {error}"
             raise
         finally:
+            if reader is not None:
+                reader.stop()  # before the file closes: the thread may be reading it
             rejects.close()
             record.finished_at = clock.now()
             record.bytes_read = call_file.bytes_read
@@ -182,6 +241,56 @@ def _batches(rows: Iterable[ParsedRow], size: int) -> Iterator[list[ParsedRow]]:
     iterator = iter(rows)
     while batch := list(islice(iterator, size)):
         yield batch
+
+
+_END = object()
+
+
+class _Reader:
+    """Runs an iterator of batches in a thread, one batch ahead of the caller.
+
+    Reading and preparing a batch is Python's work; storing one is mostly waiting for the
+    database, so the two overlap. The queue holds one batch, so with the one being
+    prepared and the one being stored no more than three are in memory. An exception in
+    the thread (a damaged file) is raised to the caller after the batches before it.
+    """
+
+    def __init__(self, batches: Iterator[Any]) -> None:
+        self._batches = batches
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=1)
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="calls-import-reader", daemon=True)
+        self._thread.start()
+
+    def _put(self, item: Any) -> bool:
+        while not self._stopping.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self) -> None:
+        try:
+            for batch in self._batches:
+                if not self._put(batch):
+                    return
+        except BaseException as error:  # handed to the caller, who raises it
+            self._put(error)
+        else:
+            self._put(_END)
+
+    def __iter__(self) -> Iterator[Any]:
+        while (item := self._queue.get()) is not _END:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def stop(self) -> None:
+        """Stop the thread (after the batch it is preparing) and wait for it."""
+        self._stopping.set()
+        self._thread.join()
 
 
 class _RejectsFile:
@@ -215,6 +324,18 @@ class _RejectsFile:
 
 
 @dataclass
+class _Batch:
+    """A batch as read and prepared (in the reader's thread, without the database)."""
+
+    rows_read: int
+    bytes_read: int
+    rejected: list[RejectedRow]
+    calls: list[ParsedCall]  # the first row of each call key in the batch, in file order
+    copy_text: str = ""  # PostgreSQL: the calls and their measures, as COPY text
+    line_names: set[str] = field(default_factory=set)
+
+
+@dataclass
 class _Run:
     record: CallImport
     policy: Policy
@@ -225,37 +346,133 @@ class _Run:
     def __post_init__(self) -> None:
         self.standards = phone_standards(self.policy)
         self.ring_seconds = self.policy.calendar.ring_seconds
+        self.rings: dict[int, int | None] = {}  # seconds to answer -> rings
         self.staff_by_extension = dict(Extension.objects.values_list("number", "staff_id"))
         self.lines: dict[str, tuple[int, int | None]] = {}  # name -> (id, team id)
         self.last_id = 0  # SQLite: the highest id this run inserted so far
         self.teams: dict[int, Team] = {}
+        self.postgres = connection.vendor == "postgresql"
+        self.batch_table_ready = False
 
-    def import_batch(self, batch: list[ParsedRow], *, bytes_read: int) -> None:
+    # -- reading (in the reader's thread: no database here) ---------------------------
+
+    def prepared(
+        self, rows: Iterable[ParsedRow], call_file: CallFile, size: int
+    ) -> Iterator[_Batch]:
+        for batch in _batches(rows, size):
+            calls: dict[str, ParsedCall] = {}
+            rejected: list[RejectedRow] = []
+            for row in batch:
+                if isinstance(row, RejectedRow):
+                    rejected.append(row)
+                else:
+                    calls.setdefault(row.call_key, row)
+            prepared = _Batch(
+                rows_read=len(batch),
+                bytes_read=call_file.bytes_read,
+                rejected=rejected,
+                calls=list(calls.values()),
+            )
+            prepared.line_names = {call.line for call in prepared.calls if call.line}
+            if self.postgres:
+                prepared.copy_text = self._copy_text(prepared.calls)
+            yield prepared
+
+    def _rings(self, seconds: int | None) -> int | None:
+        if seconds is None:
+            return None
+        rings = self.rings.get(seconds)
+        if rings is None:
+            rings = self.rings[seconds] = rings_for(seconds, self.ring_seconds)
+        return rings
+
+    def _measures(self, calls: list[ParsedCall]) -> list[tuple[list[int], list[bool]]]:
+        """Due (microseconds) and met of each call against each phone standard."""
+        starts = np.array([_micros(call.started_at) for call in calls], dtype=np.int64)
+        never = np.iinfo(np.int64).max
+        answered = np.array(
+            [never if call.answered_at is None else _micros(call.answered_at) for call in calls],
+            dtype=np.int64,
+        )
+        calendar = self.policy.working_calendar
+        measures = []
+        for standard in self.standards:
+            due = due_at_batch(starts.view("datetime64[us]"), standard.target, calendar)
+            micros = due.view(np.int64)
+            measures.append((micros.tolist(), (answered <= micros).tolist()))
+        return measures
+
+    def _copy_text(self, calls: list[ParsedCall]) -> str:
+        """The calls as rows of COPY text (tab-separated) for the batch table."""
+        if not calls:
+            return ""
+        null = _NULL
+        by_extension = self.staff_by_extension
+        rings = self._rings
+        due: list[str] = [null] * len(calls)
+        met: list[str] = [null] * len(calls)
+        measured = [i for i, call in enumerate(calls) if call.outcome in MEASURED]
+        if measured and self.standards:
+            measures = self._measures([calls[i] for i in measured])
+            dues = zip(*(d for d, _ in measures), strict=True)
+            mets = zip(*(m for _, m in measures), strict=True)
+            for i, due_row, met_row in zip(measured, dues, mets, strict=True):
+                due[i] = "{" + ",".join(map(str, due_row)) + "}"
+                met[i] = "{" + ",".join(["t" if was else "f" for was in met_row]) + "}"
+        columns = (
+            [str(n) for n in range(len(calls))],
+            _text([call.call_key for call in calls]),
+            _text([call.line for call in calls]),
+            _text([call.caller for call in calls]),
+            _text([call.caller_name for call in calls]),
+            _text([call.dialled for call in calls]),
+            [str(_micros(call.started_at)) for call in calls],
+            [_optional_micros(call.answered_at) for call in calls],
+            [_optional_micros(call.ended_at) for call in calls],
+            [
+                null if call.seconds_to_answer is None else str(call.seconds_to_answer)
+                for call in calls
+            ],
+            [_optional_int(rings(call.seconds_to_answer)) for call in calls],
+            [str(call.talk_seconds) for call in calls],
+            [call.outcome.value for call in calls],
+            _text([call.extension for call in calls]),
+            [
+                _optional_int(
+                    by_extension.get(call.extension) if call.outcome in ANSWERED else None
+                )
+                for call in calls
+            ],
+            due,
+            met,
+        )
+        return "\n".join(map("\t".join, zip(*columns, strict=True))) + "\n"
+
+    # -- storing (in the caller's thread) ---------------------------------------------
+
+    def import_batch(self, batch: _Batch) -> None:
         record = self.record
-        calls: dict[str, ParsedCall] = {}
-        refused = 0
-        for row in batch:
-            if isinstance(row, RejectedRow):
-                self.rejects.add(row)
-                refused += 1
-            else:
-                calls.setdefault(row.call_key, row)
+        for row in batch.rejected:
+            self.rejects.add(row)
+        refused = len(batch.rejected)
         with transaction.atomic():
-            new_ids = self._insert_calls(list(calls.values()))
-            new_calls = [(new_ids[key], calls[key]) for key in calls if key in new_ids]
-            self._insert_measures(new_calls)
-            self._open_callbacks(new_calls)
-            record.rows_read += len(batch)
-            record.rows_imported += len(new_calls)
+            self._load_lines(batch.line_names)
+            if self.postgres:
+                inserted, voicemails = self._insert_postgresql(batch)
+            else:
+                inserted, voicemails = self._insert_sqlite(batch.calls)
+            self._open_callbacks(voicemails)
+            record.rows_read += batch.rows_read
+            record.rows_imported += inserted
             record.rows_rejected += refused
-            record.rows_duplicate += len(batch) - refused - len(new_calls)
-            record.bytes_read = bytes_read
+            record.rows_duplicate += batch.rows_read - refused - inserted
+            record.bytes_read = batch.bytes_read
             CallImport.objects.filter(pk=record.pk).update(
                 rows_read=record.rows_read,
                 rows_imported=record.rows_imported,
                 rows_rejected=record.rows_rejected,
                 rows_duplicate=record.rows_duplicate,
-                bytes_read=bytes_read,
+                bytes_read=batch.bytes_read,
             )
         self.rejects.flush()
 
@@ -274,16 +491,34 @@ class _Run:
         ):
             self.lines[name] = (pk, team_id)
 
-    def _insert_calls(self, calls: list[ParsedCall]) -> dict[str, int]:
-        """Insert the calls not already here; their ids by call key."""
-        if not calls:
-            return {}
-        self._load_lines({call.line for call in calls})
-        rows = [self._call_row(call) for call in calls]
+    def _insert_postgresql(self, batch: _Batch) -> tuple[int, list[ParsedCall]]:
+        """Insert the batch's new calls and their measures: how many, and the new
+        voicemails (nothing else needs to come back from the server)."""
+        if not batch.calls:
+            return 0, []
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                return self._insert_postgresql(cursor, rows)
-            return self._insert_sqlite(cursor, rows)
+            if not self.batch_table_ready:
+                cursor.execute(_CREATE_BATCH_TABLE)
+                self.batch_table_ready = True
+            # The table empties itself at each commit; inside a caller's transaction
+            # (our batches are then savepoints) it must be emptied here. The statement
+            # sorts the batch (file order): enough memory keeps that off the disk.
+            cursor.execute(f"SET LOCAL work_mem = '64MB'; TRUNCATE {_BATCH_TABLE}")
+            with cursor.cursor.copy(
+                f"COPY {_BATCH_TABLE} ({', '.join(_BATCH_COLUMNS)}) FROM STDIN"
+            ) as copy:
+                copy.write(batch.copy_text)
+            cursor.execute(
+                _INSERT_BATCH,
+                {
+                    "source": self.source,
+                    "imported_by": self.record.pk,
+                    "standards": [standard.key for standard in self.standards],
+                },
+            )
+            count, voicemail_keys = cursor.fetchone()
+        keys = set(voicemail_keys or ())
+        return count, [call for call in batch.calls if call.call_key in keys]
 
     def _call_row(self, call: ParsedCall) -> tuple[Any, ...]:
         line = self._line(call.line)
@@ -299,7 +534,7 @@ class _Run:
             call.answered_at,
             call.ended_at,
             call.seconds_to_answer,
-            rings_for(call.seconds_to_answer, self.ring_seconds),
+            self._rings(call.seconds_to_answer),
             call.talk_seconds,
             CallOutcome(call.outcome.value).value,
             call.extension,
@@ -307,81 +542,54 @@ class _Run:
             self.record.pk,
         )
 
-    def _insert_postgresql(self, cursor: Any, rows: list[tuple[Any, ...]]) -> dict[str, int]:
-        cursor.execute(_LOAD_TABLE)
-        cursor.execute("TRUNCATE caredesk_call_load")
-        columns = ", ".join(CALL_COLUMNS)
-        with cursor.cursor.copy(f"COPY caredesk_call_load ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        cursor.execute(
-            f"INSERT INTO {Call._meta.db_table} ({columns}) "
-            f"SELECT {columns} FROM caredesk_call_load "
-            "ON CONFLICT (source, call_key) DO NOTHING RETURNING call_key, id"
-        )
-        return dict(cursor.fetchall())
-
-    def _insert_sqlite(self, cursor: Any, rows: list[tuple[Any, ...]]) -> dict[str, int]:
+    def _insert_sqlite(self, calls: list[ParsedCall]) -> tuple[int, list[ParsedCall]]:
+        """Insert the calls not already here, and their measures: how many, and the new
+        voicemails."""
+        if not calls:
+            return 0, []
         adapt = connection.ops.adapt_datetimefield_value
         times = (6, 7, 8)
         prepared = [
             tuple(adapt(value) if index in times else value for index, value in enumerate(row))
-            for row in rows
+            for row in map(self._call_row, calls)
         ]
         marks = ", ".join(["%s"] * len(CALL_COLUMNS))
-        cursor.executemany(
-            f"INSERT OR IGNORE INTO {Call._meta.db_table} ({', '.join(CALL_COLUMNS)}) "
-            f"VALUES ({marks})",
-            prepared,
-        )
-        cursor.execute(
-            f"SELECT call_key, id FROM {Call._meta.db_table} WHERE imported_by_id = %s AND id > %s",
-            [self.record.pk, self.last_id],
-        )
-        inserted = dict(cursor.fetchall())
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT OR IGNORE INTO {Call._meta.db_table} ({_COLUMNS}) VALUES ({marks})",
+                prepared,
+            )
+            cursor.execute(
+                f"SELECT call_key, id FROM {Call._meta.db_table} "
+                "WHERE imported_by_id = %s AND id > %s",
+                [self.record.pk, self.last_id],
+            )
+            inserted = dict(cursor.fetchall())
         if inserted:
             self.last_id = max(inserted.values())
-        return inserted
+        new_calls = [(inserted[call.call_key], call) for call in calls if call.call_key in inserted]
+        self._insert_measures_sqlite(new_calls)
+        return len(new_calls), [call for _, call in new_calls if call.outcome is Outcome.VOICEMAIL]
 
     # -- measures ---------------------------------------------------------------------
 
-    def _insert_measures(self, new_calls: list[tuple[int, ParsedCall]]) -> None:
+    def _insert_measures_sqlite(self, new_calls: list[tuple[int, ParsedCall]]) -> None:
         measured = [(pk, call) for pk, call in new_calls if call.outcome in MEASURED]
         if not measured or not self.standards:
             return
-        calendar = self.policy.working_calendar
-        starts = as_utc_instants([call.started_at for _, call in measured], calendar)
-        never = np.iinfo(np.int64).max
-        answered = np.array(
-            [
-                never if call.answered_at is None else _micros(call.answered_at)
-                for _, call in measured
-            ],
-            dtype=np.int64,
-        )
-        ids = [pk for pk, _ in measured]
-        rows: list[tuple[int, str, Any, bool]] = []
-        postgres = connection.vendor == "postgresql"
         adapt = connection.ops.adapt_datetimefield_value
-        for standard in self.standards:
-            due = due_at_batch(starts, standard.target, calendar).view(np.int64)
-            met = answered <= due
-            for pk, due_micros, was_met in zip(ids, due.tolist(), met.tolist(), strict=True):
-                moment = from_micros(due_micros)
-                rows.append((pk, standard.key, moment if postgres else adapt(moment), was_met))
+        measures = self._measures([call for _, call in measured])
+        rows = [
+            (pk, standard.key, adapt(from_micros(due_micros)), was_met)
+            for standard, (dues, mets) in zip(self.standards, measures, strict=True)
+            for (pk, _), due_micros, was_met in zip(measured, dues, mets, strict=True)
+        ]
         with connection.cursor() as cursor:
-            if postgres:
-                with cursor.cursor.copy(
-                    "COPY telephony_callmeasure (call_id, standard_key, due_at, met) FROM STDIN"
-                ) as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                cursor.executemany(
-                    "INSERT INTO telephony_callmeasure (call_id, standard_key, due_at, met) "
-                    "VALUES (%s, %s, %s, %s)",
-                    rows,
-                )
+            cursor.executemany(
+                f"INSERT INTO {CallMeasure._meta.db_table} (call_id, standard_key, due_at, met) "
+                "VALUES (%s, %s, %s, %s)",
+                rows,
+            )
 
     # -- voicemail --------------------------------------------------------------------
 
@@ -392,10 +600,8 @@ class _Run:
             self.teams[team_id] = Team.objects.get(pk=team_id)
         return self.teams[team_id]
 
-    def _open_callbacks(self, new_calls: list[tuple[int, ParsedCall]]) -> None:
-        for _, call in new_calls:
-            if call.outcome is not Outcome.VOICEMAIL:
-                continue
+    def _open_callbacks(self, voicemails: list[ParsedCall]) -> None:
+        for call in voicemails:
             line = self._line(call.line)
             who = call.caller_name or call.caller or "a withheld number"
             if call.caller_name and call.caller:
@@ -430,5 +636,25 @@ def _customer_for(number: str) -> Customer | None:
 
 
 def _micros(moment: datetime) -> int:
-    delta = moment.astimezone(UTC) - datetime(1970, 1, 1, tzinfo=UTC)
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    """An aware datetime as microseconds since the epoch."""
+    return (moment - EPOCH) // ONE_MICROSECOND
+
+
+def _optional_micros(moment: datetime | None) -> str:
+    return _NULL if moment is None else str((moment - EPOCH) // ONE_MICROSECOND)
+
+
+def _optional_int(value: int | None) -> str:
+    return _NULL if value is None else str(value)
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _text(values: list[str]) -> list[str]:
+    """Text values for COPY: backslash, tab, line feed and carriage return escaped
+    (looked for in the whole column at once: they are rare)."""
+    joined = "".join(values)
+    if "\\" in joined or "\t" in joined or "\n" in joined or "\r" in joined:
+        return [value.translate(_ESCAPES) for value in values]
+    return values

@@ -128,7 +128,7 @@ class LocalTimes:
     def __init__(self, zone: str) -> None:
         self.zone = ZoneInfo(zone)
         self._offsets: dict[datetime, timedelta | None] = {}
-        self.minutes: dict[str, datetime] = {}  # "2025-06-02 09:15" -> its UTC instant
+        self.hours: dict[str, datetime] = {}  # "2025-06-02 09" -> its UTC instant
 
     def steady(self, wall: datetime) -> bool:
         """Whether the wall time's hour has one UTC offset throughout (no clock change)."""
@@ -360,11 +360,42 @@ def _logical_lines(
         yield number, text.rstrip("\r\n"), 'a quoted field is not closed (a " is missing)'
 
 
+class _FieldReader:
+    """The fields of one row's text at a time, read as `csv.reader([text])` would.
+
+    One reader serves every row (making a reader per row costs more than reading the
+    row): it is fed exactly one text per call, so a row that would need more text than
+    its own ends there (strict: an error) and never takes the next row's.
+    """
+
+    __slots__ = ("_reader", "_text")
+
+    def __init__(self, delimiter: str) -> None:
+        self._text: str | None = None
+        self._reader = csv.reader(self, delimiter=delimiter, strict=True)
+
+    def __iter__(self) -> _FieldReader:
+        return self
+
+    def __next__(self) -> str:
+        text = self._text
+        if text is None:
+            raise StopIteration
+        self._text = None
+        return text
+
+    def __call__(self, text: str) -> list[str]:
+        self._text = text
+        try:
+            return next(self._reader)
+        except (csv.Error, StopIteration) as error:
+            raise RowError(f"the row is not valid CSV ({error}).") from None
+        finally:
+            self._text = None
+
+
 def _fields(text: str, delimiter: str) -> list[str]:
-    try:
-        return next(csv.reader([text], delimiter=delimiter, strict=True))
-    except (csv.Error, StopIteration) as error:
-        raise RowError(f"the row is not valid CSV ({error}).") from None
+    return _FieldReader(delimiter)(text)
 
 
 # -- Asterisk ---------------------------------------------------------------------------
@@ -378,25 +409,28 @@ def asterisk_rows(
     A call that starts after `not_after` (now, say) is refused: the clock or zone is wrong.
     """
     times = LocalTimes(zone)
+    fields = _FieldReader(",")
     for number, text, problem in _logical_lines(lines, encoding="utf-8", max_lines=1):
-        raw = text.rstrip("\r\n")
         if problem is not None:
-            yield RejectedRow(number, problem, raw)
+            yield RejectedRow(number, problem, text.rstrip("\r\n"))
             continue
         try:
-            yield _not_later(_asterisk_call(_fields(text, ","), number, times), not_after)
+            call = _asterisk_call(fields(text), number, times)
+            if not_after is not None and call.started_at > not_after:
+                _not_later(call, not_after)
+            yield call
         except RowError as error:
-            yield RejectedRow(number, str(error), raw)
+            yield RejectedRow(number, str(error), text.rstrip("\r\n"))
 
 
 def _asterisk_time(value: str, field: str, times: LocalTimes) -> datetime | None:
     if not value:
         return None
-    minute = times.minutes.get(value[:16])  # the fast path: a minute seen before
-    if minute is not None and len(value) == 19 and value[16] == ":":
-        seconds = _SECONDS.get(value[17:])
-        if seconds is not None:
-            return minute + seconds
+    hour = times.hours.get(value[:13])  # the fast path: an hour seen before
+    if hour is not None and len(value) == 19:
+        into = _INTO_HOUR.get(value[13:])  # ":MM:SS"
+        if into is not None:
+            return hour + into
     text = value.strip()
     if not text:
         return None
@@ -411,13 +445,15 @@ def _asterisk_time(value: str, field: str, times: LocalTimes) -> datetime | None
         raise RowError(f"{field}: {value!r} is not a real date and time.") from None
     moment = times.to_utc(wall, field)
     if text == value and times.steady(wall):
-        if len(times.minutes) > 100_000:
-            times.minutes.clear()
-        times.minutes[text[:16]] = moment - timedelta(seconds=wall.second)
+        if len(times.hours) > 100_000:
+            times.hours.clear()
+        times.hours[text[:13]] = moment - timedelta(minutes=wall.minute, seconds=wall.second)
     return moment
 
 
-_SECONDS = {f"{n:02d}": timedelta(seconds=n) for n in range(60)}
+_INTO_HOUR = {  # ":MM:SS" -> how far into its hour
+    f":{m:02d}:{s:02d}": timedelta(minutes=m, seconds=s) for m in range(60) for s in range(60)
+}
 
 
 def _whole(value: str, field: str) -> int:
@@ -428,13 +464,17 @@ def _whole(value: str, field: str) -> int:
 
 
 def _asterisk_call(row: list[str], number: int, times: LocalTimes) -> ParsedCall:
+    # The checks run in this order (the first problem found is the one reported), with
+    # the common case inline: this runs once for every row of files of millions.
     if len(row) <= UNIQUEID:
         raise RowError(
             f"the row has {len(row)} columns; Asterisk's Master.csv has 18 "
             "(accountcode to userfield; uniqueid must be logged: loguniqueid=yes)."
         )
     (_, src, dst, dcontext, clid, _, dstchannel, lastapp, lastdata) = row[:9]
-    call_key = _check_length("uniqueid", row[UNIQUEID].strip(), "call_key")
+    call_key = row[UNIQUEID].strip()
+    if len(call_key) > CALL_KEY_LIMIT:
+        _check_length("uniqueid", call_key, "call_key")
     if not call_key:
         raise RowError("uniqueid is empty, so the call cannot be told apart from others.")
     started_at = _asterisk_time(row[9], "start", times)
@@ -442,47 +482,63 @@ def _asterisk_call(row: list[str], number: int, times: LocalTimes) -> ParsedCall
         raise RowError("start is empty: every call needs the time it started.")
     answer = _asterisk_time(row[10], "answer", times)
     ended_at = _asterisk_time(row[11], "end", times)
-    duration = _whole(row[12], "duration")
-    billsec = _whole(row[13], "billsec")
-    disposition = " ".join(row[14].split()).upper()
-    if disposition not in DISPOSITIONS:
-        raise RowError(f"disposition: {row[14]!r} is not one of {', '.join(DISPOSITIONS)}.")
+    duration = _WHOLE.get(row[12])
+    if duration is None:
+        duration = _whole(row[12], "duration")
+    if row[13] not in _WHOLE:
+        _whole(row[13], "billsec")
+    disposition = row[14]
+    if disposition not in _DISPOSITIONS:
+        disposition = " ".join(disposition.split()).upper()
+        if disposition not in _DISPOSITIONS:
+            raise RowError(f"disposition: {row[14]!r} is not one of {', '.join(DISPOSITIONS)}.")
     if answer is not None and answer < started_at:
         raise RowError("answer is before start.")
     if ended_at is not None and ended_at < started_at:
         raise RowError("end is before start.")
     app = lastapp.strip().lower()
-    seconds_to_answer = (
-        int((answer - started_at).total_seconds()) if answer is not None else duration
-    )
     if app == "voicemail":
         outcome, answered_at, talk = Outcome.VOICEMAIL, None, 0
     elif answer is not None and disposition == "ANSWERED":
         outcome = Outcome.TRANSFERRED if app in TRANSFER_APPS else Outcome.ANSWERED
-        answered_at, talk = answer, billsec
+        answered_at, talk = answer, _WHOLE.get(row[13]) or _whole(row[13], "billsec")
     else:
         outcome, answered_at, talk = Outcome.ABANDONED, None, 0
+    seconds_to_answer = (
+        int((answer - started_at).total_seconds()) if answer is not None else duration
+    )
     if app == "queue" and lastdata.strip():
-        line = re.split(r"[,|]", lastdata, maxsplit=1)[0].strip()
+        line = _QUEUE_SEPARATOR.split(lastdata, maxsplit=1)[0].strip()
     else:
         line = dcontext.strip() or dst.strip()
     name, clid_number = _split_clid(clid)
     caller = src.strip() or clid_number
+    if name == caller:
+        name = ""
+    dialled = dst.strip()
+    extension = extension_of(dstchannel)
+    if (
+        len(line) > LIMITS["line"]
+        or len(caller) > LIMITS["caller"]
+        or len(name) > LIMITS["caller_name"]
+        or len(dialled) > LIMITS["dialled"]
+        or len(extension) > LIMITS["extension"]
+    ):
+        _check_length("line (dcontext or queue)", line, "line")
+        _check_length("src", caller, "caller")
+        _check_length("clid", name, "caller_name")
+        _check_length("dst", dialled, "dialled")
+        _check_length("dstchannel", extension, "extension")
     return ParsedCall(
-        line_number=number,
-        call_key=call_key,
-        line=_check_length("line (dcontext or queue)", line, "line"),
-        caller=_check_length("src", caller, "caller"),
-        caller_name=_check_length("clid", "" if name == caller else name, "caller_name"),
-        dialled=_check_length("dst", dst.strip(), "dialled"),
-        started_at=started_at,
-        answered_at=answered_at,
-        ended_at=ended_at,
-        seconds_to_answer=seconds_to_answer,
-        talk_seconds=talk,
-        outcome=outcome,
-        extension=_check_length("dstchannel", extension_of(dstchannel), "extension"),
-    )
+        number, call_key, line, caller, name, dialled, started_at, answered_at, ended_at,
+        seconds_to_answer, talk, outcome, extension,
+    )  # fmt: skip
+
+
+CALL_KEY_LIMIT = LIMITS["call_key"]
+_WHOLE = {str(n): n for n in range(10_000)}  # "60" -> 60: most durations, without strip
+_DISPOSITIONS = frozenset(DISPOSITIONS)
+_QUEUE_SEPARATOR = re.compile(r"[,|]")
 
 
 def _split_clid(clid: str) -> tuple[str, str]:
