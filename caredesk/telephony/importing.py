@@ -41,7 +41,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any
@@ -159,6 +159,10 @@ def rejects_path(path: Path, rejects_dir: Path | None) -> Path:
     return (rejects_dir or path.parent) / f"{path.name}.rejects.csv"
 
 
+# Voicemails left longer ago than this before an import are history (see calls_import).
+CALLBACK_WINDOW = timedelta(days=31)  # about a month: a monthly export still gets its callbacks
+
+
 def calls_import(
     *,
     path: str | Path,
@@ -171,6 +175,7 @@ def calls_import(
     zone: str | None = None,
     rejects_dir: str | Path | None = None,
     batch_size: int = 20_000,
+    callbacks_since: datetime | None = None,
 ) -> CallImport:
     """Import one call records file; the CallImport row says what happened.
 
@@ -180,6 +185,11 @@ def calls_import(
     or the rejects file cannot be written; a file that fails part-way (a damaged gzip
     stream, a heading row that does not fit the mapping) gives an import marked failed,
     keeping the batches before the failure.
+
+    A voicemail opens a callback case only if it was left after `callbacks_since`
+    (default: CALLBACK_WINDOW before now). Older voicemails are history, imported for
+    the figures: a year of records imported at once must not open thousands of cases
+    that are long dealt with.
     """
     if file_format not in FORMATS:
         raise CallFileError(f"'{file_format}' is not a format: use {' or '.join(FORMATS)}.")
@@ -203,7 +213,14 @@ def calls_import(
             rejects_file=str(rejects.path)[:500],
             started_by=by,
         )
-        run = _Run(record=record, policy=policy, clock=clock, source=source, rejects=rejects)
+        run = _Run(
+            record=record,
+            policy=policy,
+            clock=clock,
+            source=source,
+            rejects=rejects,
+            callbacks_since=callbacks_since or record.started_at - CALLBACK_WINDOW,
+        )
         reader: _Reader | None = None
         try:
             rows = read_rows(
@@ -342,6 +359,7 @@ class _Run:
     clock: Clock
     source: str
     rejects: _RejectsFile
+    callbacks_since: datetime
 
     def __post_init__(self) -> None:
         self.standards = phone_standards(self.policy)
@@ -602,6 +620,8 @@ class _Run:
 
     def _open_callbacks(self, voicemails: list[ParsedCall]) -> None:
         for call in voicemails:
+            if call.started_at < self.callbacks_since:
+                continue
             line = self._line(call.line)
             who = call.caller_name or call.caller or "a withheld number"
             if call.caller_name and call.caller:

@@ -351,3 +351,18 @@ def test_a_generic_csv_without_a_mapped_column_fails_saying_which(people, clock,
     assert record.status == ImportStatus.FAILED
     assert "there is no column 'Start Time' (columns.started" in record.error
     assert Call.objects.count() == 0
+
+
+def test_voicemails_older_than_the_callback_window_open_no_case(people, clock, master):
+    # the file's voicemails were left on 2 June 2025; the import runs in September
+    clock.moment = datetime(2025, 9, 1, 9, 0, tzinfo=UTC)
+    record = run(master, clock)
+    assert record.rows_imported > 0
+    assert Call.objects.filter(outcome="voicemail").count() == 2  # kept for the figures
+    assert not Case.objects.exists()
+
+
+def test_the_callback_window_can_be_widened_for_a_late_import(people, clock, master):
+    clock.moment = datetime(2025, 9, 1, 9, 0, tzinfo=UTC)
+    run(master, clock, callbacks_since=datetime(2025, 6, 1, tzinfo=UTC))
+    assert Case.objects.filter(channel="voicemail").count() == 2

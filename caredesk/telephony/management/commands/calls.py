@@ -19,6 +19,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemaining
 
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import system_clock
+from caredesk.core.due_times import parse_received
 from caredesk.errors import CaredeskError
 from caredesk.standards import Policy, load_policy
 from caredesk.telephony.importing import FORMATS, calls_import
@@ -52,7 +53,12 @@ class Command(BaseCommand):
         load.add_argument("--zone", help="the phone system's time zone (default Europe/London)")
         load.add_argument("--rejects", metavar="DIR", help="folder for the rejects files")
         load.add_argument("--policy", help="a policy name or file (default: this site's)")
-        load.add_argument("--batch-size", type=int, default=5000, help="rows per transaction")
+        load.add_argument("--batch-size", type=int, default=20_000, help="rows per transaction")
+        load.add_argument(
+            "--callbacks-since",
+            metavar="DATE",
+            help="open callback cases for voicemails left from this date (default: a month ago)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -98,7 +104,15 @@ class Command(BaseCommand):
         if options["batch_size"] < 1:
             raise CallFileError("--batch-size must be 1 or more.")
         policy: Policy = load_policy(options["policy"]) if options["policy"] else active_policy()
+        since = options["callbacks_since"]
+        callbacks_since = None
+        if since is not None:
+            try:
+                callbacks_since = parse_received(since, policy)
+            except CaredeskError as error:
+                raise CallFileError(f"--callbacks-since: {error.message}") from None
         return {
+            "callbacks_since": callbacks_since,
             "file_format": file_format,
             "mapping": mapping,
             "zone": zone,
