@@ -77,7 +77,12 @@ class Call(models.Model):
     # transaction, and deleting a line or an import still empties these columns
     # (Django's SET_NULL, which the ORM carries out). Their indexes stay.
     line = models.ForeignKey(
-        Line, null=True, blank=True, on_delete=models.SET_NULL, db_constraint=False
+        Line,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_constraint=False,
+        db_index=False,  # the (line, started_at) index below serves lookups by line
     )
     caller = models.CharField(max_length=80, blank=True, help_text="The calling number.")
     caller_name = models.CharField(max_length=120, blank=True)
@@ -130,7 +135,11 @@ class CallMeasure(models.Model):
     # its measures (Django's CASCADE, which the ORM carries out, not the database). The
     # index on call stays (the unique constraint below covers it too).
     call = models.ForeignKey(
-        Call, on_delete=models.CASCADE, related_name="measures", db_constraint=False
+        Call,
+        on_delete=models.CASCADE,
+        related_name="measures",
+        db_constraint=False,
+        db_index=False,  # the unique (call, standard_key) index serves lookups by call
     )
     standard_key = models.CharField(max_length=60)
     due_at = models.DateTimeField()
