@@ -113,12 +113,12 @@ def endpoints(session_cookie: str, token: str) -> list[Endpoint]:
 
     def my_work() -> object:
         page = selectors.deadline_page(selectors.my_work(staff=officer), after=None, size=PAGE)
-        return [row.case.customer for row in page.rows]
+        return [row.case.customer for row in page.items]
 
     def overdue() -> object:
         now = datetime.now(tz=UTC)
         page = selectors.deadline_page(selectors.overdue(now=now), after=None, size=PAGE)
-        return [row.case.customer for row in page.rows]
+        return [row.case.customer for row in page.items]
 
     def api_list() -> object:
         found = open_deadlines_filtered(now=datetime.now(tz=UTC), overdue=True)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from caredesk.cases.models import Case, CaseEvent, Deadline, DeadlineStatus
-from caredesk.core.query import id_or_none
+from caredesk.core.pagination import BadCursor, Page, keyset_page
 from caredesk.staff.models import Office, StaffMember, Team
 
 # What a queue shows, and no more: loading whole customer and staff rows for 50 lines
@@ -76,43 +75,19 @@ def case_by_reference(reference: str) -> Case:
     )
 
 
-@dataclass(frozen=True)
-class DeadlinePage:
-    rows: list[Deadline]
-    next_after: str | None  # give as `after` for the next page; None on the last
+QUEUE_ORDER = ("due_at", "pk")
 
 
-def deadline_page(queryset: QuerySet[Deadline], *, after: str | None, size: int) -> DeadlinePage:
-    """One page of a queue, by keyset on (due_at, id): an index range scan, no counting.
+def deadline_page(queryset: QuerySet[Deadline], *, after: str | None, size: int) -> Page[Deadline]:
+    """One page of a queue, soonest first, by keyset: an index range scan, no counting.
 
-    `after` is the cursor of the previous page's last row ("<due, UTC>Z~<id>": nothing a
-    URL would change); a cursor that cannot be read starts from the beginning.
+    `after` is the previous page's `next`; a cursor that cannot be read (an old or
+    edited link) starts from the beginning.
     """
-    cursor = _read_cursor(after) if after else None
-    if cursor is not None:
-        due, pk = cursor
-        queryset = queryset.filter(Q(due_at__gt=due) | Q(due_at=due, pk__gt=pk))
-    rows = list(queryset[: size + 1])
-    if len(rows) <= size:
-        return DeadlinePage(rows, None)
-    last = rows[size - 1]
-    assert last.due_at is not None  # open deadlines always have one
-    return DeadlinePage(
-        rows[:size], f"{last.due_at.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%f}Z~{last.pk}"
-    )
-
-
-def _read_cursor(after: str) -> tuple[datetime, int] | None:
-    due_text, _, pk_text = after.partition("~")
-    pk = id_or_none(pk_text)
     try:
-        due = datetime.fromisoformat(due_text)
-        due.astimezone(UTC)  # refuses instants out of range (year 1 at +14:00, say)
-    except (ValueError, OverflowError):
-        return None
-    if pk is None or due.tzinfo is None or not 1900 < due.year < 2200:
-        return None
-    return due, pk
+        return keyset_page(queryset, order=QUEUE_ORDER, cursor=after, limit=size)
+    except BadCursor:
+        return keyset_page(queryset, order=QUEUE_ORDER, cursor=None, limit=size)
 
 
 def due_while_away(*, staff: StaffMember, until: datetime) -> QuerySet[Deadline]:

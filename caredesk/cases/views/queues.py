@@ -34,7 +34,7 @@ def _queue_page(
     page = selectors.deadline_page(queryset, after=request.GET.get("after"), size=PAGE_SIZE)
     staff: StaffMember = request.user  # type: ignore[assignment]
     customer_access_record(
-        customers=(row.case.customer for row in page.rows),
+        customers=(row.case.customer for row in page.items),
         by=staff,
         what=f"queue: {heading}",
         clock=clock,
@@ -46,7 +46,7 @@ def _queue_page(
             "heading": heading,
             "intro": intro,
             "page": page,
-            "rows": queue_rows(page.rows, now=clock.now(), policy=active_policy()),
+            "rows": queue_rows(page.items, now=clock.now(), policy=active_policy()),
             "first_page": not request.GET.get("after"),
             **(extra or {}),
         },
