@@ -77,7 +77,6 @@ from caredesk.core.active_policy import active_policy
 from caredesk.customers.models import Customer, CustomerType
 from caredesk.customers.selectors import customer_preferences
 from caredesk.customers.services import customer_access_record
-from caredesk.errors import CaredeskError
 from caredesk.staff.models import StaffMember, Team
 from caredesk.staff.permissions import Can, allowed
 from caredesk.standards import Duration, Policy, parse_duration
@@ -286,13 +285,6 @@ def _common_filters(filters: Filters) -> dict[str, Any]:
     }
 
 
-def _standard_name(policy: Policy, key: str) -> str:
-    try:
-        return policy.deadline_standard(key).name
-    except CaredeskError:  # a standard since taken out of the policy
-        return key
-
-
 def _seconds_between(now: datetime, due: datetime) -> int:
     """Whole seconds from now until due; negative when overdue."""
     return (due - now) // timedelta(seconds=1)
@@ -307,7 +299,7 @@ def _deadline(deadline: Deadline, now: datetime, policy: Policy) -> DeadlineOut:
         kind=CaseKind(deadline.case.kind),
         case_status=CaseStatus(deadline.case.status),
         standard=deadline.standard_key,
-        standard_name=_standard_name(policy, deadline.standard_key),
+        standard_name=policy.standard_name(deadline.standard_key),
         starts_at=deadline.starts_at,
         due_at=deadline.due_at,
         standard_due_at=deadline.standard_due_at,
@@ -324,7 +316,7 @@ def deadline_detail(deadline: Deadline, now: datetime, policy: Policy) -> Deadli
     return DeadlineDetail(
         id=deadline.pk,
         standard=deadline.standard_key,
-        standard_name=_standard_name(policy, deadline.standard_key),
+        standard_name=policy.standard_name(deadline.standard_key),
         status=DeadlineStatus(deadline.status),
         starts_at=deadline.starts_at,
         due_at=deadline.due_at,

@@ -79,7 +79,6 @@ class QueueRow:
 
 def queue_rows(deadlines: list[Deadline], *, now: datetime, policy: Policy) -> list[QueueRow]:
     zone = policy.working_calendar.zone
-    names = {standard.key: standard.name for standard in policy.standards}
     rows = []
     for deadline in deadlines:
         case = deadline.case
@@ -91,7 +90,7 @@ def queue_rows(deadlines: list[Deadline], *, now: datetime, policy: Policy) -> l
                 urgent=case.urgent,
                 status=due_status(deadline, now=now, zone=zone),
                 due_at=deadline.due_at,
-                standard=names.get(deadline.standard_key, deadline.standard_key),
+                standard=policy.standard_name(deadline.standard_key),
                 customer=case.customer.name if case.customer else "No name given",
                 assigned_to=str(deadline.assigned_to) if deadline.assigned_to else "Nobody yet",
             )

@@ -6,9 +6,10 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
-from caredesk.cases.models import Case, CaseEvent, Deadline, DeadlineStatus
+from caredesk.cases.models import Case, CaseEvent, CaseKind, Deadline, DeadlineStatus, EventKind
 from caredesk.core.pagination import BadCursor, Page, keyset_page
 from caredesk.staff.models import Office, StaffMember, Team
+from caredesk.standards import Policy
 
 # What a queue shows, and no more: loading whole customer and staff rows for 50 lines
 # of a queue costs more than the index scan that finds them.
@@ -93,3 +94,27 @@ def deadline_page(queryset: QuerySet[Deadline], *, after: str | None, size: int)
 def due_while_away(*, staff: StaffMember, until: datetime) -> QuerySet[Deadline]:
     """A person's open deadlines falling due before they are back (for their manager)."""
     return my_work(staff=staff).filter(due_at__lt=until)
+
+
+def holding_reply_deadlines(*, case: Case, policy: Policy) -> list[Deadline]:
+    """The case's unfinished deadlines whose standard allows a holding reply (Halton)."""
+    allowed = [s.key for s in policy.deadline_standards() if s.holding_reply]
+    unfinished = (DeadlineStatus.OPEN, DeadlineStatus.PAUSED)
+    return list(case.deadlines.filter(status__in=unfinished, standard_key__in=allowed))
+
+
+def complaint_next_step(*, case: Case) -> str | None:
+    """The next step of a complaint: acknowledge stage 1, stage 2 asked for, acknowledge
+    stage 2; None when there is none (or the case is not a complaint)."""
+    if case.kind != CaseKind.COMPLAINT:
+        return None
+    events = case.events.filter(kind__in=(EventKind.CONTACT, EventKind.ESCALATION))
+    acknowledged = {e.data.get("acknowledged_stage") for e in events if e.kind == EventKind.CONTACT}
+    escalated = any(e.data.get("stage") == 2 for e in events if e.kind == EventKind.ESCALATION)
+    if 1 not in acknowledged and not escalated:
+        return "acknowledge_1"
+    if not escalated:
+        return "escalate"
+    if 2 not in acknowledged:
+        return "acknowledge_2"
+    return None

@@ -37,7 +37,6 @@ from caredesk.cases.models import (
     EventKind,
 )
 from caredesk.core.clock import Clock
-from caredesk.errors import UnknownStandard
 from caredesk.notifications.db import write_transaction
 from caredesk.notifications.models import EMAIL_TO_SEND, Notification, NotificationKind
 from caredesk.notifications.selectors import line_managers_for
@@ -81,7 +80,7 @@ def deadline_warn(*, deadline_id: int, clock: Clock, policy: Policy) -> Notifica
         case = deadline.case
         message = (
             f"{case.reference} “{case.subject}” is due by {_when(deadline.due_at, policy)}: "
-            f"{_standard_name(deadline.standard_key, policy)}."
+            f"{policy.standard_name(deadline.standard_key)}."
         )
         notification = _notify(
             officer, NotificationKind.DEADLINE_NEAR, case, deadline, message, now
@@ -114,7 +113,7 @@ def deadline_escalate(
         managers = line_managers_for(staff=officer, team=deadline.team)
         message = (
             f"{case.reference} “{case.subject}” missed its deadline: "
-            f"{_standard_name(deadline.standard_key, policy)}, due by "
+            f"{policy.standard_name(deadline.standard_key)}, due by "
             f"{_when(deadline.due_at, policy)}. "
             + (f"It is with {officer}." if officer else "Nobody has been given it yet.")
         )
@@ -330,10 +329,3 @@ def _when(moment: datetime, policy: Policy) -> str:
     hour = local.hour % 12 or 12
     noon = "am" if local.hour < 12 else "pm"
     return f"{hour}:{local:%M}{noon} on {local:%A} {local.day} {local:%B %Y}"
-
-
-def _standard_name(key: str, policy: Policy) -> str:
-    try:
-        return policy.deadline_standard(key).name
-    except UnknownStandard:
-        return key

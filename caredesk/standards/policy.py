@@ -403,6 +403,13 @@ class Policy(_Strict):
             f"{self.organisation.short_name} has no standard '{key}'. Known: {known}."
         )
 
+    def standard_name(self, key: str) -> str:
+        """The standard's name; its key if it has since been taken out of the policy."""
+        try:
+            return self.standard(key).name
+        except UnknownStandard:
+            return key
+
     def deadline_standard(self, key: str) -> DeadlineStandard:
         standard = self.standard(key)
         if not isinstance(standard, DeadlineStandard):

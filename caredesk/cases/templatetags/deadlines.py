@@ -8,7 +8,6 @@ from django.utils.safestring import SafeString
 
 from caredesk.cases.display import due_status
 from caredesk.cases.models import Deadline
-from caredesk.errors import UnknownStandard
 from caredesk.standards import Policy
 
 register = template.Library()
@@ -29,7 +28,4 @@ def due_tag(deadline: Deadline, now: datetime, policy: Policy) -> SafeString:
 
 @register.filter
 def standard_name(key: str, policy: Policy) -> str:
-    try:
-        return policy.standard(key).name
-    except UnknownStandard:  # a standard since removed from the policy shows its key
-        return key
+    return policy.standard_name(key)

@@ -29,11 +29,7 @@ from caredesk.cases.forms import (
 )
 from caredesk.cases.models import (
     Case,
-    CaseKind,
     CaseStatus,
-    Deadline,
-    DeadlineStatus,
-    EventKind,
 )
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
@@ -44,7 +40,6 @@ from caredesk.staff.decorators import requires
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can
 from caredesk.staff.selectors import away_by_staff
-from caredesk.standards.policy import DeadlineStandard
 
 
 def _case(reference: str) -> Case:
@@ -52,20 +47,6 @@ def _case(reference: str) -> Case:
         return selectors.case_by_reference(reference)
     except Case.DoesNotExist:
         raise Http404(f"There is no case {reference}.") from None
-
-
-def _holding_reply_deadlines(case: Case) -> list[Deadline]:
-    policy = active_policy()
-    allowed = {
-        s.key
-        for s in policy.deadline_standards()
-        if isinstance(s, DeadlineStandard) and s.holding_reply
-    }
-    return [
-        d
-        for d in case.deadlines.filter(status__in=(DeadlineStatus.OPEN, DeadlineStatus.PAUSED))
-        if d.standard_key in allowed
-    ]
 
 
 def _render_case(
@@ -81,7 +62,7 @@ def _render_case(
     customer_access_record(
         customers=[case.customer], by=staff, what=f"case {case.reference}", clock=clock
     )
-    holding = _holding_reply_deadlines(case)
+    holding = selectors.holding_reply_deadlines(case=case, policy=policy)
     today = clock.now().astimezone(policy.working_calendar.zone).date()
     action_forms: dict[str, forms.Form] = {
         "assign": AssignForm(
@@ -98,7 +79,7 @@ def _render_case(
     is_open = case.status in (CaseStatus.OPEN, CaseStatus.WAITING_FOR_CUSTOMER)
     # A refused action on a finished case has no form on the page to show its reason in.
     refusals = [] if is_open else [e for f in (failed or {}).values() for e in f.non_field_errors()]
-    complaint_step = _complaint_step(case) if case.kind == CaseKind.COMPLAINT else None
+    complaint_step = selectors.complaint_next_step(case=case)
     return render(
         request,
         "cases/case.html",
@@ -118,20 +99,6 @@ def _render_case(
         },
         status=status,
     )
-
-
-def _complaint_step(case: Case) -> str | None:
-    """The next step of the complaints procedure: acknowledge 1, stage 2 asked, acknowledge 2."""
-    events = case.events.filter(kind__in=(EventKind.CONTACT, EventKind.ESCALATION))
-    acknowledged = {e.data.get("acknowledged_stage") for e in events if e.kind == EventKind.CONTACT}
-    escalated = any(e.data.get("stage") == 2 for e in events if e.kind == EventKind.ESCALATION)
-    if 1 not in acknowledged and not escalated:
-        return "acknowledge_1"
-    if not escalated:
-        return "escalate"
-    if 2 not in acknowledged:
-        return "acknowledge_2"
-    return None
 
 
 @requires(Can.READ_CASES)
@@ -247,7 +214,7 @@ def holding_reply(
         HoldingReplyForm,
         act,
         clock,
-        deadlines=_holding_reply_deadlines(case),
+        deadlines=selectors.holding_reply_deadlines(case=case, policy=active_policy()),
         policy=active_policy(),
     )
 
