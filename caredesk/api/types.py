@@ -12,11 +12,12 @@ from zoneinfo import ZoneInfo
 from ninja import Schema
 from pydantic import AfterValidator, Field, StringConstraints
 
+from caredesk.core.query import BIGGEST_ID
 from caredesk.staff.models import StaffMember
 from caredesk.standards.calendar import FIRST_YEAR, LAST_YEAR
 
 LONDON = ZoneInfo("Europe/London")
-MAX_ID = 2**63 - 1  # the database's bigint
+MAX_ID = BIGGEST_ID  # the database's bigint
 
 
 def _shown_in_london(moment: datetime) -> datetime:

@@ -176,8 +176,12 @@ def calls_import(
     rejects_dir: str | Path | None = None,
     batch_size: int = 20_000,
     callbacks_since: datetime | None = None,
+    record: CallImport | None = None,
 ) -> CallImport:
     """Import one call records file; the CallImport row says what happened.
+
+    `record` is a row made beforehand (an upload the desk or the API follows) to fill
+    in; without it the import makes its own.
 
     `file_format` is 'asterisk' or 'generic' (which needs `mapping`: a Mapping, a mapping
     file or a shipped mapping's name). `zone` is the phone system's time zone (default:
@@ -205,14 +209,15 @@ def calls_import(
     zone = zone or (mapping.format.zone if mapping else policy.calendar.timezone)
     with CallFile(path) as call_file:
         rejects = _RejectsFile(rejects_path(path, Path(rejects_dir) if rejects_dir else None))
-        record = CallImport.objects.create(
-            file_name=path.name[:255],
-            file_format=mapping.name if mapping else "asterisk",
-            started_at=clock.now(),
-            bytes_total=call_file.size,
-            rejects_file=str(rejects.path)[:500],
-            started_by=by,
-        )
+        if record is None:
+            record = CallImport(file_name=path.name[:255], started_at=clock.now(), started_by=by)
+        record.file_format = mapping.name if mapping else "asterisk"
+        record.status, record.error = ImportStatus.RUNNING, ""
+        record.bytes_total, record.bytes_read = call_file.size, 0
+        record.rows_read = record.rows_imported = record.rows_duplicate = 0
+        record.rows_rejected = 0
+        record.rejects_file = str(rejects.path)[:500]
+        record.save()
         run = _Run(
             record=record,
             policy=policy,

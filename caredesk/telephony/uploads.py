@@ -37,7 +37,7 @@ from caredesk.staff.models import StaffMember
 from caredesk.standards import Policy
 from caredesk.telephony.importing import calls_import
 from caredesk.telephony.mapping import Mapping, MappingError, load_mapping, parse_mapping
-from caredesk.telephony.models import Call, CallImport, ImportStatus
+from caredesk.telephony.models import CallImport, ImportStatus
 from caredesk.telephony.parsers import CallFile, CallFileError, generic_rows
 
 logger = logging.getLogger(__name__)
@@ -182,76 +182,42 @@ def upload_for(import_id: int, folder_name: str) -> Upload:
     )
 
 
-MIRRORED = ("bytes_read", "rows_read", "rows_imported", "rows_duplicate", "rows_rejected")
-FINAL = (*MIRRORED, "status", "finished_at", "file_sha256", "rejects_file", "error", "bytes_total")
-
-
 def call_upload_import(
     *, import_id: int, folder_name: str, policy: Policy, clock: Clock
 ) -> CallImport | None:
     """Run the import of a kept upload (the worker's task); None if the import is gone.
 
-    `importing.calls_import` records its own CallImport, so until it can fill in an
-    existing one, its figures are copied onto the upload's row after every batch (the
-    row the progress page and the API follow) and, at the end, its calls are moved onto
-    the upload's row and its own row is removed. A second run of the same task (a
-    worker that died) imports again: the import skips what is already here.
+    The import fills in the upload's own row, the one the progress page and the API
+    follow. A second run of the same task (a worker that died) imports again: the
+    import skips what is already here.
     """
     record = CallImport.objects.filter(pk=import_id).first()
     if record is None or record.status == ImportStatus.DONE:
         return record
-    runs: list[int] = []
-
-    def mirror(run: CallImport) -> None:
-        if not runs:
-            runs.append(run.pk)
-        CallImport.objects.filter(pk=import_id).update(
-            **{name: getattr(run, name) for name in MIRRORED}
-        )
-
     try:
         kept = upload_for(import_id, folder_name)
-        done = calls_import(
+        return calls_import(
             path=kept.path,
             file_format=kept.file_format,
             mapping=kept.mapping,
             policy=policy,
             clock=clock,
             by=record.started_by,
-            progress=mirror,
             rejects_dir=kept.folder,
+            record=record,
         )
     except CaredeskError as error:
         _failed(import_id, error.message, clock)
-        _fold_into(import_id, runs, clock)
         return CallImport.objects.filter(pk=import_id).first()
     except BaseException as error:
         _failed(import_id, f"The import stopped unexpectedly ({type(error).__name__}).", clock)
-        _fold_into(import_id, runs, clock)
         raise
-    _fold_into(import_id, [done.pk], clock, final=done)
-    return CallImport.objects.filter(pk=import_id).first()
 
 
 def _failed(import_id: int, message: str, clock: Clock) -> None:
     CallImport.objects.filter(pk=import_id).update(
         status=ImportStatus.FAILED, error=message[:2000], finished_at=clock.now()
     )
-
-
-def _fold_into(
-    import_id: int, run_ids: list[int], clock: Clock, *, final: CallImport | None = None
-) -> None:
-    """Move the run's calls onto the upload's row, take its figures, and remove it."""
-    run_ids = [pk for pk in run_ids if pk != import_id]
-    with transaction.atomic():
-        if final is not None:
-            CallImport.objects.filter(pk=import_id).update(
-                **{name: getattr(final, name) for name in FINAL}
-            )
-        if run_ids:
-            Call.objects.filter(imported_by_id__in=run_ids).update(imported_by_id=import_id)
-            CallImport.objects.filter(pk__in=run_ids).delete()
 
 
 def _write_manifest(kept: Upload, import_id: int) -> None:
