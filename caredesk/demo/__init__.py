@@ -4,8 +4,8 @@
   what their customers write about);
 - `organisation`: offices, teams, staff with roles, absences and cover;
 - `customers`: customers and their preferences (Faker, en_GB);
-- `recorder`: the case services' rules, replayed in memory so that a year of cases can
-  be written with bulk inserts; every due time still comes from the engine;
-- `cases`: a year of cases on every channel, each with a believable timeline;
+- `cases`: a year of cases on every channel, each with a believable timeline, told
+  through `caredesk.cases.drafts` so they can be written with bulk inserts (every due
+  time still comes from the engine);
 - `build`: `build_demo`, the summary, and finding or wiping an earlier demo.
 """

@@ -15,16 +15,13 @@ from django.db import connection, transaction
 from django.db.models import Count
 from faker import Faker
 
+from caredesk.cases.drafts import Recorder, references_reserve, save_drafts
 from caredesk.cases.models import (
     Case,
-    CaseEvent,
     CaseStatus,
-    Contact,
     Deadline,
-    DeadlinePause,
     DeadlineStatus,
     HoldingReply,
-    ReferenceCounter,
 )
 from caredesk.core.clock import Clock
 from caredesk.customers.models import Customer, CustomerType
@@ -33,10 +30,9 @@ from caredesk.demo.customers import build_customers
 from caredesk.demo.landlords import DEMO_PASSWORD, LANDLORDS, Landlord
 from caredesk.demo.organisation import build_organisation
 from caredesk.demo.plans import Plan, Planner
-from caredesk.demo.recorder import CaseDraft, Recorder
 from caredesk.staff.models import Office, StaffMember, Team
 from caredesk.staff.selectors import away_staff
-from caredesk.standards import Policy, load_policy
+from caredesk.standards import load_policy
 
 CHUNK = 2_000  # cases written at a time, so memory stays flat
 WIPED_APPS = ("cases", "customers", "staff", "notifications", "api")
@@ -96,7 +92,7 @@ def build_demo(*, policy: str, seed: int, clock: Clock, size: DemoSize = DemoSiz
         rng=rng,
         now=now,
     )
-    references = _references(plans, rules)
+    references = references_reserve(rules, [plan.received_at for plan in plans])
     for start in range(0, len(plans), CHUNK):
         chunk = zip(plans[start : start + CHUNK], references[start : start + CHUNK], strict=True)
         save_drafts([stories.tell(plan, reference) for plan, reference in chunk])
@@ -113,35 +109,6 @@ def _first_contacts(plans: list[Plan], rng: random.Random) -> None:
         newcomer = {CustomerType.APPLICANT, CustomerType.ADVICE_CLIENT}
         if customer.customer_type in newcomer and rng.random() < 0.6:
             customer.created_at = plan.received_at - timedelta(minutes=rng.randint(1, 30))
-
-
-def _references(plans: list[Plan], policy: Policy) -> list[str]:
-    """HHT-2025-000123, numbered in the order received within each year, as services do;
-    the counters are left at the last number so new cases carry on from there."""
-    prefix = policy.organisation.reference_prefix
-    zone = policy.working_calendar.zone
-    counters: Counter[int] = Counter()
-    references = []
-    for plan in plans:
-        year = plan.received_at.astimezone(zone).year
-        counters[year] += 1
-        references.append(f"{prefix}-{year}-{counters[year]:06d}")
-    for year, last in counters.items():
-        ReferenceCounter.objects.update_or_create(prefix=prefix, year=year, defaults={"last": last})
-    return references
-
-
-def save_drafts(drafts: list[CaseDraft]) -> None:
-    """Write cases and everything on them with one bulk insert per table."""
-    Case.objects.bulk_create([draft.case for draft in drafts])
-    Contact.objects.bulk_create([contact for draft in drafts for contact in draft.contacts])
-    deadlines = [deadline for draft in drafts for deadline in draft.deadlines]
-    Deadline.objects.bulk_create([deadline.row for deadline in deadlines])
-    DeadlinePause.objects.bulk_create([p for deadline in deadlines for p in deadline.pauses])
-    HoldingReply.objects.bulk_create(
-        [r for deadline in deadlines for r in deadline.holding_replies]
-    )
-    CaseEvent.objects.bulk_create([event for draft in drafts for event in draft.events])
 
 
 # -- an earlier demo -----------------------------------------------------------------------

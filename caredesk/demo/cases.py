@@ -12,11 +12,11 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
+from caredesk.cases.drafts import CaseDraft, Recorder
 from caredesk.cases.models import CaseKind, CaseStatus, Channel, Direction, PauseReason
 from caredesk.demo.landlords import Landlord
 from caredesk.demo.organisation import Organisation
 from caredesk.demo.plans import Fate, Plan
-from caredesk.demo.recorder import CaseDraft, Recorder
 from caredesk.demo.times import OfficeTime
 from caredesk.staff.models import StaffMember
 from caredesk.standards import Duration, Policy, due_at, parse_duration

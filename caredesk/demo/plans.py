@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 
+from caredesk.cases.drafts import events_on_receipt
 from caredesk.cases.models import CaseKind, Channel
 from caredesk.customers.models import Customer, CustomerType
 from caredesk.demo.landlords import Landlord, Topic
 from caredesk.demo.organisation import Organisation
-from caredesk.demo.recorder import events_on_receipt
 from caredesk.demo.times import ReceivedTimes
 from caredesk.standards import Policy, due_at
 from caredesk.standards.policy import CaseKind as PolicyKind

@@ -49,7 +49,7 @@ from typing import IO, Any
 import numpy as np
 from django.db import connection, transaction
 
-from caredesk.cases.services import case_create
+from caredesk.cases.drafts import Recorder, references_reserve, save_drafts
 from caredesk.core.clock import Clock
 from caredesk.customers.models import Customer, phone_key
 from caredesk.staff.models import StaffMember, Team
@@ -374,6 +374,7 @@ class _Run:
         self.lines: dict[str, tuple[int, int | None]] = {}  # name -> (id, team id)
         self.last_id = 0  # SQLite: the highest id this run inserted so far
         self.teams: dict[int, Team] = {}
+        self.recorder = Recorder(policy=self.policy, absences=())  # nobody is assigned
         self.postgres = connection.vendor == "postgresql"
         self.batch_table_ready = False
 
@@ -624,40 +625,56 @@ class _Run:
         return self.teams[team_id]
 
     def _open_callbacks(self, voicemails: list[ParsedCall]) -> None:
-        for call in voicemails:
-            if call.started_at < self.callbacks_since:
-                continue
+        """A callback case for each voicemail, as services.case_create would open it,
+        written in bulk (a month's export can hold thousands)."""
+        recent = [call for call in voicemails if call.started_at >= self.callbacks_since]
+        if not recent:
+            return
+        now = self.clock.now()
+        customers = _customers_by_number([call.caller for call in recent])
+        references = references_reserve(self.policy, [call.started_at for call in recent])
+        drafts = []
+        for call, reference in zip(recent, references, strict=True):
             line = self._line(call.line)
-            who = call.caller_name or call.caller or "a withheld number"
-            if call.caller_name and call.caller:
-                who = f"{call.caller_name} ({call.caller})"
-            local = call.started_at.astimezone(self.policy.working_calendar.zone)
-            on_line = f" on the {call.line} line" if call.line else ""
-            case_create(
-                kind="message",
-                channel="voicemail",
-                received_at=call.started_at,
-                subject=f"Voicemail from {who}"[:200],
-                description=(
-                    f"Voicemail left{on_line} at {local:%H:%M on %d %B %Y}; "
-                    f"call {call.call_key} in {self.record.file_name}. "
-                    f"Caller: {call.caller or 'withheld'}."
-                ),
-                by=None,
-                customer=_customer_for(call.caller),
-                team=self._team(line[1] if line else None),
-                policy=self.policy,
-                clock=self.clock,
+            drafts.append(
+                self.recorder.create(
+                    reference=reference,
+                    kind="message",
+                    channel="voicemail",
+                    received_at=call.started_at,
+                    subject=f"Voicemail from {self._caller(call)}"[:200],
+                    description=self._voicemail_description(call),
+                    by=None,
+                    now=now,
+                    customer=customers.get(phone_key(call.caller)),
+                    team=self._team(line[1] if line else None),
+                )
             )
+        save_drafts(drafts)
+
+    @staticmethod
+    def _caller(call: ParsedCall) -> str:
+        if call.caller_name and call.caller:
+            return f"{call.caller_name} ({call.caller})"
+        return call.caller_name or call.caller or "a withheld number"
+
+    def _voicemail_description(self, call: ParsedCall) -> str:
+        local = call.started_at.astimezone(self.policy.working_calendar.zone)
+        on_line = f" on the {call.line} line" if call.line else ""
+        return (
+            f"Voicemail left{on_line} at {local:%H:%M on %d %B %Y}; "
+            f"call {call.call_key} in {self.record.file_name}. "
+            f"Caller: {call.caller or 'withheld'}."
+        )
 
 
-def _customer_for(number: str) -> Customer | None:
-    """The customer with this phone number, if exactly one has it."""
-    key = phone_key(number)
-    if not key:
-        return None
-    found = list(Customer.objects.filter(phone_search=key)[:2])
-    return found[0] if len(found) == 1 else None
+def _customers_by_number(numbers: list[str]) -> dict[str, Customer]:
+    """The customer with each phone number (by its search key), where exactly one has it."""
+    keys = {key for key in map(phone_key, numbers) if key}
+    found: dict[str, list[Customer]] = {}
+    for customer in Customer.objects.filter(phone_search__in=keys):
+        found.setdefault(customer.phone_search, []).append(customer)
+    return {key: matches[0] for key, matches in found.items() if len(matches) == 1}
 
 
 def _micros(moment: datetime) -> int:

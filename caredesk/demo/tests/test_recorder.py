@@ -12,6 +12,7 @@ import pytest
 from faker import Faker
 
 from caredesk.cases import services
+from caredesk.cases.drafts import UNFINISHED, CaseDraft, Recorder
 from caredesk.cases.models import Case, CaseKind
 from caredesk.conftest import SettableClock
 from caredesk.customers.models import Customer
@@ -20,7 +21,6 @@ from caredesk.demo.customers import build_customers
 from caredesk.demo.landlords import LANDLORDS
 from caredesk.demo.organisation import build_organisation
 from caredesk.demo.plans import Planner
-from caredesk.demo.recorder import UNFINISHED, CaseDraft, Recorder
 from caredesk.standards import load_policy
 
 NOW = datetime(2025, 11, 12, 14, 5, tzinfo=UTC)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from caredesk.cases.models import Case, Deadline
+from caredesk.cases.services import case_create
 from caredesk.customers.models import Customer
 from caredesk.standards import load_policy
 from caredesk.telephony.importing import calls_import, phone_standards, rings_for
@@ -16,6 +17,8 @@ from caredesk.telephony.parsers import CallFileError
 
 FILES = Path(__file__).parent / "files"
 HALTON = load_policy("halton")
+DEADLINE_FIELDS = ("standard_key", "starts_at", "standard_due_at", "revised_due_at", "due_at")
+DEADLINE_FIELDS += ("warn_at", "met_at", "ended_at", "status", "assigned_to_id", "team_id")
 
 
 @pytest.fixture
@@ -301,6 +304,62 @@ def test_each_voicemail_opens_one_callback_case_for_the_matching_customer(
     assert deadline.due_at == datetime(2025, 6, 3, 17, 30, tzinfo=UTC)
     assert unknown.customer is None
     assert unknown.subject == "Voicemail from 李小龍 (07700900999)"
+
+
+def test_a_callback_case_is_what_the_case_service_would_open(people, clock, master, zoe):
+    Line.objects.create(name="from-external", team=people.team)
+    run(master, clock)
+    for imported in Case.objects.order_by("received_at"):
+        made = case_create(
+            kind=imported.kind,
+            channel=imported.channel,
+            received_at=imported.received_at,
+            subject=imported.subject,
+            description=imported.description,
+            by=None,
+            customer=imported.customer,
+            team=imported.team,
+            policy=HALTON,
+            clock=clock,
+        )
+        assert case_rows(made) == case_rows(imported)
+
+
+def case_rows(case):
+    """What a case is, beside its id and reference: its fields, deadlines, contacts, events."""
+    fields = ("kind", "channel", "received_at", "subject", "description", "customer_id")
+    fields += ("team_id", "assigned_to_id", "urgent", "status", "created_at")
+    return (
+        Case.objects.filter(pk=case.pk).values(*fields).get(),
+        list(case.deadlines.values(*DEADLINE_FIELDS)),
+        list(case.contacts.values("channel", "direction", "at", "staff_id", "summary")),
+        list(case.events.order_by("id").values("kind", "actor_id", "at", "data")),
+    )
+
+
+def test_callback_cases_take_the_next_references_and_the_desk_carries_on(people, clock, master):
+    case_create(
+        kind="general_enquiry",
+        channel="phone",
+        received_at=datetime(2025, 6, 2, 9, 0, tzinfo=UTC),
+        subject="Before the import",
+        by=None,
+        policy=HALTON,
+        clock=clock,
+    )
+    run(master, clock)
+    after = case_create(
+        kind="general_enquiry",
+        channel="phone",
+        received_at=datetime(2025, 6, 3, 9, 0, tzinfo=UTC),
+        subject="After the import",
+        by=None,
+        policy=HALTON,
+        clock=clock,
+    )
+    references = list(Case.objects.order_by("id").values_list("reference", flat=True))
+    assert references == [f"HHT-2025-00000{n}" for n in (1, 2, 3, 4)]
+    assert after.reference == "HHT-2025-000004"
 
 
 def test_two_customers_with_the_callers_number_leave_the_case_unmatched(people, clock, master, zoe):
