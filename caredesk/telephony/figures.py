@@ -223,8 +223,8 @@ def _aggregates(
             "transferred": Count("pk", filter=Q(outcome=CallOutcome.TRANSFERRED)),
         }
     for i in range(len(standards)):
-        aggregates[f"measured_{i}"] = Count(f"measure_{i}__id")
-        aggregates[f"met_{i}"] = Count(f"measure_{i}__id", filter=Q(**{f"measure_{i}__met": True}))
+        aggregates[f"measured_{i}"] = Count(f"measure_{i}__met")
+        aggregates[f"met_{i}"] = Count(f"measure_{i}__met", filter=Q(**{f"measure_{i}__met": True}))
     if with_percentile:
         aggregates["p90"] = Percentile("seconds_to_answer", fraction=PERCENTILE, filter=TIMED)
     return aggregates

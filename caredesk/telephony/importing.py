@@ -36,26 +36,23 @@ That agrees with the measure: "4 rings" is due 12 s after the start.
 from __future__ import annotations
 
 import csv
-import math
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-import numpy as np
 from django.db import connection, transaction
 
 from caredesk.cases.drafts import Recorder, references_reserve, save_drafts
 from caredesk.core.clock import Clock
 from caredesk.customers.models import Customer, phone_key
 from caredesk.staff.models import StaffMember, Team
-from caredesk.standards import Policy, due_at_batch
+from caredesk.standards import Policy
 from caredesk.standards.policy import Channel, ClockEvent, DeadlineStandard
-from caredesk.standards.zones import EPOCH, ONE_MICROSECOND, from_micros
+from caredesk.standards.zones import from_micros
 from caredesk.telephony.mapping import Mapping, load_mapping
 from caredesk.telephony.models import (
     Call,
@@ -71,14 +68,18 @@ from caredesk.telephony.parsers import (
     CallFileError,
     Outcome,
     ParsedCall,
-    ParsedRow,
     RejectedRow,
     read_rows,
 )
+from caredesk.telephony.preparing import (
+    ANSWERED,
+    MEASURED,
+    Batch,
+    Preparer,
+    batches,
+)
 
 FORMATS = ("asterisk", "generic")
-MEASURED = frozenset({Outcome.ANSWERED, Outcome.TRANSFERRED, Outcome.ABANDONED})
-ANSWERED = frozenset({Outcome.ANSWERED, Outcome.TRANSFERRED})
 CALL_COLUMNS = (
     "source", "call_key", "line_id", "caller", "caller_name", "dialled", "started_at",
     "answered_at", "ended_at", "seconds_to_answer", "rings", "talk_seconds", "outcome",
@@ -134,7 +135,6 @@ WITH new AS (
 )
 SELECT count(*), array_agg(call_key) FILTER (WHERE outcome = 'voicemail') FROM new
 """
-_NULL = "\\N"
 
 Progress = Callable[[CallImport], None]
 
@@ -146,13 +146,6 @@ def phone_standards(policy: Policy) -> list[DeadlineStandard]:
         for standard in policy.deadline_standards()
         if standard.starts is ClockEvent.CALL_OFFERED and standard.applies_to(channel=Channel.PHONE)
     ]
-
-
-def rings_for(seconds: int | None, ring_seconds: float) -> int | None:
-    """Rings a call took: during the Nth ring is N rings (rounded up; 0 s is 0 rings)."""
-    if seconds is None:
-        return None
-    return math.ceil(round(seconds / ring_seconds, 6))
 
 
 def rejects_path(path: Path, rejects_dir: Path | None) -> Path:
@@ -218,6 +211,13 @@ def calls_import(
         record.rows_rejected = 0
         record.rejects_file = str(rejects.path)[:500]
         record.save()
+        preparer = Preparer(
+            standards=phone_standards(policy),
+            calendar=policy.working_calendar,
+            ring_seconds=policy.calendar.ring_seconds,
+            staff_by_extension=dict(Extension.objects.values_list("number", "staff_id")),
+            copy_text=connection.vendor == "postgresql",
+        )
         run = _Run(
             record=record,
             policy=policy,
@@ -225,6 +225,7 @@ def calls_import(
             source=source,
             rejects=rejects,
             callbacks_since=callbacks_since or record.started_at - CALLBACK_WINDOW,
+            preparer=preparer,
         )
         reader: _Reader | None = None
         try:
@@ -235,7 +236,7 @@ def calls_import(
                 mapping=mapping,
                 not_after=record.started_at,
             )
-            reader = _Reader(run.prepared(rows, call_file, batch_size))
+            reader = _Reader(batches(rows, batch_size, preparer, lambda: call_file.bytes_read))
             for batch in reader:
                 run.import_batch(batch)
                 if progress is not None:
@@ -257,12 +258,6 @@ def calls_import(
                 record.rejects_file = ""
             record.save()
     return record
-
-
-def _batches(rows: Iterable[ParsedRow], size: int) -> Iterator[list[ParsedRow]]:
-    iterator = iter(rows)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 _END = object()
@@ -346,18 +341,6 @@ class _RejectsFile:
 
 
 @dataclass
-class _Batch:
-    """A batch as read and prepared (in the reader's thread, without the database)."""
-
-    rows_read: int
-    bytes_read: int
-    rejected: list[RejectedRow]
-    calls: list[ParsedCall]  # the first row of each call key in the batch, in file order
-    copy_text: str = ""  # PostgreSQL: the calls and their measures, as COPY text
-    line_names: set[str] = field(default_factory=set)
-
-
-@dataclass
 class _Run:
     record: CallImport
     policy: Policy
@@ -365,12 +348,10 @@ class _Run:
     source: str
     rejects: _RejectsFile
     callbacks_since: datetime
+    preparer: Preparer
 
     def __post_init__(self) -> None:
-        self.standards = phone_standards(self.policy)
-        self.ring_seconds = self.policy.calendar.ring_seconds
-        self.rings: dict[int, int | None] = {}  # seconds to answer -> rings
-        self.staff_by_extension = dict(Extension.objects.values_list("number", "staff_id"))
+        self.standards = self.preparer.standards
         self.lines: dict[str, tuple[int, int | None]] = {}  # name -> (id, team id)
         self.last_id = 0  # SQLite: the highest id this run inserted so far
         self.teams: dict[int, Team] = {}
@@ -378,103 +359,9 @@ class _Run:
         self.postgres = connection.vendor == "postgresql"
         self.batch_table_ready = False
 
-    # -- reading (in the reader's thread: no database here) ---------------------------
-
-    def prepared(
-        self, rows: Iterable[ParsedRow], call_file: CallFile, size: int
-    ) -> Iterator[_Batch]:
-        for batch in _batches(rows, size):
-            calls: dict[str, ParsedCall] = {}
-            rejected: list[RejectedRow] = []
-            for row in batch:
-                if isinstance(row, RejectedRow):
-                    rejected.append(row)
-                else:
-                    calls.setdefault(row.call_key, row)
-            prepared = _Batch(
-                rows_read=len(batch),
-                bytes_read=call_file.bytes_read,
-                rejected=rejected,
-                calls=list(calls.values()),
-            )
-            prepared.line_names = {call.line for call in prepared.calls if call.line}
-            if self.postgres:
-                prepared.copy_text = self._copy_text(prepared.calls)
-            yield prepared
-
-    def _rings(self, seconds: int | None) -> int | None:
-        if seconds is None:
-            return None
-        rings = self.rings.get(seconds)
-        if rings is None:
-            rings = self.rings[seconds] = rings_for(seconds, self.ring_seconds)
-        return rings
-
-    def _measures(self, calls: list[ParsedCall]) -> list[tuple[list[int], list[bool]]]:
-        """Due (microseconds) and met of each call against each phone standard."""
-        starts = np.array([_micros(call.started_at) for call in calls], dtype=np.int64)
-        never = np.iinfo(np.int64).max
-        answered = np.array(
-            [never if call.answered_at is None else _micros(call.answered_at) for call in calls],
-            dtype=np.int64,
-        )
-        calendar = self.policy.working_calendar
-        measures = []
-        for standard in self.standards:
-            due = due_at_batch(starts.view("datetime64[us]"), standard.target, calendar)
-            micros = due.view(np.int64)
-            measures.append((micros.tolist(), (answered <= micros).tolist()))
-        return measures
-
-    def _copy_text(self, calls: list[ParsedCall]) -> str:
-        """The calls as rows of COPY text (tab-separated) for the batch table."""
-        if not calls:
-            return ""
-        null = _NULL
-        by_extension = self.staff_by_extension
-        rings = self._rings
-        due: list[str] = [null] * len(calls)
-        met: list[str] = [null] * len(calls)
-        measured = [i for i, call in enumerate(calls) if call.outcome in MEASURED]
-        if measured and self.standards:
-            measures = self._measures([calls[i] for i in measured])
-            dues = zip(*(d for d, _ in measures), strict=True)
-            mets = zip(*(m for _, m in measures), strict=True)
-            for i, due_row, met_row in zip(measured, dues, mets, strict=True):
-                due[i] = "{" + ",".join(map(str, due_row)) + "}"
-                met[i] = "{" + ",".join(["t" if was else "f" for was in met_row]) + "}"
-        columns = (
-            [str(n) for n in range(len(calls))],
-            _text([call.call_key for call in calls]),
-            _text([call.line for call in calls]),
-            _text([call.caller for call in calls]),
-            _text([call.caller_name for call in calls]),
-            _text([call.dialled for call in calls]),
-            [str(_micros(call.started_at)) for call in calls],
-            [_optional_micros(call.answered_at) for call in calls],
-            [_optional_micros(call.ended_at) for call in calls],
-            [
-                null if call.seconds_to_answer is None else str(call.seconds_to_answer)
-                for call in calls
-            ],
-            [_optional_int(rings(call.seconds_to_answer)) for call in calls],
-            [str(call.talk_seconds) for call in calls],
-            [call.outcome.value for call in calls],
-            _text([call.extension for call in calls]),
-            [
-                _optional_int(
-                    by_extension.get(call.extension) if call.outcome in ANSWERED else None
-                )
-                for call in calls
-            ],
-            due,
-            met,
-        )
-        return "\n".join(map("\t".join, zip(*columns, strict=True))) + "\n"
-
     # -- storing (in the caller's thread) ---------------------------------------------
 
-    def import_batch(self, batch: _Batch) -> None:
+    def import_batch(self, batch: Batch) -> None:
         record = self.record
         for row in batch.rejected:
             self.rejects.add(row)
@@ -515,10 +402,10 @@ class _Run:
         ):
             self.lines[name] = (pk, team_id)
 
-    def _insert_postgresql(self, batch: _Batch) -> tuple[int, list[ParsedCall]]:
+    def _insert_postgresql(self, batch: Batch) -> tuple[int, list[ParsedCall]]:
         """Insert the batch's new calls and their measures: how many, and the new
         voicemails (nothing else needs to come back from the server)."""
-        if not batch.calls:
+        if not batch.copy_text:
             return 0, []
         with connection.cursor() as cursor:
             if not self.batch_table_ready:
@@ -558,11 +445,11 @@ class _Run:
             call.answered_at,
             call.ended_at,
             call.seconds_to_answer,
-            self._rings(call.seconds_to_answer),
+            self.preparer.rings(call.seconds_to_answer),
             call.talk_seconds,
             CallOutcome(call.outcome.value).value,
             call.extension,
-            self.staff_by_extension.get(call.extension) if answered else None,
+            self.preparer.staff_by_extension.get(call.extension) if answered else None,
             self.record.pk,
         )
 
@@ -602,7 +489,7 @@ class _Run:
         if not measured or not self.standards:
             return
         adapt = connection.ops.adapt_datetimefield_value
-        measures = self._measures([call for _, call in measured])
+        measures = self.preparer.measures([call for _, call in measured])
         rows = [
             (pk, standard.key, adapt(from_micros(due_micros)), was_met)
             for standard, (dues, mets) in zip(self.standards, measures, strict=True)
@@ -675,28 +562,3 @@ def _customers_by_number(numbers: list[str]) -> dict[str, Customer]:
     for customer in Customer.objects.filter(phone_search__in=keys):
         found.setdefault(customer.phone_search, []).append(customer)
     return {key: matches[0] for key, matches in found.items() if len(matches) == 1}
-
-
-def _micros(moment: datetime) -> int:
-    """An aware datetime as microseconds since the epoch."""
-    return (moment - EPOCH) // ONE_MICROSECOND
-
-
-def _optional_micros(moment: datetime | None) -> str:
-    return _NULL if moment is None else str((moment - EPOCH) // ONE_MICROSECOND)
-
-
-def _optional_int(value: int | None) -> str:
-    return _NULL if value is None else str(value)
-
-
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _text(values: list[str]) -> list[str]:
-    """Text values for COPY: backslash, tab, line feed and carriage return escaped
-    (looked for in the whole column at once: they are rare)."""
-    joined = "".join(values)
-    if "\\" in joined or "\t" in joined or "\n" in joined or "\r" in joined:
-        return [value.translate(_ESCAPES) for value in values]
-    return values

@@ -1,6 +1,7 @@
 """Importing call records: counts, refusals, idempotence, measures and voicemail callbacks."""
 
 import csv
+import gzip
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,14 +12,17 @@ from caredesk.cases.models import Case, Deadline
 from caredesk.cases.services import case_create
 from caredesk.customers.models import Customer
 from caredesk.standards import load_policy
-from caredesk.telephony.importing import calls_import, phone_standards, rings_for
+from caredesk.telephony.importing import calls_import, phone_standards
 from caredesk.telephony.models import Call, CallMeasure, Extension, ImportStatus, Line
 from caredesk.telephony.parsers import CallFileError
+from caredesk.telephony.preparing import rings_for
 
 FILES = Path(__file__).parent / "files"
 HALTON = load_policy("halton")
-DEADLINE_FIELDS = ("standard_key", "starts_at", "standard_due_at", "revised_due_at", "due_at")
-DEADLINE_FIELDS += ("warn_at", "met_at", "ended_at", "status", "assigned_to_id", "team_id")
+DEADLINE_FIELDS = [
+    *("standard_key", "starts_at", "standard_due_at", "revised_due_at", "due_at", "warn_at"),
+    *("met_at", "ended_at", "status", "assigned_to_id", "team_id"),
+]
 
 
 @pytest.fixture
@@ -124,6 +128,22 @@ def test_a_damaged_gzip_file_fails_keeping_nothing_half_done(people, clock, tmp_
     record = run(path, clock)
     assert record.status == ImportStatus.FAILED
     assert "gzip data is damaged" in record.error
+
+
+def test_a_gzip_file_damaged_part_way_keeps_the_batches_before_the_damage(people, clock, tmp_path):
+    lines = (FILES / "Master.csv").read_bytes().splitlines(keepends=True)
+    good = [line for line in lines if line.count(b",") == 17 and b"2025-06-31" not in line]
+    many = b"".join(
+        line.replace(b'"1748', f'"{n}-1748'.encode()) for n in range(200) for line in good
+    )
+    path = tmp_path / "cut.csv.gz"
+    path.write_bytes(gzip.compress(many)[: len(gzip.compress(many)) * 2 // 3])
+    record = run(path, clock, batch_size=100)
+    assert record.status == ImportStatus.FAILED
+    assert "gzip data is damaged" in record.error
+    assert record.rows_read >= 200
+    assert record.rows_read % 100 == 0  # whole batches only
+    assert Call.objects.count() == record.rows_imported > 0
 
 
 # -- idempotence ----------------------------------------------------------------------
@@ -327,8 +347,10 @@ def test_a_callback_case_is_what_the_case_service_would_open(people, clock, mast
 
 def case_rows(case):
     """What a case is, beside its id and reference: its fields, deadlines, contacts, events."""
-    fields = ("kind", "channel", "received_at", "subject", "description", "customer_id")
-    fields += ("team_id", "assigned_to_id", "urgent", "status", "created_at")
+    fields = [
+        *("kind", "channel", "received_at", "subject", "description", "customer_id"),
+        *("team_id", "assigned_to_id", "urgent", "status", "created_at"),
+    ]
     return (
         Case.objects.filter(pk=case.pk).values(*fields).get(),
         list(case.deadlines.values(*DEADLINE_FIELDS)),
