@@ -24,6 +24,7 @@ from caredesk.telephony.parsers import Outcome, ParsedCall, ParsedRow, RejectedR
 
 MEASURED = frozenset({Outcome.ANSWERED, Outcome.TRANSFERRED, Outcome.ABANDONED})
 ANSWERED = frozenset({Outcome.ANSWERED, Outcome.TRANSFERRED})
+VOICEMAIL = Outcome.VOICEMAIL
 NULL = "\\N"  # NULL in COPY text
 
 
@@ -77,7 +78,7 @@ class Preparer:
         )
         if self.copy_text:
             batch.copy_text = self._copy_text(kept)
-            batch.calls = [call for call in kept if call.outcome is Outcome.VOICEMAIL]
+            batch.calls = [call for call in kept if call.outcome is VOICEMAIL]
         return batch
 
     def rings(self, seconds: int | None) -> int | None:
@@ -137,7 +138,7 @@ class Preparer:
             ],
             [_optional_int(rings(call.seconds_to_answer)) for call in calls],
             [str(call.talk_seconds) for call in calls],
-            [call.outcome.value for call in calls],
+            [call.outcome for call in calls],  # a StrEnum: its text is its value
             _text([call.extension for call in calls]),
             [
                 _optional_int(
