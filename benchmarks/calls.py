@@ -16,7 +16,9 @@ database:
    one `Call.objects.create` per row, its measures one `CallMeasure.objects.create`
    (and one scalar `due_at`) at a time, and the same callback case per voicemail;
 3. `caredesk calls import` of the same sample, then of the whole file, then the whole
-   file again (every call already here: the cost of idempotency). Each runs in its own
+   file again (every call already here: the cost of idempotency), and last the import's
+   Python work alone (reading, parsing, measures and COPY text, no database), which
+   shows how much of the import's time that is on this machine. Each runs in its own
    process; its peak RSS counts that process and the parsing processes it starts,
    summed (see run_child), so a flat line between the sample and the whole file shows
    memory does not grow with the file.
@@ -321,6 +323,29 @@ def child_naive(path: str) -> None:
     print(json.dumps({"rows": rows, "new": new, "seconds": seconds}))
 
 
+def child_parse(path: str) -> None:
+    """What the import does in Python, without the database: read, parse, measure and
+    write the COPY text of every batch (in this thread, not the reader's)."""
+    _django()
+    from caredesk.core.active_policy import active_policy
+    from caredesk.telephony.importing import phone_standards
+    from caredesk.telephony.parsers import CallFile, read_rows
+    from caredesk.telephony.preparing import Preparer, batches
+
+    policy = active_policy()
+    preparer = Preparer(
+        standards=phone_standards(policy),
+        calendar=policy.working_calendar,
+        ring_seconds=policy.calendar.ring_seconds,
+        staff_by_extension={number: index for index, number in enumerate(EXTENSIONS, 1)},
+        copy_text=True,
+    )
+    with CallFile(Path(path)) as call_file:
+        rows = read_rows(call_file, file_format="asterisk", zone=None, mapping=None)
+        for _ in batches(rows, 20_000, preparer, lambda: call_file.bytes_read):
+            pass
+
+
 def child_wipe() -> None:
     """Remove the calls, their measures and the voicemail cases an import added."""
     _django()
@@ -383,6 +408,9 @@ def bench_database(
         after = counts(url)["calls"]
         runs.append(Run(what, row_count, seconds, rss, after - before, after))
         before = after
+    # the import's Python work without the database: where its time goes
+    seconds, rss = must(me("_parse", str(full)), url, log)
+    runs.append(Run("reading and preparing alone (no database)", rows, seconds, rss, 0, before))
     return runs
 
 
@@ -413,6 +441,8 @@ def main() -> int:
         {"_setup": child_setup, "_wipe": child_wipe}.get(sys.argv[1], lambda: None)()
         if sys.argv[1] == "_naive":
             child_naive(sys.argv[2])
+        if sys.argv[1] == "_parse":
+            child_parse(sys.argv[2])
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=FULL_SIZE)
