@@ -189,14 +189,15 @@ def call_upload_import(
 
     The import fills in the upload's own row, the one the progress page and the API
     follow. A second run of the same task (a worker that died) imports again: the
-    import skips what is already here.
+    import skips what is already here. Once the import has run (done, or failed with a
+    reason) the uploaded file is deleted; sending it again starts a new import.
     """
     record = CallImport.objects.filter(pk=import_id).first()
     if record is None or record.status == ImportStatus.DONE:
         return record
     try:
         kept = upload_for(import_id, folder_name)
-        return calls_import(
+        record = calls_import(
             path=kept.path,
             file_format=kept.file_format,
             mapping=kept.mapping,
@@ -206,6 +207,10 @@ def call_upload_import(
             rejects_dir=kept.folder,
             record=record,
         )
+        # Done or failed, the file has been read: with every caller's number in it, it is
+        # not kept longer than needed. The refused rows stay, for download.
+        kept.path.unlink(missing_ok=True)
+        return record
     except CaredeskError as error:
         _failed(import_id, error.message, clock)
         return CallImport.objects.filter(pk=import_id).first()

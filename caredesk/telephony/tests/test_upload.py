@@ -23,6 +23,7 @@ from caredesk.conftest import make_staff
 from caredesk.staff.models import Role
 from caredesk.telephony.models import Call, CallImport, CallMeasure, ImportStatus
 from caredesk.telephony.tasks import import_calls_file
+from caredesk.telephony.tests.generate import write_master_csv
 from caredesk.telephony.uploads import call_imports_folder, safe_file_name
 
 IMPORT = "/calls/import/"
@@ -181,6 +182,10 @@ def test_an_administrator_uploads_a_master_csv_and_sees_the_import_finish_with_i
         "Finished: 5 rows read, 4 calls imported, 0 already here, 1 refused." in done
     )  # in the status line, for screen readers
     assert f'href="/calls/import/{record.pk}/rejects.csv"' in done
+
+    # and: the uploaded file, with callers' numbers, is gone; the refused rows stay
+    assert not kept.exists()
+    assert (kept.parent / "Master.csv.rejects.csv").is_file()
 
     # and: the refused row can be downloaded, with its line and reason
     rejects = admin_client.get(f"/calls/import/{record.pk}/rejects.csv")
@@ -416,6 +421,24 @@ def test_a_mapping_file_that_is_not_a_mapping_is_refused_naming_what_is_wrong(ad
 def test_no_file_at_all_asks_for_one(admin_client):
     response = send(admin_client, None)  # type: ignore[arg-type]
     assert response.context["form"].errors["file"] == ["Choose the call records file to import."]
+
+
+def test_a_file_that_fails_part_way_is_deleted_once_read_keeping_the_calls_before(
+    admin_client, django_capture_on_commit_callbacks, uploads_in_tmp, tmp_path
+):
+    # a gzip file whose start is sound (so it is accepted) and whose end is cut off
+    plain = tmp_path / "calls.csv"
+    write_master_csv(plain, 30_000)
+    whole = gzip.compress(plain.read_bytes())
+    with django_capture_on_commit_callbacks(execute=True):
+        send(admin_client, whole[: len(whole) * 2 // 3], name="Master.csv.gz")
+
+    assert run_queued_import() == ImportStatus.FAILED
+
+    record = CallImport.objects.get()
+    assert "gzip data is damaged" in record.error
+    assert Call.objects.count() == record.rows_imported > 0  # the batches before the damage
+    assert not list(uploads_in_tmp.glob("*/Master.csv.gz"))  # read, so not kept
 
 
 def test_an_import_whose_file_has_gone_is_marked_failed_and_says_why(
