@@ -13,7 +13,8 @@ killed mid-sweep loses nothing (what it had not committed is still a candidate) 
 repeats nothing (what it committed is no longer one). The claim's condition is the
 candidates' condition, so each row a batch reads leaves the candidates: a sweep ends.
 Each notification's email is queued as a task once the claim commits; the email sweep
-sends any that a task did not.
+sends any that a task did not. Last, call imports that stopped part-way (their process
+ended) are marked failed, so that nobody waits for them (telephony.importing).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from caredesk.staff.models import StaffMember
 from caredesk.standards import Policy
 from caredesk.standards.policy import Channel as PolicyChannel
 from caredesk.standards.policy import Rule, RuleStandard
+from caredesk.telephony.importing import call_imports_stop_stalled
 
 logger = logging.getLogger(__name__)
 
@@ -178,12 +180,15 @@ class SweepReport:
     escalated: int = 0
     urgent: int = 0
     emails: dict[str, int] = field(default_factory=dict)
+    stalled_imports: int = 0
 
     def __str__(self) -> str:
         emails = ", ".join(f"{count} {status}" for status, count in sorted(self.emails.items()))
+        stalled = f"; {_count(self.stalled_imports, 'stopped call import')}"
         return (
             f"{_count(self.warned, 'deadline')} near, {self.escalated} missed, "
             f"{_count(self.urgent, 'urgent message')}; emails left over: {emails or 'none'}"
+            f"{stalled if self.stalled_imports else ''}"
         )
 
 
@@ -228,6 +233,7 @@ def sweep(
             lambda pk: urgent_case_escalate(case_id=pk, clock=clock, policy=policy),
         )
     report.emails = emails_send(clock=clock, batch_size=batch_size, resend_after=resend_after)
+    report.stalled_imports = call_imports_stop_stalled(clock=clock)
     return report
 
 

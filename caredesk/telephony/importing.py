@@ -152,6 +152,25 @@ def rejects_path(path: Path, rejects_dir: Path | None) -> Path:
     return (rejects_dir or path.parent) / f"{path.name}.rejects.csv"
 
 
+# An import that has stored nothing for this long has stopped: a batch takes seconds.
+STALLED_AFTER = timedelta(minutes=10)
+STOPPED = (
+    "The import stopped part-way: the process running it ended. The calls imported "
+    "before that are kept. Send the file again to import the rest: calls already here "
+    "are skipped."
+)
+
+
+def call_imports_stop_stalled(*, clock: Clock) -> int:
+    """Mark failed the running imports that have stopped moving (a killed process, a
+    machine restarted): otherwise they would show as running for ever. Imports still
+    waiting for the worker to start them are left alone. How many were marked."""
+    now = clock.now()
+    return CallImport.objects.filter(
+        status=ImportStatus.RUNNING, progress_at__lt=now - STALLED_AFTER
+    ).update(status=ImportStatus.FAILED, error=STOPPED, finished_at=now)
+
+
 # Voicemails left longer ago than this before an import are history (see calls_import).
 CALLBACK_WINDOW = timedelta(days=31)  # about a month: a monthly export still gets its callbacks
 
@@ -210,6 +229,7 @@ def calls_import(
         record.rows_read = record.rows_imported = record.rows_duplicate = 0
         record.rows_rejected = 0
         record.rejects_file = str(rejects.path)[:500]
+        record.progress_at = clock.now()
         record.save()
         preparer = Preparer(
             standards=phone_standards(policy),
@@ -378,7 +398,9 @@ class _Run:
             record.rows_rejected += refused
             record.rows_duplicate += batch.rows_read - refused - inserted
             record.bytes_read = batch.bytes_read
+            record.progress_at = self.clock.now()
             CallImport.objects.filter(pk=record.pk).update(
+                progress_at=record.progress_at,
                 rows_read=record.rows_read,
                 rows_imported=record.rows_imported,
                 rows_rejected=record.rows_rejected,

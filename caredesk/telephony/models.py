@@ -44,6 +44,12 @@ class CallImport(models.Model):
     )
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
+    progress_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the import started or last stored a batch: one that stops moving "
+        "has stopped (its process ended), and the worker marks it failed.",
+    )
     bytes_total = models.BigIntegerField(default=0, help_text="For the progress bar.")
     bytes_read = models.BigIntegerField(default=0)
     rows_read = models.PositiveIntegerField(default=0)

@@ -3,7 +3,7 @@
 import csv
 import gzip
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,9 +11,17 @@ import pytest
 from caredesk.cases.models import Case, Deadline
 from caredesk.cases.services import case_create
 from caredesk.customers.models import Customer
+from caredesk.notifications.sweeps import sweep
 from caredesk.standards import load_policy
 from caredesk.telephony.importing import calls_import, phone_standards
-from caredesk.telephony.models import Call, CallMeasure, Extension, ImportStatus, Line
+from caredesk.telephony.models import (
+    Call,
+    CallImport,
+    CallMeasure,
+    Extension,
+    ImportStatus,
+    Line,
+)
 from caredesk.telephony.parsers import CallFileError
 from caredesk.telephony.preparing import rings_for
 
@@ -447,3 +455,34 @@ def test_the_callback_window_can_be_widened_for_a_late_import(people, clock, mas
     clock.moment = datetime(2025, 9, 1, 9, 0, tzinfo=UTC)
     run(master, clock, callbacks_since=datetime(2025, 6, 1, tzinfo=UTC))
     assert Case.objects.filter(channel="voicemail").count() == 2
+
+
+# -- imports that stop part-way ------------------------------------------------------------
+
+
+def test_the_worker_marks_failed_an_import_that_stopped_moving_and_no_other(people, clock, master):
+    finished = run(master, clock)
+    assert finished.progress_at == clock.now()
+
+    def running(name, progress_at):
+        return CallImport.objects.create(
+            file_name=name,
+            file_format="asterisk",
+            started_at=clock.now() - timedelta(hours=1),
+            progress_at=progress_at,
+        )
+
+    killed = running("killed.csv", clock.now() - timedelta(minutes=11))
+    moving = running("moving.csv", clock.now() - timedelta(minutes=1))
+    waiting = running("waiting.csv", None)  # an upload the worker has not started
+
+    report = sweep(clock=clock, policy=HALTON)
+
+    assert report.stalled_imports == 1
+    assert "1 stopped call import" in str(report)
+    killed.refresh_from_db()
+    assert killed.status == ImportStatus.FAILED
+    assert killed.error.startswith("The import stopped part-way")
+    assert killed.finished_at == clock.now()
+    statuses = CallImport.objects.filter(pk__in=[moving.pk, waiting.pk, finished.pk])
+    assert sorted(statuses.values_list("status", flat=True)) == ["done", "running", "running"]
