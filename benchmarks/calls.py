@@ -19,7 +19,7 @@ database:
    file again (every call already here: the cost of idempotency), and last the import's
    Python work alone (reading, parsing, measures and COPY text, no database), which
    shows how much of the import's time that is on this machine. Each runs in its own
-   process; its peak RSS counts that process and the parsing processes it starts,
+   process; its peak RSS counts that process and any processes it starts,
    summed (see run_child), so a flat line between the sample and the whole file shows
    memory does not grow with the file.
 
@@ -143,7 +143,7 @@ def run_child(command: list[str], url: str, log: Path) -> tuple[float, float, in
 
     The peak RSS is the larger of the kernel's figure for the process (`os.wait4`) and
     the highest sum, sampled every 50 ms, over the process and its descendants (the
-    import's parsing processes): the memory the whole import holds at once.
+    processes the import may start): the memory the whole import holds at once.
     """
     with log.open("ab") as out:
         out.write(f"\n$ {' '.join(command)}\n".encode())

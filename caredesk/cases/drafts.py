@@ -450,7 +450,7 @@ def references_reserve(policy: Policy, received: Sequence[datetime]) -> list[str
     zone = policy.working_calendar.zone
     years = [moment.astimezone(zone).year for moment in received]
     first: dict[int, int] = {}
-    for year, taken in Counter(years).items():
+    for year, taken in sorted(Counter(years).items()):  # one order: no deadlock
         counter, _ = ReferenceCounter.objects.get_or_create(prefix=prefix, year=year)
         ReferenceCounter.objects.filter(pk=counter.pk).update(last=F("last") + taken)
         counter.refresh_from_db(fields=["last"])

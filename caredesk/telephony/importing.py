@@ -2,8 +2,8 @@
 
 `calls_import` streams the file in batches (20,000 rows by default), so memory stays
 flat whatever its size. A thread reads and prepares the next batch (parsing, the
-measures, the data to send) while the database stores this one: no more than three
-batches are in memory at once. Each batch is one transaction that:
+measures, the data to send: `preparing.Preparer`) while the database stores this one:
+no more than three batches are in memory at once. Each batch is one transaction that:
 
 1. inserts its calls, skipping any already here (unique source and call key), and
 2. their measures against each phone standard of the policy (a deadline standard for
@@ -17,8 +17,11 @@ batches are in memory at once. Each batch is one transaction that:
    the server). SQLite: INSERT OR IGNORE, then the measures of the new calls;
 3. opens a callback case for each voicemail it inserted (a message with the policy's
    message deadline), for the customer whose phone number matches the caller's if
-   exactly one does, on the line's team and assigned to nobody (the team shares it);
-4. updates the import's counters.
+   exactly one does, on the line's team and assigned to nobody (the team shares it).
+   The cases are what `cases.services.case_create` would open, written in bulk
+   through `cases.drafts` (a month's export can hold thousands of voicemails);
+4. updates the import's counters and the time of its progress (an import whose
+   progress stops for STALLED_AFTER has stopped, and the worker marks it failed).
 
 A batch is all or nothing and inserts only what is new, so a file imported twice, files
 that overlap, or a run killed half-way and run again all end with exactly one row per
@@ -45,6 +48,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import connection, transaction
+from django.db.models import Max
 
 from caredesk.cases.drafts import Recorder, references_reserve, save_drafts
 from caredesk.core.clock import Clock
@@ -166,9 +170,15 @@ def call_imports_stop_stalled(*, clock: Clock) -> int:
     machine restarted): otherwise they would show as running for ever. Imports still
     waiting for the worker to start them are left alone. How many were marked."""
     now = clock.now()
-    return CallImport.objects.filter(
+    stalled = CallImport.objects.filter(
         status=ImportStatus.RUNNING, progress_at__lt=now - STALLED_AFTER
-    ).update(status=ImportStatus.FAILED, error=STOPPED, finished_at=now)
+    )
+    ids = list(stalled.values_list("pk", flat=True))
+    if not ids:  # no write, so on SQLite no wait for a running import's batch
+        return 0
+    return stalled.filter(pk__in=ids).update(
+        status=ImportStatus.FAILED, error=STOPPED, finished_at=now
+    )
 
 
 # Voicemails left longer ago than this before an import are history (see calls_import).
@@ -372,11 +382,14 @@ class _Run:
 
     def __post_init__(self) -> None:
         self.standards = self.preparer.standards
+        self.postgres = connection.vendor == "postgresql"
         self.lines: dict[str, tuple[int, int | None]] = {}  # name -> (id, team id)
-        self.last_id = 0  # SQLite: the highest id this run inserted so far
+        # SQLite: the highest call id before this run's next batch. It starts at the
+        # highest id of all, so a run of an import row that an earlier run filled (an
+        # upload's task run again) does not take that run's calls for new ones.
+        self.last_id = 0 if self.postgres else _highest_call_id()
         self.teams: dict[int, Team] = {}
         self.recorder = Recorder(policy=self.policy, absences=())  # nobody is assigned
-        self.postgres = connection.vendor == "postgresql"
         self.batch_table_ready = False
 
     # -- storing (in the caller's thread) ---------------------------------------------
@@ -579,8 +592,17 @@ class _Run:
 
 def _customers_by_number(numbers: list[str]) -> dict[str, Customer]:
     """The customer with each phone number (by its search key), where exactly one has it."""
-    keys = {key for key in map(phone_key, numbers) if key}
+    keys = sorted({key for key in map(phone_key, numbers) if key})
     found: dict[str, list[Customer]] = {}
-    for customer in Customer.objects.filter(phone_search__in=keys):
-        found.setdefault(customer.phone_search, []).append(customer)
+    for start in range(0, len(keys), LOOKUP_CHUNK):
+        chunk = keys[start : start + LOOKUP_CHUNK]
+        for customer in Customer.objects.filter(phone_search__in=chunk):
+            found.setdefault(customer.phone_search, []).append(customer)
     return {key: matches[0] for key, matches in found.items() if len(matches) == 1}
+
+
+LOOKUP_CHUNK = 5_000  # numbers a query: well under SQLite's limit of query parameters
+
+
+def _highest_call_id() -> int:
+    return Call.objects.aggregate(highest=Max("id"))["highest"] or 0

@@ -197,6 +197,8 @@ def call_upload_import(
         return record
     try:
         kept = upload_for(import_id, folder_name)
+        if record.status == ImportStatus.FAILED and not kept.path.exists():
+            return record  # it has run and its file is deleted: its reason stands
         record = calls_import(
             path=kept.path,
             file_format=kept.file_format,
@@ -207,16 +209,19 @@ def call_upload_import(
             rejects_dir=kept.folder,
             record=record,
         )
-        # Done or failed, the file has been read: with every caller's number in it, it is
-        # not kept longer than needed. The refused rows stay, for download.
-        kept.path.unlink(missing_ok=True)
-        return record
     except CaredeskError as error:
         _failed(import_id, error.message, clock)
         return CallImport.objects.filter(pk=import_id).first()
     except BaseException as error:
         _failed(import_id, f"The import stopped unexpectedly ({type(error).__name__}).", clock)
         raise
+    # Done or failed, the file has been read: with every caller's number in it, it is not
+    # kept longer than needed. The refused rows stay, for download.
+    try:
+        kept.path.unlink(missing_ok=True)
+    except OSError:
+        logger.exception("Could not delete the uploaded file of call import %s", import_id)
+    return record
 
 
 def _failed(import_id: int, message: str, clock: Clock) -> None:

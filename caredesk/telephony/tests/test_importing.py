@@ -166,6 +166,19 @@ def test_importing_the_same_file_again_adds_nothing(people, clock, master):
     assert Case.objects.count() == 2
 
 
+def test_an_import_run_again_on_its_own_row_adds_nothing(people, clock, master):
+    # an upload's task run a second time (its worker died after the import) fills in
+    # the same row again
+    first = run(master, clock)
+    again = run(master, clock, record=first)
+    assert again.pk == first.pk
+    assert again.status == ImportStatus.DONE
+    assert counts(again) == (17, 0, 10, 7)
+    assert Call.objects.count() == 9
+    assert CallMeasure.objects.count() == 14
+    assert Case.objects.count() == 2
+
+
 def test_the_gzip_copy_after_the_plain_file_adds_nothing(people, clock, master, tmp_path):
     run(master, clock)
     path = tmp_path / "copy.csv.gz"

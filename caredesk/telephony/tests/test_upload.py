@@ -440,6 +440,11 @@ def test_a_file_that_fails_part_way_is_deleted_once_read_keeping_the_calls_befor
     assert Call.objects.count() == record.rows_imported > 0  # the batches before the damage
     assert not list(uploads_in_tmp.glob("*/Master.csv.gz"))  # read, so not kept
 
+    # and: the task run again (a worker that died) leaves the import and its reason be
+    record.refresh_from_db()
+    import_calls_file.call(record.pk, next(uploads_in_tmp.iterdir()).name)
+    assert CallImport.objects.get().error == record.error
+
 
 def test_an_import_whose_file_has_gone_is_marked_failed_and_says_why(
     admin_client, django_capture_on_commit_callbacks, uploads_in_tmp
