@@ -252,10 +252,9 @@ def child_naive(path: str) -> None:
     from caredesk.core.active_policy import active_policy
     from caredesk.core.clock import system_clock
     from caredesk.standards import due_at
-    from caredesk.telephony.importing import phone_standards
     from caredesk.telephony.models import Call, CallImport, CallMeasure, Extension, Line
     from caredesk.telephony.parsers import CallFile, Outcome, ParsedCall, asterisk_rows
-    from caredesk.telephony.preparing import rings_for
+    from caredesk.telephony.preparing import phone_standards, rings_for
 
     policy = active_policy()
     calendar = policy.working_calendar
@@ -328,15 +327,11 @@ def child_parse(path: str) -> None:
     write the COPY text of every batch (in this thread, not the reader's)."""
     _django()
     from caredesk.core.active_policy import active_policy
-    from caredesk.telephony.importing import phone_standards
     from caredesk.telephony.parsers import CallFile, read_rows
     from caredesk.telephony.preparing import Preparer, batches
 
-    policy = active_policy()
-    preparer = Preparer(
-        standards=phone_standards(policy),
-        calendar=policy.working_calendar,
-        ring_seconds=policy.calendar.ring_seconds,
+    preparer = Preparer.for_policy(
+        active_policy(),
         staff_by_extension={number: index for index, number in enumerate(EXTENSIONS, 1)},
         copy_text=True,
     )

@@ -6,7 +6,7 @@ Loads, into a database of its own (created if missing, migrated with `caredesk m
 offices, 6 teams and 40 staff (one of them `bench_officer`, the officer whose My work
 is measured); customers (one for every 5 cases); N cases received over the last 12
 months; and their deadlines, with the policy's own rules choosing which standards start
-(the services' `_events_on_receipt` and `applies_to`) and the engine's batch
+(the services' `events_on_receipt` and `applies_to`) and the engine's batch
 (`due_at_batch`) giving every due time. Follow-on deadlines (a complaint's stage 1
 response after its acknowledgement, stage 2 when the customer asks) start when the one
 before is met. Most deadlines are met (some late); those not yet met, and a small
@@ -488,7 +488,7 @@ def _load_cases(
     now: datetime,
 ) -> None:
     from caredesk.cases.models import Case, Deadline, ReferenceCounter
-    from caredesk.cases.services import _events_on_receipt
+    from caredesk.cases.services import events_on_receipt
     from caredesk.core.active_policy import active_policy
     from caredesk.standards import due_at_batch
     from caredesk.standards.policy import CaseKind as PolicyKind
@@ -523,8 +523,9 @@ def _load_cases(
     for kind in kind_names:
         for channel in {c for _, _, by in KINDS for c in by}:
             for resolved in (False, True):
-                example = Case(kind=kind, channel=channel, resolved_at_first_contact=resolved)
-                events = _events_on_receipt(example)
+                events = events_on_receipt(
+                    kind=kind, channel=channel, resolved_at_first_contact=resolved
+                )
                 started_by[kind, channel, resolved] = [
                     s.key
                     for s in standards.values()

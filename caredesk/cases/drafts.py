@@ -30,9 +30,7 @@ from django.db.models import F
 from caredesk.cases.models import (
     Case,
     CaseEvent,
-    CaseKind,
     CaseStatus,
-    Channel,
     Contact,
     Deadline,
     DeadlinePause,
@@ -42,7 +40,7 @@ from caredesk.cases.models import (
     HoldingReply,
     ReferenceCounter,
 )
-from caredesk.cases.services import CaseError
+from caredesk.cases.services import CaseError, events_on_receipt
 from caredesk.customers.models import Customer
 from caredesk.staff.models import Absence, StaffMember, Team
 from caredesk.staff.selectors import absence_is_long
@@ -80,20 +78,6 @@ class CaseDraft:
             if draft.row.standard_key == key and draft.row.status in UNFINISHED:
                 return draft
         return None
-
-
-def events_on_receipt(
-    *, kind: str, channel: str, resolved_at_first_contact: bool
-) -> set[ClockEvent]:
-    """services._events_on_receipt, for a case not yet made."""
-    events = {ClockEvent.RECEIVED}
-    if kind == CaseKind.COMPLAINT:
-        events.add(ClockEvent.COMPLAINT_RECEIVED)
-    if kind == CaseKind.MESSAGE or channel in (Channel.VOICEMAIL, Channel.MESSAGE):
-        events.add(ClockEvent.MESSAGE_LEFT)
-    if channel == Channel.PHONE and not resolved_at_first_contact:
-        events.add(ClockEvent.CALL_ENDED_UNRESOLVED)
-    return events
 
 
 class Recorder:

@@ -103,7 +103,12 @@ def case_create(
     )
     if assign_to is not None:
         _assign(case, assign_to, by=by, at=now, policy=policy)
-    _fire(case, _events_on_receipt(case), at=received_at, by=by, policy=policy, now=now)
+    receipt = events_on_receipt(
+        kind=case.kind,
+        channel=case.channel,
+        resolved_at_first_contact=resolved_at_first_contact,
+    )
+    _fire(case, receipt, at=received_at, by=by, policy=policy, now=now)
     if resolved_at_first_contact:
         events = {ClockEvent.RESPONSE_SENT, ClockEvent.CUSTOMER_CONTACTED}
         _fire(case, events, at=received_at, by=by, policy=policy, now=now)
@@ -132,13 +137,16 @@ def _next_reference(policy: Policy, received_at: datetime) -> str:
     return f"{prefix}-{year}-{counter.last:06d}"
 
 
-def _events_on_receipt(case: Case) -> set[ClockEvent]:
+def events_on_receipt(
+    *, kind: str, channel: str, resolved_at_first_contact: bool
+) -> set[ClockEvent]:
+    """The clock events a new case fires when it is received."""
     events = {ClockEvent.RECEIVED}
-    if case.kind == CaseKind.COMPLAINT:
+    if kind == CaseKind.COMPLAINT:
         events.add(ClockEvent.COMPLAINT_RECEIVED)
-    if case.kind == CaseKind.MESSAGE or case.channel in (Channel.VOICEMAIL, Channel.MESSAGE):
+    if kind == CaseKind.MESSAGE or channel in (Channel.VOICEMAIL, Channel.MESSAGE):
         events.add(ClockEvent.MESSAGE_LEFT)
-    if case.channel == Channel.PHONE and not case.resolved_at_first_contact:
+    if channel == Channel.PHONE and not resolved_at_first_contact:
         events.add(ClockEvent.CALL_ENDED_UNRESOLVED)
     return events
 

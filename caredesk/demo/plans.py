@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 
-from caredesk.cases.drafts import events_on_receipt
 from caredesk.cases.models import CaseKind, Channel
+from caredesk.cases.services import events_on_receipt
 from caredesk.customers.models import Customer, CustomerType
 from caredesk.demo.landlords import Landlord, Topic
 from caredesk.demo.organisation import Organisation

@@ -55,7 +55,6 @@ from caredesk.core.clock import Clock
 from caredesk.customers.models import Customer, phone_key
 from caredesk.staff.models import StaffMember, Team
 from caredesk.standards import Policy
-from caredesk.standards.policy import Channel, ClockEvent, DeadlineStandard
 from caredesk.standards.zones import from_micros
 from caredesk.telephony.mapping import Mapping, load_mapping
 from caredesk.telephony.models import (
@@ -141,15 +140,6 @@ SELECT count(*), array_agg(call_key) FILTER (WHERE outcome = 'voicemail') FROM n
 """
 
 Progress = Callable[[CallImport], None]
-
-
-def phone_standards(policy: Policy) -> list[DeadlineStandard]:
-    """The standards a call is measured against: phone, clock starting when offered."""
-    return [
-        standard
-        for standard in policy.deadline_standards()
-        if standard.starts is ClockEvent.CALL_OFFERED and standard.applies_to(channel=Channel.PHONE)
-    ]
 
 
 def rejects_path(path: Path, rejects_dir: Path | None) -> Path:
@@ -241,10 +231,8 @@ def calls_import(
         record.rejects_file = str(rejects.path)[:500]
         record.progress_at = clock.now()
         record.save()
-        preparer = Preparer(
-            standards=phone_standards(policy),
-            calendar=policy.working_calendar,
-            ring_seconds=policy.calendar.ring_seconds,
+        preparer = Preparer.for_policy(
+            policy,
             staff_by_extension=dict(Extension.objects.values_list("number", "staff_id")),
             copy_text=connection.vendor == "postgresql",
         )

@@ -18,7 +18,7 @@ import numpy as np
 
 from caredesk.standards.calendar import WorkingCalendar
 from caredesk.standards.engine import due_at_batch
-from caredesk.standards.policy import DeadlineStandard
+from caredesk.standards.policy import Channel, ClockEvent, DeadlineStandard, Policy
 from caredesk.standards.zones import EPOCH, ONE_MICROSECOND
 from caredesk.telephony.parsers import Outcome, ParsedCall, ParsedRow, RejectedRow
 
@@ -26,6 +26,15 @@ MEASURED = frozenset({Outcome.ANSWERED, Outcome.TRANSFERRED, Outcome.ABANDONED})
 ANSWERED = frozenset({Outcome.ANSWERED, Outcome.TRANSFERRED})
 VOICEMAIL = Outcome.VOICEMAIL
 NULL = "\\N"  # NULL in COPY text
+
+
+def phone_standards(policy: Policy) -> list[DeadlineStandard]:
+    """The standards a call is measured against: phone, clock starting when offered."""
+    return [
+        standard
+        for standard in policy.deadline_standards()
+        if standard.starts is ClockEvent.CALL_OFFERED and standard.applies_to(channel=Channel.PHONE)
+    ]
 
 
 def rings_for(seconds: int | None, ring_seconds: float) -> int | None:
@@ -59,6 +68,18 @@ class Preparer:
     staff_by_extension: dict[str, int]
     copy_text: bool  # PostgreSQL: write the COPY text (and keep only voicemail calls)
     _rings: dict[int, int | None] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def for_policy(
+        cls, policy: Policy, *, staff_by_extension: dict[str, int], copy_text: bool
+    ) -> Preparer:
+        return cls(
+            standards=phone_standards(policy),
+            calendar=policy.working_calendar,
+            ring_seconds=policy.calendar.ring_seconds,
+            staff_by_extension=staff_by_extension,
+            copy_text=copy_text,
+        )
 
     def batch(self, rows: list[ParsedRow], bytes_read: int) -> Batch:
         calls: dict[str, ParsedCall] = {}

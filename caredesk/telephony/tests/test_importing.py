@@ -13,7 +13,7 @@ from caredesk.cases.services import case_create
 from caredesk.customers.models import Customer
 from caredesk.notifications.sweeps import sweep
 from caredesk.standards import load_policy
-from caredesk.telephony.importing import calls_import, phone_standards
+from caredesk.telephony.importing import calls_import
 from caredesk.telephony.models import (
     Call,
     CallImport,
@@ -23,7 +23,7 @@ from caredesk.telephony.models import (
     Line,
 )
 from caredesk.telephony.parsers import CallFileError
-from caredesk.telephony.preparing import rings_for
+from caredesk.telephony.preparing import phone_standards, rings_for
 
 FILES = Path(__file__).parent / "files"
 HALTON = load_policy("halton")
