@@ -6,9 +6,8 @@ way: one insert per table instead of a dozen queries per case.
 Each method of `Recorder` matches one function of `caredesk.cases.services` and writes
 the same rows (case, contacts, deadlines, pauses, holding replies, events) with the same
 values, but into lists instead of the database; `save_drafts` then writes them. Due
-times come from the engine exactly as `services._refresh` works them out:
-`deadline_times` over the deadline's start, pauses and holding replies, and the warning
-time from `warning_time`. A test (caredesk/demo/tests/test_recorder.py) replays recorded
+times, warning times and statuses come from the same function as the services'
+(`services.deadline_times_apply`, the engine's `deadline_times` and `warning_time`). A test (caredesk/demo/tests/test_recorder.py) replays recorded
 calls through the real services and compares the results.
 
 Every call is also kept (`CaseDraft.calls`) so that such a replay is possible.
@@ -40,18 +39,17 @@ from caredesk.cases.models import (
     HoldingReply,
     ReferenceCounter,
 )
-from caredesk.cases.services import CaseError, events_on_receipt
+from caredesk.cases.services import CaseError, deadline_times_apply, events_on_receipt
 from caredesk.customers.models import Customer
 from caredesk.staff.models import Absence, StaffMember, Team
 from caredesk.staff.selectors import absence_is_long
-from caredesk.standards import Duration, Policy, deadline_times, due_at, revised_due
+from caredesk.standards import Duration, Policy, due_at, revised_due
 from caredesk.standards import HoldingReply as EngineHoldingReply
 from caredesk.standards import Pause as EnginePause
 from caredesk.standards.policy import CaseKind as PolicyCaseKind
 from caredesk.standards.policy import Channel as PolicyChannel
 from caredesk.standards.policy import ClockEvent, DeadlineStandard
 from caredesk.standards.policy import PauseReason as PolicyPauseReason
-from caredesk.standards.warnings import warning_time
 
 UNFINISHED = (DeadlineStatus.OPEN, DeadlineStatus.PAUSED)
 
@@ -356,29 +354,14 @@ class Recorder:
             )
 
     def _refresh(self, deadline: DeadlineDraft) -> None:
-        row = deadline.row
-        times = deadline_times(
-            start=row.starts_at,
-            duration=deadline.standard.target,
-            calendar=self.calendar,
+        deadline_times_apply(
+            deadline.row,
             pauses=[EnginePause(p.starts_at, p.ends_at) for p in deadline.pauses],
             holding_replies=[
                 EngineHoldingReply(r.sent_at, r.revised_due_at) for r in deadline.holding_replies
             ],
+            policy=self.policy,
         )
-        row.standard_due_at = times.standard_due_at
-        row.revised_due_at = times.revised_due_at
-        row.due_at = times.due_at
-        warn_before = self.policy.warn_before(deadline.standard)
-        row.warn_at = (
-            warning_time(
-                starts=row.starts_at, due=times.due_at, before=warn_before, calendar=self.calendar
-            )
-            if times.due_at is not None and warn_before is not None
-            else None
-        )
-        if row.status in UNFINISHED:
-            row.status = DeadlineStatus.PAUSED if times.paused else DeadlineStatus.OPEN
 
     @staticmethod
     def _end_open_pauses(deadlines: Iterable[DeadlineDraft], *, at: datetime) -> None:

@@ -435,7 +435,6 @@ def _fire(
 
 def _refresh(deadline: Deadline, policy: Policy) -> None:
     """Work the deadline's times out again from its start, pauses and holding replies."""
-    standard = policy.deadline_standard(deadline.standard_key)
     pauses: list[EnginePause] = []
     holding: list[EngineHoldingReply] = []
     if deadline.pk is not None:
@@ -443,34 +442,47 @@ def _refresh(deadline: Deadline, policy: Policy) -> None:
         holding = [
             EngineHoldingReply(r.sent_at, r.revised_due_at) for r in deadline.holding_replies.all()
         ]
-    times = deadline_times(
-        start=deadline.starts_at,
-        duration=standard.target,
-        calendar=policy.working_calendar,
-        pauses=pauses,
-        holding_replies=holding,
-    )
-    if deadline.pk is not None and times.due_at != deadline.due_at:
+    due_before = deadline.due_at
+    deadline_times_apply(deadline, pauses=pauses, holding_replies=holding, policy=policy)
+    if deadline.pk is not None and deadline.due_at != due_before:
         # A new due time (a holding reply, the clock restarting) is a new promise: the
         # worker warns and escalates about it afresh.
         deadline.warned_at = deadline.escalated_at = None
+    deadline.save()
+
+
+def deadline_times_apply(
+    deadline: Deadline,
+    *,
+    pauses: list[EnginePause],
+    holding_replies: list[EngineHoldingReply],
+    policy: Policy,
+) -> None:
+    """Set a deadline row's due times, warning time and status (open or paused) from
+    its start, pauses and holding replies, by the engine. Saves nothing: the services
+    save the row, the drafts (`cases.drafts`) insert it in bulk."""
+    standard = policy.deadline_standard(deadline.standard_key)
+    calendar = policy.working_calendar
+    times = deadline_times(
+        start=deadline.starts_at,
+        duration=standard.target,
+        calendar=calendar,
+        pauses=pauses,
+        holding_replies=holding_replies,
+    )
     deadline.standard_due_at = times.standard_due_at
     deadline.revised_due_at = times.revised_due_at
     deadline.due_at = times.due_at
     warn_before = policy.warn_before(standard)
     deadline.warn_at = (
         warning_time(
-            starts=deadline.starts_at,
-            due=times.due_at,
-            before=warn_before,
-            calendar=policy.working_calendar,
+            starts=deadline.starts_at, due=times.due_at, before=warn_before, calendar=calendar
         )
         if times.due_at is not None and warn_before is not None
         else None
     )
     if deadline.status in UNFINISHED:
         deadline.status = DeadlineStatus.PAUSED if times.paused else DeadlineStatus.OPEN
-    deadline.save()
 
 
 def _require_status(case: Case, statuses: tuple[CaseStatus, ...], action: str) -> None:
