@@ -7,8 +7,9 @@ Each method of `Recorder` matches one function of `caredesk.cases.services` and 
 the same rows (case, contacts, deadlines, pauses, holding replies, events) with the same
 values, but into lists instead of the database; `save_drafts` then writes them. Due
 times, warning times and statuses come from the same function as the services'
-(`services.deadline_times_apply`, the engine's `deadline_times` and `warning_time`). A test (caredesk/demo/tests/test_recorder.py) replays recorded
-calls through the real services and compares the results.
+(`services.deadline_times_apply`: the engine's `deadline_times` and `warning_time`).
+A test (caredesk/demo/tests/test_recorder.py) replays recorded calls through the real
+services and compares the results.
 
 Every call is also kept (`CaseDraft.calls`) so that such a replay is possible.
 
