@@ -327,17 +327,26 @@ def child_parse(path: str) -> None:
     write the COPY text of every batch (in this thread, not the reader's)."""
     _django()
     from caredesk.core.active_policy import active_policy
-    from caredesk.telephony.parsers import CallFile, read_rows
-    from caredesk.telephony.preparing import Preparer, batches
+    from caredesk.telephony.importing import prepared_batches
+    from caredesk.telephony.parsers import CallFile
+    from caredesk.telephony.preparing import Preparer
 
+    policy = active_policy()
     preparer = Preparer.for_policy(
-        active_policy(),
+        policy,
         staff_by_extension={number: index for index, number in enumerate(EXTENSIONS, 1)},
         copy_text=True,
     )
     with CallFile(Path(path)) as call_file:
-        rows = read_rows(call_file, file_format="asterisk", zone=None, mapping=None)
-        for _ in batches(rows, 20_000, preparer, lambda: call_file.bytes_read):
+        for _ in prepared_batches(
+            call_file,
+            file_format="asterisk",
+            zone=policy.calendar.timezone,
+            mapping=None,
+            not_after=None,
+            size=20_000,
+            preparer=preparer,
+        ):
             pass
 
 

@@ -68,8 +68,12 @@ LIMITS = {  # the longest value each field may have (the Call model's columns)
     "extension": 40,
 }  # fmt: skip
 _ASTERISK_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
-_CLID = re.compile(r'^\s*(?:"(?P<quoted>.*)"|(?P<plain>[^<]*?))\s*<(?P<number>[^>]*)>\s*$')
-_HEX_SUFFIX = re.compile(r"-[0-9A-Fa-f]+$")
+# A caller id: "Smith, John" <01928 123456>, Smith <01928 123456> or <01928 123456>. The
+# fast lane uses the same pattern (in Rust's regex, which reads it the same way).
+CLID_PATTERN = r'^\s*(?:"(?P<quoted>.*)"|(?P<plain>[^<]*?))\s*<(?P<number>[^>]*)>\s*$'
+_CLID = re.compile(CLID_PATTERN)
+HEX_SUFFIX_PATTERN = r"-[0-9A-Fa-f]+$"  # a channel's number: SIP/2004-0000001a
+_HEX_SUFFIX = re.compile(HEX_SUFFIX_PATTERN)
 
 
 class Outcome(enum.StrEnum):
@@ -134,17 +138,21 @@ class LocalTimes:
         """Whether the wall time's hour has one UTC offset throughout (no clock change)."""
         return self._offsets.get(wall.replace(minute=0, second=0, microsecond=0)) is not None
 
+    def hour_offset(self, hour: datetime) -> timedelta | None:
+        """The UTC offset of a wall-clock hour (minutes and seconds 0) if it is the same
+        throughout the hour and the hour is not doubled; None if the clocks change in it."""
+        try:
+            return self._offsets[hour]
+        except KeyError:
+            if len(self._offsets) > 100_000:
+                self._offsets.clear()
+            offset = self._offsets[hour] = self._steady_offset(hour)
+            return offset
+
     def to_utc(self, wall: datetime, field: str) -> datetime:
         if not FIRST_YEAR <= wall.year <= LAST_YEAR:
             raise RowError(f"{field}: {wall:%Y} is outside the years caredesk works with.")
-        hour = wall.replace(minute=0, second=0, microsecond=0)
-        try:
-            offset = self._offsets[hour]
-        except KeyError:
-            offset = self._steady_offset(hour)
-            if len(self._offsets) > 100_000:
-                self._offsets.clear()
-            self._offsets[hour] = offset
+        offset = self.hour_offset(wall.replace(minute=0, second=0, microsecond=0))
         if offset is not None:
             return (wall - offset).replace(tzinfo=UTC)
         local = wall.replace(tzinfo=self.zone)  # fold=0: the first of a doubled hour
@@ -301,16 +309,17 @@ def _shown(data: bytes, encoding: str) -> str:
 
 
 def _logical_lines(
-    lines: Iterable[bytes], *, encoding: str, max_lines: int
+    lines: Iterable[tuple[int, bytes]], *, encoding: str, max_lines: int
 ) -> Iterator[tuple[int, str, str | None]]:
-    """(first line number, text, reason to refuse or None) for each non-blank row.
+    """(first line number, text, reason to refuse or None) for each non-blank row of
+    the numbered lines.
 
     A row whose quotes are not closed at the end of its line takes the next lines (up to
     `max_lines`) until they are; if they never are, the first line alone is refused and
     the lines after it are read again as rows of their own.
     """
     pending: deque[tuple[int, bytes]] = deque()
-    numbered = enumerate(lines, start=1)
+    numbered = iter(lines)
 
     def take() -> tuple[int, bytes] | None:
         return pending.popleft() if pending else next(numbered, None)
@@ -408,7 +417,18 @@ def asterisk_rows(
 
     A call that starts after `not_after` (now, say) is refused: the clock or zone is wrong.
     """
-    times = LocalTimes(zone)
+    return numbered_asterisk_rows(
+        enumerate(lines, start=1), times=LocalTimes(zone), not_after=not_after
+    )
+
+
+def numbered_asterisk_rows(
+    lines: Iterable[tuple[int, bytes]], *, times: LocalTimes, not_after: datetime | None
+) -> Iterator[ParsedRow]:
+    """As `asterisk_rows`, for lines given with their numbers (some of a file's lines).
+
+    Each Asterisk row is one line, so any selection of a file's lines reads as they would
+    in the whole file."""
     fields = _FieldReader(",")
     for number, text, problem in _logical_lines(lines, encoding="utf-8", max_lines=1):
         if problem is not None:
@@ -542,7 +562,8 @@ _ANSWERED, _TRANSFERRED = Outcome.ANSWERED, Outcome.TRANSFERRED
 _ABANDONED, _VOICEMAIL = Outcome.ABANDONED, Outcome.VOICEMAIL
 _WHOLE = {str(n): n for n in range(10_000)}  # "60" -> 60: most durations, without strip
 _DISPOSITIONS = frozenset(DISPOSITIONS)
-_QUEUE_SEPARATOR = re.compile(r"[,|]")
+QUEUE_SEPARATORS = ",|"  # a queue's name ends at the first of these in lastdata
+_QUEUE_SEPARATOR = re.compile(f"[{QUEUE_SEPARATORS}]")
 
 
 def _split_clid(clid: str) -> tuple[str, str]:
@@ -582,7 +603,9 @@ def generic_rows(
     """
     settings = mapping.format
     times = LocalTimes(zone or settings.zone)
-    rows = _logical_lines(lines, encoding=settings.encoding, max_lines=MAX_LINES_PER_ROW)
+    rows = _logical_lines(
+        enumerate(lines, start=1), encoding=settings.encoding, max_lines=MAX_LINES_PER_ROW
+    )
     header: dict[str, int] | None = None
     for number, text, problem in rows:
         raw = text.rstrip("\r\n")

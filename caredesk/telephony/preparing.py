@@ -26,6 +26,7 @@ MEASURED = frozenset({Outcome.ANSWERED, Outcome.TRANSFERRED, Outcome.ABANDONED})
 ANSWERED = frozenset({Outcome.ANSWERED, Outcome.TRANSFERRED})
 VOICEMAIL = Outcome.VOICEMAIL
 NULL = "\\N"  # NULL in COPY text
+NEVER = np.iinfo(np.int64).max  # the answer time of a call nobody answered
 
 
 def phone_standards(policy: Policy) -> list[DeadlineStandard]:
@@ -51,6 +52,7 @@ class Batch:
     rows_read: int
     bytes_read: int
     rejected: list[RejectedRow]
+    kept: int  # calls: the first row of each call key
     # The first row of each call key in the batch, in file order. With COPY text, only
     # the voicemails: the text carries the rest, and voicemails open callback cases.
     calls: list[ParsedCall]
@@ -94,6 +96,7 @@ class Preparer:
             rows_read=len(rows),
             bytes_read=bytes_read,
             rejected=rejected,
+            kept=len(kept),
             calls=kept,
             line_names={call.line for call in kept if call.line},
         )
@@ -113,16 +116,22 @@ class Preparer:
     def measures(self, calls: list[ParsedCall]) -> list[tuple[list[int], list[bool]]]:
         """Due (microseconds) and met of each call against each phone standard."""
         starts = np.array([micros(call.started_at) for call in calls], dtype=np.int64)
-        never = np.iinfo(np.int64).max
         answered = np.array(
-            [never if call.answered_at is None else micros(call.answered_at) for call in calls],
+            [NEVER if call.answered_at is None else micros(call.answered_at) for call in calls],
             dtype=np.int64,
         )
+        return [(due.tolist(), met.tolist()) for due, met in self.measure_arrays(starts, answered)]
+
+    def measure_arrays(
+        self, starts: np.ndarray, answered: np.ndarray
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Due (microseconds) and met against each phone standard, of calls given by
+        their starts and answer times (microseconds; NEVER for a call not answered)."""
         measures = []
         for standard in self.standards:
             due = due_at_batch(starts.view("datetime64[us]"), standard.target, self.calendar)
             due_micros = due.view(np.int64)
-            measures.append((due_micros.tolist(), (answered <= due_micros).tolist()))
+            measures.append((due_micros, answered <= due_micros))
         return measures
 
     def _copy_text(self, calls: list[ParsedCall]) -> str:
