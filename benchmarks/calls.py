@@ -17,8 +17,9 @@ database:
    (and one scalar `due_at`) at a time, and the same callback case per voicemail;
 3. `caredesk calls import` of the same sample, then of the whole file, then the whole
    file again (every call already here: the cost of idempotency), and last the import's
-   Python work alone (reading, parsing, measures and COPY text, no database), which
-   shows how much of the import's time that is on this machine. Each runs in its own
+   Python work alone, with no database (reading, parsing and measures; for PostgreSQL
+   through the fast lane, with the COPY text), which shows how much of the import's
+   time that is on this machine. Each runs in its own
    process; its peak RSS counts that process and any processes it starts,
    summed (see run_child), so a flat line between the sample and the whole file shows
    memory does not grow with the file.
@@ -324,8 +325,11 @@ def child_naive(path: str) -> None:
 
 def child_parse(path: str) -> None:
     """What the import does in Python, without the database: read, parse, measure and
-    write the COPY text of every batch (in this thread, not the reader's)."""
+    (for PostgreSQL, through the fast lane) write the COPY text of every batch, in this
+    thread rather than the reader's."""
     _django()
+    from django.db import connection
+
     from caredesk.core.active_policy import active_policy
     from caredesk.telephony.importing import prepared_batches
     from caredesk.telephony.parsers import CallFile
@@ -335,7 +339,7 @@ def child_parse(path: str) -> None:
     preparer = Preparer.for_policy(
         policy,
         staff_by_extension={number: index for index, number in enumerate(EXTENSIONS, 1)},
-        copy_text=True,
+        copy_text=connection.vendor == "postgresql",
     )
     with CallFile(Path(path)) as call_file:
         for _ in prepared_batches(
