@@ -50,7 +50,7 @@ from caredesk.staff.models import StaffMember
 from caredesk.standards import Policy
 from caredesk.standards.policy import Channel as PolicyChannel
 from caredesk.standards.policy import Rule, RuleStandard
-from caredesk.telephony.importing import call_imports_stop_stalled
+from caredesk.telephony.uploads import call_uploads_stop_stalled
 
 logger = logging.getLogger(__name__)
 
@@ -233,7 +233,7 @@ def sweep(
             lambda pk: urgent_case_escalate(case_id=pk, clock=clock, policy=policy),
         )
     report.emails = emails_send(clock=clock, batch_size=batch_size, resend_after=resend_after)
-    report.stalled_imports = call_imports_stop_stalled(clock=clock)
+    report.stalled_imports = call_uploads_stop_stalled(clock=clock)
     return report
 
 

@@ -172,20 +172,21 @@ STOPPED = (
 )
 
 
-def call_imports_stop_stalled(*, clock: Clock) -> int:
+def call_imports_stop_stalled(*, clock: Clock) -> list[int]:
     """Mark failed the running imports that have stopped moving (a killed process, a
     machine restarted): otherwise they would show as running for ever. Imports still
-    waiting for the worker to start them are left alone. How many were marked."""
+    waiting for the worker to start them are left alone. The ids of those marked."""
     now = clock.now()
     stalled = CallImport.objects.filter(
         status=ImportStatus.RUNNING, progress_at__lt=now - STALLED_AFTER
     )
     ids = list(stalled.values_list("pk", flat=True))
     if not ids:  # no write, so on SQLite no wait for a running import's batch
-        return 0
-    return stalled.filter(pk__in=ids).update(
-        status=ImportStatus.FAILED, error=STOPPED, finished_at=now
-    )
+        return []
+    # The update asks again whether each is stalled: one may have moved on meanwhile.
+    stalled.filter(pk__in=ids).update(status=ImportStatus.FAILED, error=STOPPED, finished_at=now)
+    marked = CallImport.objects.filter(pk__in=ids, status=ImportStatus.FAILED, finished_at=now)
+    return list(marked.values_list("pk", flat=True))
 
 
 # Voicemails left longer ago than this before an import are history (see calls_import).

@@ -35,7 +35,7 @@ from caredesk.core.clock import Clock
 from caredesk.errors import CaredeskError
 from caredesk.staff.models import StaffMember
 from caredesk.standards import Policy
-from caredesk.telephony.importing import calls_import
+from caredesk.telephony.importing import call_imports_stop_stalled, calls_import
 from caredesk.telephony.mapping import Mapping, MappingError, load_mapping, parse_mapping
 from caredesk.telephony.models import CallImport, ImportStatus
 from caredesk.telephony.parsers import CallFile, CallFileError, generic_rows
@@ -222,6 +222,42 @@ def call_upload_import(
     except OSError:
         logger.exception("Could not delete the uploaded file of call import %s", import_id)
     return record
+
+
+def call_uploads_stop_stalled(*, clock: Clock) -> int:
+    """Mark failed the imports that stopped part-way (`call_imports_stop_stalled`) and
+    delete their uploaded files, as a finished import's are: they hold every caller's
+    number, and the import's message asks for the file to be sent again. How many."""
+    stopped = call_imports_stop_stalled(clock=clock)
+    if stopped:
+        uploaded_files_delete(stopped)
+    return len(stopped)
+
+
+def uploaded_files_delete(import_ids: Iterable[int]) -> int:
+    """Delete the uploaded files of these imports (their manifests and refused rows
+    stay); how many were deleted."""
+    wanted = set(import_ids)
+    deleted = 0
+    for manifest in call_imports_folder().glob(f"*/{MANIFEST}"):
+        import_id = _import_id(manifest)
+        if import_id not in wanted:
+            continue
+        try:
+            path = upload_for(import_id, manifest.parent.name).path
+            if path.exists():
+                path.unlink()
+                deleted += 1
+        except (UploadRefused, OSError):
+            logger.exception("Could not delete the uploaded file of call import %s", import_id)
+    return deleted
+
+
+def _import_id(manifest: Path) -> int | None:
+    try:
+        return int(json.loads(manifest.read_text(encoding="utf-8"))["import_id"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # not an upload's manifest
 
 
 def _failed(import_id: int, message: str, clock: Clock) -> None:

@@ -10,6 +10,7 @@ import csv
 import gzip
 import io
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,11 @@ from caredesk.staff.models import Role
 from caredesk.telephony.models import Call, CallImport, CallMeasure, ImportStatus
 from caredesk.telephony.tasks import import_calls_file
 from caredesk.telephony.tests.generate import write_master_csv
-from caredesk.telephony.uploads import call_imports_folder, safe_file_name
+from caredesk.telephony.uploads import (
+    call_imports_folder,
+    call_uploads_stop_stalled,
+    safe_file_name,
+)
 
 IMPORT = "/calls/import/"
 
@@ -462,6 +467,34 @@ def test_an_import_whose_file_has_gone_is_marked_failed_and_says_why(
     page = admin_client.get(f"/calls/import/{record.pk}/").content.decode()
     assert "The import failed:" in page
     assert "hx-trigger" not in page
+
+
+def test_the_file_of_an_upload_whose_import_stopped_part_way_is_deleted_by_the_sweep(
+    admin_client, django_capture_on_commit_callbacks, uploads_in_tmp, clock
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        send(admin_client, master_csv())
+        send(admin_client, master_csv(), name="Other.csv")
+    stopped, waiting = CallImport.objects.order_by("pk")
+    # the worker started the first and was killed; the second it has not started yet
+    CallImport.objects.filter(pk=stopped.pk).update(progress_at=clock.now() - timedelta(minutes=11))
+
+    assert call_uploads_stop_stalled(clock=clock) == 1
+
+    stopped.refresh_from_db()
+    assert stopped.status == ImportStatus.FAILED
+    assert stopped.error.startswith("The import stopped part-way")
+    assert not list(uploads_in_tmp.glob("*/Master.csv"))
+    assert len(list(uploads_in_tmp.glob("*/Other.csv"))) == 1
+    assert len(list(uploads_in_tmp.glob("*/upload.json"))) == 2
+    # the stopped import's task run again (its worker restarted) leaves its reason be
+    (task,) = [
+        task for task in DBTaskResult.objects.all() if task.args_kwargs["args"][0] == stopped.pk
+    ]
+    import_calls_file.call(*task.args_kwargs["args"])
+    stopped.refresh_from_db()
+    assert stopped.error.startswith("The import stopped part-way")
+    assert CallImport.objects.get(pk=waiting.pk).status == ImportStatus.RUNNING
 
 
 def test_an_import_without_a_rejects_file_has_no_download(admin_client, people, clock):
