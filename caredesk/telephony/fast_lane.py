@@ -29,14 +29,16 @@ from itertools import compress, islice
 import numpy as np
 import polars as pl
 
-from caredesk.standards.calendar import FIRST_YEAR, LAST_YEAR
 from caredesk.standards.zones import ONE_MICROSECOND, from_micros
 from caredesk.telephony.parsers import (
     ASTERISK_COLUMNS,
     CLID_PATTERN,
     DISPOSITIONS,
+    FIRST_CALL_YEAR,
     HEX_SUFFIX_PATTERN,
+    LAST_CALL_YEAR,
     LIMITS,
+    MAX_LINE_BYTES,
     QUEUE_SEPARATORS,
     TRANSFER_APPS,
     CallFile,
@@ -85,7 +87,6 @@ _CALL_SCHEMA = {
     "outcome": pl.String,
     "extension": pl.String,
 }
-_TEXT_COLUMNS = ("call_key", "line", "caller", "caller_name", "dialled", "extension")
 
 
 def fast_batches(call_file: CallFile, size: int, lane: FastLane) -> Iterator[Batch]:
@@ -110,8 +111,12 @@ class FastLane:
 
     def batch(self, first_number: int, lines: list[bytes], bytes_read: int) -> Batch:
         """The batch of `lines`, the first of which is line `first_number` of the file."""
-        ascii_only = [line if line.isascii() else b"" for line in lines]  # "": not plain
-        text = pl.Series("text", ascii_only, dtype=pl.Binary).cast(pl.String)
+        # "" for a line that is not plain: not ASCII, or longer than the row parser reads
+        # (CallFile.lines marks an over-long line with a byte that is not ASCII anyway)
+        candidates = [
+            line if line.isascii() and len(line) <= MAX_LINE_BYTES else b"" for line in lines
+        ]
+        text = pl.Series("text", candidates, dtype=pl.Binary).cast(pl.String)
         plain = text.str.contains(PLAIN_ROW).fill_null(False).to_numpy().copy()
         if first_number == 1 and lines:
             plain[0] = False  # it may start with a byte order mark
@@ -119,7 +124,7 @@ class FastLane:
         columns = self._read(b"".join(compress(lines, plain)), numbers[plain])
         vouched = columns["vouched"].to_numpy()
         to_parse = sorted(
-            [*np.flatnonzero(~plain).tolist(), *(numbers[plain][~vouched] - first_number).tolist()]
+            [*np.flatnonzero(~plain).tolist(), *np.flatnonzero(plain)[~vouched].tolist()]
         )
         parsed = list(
             numbered_asterisk_rows(
@@ -217,6 +222,7 @@ class FastLane:
             .fill_null(""),
             answered=answer.is_not_null() & col("disposition_answered"),
             vouched=col("start_ok")
+            & col("start").is_not_null()  # the row parser refuses a call without a start
             & col("answer_ok")
             & col("end_ok")
             & col("numbers_ok")
@@ -298,9 +304,17 @@ class FastLane:
         rings = {value: preparer.rings(value) for value in seconds}
         measured = calls["outcome"].is_in([outcome.value for outcome in MEASURED]).to_numpy()
         due, met = self._measures(calls, measured)
-        text = calls.select(
+
+        def text(name: str) -> pl.Expr:
+            return _copy_escaped(name) if escape else pl.col(name)
+
+        rows = calls.select(  # importing._BATCH_COLUMNS, in order
             n=pl.int_range(pl.len()),
-            **{name: _copy_escaped(name) if escape else pl.col(name) for name in _TEXT_COLUMNS[:5]},
+            call_key=text("call_key"),
+            line=text("line"),
+            caller=text("caller"),
+            caller_name=text("caller_name"),
+            dialled=text("dialled"),
             started_at=pl.col("started_at"),
             answered_at=pl.col("answered_at"),
             ended_at=pl.col("ended_at"),
@@ -310,7 +324,7 @@ class FastLane:
             ),
             talk_seconds=pl.col("talk_seconds"),
             outcome=pl.col("outcome"),
-            extension=_copy_escaped("extension") if escape else pl.col("extension"),
+            extension=text("extension"),
             answered_by_id=pl.when(
                 pl.col("outcome").is_in([outcome.value for outcome in ANSWERED])
             ).then(
@@ -321,7 +335,7 @@ class FastLane:
             due=due,
             met=met,
         )
-        return text.write_csv(
+        return rows.write_csv(
             separator="\t",
             include_header=False,
             null_value=NULL,
@@ -381,7 +395,7 @@ def _instant(name: str, offsets: dict[str, int | None]) -> dict[str, pl.Expr]:
     return {
         name: instant,
         f"{name}_ok": (value == "")
-        | (instant.is_not_null() & wall.dt.year().is_between(FIRST_YEAR, LAST_YEAR)),
+        | (instant.is_not_null() & wall.dt.year().is_between(FIRST_CALL_YEAR, LAST_CALL_YEAR)),
     }
 
 

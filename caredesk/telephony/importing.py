@@ -1,9 +1,10 @@
 """Importing a call records file: calls, their measures, and callbacks for voicemail.
 
-`calls_import` streams the file in batches (20,000 rows by default), so memory stays
-flat whatever its size. A thread reads and prepares the next batch (parsing, the
-measures, the data to send: `preparing.Preparer`) while the database stores this one:
-no more than three batches are in memory at once. An Asterisk file going to PostgreSQL
+`calls_import` streams the file in batches (20,000 rows by default; in the fast lane,
+20,000 lines, blank ones included), so memory stays flat whatever its size. A thread
+reads and prepares the next batch (parsing, the measures, the data to send:
+`preparing.Preparer`) while the database stores this one: no more than three batches
+are in memory at once. An Asterisk file going to PostgreSQL
 takes the fast lane (`fast_lane`): its plain rows are read as columns, with the same
 result as the row parser, which still reads every row the fast lane cannot vouch for.
 Each batch is one transaction that:
@@ -314,7 +315,7 @@ def prepared_batches(
     if file_format == "asterisk" and preparer.copy_text:
         from caredesk.telephony.fast_lane import FastLane, fast_batches  # polars: ~0.3 s
 
-        large_blocks_mapped()  # batches of megabytes, in two threads
+        large_blocks_mapped()  # for the whole process: see core/memory.py
         return fast_batches(call_file, size, FastLane(preparer, zone=zone, not_after=not_after))
     rows = read_rows(
         call_file, file_format=file_format, zone=zone, mapping=mapping, not_after=not_after
@@ -498,7 +499,8 @@ class _Run:
                 found = cursor.fetchone()
         count, voicemail_keys = found
         # Expect the next batch to be all new when this one was: a new file usually is
-        # throughout, and one that overlaps calls already here does so for a stretch.
+        # throughout, and one that overlaps calls already here usually does so for a
+        # stretch (at worst, each batch that holds a call already here is tried twice).
         self.expect_new = count == batch.kept
         keys = set(voicemail_keys or ())
         return count, [call for call in batch.calls if call.call_key in keys]

@@ -59,6 +59,9 @@ ASTERISK_COLUMNS = (
     "uniqueid", "userfield",
 )  # fmt: skip
 UNIQUEID = ASTERISK_COLUMNS.index("uniqueid")
+# The years a call may be in: the engine's, less a year at each end, so that no time
+# zone's offset can take a call outside the engine's range.
+FIRST_CALL_YEAR, LAST_CALL_YEAR = FIRST_YEAR + 1, LAST_YEAR - 1
 DISPOSITIONS = ("ANSWERED", "NO ANSWER", "BUSY", "FAILED", "CONGESTION")
 TRANSFER_APPS = frozenset({"transfer", "blindtransfer", "attendedtransfer"})
 MAX_LINE_BYTES = 64 * 1024  # a longer line is refused, and memory stays flat
@@ -69,7 +72,8 @@ LIMITS = {  # the longest value each field may have (the Call model's columns)
 }  # fmt: skip
 _ASTERISK_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 # A caller id: "Smith, John" <01928 123456>, Smith <01928 123456> or <01928 123456>. The
-# fast lane uses the same pattern (in Rust's regex, which reads it the same way).
+# fast lane uses the same pattern in Rust's regex, which reads it the same way for the
+# printable ASCII the fast lane takes (not beyond: Python's \s also matches \x1c-\x1f).
 CLID_PATTERN = r'^\s*(?:"(?P<quoted>.*)"|(?P<plain>[^<]*?))\s*<(?P<number>[^>]*)>\s*$'
 _CLID = re.compile(CLID_PATTERN)
 HEX_SUFFIX_PATTERN = r"-[0-9A-Fa-f]+$"  # a channel's number: SIP/2004-0000001a
@@ -150,7 +154,7 @@ class LocalTimes:
             return offset
 
     def to_utc(self, wall: datetime, field: str) -> datetime:
-        if not FIRST_YEAR <= wall.year <= LAST_YEAR:
+        if not FIRST_CALL_YEAR <= wall.year <= LAST_CALL_YEAR:
             raise RowError(f"{field}: {wall:%Y} is outside the years caredesk works with.")
         offset = self.hour_offset(wall.replace(minute=0, second=0, microsecond=0))
         if offset is not None:
@@ -671,7 +675,7 @@ def _generic_time(
         raise RowError(f"{heading}: {value!r} is not a time in the form {example}.") from None
     if moment.tzinfo is None:
         return times.to_utc(moment, heading)
-    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+    if not FIRST_CALL_YEAR <= moment.year <= LAST_CALL_YEAR:
         raise RowError(f"{heading}: {moment:%Y} is outside the years caredesk works with.")
     return moment.astimezone(UTC)
 

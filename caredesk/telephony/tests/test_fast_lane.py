@@ -136,6 +136,31 @@ def test_clock_changes_bad_times_and_the_future_are_the_row_parsers():
     assert len(batch.rejected) == 6
 
 
+@pytest.mark.parametrize("lastapp", ["Dial", "VoiceMail"])
+def test_a_row_without_any_time_is_the_row_parsers_to_refuse(lastapp):
+    row = asterisk_line(uniqueid="1.1", lastapp=lastapp, dstchannel="SIP/2004-0a")
+    (refused,) = both([b"\n", row], first=1, not_after=None).rejected
+    assert refused.reason.startswith("start is empty")
+
+
+def test_a_line_longer_than_the_row_parser_reads_is_refused_as_too_long():
+    (refused,) = both([b"\n", ANSWERED.replace(b'""\n', b'"' + b"u" * 70_000 + b'"\n')]).rejected
+    assert refused.reason.startswith("the line is longer than")
+
+
+def test_a_call_near_the_ends_of_the_engines_years_is_refused_in_any_zone():
+    lines = [b"\n"] + [
+        ANSWERED.replace(b"2025-06-02 09:00:00", stamp).replace(b".1", f".{n}".encode())
+        for n, stamp in enumerate([b"1971-01-01 00:30:00", b"2100-12-31 23:30:00"])
+    ]
+    for zone in ("Asia/Kathmandu", "America/New_York"):
+        batch = both(lines, first=1, zone=zone)
+        assert [row.reason for row in batch.rejected] == [
+            "start: 1971 is outside the years caredesk works with.",
+            "start: 2100 is outside the years caredesk works with.",
+        ]
+
+
 def test_no_lines_and_only_refusals_give_empty_copy_text():
     assert both([]).copy_text == ""
     assert both([b"\n", b"junk\n", b"\xff\n"], first=1).copy_text == ""
@@ -166,6 +191,8 @@ odd_times = st.sampled_from(
         "2025-06-02T09:00:00",
         " 2025-06-02 09:00:00",
         "1969-12-31 23:00:00",
+        "1971-01-01 00:30:00",
+        "2100-12-31 23:30:00",
         "2101-01-01 00:00:00",
         "x",
     ]
@@ -263,6 +290,8 @@ QUOTINGS: tuple[Literal[0, 1, 2], ...] = (csv.QUOTE_MINIMAL, csv.QUOTE_ALL, csv.
 def lines(draw: st.DrawFn) -> list[bytes]:
     found = []
     for row in draw(st.lists(asterisk_rows(), max_size=12)):
+        if draw(st.integers(0, 24)) == 0:
+            row[9:12] = ["", "", ""]  # no times at all
         if draw(st.integers(0, 24)) == 0:
             row = row[: draw(st.integers(0, 19))] if draw(st.booleans()) else [*row, "extra"]
         out = io.StringIO()
