@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "caredesk.cases",
     "caredesk.notifications",
     "caredesk.telephony",
+    "caredesk.mail",
     "caredesk.api",
 ]
 
@@ -137,6 +138,8 @@ CAREDESK_SITE_URL = env_str("CAREDESK_SITE_URL", default="http://127.0.0.1:8000"
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("CAREDESK_STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
+# Emails as received, and their attachments (caredesk.mail.store): personal data.
+CAREDESK_MAIL_STORE = Path(env_str("CAREDESK_MAIL_STORE", default=str(BASE_DIR / "var" / "mail")))
 
 SECURE_SSL_REDIRECT = env_bool("CAREDESK_SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("CAREDESK_SECURE_COOKIES", default=not DEBUG)

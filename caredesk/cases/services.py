@@ -200,13 +200,14 @@ def contact_log(
     case: Case,
     channel: str,
     direction: str,
-    by: StaffMember,
+    by: StaffMember | None,
     summary: str = "",
     at: datetime | None = None,
     policy: Policy | None = None,
     clock: Clock = system_clock,
 ) -> Contact:
-    """Record an interaction. Any contact with the customer meets a callback standard."""
+    """Record an interaction (`by` None: received by the system, an email say). Any
+    contact with the customer meets a callback standard."""
     at = at or clock.now()
     contact = _record_contact(case, channel, direction, at=at, by=by, summary=summary)
     _event(case, EventKind.CONTACT, by, clock.now(), channel=channel, direction=direction)

@@ -1,0 +1,99 @@
+"""Importing emails from files: .eml files, mbox files, and folders of either (a Maildir
+too). Each message is received on its own (`services.email_receive`), so a file imported
+again, or a run stopped half-way and run again, adds each message once."""
+
+from __future__ import annotations
+
+import mailbox
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from caredesk.core.clock import Clock
+from caredesk.errors import CaredeskError
+from caredesk.mail.models import Threading
+from caredesk.mail.services import email_receive
+from caredesk.standards import Policy
+
+MBOX_START = b"From "  # an mbox file's first line
+
+
+class MailFileError(CaredeskError):
+    """A file of emails cannot be read at all."""
+
+    code = "mail_file_invalid"
+
+
+@dataclass
+class MailImport:
+    """What importing one file (or folder) did."""
+
+    path: Path
+    read: int = 0
+    new_cases: int = 0
+    added_to_cases: int = 0
+    already_here: int = 0
+    automatic: int = 0
+    with_problems: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        parts = [
+            f"{self.read:,} {'message' if self.read == 1 else 'messages'} read",
+            f"{self.new_cases:,} new {'case' if self.new_cases == 1 else 'cases'}",
+            f"{self.added_to_cases:,} added to cases",
+            f"{self.already_here:,} already here",
+        ]
+        if self.automatic:
+            parts.append(f"{self.automatic:,} sent automatically (not acknowledged)")
+        if self.with_problems:
+            parts.append(f"{self.with_problems:,} not fully readable (kept as they came)")
+        return f"{self.path.name}: {', '.join(parts)}"
+
+
+def mail_files_import(*, path: str | Path, policy: Policy, clock: Clock) -> MailImport:
+    """Import the messages in an .eml file, an mbox file or a folder of them."""
+    path = Path(path)
+    result = MailImport(path=path)
+    for source, raw in _messages(path):
+        received = email_receive(raw=raw, source=source, policy=policy, clock=clock)
+        result.read += 1
+        email = received.email
+        if not received.new:
+            result.already_here += 1
+            continue
+        if email.threading == Threading.NEW_CASE:
+            result.new_cases += 1
+        else:
+            result.added_to_cases += 1
+        result.automatic += bool(email.automatic)
+        result.with_problems += bool(email.problems)
+    return result
+
+
+def _messages(path: Path) -> Iterator[tuple[str, bytes]]:
+    """(where it came from, its bytes) for each message in the file or folder."""
+    if path.is_dir():
+        if all((path / sub).is_dir() for sub in ("cur", "new", "tmp")):
+            maildir = mailbox.Maildir(path, create=False)
+            for key in sorted(maildir.keys()):
+                yield f"{path.name}/{key}", maildir.get_bytes(key)
+            return
+        for child in sorted(path.iterdir()):
+            if child.is_file() and not child.name.startswith("."):
+                yield from _messages(child)
+        return
+    try:
+        with path.open("rb") as file:
+            start = file.read(len(MBOX_START))
+    except OSError as error:
+        raise MailFileError(f"{path}: cannot be read: {error.strerror}.") from None
+    if start == MBOX_START:
+        box = mailbox.mbox(path, create=False)
+        try:
+            for number, key in enumerate(box.keys(), start=1):
+                yield f"{path.name} message {number}", box.get_bytes(key)
+        finally:
+            box.close()
+        return
+    yield path.name, path.read_bytes()

@@ -1,0 +1,183 @@
+"""Receiving an email: kept whole, then a contact on the case it belongs to.
+
+`email_receive` keeps the message's bytes and attachments in the mail store, then, in
+one transaction:
+
+1. skips it if a message with the same key is here already (so a mailbox read twice or
+   a file imported twice adds nothing);
+2. finds its case: the case of an email it replies to (In-Reply-To, then References),
+   else the case whose reference is in its subject (HHT-2025-000123); and adds it there
+   as an inbound email contact;
+3. otherwise opens a new case (a general enquiry by email, received when the message
+   says it was sent, never later than now) for the customer with the sender's address,
+   if exactly one customer has it. The policy's deadlines start as for any case.
+
+A message that cannot be read well (bad encodings, a broken MIME structure) is still
+received: what could be read is used, the problems are listed on it, and its bytes are
+kept as they came. Messages sent by a machine (auto-replies, bulk mail, bounces) are
+received the same way and marked, so that none is ever acknowledged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+
+from caredesk.cases.models import Case, CaseKind, Channel, Direction
+from caredesk.cases.services import case_create, contact_log
+from caredesk.core.clock import Clock
+from caredesk.customers.models import Customer
+from caredesk.mail.models import EmailAttachment, InboundEmail, Threading
+from caredesk.mail.parsing import ParsedEmail, email_parse
+from caredesk.mail.store import store_put
+from caredesk.standards import Policy
+
+SUMMARY_LIMIT = 2_000  # characters of the text shown on the case's contact
+
+
+@dataclass(frozen=True)
+class Received:
+    email: InboundEmail
+    new: bool  # False: the message was here already
+
+
+def email_receive(
+    *,
+    raw: bytes,
+    source: str,
+    policy: Policy,
+    clock: Clock,
+    received_at: datetime | None = None,
+) -> Received:
+    """Receive one message (the bytes of an .eml file). `received_at` is when the mail
+    server took it, where known (a mailbox says); else the message's Date, never later
+    than now."""
+    parsed = email_parse(raw)
+    already = InboundEmail.objects.filter(message_key=parsed.message_key).first()
+    if already is not None:
+        return Received(already, new=False)
+    raw_sha256 = store_put(raw)
+    stored = [(attachment, store_put(attachment.data)) for attachment in parsed.attachments]
+    now = clock.now()
+    when = min(received_at or parsed.sent_at or now, now)
+    try:
+        with transaction.atomic():
+            email = _record(parsed, raw, raw_sha256, source, when, policy=policy, clock=clock)
+            EmailAttachment.objects.bulk_create(
+                EmailAttachment(
+                    email=email,
+                    file_name=attachment.file_name,
+                    content_type=attachment.content_type[:120],
+                    size=len(attachment.data),
+                    sha256=digest,
+                    inline=attachment.inline,
+                    content_id=attachment.content_id[:255],
+                )
+                for attachment, digest in stored
+            )
+    except IntegrityError:  # the same message, received at the same moment elsewhere
+        already = InboundEmail.objects.filter(message_key=parsed.message_key).first()
+        if already is None:
+            raise
+        return Received(already, new=False)
+    return Received(email, new=True)
+
+
+def _record(
+    parsed: ParsedEmail,
+    raw: bytes,
+    raw_sha256: str,
+    source: str,
+    when: datetime,
+    *,
+    policy: Policy,
+    clock: Clock,
+) -> InboundEmail:
+    case, threading = _case_of(parsed, policy)
+    summary = _summary(parsed)
+    if case is None:
+        case = case_create(
+            kind=CaseKind.GENERAL_ENQUIRY,
+            channel=Channel.EMAIL,
+            received_at=when,
+            subject=(parsed.subject or "An email with no subject")[:200],
+            description=summary,
+            by=None,
+            customer=_customer(parsed.from_address),
+            policy=policy,
+            clock=clock,
+        )
+        contact = case.contacts.get()
+        threading = Threading.NEW_CASE
+    else:
+        contact = contact_log(
+            case=case,
+            channel=Channel.EMAIL,
+            direction=Direction.INBOUND,
+            by=None,
+            summary=summary,
+            at=when,
+            policy=policy,
+            clock=clock,
+        )
+    return InboundEmail.objects.create(
+        message_key=parsed.message_key,
+        case=case,
+        contact=contact,
+        threading=threading,
+        from_address=parsed.from_address[:254],
+        from_name=parsed.from_name[:200],
+        to=parsed.to,
+        subject=parsed.subject,
+        sent_at=parsed.sent_at,
+        received_at=when,
+        replied_to=parsed.replied_to,
+        text=parsed.text,
+        automatic=parsed.automatic[:200],
+        problems="\n".join(parsed.problems),
+        raw_sha256=raw_sha256,
+        raw_size=len(raw),
+        source=source[:300],
+    )
+
+
+def _case_of(parsed: ParsedEmail, policy: Policy) -> tuple[Case | None, Threading]:
+    """The case the message belongs to, and how it was found; (None, NEW_CASE) if none."""
+    if parsed.replied_to:
+        earlier = (
+            InboundEmail.objects.filter(message_key__in=parsed.replied_to)
+            .select_related("case")
+            .order_by("received_at")
+        )
+        by_key = {email.message_key: email.case for email in earlier}
+        for key in parsed.replied_to:  # the nearest first
+            if key in by_key:
+                return by_key[key], Threading.REPLY
+    prefix = re.escape(policy.organisation.reference_prefix)
+    for reference in re.findall(rf"\b{prefix}-\d{{4}}-\d{{6}}\b", parsed.subject):
+        case = Case.objects.filter(reference=reference).first()
+        if case is not None:
+            return case, Threading.REFERENCE
+    return None, Threading.NEW_CASE
+
+
+def _customer(address: str) -> Customer | None:
+    if not address:
+        return None
+    matches = list(Customer.objects.filter(email__iexact=address)[:2])
+    return matches[0] if len(matches) == 1 else None
+
+
+def _summary(parsed: ParsedEmail) -> str:
+    lines = [f"Email: {parsed.subject or '(no subject)'}"]
+    if parsed.automatic:
+        lines.append(f"Sent automatically ({parsed.automatic}): it is not acknowledged.")
+    if parsed.problems:
+        lines.append("Parts of this email could not be read; it is kept as it came.")
+    text = parsed.text
+    if len(text) > SUMMARY_LIMIT:
+        text = text[:SUMMARY_LIMIT].rstrip() + "…"
+    return "\n".join([*lines, "", text]).strip()

@@ -1,0 +1,145 @@
+"""Reading emails: whatever the bytes, a message with what could be read, never an error."""
+
+from datetime import UTC, datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from caredesk.mail.parsing import email_parse, html_text
+
+MESSAGES = Path(__file__).parent / "messages"
+
+
+def parse(name: str):
+    return email_parse((MESSAGES / name).read_bytes())
+
+
+def test_a_plain_message_gives_its_sender_subject_date_and_text():
+    message = parse("plain.eml")
+    assert message.message_key == "20250602091400.1@example.org"
+    assert (message.from_name, message.from_address) == ("Jo Bloggs", "jo.bloggs@example.org")
+    assert message.subject == "Broken boiler at 12 Mersey Road"
+    assert message.sent_at == datetime(2025, 6, 2, 8, 14, tzinfo=UTC)
+    assert message.text.startswith("Hello,\n\nMy boiler stopped working")
+    assert "\r" not in message.text
+    assert (message.automatic, message.problems, message.attachments) == ("", [], [])
+
+
+def test_encoded_headers_and_a_latin_1_body_are_decoded():
+    message = parse("latin1.eml")
+    assert message.from_name == "Renée François"
+    assert message.subject.startswith("Réparation")
+    assert message.text == "La fenêtre de la cuisine est cassée depuis lundi. £120 pour la réparer?"
+
+
+def test_an_html_only_message_is_read_as_text_without_scripts_or_styles():
+    message = parse("html_only.eml")
+    assert message.text == "Please send me a\nrent statement\nfor April & May.\nThank you,\nSam"
+
+
+def test_an_inline_image_is_kept_as_an_attachment_with_its_content_id():
+    (image,) = parse("inline_image.eml").attachments
+    assert (image.content_type, image.inline, image.content_id) == (
+        "image/png",
+        True,
+        "damp@example.com",
+    )
+    assert image.data.startswith(b"\x89PNG")
+
+
+def test_a_forwarded_message_is_kept_whole_and_a_file_keeps_only_its_own_name():
+    message = parse("forwarded.eml")
+    forwarded, agreement = message.attachments
+    assert forwarded.file_name == "forwarded-message-1.eml"
+    assert email_parse(forwarded.data).subject == "Council tax"
+    assert agreement.file_name == "tenancy agreement.pdf"  # not ../../
+    assert agreement.data.startswith(b"%PDF")
+    assert message.text == "See the message below, and the tenancy agreement attached."
+
+
+def test_a_broken_mime_structure_keeps_the_text_and_says_what_is_wrong():
+    message = parse("broken_mime.eml")
+    assert "The garden fence blew down" in message.text
+    assert any("not well formed" in problem for problem in message.problems)
+
+
+def test_an_unknown_character_set_is_read_as_far_as_it_can_be_and_flagged():
+    message = parse("unknown_charset.eml")
+    assert message.text == "The music goes on past midnight."
+    assert message.problems == [
+        "The text is not in the character set it names (x-no-such-charset: unknown "
+        "encoding: x-no-such-charset)."
+    ]
+
+
+def test_raw_bytes_in_headers_and_body_are_flagged_not_fatal():
+    message = parse("raw_8bit_header.eml")
+    assert message.from_address == "zoe@example.org"
+    assert "The From header has characters that cannot be read." in message.problems
+    assert "Some characters of the text cannot be read (shown as \ufffd)." in message.problems
+    assert message.text.startswith("The bins behind the café")
+
+
+def test_a_message_without_an_id_is_keyed_by_its_bytes_and_a_bad_date_is_none():
+    message = parse("no_message_id.eml")
+    assert message.message_key == f"sha256:{message.sha256}"
+    assert message.sent_at is None
+    assert message.problems == ["The Date header is not a date: 'not a date at all'."]
+
+
+def test_machines_are_told_apart():
+    assert parse("auto_reply.eml").automatic == "Auto-Submitted: auto-replied"
+    assert parse("bulk.eml").automatic == "Precedence: bulk"
+    assert parse("plain.eml").automatic == ""
+
+
+def test_a_reply_names_the_messages_it_answers_nearest_first():
+    assert parse("auto_reply.eml").replied_to == [
+        "ack-1@halton.example",
+        "20250602091400.1@example.org",
+    ]
+
+
+def test_html_text_keeps_a_line_per_block():
+    assert html_text("<p>One</p><p>Two <b>bold</b></p>") == "One\nTwo\nbold"
+
+
+# -- any input --------------------------------------------------------------------------
+
+
+@given(st.binary(max_size=2_000))
+def test_any_bytes_give_a_message(raw):
+    message = email_parse(raw)
+    assert message.message_key
+    assert len(message.message_key) <= 255
+
+
+headers = st.text(st.characters(codec="utf-8", exclude_categories=["Cc", "Cs"]), max_size=60)
+
+
+@given(
+    subject=headers,
+    name=headers,
+    body=st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=500),
+    charset=st.sampled_from(["utf-8", "iso-8859-1", "windows-1252"]),  # MIME text: no UTF-16
+)
+def test_a_well_formed_message_gives_back_what_was_written(subject, name, body, charset):
+    written = EmailMessage()
+    written["Subject"] = subject
+    written["From"] = Address(display_name=name, addr_spec="someone@example.org")
+    written["Message-ID"] = "<x1@example.org>"
+    try:
+        body.encode(charset)
+    except UnicodeEncodeError:
+        charset = "utf-8"
+    written.set_content(body, charset=charset)
+    message = email_parse(written.as_bytes())
+    assert message.message_key == "x1@example.org"
+    assert message.subject == " ".join(subject.split())
+    assert message.from_address == "someone@example.org"
+    # every character but spaces: folding a long encoded name can add one between words
+    assert "".join(message.from_name.split()) == "".join(name.split())
+    assert message.text == "\n".join(body.splitlines()).strip()

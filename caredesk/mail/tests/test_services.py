@@ -1,0 +1,179 @@
+"""Receiving emails: kept whole, threaded onto their case, each stored once."""
+
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from caredesk.cases.models import Case, CaseEvent, Contact, Deadline
+from caredesk.customers.models import CustomerType
+from caredesk.customers.services import customer_create
+from caredesk.mail.importing import mail_files_import
+from caredesk.mail.models import EmailAttachment, InboundEmail, Threading
+from caredesk.mail.services import email_receive
+from caredesk.mail.store import store_get
+from caredesk.standards import load_policy
+
+HALTON = load_policy("halton")
+MESSAGES = Path(__file__).parent / "messages"
+
+
+@pytest.fixture(autouse=True)
+def mail_store(settings, tmp_path: Path) -> Path:
+    settings.CAREDESK_MAIL_STORE = store = tmp_path / "mail"
+    return store
+
+
+def receive(name: str, clock, **options):
+    raw = (MESSAGES / name).read_bytes()
+    return email_receive(raw=raw, source=name, policy=HALTON, clock=clock, **options)
+
+
+def test_a_new_email_opens_a_case_for_the_customer_with_its_deadlines(people, clock):
+    jo = customer_create(
+        customer_type=CustomerType.TENANT, first_name="Jo", email="JO.BLOGGS@example.org"
+    )
+    received = receive("plain.eml", clock)
+    assert received.new
+    email = received.email
+    case = email.case
+    assert (case.channel, case.kind, case.customer) == ("email", "general_enquiry", jo)
+    assert case.subject == "Broken boiler at 12 Mersey Road"
+    assert case.received_at == datetime(2025, 6, 2, 8, 14, tzinfo=UTC)
+    assert email.threading == Threading.NEW_CASE
+    assert email.contact == case.contacts.get()
+    assert "My boiler stopped working" in email.contact.summary
+    assert Deadline.objects.filter(case=case, standard_key="letter_email_response").exists()
+
+
+def test_the_message_is_kept_exactly_as_it_came(people, clock):
+    email = receive("broken_mime.eml", clock).email
+    assert store_get(email.raw_sha256) == (MESSAGES / "broken_mime.eml").read_bytes()
+    assert email.raw_size == (MESSAGES / "broken_mime.eml").stat().st_size
+    assert "not well formed" in email.problems
+    assert "parts of this email could not be read" in email.contact.summary.lower()
+
+
+def test_a_message_received_twice_is_stored_once(people, clock):
+    first = receive("plain.eml", clock)
+    again = receive("plain.eml", clock)
+    assert not again.new
+    assert again.email == first.email
+    assert (InboundEmail.objects.count(), Case.objects.count(), Contact.objects.count()) == (
+        1,
+        1,
+        1,
+    )
+
+
+def test_a_message_without_an_id_received_twice_is_stored_once(people, clock):
+    receive("no_message_id.eml", clock)
+    assert not receive("no_message_id.eml", clock).new
+    assert InboundEmail.objects.count() == 1
+
+
+def test_a_reply_joins_the_case_of_the_email_it_answers(people, clock):
+    first = receive("plain.eml", clock).email
+    reply = receive("reply.eml", clock).email
+    assert reply.case == first.case
+    assert reply.threading == Threading.REPLY
+    assert first.case.contacts.count() == 2
+    assert CaseEvent.objects.filter(case=first.case, kind="contact").count() == 1
+
+
+def test_the_case_reference_in_the_subject_finds_the_case(people, clock):
+    case = receive("plain.eml", clock).email.case
+    assert case.reference == "HHT-2025-000001"
+    letter = (
+        b"From: Jo Bloggs <jo.bloggs@example.org>\n"
+        b"Subject: About my case HHT-2025-000001, again\n"
+        b"Message-ID: <new-thread@example.org>\n\n"
+        b"Any news?\n"
+    )
+    email = email_receive(raw=letter, source="test", policy=HALTON, clock=clock).email
+    assert email.case == case
+    assert email.threading == Threading.REFERENCE
+
+
+def test_an_auto_reply_joins_its_case_and_is_marked(people, clock):
+    case = receive("plain.eml", clock).email.case
+    auto = receive("auto_reply.eml", clock).email
+    assert auto.case == case
+    assert auto.threading == Threading.REPLY  # its References name plain.eml's message
+    assert auto.automatic == "Auto-Submitted: auto-replied"
+    assert "it is not acknowledged" in auto.contact.summary
+
+
+def test_a_reference_of_another_landlord_or_no_case_opens_a_new_case(people, clock):
+    auto = receive("auto_reply.eml", clock).email  # HHT-2025-000001 does not exist yet
+    assert auto.threading == Threading.NEW_CASE
+
+
+def test_attachments_are_kept_with_their_names_and_types(people, clock):
+    email = receive("forwarded.eml", clock).email
+    forwarded, agreement = EmailAttachment.objects.filter(email=email).order_by("pk")
+    assert forwarded.content_type == "message/rfc822"
+    assert (agreement.file_name, agreement.content_type) == (
+        "tenancy agreement.pdf",
+        "application/pdf",
+    )
+    assert store_get(agreement.sha256).startswith(b"%PDF")
+    assert agreement.size == len(store_get(agreement.sha256))
+
+
+def test_a_message_dated_in_the_future_is_received_now(people, clock):
+    clock.moment = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)  # before plain.eml's Date
+    email = receive("plain.eml", clock).email
+    assert email.received_at == clock.now()
+    assert email.case.received_at == clock.now()
+
+
+def test_the_mail_servers_time_of_receipt_comes_first(people, clock):
+    server_time = datetime(2025, 6, 2, 8, 20, tzinfo=UTC)
+    email = receive("plain.eml", clock, received_at=server_time).email
+    assert email.received_at == server_time
+
+
+def test_two_customers_with_the_address_leave_the_case_unmatched(people, clock):
+    for name in ("Jo", "Joanne"):
+        customer_create(
+            customer_type=CustomerType.TENANT, first_name=name, email="jo.bloggs@example.org"
+        )
+    assert receive("plain.eml", clock).email.case.customer is None
+
+
+def test_a_folder_an_mbox_and_a_file_import_each_message_once(people, clock, tmp_path):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    for name in ("plain.eml", "html_only.eml", "bulk.eml"):
+        shutil.copy(MESSAGES / name, folder / name)
+    first = mail_files_import(path=folder, policy=HALTON, clock=clock)
+    assert (first.read, first.new_cases, first.added_to_cases, first.already_here) == (3, 3, 0, 0)
+    assert first.automatic == 1
+    mbox = mail_files_import(path=MESSAGES / "three.mbox", policy=HALTON, clock=clock)
+    assert (mbox.read, mbox.new_cases, mbox.added_to_cases, mbox.already_here) == (3, 0, 1, 2)
+    assert str(mbox) == (
+        "three.mbox: 3 messages read, 0 new cases, 1 added to cases, 2 already here"
+    )
+    assert InboundEmail.objects.count() == 4
+
+
+def test_a_maildir_is_read(people, clock, tmp_path):
+    import mailbox
+
+    box = mailbox.Maildir(tmp_path / "Maildir", create=True)
+    box.add((MESSAGES / "plain.eml").read_bytes())
+    box.add((MESSAGES / "reply.eml").read_bytes())
+    result = mail_files_import(path=tmp_path / "Maildir", policy=HALTON, clock=clock)
+    assert (result.read, result.new_cases, result.added_to_cases) == (2, 1, 1)
+
+
+def test_every_sample_message_is_received(people, clock):
+    names = sorted(path.name for path in MESSAGES.glob("*.eml"))
+    for name in names:
+        receive(name, clock)
+    assert InboundEmail.objects.count() == len(names)
+    assert clock.now() - timedelta(days=400) < min(
+        e.received_at for e in InboundEmail.objects.all()
+    )
