@@ -19,6 +19,7 @@ the caller, so nothing is lost.
 from __future__ import annotations
 
 import email
+import email.parser
 import email.policy
 import hashlib
 import mimetypes
@@ -99,6 +100,16 @@ def email_parse(raw: bytes) -> ParsedEmail:
         problems=list(dict.fromkeys(problems)),
         sha256=digest,
     )
+
+
+def email_key(raw: bytes) -> str:
+    """The message's key (as `email_parse` gives it) from its headers alone: cheap, so a
+    message already received is known before its body is read."""
+    headers = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(raw)
+    message_id = _first_id(_Headers(headers, []).raw("Message-ID"))
+    if message_id:
+        return _key(message_id)
+    return f"sha256:{hashlib.sha256(raw).hexdigest()}"
 
 
 class _Headers:

@@ -31,7 +31,7 @@ from caredesk.cases.services import case_create, contact_log
 from caredesk.core.clock import Clock
 from caredesk.customers.models import Customer
 from caredesk.mail.models import EmailAttachment, InboundEmail, Threading
-from caredesk.mail.parsing import ParsedEmail, email_parse
+from caredesk.mail.parsing import ParsedEmail, email_key, email_parse
 from caredesk.mail.store import store_put
 from caredesk.standards import Policy
 
@@ -55,10 +55,10 @@ def email_receive(
     """Receive one message (the bytes of an .eml file). `received_at` is when the mail
     server took it, where known (a mailbox says); else the message's Date, never later
     than now."""
-    parsed = email_parse(raw)
-    already = InboundEmail.objects.filter(message_key=parsed.message_key).first()
+    already = InboundEmail.objects.filter(message_key=email_key(raw)).first()
     if already is not None:
         return Received(already, new=False)
+    parsed = email_parse(raw)
     raw_sha256 = store_put(raw)
     stored = [(attachment, store_put(attachment.data)) for attachment in parsed.attachments]
     now = clock.now()

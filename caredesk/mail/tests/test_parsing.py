@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from caredesk.mail.parsing import email_parse, html_text
+from caredesk.mail.parsing import email_key, email_parse, html_text
 
 MESSAGES = Path(__file__).parent / "messages"
 
@@ -111,10 +111,26 @@ def test_html_text_keeps_a_line_per_block():
 
 
 @given(st.binary(max_size=2_000))
-def test_any_bytes_give_a_message(raw):
+def test_any_bytes_give_a_message_and_its_key_from_the_headers_alone(raw):
     message = email_parse(raw)
     assert message.message_key
     assert len(message.message_key) <= 255
+    assert email_key(raw) == message.message_key
+
+
+@given(
+    message_id=st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=300),
+    body=st.binary(max_size=300),
+)
+def test_the_key_from_the_headers_alone_is_the_parsers(message_id, body):
+    raw = f"Subject: x\nMessage-ID: {message_id}\n\n".encode("utf-8", "replace") + body
+    assert email_key(raw) == email_parse(raw).message_key
+
+
+def test_every_sample_messages_key_comes_from_its_headers_alone():
+    for path in MESSAGES.glob("*.eml"):
+        raw = path.read_bytes()
+        assert email_key(raw) == email_parse(raw).message_key, path.name
 
 
 headers = st.text(st.characters(codec="utf-8", exclude_categories=["Cc", "Cs"]), max_size=60)
