@@ -4,6 +4,7 @@ again, or a run stopped half-way and run again, adds each message once."""
 
 from __future__ import annotations
 
+import logging
 import mailbox
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from caredesk.mail.services import email_receive
 from caredesk.standards import Policy
 
 MBOX_START = b"From "  # an mbox file's first line
+FOLDER_SUFFIXES = (".eml", ".mbox")  # the files read in a folder
+logger = logging.getLogger(__name__)
 
 
 class MailFileError(CaredeskError):
@@ -48,6 +51,8 @@ class MailImport:
             parts.append(f"{self.automatic:,} sent automatically (not acknowledged)")
         if self.with_problems:
             parts.append(f"{self.with_problems:,} not fully readable (kept as they came)")
+        if self.errors:
+            parts.append(f"{len(self.errors):,} not received (see below)")
         return f"{self.path.name}: {', '.join(parts)}"
 
 
@@ -55,8 +60,13 @@ def mail_files_import(*, path: str | Path, policy: Policy, clock: Clock) -> Mail
     """Import the messages in an .eml file, an mbox file or a folder of them."""
     path = Path(path)
     result = MailImport(path=path)
-    for source, raw in _messages(path):
-        received = email_receive(raw=raw, source=source, policy=policy, clock=clock)
+    for source, raw in _messages(path, result.errors):
+        try:
+            received = email_receive(raw=raw, source=source, policy=policy, clock=clock)
+        except Exception as error:  # one message never stops the rest; the error is shown
+            logger.exception("Could not receive the email %s", source)
+            result.errors.append(f"{source}: not received ({type(error).__name__}: {error})")
+            continue
         result.read += 1
         email = received.email
         if not received.new:
@@ -71,8 +81,10 @@ def mail_files_import(*, path: str | Path, policy: Policy, clock: Clock) -> Mail
     return result
 
 
-def _messages(path: Path) -> Iterator[tuple[str, bytes]]:
-    """(where it came from, its bytes) for each message in the file or folder."""
+def _messages(path: Path, errors: list[str]) -> Iterator[tuple[str, bytes]]:
+    """(where it came from, its bytes) for each message in the file or folder. In a
+    folder, only .eml and .mbox files are read (and a Maildir's messages); a file there
+    that cannot be read is listed in `errors` and the others are read."""
     if path.is_dir():
         if all((path / sub).is_dir() for sub in ("cur", "new", "tmp")):
             maildir = mailbox.Maildir(path, create=False)
@@ -80,8 +92,11 @@ def _messages(path: Path) -> Iterator[tuple[str, bytes]]:
                 yield f"{path.name}/{key}", maildir.get_bytes(key)
             return
         for child in sorted(path.iterdir()):
-            if child.is_file() and not child.name.startswith("."):
-                yield from _messages(child)
+            if child.is_file() and child.suffix.lower() in FOLDER_SUFFIXES:
+                try:
+                    yield from _messages(child, errors)
+                except MailFileError as error:
+                    errors.append(error.message)
         return
     try:
         with path.open("rb") as file:

@@ -1,6 +1,7 @@
 """Reading an email message as it arrived (plain Python, no Django).
 
-`email_parse` never raises: whatever the bytes, it gives a `ParsedEmail` holding what
+`email_parse` never raises (a message it cannot read at all gives a ParsedEmail saying
+so, keyed by its bytes): whatever the bytes, it gives a `ParsedEmail` holding what
 could be read, and says in `problems` what could not (a broken MIME structure, an
 unknown character set, a header that does not parse). The raw bytes are always kept by
 the caller, so nothing is lost.
@@ -35,6 +36,9 @@ from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 
 MAX_KEY_LENGTH = 255
 UNREADABLE = "\ufffd"  # what a character that cannot be decoded becomes
+# A Date outside these years is not believed (1 January 1970 is a common wrong one), and
+# the message counts as received when it arrives.
+FIRST_DATE_YEAR, LAST_DATE_YEAR = 1990, 2099
 _MESSAGE_IDS = re.compile(r"<([^<>\s]+)>")
 _BULK_PRECEDENCE = frozenset({"bulk", "junk", "list"})
 
@@ -75,6 +79,28 @@ class ParsedEmail:
 
 def email_parse(raw: bytes) -> ParsedEmail:
     """The message in `raw` (the bytes of an .eml file), as far as it can be read."""
+    try:
+        return _parse(raw)
+    except Exception as error:
+        return ParsedEmail(
+            message_key=email_key(raw),
+            message_id="",
+            from_address="",
+            from_name="",
+            to="",
+            subject="",
+            sent_at=None,
+            in_reply_to=[],
+            references=[],
+            text="",
+            attachments=[],
+            automatic="",
+            problems=[f"The message cannot be read at all ({type(error).__name__})."],
+            sha256=hashlib.sha256(raw).hexdigest(),
+        )
+
+
+def _parse(raw: bytes) -> ParsedEmail:
     digest = hashlib.sha256(raw).hexdigest()
     problems: list[str] = []
     message = email.message_from_bytes(raw, policy=email.policy.default)
@@ -105,8 +131,11 @@ def email_parse(raw: bytes) -> ParsedEmail:
 def email_key(raw: bytes) -> str:
     """The message's key (as `email_parse` gives it) from its headers alone: cheap, so a
     message already received is known before its body is read."""
-    headers = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(raw)
-    message_id = _first_id(_Headers(headers, []).raw("Message-ID"))
+    try:
+        headers = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(raw)
+        message_id = _first_id(_Headers(headers, []).raw("Message-ID"))
+    except Exception:
+        message_id = ""
     if message_id:
         return _key(message_id)
     return f"sha256:{hashlib.sha256(raw).hexdigest()}"
@@ -124,7 +153,7 @@ class _Headers:
         self.problems = problems
         self._raw: dict[str, str] = {}
         for name, value in message.raw_items():
-            self._raw.setdefault(name.lower(), " ".join(str(value).split()))
+            self._raw.setdefault(name.lower(), " ".join(text_of(str(value)).split()))
 
     def raw(self, name: str) -> str:
         return self._raw.get(name.lower(), "")
@@ -135,10 +164,18 @@ class _Headers:
         except Exception as error:
             self.problems.append(f"The {name} header cannot be read ({error}).")
             return ""
-        text = "" if value is None else str(value).strip()
+        text = "" if value is None else text_of(str(value)).strip()
         if UNREADABLE in text:
             self.problems.append(f"The {name} header has characters that cannot be read.")
         return text
+
+
+def text_of(value: str) -> str:
+    """Text fit to store: bytes the email package could not decode (kept as surrogates)
+    read as UTF-8 where they are, else shown as \ufffd; no NUL characters."""
+    if not value.isascii():
+        value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return value.replace("\x00", "")
 
 
 def _key(message_id: str) -> str:
@@ -149,6 +186,7 @@ def _key(message_id: str) -> str:
 
 
 def _first_id(value: str) -> str:
+    value = text_of(value)
     found = _MESSAGE_IDS.search(value)
     if found:
         return found.group(1)
@@ -171,12 +209,16 @@ def _date(value: str, problems: list[str]) -> datetime | None:
         return None
     try:
         moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        if moment.tzinfo is None:  # "-0000": the time is UTC, its zone unknown (RFC 5322)
+            moment = moment.replace(tzinfo=UTC)
+        moment = moment.astimezone(UTC)
+    except (TypeError, ValueError, IndexError, OverflowError):
         problems.append(f"The Date header is not a date: {value[:100]!r}.")
         return None
-    if moment.tzinfo is None:  # "-0000": the time is UTC, its zone unknown (RFC 5322)
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    if not FIRST_DATE_YEAR <= moment.year <= LAST_DATE_YEAR:
+        problems.append(f"The Date header is not believable: {value[:100]!r}.")
+        return None
+    return moment
 
 
 def _automatic(headers: _Headers, from_address: str) -> str:
@@ -218,7 +260,7 @@ def _body(message: EmailMessage, problems: list[str]) -> tuple[Message | None, s
         if message.get_content_maintype() == "multipart" and isinstance(payload, str):
             # parts that cannot be told apart (a boundary that is not there): the text
             # as it is, so nothing is lost
-            return message, payload.strip()
+            return message, text_of(payload).strip()
         if message.is_multipart() or message.get_content_maintype() != "text":
             return None, ""  # no text at all: any part is attached
         body = message
@@ -227,7 +269,7 @@ def _body(message: EmailMessage, problems: list[str]) -> tuple[Message | None, s
         text = html_text(text)
     if UNREADABLE in text:
         problems.append(f"Some characters of the text cannot be read (shown as {UNREADABLE}).")
-    return body, "\n".join(text.splitlines()).strip()
+    return body, "\n".join(text_of(text).splitlines()).strip()
 
 
 def _part_text(part: Message, problems: list[str]) -> str:
@@ -240,7 +282,7 @@ def _part_text(part: Message, problems: list[str]) -> str:
         problems.append(f"The text is not in the character set it names ({charset}: {error}).")
         try:
             return data.decode(charset, errors="replace")
-        except LookupError:
+        except (LookupError, ValueError):
             return data.decode("utf-8", errors="replace")
 
 

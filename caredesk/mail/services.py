@@ -53,8 +53,8 @@ def email_receive(
     received_at: datetime | None = None,
 ) -> Received:
     """Receive one message (the bytes of an .eml file). `received_at` is when the mail
-    server took it, where known (a mailbox says); else the message's Date, never later
-    than now."""
+    server took it, where the caller knows it; else the message's Date (when it is
+    believable: see parsing.FIRST_DATE_YEAR), never later than now."""
     already = InboundEmail.objects.filter(message_key=email_key(raw)).first()
     if already is not None:
         return Received(already, new=False)
@@ -97,7 +97,14 @@ def _record(
     clock: Clock,
 ) -> InboundEmail:
     case, threading = _case_of(parsed, policy)
-    summary = _summary(parsed)
+    problems = list(parsed.problems)
+    if case is not None and not _from_the_customer(parsed, case):
+        # Anyone can write "Re: HHT-2025-000123": say so before anyone replies to them.
+        problems.append(
+            f"Sent from {parsed.from_address or 'an unknown address'}, not the customer's "
+            "email address: check who this is before replying with anything personal."
+        )
+    summary = _summary(parsed, problems)
     if case is None:
         case = case_create(
             kind=CaseKind.GENERAL_ENQUIRY,
@@ -137,7 +144,7 @@ def _record(
         replied_to=parsed.replied_to,
         text=parsed.text,
         automatic=parsed.automatic[:200],
-        problems="\n".join(parsed.problems),
+        problems="\n".join(problems),
         raw_sha256=raw_sha256,
         raw_size=len(raw),
         source=source[:300],
@@ -171,10 +178,20 @@ def _customer(address: str) -> Customer | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def _summary(parsed: ParsedEmail) -> str:
+def _from_the_customer(parsed: ParsedEmail, case: Case) -> bool:
+    """Whether the sender is the case's customer, by address (True if the case has no
+    customer with an address to compare)."""
+    customer = case.customer
+    if customer is None or not customer.email:
+        return True
+    return customer.email.lower() == parsed.from_address
+
+
+def _summary(parsed: ParsedEmail, problems: list[str]) -> str:
     lines = [f"Email: {parsed.subject or '(no subject)'}"]
     if parsed.automatic:
         lines.append(f"Sent automatically ({parsed.automatic}): it is not acknowledged.")
+    lines.extend(problem for problem in problems if problem.startswith("Sent from"))
     if parsed.problems:
         lines.append("Parts of this email could not be read; it is kept as it came.")
     text = parsed.text

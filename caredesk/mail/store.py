@@ -1,9 +1,10 @@
 """The mail store: files kept by the digest of their bytes (messages, attachments).
 
 A file is written once, whatever the number of messages that carry it, and writing it
-again is a no-op, so receiving is idempotent. A file is written before the database
-row that points to it commits; if the transaction then fails, the file stays, unreferenced
-and harmless, and the message's next arrival uses it.
+again is a no-op, so receiving is idempotent. A file is written (and synced to disk)
+before the database row that points to it commits. If the transaction then fails, the
+file stays with no row pointing to it, and the message's next arrival uses it; such
+files hold personal data, so erasure must sweep the store for them (not built yet).
 """
 
 from __future__ import annotations
@@ -32,7 +33,13 @@ def store_put(data: bytes) -> str:
         return digest
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as temporary:
-        temporary.write(data)
+        try:
+            temporary.write(data)
+            temporary.flush()
+            os.fsync(temporary.fileno())  # on disk before any row points to it
+        except BaseException:
+            os.unlink(temporary.name)
+            raise
     os.replace(temporary.name, path)  # whole or not at all
     return digest
 

@@ -158,4 +158,32 @@ def test_a_well_formed_message_gives_back_what_was_written(subject, name, body, 
     assert message.from_address == "someone@example.org"
     # every character but spaces: folding a long encoded name can add one between words
     assert "".join(message.from_name.split()) == "".join(name.split())
-    assert message.text == "\n".join(body.splitlines()).strip()
+    assert message.text == "\n".join(body.replace("\x00", "").splitlines()).strip()
+
+
+# -- what a review found ------------------------------------------------------------------
+
+
+def test_dates_that_cannot_be_believed_are_none_and_said():
+    for date in ("31 Dec 9999 23:59:59 -0100", "Thu, 01 Jan 1970 00:00:00 +0000"):
+        message = email_parse(f"Date: {date}\nMessage-ID: <d@x>\n\nhi\n".encode())
+        assert message.sent_at is None
+        assert len(message.problems) == 1
+
+
+def test_a_nul_in_a_charset_name_does_not_stop_the_reading():
+    raw = b'Content-Type: text/plain; charset="ut\x00f"\nMessage-ID: <n@x>\n\nhello\n'
+    assert email_parse(raw).text == "hello"
+
+
+def test_a_message_nested_too_deep_to_read_is_still_a_message():
+    raw = b"Message-ID: <deep@x>\nContent-Type: message/rfc822\n\n" * 2_000 + b"end\n"
+    message = email_parse(raw)
+    assert message.message_key == email_key(raw) == "deep@x"
+
+
+def test_bytes_that_are_not_ascii_in_ids_and_nul_characters_are_made_storable():
+    raw = "Message-ID: <café@x>\nSubject: a\x00b\n\nbo\x00dy\n".encode()
+    message = email_parse(raw)
+    assert message.message_key == "café@x"
+    assert (message.subject, message.text) == ("ab", "body")

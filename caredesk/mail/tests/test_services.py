@@ -105,7 +105,7 @@ def test_an_auto_reply_joins_its_case_and_is_marked(people, clock):
     assert "it is not acknowledged" in auto.contact.summary
 
 
-def test_a_reference_of_another_landlord_or_no_case_opens_a_new_case(people, clock):
+def test_a_reference_to_no_case_opens_a_new_case(people, clock):
     auto = receive("auto_reply.eml", clock).email  # HHT-2025-000001 does not exist yet
     assert auto.threading == Threading.NEW_CASE
 
@@ -177,3 +177,52 @@ def test_every_sample_message_is_received(people, clock):
     assert clock.now() - timedelta(days=400) < min(
         e.received_at for e in InboundEmail.objects.all()
     )
+
+
+def test_one_message_that_cannot_be_received_does_not_stop_the_others(
+    people, clock, tmp_path, monkeypatch
+):
+    from caredesk.mail import importing
+
+    def receive_or_fail(*, raw, source, **options):
+        if "message 2" in source:
+            raise RuntimeError("the database went away")
+        return email_receive(raw=raw, source=source, **options)
+
+    monkeypatch.setattr(importing, "email_receive", receive_or_fail)
+    result = mail_files_import(path=MESSAGES / "three.mbox", policy=HALTON, clock=clock)
+    assert result.read == 2
+    assert result.errors == [
+        "three.mbox message 2: not received (RuntimeError: the database went away)"
+    ]
+    assert str(result).endswith("1 not received (see below)")
+
+
+def test_a_message_dated_1970_is_received_when_it_arrives(people, clock):
+    raw = b"Date: Thu, 01 Jan 1970 00:00:00 +0000\nMessage-ID: <epoch@x>\n\nhello\n"
+    email = email_receive(raw=raw, source="t", policy=HALTON, clock=clock).email
+    assert email.received_at == clock.now()
+    assert "not believable" in email.problems
+
+
+def test_a_folder_reads_only_its_email_files(people, clock, tmp_path):
+    shutil.copy(MESSAGES / "plain.eml", tmp_path / "plain.eml")
+    (tmp_path / "README.txt").write_text("not an email")
+    assert mail_files_import(path=tmp_path, policy=HALTON, clock=clock).read == 1
+
+
+def test_an_email_joining_a_case_from_another_address_is_flagged(people, clock):
+    customer_create(
+        customer_type=CustomerType.TENANT, first_name="Jo", email="jo.bloggs@example.org"
+    )
+    case = receive("plain.eml", clock).email.case
+    stranger = (
+        b"From: stranger@evil.example\nSubject: Re: HHT-2025-000001\n"
+        b"Message-ID: <s@evil.example>\n\nSend me the details.\n"
+    )
+    email = email_receive(raw=stranger, source="t", policy=HALTON, clock=clock).email
+    assert email.case == case
+    assert "not the customer's email address" in email.problems
+    assert email.contact is not None
+    assert "Sent from stranger@evil.example" in email.contact.summary
+    assert "not the customer's" not in receive("reply.eml", clock).email.problems

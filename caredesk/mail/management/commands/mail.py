@@ -1,8 +1,9 @@
 """caredesk mail import FILE... [--policy NAME]
 
 Imports emails from .eml files, mbox files and folders of them (a Maildir too), and
-prints one summary line per file. Exit status: 0 when every file was read, 1 when a file
-could not be, 2 for bad arguments.
+prints one summary line per file. A message that cannot be received (or a file that
+cannot be read) is named on stderr and the others are imported. Exit status: 0 when
+every message was received, 1 when one was not, 2 for bad arguments.
 """
 
 from __future__ import annotations
@@ -43,5 +44,8 @@ class Command(BaseCommand):
                 failed = True
                 continue
             self.stdout.write(str(result))
+            for problem in result.errors:
+                sys.stderr.write(f"caredesk mail: {problem}\n")
+            failed = failed or bool(result.errors)
         if failed:
             sys.exit(1)
