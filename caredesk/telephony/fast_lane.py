@@ -107,7 +107,6 @@ class FastLane:
         self.preparer = preparer
         self.times = LocalTimes(zone)
         self.not_after = not_after
-        self._hour_offsets: dict[str, int | None] = {}  # "2025-06-02 09" -> micros
 
     def batch(self, first_number: int, lines: list[bytes], bytes_read: int) -> Batch:
         """The batch of `lines`, the first of which is line `first_number` of the file."""
@@ -277,13 +276,7 @@ class FastLane:
         gives it (None where the clocks change): "2025-06-02 09" -> 3,600,000,000."""
         times = pl.concat([raw["start"], raw["answer"], raw["end"]])
         hours = times.filter(times.str.contains(_TIME)).str.slice(0, 13).unique().to_list()
-        known = self._hour_offsets
-        if len(known) > 100_000:
-            known.clear()
-        for hour in hours:
-            if hour not in known:
-                known[hour] = self._hour_offset(hour)
-        return {hour: known[hour] for hour in hours}
+        return {hour: self._hour_offset(hour) for hour in hours}  # LocalTimes caches them
 
     def _hour_offset(self, hour: str) -> int | None:
         try:
