@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import Group
 
+from caredesk.notifications.tests.helpers import SMTPServer
 from caredesk.staff.models import Office, Role, StaffMember, Team
 
 
@@ -82,3 +84,28 @@ def people(db: None) -> People:
         team=team,
         other_team=other_team,
     )
+
+
+@pytest.fixture
+def smtp(settings: Any) -> Iterator[SMTPServer]:
+    """A real SMTP server on a free local port, and settings that send to it."""
+    with SMTPServer() as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = server.port
+        settings.EMAIL_USE_TLS = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        yield server
+
+
+@pytest.fixture
+def worker_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let a test run the worker's loop in its own process. Both loops close stale
+    connections; in a test that would close the test's own transaction on PostgreSQL.
+    (caredesk/notifications/tests/test_worker_processes.py runs the real thing.)"""
+    from django_tasks_db.management.commands import db_worker
+
+    from caredesk.notifications import worker
+
+    monkeypatch.setattr(worker, "close_old_connections", lambda: None)
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)

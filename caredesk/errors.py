@@ -14,10 +14,8 @@ class CaredeskError(Exception):
         self.message = message
 
 
-class PolicyError(CaredeskError):
-    """A policy file is missing, unreadable or does not fit the policy schema."""
-
-    code = "policy_invalid"
+class FileProblems(CaredeskError):
+    """A file (a policy, a mapping, a word list) with problems, each listed on a line."""
 
     def __init__(self, source: str, problems: list[str]) -> None:
         self.source = source
@@ -25,6 +23,12 @@ class PolicyError(CaredeskError):
         count = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
         listed = "\n".join(f"  {problem}" for problem in problems)
         super().__init__(f"{source}: {count}\n{listed}")
+
+
+class PolicyError(FileProblems):
+    """A policy file is missing, unreadable or does not fit the policy schema."""
+
+    code = "policy_invalid"
 
 
 class NotAllowed(CaredeskError):

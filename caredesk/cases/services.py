@@ -393,6 +393,21 @@ def case_finish(*, case: Case, status: str, by: StaffMember, clock: Clock = syst
 # -- deadlines --------------------------------------------------------------------------
 
 
+@transaction.atomic
+def case_clock_events(
+    *,
+    case: Case,
+    events: Iterable[ClockEvent],
+    at: datetime,
+    by: StaffMember | None,
+    policy: Policy,
+    clock: Clock = system_clock,
+) -> None:
+    """Record that clock events happened on the case (a translation asked for, say): the
+    policy's deadlines that wait on them start, and those they meet are met."""
+    _fire(case, events, at=at, by=by, policy=policy, now=clock.now())
+
+
 def _fire(
     case: Case,
     events: Iterable[ClockEvent],

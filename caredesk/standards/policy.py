@@ -94,6 +94,8 @@ class ClockEvent(enum.StrEnum):
     VISITOR_SEEN = "visitor_seen", "the visitor is seen by a member of staff"
     ABSENCE_STARTS = "absence_starts", "the member of staff's absence starts"
     ABSENCE_ENDS = "absence_ends", "the member of staff is back"
+    TRANSLATION_REQUESTED = "translation_requested", "a letter is asked for in another language"
+    TRANSLATION_SENT = "translation_sent", "the translated letter is sent"
     OFFICE_OPENS = "office_opens", "the office opens"
     OFFICE_CLOSES = "office_closes", "the office closes"
 
@@ -363,12 +365,29 @@ class Escalation(_Strict):
     warn_before: DurationField | None = None
 
 
+class PlainEnglish(_Strict):
+    """When the plain-English check warns an officer about a draft (see
+    caredesk.documents.plain_english for where the defaults come from)."""
+
+    min_reading_ease: float = Field(default=60, ge=0, le=100)
+    max_average_sentence_words: float = Field(default=20, gt=0)
+    long_sentence_words: int = Field(default=25, gt=0)
+
+
+class Correspondence(_Strict):
+    """How letters look and read: the landlord's choices."""
+
+    large_print_pt: int = Field(default=16, ge=16, le=48)  # RNIB: 16 pt or larger
+    plain_english: PlainEnglish = PlainEnglish()
+
+
 class Policy(_Strict):
     schema_version: Literal[1]
     organisation: Organisation
     document: Document
     calendar: CalendarSettings
     escalation: Escalation = Escalation()
+    correspondence: Correspondence = Correspondence()
     standards: list[Standard] = Field(min_length=1)
 
     @model_validator(mode="after")

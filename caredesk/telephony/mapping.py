@@ -16,23 +16,16 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from caredesk.errors import CaredeskError
+from caredesk.errors import FileProblems
 
 MAPPINGS_FOLDER = Path(__file__).parent / "mappings"
 OUTCOMES = ("answered", "abandoned", "voicemail", "transferred")
 
 
-class MappingError(CaredeskError):
+class MappingError(FileProblems):
     """A mapping file is missing, unreadable or does not fit the mapping schema."""
 
     code = "call_mapping_invalid"
-
-    def __init__(self, source: str, problems: list[str]) -> None:
-        self.source = source
-        self.problems = problems
-        count = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
-        listed = "\n".join(f"  {problem}" for problem in problems)
-        super().__init__(f"{source}: {count}\n{listed}")
 
 
 class _Strict(BaseModel):

@@ -12,19 +12,7 @@ from caredesk.notifications.tasks import send_notification_email
 from caredesk.notifications.tests.helpers import STONEWALL, at, letter, message
 from caredesk.notifications.worker import Worker
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def keep_the_test_connection(monkeypatch):
-    """Both loops close stale connections; in a test that would close the test's own
-    transaction on PostgreSQL. (The process tests run the real thing.)"""
-    from django_tasks_db.management.commands import db_worker
-
-    from caredesk.notifications import worker
-
-    monkeypatch.setattr(worker, "close_old_connections", lambda: None)
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("worker_in_this_process")]
 
 
 def worker_for(clock, **options):

@@ -64,6 +64,7 @@ SHARED_TARGETS = {
     "complaint_stage_1_response": "10 working days",
     "complaint_stage_2_acknowledge": "5 working days",
     "complaint_stage_2_response": "20 working days",
+    "translation": "10 working days",  # an assumption in both: neither sets a time
 }
 
 
@@ -788,3 +789,10 @@ def test_calendar_settings_that_do_not_fit_together_are_refused(tmp_path, calend
     assert any(p.startswith("calendar") and expected in p for p in raised.value.problems), (
         raised.value.problems
     )
+
+
+def test_both_policies_set_how_letters_look_and_read():
+    for name in ("halton", "stonewall"):
+        correspondence = load_policy(name).correspondence
+        assert correspondence.large_print_pt == 16
+        assert correspondence.plain_english.min_reading_ease == 60

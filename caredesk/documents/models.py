@@ -1,0 +1,145 @@
+"""The wording of what caredesk sends: one template per kind of document and medium.
+
+The project ships a default for each (documents/default_templates.toml); an
+administrator's edited version, kept here, takes its place.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from caredesk.staff.models import StaffMember
+
+
+class DocumentKind(models.TextChoices):
+    ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement"
+    OUT_OF_OFFICE = "out_of_office", "Out-of-office reply"
+    HOLDING_REPLY = "holding_reply", "Holding reply"
+    RESPONSE = "response", "Response"
+    CALLING_CARD = "calling_card", "Calling card"
+
+
+class Medium(models.TextChoices):
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+
+
+class DocumentTemplate(models.Model):
+    """An administrator's wording for one kind of document in one medium. The subject
+    and body are Django templates over plain values (see documents.rendering)."""
+
+    kind = models.CharField(max_length=30, choices=DocumentKind.choices)
+    medium = models.CharField(max_length=10, choices=Medium.choices)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "medium"], name="one_template_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_medium_display().lower()})"
+
+
+class CaseLetter(models.Model):
+    """A letter written on a case, signed by the officer who wrote it. Its formats (the
+    printed letter, and large print, Braille or audio as the customer needs) are made
+    by the worker and kept as CaseDocuments."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="letters")
+    kind = models.CharField(max_length=30, choices=DocumentKind.choices)
+    subject = models.CharField(max_length=300)
+    body = models.TextField(help_text="The letter's text, as the template filled it in.")
+    signed_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField()
+    formats_missing = models.TextField(
+        blank=True, help_text="Formats the customer needs that this server could not make."
+    )
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} letter: {self.subject}"
+
+
+class DocumentFormat(models.TextChoices):
+    STANDARD_PRINT = "standard_print", "Printed letter (PDF)"
+    LARGE_PRINT = "large_print", "Large print (PDF)"
+    BRAILLE = "braille", "Braille (BRF, for an embosser)"
+    AUDIO = "audio", "Audio (MP3)"
+    TRANSLATION = "translation", "Translation"
+    SCAN = "scan", "Scan of a letter received"
+
+
+class CaseDocument(models.Model):
+    """A file kept on a case: a format of a letter, a translation, a scanned letter. The
+    bytes are in the store (caredesk.mail.store), found by their digest."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="documents")
+    letter = models.ForeignKey(
+        CaseLetter, null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
+    )
+    format = models.CharField(max_length=20, choices=DocumentFormat.choices)
+    language = models.CharField(max_length=60, blank=True, help_text="Blank: English.")
+    file_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "format", "language"],
+                condition=models.Q(letter__isnull=False),
+                name="one_document_per_letter_format",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class TranslationStatus(models.TextChoices):
+    REQUESTED = "requested", "With the translator"
+    RETURNED = "returned", "Translation back, not yet sent"
+    SENT = "sent", "Sent to the customer"
+
+
+class TranslationRequest(models.Model):
+    """A letter to be translated into the customer's language: a task with its own
+    deadline (the policy's `translation` standard), met when the translation is sent."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="translation_requests"
+    )
+    letter = models.ForeignKey(
+        CaseLetter, on_delete=models.CASCADE, related_name="translation_requests"
+    )
+    language = models.CharField(max_length=60)
+    status = models.CharField(
+        max_length=20, choices=TranslationStatus.choices, default=TranslationStatus.REQUESTED
+    )
+    requested_at = models.DateTimeField()
+    requested_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    document = models.OneToOneField(
+        CaseDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "language"], name="one_translation_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.letter} into {self.language}"

@@ -1,0 +1,224 @@
+"""Filling in a document's template with the case's values, and checking it is signed.
+
+Templates are Django templates run by an engine of their own, with no access to files or
+to the database: they see only the plain values below, so an administrator's edit can
+say anything but reach nothing. A value a template names that does not exist is an
+error, not a blank: "Dear ," must never reach a customer.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
+
+from caredesk.documents.models import DocumentKind, DocumentTemplate, Medium
+from caredesk.errors import CaredeskError
+
+DEFAULTS = Path(__file__).with_name("default_templates.toml")
+_MISSING = "\x00missing:%s\x00"
+_MISSING_FOUND = re.compile("\x00missing:(.*?)\x00")
+
+# The values a template may use, and what they hold: shown to administrators.
+TEMPLATE_VALUES: dict[str, str] = {
+    "case.reference": "The case reference, such as HHT-2025-000123",
+    "case.subject": "What the case is about",
+    "case.received": "The day it was received, such as Monday 2 June 2025",
+    "case.due": "The day a reply is due",
+    "customer.name": "The customer's name",
+    "customer.salutation": "Dear Ms Jones, (or Dear customer, when there is no name)",
+    "officer.name": "The officer dealing with it (blank if no one yet)",
+    "officer.post_title": "Their post title",
+    "officer.signature": "Their name, post title, phone and email, a line each",
+    "contact.phone": "The phone number to call: the officer's, else the organisation's",
+    "contact.email": "The email address to write to",
+    "organisation.name": "The landlord's name",
+    "away.name": "Out-of-office replies: the officer who is away",
+    "away.back": "Out-of-office replies: the day they are back",
+    "away.message": "Out-of-office replies: their own away message, if they wrote one",
+    "holding.reason": "Holding replies: why the reply will take longer",
+    "holding.revised": "Holding replies: the new date",
+    "visit.date": "Calling cards: the day of the visit",
+    "draft": "Responses: the text the officer wrote",
+}
+
+
+class TemplateProblem(CaredeskError):
+    """A template cannot be used: it does not parse, or names a value that is not there."""
+
+    code = "template_invalid"
+
+
+class UnsignedDocument(CaredeskError):
+    """A response that does not say who wrote it and how to reach them."""
+
+    code = "document_unsigned"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    body: str
+
+
+@cache
+def _engine() -> Engine:
+    return Engine(dirs=[], app_dirs=False, loaders=[], autoescape=False, string_if_invalid=_MISSING)
+
+
+@cache
+def default_templates() -> dict[tuple[str, str], tuple[str, str]]:
+    """The shipped wording, by (kind, medium)."""
+    data = tomllib.loads(DEFAULTS.read_text(encoding="utf-8"))
+    found: dict[tuple[str, str], tuple[str, str]] = {}
+    for kind, media in data.items():
+        for medium, fields in media.items():
+            found[(DocumentKind(kind).value, Medium(medium).value)] = (
+                fields["subject"],
+                fields["body"].strip("\n"),
+            )
+    return found
+
+
+def template_text(kind: str, medium: str) -> tuple[str, str]:
+    """The subject and body in use: the administrator's, else the shipped default."""
+    edited = DocumentTemplate.objects.filter(kind=kind, medium=medium).first()
+    if edited is not None:
+        return edited.subject, edited.body
+    try:
+        return default_templates()[(kind, medium)]
+    except KeyError:
+        raise TemplateProblem(
+            f"There is no {DocumentKind(kind).label.lower()} template for {medium}s."
+        ) from None
+
+
+def document_render(kind: str, medium: str, values: Mapping[str, Any]) -> Rendered:
+    """The document of `kind` for `medium`, filled in with `values`."""
+    subject, body = template_text(kind, medium)
+    name = f"The {DocumentKind(kind).label.lower()} {Medium(medium).label.lower()} template"
+    return Rendered(
+        subject=" ".join(text_render(subject, values, name=f"{name}'s subject").split()),
+        body=text_render(body, values, name=name),
+    )
+
+
+def text_render(source: str, values: Mapping[str, Any], *, name: str = "The template") -> str:
+    """Fill in one template. Raises TemplateProblem naming the template and the fault."""
+    try:
+        template = _engine().from_string(source)
+    except TemplateSyntaxError as error:
+        raise TemplateProblem(f"{name} cannot be read: {error}") from None
+    try:
+        text = template.render(Context(dict(values), autoescape=False))
+    except TemplateDoesNotExist as error:  # {% include %}: templates reach no files
+        raise TemplateProblem(f"{name} cannot include other files ({error}).") from None
+    missing = sorted(set(_MISSING_FOUND.findall(text)))
+    if missing:
+        listed = ", ".join(missing)
+        raise TemplateProblem(f"{name} uses values that are not there: {listed}.")
+    return _tidy(text)
+
+
+def template_check(subject: str, body: str) -> list[str]:
+    """What is wrong with an edited template, tried with example values of every kind."""
+    problems = []
+    for source, part in ((subject, "subject"), (body, "body")):
+        try:
+            text_render(source, EXAMPLE_VALUES, name=f"The {part}")
+        except TemplateProblem as problem:
+            problems.append(problem.message)
+    return problems
+
+
+def _tidy(text: str) -> str:
+    """Trailing spaces off, no more than one blank line in a row (an `if` that printed
+    nothing leaves one), and no blank lines at either end."""
+    lines = [line.rstrip() for line in text.strip("\n").splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+
+
+# -- signing ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Signatory:
+    name: str
+    post_title: str
+    phone: str
+    email: str
+
+    @property
+    def signature(self) -> str:
+        lines = [self.name, self.post_title]
+        lines += [f"Phone: {self.phone}"] if self.phone else []
+        lines += [f"Email: {self.email}"] if self.email else []
+        return "\n".join(lines)
+
+
+def signatory_problems(signatory: Signatory | None) -> list[str]:
+    """Why this officer cannot sign a response (the policies: signed in the officer's own
+    name with their post title, saying how to reach them)."""
+    if signatory is None:
+        return ["No one is dealing with this case: give it to an officer, who signs it."]
+    problems = []
+    if not signatory.name.strip():
+        problems.append("The officer has no name on their staff record.")
+    if not signatory.post_title.strip():
+        problems.append(f"{signatory.name or 'The officer'} has no post title on their record.")
+    if not (signatory.phone.strip() or signatory.email.strip()):
+        problems.append(
+            f"{signatory.name or 'The officer'} has no phone number or email address on their "
+            "record, so the customer could not reach them."
+        )
+    return problems
+
+
+def signed_check(text: str, signatory: Signatory | None) -> None:
+    """Refuse a response that is not signed: the officer's name and post title, and a way
+    to reach them, must all appear in it."""
+    problems = signatory_problems(signatory)
+    if signatory is not None and not problems:
+        for part, what in (
+            (signatory.name, "the officer's name"),
+            (signatory.post_title, "their post title"),
+        ):
+            if part.casefold() not in text.casefold():
+                problems.append(f"It does not give {what} ({part}).")
+        ways = [way for way in (signatory.phone, signatory.email) if way]
+        if not any(way.casefold() in text.casefold() for way in ways):
+            problems.append("It does not say how to reach the officer (phone or email).")
+    if problems:
+        raise UnsignedDocument("This cannot be sent unsigned. " + " ".join(problems))
+
+
+EXAMPLE_VALUES: dict[str, Any] = {
+    "case": {
+        "reference": "HHT-2025-000123",
+        "subject": "Broken fence",
+        "received": "Monday 2 June 2025",
+        "due": "Monday 16 June 2025",
+    },
+    "customer": {"name": "Jo Jones", "salutation": "Dear Ms Jones,"},
+    "officer": {
+        "name": "Sam Patel",
+        "post_title": "Housing Officer",
+        "signature": "Sam Patel\nHousing Officer\nPhone: 0151 510 5000",
+    },
+    "contact": {"phone": "0151 510 5000", "email": "info@example.org"},
+    "organisation": {"name": "Halton Housing Trust"},
+    "away": {
+        "name": "Alex Smith",
+        "back": "Tuesday 10 June 2025",
+        "message": "I am on leave. Please contact Sam Patel.",
+    },
+    "holding": {"reason": "We are waiting for a contractor's report.", "revised": "30 June 2025"},
+    "visit": {"date": "Tuesday 3 June 2025"},
+    "draft": "We will replace the fence panel on 10 June.",
+}

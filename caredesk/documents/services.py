@@ -1,0 +1,378 @@
+"""Writing letters on a case, making their formats, and translations.
+
+A letter is written by an officer from a template and their own words, and is refused
+unless it is signed: their name, post title and a way to reach them (the policies: "signed
+in the officer's own name with their post title"). Writing it records the response on
+the case (its deadlines are met) and asks the worker to make its formats: the printed
+letter always, and large print, Braille or audio when the customer's record asks for it.
+Each file is attached to the case. A format this server cannot make (no liblouis, say)
+is named on the letter and the case; the letter itself still goes.
+
+A translation is a task with its own deadline (the policy's `translation` standard):
+asked for, returned by the translator as a file, and sent, which meets it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+
+from django.db import DatabaseError, IntegrityError, transaction
+
+from caredesk.cases.models import Case, Channel, Direction
+from caredesk.cases.services import CaseError, case_clock_events, contact_log, response_send
+from caredesk.core.clock import Clock
+from caredesk.customers.models import AccessibleFormat
+from caredesk.documents.formats import EmptyText, FormatUnavailable
+from caredesk.documents.formats.audio import mp3_from_text
+from caredesk.documents.formats.braille import brf_from_text
+from caredesk.documents.formats.pdf import letter_pdf
+from caredesk.documents.letters import Letter, Signature, letter_text
+from caredesk.documents.models import (
+    CaseDocument,
+    CaseLetter,
+    DocumentFormat,
+    DocumentKind,
+    Medium,
+    TranslationRequest,
+    TranslationStatus,
+)
+from caredesk.documents.rendering import document_render, signed_check
+from caredesk.documents.values import case_values, signatory_of
+from caredesk.errors import CaredeskError, NotAllowed
+from caredesk.mail.store import store_put
+from caredesk.staff.models import StaffMember
+from caredesk.staff.permissions import Can, allowed
+from caredesk.standards import Policy
+from caredesk.standards.policy import ClockEvent
+
+logger = logging.getLogger(__name__)
+
+LETTER_KINDS = (DocumentKind.RESPONSE, DocumentKind.CALLING_CARD)
+MAX_TRANSLATION_BYTES = 50 * 1024 * 1024
+
+
+class LetterError(CaredeskError):
+    code = "letter_invalid"
+
+
+# -- writing ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def letter_write(
+    *,
+    case: Case,
+    draft: str,
+    by: StaffMember,
+    policy: Policy,
+    clock: Clock,
+    kind: DocumentKind = DocumentKind.RESPONSE,
+) -> CaseLetter:
+    """Write a letter on the case in `by`'s name and, for a response, record it as the
+    response. Refused (UnsignedDocument) if `by`'s record cannot sign it."""
+    if not allowed(by, Can.WORK_CASES):
+        raise NotAllowed("Only staff who take casework can write letters.")
+    if kind not in LETTER_KINDS:
+        raise LetterError(f"A {DocumentKind(kind).label.lower()} is not written as a letter.")
+    if not draft.strip():
+        raise LetterError("The letter has no text: write what it should say.")
+    values = case_values(case, policy, officer=by) | {"draft": draft.strip()}
+    rendered = document_render(kind, Medium.LETTER, values)
+    signatory = signatory_of(by)
+    letter = _letter(case, policy, rendered.subject, rendered.body, by, clock.now())
+    signed_check(letter_text(letter), signatory)
+    written = CaseLetter.objects.create(
+        case=case,
+        kind=kind,
+        subject=rendered.subject[:300],
+        body=rendered.body,
+        signed_by=by,
+        written_at=clock.now(),
+    )
+    summary = f"Letter: {written.subject}"
+    if kind == DocumentKind.RESPONSE:
+        response_send(
+            case=case, channel=Channel.LETTER, summary=summary, by=by, policy=policy, clock=clock
+        )
+    else:
+        contact_log(
+            case=case,
+            channel=Channel.LETTER,
+            direction=Direction.OUTBOUND,
+            by=by,
+            summary=summary,
+            policy=policy,
+            clock=clock,
+        )
+    language = case.customer.language.strip() if case.customer else ""
+    if language and not _is_english(language):
+        # The language on the customer's record is a standing request for translation.
+        translation_request(written=written, language=language, by=by, policy=policy, clock=clock)
+    transaction.on_commit(partial(_queue_formats, written.pk))
+    return written
+
+
+def _is_english(language: str) -> bool:
+    return language.casefold() in {"english", "en", "en-gb", "british english"}
+
+
+def _queue_formats(letter_id: int) -> None:
+    from caredesk.documents.tasks import make_letter_formats  # tasks import this module
+
+    try:
+        make_letter_formats.enqueue(letter_id)
+    except DatabaseError:  # `caredesk letters formats` or the next write makes them
+        logger.exception("Could not queue the formats of letter %s", letter_id)
+
+
+def letter_of(written: CaseLetter, policy: Policy) -> Letter:
+    """The letter as the formats render it."""
+    return _letter(
+        written.case,
+        policy,
+        written.subject,
+        written.body,
+        written.signed_by,
+        written.written_at,
+    )
+
+
+def _letter(
+    case: Case, policy: Policy, subject: str, body: str, by: StaffMember, at: datetime
+) -> Letter:
+    customer = case.customer
+    organisation = policy.organisation
+    return Letter(
+        organisation_name=organisation.name,
+        organisation_address=(),
+        organisation_phone=organisation.phone or "",
+        organisation_email=organisation.email or "",
+        recipient_name=customer.name if customer else "",
+        recipient_address=tuple(_lines(customer.address, customer.postcode) if customer else ()),
+        date=at.astimezone(policy.working_calendar.zone).date(),
+        reference=case.reference,
+        subject=subject,
+        salutation=case_values(case, policy, officer=by)["customer"]["salutation"],
+        body=body,
+        signature=Signature(
+            name=by.get_full_name(), post_title=by.post_title, phone=by.phone, email=by.email
+        ),
+    )
+
+
+def _lines(address: str, postcode: str) -> list[str]:
+    lines = [line.strip().rstrip(",") for line in address.splitlines() if line.strip()]
+    if (
+        postcode
+        and postcode.replace(" ", "").upper() not in "".join(lines).replace(" ", "").upper()
+    ):
+        lines.append(postcode)
+    return lines
+
+
+# -- formats ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FormatMade:
+    format: DocumentFormat
+    document: CaseDocument | None  # None: not made (see `problem`)
+    problem: str = ""
+
+
+def wanted_formats(written: CaseLetter) -> list[DocumentFormat]:
+    """The printed letter, and the format the customer's record asks for."""
+    customer = written.case.customer
+    asked_for = customer.accessible_format if customer else ""
+    extra = _ACCESSIBLE.get(asked_for)
+    return [DocumentFormat.STANDARD_PRINT, *([extra] if extra else [])]
+
+
+# Easy read is written by a person, not made from the letter: the case shows the need.
+_ACCESSIBLE = {
+    AccessibleFormat.LARGE_PRINT.value: DocumentFormat.LARGE_PRINT,
+    AccessibleFormat.BRAILLE.value: DocumentFormat.BRAILLE,
+    AccessibleFormat.AUDIO.value: DocumentFormat.AUDIO,
+}
+
+
+def letter_formats_make(*, letter_id: int, policy: Policy, clock: Clock) -> list[FormatMade]:
+    """Make each format of the letter that is not made yet, and attach it to the case.
+    Safe to run twice or in two workers at once: each format is made once."""
+    written = CaseLetter.objects.select_related("case__customer", "signed_by").get(pk=letter_id)
+    letter = letter_of(written, policy)
+    done = set(written.documents.values_list("format", flat=True))
+    made: list[FormatMade] = []
+    problems: list[str] = []
+    for wanted in wanted_formats(written):
+        if wanted in done:
+            continue
+        maker, suffix, content_type = _makers(policy)[wanted]
+        try:
+            data = maker(letter)
+        except (FormatUnavailable, EmptyText) as problem:
+            problems.append(f"{wanted.label}: {problem.message}")
+            made.append(FormatMade(wanted, None, problem.message))
+            continue
+        document = _attach(written, wanted, data, suffix, content_type, clock)
+        made.append(FormatMade(wanted, document))
+    if problems:
+        missing = "\n".join(problems)
+        CaseLetter.objects.filter(pk=written.pk).update(formats_missing=missing)
+    return made
+
+
+_Maker = Callable[[Letter], bytes]
+
+
+def _makers(policy: Policy) -> dict[DocumentFormat, tuple[_Maker, str, str]]:
+    points = policy.correspondence.large_print_pt
+    return {
+        DocumentFormat.STANDARD_PRINT: (letter_pdf, "pdf", "application/pdf"),
+        DocumentFormat.LARGE_PRINT: (
+            partial(letter_pdf, large_print=True, large_print_pt=points),
+            "large-print.pdf",
+            "application/pdf",
+        ),
+        DocumentFormat.BRAILLE: (
+            lambda letter: brf_from_text(letter_text(letter)),
+            "brf",
+            "application/x-brf",
+        ),
+        DocumentFormat.AUDIO: (
+            lambda letter: mp3_from_text(letter_text(letter)),
+            "mp3",
+            "audio/mpeg",
+        ),
+    }
+
+
+def _attach(
+    written: CaseLetter,
+    format: DocumentFormat,
+    data: bytes,
+    suffix: str,
+    content_type: str,
+    clock: Clock,
+) -> CaseDocument | None:
+    digest = store_put(data)
+    try:
+        with transaction.atomic():
+            return CaseDocument.objects.create(
+                case=written.case,
+                letter=written,
+                format=format,
+                file_name=f"{written.case.reference} letter {written.pk}.{suffix}",
+                content_type=content_type,
+                size=len(data),
+                sha256=digest,
+                created_at=clock.now(),
+            )
+    except IntegrityError:  # another worker made it at the same moment
+        return None
+
+
+# -- translations -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def translation_request(
+    *, written: CaseLetter, language: str, by: StaffMember, policy: Policy, clock: Clock
+) -> TranslationRequest:
+    """Ask for the letter in `language`: a task whose deadline the policy sets."""
+    language = " ".join(language.split())
+    if not language:
+        raise LetterError("Say which language the letter is wanted in.")
+    if _is_english(language):
+        raise LetterError("The letter is already in English.")
+    if not allowed(by, Can.WORK_CASES):
+        raise NotAllowed("Only staff who take casework can ask for translations.")
+    earlier = TranslationRequest.objects.filter(letter=written, language__iexact=language).first()
+    if earlier is not None:
+        raise LetterError(f"This letter has already been asked for in {earlier.language}.")
+    now = clock.now()
+    request = TranslationRequest.objects.create(
+        case=written.case,
+        letter=written,
+        language=language[:60],
+        requested_at=now,
+        requested_by=by,
+    )
+    case_clock_events(
+        case=written.case,
+        events={ClockEvent.TRANSLATION_REQUESTED},
+        at=now,
+        by=by,
+        policy=policy,
+        clock=clock,
+    )
+    return request
+
+
+@transaction.atomic
+def translation_return(
+    *,
+    request: TranslationRequest,
+    data: bytes,
+    file_name: str,
+    content_type: str,
+    by: StaffMember,
+    clock: Clock,
+) -> TranslationRequest:
+    """The translator's file has come back: attach it to the case."""
+    if request.status == TranslationStatus.SENT:
+        raise LetterError("This translation has been sent already.")
+    if not data:
+        raise LetterError(f"{file_name or 'The file'} is empty.")
+    if len(data) > MAX_TRANSLATION_BYTES:
+        raise LetterError(f"{file_name} is larger than 50 MB.")
+    now = clock.now()
+    document = CaseDocument.objects.create(
+        case=request.case,
+        format=DocumentFormat.TRANSLATION,
+        language=request.language,
+        file_name=(file_name or f"{request.case.reference} in {request.language}")[:200],
+        content_type=(content_type or "application/octet-stream")[:120],
+        size=len(data),
+        sha256=store_put(data),
+        created_at=now,
+        created_by=by,
+    )
+    request.document, request.returned_at = document, now
+    request.status = TranslationStatus.RETURNED
+    request.save(update_fields=["document", "returned_at", "status"])
+    return request
+
+
+@transaction.atomic
+def translation_send(
+    *, request: TranslationRequest, by: StaffMember, policy: Policy, clock: Clock
+) -> TranslationRequest:
+    """The translation has gone to the customer: its deadline is met."""
+    if request.status != TranslationStatus.RETURNED:
+        raise CaseError("Only a translation that has come back can be sent.")
+    now = clock.now()
+    request.status, request.sent_at = TranslationStatus.SENT, now
+    request.save(update_fields=["status", "sent_at"])
+    contact_log(
+        case=request.case,
+        channel=Channel.LETTER,
+        direction=Direction.OUTBOUND,
+        by=by,
+        summary=f"Letter in {request.language}: {request.letter.subject}",
+        policy=policy,
+        clock=clock,
+    )
+    case_clock_events(
+        case=request.case,
+        events={ClockEvent.TRANSLATION_SENT},
+        at=now,
+        by=by,
+        policy=policy,
+        clock=clock,
+    )
+    return request

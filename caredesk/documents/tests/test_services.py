@@ -1,0 +1,226 @@
+"""Letters on a case: signed, recorded as the response, made in the customer's format,
+and translated as a task with its own deadline."""
+
+from datetime import timedelta
+
+import pytest
+from pypdf import PdfReader
+
+from caredesk.cases.models import Case, CaseKind, Channel, Deadline, DeadlineStatus
+from caredesk.cases.services import case_create
+from caredesk.customers.models import AccessibleFormat, CustomerType
+from caredesk.customers.services import customer_create
+from caredesk.documents.formats import braille
+from caredesk.documents.models import (
+    CaseDocument,
+    CaseLetter,
+    DocumentFormat,
+    TranslationRequest,
+    TranslationStatus,
+)
+from caredesk.documents.rendering import UnsignedDocument
+from caredesk.documents.services import (
+    LetterError,
+    letter_formats_make,
+    letter_write,
+    translation_request,
+    translation_return,
+    translation_send,
+)
+from caredesk.mail.store import store_get
+from caredesk.notifications.worker import Worker
+from caredesk.standards import load_policy
+
+HALTON = load_policy("halton")
+DRAFT = "We will replace the fence panel on Tuesday 10 June.\n\nThe contractor will call first."
+
+
+@pytest.fixture(autouse=True)
+def store(settings, tmp_path):
+    settings.CAREDESK_MAIL_STORE = tmp_path / "store"
+
+
+@pytest.fixture
+def officer(people):
+    people.officer.phone = "0151 510 1234"
+    people.officer.save()
+    return people.officer
+
+
+def a_case(people, clock, **customer_fields) -> Case:
+    customer = customer_create(
+        customer_type=CustomerType.TENANT,
+        title="Ms",
+        first_name="Jo",
+        last_name="Jones",
+        address="12 Mersey Road\nRuncorn",
+        postcode="WA7 1AA",
+        **customer_fields,
+    )
+    return case_create(
+        kind=CaseKind.GENERAL_ENQUIRY,
+        channel=Channel.LETTER,
+        received_at=clock.now() - timedelta(days=1),
+        subject="Fence panel blown down",
+        by=people.officer,
+        customer=customer,
+        assign_to=people.officer,
+        policy=HALTON,
+        clock=clock,
+    )
+
+
+def test_a_signed_letter_is_the_response_and_its_printed_letter_is_attached(people, clock, officer):
+    case = a_case(people, clock)
+    written = letter_write(case=case, draft=DRAFT, by=officer, policy=HALTON, clock=clock)
+    assert written.signed_by == officer
+    assert DRAFT.splitlines()[0] in written.body
+    response = Deadline.objects.get(case=case, standard_key="letter_email_response")
+    assert response.status == DeadlineStatus.MET
+    made = letter_formats_make(letter_id=written.pk, policy=HALTON, clock=clock)
+    assert [item.format for item in made] == [DocumentFormat.STANDARD_PRINT]
+    document = CaseDocument.objects.get(letter=written)
+    pdf = store_get(document.sha256)
+    text = "".join(page.extract_text() for page in PdfReader(_file(pdf)).pages)
+    for expected in ("Dear Ms Jones,", "Olu Officer", "Tenancy Officer", "0151 510 1234"):
+        assert expected in text
+    assert case.reference in text
+    assert "WA7 1AA" in text
+
+
+@pytest.mark.parametrize(
+    ("needs", "format", "starts_with"),
+    [
+        (AccessibleFormat.LARGE_PRINT, DocumentFormat.LARGE_PRINT, b"%PDF"),
+        (AccessibleFormat.BRAILLE, DocumentFormat.BRAILLE, b""),
+        (AccessibleFormat.AUDIO, DocumentFormat.AUDIO, b""),
+    ],
+)
+def test_the_customers_format_is_made_for_every_letter(
+    people, clock, officer, needs, format, starts_with
+):
+    case = a_case(people, clock, accessible_format=needs)
+    written = letter_write(case=case, draft=DRAFT, by=officer, policy=HALTON, clock=clock)
+    letter_formats_make(letter_id=written.pk, policy=HALTON, clock=clock)
+    formats = set(written.documents.values_list("format", flat=True))
+    assert formats == {DocumentFormat.STANDARD_PRINT, format}
+    data = store_get(written.documents.get(format=format).sha256)
+    assert data.startswith(starts_with)
+    if format == DocumentFormat.BRAILLE:
+        assert b"\f" in data
+        assert all(len(line) <= 40 for line in data.replace(b"\f", b"").split(b"\r\n"))
+
+
+def test_making_the_formats_twice_makes_each_once(people, clock, officer):
+    case = a_case(people, clock, accessible_format=AccessibleFormat.LARGE_PRINT)
+    written = letter_write(case=case, draft=DRAFT, by=officer, policy=HALTON, clock=clock)
+    letter_formats_make(letter_id=written.pk, policy=HALTON, clock=clock)
+    assert letter_formats_make(letter_id=written.pk, policy=HALTON, clock=clock) == []
+    assert written.documents.count() == 2
+
+
+def test_a_format_this_server_cannot_make_is_named_and_the_letter_still_goes(
+    people, clock, officer, monkeypatch
+):
+    monkeypatch.setattr(braille, "TABLE", "no-such-table.ctb")
+    case = a_case(people, clock, accessible_format=AccessibleFormat.BRAILLE)
+    written = letter_write(case=case, draft=DRAFT, by=officer, policy=HALTON, clock=clock)
+    made = letter_formats_make(letter_id=written.pk, policy=HALTON, clock=clock)
+    assert [item.document is not None for item in made] == [True, False]
+    written.refresh_from_db()
+    assert written.formats_missing.startswith("Braille (BRF, for an embosser): ")
+    assert "not available" in written.formats_missing
+
+
+def test_the_worker_makes_the_formats_once_the_letter_is_written(
+    people, clock, officer, django_capture_on_commit_callbacks, worker_in_this_process
+):
+    case = a_case(people, clock, accessible_format=AccessibleFormat.LARGE_PRINT)
+    with django_capture_on_commit_callbacks(execute=True):
+        written = letter_write(case=case, draft=DRAFT, by=officer, policy=HALTON, clock=clock)
+    Worker(clock=clock, policy=HALTON, worker_id="t", report=lambda line: None).run_once()
+    assert written.documents.count() == 2
+
+
+def test_an_officer_whose_record_cannot_sign_writes_nothing(people, clock):
+    teammate = people.teammate  # no post title on record
+    case = a_case(people, clock)
+    with pytest.raises(UnsignedDocument, match="no post title"):
+        letter_write(case=case, draft=DRAFT, by=teammate, policy=HALTON, clock=clock)
+    assert not CaseLetter.objects.exists()
+    response = Deadline.objects.get(case=case, standard_key="letter_email_response")
+    assert response.status == DeadlineStatus.OPEN
+
+
+def test_an_empty_letter_is_refused(people, clock, officer):
+    with pytest.raises(LetterError, match="no text"):
+        letter_write(
+            case=a_case(people, clock), draft="  \n", by=officer, policy=HALTON, clock=clock
+        )
+
+
+def test_a_customer_who_reads_polish_gets_a_translation_task_with_a_deadline(
+    people, clock, officer
+):
+    # given: a customer whose record says Polish
+    case = a_case(people, clock, language="Polish")
+    # when
+    written = letter_write(case=case, draft=DRAFT, by=officer, policy=HALTON, clock=clock)
+    # then: a translation is asked for, due in 10 working days
+    request = TranslationRequest.objects.get(letter=written)
+    assert (request.language, request.status) == ("Polish", TranslationStatus.REQUESTED)
+    deadline = Deadline.objects.get(case=case, standard_key="translation")
+    assert deadline.status == DeadlineStatus.OPEN
+    assert deadline.due_at is not None
+    assert deadline.due_at.date() == clock.now().date() + timedelta(days=14)
+    # when the translator's file comes back, it is attached; sending it meets the deadline
+    translation_return(
+        request=request,
+        data=b"%PDF-1.7 po polsku",
+        file_name="list.pdf",
+        content_type="application/pdf",
+        by=officer,
+        clock=clock,
+    )
+    request.refresh_from_db()
+    assert request.status == TranslationStatus.RETURNED
+    assert request.document is not None
+    assert (request.document.format, request.document.language) == ("translation", "Polish")
+    translation_send(request=request, by=officer, policy=HALTON, clock=clock)
+    deadline.refresh_from_db()
+    assert deadline.status == DeadlineStatus.MET
+    assert request.status == TranslationStatus.SENT
+
+
+def test_a_translation_is_asked_for_once_per_language_and_never_into_english(
+    people, clock, officer
+):
+    written = letter_write(
+        case=a_case(people, clock), draft=DRAFT, by=officer, policy=HALTON, clock=clock
+    )
+    translation_request(written=written, language="Welsh", by=officer, policy=HALTON, clock=clock)
+    with pytest.raises(LetterError, match="already been asked for in Welsh"):
+        translation_request(
+            written=written, language="welsh", by=officer, policy=HALTON, clock=clock
+        )
+    with pytest.raises(LetterError, match="already in English"):
+        translation_request(
+            written=written, language="English", by=officer, policy=HALTON, clock=clock
+        )
+
+
+def test_a_translation_not_back_cannot_be_sent(people, clock, officer):
+    written = letter_write(
+        case=a_case(people, clock), draft=DRAFT, by=officer, policy=HALTON, clock=clock
+    )
+    request = translation_request(
+        written=written, language="Urdu", by=officer, policy=HALTON, clock=clock
+    )
+    with pytest.raises(Exception, match="come back"):
+        translation_send(request=request, by=officer, policy=HALTON, clock=clock)
+
+
+def _file(data: bytes):
+    import io
+
+    return io.BytesIO(data)

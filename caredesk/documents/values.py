@@ -1,0 +1,94 @@
+"""The values a template is filled in with, from a case, its customer and its officer.
+
+Plain values only (strings in dictionaries): templates see nothing else. The names are
+listed for administrators in documents.rendering.TEMPLATE_VALUES.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from caredesk.cases.models import Case, Deadline, DeadlineStatus
+from caredesk.customers.models import Customer
+from caredesk.documents.rendering import Signatory
+from caredesk.staff.models import StaffMember
+from caredesk.standards import Policy
+from caredesk.standards.policy import ClockEvent
+
+
+def case_values(case: Case, policy: Policy, *, officer: StaffMember | None) -> dict[str, Any]:
+    """What every template may use. `officer` is who signs (or deals with) it."""
+    zone = policy.working_calendar.zone
+    signatory = signatory_of(officer)
+    customer = case.customer
+    return {
+        "case": {
+            "reference": case.reference,
+            "subject": case.subject,
+            "received": day_text(case.received_at.astimezone(zone).date()),
+            "due": reply_due(case, policy),
+        },
+        "customer": {
+            "name": customer.name if customer else "",
+            "salutation": salutation(customer),
+        },
+        "officer": {
+            "name": signatory.name if signatory else "",
+            "post_title": signatory.post_title if signatory else "",
+            "signature": signatory.signature if signatory else "",
+        },
+        "contact": {
+            "phone": (officer.phone if officer else "") or policy.organisation.phone or "",
+            "email": policy.organisation.email or (officer.email if officer else ""),
+        },
+        "organisation": {"name": policy.organisation.name},
+    }
+
+
+def signatory_of(officer: StaffMember | None) -> Signatory | None:
+    if officer is None:
+        return None
+    return Signatory(
+        name=officer.get_full_name(),
+        post_title=officer.post_title,
+        phone=officer.phone,
+        email=officer.email,
+    )
+
+
+def salutation(customer: Customer | None) -> str:
+    """Dear Ms Jones, or Dear Jo Jones, or Dear customer,"""
+    if customer is None:
+        return "Dear customer,"
+    if customer.title and customer.last_name:
+        return f"Dear {customer.title} {customer.last_name},"
+    name = " ".join(part for part in (customer.first_name, customer.last_name) if part)
+    return f"Dear {name or customer.organisation or 'customer'},"
+
+
+def day_text(day: date) -> str:
+    """Monday 2 June 2025: the day in full, as the policies' letters would write it."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def reply_due(case: Case, policy: Policy) -> str:
+    """When the reply is due: the day of the earliest open deadline a response meets."""
+    answered_by_a_reply = [
+        standard.key
+        for standard in policy.deadline_standards()
+        if standard.stops == ClockEvent.RESPONSE_SENT
+    ]
+    deadline = (
+        Deadline.objects.filter(
+            case=case,
+            status=DeadlineStatus.OPEN,
+            due_at__isnull=False,
+            standard_key__in=answered_by_a_reply,
+        )
+        .order_by("due_at")
+        .first()
+    )
+    if deadline is None or deadline.due_at is None:
+        return "as soon as we can"
+    return day_text(deadline.due_at.astimezone(policy.working_calendar.zone).date())
