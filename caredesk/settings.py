@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "caredesk.notifications",
     "caredesk.telephony",
     "caredesk.mail",
+    "caredesk.documents",
     "caredesk.api",
 ]
 
@@ -133,6 +134,9 @@ EMAIL_HOST_USER = env_str("CAREDESK_EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env_str("CAREDESK_EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env_bool("CAREDESK_EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("CAREDESK_FROM_EMAIL", default="caredesk@localhost")
+# The From of emails to customers (acknowledgements, replies); empty: the policy's
+# organisation address. Customers' replies to it must reach CAREDESK_MAILBOX.
+CAREDESK_CUSTOMER_FROM_EMAIL = env_str("CAREDESK_CUSTOMER_FROM_EMAIL", default="")
 # The address links in emails point at, e.g. https://caredesk.example.org
 CAREDESK_SITE_URL = env_str("CAREDESK_SITE_URL", default="http://127.0.0.1:8000")
 
@@ -140,6 +144,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("CAREDESK_STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
 # Emails as received, and their attachments (caredesk.mail.store): personal data.
 CAREDESK_MAIL_STORE = Path(env_str("CAREDESK_MAIL_STORE", default=str(BASE_DIR / "var" / "mail")))
+# The organisation's mailbox, read by the worker at each sweep (caredesk.mail.mailbox),
+# e.g. imaps://care%40example.org:secret@mail.example.org/INBOX. Empty: no mailbox.
+CAREDESK_MAILBOX = env_str("CAREDESK_MAILBOX", default="")
+# Where each message read from the mailbox is moved once it is received.
+CAREDESK_MAILBOX_DONE = env_str("CAREDESK_MAILBOX_DONE", default="caredesk-received")
 
 SECURE_SSL_REDIRECT = env_bool("CAREDESK_SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("CAREDESK_SECURE_COOKIES", default=not DEBUG)
@@ -152,4 +161,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("CAREDESK_LOG_LEVEL", default="INFO")},
+    # WeasyPrint reports each step of every letter it renders at INFO.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

@@ -35,6 +35,7 @@ class MailImport:
     read: int = 0
     new_cases: int = 0
     added_to_cases: int = 0
+    for_review: int = 0
     already_here: int = 0
     automatic: int = 0
     with_problems: int = 0
@@ -47,6 +48,8 @@ class MailImport:
             f"{self.added_to_cases:,} added to cases",
             f"{self.already_here:,} already here",
         ]
+        if self.for_review:
+            parts.append(f"{self.for_review:,} for review (sent by machines, about no case)")
         if self.automatic:
             parts.append(f"{self.automatic:,} sent automatically (not acknowledged)")
         if self.with_problems:
@@ -74,6 +77,8 @@ def mail_files_import(*, path: str | Path, policy: Policy, clock: Clock) -> Mail
             continue
         if email.threading == Threading.NEW_CASE:
             result.new_cases += 1
+        elif email.threading == Threading.FOR_REVIEW:
+            result.for_review += 1
         else:
             result.added_to_cases += 1
         result.automatic += bool(email.automatic)

@@ -5,12 +5,15 @@ from __future__ import annotations
 from django.db import models
 
 from caredesk.cases.models import Case, Contact
+from caredesk.documents.models import DocumentKind
+from caredesk.notifications.models import EmailDelivery, EmailStatus
 
 
 class Threading(models.TextChoices):
     REPLY = "reply", "A reply to an email on the case"
     REFERENCE = "reference", "The case reference in the subject"
     NEW_CASE = "new_case", "A new case"
+    FOR_REVIEW = "for_review", "Sent by a machine, with no case: for review"
 
 
 class InboundEmail(models.Model):
@@ -20,7 +23,11 @@ class InboundEmail(models.Model):
     # The Message-ID without brackets, or a digest of the bytes for a message without
     # one: a message received twice is stored once.
     message_key = models.CharField(max_length=255, unique=True)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="emails")
+    # None: sent by a machine and not about any case (bulk mail, a bounce), so it waits
+    # on the review list rather than opening a case with deadlines.
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="emails"
+    )
     contact = models.OneToOneField(
         Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="email"
     )
@@ -37,12 +44,23 @@ class InboundEmail(models.Model):
         max_length=200, blank=True, help_text="Why a machine sent it: never acknowledged."
     )
     problems = models.TextField(blank=True, help_text="What could not be read, a line each.")
+    not_acknowledged = models.CharField(
+        max_length=300, blank=True, help_text="Why a new case's email had no acknowledgement."
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
     raw_sha256 = models.CharField(max_length=64)
     raw_size = models.PositiveIntegerField()
     source = models.CharField(max_length=300, help_text="Where it came from: a file, a mailbox.")
 
     class Meta:
-        indexes = [models.Index(fields=["case", "received_at"])]
+        indexes = [
+            models.Index(fields=["case", "received_at"]),
+            models.Index(
+                fields=["received_at"],
+                condition=models.Q(case__isnull=True, reviewed_at__isnull=True),
+                name="emails_to_review",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Email from {self.from_address or 'an unknown sender'}: {self.subject[:60]}"
@@ -61,3 +79,43 @@ class EmailAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class OutboundEmail(EmailDelivery):
+    """An email to a customer: an acknowledgement, an out-of-office reply, a response.
+
+    Sent by the worker, claimed first as notifications' emails are (pending -> sending
+    -> sent; see notifications.services). Its Message-ID is fixed when it is made, so a
+    customer's reply threads back onto the case and a second send is the same message.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="outbound_emails")
+    kind = models.CharField(max_length=30, choices=DocumentKind.choices)
+    in_reply_to = models.ForeignKey(
+        InboundEmail, null=True, blank=True, on_delete=models.SET_NULL, related_name="answers"
+    )
+    message_key = models.CharField(max_length=255, unique=True, help_text="Its Message-ID.")
+    references = models.TextField(blank=True, help_text="The References header.")
+    automatic = models.BooleanField(
+        default=False, help_text="Sent by caredesk itself: marked Auto-Submitted (RFC 3834)."
+    )
+    to_address = models.CharField(max_length=254)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    created_at = models.DateTimeField()
+    contact = models.OneToOneField(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="outbound_email"
+    )
+
+    class Meta(EmailDelivery.Meta):
+        indexes = [
+            models.Index(fields=["to_address", "kind", "created_at"]),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(email_status__in=[EmailStatus.PENDING, EmailStatus.SENDING]),
+                name="outbound_to_send",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.to_address}: {self.subject[:60]}"

@@ -10,7 +10,13 @@ one transaction:
    as an inbound email contact;
 3. otherwise opens a new case (a general enquiry by email, received when the message
    says it was sent, never later than now) for the customer with the sender's address,
-   if exactly one customer has it. The policy's deadlines start as for any case.
+   if exactly one customer has it. The policy's deadlines start as for any case. An
+   email written to a member of staff by their own address goes to them (or, while
+   they are away, to their cover), and the sender gets an acknowledgement (see
+   mail.acknowledgements), or the out-of-office reply;
+4. but mail sent by a machine (an auto-reply, bulk mail, a bounce) that belongs to no
+   case opens none: it waits on the review list, with no deadline, for someone to
+   look at.
 
 A message that cannot be read well (bad encodings, a broken MIME structure) is still
 received: what could be read is used, the problems are listed on it, and its bytes are
@@ -30,7 +36,9 @@ from caredesk.cases.models import Case, CaseKind, Channel, Direction
 from caredesk.cases.services import case_create, contact_log
 from caredesk.core.clock import Clock
 from caredesk.customers.models import Customer
-from caredesk.mail.models import EmailAttachment, InboundEmail, Threading
+from caredesk.mail.acknowledgements import acknowledgement_queue, addressed_officer
+from caredesk.mail.models import EmailAttachment, InboundEmail, OutboundEmail, Threading
+from caredesk.mail.outbound import outbound_email_queue
 from caredesk.mail.parsing import ParsedEmail, email_key, email_parse
 from caredesk.mail.store import store_put
 from caredesk.standards import Policy
@@ -105,7 +113,15 @@ def _record(
             "email address: check who this is before replying with anything personal."
         )
     summary = _summary(parsed, problems)
+    email = _email_record(parsed, raw, raw_sha256, source, when, problems)
+    if case is None and parsed.automatic:
+        email.threading = Threading.FOR_REVIEW
+        email.not_acknowledged = f"Sent automatically ({parsed.automatic}): never answered."
+        email.save()
+        return email
+    addressed = None
     if case is None:
+        addressed = addressed_officer(parsed.to)
         case = case_create(
             kind=CaseKind.GENERAL_ENQUIRY,
             channel=Channel.EMAIL,
@@ -114,6 +130,7 @@ def _record(
             description=summary,
             by=None,
             customer=_customer(parsed.from_address),
+            assign_to=addressed,
             policy=policy,
             clock=clock,
         )
@@ -130,11 +147,28 @@ def _record(
             policy=policy,
             clock=clock,
         )
-    return InboundEmail.objects.create(
+    email.case, email.contact, email.threading = case, contact, threading
+    email.save()
+    if threading == Threading.NEW_CASE:
+        reply = acknowledgement_queue(
+            email=email, addressed=addressed, policy=policy, now=clock.now()
+        )
+        if reply is not None:
+            outbound_email_queue(reply)
+    return email
+
+
+def _email_record(
+    parsed: ParsedEmail,
+    raw: bytes,
+    raw_sha256: str,
+    source: str,
+    when: datetime,
+    problems: list[str],
+) -> InboundEmail:
+    """The email's row, not yet saved: the caller says where it belongs."""
+    return InboundEmail(
         message_key=parsed.message_key,
-        case=case,
-        contact=contact,
-        threading=threading,
         from_address=parsed.from_address[:254],
         from_name=parsed.from_name[:200],
         to=parsed.to,
@@ -154,14 +188,20 @@ def _record(
 def _case_of(parsed: ParsedEmail, policy: Policy) -> tuple[Case | None, Threading]:
     """The case the message belongs to, and how it was found; (None, NEW_CASE) if none."""
     if parsed.replied_to:
-        earlier = (
-            InboundEmail.objects.filter(message_key__in=parsed.replied_to)
-            .select_related("case")
-            .order_by("received_at")
-        )
-        by_key = {email.message_key: email.case for email in earlier}
+        by_key: dict[str, Case | None] = {
+            email.message_key: email.case
+            for email in InboundEmail.objects.filter(
+                message_key__in=parsed.replied_to, case__isnull=False
+            ).select_related("case")
+        }
+        by_key |= {
+            sent.message_key: sent.case
+            for sent in OutboundEmail.objects.filter(
+                message_key__in=parsed.replied_to
+            ).select_related("case")
+        }
         for key in parsed.replied_to:  # the nearest first
-            if key in by_key:
+            if by_key.get(key) is not None:
                 return by_key[key], Threading.REPLY
     prefix = re.escape(policy.organisation.reference_prefix)
     for reference in re.findall(rf"\b{prefix}-\d{{4}}-\d{{6}}\b", parsed.subject):

@@ -24,7 +24,23 @@ class EmailStatus(models.TextChoices):
 EMAIL_TO_SEND = Q(email_status__in=[EmailStatus.PENDING, EmailStatus.SENDING])
 
 
-class Notification(models.Model):
+class EmailDelivery(models.Model):
+    """How far the sending of a row's email has got: claimed before it is sent (see
+    notifications.services.email_claim and email_deliver)."""
+
+    email_status = models.CharField(
+        max_length=20, choices=EmailStatus.choices, default=EmailStatus.PENDING
+    )
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveIntegerField(default=0)
+    email_error = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Notification(EmailDelivery):
     """Something a member of staff must know about a case, shown on the desk and emailed.
 
     Created only by the worker's claims (caredesk.notifications.sweeps), which the
@@ -46,15 +62,8 @@ class Notification(models.Model):
     message = models.TextField()
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
-    email_status = models.CharField(
-        max_length=20, choices=EmailStatus.choices, default=EmailStatus.PENDING
-    )
-    email_claimed_at = models.DateTimeField(null=True, blank=True)
-    email_sent_at = models.DateTimeField(null=True, blank=True)
-    email_attempts = models.PositiveIntegerField(default=0)
-    email_error = models.TextField(blank=True)
 
-    class Meta:
+    class Meta(EmailDelivery.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "deadline", "due_at", "recipient"],

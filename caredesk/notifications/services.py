@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 
 from caredesk.core.clock import Clock, system_clock
@@ -74,39 +76,57 @@ def claimable_emails(*, now: datetime, resend_after: timedelta = RESEND_AFTER) -
     )
 
 
+def email_claim(rows: QuerySet[Any], *, pk: int, now: datetime, resend_after: timedelta) -> bool:
+    """Claim the email of row `pk` (a notification, an email to a customer): one
+    conditional UPDATE, so that of two workers only one gets True."""
+    claimed = rows.filter(claimable_emails(now=now, resend_after=resend_after), pk=pk).update(
+        email_status=EmailStatus.SENDING,
+        email_claimed_at=now,
+        email_attempts=F("email_attempts") + 1,
+    )
+    return claimed == 1
+
+
+def email_deliver(
+    rows: QuerySet[Any], *, pk: int, claimed_at: datetime, send: Callable[[], object], clock: Clock
+) -> EmailStatus:
+    """Send a claimed email and record how it went on its row (still ours: claimed at
+    `claimed_at`). A refusal leaves it to be tried again once the claim is stale."""
+    ours = rows.filter(pk=pk, email_status=EmailStatus.SENDING, email_claimed_at=claimed_at)
+    try:
+        send()
+    except (smtplib.SMTPException, OSError) as error:
+        attempts = rows.filter(pk=pk).values_list("email_attempts", flat=True).get()
+        status = EmailStatus.FAILED if attempts >= MAX_EMAIL_ATTEMPTS else EmailStatus.PENDING
+        ours.update(email_status=status, email_error=f"{type(error).__name__}: {error}"[:500])
+        logger.warning("Email %s %s not sent: %s", rows.model.__name__, pk, error)
+        return status
+    if ours.update(email_status=EmailStatus.SENT, email_sent_at=clock.now(), email_error="") != 1:
+        logger.warning("%s %s was taken over while its email was sent.", rows.model.__name__, pk)
+    return EmailStatus.SENT
+
+
 def notification_email_send(
     *, notification_id: int, clock: Clock = system_clock, resend_after: timedelta = RESEND_AFTER
 ) -> EmailStatus | None:
     """Claim and send one notification's email. None if it was not ours to send."""
     now = clock.now()
-    claimed = Notification.objects.filter(
-        claimable_emails(now=now, resend_after=resend_after), pk=notification_id
-    ).update(
-        email_status=EmailStatus.SENDING,
-        email_claimed_at=now,
-        email_attempts=F("email_attempts") + 1,
-    )
-    if claimed != 1:
+    rows = Notification.objects.all()
+    if not email_claim(rows, pk=notification_id, now=now, resend_after=resend_after):
         return None
     notification = Notification.objects.select_related("recipient", "case").get(pk=notification_id)
-    ours = Notification.objects.filter(
-        pk=notification_id, email_status=EmailStatus.SENDING, email_claimed_at=now
-    )
     if not notification.recipient.email:
-        ours.update(email_status=EmailStatus.NO_ADDRESS)
+        rows.filter(pk=notification_id, email_claimed_at=now).update(
+            email_status=EmailStatus.NO_ADDRESS
+        )
         return EmailStatus.NO_ADDRESS
-    try:
-        _email(notification).send()
-    except (smtplib.SMTPException, OSError) as error:
-        gave_up = notification.email_attempts >= MAX_EMAIL_ATTEMPTS
-        status = EmailStatus.FAILED if gave_up else EmailStatus.PENDING
-        # Left with its claim time, so it is tried again once `resend_after` has passed.
-        ours.update(email_status=status, email_error=f"{type(error).__name__}: {error}"[:500])
-        logger.warning("Email for notification %s not sent: %s", notification_id, error)
-        return status
-    if ours.update(email_status=EmailStatus.SENT, email_sent_at=clock.now(), email_error="") != 1:
-        logger.warning("Notification %s was taken over while its email was sent.", notification_id)
-    return EmailStatus.SENT
+    return email_deliver(
+        rows,
+        pk=notification_id,
+        claimed_at=now,
+        send=_email(notification).send,
+        clock=clock,
+    )
 
 
 def _email(notification: Notification) -> EmailMessage:

@@ -38,6 +38,7 @@ from caredesk.cases.models import (
     EventKind,
 )
 from caredesk.core.clock import Clock
+from caredesk.mail.outbound import outbound_emails_send
 from caredesk.notifications.db import write_transaction
 from caredesk.notifications.models import EMAIL_TO_SEND, Notification, NotificationKind
 from caredesk.notifications.selectors import line_managers_for
@@ -180,14 +181,19 @@ class SweepReport:
     escalated: int = 0
     urgent: int = 0
     emails: dict[str, int] = field(default_factory=dict)
+    customer_emails: dict[str, int] = field(default_factory=dict)
     stalled_imports: int = 0
 
     def __str__(self) -> str:
         emails = ", ".join(f"{count} {status}" for status, count in sorted(self.emails.items()))
+        customers = ", ".join(
+            f"{count} {status}" for status, count in sorted(self.customer_emails.items())
+        )
         stalled = f"; {_count(self.stalled_imports, 'stopped call import')}"
         return (
             f"{_count(self.warned, 'deadline')} near, {self.escalated} missed, "
             f"{_count(self.urgent, 'urgent message')}; emails left over: {emails or 'none'}"
+            f"{f'; emails to customers left over: {customers}' if customers else ''}"
             f"{stalled if self.stalled_imports else ''}"
         )
 
@@ -233,6 +239,9 @@ def sweep(
             lambda pk: urgent_case_escalate(case_id=pk, clock=clock, policy=policy),
         )
     report.emails = emails_send(clock=clock, batch_size=batch_size, resend_after=resend_after)
+    report.customer_emails = outbound_emails_send(
+        policy=policy, clock=clock, batch_size=batch_size, resend_after=resend_after
+    )
     report.stalled_imports = call_uploads_stop_stalled(clock=clock)
     return report
 

@@ -27,6 +27,7 @@ from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS
 from django_tasks_db.management.commands.db_worker import Worker as TasksWorker
 
 from caredesk.core.clock import Clock
+from caredesk.mail.mailbox import MailboxAddress, MailboxError, mailbox_poll
 from caredesk.notifications.sweeps import SweepReport, sweep
 from caredesk.standards import Policy
 
@@ -51,8 +52,12 @@ class Worker:
         batch_size: int = 100,
         resend_after: timedelta = timedelta(minutes=5),
         queues: tuple[str, ...] = ("*",),
+        mailbox: MailboxAddress | None = None,
+        mailbox_done: str = "caredesk-received",
         report: Callable[[str], None] = logger.info,
     ) -> None:
+        self.mailbox = mailbox
+        self.mailbox_done = mailbox_done
         self.clock = clock
         self.policy = policy
         self.sweep_every = sweep_every
@@ -121,13 +126,40 @@ class Worker:
         self.report("Worker stopped.")
 
     def sweep(self) -> SweepReport:
-        return sweep(
+        report = sweep(
             clock=self.clock,
             policy=self.policy,
             batch_size=self.batch_size,
             resend_after=self.resend_after,
             between_batches=self.between_batches,
         )
+        self.read_mailbox()
+        return report
+
+    def read_mailbox(self) -> None:
+        """Receive what is waiting in the organisation's mailbox, if one is set. A mailbox
+        that cannot be read is reported and tried again at the next sweep."""
+        if self.mailbox is None:
+            return
+        try:
+            poll = mailbox_poll(
+                address=self.mailbox,
+                done_folder=self.mailbox_done,
+                policy=self.policy,
+                clock=self.clock,
+                between_messages=self.stop_if_asked,
+            )
+        except MailboxError as error:
+            logger.warning("%s", error.message)
+            self.report(error.message)
+            return
+        self.report(f"Mailbox: {poll}.")
+        for problem in poll.errors:
+            self.report(f"  {problem}")
+
+    def stop_if_asked(self) -> None:
+        if self.stopping.is_set():
+            raise Stopping
 
     def between_batches(self) -> None:
         if self.stopping.is_set():

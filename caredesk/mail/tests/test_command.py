@@ -33,8 +33,9 @@ def test_the_command_imports_files_and_says_what_it_did(tmp_path):
     assert first.returncode == 0, first.stderr
     assert first.stdout.splitlines() == [
         "plain.eml: 1 message read, 1 new case, 0 added to cases, 0 already here",
-        "three.mbox: 3 messages read, 1 new case, 1 added to cases, 1 already here, "
-        "1 sent automatically (not acknowledged)",
+        "three.mbox: 3 messages read, 0 new cases, 1 added to cases, 1 already here, "
+        "1 for review (sent by machines, about no case), 1 sent automatically (not "
+        "acknowledged)",
     ]
     missing = caredesk("mail", "import", str(tmp_path / "nothing.eml"))
     assert missing.returncode == 1

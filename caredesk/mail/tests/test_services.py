@@ -4,8 +4,6 @@ import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-
 from caredesk.cases.models import Case, CaseEvent, Contact, Deadline
 from caredesk.customers.models import CustomerType
 from caredesk.customers.services import customer_create
@@ -17,12 +15,6 @@ from caredesk.standards import load_policy
 
 HALTON = load_policy("halton")
 MESSAGES = Path(__file__).parent / "messages"
-
-
-@pytest.fixture(autouse=True)
-def mail_store(settings, tmp_path: Path) -> Path:
-    settings.CAREDESK_MAIL_STORE = store = tmp_path / "mail"
-    return store
 
 
 def receive(name: str, clock, **options):
@@ -105,9 +97,20 @@ def test_an_auto_reply_joins_its_case_and_is_marked(people, clock):
     assert "it is not acknowledged" in auto.contact.summary
 
 
-def test_a_reference_to_no_case_opens_a_new_case(people, clock):
+def test_machine_mail_about_no_case_waits_for_review_and_opens_no_case(people, clock):
     auto = receive("auto_reply.eml", clock).email  # HHT-2025-000001 does not exist yet
-    assert auto.threading == Threading.NEW_CASE
+    assert auto.threading == Threading.FOR_REVIEW
+    assert (auto.case, auto.contact) == (None, None)
+    assert "never answered" in auto.not_acknowledged
+    assert not Case.objects.exists()
+    assert not Deadline.objects.exists()
+
+
+def test_machine_mail_about_a_case_joins_it_and_is_not_answered(people, clock):
+    first = receive("plain.eml", clock).email  # opens HHT-2025-000001
+    auto = receive("auto_reply.eml", clock).email  # an out-of-office answering it
+    assert (auto.case, auto.threading) == (first.case, Threading.REPLY)
+    assert not auto.answers.exists()
 
 
 def test_attachments_are_kept_with_their_names_and_types(people, clock):
@@ -149,8 +152,8 @@ def test_a_folder_an_mbox_and_a_file_import_each_message_once(people, clock, tmp
     for name in ("plain.eml", "html_only.eml", "bulk.eml"):
         shutil.copy(MESSAGES / name, folder / name)
     first = mail_files_import(path=folder, policy=HALTON, clock=clock)
-    assert (first.read, first.new_cases, first.added_to_cases, first.already_here) == (3, 3, 0, 0)
-    assert first.automatic == 1
+    assert (first.read, first.new_cases, first.added_to_cases, first.already_here) == (3, 2, 0, 0)
+    assert (first.automatic, first.for_review) == (1, 1)
     mbox = mail_files_import(path=MESSAGES / "three.mbox", policy=HALTON, clock=clock)
     assert (mbox.read, mbox.new_cases, mbox.added_to_cases, mbox.already_here) == (3, 0, 1, 2)
     assert str(mbox) == (

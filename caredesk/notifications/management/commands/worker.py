@@ -7,11 +7,13 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.crypto import get_random_string
 
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import system_clock
+from caredesk.mail.mailbox import MailboxAddress, MailboxError, mailbox_address
 from caredesk.notifications.worker import Worker
 
 
@@ -35,7 +37,8 @@ class Command(BaseCommand):
     help = (
         "Run background work: queued tasks (emails, urgent messages) and, every "
         "--interval seconds, the sweeps that warn of near deadlines and escalate breaches "
-        "and urgent messages to line managers. Several workers may run at once. "
+        "and urgent messages to line managers, and the reading of the mailbox set in "
+        "CAREDESK_MAILBOX. Several workers may run at once. "
         "--once runs one sweep and the queued tasks, then exits (for cron and tests)."
     )
 
@@ -79,6 +82,8 @@ class Command(BaseCommand):
             batch_size=options["batch_size"],
             resend_after=timedelta(seconds=options["resend_after"]),
             queues=tuple(options["queue_name"].split(",")),
+            mailbox=_mailbox(),
+            mailbox_done=settings.CAREDESK_MAILBOX_DONE,
             report=(lambda line: self.stdout.write(line)) if verbosity else (lambda line: None),
         )
         worker.install_signal_handlers()
@@ -88,3 +93,12 @@ class Command(BaseCommand):
                 self.stdout.write(f"Sweep: {report}.")
             return
         worker.run_forever()
+
+
+def _mailbox() -> MailboxAddress | None:
+    if not settings.CAREDESK_MAILBOX:
+        return None
+    try:
+        return mailbox_address(settings.CAREDESK_MAILBOX)
+    except MailboxError as error:
+        raise CommandError(error.message) from None

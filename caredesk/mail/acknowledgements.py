@@ -1,0 +1,156 @@
+"""The automatic reply to an email that opens a case: its reference, who is dealing with
+it and when a reply is due; or, when the officer it was sent to is away for longer than
+the policy's out-of-office threshold, the out-of-office reply naming who deals instead.
+
+Never to a machine (RFC 3834): not to mail marked as sent automatically, bulk or from a
+list; not to no-reply, postmaster or mailer-daemon addresses; not to our own address; and
+no more than ACKNOWLEDGEMENTS_PER_DAY to one address in 24 hours, so that a mail program
+that ignores the rules cannot start a loop with us.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from email.utils import getaddresses
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from caredesk.cases.models import Case
+from caredesk.documents.models import DocumentKind, Medium
+from caredesk.documents.rendering import document_render
+from caredesk.documents.values import case_values, day_text
+from caredesk.mail.models import InboundEmail, OutboundEmail
+from caredesk.staff.models import Absence, StaffMember
+from caredesk.staff.permissions import Can, allowed
+from caredesk.staff.selectors import away_absence
+from caredesk.standards import Policy
+
+ACKNOWLEDGEMENTS_PER_DAY = 3
+# RFC 3834 section 2: addresses that are mail software, lists or people who asked for no
+# replies. Matched against the part before the @.
+_NOT_A_PERSON = re.compile(
+    r"^(mailer-daemon|postmaster|listserv|majordomo|bounce[s]?|no[-_.]?reply|do[-_.]?not[-_.]?reply)"
+    r"(\b|[-_.+])|(-request|-owner|-bounces?)$|^owner-",
+    re.IGNORECASE,
+)
+
+
+def addressed_officer(to: str) -> StaffMember | None:
+    """The member of staff an email was written to by name (their own address in To or
+    Cc), if they take casework: the case goes to them, or to their cover."""
+    addresses = [address.lower() for _, address in getaddresses([to]) if "@" in address]
+    if not addresses:
+        return None
+    for officer in StaffMember.objects.filter(email__iregex=_any_of(addresses), is_active=True):
+        if allowed(officer, Can.WORK_CASES):
+            return officer
+    return None
+
+
+def _any_of(addresses: list[str]) -> str:
+    return "^(" + "|".join(re.escape(address) for address in addresses) + ")$"
+
+
+def why_not_acknowledged(email: InboundEmail, *, now: datetime, policy: Policy) -> str:
+    """Why this email must not be acknowledged, or "" if it should be."""
+    if email.automatic:
+        return f"Sent automatically ({email.automatic}): machines are never answered."
+    address = email.from_address
+    if not address or "@" not in address:
+        return "There is no sender's address to reply to."
+    if _NOT_A_PERSON.search(address.partition("@")[0]):
+        return f"{address} is an address for mail software or one that asks for no replies."
+    if address in _our_addresses(policy):
+        return f"{address} is our own address."
+    recent = OutboundEmail.objects.filter(
+        to_address=address,
+        kind__in=[DocumentKind.ACKNOWLEDGEMENT, DocumentKind.OUT_OF_OFFICE],
+        created_at__gt=now - timedelta(days=1),
+    ).count()
+    if recent >= ACKNOWLEDGEMENTS_PER_DAY:
+        return (
+            f"{address} has had {recent} automatic replies in the last 24 hours: "
+            "no more, in case a mail program is answering us."
+        )
+    return ""
+
+
+def _our_addresses(policy: Policy) -> set[str]:
+    ours = {customer_from_address(policy), settings.DEFAULT_FROM_EMAIL}
+    return {address.lower() for _, address in getaddresses(list(ours)) if address}
+
+
+def customer_from_address(policy: Policy) -> str:
+    """The From of emails to customers: CAREDESK_CUSTOMER_FROM_EMAIL, else the policy's
+    organisation address, else DEFAULT_FROM_EMAIL. Replies come back to the mailbox."""
+    address = settings.CAREDESK_CUSTOMER_FROM_EMAIL or policy.organisation.email
+    if not address:
+        return str(settings.DEFAULT_FROM_EMAIL)
+    return f'"{policy.organisation.name}" <{address}>'
+
+
+@transaction.atomic
+def acknowledgement_queue(
+    *,
+    email: InboundEmail,
+    addressed: StaffMember | None,
+    policy: Policy,
+    now: datetime,
+) -> OutboundEmail | None:
+    """Make the automatic reply to `email`, which opened its case, ready for the worker to
+    send. Returns None, and records why on the email, when it must not be answered."""
+    reason = why_not_acknowledged(email, now=now, policy=policy)
+    if reason:
+        email.not_acknowledged = reason[:300]
+        email.save(update_fields=["not_acknowledged"])
+        return None
+    case = email.case
+    assert case is not None  # only emails that opened a case are acknowledged
+    today = now.astimezone(policy.working_calendar.zone).date()
+    absence = away_absence(staff=addressed, on=today, policy=policy) if addressed else None
+    kind = DocumentKind.OUT_OF_OFFICE if absence else DocumentKind.ACKNOWLEDGEMENT
+    values = _values(case, policy, absence=absence)
+    rendered = document_render(kind, Medium.EMAIL, values)
+    key = f"{kind.value.replace('_', '-')}.{email.pk}.{case.reference.lower()}@{_domain(policy)}"
+    return OutboundEmail.objects.create(
+        case=case,
+        kind=kind,
+        in_reply_to=email,
+        message_key=key,
+        references=" ".join(f"<{k}>" for k in [*reversed(email.replied_to), email.message_key]),
+        automatic=True,
+        to_address=email.from_address,
+        subject=rendered.subject[:300],
+        body=rendered.body,
+        created_at=now,
+    )
+
+
+def _domain(policy: Policy) -> str:
+    address = getaddresses([customer_from_address(policy)])[0][1]
+    return address.rpartition("@")[2] or "caredesk.invalid"
+
+
+def _values(case: Case, policy: Policy, *, absence: Absence | None) -> dict[str, Any]:
+    values = case_values(case, policy, officer=case.assigned_to)
+    if absence is not None:
+        values["away"] = {
+            "name": str(absence.staff),
+            "back": day_text(back_on(absence, policy)),
+            "message": absence.out_of_office_message,
+        }
+    return values
+
+
+def back_on(absence: Absence, policy: Policy) -> date:
+    """The first working day after the absence."""
+    calendar = policy.working_calendar
+    back = absence.last_day + timedelta(days=1)
+    for _ in range(366):
+        if calendar.is_working_day(back):
+            break
+        back += timedelta(days=1)
+    return back

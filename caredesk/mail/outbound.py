@@ -1,0 +1,99 @@
+"""Sending emails to customers, each exactly once, as notifications' emails are sent.
+
+An OutboundEmail is made in the transaction that decides to send it, with its
+Message-ID; a task sends it once that commits, and the worker's sweep sends any a task
+did not. Each is claimed first (see caredesk.notifications.services for the states and
+the one crash window).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from functools import partial
+
+from django.core.mail import EmailMessage, get_connection
+from django.db import DatabaseError, transaction
+
+from caredesk.core.clock import Clock
+from caredesk.mail.acknowledgements import customer_from_address
+from caredesk.mail.models import OutboundEmail
+from caredesk.notifications.models import EMAIL_TO_SEND, EmailStatus
+from caredesk.notifications.services import (
+    RESEND_AFTER,
+    SMTP_TIMEOUT,
+    claimable_emails,
+    email_claim,
+    email_deliver,
+)
+from caredesk.standards import Policy
+
+logger = logging.getLogger(__name__)
+
+
+def outbound_email_queue(outbound: OutboundEmail) -> None:
+    """Send it from a task once the transaction that made it commits."""
+    transaction.on_commit(partial(_enqueue, outbound.pk))
+
+
+def _enqueue(outbound_id: int) -> None:
+    from caredesk.mail.tasks import send_outbound_email  # tasks import this module
+
+    try:
+        send_outbound_email.enqueue(outbound_id)
+    except DatabaseError:  # the worker's sweep sends it instead
+        logger.exception("Could not queue outbound email %s", outbound_id)
+
+
+def outbound_email_send(
+    *, outbound_id: int, policy: Policy, clock: Clock, resend_after: timedelta = RESEND_AFTER
+) -> EmailStatus | None:
+    """Claim and send one email to a customer. None if it was not ours to send."""
+    now = clock.now()
+    rows = OutboundEmail.objects.all()
+    if not email_claim(rows, pk=outbound_id, now=now, resend_after=resend_after):
+        return None
+    message = _message(rows.select_related("in_reply_to").get(pk=outbound_id), policy)
+    return email_deliver(rows, pk=outbound_id, claimed_at=now, send=message.send, clock=clock)
+
+
+def outbound_emails_send(
+    *, policy: Policy, clock: Clock, batch_size: int, resend_after: timedelta = RESEND_AFTER
+) -> dict[str, int]:
+    """The sweep's part: send every email to a customer that no task has sent."""
+    counts: dict[str, int] = {}
+    to_send = OutboundEmail.objects.filter(
+        EMAIL_TO_SEND, claimable_emails(now=clock.now(), resend_after=resend_after)
+    ).order_by("created_at", "pk")
+    last = 0
+    while True:
+        ids = list(to_send.filter(pk__gt=last).values_list("pk", flat=True)[:batch_size])
+        for pk in ids:
+            status = outbound_email_send(
+                outbound_id=pk, policy=policy, clock=clock, resend_after=resend_after
+            )
+            if status is not None:
+                counts[status.value] = counts.get(status.value, 0) + 1
+        if len(ids) < batch_size:
+            return counts
+        last = ids[-1]
+
+
+def _message(outbound: OutboundEmail, policy: Policy) -> EmailMessage:
+    headers = {"Message-ID": f"<{outbound.message_key}>"}
+    if outbound.in_reply_to is not None:
+        headers["In-Reply-To"] = f"<{outbound.in_reply_to.message_key}>"
+    if outbound.references:
+        headers["References"] = outbound.references
+    if outbound.automatic:
+        # RFC 3834: mail software must not answer it; Exchange's own header says the same.
+        headers["Auto-Submitted"] = "auto-replied"
+        headers["X-Auto-Response-Suppress"] = "All"
+    return EmailMessage(
+        subject=outbound.subject,
+        body=outbound.body,
+        from_email=customer_from_address(policy),
+        to=[outbound.to_address],
+        connection=get_connection(timeout=SMTP_TIMEOUT),
+        headers=headers,
+    )
