@@ -145,8 +145,10 @@ STATIC_ROOT = Path(env_str("CAREDESK_STATIC_ROOT", default=str(BASE_DIR / "var" 
 # Emails as received, and their attachments (caredesk.mail.store): personal data.
 CAREDESK_MAIL_STORE = Path(env_str("CAREDESK_MAIL_STORE", default=str(BASE_DIR / "var" / "mail")))
 # The organisation's mailbox, read by the worker at each sweep (caredesk.mail.mailbox),
-# e.g. imaps://care%40example.org:secret@mail.example.org/INBOX. Empty: no mailbox.
+# e.g. imaps://care%40example.org@mail.example.org/INBOX, and its password (kept apart,
+# so that it is never shown with the address). Empty: no mailbox.
 CAREDESK_MAILBOX = env_str("CAREDESK_MAILBOX", default="")
+CAREDESK_MAILBOX_PASSWORD = env_str("CAREDESK_MAILBOX_PASSWORD", default="")
 # Where each message read from the mailbox is moved once it is received.
 CAREDESK_MAILBOX_DONE = env_str("CAREDESK_MAILBOX_DONE", default="caredesk-received")
 

@@ -7,5 +7,7 @@ urlpatterns = [
     path("customers/", include("caredesk.customers.urls")),
     path("notifications/", include("caredesk.notifications.urls")),
     path("calls/", include("caredesk.telephony.urls")),
+    path("mail/", include("caredesk.mail.urls")),
+    path("documents/", include("caredesk.documents.urls")),
     path("api/", include("caredesk.api.urls")),
 ]

@@ -393,21 +393,6 @@ def case_finish(*, case: Case, status: str, by: StaffMember, clock: Clock = syst
 # -- deadlines --------------------------------------------------------------------------
 
 
-@transaction.atomic
-def case_clock_events(
-    *,
-    case: Case,
-    events: Iterable[ClockEvent],
-    at: datetime,
-    by: StaffMember | None,
-    policy: Policy,
-    clock: Clock = system_clock,
-) -> None:
-    """Record that clock events happened on the case (a translation asked for, say): the
-    policy's deadlines that wait on them start, and those they meet are met."""
-    _fire(case, events, at=at, by=by, policy=policy, now=clock.now())
-
-
 def _fire(
     case: Case,
     events: Iterable[ClockEvent],
@@ -422,12 +407,7 @@ def _fire(
     for deadline in case.deadlines.filter(status__in=UNFINISHED):
         standard = policy.deadline_standard(deadline.standard_key)
         if standard.stops in events:
-            _end_open_pauses(at=at, deadline=deadline)
-            deadline.met_at, deadline.status = at, DeadlineStatus.MET
-            deadline.save(update_fields=["met_at", "status"])
-            _event(
-                case, EventKind.DEADLINE_MET, by, now, standard=standard.key, met_at=at.isoformat()
-            )
+            _meet(deadline, at=at, by=by, now=now)
     unfinished = set(
         case.deadlines.filter(status__in=UNFINISHED).values_list("standard_key", flat=True)
     )
@@ -437,16 +417,65 @@ def _fire(
             continue
         if not standard.applies_to(channel=channel, kind=kind):
             continue
-        deadline = Deadline(
-            case=case,
-            standard_key=standard.key,
-            starts_at=at,
-            assigned_to=case.assigned_to,
-            team=case.team,
-        )
-        _refresh(deadline, policy)
-        due = deadline.due_at.isoformat() if deadline.due_at else None
-        _event(case, EventKind.DEADLINE_STARTED, by, now, standard=standard.key, due_at=due)
+        _start(case, standard.key, at=at, by=by, policy=policy, now=now)
+
+
+def _start(
+    case: Case, key: str, *, at: datetime, by: StaffMember | None, policy: Policy, now: datetime
+) -> Deadline:
+    deadline = Deadline(
+        case=case, standard_key=key, starts_at=at, assigned_to=case.assigned_to, team=case.team
+    )
+    _refresh(deadline, policy)
+    due = deadline.due_at.isoformat() if deadline.due_at else None
+    _event(case, EventKind.DEADLINE_STARTED, by, now, standard=key, due_at=due)
+    return deadline
+
+
+def _meet(deadline: Deadline, *, at: datetime, by: StaffMember | None, now: datetime) -> None:
+    _end_open_pauses(at=at, deadline=deadline)
+    deadline.met_at, deadline.status = at, DeadlineStatus.MET
+    deadline.save(update_fields=["met_at", "status"])
+    _event(
+        deadline.case,
+        EventKind.DEADLINE_MET,
+        by,
+        now,
+        standard=deadline.standard_key,
+        met_at=at.isoformat(),
+    )
+
+
+@transaction.atomic
+def deadline_start(
+    *,
+    case: Case,
+    standard_key: str,
+    at: datetime,
+    by: StaffMember | None,
+    policy: Policy,
+    clock: Clock = system_clock,
+) -> Deadline:
+    """Start a deadline of the standard on the case, beside any of the same standard
+    already running: for tasks a case may have several of at once (a translation of
+    each letter), each with its own due time."""
+    return _start(
+        case,
+        policy.deadline_standard(standard_key).key,
+        at=at,
+        by=by,
+        policy=policy,
+        now=clock.now(),
+    )
+
+
+@transaction.atomic
+def deadline_meet(
+    *, deadline: Deadline, at: datetime, by: StaffMember | None, clock: Clock = system_clock
+) -> None:
+    """Meet one deadline (one started by deadline_start), if it is not finished yet."""
+    if deadline.status in UNFINISHED:
+        _meet(deadline, at=at, by=by, now=clock.now())
 
 
 def _refresh(deadline: Deadline, policy: Policy) -> None:

@@ -23,4 +23,5 @@ def desk(request: HttpRequest) -> dict[str, Any]:
         "can_manage_teams": allowed(user, Can.MANAGE_TEAMS),
         "can_see_performance": allowed(user, Can.SEE_PERFORMANCE),
         "can_import_calls": allowed(user, Can.IMPORT_CALLS),
+        "can_edit_templates": allowed(user, Can.EDIT_TEMPLATES),
     }

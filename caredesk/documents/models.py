@@ -56,6 +56,12 @@ class CaseLetter(models.Model):
     subject = models.CharField(max_length=300)
     body = models.TextField(help_text="The letter's text, as the template filled it in.")
     signed_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    # The signature as it was when the letter was written: a later change to the
+    # officer's record (a new post) does not change a letter already sent.
+    signed_name = models.CharField(max_length=200)
+    signed_post_title = models.CharField(max_length=120)
+    signed_phone = models.CharField(max_length=40, blank=True)
+    signed_email = models.EmailField(blank=True)
     written_at = models.DateTimeField()
     formats_missing = models.TextField(
         blank=True, help_text="Formats the customer needs that this server could not make."
@@ -128,6 +134,14 @@ class TranslationRequest(models.Model):
     )
     requested_at = models.DateTimeField()
     requested_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    deadline = models.OneToOneField(
+        "cases.Deadline",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translation_request",
+        help_text="Its own deadline: the policy's `translation` standard.",
+    )
     document = models.OneToOneField(
         CaseDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -119,6 +119,8 @@ def text_render(source: str, values: Mapping[str, Any], *, name: str = "The temp
         text = template.render(Context(dict(values), autoescape=False))
     except TemplateDoesNotExist as error:  # {% include %}: templates reach no files
         raise TemplateProblem(f"{name} cannot include other files ({error}).") from None
+    except Exception as error:  # {% url %}, a loop over a number: whatever a tag raises
+        raise TemplateProblem(f"{name} cannot be filled in: {error}") from None
     missing = sorted(set(_MISSING_FOUND.findall(text)))
     if missing:
         listed = ", ".join(missing)
@@ -126,12 +128,14 @@ def text_render(source: str, values: Mapping[str, Any], *, name: str = "The temp
     return _tidy(text)
 
 
-def template_check(subject: str, body: str) -> list[str]:
-    """What is wrong with an edited template, tried with example values of every kind."""
+def template_check(kind: str, subject: str, body: str) -> list[str]:
+    """What is wrong with an edited template, tried with example values of exactly what
+    a template of its kind is given."""
     problems = []
+    values = example_values(kind)
     for source, part in ((subject, "subject"), (body, "body")):
         try:
-            text_render(source, EXAMPLE_VALUES, name=f"The {part}")
+            text_render(source, values, name=f"The {part}")
         except TemplateProblem as problem:
             problems.append(problem.message)
     return problems
@@ -196,6 +200,23 @@ def signed_check(text: str, signatory: Signatory | None) -> None:
             problems.append("It does not say how to reach the officer (phone or email).")
     if problems:
         raise UnsignedDocument("This cannot be sent unsigned. " + " ".join(problems))
+
+
+# What each kind of document is given besides the values every template gets.
+KIND_VALUES: dict[str, tuple[str, ...]] = {
+    DocumentKind.ACKNOWLEDGEMENT: (),
+    DocumentKind.OUT_OF_OFFICE: ("away",),
+    DocumentKind.HOLDING_REPLY: ("holding",),
+    DocumentKind.RESPONSE: ("draft",),
+    DocumentKind.CALLING_CARD: ("visit",),
+}
+_EVERY_TEMPLATE = ("case", "customer", "officer", "contact", "organisation")
+
+
+def example_values(kind: str) -> dict[str, Any]:
+    """Example values of what a template of `kind` is given, and nothing more."""
+    names = (*_EVERY_TEMPLATE, *KIND_VALUES[DocumentKind(kind)])
+    return {name: EXAMPLE_VALUES[name] for name in names}
 
 
 EXAMPLE_VALUES: dict[str, Any] = {

@@ -6,10 +6,12 @@ in the officer's own name with their post title"). Writing it records the respon
 the case (its deadlines are met) and asks the worker to make its formats: the printed
 letter always, and large print, Braille or audio when the customer's record asks for it.
 Each file is attached to the case. A format this server cannot make (no liblouis, say)
-is named on the letter and the case; the letter itself still goes.
+is named on the letter, shown on the case page; the letter itself still goes.
 
-A translation is a task with its own deadline (the policy's `translation` standard):
-asked for, returned by the translator as a file, and sent, which meets it.
+A translation is a task with its own deadline (the policy's `translation` standard; a
+case may have several at once, one for each letter and language): asked for, returned
+by the translator as a file, and sent, which meets it. The worker's sweep makes the
+formats of any letter whose task never ran.
 """
 
 from __future__ import annotations
@@ -17,13 +19,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.db import DatabaseError, IntegrityError, transaction
 
 from caredesk.cases.models import Case, Channel, Direction
-from caredesk.cases.services import CaseError, case_clock_events, contact_log, response_send
+from caredesk.cases.services import (
+    CaseError,
+    contact_log,
+    deadline_meet,
+    deadline_start,
+    response_send,
+)
 from caredesk.core.clock import Clock
 from caredesk.customers.models import AccessibleFormat
 from caredesk.documents.formats import EmptyText, FormatUnavailable
@@ -36,23 +44,31 @@ from caredesk.documents.models import (
     CaseLetter,
     DocumentFormat,
     DocumentKind,
+    DocumentTemplate,
     Medium,
     TranslationRequest,
     TranslationStatus,
 )
-from caredesk.documents.rendering import document_render, signed_check
+from caredesk.documents.rendering import (
+    TemplateProblem,
+    document_render,
+    signed_check,
+    template_check,
+)
 from caredesk.documents.values import case_values, signatory_of
 from caredesk.errors import CaredeskError, NotAllowed
 from caredesk.mail.store import store_put
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can, allowed
 from caredesk.standards import Policy
-from caredesk.standards.policy import ClockEvent
 
 logger = logging.getLogger(__name__)
 
-LETTER_KINDS = (DocumentKind.RESPONSE, DocumentKind.CALLING_CARD)
+# Holding replies go through the case's holding reply (a reason and a new date); calling
+# cards come with home visits.
+LETTER_KINDS = (DocumentKind.RESPONSE,)
 MAX_TRANSLATION_BYTES = 50 * 1024 * 1024
+TRANSLATION_STANDARD = "translation"  # the policy's deadline standard for translations
 
 
 class LetterError(CaredeskError):
@@ -91,6 +107,10 @@ def letter_write(
         subject=rendered.subject[:300],
         body=rendered.body,
         signed_by=by,
+        signed_name=letter.signature.name[:200],
+        signed_post_title=letter.signature.post_title[:120],
+        signed_phone=letter.signature.phone[:40],
+        signed_email=letter.signature.email,
         written_at=clock.now(),
     )
     summary = f"Letter: {written.subject}"
@@ -125,12 +145,18 @@ def _queue_formats(letter_id: int) -> None:
 
     try:
         make_letter_formats.enqueue(letter_id)
-    except DatabaseError:  # `caredesk letters formats` or the next write makes them
+    except DatabaseError:  # the worker's sweep makes them instead (letters_formats_sweep)
         logger.exception("Could not queue the formats of letter %s", letter_id)
 
 
 def letter_of(written: CaseLetter, policy: Policy) -> Letter:
-    """The letter as the formats render it."""
+    """The letter as the formats render it, signed as it was when it was written."""
+    signature = Signature(
+        name=written.signed_name,
+        post_title=written.signed_post_title,
+        phone=written.signed_phone,
+        email=written.signed_email,
+    )
     return _letter(
         written.case,
         policy,
@@ -138,11 +164,19 @@ def letter_of(written: CaseLetter, policy: Policy) -> Letter:
         written.body,
         written.signed_by,
         written.written_at,
+        signature=signature,
     )
 
 
 def _letter(
-    case: Case, policy: Policy, subject: str, body: str, by: StaffMember, at: datetime
+    case: Case,
+    policy: Policy,
+    subject: str,
+    body: str,
+    by: StaffMember,
+    at: datetime,
+    *,
+    signature: Signature | None = None,
 ) -> Letter:
     customer = case.customer
     organisation = policy.organisation
@@ -158,7 +192,8 @@ def _letter(
         subject=subject,
         salutation=case_values(case, policy, officer=by)["customer"]["salutation"],
         body=body,
-        signature=Signature(
+        signature=signature
+        or Signature(
             name=by.get_full_name(), post_title=by.post_title, phone=by.phone, email=by.email
         ),
     )
@@ -215,15 +250,38 @@ def letter_formats_make(*, letter_id: int, policy: Policy, clock: Clock) -> list
         try:
             data = maker(letter)
         except (FormatUnavailable, EmptyText) as problem:
-            problems.append(f"{wanted.label}: {problem.message}")
-            made.append(FormatMade(wanted, None, problem.message))
+            said = problem.message
+        except Exception as error:  # named on the letter; the other formats go on
+            logger.exception("Letter %s: %s could not be made", written.pk, wanted.label)
+            said = f"It could not be made ({type(error).__name__}: {error})."
+        else:
+            document = _attach(written, wanted, data, suffix, content_type, clock)
+            made.append(FormatMade(wanted, document))
             continue
-        document = _attach(written, wanted, data, suffix, content_type, clock)
-        made.append(FormatMade(wanted, document))
-    if problems:
-        missing = "\n".join(problems)
+        problems.append(f"{wanted.label}: {said}")
+        made.append(FormatMade(wanted, None, said))
+    missing = "\n".join(problems)
+    if missing != written.formats_missing:
         CaseLetter.objects.filter(pk=written.pk).update(formats_missing=missing)
     return made
+
+
+FORMATS_SWEEP_AFTER = timedelta(minutes=10)  # the task's turn first
+
+
+def letters_formats_sweep(*, policy: Policy, clock: Clock, limit: int = 100) -> int:
+    """Make the formats of letters whose task never ran (a worker killed, the queue
+    down): letters written more than FORMATS_SWEEP_AFTER ago with no files and nothing
+    named missing. Returns how many letters it went through."""
+    waiting = CaseLetter.objects.filter(
+        written_at__lt=clock.now() - FORMATS_SWEEP_AFTER,
+        documents__isnull=True,
+        formats_missing="",
+    ).order_by("pk")
+    ids = list(waiting.values_list("pk", flat=True)[:limit])
+    for letter_id in ids:
+        letter_formats_make(letter_id=letter_id, policy=policy, clock=clock)
+    return len(ids)
 
 
 _Maker = Callable[[Letter], bytes]
@@ -295,22 +353,21 @@ def translation_request(
     if earlier is not None:
         raise LetterError(f"This letter has already been asked for in {earlier.language}.")
     now = clock.now()
-    request = TranslationRequest.objects.create(
+    return TranslationRequest.objects.create(
         case=written.case,
         letter=written,
         language=language[:60],
         requested_at=now,
         requested_by=by,
+        deadline=deadline_start(
+            case=written.case,
+            standard_key=TRANSLATION_STANDARD,
+            at=now,
+            by=by,
+            policy=policy,
+            clock=clock,
+        ),
     )
-    case_clock_events(
-        case=written.case,
-        events={ClockEvent.TRANSLATION_REQUESTED},
-        at=now,
-        by=by,
-        policy=policy,
-        clock=clock,
-    )
-    return request
 
 
 @transaction.atomic
@@ -324,6 +381,8 @@ def translation_return(
     clock: Clock,
 ) -> TranslationRequest:
     """The translator's file has come back: attach it to the case."""
+    if not allowed(by, Can.WORK_CASES):
+        raise NotAllowed("Only staff who take casework can attach translations.")
     if request.status == TranslationStatus.SENT:
         raise LetterError("This translation has been sent already.")
     if not data:
@@ -353,6 +412,8 @@ def translation_send(
     *, request: TranslationRequest, by: StaffMember, policy: Policy, clock: Clock
 ) -> TranslationRequest:
     """The translation has gone to the customer: its deadline is met."""
+    if not allowed(by, Can.WORK_CASES):
+        raise NotAllowed("Only staff who take casework can record translations as sent.")
     if request.status != TranslationStatus.RETURNED:
         raise CaseError("Only a translation that has come back can be sent.")
     now = clock.now()
@@ -367,12 +428,34 @@ def translation_send(
         policy=policy,
         clock=clock,
     )
-    case_clock_events(
-        case=request.case,
-        events={ClockEvent.TRANSLATION_SENT},
-        at=now,
-        by=by,
-        policy=policy,
-        clock=clock,
-    )
+    if request.deadline is not None:
+        deadline_meet(deadline=request.deadline, at=now, by=by, clock=clock)
     return request
+
+
+# -- templates --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def template_save(
+    *, kind: str, medium: str, subject: str, body: str, by: StaffMember, clock: Clock
+) -> DocumentTemplate:
+    """Save an administrator's wording in place of the shipped one, if it can be used."""
+    if not allowed(by, Can.EDIT_TEMPLATES):
+        raise NotAllowed("Only administrators can change the wording of templates.")
+    problems = template_check(kind, subject, body)
+    if problems:
+        raise TemplateProblem(" ".join(problems))
+    saved, _ = DocumentTemplate.objects.update_or_create(
+        kind=DocumentKind(kind),
+        medium=Medium(medium),
+        defaults={"subject": subject, "body": body, "updated_at": clock.now(), "updated_by": by},
+    )
+    return saved
+
+
+def template_reset(*, kind: str, medium: str, by: StaffMember) -> None:
+    """Go back to the shipped wording."""
+    if not allowed(by, Can.EDIT_TEMPLATES):
+        raise NotAllowed("Only administrators can change the wording of templates.")
+    DocumentTemplate.objects.filter(kind=kind, medium=medium).delete()

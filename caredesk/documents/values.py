@@ -17,8 +17,11 @@ from caredesk.standards import Policy
 from caredesk.standards.policy import ClockEvent
 
 
-def case_values(case: Case, policy: Policy, *, officer: StaffMember | None) -> dict[str, Any]:
-    """What every template may use. `officer` is who signs (or deals with) it."""
+def case_values(
+    case: Case, policy: Policy, *, officer: StaffMember | None, direct_contact: bool = True
+) -> dict[str, Any]:
+    """What every template may use. `officer` is who signs (or deals with) it; with
+    `direct_contact`, their phone number is the one to call."""
     zone = policy.working_calendar.zone
     signatory = signatory_of(officer)
     customer = case.customer
@@ -39,7 +42,9 @@ def case_values(case: Case, policy: Policy, *, officer: StaffMember | None) -> d
             "signature": signatory.signature if signatory else "",
         },
         "contact": {
-            "phone": (officer.phone if officer else "") or policy.organisation.phone or "",
+            "phone": (officer.phone if officer and direct_contact else "")
+            or policy.organisation.phone
+            or "",
             "email": policy.organisation.email or (officer.email if officer else ""),
         },
         "organisation": {"name": policy.organisation.name},

@@ -14,6 +14,7 @@ import re
 from datetime import date, datetime, timedelta
 from email.utils import getaddresses
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -29,6 +30,9 @@ from caredesk.staff.selectors import away_absence
 from caredesk.standards import Policy
 
 ACKNOWLEDGEMENTS_PER_DAY = 3
+# Anyone can send us mail from any address they like: beyond this many automatic replies
+# in an hour, something is using us to send mail (forged senders), so we stop replying.
+AUTOMATIC_REPLIES_PER_HOUR = 60
 # RFC 3834 section 2: addresses that are mail software, lists or people who asked for no
 # replies. Matched against the part before the @.
 _NOT_A_PERSON = re.compile(
@@ -39,12 +43,14 @@ _NOT_A_PERSON = re.compile(
 
 
 def addressed_officer(to: str) -> StaffMember | None:
-    """The member of staff an email was written to by name (their own address in To or
-    Cc), if they take casework: the case goes to them, or to their cover."""
+    """The member of staff an email was written to by name (their own address in To; the
+    first one there, if several), if they take casework: the case goes to them, or to
+    their cover."""
     addresses = [address.lower() for _, address in getaddresses([to]) if "@" in address]
     if not addresses:
         return None
-    for officer in StaffMember.objects.filter(email__iregex=_any_of(addresses), is_active=True):
+    found = StaffMember.objects.filter(email__iregex=_any_of(addresses), is_active=True)
+    for officer in sorted(found, key=lambda o: addresses.index(o.email.lower())):
         if allowed(officer, Can.WORK_CASES):
             return officer
     return None
@@ -59,12 +65,22 @@ def why_not_acknowledged(email: InboundEmail, *, now: datetime, policy: Policy) 
     if email.automatic:
         return f"Sent automatically ({email.automatic}): machines are never answered."
     address = email.from_address
-    if not address or "@" not in address:
-        return "There is no sender's address to reply to."
+    if not _can_be_written(address):
+        return f"The sender's address ({address or 'none'}) cannot be replied to."
     if _NOT_A_PERSON.search(address.partition("@")[0]):
         return f"{address} is an address for mail software or one that asks for no replies."
     if address in _our_addresses(policy):
         return f"{address} is our own address."
+    if StaffMember.objects.filter(email__iexact=address).exists():
+        return f"{address} is a member of staff's address."
+    this_hour = OutboundEmail.objects.filter(
+        automatic=True, created_at__gt=now - timedelta(hours=1)
+    ).count()
+    if this_hour >= AUTOMATIC_REPLIES_PER_HOUR:
+        return (
+            f"{this_hour} automatic replies have gone in the last hour: no more for now, in "
+            "case someone is using forged senders to make us send mail."
+        )
     recent = OutboundEmail.objects.filter(
         to_address=address,
         kind__in=[DocumentKind.ACKNOWLEDGEMENT, DocumentKind.OUT_OF_OFFICE],
@@ -78,9 +94,22 @@ def why_not_acknowledged(email: InboundEmail, *, now: datetime, policy: Policy) 
     return ""
 
 
+def _can_be_written(address: str) -> bool:
+    """An address an email can go to: something@somewhere, nothing that breaks a header."""
+    local, at, domain = address.partition("@")
+    return bool(local and at and "." in domain) and not any(c in address for c in ' \r\n<>,;"')
+
+
 def _our_addresses(policy: Policy) -> set[str]:
-    ours = {customer_from_address(policy), settings.DEFAULT_FROM_EMAIL}
-    return {address.lower() for _, address in getaddresses(list(ours)) if address}
+    ours = {
+        customer_from_address(policy),
+        settings.DEFAULT_FROM_EMAIL,
+        policy.organisation.email or "",
+    }
+    if settings.CAREDESK_MAILBOX:
+        user = urlsplit(settings.CAREDESK_MAILBOX).username
+        ours.add(unquote(user or ""))
+    return {address.lower() for _, address in getaddresses(list(ours)) if "@" in address}
 
 
 def customer_from_address(policy: Policy) -> str:
@@ -135,7 +164,9 @@ def _domain(policy: Policy) -> str:
 
 
 def _values(case: Case, policy: Policy, *, absence: Absence | None) -> dict[str, Any]:
-    values = case_values(case, policy, officer=case.assigned_to)
+    # Anyone can write to us: an automatic reply gives the organisation's phone and email,
+    # never an officer's direct line.
+    values = case_values(case, policy, officer=case.assigned_to, direct_contact=False)
     if absence is not None:
         values["away"] = {
             "name": str(absence.staff),

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from urllib.parse import unquote, urlsplit
 
 from imap_tools import MailBox, MailBoxStartTls, MailBoxUnencrypted
-from imap_tools.errors import MailboxLoginError
+from imap_tools.errors import ImapToolsError, MailboxFolderCreateError
 from imap_tools.mailbox import BaseMailBox
 
 from caredesk.core.clock import Clock
@@ -59,30 +59,37 @@ class MailboxAddress:
         return f"{self.scheme}://{self.user}@{self.host}:{self.port}/{self.folder}"
 
 
-def mailbox_address(url: str) -> MailboxAddress:
-    """Read CAREDESK_MAILBOX. The user name and password are percent-encoded
-    (`care%40example.org`); the folder defaults to INBOX."""
+def mailbox_address(url: str, *, password: str = "") -> MailboxAddress:
+    """Read CAREDESK_MAILBOX. The user name (and password, if it is in the address) are
+    percent-encoded (`care%40example.org`); the folder defaults to INBOX. `password`
+    (CAREDESK_MAILBOX_PASSWORD) takes the place of one in the address."""
     try:
         parts = urlsplit(url.strip())
         port = parts.port
-    except ValueError as error:
-        raise MailboxError(f"CAREDESK_MAILBOX is not a mailbox address: {error}.") from None
+    except ValueError:
+        # Never the parser's own words: they can quote a password with a / or # in it.
+        raise MailboxError(
+            "CAREDESK_MAILBOX is not a mailbox address: check the server and port, and "
+            "percent-encode the user name and password (/ is %2F, # is %23, @ is %40)."
+        ) from None
     if parts.scheme not in SCHEMES:
         raise MailboxError(
             f"CAREDESK_MAILBOX must start imaps://, imap+starttls:// or imap://, "
             f"not {parts.scheme or 'nothing'}://."
         )
-    if not parts.hostname or not parts.username or parts.password is None:
+    password = password or unquote(parts.password or "")
+    if not parts.hostname or not parts.username or not password:
         raise MailboxError(
-            "CAREDESK_MAILBOX must name the user, password and server, as in "
-            "imaps://care%40example.org:secret@mail.example.org/INBOX."
+            "CAREDESK_MAILBOX must name the user and server, as in "
+            "imaps://care%40example.org@mail.example.org/INBOX, and the password must be "
+            "in CAREDESK_MAILBOX_PASSWORD (or in the address)."
         )
     return MailboxAddress(
         scheme=parts.scheme,
         host=parts.hostname,
         port=port or SCHEMES[parts.scheme],
         user=unquote(parts.username),
-        password=unquote(parts.password),
+        password=password,
         folder=unquote(parts.path.lstrip("/")) or "INBOX",
     )
 
@@ -97,7 +104,10 @@ class MailboxPoll:
     errors: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        said = f"{self.received} new emails, {self.known} already here, {self.moved} moved"
+        said = (
+            f"{self.received} new {'email' if self.received == 1 else 'emails'}, "
+            f"{self.known} already here, {self.moved} moved"
+        )
         if self.errors:
             said += f", {len(self.errors)} could not be received"
         return said
@@ -119,12 +129,15 @@ def mailbox_poll(
     `between_messages` lets the worker stop part-way (it raises to do so); what was
     received by then is still moved.
     """
+    if done_folder.strip().casefold() == address.folder.strip().casefold():
+        raise MailboxError(
+            f"CAREDESK_MAILBOX_DONE is {done_folder}, the folder being read: name another."
+        )
     poll = MailboxPoll()
     source = f"mailbox {address}"
     try:
         with _connect(address) as box:
-            if not box.folder.exists(done_folder):
-                box.folder.create(done_folder)
+            _make_folder(box, done_folder)
             box.folder.set(address.folder)
             waiting: list[str] = []
             try:
@@ -141,8 +154,9 @@ def mailbox_poll(
                             policy=policy,
                             clock=clock,
                             received_at=arrived_at,
+                            acknowledge=True,
                         )
-                    except Exception as error:
+                    except Exception as error:  # named, and tried again at the next poll
                         logger.exception("Email %s in %s not received.", uid, address)
                         poll.errors.append(f"Message {uid}: {type(error).__name__}: {error}")
                         continue
@@ -155,9 +169,25 @@ def mailbox_poll(
                         poll.moved += _move(box, waiting, done_folder)
             finally:
                 poll.moved += _move(box, waiting, done_folder)
-    except (OSError, imaplib.IMAP4.error, MailboxLoginError) as error:
+    except (OSError, imaplib.IMAP4.error, ImapToolsError, ValueError) as error:
         raise MailboxError(f"The mailbox {address} could not be read: {error}") from error
+    except UnicodeError:
+        raise MailboxError(
+            f"The mailbox {address} could not be read: its user name or password has "
+            "characters the server's LOGIN cannot carry."
+        ) from None
     return poll
+
+
+def _make_folder(box: BaseMailBox, folder: str) -> None:
+    """Make the folder if it is missing (another worker may make it at the same time)."""
+    if box.folder.exists(folder):
+        return
+    try:
+        box.folder.create(folder)
+    except MailboxFolderCreateError:
+        if not box.folder.exists(folder):
+            raise
 
 
 def _connect(address: MailboxAddress) -> BaseMailBox:

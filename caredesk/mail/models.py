@@ -119,3 +119,30 @@ class OutboundEmail(EmailDelivery):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.to_address}: {self.subject[:60]}"
+
+
+class ReceivedLetter(models.Model):
+    """A letter logged in the register on receipt (Stonewall 2.9: "The Administrator will
+    record correspondence upon receipt"), with its scan, and the case it went to."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="letters_received")
+    contact = models.OneToOneField(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="letter_received"
+    )
+    sender = models.CharField(max_length=200)
+    sender_address = models.TextField(blank=True)
+    received_at = models.DateTimeField(help_text="When it arrived: deadlines run from here.")
+    logged_at = models.DateTimeField()
+    logged_by = models.ForeignKey(
+        "staff.StaffMember", on_delete=models.PROTECT, related_name="letters_logged"
+    )
+    scan_name = models.CharField(max_length=200, blank=True)
+    scan_type = models.CharField(max_length=120, blank=True)
+    scan_size = models.PositiveIntegerField(default=0)
+    scan_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["-received_at"], name="letters_received_newest")]
+
+    def __str__(self) -> str:
+        return f"Letter from {self.sender} received {self.received_at:%d %b %Y}"

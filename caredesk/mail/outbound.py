@@ -64,7 +64,7 @@ def outbound_emails_send(
     counts: dict[str, int] = {}
     to_send = OutboundEmail.objects.filter(
         EMAIL_TO_SEND, claimable_emails(now=clock.now(), resend_after=resend_after)
-    ).order_by("created_at", "pk")
+    ).order_by("pk")
     last = 0
     while True:
         ids = list(to_send.filter(pk__gt=last).values_list("pk", flat=True)[:batch_size])
@@ -81,8 +81,9 @@ def outbound_emails_send(
 
 def _message(outbound: OutboundEmail, policy: Policy) -> EmailMessage:
     headers = {"Message-ID": f"<{outbound.message_key}>"}
-    if outbound.in_reply_to is not None:
-        headers["In-Reply-To"] = f"<{outbound.in_reply_to.message_key}>"
+    answering = outbound.in_reply_to
+    if answering is not None and not answering.message_key.startswith("sha256:"):
+        headers["In-Reply-To"] = f"<{answering.message_key}>"
     if outbound.references:
         headers["References"] = outbound.references
     if outbound.automatic:

@@ -26,9 +26,10 @@ received the same way and marked, so that none is ever acknowledged.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 
@@ -36,14 +37,19 @@ from caredesk.cases.models import Case, CaseKind, Channel, Direction
 from caredesk.cases.services import case_create, contact_log
 from caredesk.core.clock import Clock
 from caredesk.customers.models import Customer
+from caredesk.errors import CaredeskError, NotAllowed
 from caredesk.mail.acknowledgements import acknowledgement_queue, addressed_officer
 from caredesk.mail.models import EmailAttachment, InboundEmail, OutboundEmail, Threading
 from caredesk.mail.outbound import outbound_email_queue
 from caredesk.mail.parsing import ParsedEmail, email_key, email_parse
 from caredesk.mail.store import store_put
+from caredesk.staff.models import StaffMember
+from caredesk.staff.permissions import Can, allowed
 from caredesk.standards import Policy
 
 SUMMARY_LIMIT = 2_000  # characters of the text shown on the case's contact
+ACKNOWLEDGE_WITHIN = timedelta(days=1)
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -59,10 +65,15 @@ def email_receive(
     policy: Policy,
     clock: Clock,
     received_at: datetime | None = None,
+    acknowledge: bool = False,
 ) -> Received:
     """Receive one message (the bytes of an .eml file). `received_at` is when the mail
     server took it, where the caller knows it; else the message's Date (when it is
-    believable: see parsing.FIRST_DATE_YEAR), never later than now."""
+    believable: see parsing.FIRST_DATE_YEAR), never later than now.
+
+    `acknowledge`: send the automatic reply if it opens a case (the mailbox does; a file
+    of old mail does not), and only if it arrived in the last ACKNOWLEDGE_WITHIN: a
+    reply promising a date already past helps nobody."""
     already = InboundEmail.objects.filter(message_key=email_key(raw)).first()
     if already is not None:
         return Received(already, new=False)
@@ -73,7 +84,16 @@ def email_receive(
     when = min(received_at or parsed.sent_at or now, now)
     try:
         with transaction.atomic():
-            email = _record(parsed, raw, raw_sha256, source, when, policy=policy, clock=clock)
+            email = _record(
+                parsed,
+                raw,
+                raw_sha256,
+                source,
+                when,
+                policy=policy,
+                clock=clock,
+                acknowledge=acknowledge and now - when <= ACKNOWLEDGE_WITHIN,
+            )
             EmailAttachment.objects.bulk_create(
                 EmailAttachment(
                     email=email,
@@ -103,6 +123,7 @@ def _record(
     *,
     policy: Policy,
     clock: Clock,
+    acknowledge: bool,
 ) -> InboundEmail:
     case, threading = _case_of(parsed, policy)
     problems = list(parsed.problems)
@@ -114,9 +135,9 @@ def _record(
         )
     summary = _summary(parsed, problems)
     email = _email_record(parsed, raw, raw_sha256, source, when, problems)
-    if case is None and parsed.automatic:
+    if case is None and _for_review(parsed.automatic):
         email.threading = Threading.FOR_REVIEW
-        email.not_acknowledged = f"Sent automatically ({parsed.automatic}): never answered."
+        email.not_acknowledged = f"Sent automatically ({parsed.automatic}): never answered."[:300]
         email.save()
         return email
     addressed = None
@@ -150,12 +171,46 @@ def _record(
     email.case, email.contact, email.threading = case, contact, threading
     email.save()
     if threading == Threading.NEW_CASE:
-        reply = acknowledgement_queue(
-            email=email, addressed=addressed, policy=policy, now=clock.now()
-        )
-        if reply is not None:
-            outbound_email_queue(reply)
+        _acknowledge(email, addressed, acknowledge=acknowledge, policy=policy, clock=clock)
     return email
+
+
+def _for_review(automatic: str) -> bool:
+    """Machine mail that opens no case: auto-replies, bounces, bulk mail. A mailing list's
+    mail may be a person writing through a group address: it opens a case, unanswered."""
+    return bool(automatic) and not automatic.startswith(_LIST_MAIL)
+
+
+_LIST_MAIL = ("List-Id", "List-Unsubscribe", "Precedence: list")
+
+
+def _acknowledge(
+    email: InboundEmail,
+    addressed: StaffMember | None,
+    *,
+    acknowledge: bool,
+    policy: Policy,
+    clock: Clock,
+) -> None:
+    """Queue the automatic reply. Whatever goes wrong in making it (an administrator's
+    template that fails, say) is recorded on the email: the email itself is received."""
+    if not acknowledge:
+        email.not_acknowledged = "Not a new email from the mailbox: no automatic reply."
+        email.save(update_fields=["not_acknowledged"])
+        return
+    try:
+        with transaction.atomic():
+            reply = acknowledgement_queue(
+                email=email, addressed=addressed, policy=policy, now=clock.now()
+            )
+    except Exception as error:  # recorded: the email still comes in
+        logger.exception("No automatic reply to email %s", email.pk)
+        message = getattr(error, "message", str(error))
+        email.not_acknowledged = f"The automatic reply could not be made: {message}"[:300]
+        email.save(update_fields=["not_acknowledged"])
+        return
+    if reply is not None:
+        outbound_email_queue(reply)
 
 
 def _email_record(
@@ -238,3 +293,52 @@ def _summary(parsed: ParsedEmail, problems: list[str]) -> str:
     if len(text) > SUMMARY_LIMIT:
         text = text[:SUMMARY_LIMIT].rstrip() + "…"
     return "\n".join([*lines, "", text]).strip()
+
+
+# -- the review list --------------------------------------------------------------------
+
+
+class ReviewError(CaredeskError):
+    code = "email_review_invalid"
+
+
+def _waiting_for_review(email: InboundEmail) -> None:
+    if email.threading != Threading.FOR_REVIEW or email.reviewed_at is not None:
+        raise ReviewError("This email is not waiting for review.")
+
+
+@transaction.atomic
+def email_review_dismiss(*, email: InboundEmail, by: StaffMember, clock: Clock) -> InboundEmail:
+    """Nothing to do about a machine's email: it leaves the review list."""
+    if not allowed(by, Can.WORK_CASES):
+        raise NotAllowed("Only staff who take casework can review emails.")
+    _waiting_for_review(email)
+    email.reviewed_at = clock.now()
+    email.save(update_fields=["reviewed_at"])
+    return email
+
+
+@transaction.atomic
+def email_review_open_case(
+    *, email: InboundEmail, by: StaffMember, policy: Policy, clock: Clock
+) -> Case:
+    """A person's words after all (an out-of-office with a real question in it, say): open
+    a case from the email, received when it arrived. No acknowledgement is sent."""
+    if not allowed(by, Can.WORK_CASES):
+        raise NotAllowed("Only staff who take casework can open cases.")
+    _waiting_for_review(email)
+    case = case_create(
+        kind=CaseKind.GENERAL_ENQUIRY,
+        channel=Channel.EMAIL,
+        received_at=email.received_at,
+        subject=(email.subject or "An email with no subject")[:200],
+        description=f"Email: {email.subject or '(no subject)'}\n\n{email.text[:SUMMARY_LIMIT]}",
+        by=by,
+        customer=_customer(email.from_address),
+        policy=policy,
+        clock=clock,
+    )
+    email.case, email.contact = case, case.contacts.get()
+    email.threading, email.reviewed_at = Threading.NEW_CASE, clock.now()
+    email.save(update_fields=["case", "contact", "threading", "reviewed_at"])
+    return case

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.http import FileResponse, Http404
 
 
 def store_folder() -> Path:
@@ -46,3 +47,15 @@ def store_put(data: bytes) -> str:
 
 def store_get(sha256: str) -> bytes:
     return store_path(sha256).read_bytes()
+
+
+def store_download(sha256: str, *, name: str, content_type: str) -> FileResponse:
+    """A stored file as a download (never shown in the browser: it may be anything a
+    customer sent)."""
+    path = store_path(sha256)
+    if not path.exists():
+        raise Http404("The file is missing from the store.")
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=name)
+    response["Content-Type"] = content_type or "application/octet-stream"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

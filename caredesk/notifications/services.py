@@ -95,12 +95,20 @@ def email_deliver(
     ours = rows.filter(pk=pk, email_status=EmailStatus.SENDING, email_claimed_at=claimed_at)
     try:
         send()
-    except (smtplib.SMTPException, OSError) as error:
+    except (smtplib.SMTPException, OSError) as error:  # the server: try again later
         attempts = rows.filter(pk=pk).values_list("email_attempts", flat=True).get()
         status = EmailStatus.FAILED if attempts >= MAX_EMAIL_ATTEMPTS else EmailStatus.PENDING
         ours.update(email_status=status, email_error=f"{type(error).__name__}: {error}"[:500])
         logger.warning("Email %s %s not sent: %s", rows.model.__name__, pk, error)
         return status
+    except Exception as error:
+        # The email itself (an address that cannot be written, say): trying again would
+        # fail the same way.
+        ours.update(
+            email_status=EmailStatus.FAILED, email_error=f"{type(error).__name__}: {error}"[:500]
+        )
+        logger.exception("Email %s %s cannot be sent", rows.model.__name__, pk)
+        return EmailStatus.FAILED
     if ours.update(email_status=EmailStatus.SENT, email_sent_at=clock.now(), email_error="") != 1:
         logger.warning("%s %s was taken over while its email was sent.", rows.model.__name__, pk)
     return EmailStatus.SENT

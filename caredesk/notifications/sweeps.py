@@ -38,6 +38,7 @@ from caredesk.cases.models import (
     EventKind,
 )
 from caredesk.core.clock import Clock
+from caredesk.documents.services import letters_formats_sweep
 from caredesk.mail.outbound import outbound_emails_send
 from caredesk.notifications.db import write_transaction
 from caredesk.notifications.models import EMAIL_TO_SEND, Notification, NotificationKind
@@ -182,6 +183,7 @@ class SweepReport:
     urgent: int = 0
     emails: dict[str, int] = field(default_factory=dict)
     customer_emails: dict[str, int] = field(default_factory=dict)
+    letters: int = 0  # letters whose formats were left to the sweep
     stalled_imports: int = 0
 
     def __str__(self) -> str:
@@ -190,10 +192,12 @@ class SweepReport:
             f"{count} {status}" for status, count in sorted(self.customer_emails.items())
         )
         stalled = f"; {_count(self.stalled_imports, 'stopped call import')}"
+        letters = f"; formats made for {_count(self.letters, 'letter')}"
         return (
             f"{_count(self.warned, 'deadline')} near, {self.escalated} missed, "
             f"{_count(self.urgent, 'urgent message')}; emails left over: {emails or 'none'}"
             f"{f'; emails to customers left over: {customers}' if customers else ''}"
+            f"{letters if self.letters else ''}"
             f"{stalled if self.stalled_imports else ''}"
         )
 
@@ -242,6 +246,7 @@ def sweep(
     report.customer_emails = outbound_emails_send(
         policy=policy, clock=clock, batch_size=batch_size, resend_after=resend_after
     )
+    report.letters = letters_formats_sweep(policy=policy, clock=clock, limit=batch_size)
     report.stalled_imports = call_uploads_stop_stalled(clock=clock)
     return report
 

@@ -25,6 +25,7 @@ class Can(enum.Enum):
     SEE_NOTIFICATIONS = frozenset(Role)  # everyone signed in reads their own
     SEE_PERFORMANCE = frozenset({Role.PERFORMANCE_ANALYST, Role.LINE_MANAGER})
     IMPORT_CALLS = frozenset({Role.ADMINISTRATOR, Role.SYSTEM_ADMINISTRATOR})
+    EDIT_TEMPLATES = frozenset({Role.ADMINISTRATOR, Role.SYSTEM_ADMINISTRATOR})
     # Everyone records their own; who may record for whom is the service's check
     # (staff.services.may_manage_absences_of: line managers, administrators).
     RECORD_ABSENCES = frozenset(Role)

@@ -64,7 +64,7 @@ def import_progress_page(request: HttpRequest, import_id: int) -> HttpResponse:
     return render(request, "telephony/import_progress.html", context)
 
 
-@requires(Can.IMPORT_CALLS)  # type: ignore[arg-type]  # a FileResponse streams: not an HttpResponse
+@requires(Can.IMPORT_CALLS)
 @require_GET
 def import_rejects(request: HttpRequest, import_id: int) -> FileResponse:
     call_import = get_object_or_404(CallImport, pk=import_id)

@@ -35,6 +35,7 @@ from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
 from caredesk.customers.selectors import customer_preferences
 from caredesk.customers.services import customer_access_record
+from caredesk.documents.selectors import case_correspondence
 from caredesk.errors import CaredeskError
 from caredesk.staff.decorators import requires
 from caredesk.staff.models import StaffMember
@@ -96,6 +97,7 @@ def _render_case(
             "refusals": refusals,
             "is_waiting": case.status == CaseStatus.WAITING_FOR_CUSTOMER,
             "complaint_step": complaint_step,
+            **case_correspondence(case),
         },
         status=status,
     )

@@ -65,7 +65,8 @@ def test_every_desk_view_names_who_may_use_it_or_is_deliberately_public():
 
 
 @pytest.fixture
-def world(people, clock, tmp_path):
+def world(people, clock, tmp_path, settings):
+    settings.CAREDESK_MAIL_STORE = tmp_path / "store"
     rejects = tmp_path / "Master.csv.rejects.csv"
     rejects.write_text("line,reason,row\n")
     call_import = CallImport.objects.create(
@@ -87,7 +88,72 @@ def world(people, clock, tmp_path):
         assign_to=people.officer,
         by=people.officer,
     )
-    return {"reference": case.reference, "pk": customer.pk, "import_id": call_import.pk}
+    return {
+        "reference": case.reference,
+        "pk": customer.pk,
+        "import_id": call_import.pk,
+        **correspondence(case, people, clock),
+    }
+
+
+def correspondence(case, people, clock) -> dict[str, Any]:
+    """An email with an attachment, a letter received with its scan, a letter written
+    with a file and a translation asked for: the ids the mail and documents pages take."""
+    from pathlib import Path
+
+    from caredesk.documents.models import CaseDocument, CaseLetter, TranslationRequest
+    from caredesk.mail.models import ReceivedLetter
+    from caredesk.mail.services import email_receive
+    from caredesk.mail.store import store_put
+    from caredesk.standards import load_policy
+
+    raw = (Path(__file__).parents[2] / "mail/tests/messages/inline_image.eml").read_bytes()
+    email = email_receive(raw=raw, source="walk", policy=load_policy("halton"), clock=clock).email
+    received = ReceivedLetter.objects.create(
+        case=case,
+        sender="Sam Okafor",
+        received_at=clock.now(),
+        logged_at=clock.now(),
+        logged_by=people.administrator,
+        scan_type="application/pdf",
+        scan_size=8,
+        scan_sha256=store_put(b"%PDF-1.7"),
+    )
+    written = CaseLetter.objects.create(
+        case=case,
+        kind="response",
+        subject="Noise",
+        body="We will visit.",
+        signed_by=people.officer,
+        written_at=clock.now(),
+    )
+    document = CaseDocument.objects.create(
+        case=case,
+        letter=written,
+        format="standard_print",
+        file_name="letter.pdf",
+        content_type="application/pdf",
+        size=8,
+        sha256=store_put(b"%PDF-1.7"),
+        created_at=clock.now(),
+    )
+    asked = TranslationRequest.objects.create(
+        case=case,
+        letter=written,
+        language="Polish",
+        requested_at=clock.now(),
+        requested_by=people.officer,
+    )
+    return {
+        "email_id": email.pk,
+        "attachment_id": email.attachments.first().pk,  # type: ignore[union-attr]
+        "received_id": received.pk,
+        "letter_id": written.pk,
+        "document_id": document.pk,
+        "request_id": asked.pk,
+        "kind": "acknowledgement",
+        "medium": "email",
+    }
 
 
 def concrete(route: str, world: dict[str, Any]) -> str:

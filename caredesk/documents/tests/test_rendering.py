@@ -10,6 +10,7 @@ from caredesk.documents.rendering import (
     UnsignedDocument,
     default_templates,
     document_render,
+    example_values,
     signed_check,
     template_check,
     text_render,
@@ -19,8 +20,8 @@ SAM = Signatory(name="Sam Patel", post_title="Housing Officer", phone="0151 510 
 
 
 @pytest.mark.parametrize(("kind", "medium"), sorted(default_templates()))
-def test_every_shipped_template_renders_with_every_value_it_names(db, kind, medium):
-    rendered = document_render(kind, medium, EXAMPLE_VALUES)
+def test_every_shipped_template_renders_with_the_values_its_kind_is_given(db, kind, medium):
+    rendered = document_render(kind, medium, example_values(kind))
     assert rendered.subject
     assert rendered.body
     assert "\n\n\n" not in rendered.body
@@ -67,10 +68,29 @@ def test_values_are_not_html_escaped_in_text():
 
 
 def test_template_check_lists_the_problems_of_an_edit():
-    problems = template_check("Re {{ case.referance }}", "{% if %}")
+    problems = template_check("acknowledgement", "Re {{ case.referance }}", "{% if %}")
     assert len(problems) == 2
     assert "case.referance" in problems[0]
     assert problems[1].startswith("The body cannot be read")
+
+
+@pytest.mark.parametrize(
+    ("kind", "body"),
+    [
+        ("acknowledgement", "{{ away.name }} is away"),  # only out-of-office replies have it
+        ("acknowledgement", "{{ draft }}"),
+        ("out_of_office", "{{ holding.reason }}"),
+    ],
+)
+def test_a_value_another_kind_is_given_is_refused(kind, body):
+    (problem,) = template_check(kind, "Subject", body)
+    assert "values that are not there" in problem
+
+
+@pytest.mark.parametrize("body", ["{% url 'cases:case' %}", "{% for x in 5 %}{{ x }}{% endfor %}"])
+def test_a_tag_that_fails_when_filled_in_is_a_template_problem(body):
+    (problem,) = template_check("acknowledgement", "Subject", body)
+    assert "cannot be filled in" in problem
 
 
 def test_a_signed_response_passes():

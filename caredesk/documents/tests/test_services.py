@@ -81,7 +81,7 @@ def test_a_signed_letter_is_the_response_and_its_printed_letter_is_attached(peop
     assert [item.format for item in made] == [DocumentFormat.STANDARD_PRINT]
     document = CaseDocument.objects.get(letter=written)
     pdf = store_get(document.sha256)
-    text = "".join(page.extract_text() for page in PdfReader(_file(pdf)).pages)
+    text = _text(pdf)
     for expected in ("Dear Ms Jones,", "Olu Officer", "Tenancy Officer", "0151 510 1234"):
         assert expected in text
     assert case.reference in text
@@ -92,8 +92,8 @@ def test_a_signed_letter_is_the_response_and_its_printed_letter_is_attached(peop
     ("needs", "format", "starts_with"),
     [
         (AccessibleFormat.LARGE_PRINT, DocumentFormat.LARGE_PRINT, b"%PDF"),
-        (AccessibleFormat.BRAILLE, DocumentFormat.BRAILLE, b""),
-        (AccessibleFormat.AUDIO, DocumentFormat.AUDIO, b""),
+        (AccessibleFormat.BRAILLE, DocumentFormat.BRAILLE, b","),  # the capital sign
+        (AccessibleFormat.AUDIO, DocumentFormat.AUDIO, b"\xff"),  # an MPEG frame's sync
     ],
 )
 def test_the_customers_format_is_made_for_every_letter(
@@ -107,6 +107,7 @@ def test_the_customers_format_is_made_for_every_letter(
     data = store_get(written.documents.get(format=format).sha256)
     assert data.startswith(starts_with)
     if format == DocumentFormat.BRAILLE:
+        assert set(data) <= set(range(0x20, 0x60)) | {0x0D, 0x0A, 0x0C}
         assert b"\f" in data
         assert all(len(line) <= 40 for line in data.replace(b"\f", b"").split(b"\r\n"))
 
@@ -192,6 +193,72 @@ def test_a_customer_who_reads_polish_gets_a_translation_task_with_a_deadline(
     assert request.status == TranslationStatus.SENT
 
 
+def test_each_translation_has_its_own_deadline(people, clock, officer):
+    # given: a Polish reader gets two letters a week apart
+    case = a_case(people, clock, language="Polish")
+    first = letter_write(case=case, draft=DRAFT, by=officer, policy=HALTON, clock=clock)
+    clock.moment += timedelta(days=7)
+    second = letter_write(
+        case=case, draft="And another thing.", by=officer, policy=HALTON, clock=clock
+    )
+    # then: two translation deadlines, each due 10 working days after its request
+    one, two = (TranslationRequest.objects.get(letter=letter) for letter in (first, second))
+    assert one.deadline is not None
+    assert two.deadline is not None
+    assert one.deadline != two.deadline
+    assert two.deadline.due_at
+    assert one.deadline.due_at
+    assert two.deadline.due_at - one.deadline.due_at == timedelta(days=7)
+    # when the first is sent, only its deadline is met
+    translation_return(
+        request=one, data=b"x", file_name="1.pdf", content_type="", by=officer, clock=clock
+    )
+    translation_send(request=one, by=officer, policy=HALTON, clock=clock)
+    one.deadline.refresh_from_db()
+    two.deadline.refresh_from_db()
+    assert (one.deadline.status, two.deadline.status) == (DeadlineStatus.MET, DeadlineStatus.OPEN)
+
+
+def test_a_letter_keeps_the_signature_it_was_written_with(people, clock, officer):
+    written = letter_write(
+        case=a_case(people, clock), draft=DRAFT, by=officer, policy=HALTON, clock=clock
+    )
+    officer.post_title = ""  # a later change to the officer's record
+    officer.save()
+    made = letter_formats_make(letter_id=written.pk, policy=HALTON, clock=clock)
+    assert [item.document is not None for item in made] == [True]
+    text = _text(store_get(written.documents.get().sha256))
+    assert "Tenancy Officer" in text
+
+
+def test_a_format_that_fails_is_named_and_made_later_by_the_sweep(
+    people, clock, officer, monkeypatch
+):
+    from caredesk.documents import services
+
+    case = a_case(people, clock, accessible_format=AccessibleFormat.LARGE_PRINT)
+    written = letter_write(case=case, draft=DRAFT, by=officer, policy=HALTON, clock=clock)
+    # the task never ran: ten minutes on, the worker's sweep makes the formats
+    clock.moment += timedelta(minutes=11)
+    assert services.letters_formats_sweep(policy=HALTON, clock=clock) == 1
+    assert written.documents.count() == 2
+    assert services.letters_formats_sweep(policy=HALTON, clock=clock) == 0
+    # a renderer that breaks is named on the letter, and the other formats are made
+    broken = a_case(people, clock, accessible_format=AccessibleFormat.LARGE_PRINT)
+    second = letter_write(case=broken, draft=DRAFT, by=officer, policy=HALTON, clock=clock)
+
+    def pdf_that_breaks(letter, **options):
+        if options.get("large_print"):
+            raise RuntimeError("the renderer broke")
+        return b"%PDF-1.7"
+
+    monkeypatch.setattr(services, "letter_pdf", pdf_that_breaks)
+    letter_formats_make(letter_id=second.pk, policy=HALTON, clock=clock)
+    second.refresh_from_db()
+    assert second.documents.count() == 1
+    assert "RuntimeError: the renderer broke" in second.formats_missing
+
+
 def test_a_translation_is_asked_for_once_per_language_and_never_into_english(
     people, clock, officer
 ):
@@ -220,7 +287,7 @@ def test_a_translation_not_back_cannot_be_sent(people, clock, officer):
         translation_send(request=request, by=officer, policy=HALTON, clock=clock)
 
 
-def _file(data: bytes):
+def _text(pdf: bytes) -> str:
     import io
 
-    return io.BytesIO(data)
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)

@@ -10,10 +10,11 @@ import pytest
 from caredesk.cases.models import Deadline
 from caredesk.customers.models import CustomerType
 from caredesk.customers.services import customer_create
-from caredesk.documents.models import DocumentKind
-from caredesk.mail.models import OutboundEmail
+from caredesk.documents.models import DocumentKind, DocumentTemplate, Medium
+from caredesk.mail.models import InboundEmail, OutboundEmail
 from caredesk.mail.services import email_receive
 from caredesk.notifications.models import EmailStatus
+from caredesk.notifications.tests.helpers import SMTPServer
 from caredesk.notifications.worker import Worker
 from caredesk.staff.models import AbsenceKind
 from caredesk.staff.services import absence_record
@@ -25,21 +26,34 @@ HALTON = load_policy("halton")
 MESSAGES = Path(__file__).parent / "messages"
 
 
-def receive_file(name: str, clock):
+@pytest.fixture(autouse=True)
+def monday_morning(clock):
+    """Monday 2 June 2025, 10:00: the sample emails came in this morning."""
+    clock.moment = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
+
+
+def receive_file(name: str, clock, *, acknowledge=True):
+    """As the mailbox receives a message (the only way in that acknowledges)."""
     raw = (MESSAGES / name).read_bytes()
-    return email_receive(raw=raw, source=name, policy=HALTON, clock=clock).email
+    return email_receive(
+        raw=raw, source=name, policy=HALTON, clock=clock, acknowledge=acknowledge
+    ).email
 
 
-def receive_new(clock, *, sender="jo.bloggs@example.org", to="info@haltonhousing.org", n=1):
+def receive_new(
+    clock, *, sender="jo.bloggs@example.org", to="info@haltonhousing.org", n=1, **headers
+):
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
     message["Subject"] = f"Damp in the bathroom ({n})"
-    message["Date"] = format_datetime(datetime(2025, 6, 2, 9, 0, tzinfo=UTC))
+    message["Date"] = format_datetime(clock.now() - timedelta(minutes=5))
     message["Message-ID"] = f"<damp-{n}.{sender}>"
+    for name, value in headers.items():
+        message[name.replace("_", "-")] = value
     message.set_content("There is black mould on the bathroom ceiling again.")
     raw = message.as_bytes()
-    return email_receive(raw=raw, source="test", policy=HALTON, clock=clock).email
+    return email_receive(raw=raw, source="test", policy=HALTON, clock=clock, acknowledge=True).email
 
 
 def send_all(clock):
@@ -72,6 +86,7 @@ def test_a_new_case_by_email_is_acknowledged_with_its_reference_and_reply_date(p
     assert "Monday 16 June 2025" in reply.body  # 10 working days on from 2 June
     assert "Our Halton Housing Trust team is dealing with it." in reply.body
     assert "call 0151 510 5000 or email info@haltonhousing.org" in reply.body
+    assert "Broken boiler" not in reply.body + reply.subject  # never repeats the sender
 
     send_all(clock)
 
@@ -107,10 +122,13 @@ def test_an_email_to_an_officer_goes_to_them_and_names_them(people, clock, smtp)
     officer.phone = "0151 510 1234"
     officer.save()
     email = receive_new(clock, to=f"Olu <{officer.email.upper()}>")
+    assert email.case is not None
     assert email.case.assigned_to == officer
     body = OutboundEmail.objects.get().body
     assert "Olu Officer, Tenancy Officer, is dealing with it." in body
-    assert "call 0151 510 1234" in body
+    # anyone can write to us: the reply gives the organisation's line, not the officer's
+    assert "call 0151 510 5000" in body
+    assert "1234" not in body
 
 
 def test_an_officer_away_beyond_the_threshold_sends_the_out_of_office_reply(people, clock, smtp):
@@ -127,7 +145,6 @@ def test_an_officer_away_beyond_the_threshold_sends_the_out_of_office_reply(peop
         by=people.administrator,
         clock=clock,
     )
-    clock.moment = datetime(2025, 6, 2, 9, 30, tzinfo=UTC)
     # when
     email = receive_new(clock, to=officer.email)
     # then
@@ -151,7 +168,6 @@ def test_an_absence_within_the_threshold_gets_the_usual_acknowledgement(people, 
         by=people.administrator,
         clock=clock,
     )
-    clock.moment = datetime(2025, 6, 2, 9, 30, tzinfo=UTC)
     receive_new(clock, to=people.officer.email)
     assert OutboundEmail.objects.get().kind == DocumentKind.ACKNOWLEDGEMENT
 
@@ -210,3 +226,63 @@ def test_a_refused_acknowledgement_is_sent_at_a_later_sweep(people, clock, setti
     reply = OutboundEmail.objects.get()
     assert (reply.email_status, reply.email_attempts) == (EmailStatus.PENDING, 1)
     assert reply.email_error
+    # the server is back; once the failed claim is stale, the next sweep sends it
+    with SMTPServer() as server:
+        settings.EMAIL_PORT = server.port
+        clock.moment += timedelta(minutes=6)
+        send_all(clock)
+        assert len(server.mailbox.messages) == 1
+    reply.refresh_from_db()
+    assert (reply.email_status, reply.email_attempts) == (EmailStatus.SENT, 2)
+
+
+def test_old_mail_and_mail_from_files_get_no_automatic_reply(people, clock):
+    # a backlog: the email reached the mailbox two days ago
+    clock.moment += timedelta(days=2)
+    old = receive_file("plain.eml", clock)
+    assert old.not_acknowledged
+    # a file of emails imported from the command line
+    imported = receive_file("html_only.eml", clock, acknowledge=False)
+    assert "no automatic reply" in imported.not_acknowledged
+    assert not OutboundEmail.objects.exists()
+
+
+def test_a_template_that_fails_never_stops_the_email_being_received(people, clock):
+    DocumentTemplate.objects.create(
+        kind=DocumentKind.ACKNOWLEDGEMENT,
+        medium=Medium.EMAIL,
+        subject="Re {{ case.reference }}",
+        body="{% for x in 5 %}{{ x }}{% endfor %}",  # got past a check some other way
+        updated_at=clock.now(),
+    )
+    email = receive_new(clock)
+    assert email.case is not None
+    assert email.not_acknowledged.startswith("The automatic reply could not be made")
+    assert not OutboundEmail.objects.exists()
+
+
+def test_mail_through_a_mailing_list_opens_a_case_but_is_not_answered(people, clock):
+    email = receive_new(clock, List_Id="<tenants.halton.example>")
+    assert email.case is not None
+    assert "mailing list" in email.not_acknowledged
+    assert not OutboundEmail.objects.exists()
+
+
+@pytest.mark.parametrize("sender", ['"a b"@example.org', "@example.org", "jo@localhost"])
+def test_an_address_an_email_cannot_go_to_gets_no_reply(people, clock, sender):
+    email = receive_new(clock, sender=sender)
+    assert not OutboundEmail.objects.exists()
+    assert "cannot be replied to" in email.not_acknowledged
+
+
+def test_staff_writing_in_get_no_automatic_reply(people, clock):
+    email = receive_new(clock, sender=people.teammate.email)
+    assert "member of staff" in email.not_acknowledged
+
+
+def test_automatic_replies_stop_for_the_hour_after_sixty(people, clock):
+    for n in range(61):
+        receive_new(clock, sender=f"forged{n}@example.org", n=n)
+    assert OutboundEmail.objects.count() == 60
+    last = InboundEmail.objects.get(message_key="damp-60.forged60@example.org")
+    assert "in the last hour" in last.not_acknowledged

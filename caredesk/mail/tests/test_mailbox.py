@@ -5,11 +5,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django_tasks_db.models import DBTaskResult
 
 from caredesk.cases.models import Case
 from caredesk.mail.mailbox import MailboxError, mailbox_address, mailbox_poll
 from caredesk.mail.models import InboundEmail
 from caredesk.mail.store import store_get
+from caredesk.notifications.tasks import send_notification_email
 from caredesk.notifications.worker import Worker
 from caredesk.standards import load_policy
 
@@ -159,13 +161,37 @@ def test_mailbox_addresses_are_read(url, expected):
     ("url", "says"),
     [
         ("pop3://u:p@h/", "must start imaps://"),
-        ("imaps://mail.example.org/INBOX", "must name the user, password and server"),
+        ("imaps://mail.example.org/INBOX", "must name the user and server"),
+        ("imaps://care@mail.example.org/INBOX", "the password must be in"),
+        ("imaps://u:s/cret@h/INBOX", "percent-encode"),
         ("imaps://u:p@h:notaport/", "not a mailbox address"),
     ],
 )
 def test_bad_mailbox_addresses_say_what_is_wrong(url, says):
-    with pytest.raises(MailboxError, match=says):
+    with pytest.raises(MailboxError, match=says) as raised:
         mailbox_address(url)
+    assert "cret" not in raised.value.message  # never the password, even in pieces
+
+
+def test_the_password_can_be_kept_apart_from_the_address():
+    address = mailbox_address("imaps://care%40example.org@mail.example.org/", password="p/w#1")
+    assert (address.user, address.password) == ("care@example.org", "p/w#1")
+
+
+def test_the_done_folder_cannot_be_the_folder_read(dovecot, imap_user, people, clock):
+    address = address_of(dovecot, imap_user)
+    with pytest.raises(MailboxError, match="the folder being read"):
+        mailbox_poll(address=address, done_folder="inbox", policy=HALTON, clock=clock)
+
+
+def test_a_done_folder_the_server_refuses_is_a_mailbox_error_not_a_crash(
+    dovecot, imap_user, people, clock
+):
+    dovecot.deliver(imap_user, (MESSAGES / "plain.eml").read_bytes())
+    address = address_of(dovecot, imap_user)
+    with pytest.raises(MailboxError, match="could not be read"):
+        mailbox_poll(address=address, done_folder="a..b/", policy=HALTON, clock=clock)
+    assert dovecot.count(imap_user, "INBOX") == 1  # left for when the setting is put right
 
 
 def test_the_worker_reads_the_mailbox_at_each_sweep(dovecot, imap_user, people, clock):
@@ -181,20 +207,33 @@ def test_the_worker_reads_the_mailbox_at_each_sweep(dovecot, imap_user, people, 
     )
     worker.run_once()
     assert InboundEmail.objects.count() == 1
-    assert "Mailbox: 1 new emails, 0 already here, 1 moved." in lines
+    assert "Mailbox: 1 new email, 0 already here, 1 moved." in lines
 
 
-def test_a_mailbox_the_worker_cannot_read_does_not_stop_the_sweeps(people, clock):
+@pytest.mark.parametrize("unreadable", ["nothing listening", "a folder the server refuses"])
+def test_a_mailbox_the_worker_cannot_read_does_not_stop_its_work(
+    dovecot, imap_user, people, clock, unreadable
+):
+    # given: a task waiting, and a mailbox that cannot be read
+    waiting = send_notification_email.enqueue(999_999)  # no such notification: a no-op
+    if unreadable == "nothing listening":
+        mailbox, done = mailbox_address("imap://someone:secret@127.0.0.1:1/INBOX"), DONE
+    else:
+        mailbox, done = address_of(dovecot, imap_user), "a..b/"
     lines: list[str] = []
     worker = Worker(
         clock=clock,
         policy=HALTON,
         worker_id="test",
-        mailbox=mailbox_address("imap://someone:secret@127.0.0.1:1/INBOX"),
+        mailbox=mailbox,
+        mailbox_done=done,
         report=lines.append,
     )
+    # when
     worker.run_once()
+    # then: the failure is reported, and the tasks still ran after it
     assert any("could not be read" in line for line in lines)
+    assert DBTaskResult.objects.get(id=waiting.id).status == "SUCCESSFUL"
 
 
 def test_the_worker_command_refuses_a_bad_mailbox_address(settings):

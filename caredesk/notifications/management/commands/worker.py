@@ -99,6 +99,8 @@ def _mailbox() -> MailboxAddress | None:
     if not settings.CAREDESK_MAILBOX:
         return None
     try:
-        return mailbox_address(settings.CAREDESK_MAILBOX)
+        return mailbox_address(
+            settings.CAREDESK_MAILBOX, password=settings.CAREDESK_MAILBOX_PASSWORD
+        )
     except MailboxError as error:
         raise CommandError(error.message) from None

@@ -1,0 +1,169 @@
+"""The document pages: writing a letter with the plain-English check, the case's letters
+and files, translations, and administrators' templates."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from caredesk.cases.models import CaseKind, Channel
+from caredesk.cases.services import case_create
+from caredesk.customers.models import AccessibleFormat, CustomerAccess, CustomerType
+from caredesk.customers.services import customer_create
+from caredesk.documents.models import (
+    CaseDocument,
+    CaseLetter,
+    DocumentTemplate,
+    TranslationRequest,
+    TranslationStatus,
+)
+from caredesk.documents.services import letter_formats_make
+from caredesk.standards import load_policy
+
+HALTON = load_policy("halton")
+
+
+@pytest.fixture(autouse=True)
+def store(settings, tmp_path):
+    settings.CAREDESK_MAIL_STORE = tmp_path / "store"
+
+
+@pytest.fixture
+def case(people, clock):
+    people.officer.phone = "0151 510 1234"
+    people.officer.save()
+    customer = customer_create(
+        customer_type=CustomerType.TENANT,
+        title="Mr",
+        first_name="Tomasz",
+        last_name="Nowak",
+        language="Polish",
+        accessible_format=AccessibleFormat.LARGE_PRINT,
+    )
+    return case_create(
+        kind=CaseKind.GENERAL_ENQUIRY,
+        channel=Channel.LETTER,
+        received_at=clock.now() - timedelta(days=1),
+        subject="Rent statement",
+        by=people.officer,
+        customer=customer,
+        assign_to=people.officer,
+        policy=HALTON,
+        clock=clock,
+    )
+
+
+@pytest.fixture
+def officer_client(client, people):
+    client.force_login(people.officer)
+    return client
+
+
+def test_checking_the_wording_shows_the_jargon_and_plainer_words(officer_client, case):
+    draft = "Please utilise the portal to rectify your arrears forthwith."
+    page = officer_client.post(
+        reverse("documents:letter", args=[case.reference]), {"draft": draft, "action": "check"}
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    for jargon in ("utilise", "rectify", "arrears", "forthwith"):
+        assert f"“{jargon}”" in html
+    assert "“use”" in html
+    assert not CaseLetter.objects.exists()
+
+
+def test_the_check_comes_back_as_a_panel_for_htmx(officer_client):
+    panel = officer_client.post(
+        reverse("documents:plain_english"),
+        {"draft": "We will commence works."},
+        HTTP_HX_REQUEST="true",
+    )
+    assert panel.status_code == 200
+    html = panel.content.decode()
+    assert "<html" not in html
+    assert "“commence”" in html
+
+
+def test_sending_the_letter_records_it_and_the_case_shows_it_with_its_files(
+    officer_client, people, case, clock
+):
+    response = officer_client.post(
+        reverse("documents:letter", args=[case.reference]),
+        {"draft": "Your rent statement is enclosed.", "action": "send"},
+    )
+    assert response["Location"] == reverse("cases:case", args=[case.reference])
+    written = CaseLetter.objects.get()
+    assert written.signed_by == people.officer
+    letter_formats_make(letter_id=written.pk, policy=HALTON, clock=clock)
+    page = officer_client.get(reverse("cases:case", args=[case.reference])).content.decode()
+    assert written.subject in page
+    for document in written.documents.all():
+        assert reverse("documents:file", args=[document.pk]) in page
+    assert "Large print (PDF)" in page
+    assert "Translation into Polish: with the translator" in page  # his record says Polish
+
+
+def test_an_officer_whose_record_cannot_sign_is_told_why(client, people, case):
+    client.force_login(people.teammate)  # no post title
+    response = client.post(
+        reverse("documents:letter", args=[case.reference]),
+        {"draft": "Your rent statement is enclosed.", "action": "send"},
+    )
+    assert response.status_code == 400
+    assert "cannot be sent unsigned" in response.content.decode()
+    assert not CaseLetter.objects.exists()
+
+
+def test_a_file_downloads_and_the_read_is_recorded(officer_client, people, case, clock):
+    officer_client.post(
+        reverse("documents:letter", args=[case.reference]),
+        {"draft": "Your rent statement is enclosed.", "action": "send"},
+    )
+    letter_formats_make(letter_id=CaseLetter.objects.get().pk, policy=HALTON, clock=clock)
+    document = CaseDocument.objects.get(format="standard_print")
+    response = officer_client.get(reverse("documents:file", args=[document.pk]))
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert response["Content-Type"] == "application/pdf"
+    assert CustomerAccess.objects.filter(
+        staff=people.officer, what=f"document {document.file_name}"
+    ).exists()
+
+
+def test_a_translation_comes_back_and_is_sent_from_the_case_page(officer_client, case):
+    officer_client.post(
+        reverse("documents:letter", args=[case.reference]),
+        {"draft": "Your rent statement is enclosed.", "action": "send"},
+    )
+    asked = TranslationRequest.objects.get()
+    officer_client.post(
+        reverse("documents:translation_back", args=[asked.pk]),
+        {"file": SimpleUploadedFile("wyciag.pdf", b"%PDF-1.7 po polsku")},
+    )
+    officer_client.post(reverse("documents:translation_sent", args=[asked.pk]))
+    asked.refresh_from_db()
+    assert asked.status == TranslationStatus.SENT
+    assert asked.document is not None
+    assert asked.document.file_name == "wyciag.pdf"
+
+
+def test_an_administrator_changes_the_wording_and_it_is_used(client, people):
+    client.force_login(people.administrator)
+    url = reverse("documents:template", args=["acknowledgement", "email"])
+    page = client.get(url).content.decode()
+    assert "We have your email" in page
+    assert "case.reference" in page  # the values that can be used are listed
+    saved = client.post(url, {"subject": "Thanks: {{ case.reference }}", "body": "Got it."})
+    assert saved.status_code == 302
+    assert DocumentTemplate.objects.get().subject == "Thanks: {{ case.reference }}"
+    client.post(url, {"action": "reset", "subject": "x", "body": "x"})
+    assert not DocumentTemplate.objects.exists()
+
+
+def test_wording_that_names_a_missing_value_is_refused(client, people):
+    client.force_login(people.administrator)
+    url = reverse("documents:template", args=["acknowledgement", "email"])
+    response = client.post(url, {"subject": "Hi {{ customer.nmae }}", "body": "Got it."})
+    assert response.status_code == 400
+    assert "customer.nmae" in response.content.decode()
+    assert not DocumentTemplate.objects.exists()

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from caredesk.documents import views
+
+app_name = "documents"
+urlpatterns = [
+    path("cases/<str:reference>/letter/", views.letter_page, name="letter"),
+    path("plain-english/", views.plain_english, name="plain_english"),
+    path("files/<int:document_id>/", views.document_download, name="file"),
+    path("letters/<int:letter_id>/translation/", views.translation_ask, name="translation_ask"),
+    path("translations/<int:request_id>/back/", views.translation_back, name="translation_back"),
+    path("translations/<int:request_id>/sent/", views.translation_sent, name="translation_sent"),
+    path("templates/", views.template_list, name="templates"),
+    path("templates/<str:kind>/<str:medium>/", views.template_edit, name="template"),
+]

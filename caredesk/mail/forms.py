@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from caredesk.cases.models import Case
+from caredesk.staff.models import StaffMember
+from caredesk.staff.permissions import Can
+from caredesk.staff.selectors import staff_with
+
+
+class LetterLogForm(forms.Form):
+    """Log a letter on receipt: who it is from, when it came, its scan, where it goes."""
+
+    sender = forms.CharField(label="Who is it from?", max_length=200)
+    sender_address = forms.CharField(
+        label="Their address", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    subject = forms.CharField(label="What is it about?", max_length=200, required=False)
+    received_at = forms.DateTimeField(
+        label="When did it arrive?",
+        help_text="The date and time it came in, for example 2/6/2025 09:30. "
+        "Its deadlines run from here.",
+        input_formats=["%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    reference = forms.CharField(
+        label="Case reference, if it is about a case already",
+        max_length=20,
+        required=False,
+        help_text="Leave empty to open a new case.",
+    )
+    route_to = forms.ModelChoiceField(
+        label="Pass it to",
+        queryset=StaffMember.objects.none(),
+        required=False,
+        empty_label="Nobody yet: the team's queue",
+    )
+    scan = forms.FileField(
+        label="The scan (PDF, PNG, JPEG or TIFF)",
+        required=False,
+        help_text="Up to 25 MB.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["route_to"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = staff_with(Can.WORK_CASES).order_by("first_name", "last_name")
+
+    def clean_reference(self) -> Case | None:
+        reference = self.cleaned_data["reference"].strip().upper()
+        if not reference:
+            return None
+        case = Case.objects.filter(reference=reference).first()
+        if case is None:
+            raise forms.ValidationError(f"There is no case {reference}.")
+        return case

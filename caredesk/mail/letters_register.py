@@ -1,0 +1,121 @@
+"""The letters register: each letter logged on receipt, its scan kept, and passed to the
+right person (Stonewall 2.9). Its deadlines run from when it arrived, not when it was
+logged.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+
+from caredesk.cases.models import Case, CaseKind, Channel, Direction
+from caredesk.cases.services import case_assign, case_create, contact_log
+from caredesk.core.clock import Clock
+from caredesk.customers.models import Customer
+from caredesk.errors import CaredeskError, NotAllowed
+from caredesk.mail.models import ReceivedLetter
+from caredesk.mail.store import store_put
+from caredesk.staff.models import StaffMember
+from caredesk.staff.permissions import Can, allowed
+from caredesk.standards import Policy
+
+MAX_SCAN_BYTES = 25 * 1024 * 1024
+# What a scan may be, known by its first bytes (never by the name it was uploaded with).
+SCAN_TYPES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+)
+
+
+class LetterLogError(CaredeskError):
+    code = "letter_log_invalid"
+
+
+def scan_type(data: bytes) -> str:
+    for magic, content_type in SCAN_TYPES:
+        if data.startswith(magic):
+            return content_type
+    return ""
+
+
+@transaction.atomic
+def letter_log(
+    *,
+    sender: str,
+    received_at: datetime,
+    by: StaffMember,
+    policy: Policy,
+    clock: Clock,
+    subject: str = "",
+    sender_address: str = "",
+    customer: Customer | None = None,
+    case: Case | None = None,
+    route_to: StaffMember | None = None,
+    scan: bytes = b"",
+    scan_name: str = "",
+    kind: str = CaseKind.GENERAL_ENQUIRY,
+) -> ReceivedLetter:
+    """Log a letter received. With `case`, it is a contact on that case; otherwise it
+    opens a new case (for `customer`, given to `route_to` or their cover)."""
+    if not allowed(by, Can.WORK_CASES):
+        raise NotAllowed("Only staff who take casework can log letters.")
+    sender = " ".join(sender.split())
+    if not sender:
+        raise LetterLogError("Say who the letter is from.")
+    if received_at > clock.now():
+        raise LetterLogError("A letter cannot be received in the future.")
+    content_type = ""
+    if scan:
+        if len(scan) > MAX_SCAN_BYTES:
+            raise LetterLogError(f"{scan_name or 'The scan'} is larger than 25 MB.")
+        content_type = scan_type(scan)
+        if not content_type:
+            raise LetterLogError(
+                f"{scan_name or 'The scan'} is not a PDF, PNG, JPEG or TIFF file. "
+                "Scan the letter to one of those."
+            )
+    summary = f"Letter from {sender}" + (f": {subject.strip()}" if subject.strip() else "")
+    if case is None:
+        case = case_create(
+            kind=kind,
+            channel=Channel.LETTER,
+            received_at=received_at,
+            subject=(subject.strip() or f"Letter from {sender}")[:200],
+            description=summary,
+            by=by,
+            customer=customer,
+            assign_to=route_to,
+            policy=policy,
+            clock=clock,
+        )
+        contact = case.contacts.get()
+    else:
+        contact = contact_log(
+            case=case,
+            channel=Channel.LETTER,
+            direction=Direction.INBOUND,
+            by=by,
+            summary=summary,
+            at=received_at,
+            policy=policy,
+            clock=clock,
+        )
+        if route_to is not None and route_to.pk != case.assigned_to_id:
+            case_assign(case=case, officer=route_to, by=by, policy=policy, clock=clock)
+    return ReceivedLetter.objects.create(
+        case=case,
+        contact=contact,
+        sender=sender[:200],
+        sender_address=sender_address.strip(),
+        received_at=received_at,
+        logged_at=clock.now(),
+        logged_by=by,
+        scan_name=scan_name[:200] if scan else "",
+        scan_type=content_type,
+        scan_size=len(scan),
+        scan_sha256=store_put(scan) if scan else "",
+    )

@@ -1,0 +1,152 @@
+"""The mail pages: an email as it came, the review list and the letters register."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from caredesk.cases.models import Case, Deadline
+from caredesk.customers.models import CustomerAccess, CustomerType
+from caredesk.customers.services import customer_create
+from caredesk.mail.models import InboundEmail, ReceivedLetter, Threading
+from caredesk.mail.services import email_receive
+from caredesk.mail.store import store_get
+from caredesk.standards import load_policy
+
+HALTON = load_policy("halton")
+MESSAGES = Path(__file__).parent / "messages"
+
+
+def receive(name: str, clock) -> InboundEmail:
+    raw = (MESSAGES / name).read_bytes()
+    return email_receive(raw=raw, source=name, policy=HALTON, clock=clock).email
+
+
+@pytest.fixture
+def officer_client(client, people):
+    client.force_login(people.officer)
+    return client
+
+
+def test_an_email_shows_what_it_says_its_attachments_and_the_read_is_recorded(
+    officer_client, people, clock
+):
+    customer_create(customer_type=CustomerType.TENANT, first_name="Alex", email="alex@example.com")
+    email = receive("inline_image.eml", clock)
+    page = officer_client.get(reverse("mail:email", args=[email.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert email.subject in html
+    for attachment in email.attachments.all():
+        assert reverse("mail:attachment", args=[attachment.pk]) in html
+    assert CustomerAccess.objects.filter(staff=people.officer, what=f"email {email.pk}").exists()
+
+
+def test_an_attachment_downloads_as_a_file_and_the_read_is_recorded(officer_client, people, clock):
+    email = receive("forwarded.eml", clock)
+    attachment = email.attachments.get(file_name="tenancy agreement.pdf")
+    response = officer_client.get(reverse("mail:attachment", args=[attachment.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    assert b"".join(response.streaming_content) == store_get(attachment.sha256)
+
+
+def test_the_email_downloads_exactly_as_it_came(officer_client, clock):
+    email = receive("broken_mime.eml", clock)
+    response = officer_client.get(reverse("mail:email_raw", args=[email.pk]))
+    assert b"".join(response.streaming_content) == (MESSAGES / "broken_mime.eml").read_bytes()
+    assert response["Content-Type"] == "message/rfc822"
+
+
+def test_machine_mail_waits_on_the_review_list_until_someone_decides(officer_client, clock):
+    bulk = receive("bulk.eml", clock)
+    auto = receive("auto_reply.eml", clock)
+    page = officer_client.get(reverse("mail:review")).content.decode()
+    assert bulk.subject in page
+    assert auto.subject in page
+    # nothing to do about the bulk mail
+    officer_client.post(reverse("mail:review_decide", args=[bulk.pk]), {"decision": "dismiss"})
+    # the out-of-office had a real question in it: a case is opened
+    opened = officer_client.post(
+        reverse("mail:review_decide", args=[auto.pk]), {"decision": "open_case"}
+    )
+    case = Case.objects.get()
+    assert opened["Location"] == reverse("cases:case", args=[case.reference])
+    auto.refresh_from_db()
+    assert (auto.case, auto.threading) == (case, Threading.NEW_CASE)
+    assert case.received_at == auto.received_at
+    page = officer_client.get(reverse("mail:review")).content.decode()
+    assert "There is nothing to review." in page
+
+
+def test_a_letter_logged_with_its_scan_opens_a_case_whose_deadline_runs_from_arrival(
+    officer_client, people
+):
+    response = officer_client.post(
+        reverse("mail:letters"),
+        {
+            "sender": "Mrs P. Hughes",
+            "subject": "Damp in the back bedroom",
+            "received_at": "02/06/2025 09:30",
+            "route_to": people.officer.pk,
+            "scan": _upload("scan.pdf", b"%PDF-1.7\n%scan\n"),
+        },
+    )
+    assert response.status_code == 302
+    letter = ReceivedLetter.objects.get()
+    case = letter.case
+    assert (case.channel, case.subject, case.assigned_to) == (
+        "letter",
+        "Damp in the back bedroom",
+        people.officer,
+    )
+    assert case.received_at == datetime(2025, 6, 2, 8, 30, tzinfo=UTC)  # 09:30 in London
+    deadline = Deadline.objects.get(case=case, standard_key="letter_email_response")
+    assert deadline.starts_at == case.received_at
+    assert store_get(letter.scan_sha256) == b"%PDF-1.7\n%scan\n"
+    register = officer_client.get(reverse("mail:letters")).content.decode()
+    assert "Mrs P. Hughes" in register
+    assert reverse("mail:letter_scan", args=[letter.pk]) in register
+
+
+def test_a_letter_about_a_case_is_added_to_it(officer_client, people, clock):
+    case = receive("plain.eml", clock).case
+    assert case is not None
+    officer_client.post(
+        reverse("mail:letters"),
+        {"sender": "Jo Bloggs", "received_at": "03/06/2025", "reference": case.reference.lower()},
+    )
+    letter = ReceivedLetter.objects.get()
+    assert letter.case == case
+    assert case.contacts.filter(channel="letter", direction="inbound").exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "says"),
+    [
+        ({"sender": "", "received_at": "02/06/2025"}, "This field is required"),
+        ({"sender": "A", "received_at": "yesterday"}, "Enter a valid date/time"),
+        ({"sender": "A", "received_at": "02/06/2099"}, "cannot be received in the future"),
+        ({"sender": "A", "received_at": "02/06/2025", "reference": "HHT-1999-000001"}, "no case"),
+        (
+            {"sender": "A", "received_at": "02/06/2025", "scan": "word"},
+            "not a PDF, PNG, JPEG or TIFF file",
+        ),
+    ],
+)
+def test_a_letter_that_cannot_be_logged_says_why_and_logs_nothing(officer_client, fields, says):
+    if fields.get("scan") == "word":
+        fields["scan"] = _upload("letter.docx", b"PK\x03\x04 not a scan")
+    response = officer_client.post(reverse("mail:letters"), fields)
+    assert response.status_code == 400
+    assert says in response.content.decode()
+    assert not ReceivedLetter.objects.exists()
+    assert not Case.objects.exists()
+
+
+def _upload(name: str, data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)

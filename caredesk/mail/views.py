@@ -1,0 +1,177 @@
+"""The desk's mail pages: an email as it came, the review list, the letters register.
+
+Every page showing a customer's email or letter records the read (DESIGN 7).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from caredesk.core.active_policy import active_policy
+from caredesk.core.clock import Clock, system_clock
+from caredesk.customers.services import customer_access_record
+from caredesk.errors import CaredeskError
+from caredesk.mail import services
+from caredesk.mail.forms import LetterLogForm
+from caredesk.mail.letters_register import letter_log
+from caredesk.mail.models import EmailAttachment, InboundEmail, ReceivedLetter, Threading
+from caredesk.mail.store import store_download
+from caredesk.staff.decorators import requires
+from caredesk.staff.models import StaffMember
+from caredesk.staff.permissions import Can
+
+REGISTER_PAGE = 50
+
+
+def _staff(request: HttpRequest) -> StaffMember:
+    return request.user  # type: ignore[return-value]
+
+
+@requires(Can.READ_CASES)
+@require_GET
+def email_detail(request: HttpRequest, email_id: int, clock: Clock = system_clock) -> HttpResponse:
+    email = get_object_or_404(InboundEmail.objects.select_related("case__customer"), pk=email_id)
+    customer = email.case.customer if email.case else None
+    customer_access_record(
+        customers=[customer], by=_staff(request), what=f"email {email.pk}", clock=clock
+    )
+    return render(
+        request,
+        "mail/email.html",
+        {
+            "email": email,
+            "attachments": email.attachments.order_by("pk"),
+            "answers": email.answers.order_by("created_at"),
+        },
+    )
+
+
+@requires(Can.READ_CASES)
+@require_GET
+def email_raw(request: HttpRequest, email_id: int, clock: Clock = system_clock) -> FileResponse:
+    """The message exactly as it came, as an .eml file any mail program opens."""
+    email = get_object_or_404(InboundEmail.objects.select_related("case__customer"), pk=email_id)
+    customer = email.case.customer if email.case else None
+    customer_access_record(
+        customers=[customer], by=_staff(request), what=f"email {email.pk} as it came", clock=clock
+    )
+    return store_download(
+        email.raw_sha256, name=f"email-{email.pk}.eml", content_type="message/rfc822"
+    )
+
+
+@requires(Can.READ_CASES)
+@require_GET
+def attachment_download(
+    request: HttpRequest, attachment_id: int, clock: Clock = system_clock
+) -> FileResponse:
+    attachment = get_object_or_404(
+        EmailAttachment.objects.select_related("email__case__customer"), pk=attachment_id
+    )
+    case = attachment.email.case
+    customer_access_record(
+        customers=[case.customer if case else None],
+        by=_staff(request),
+        what=f"attachment {attachment.file_name}",
+        clock=clock,
+    )
+    return store_download(
+        attachment.sha256, name=attachment.file_name, content_type=attachment.content_type
+    )
+
+
+# -- the review list --------------------------------------------------------------------
+
+
+@requires(Can.WORK_CASES)
+@require_GET
+def review_list(request: HttpRequest) -> HttpResponse:
+    waiting = InboundEmail.objects.filter(
+        threading=Threading.FOR_REVIEW, reviewed_at__isnull=True
+    ).order_by("received_at", "pk")
+    return render(request, "mail/review.html", {"emails": waiting[:100], "count": waiting.count()})
+
+
+@requires(Can.WORK_CASES)
+@require_POST
+def review_decide(request: HttpRequest, email_id: int, clock: Clock = system_clock) -> HttpResponse:
+    email = get_object_or_404(InboundEmail, pk=email_id)
+    try:
+        if request.POST.get("decision") == "open_case":
+            case = services.email_review_open_case(
+                email=email, by=_staff(request), policy=active_policy(), clock=clock
+            )
+            messages.success(request, f"Case {case.reference} opened from the email.")
+            return redirect("cases:case", case.reference)
+        services.email_review_dismiss(email=email, by=_staff(request), clock=clock)
+        messages.success(request, "The email is off the review list.")
+    except CaredeskError as error:
+        messages.error(request, error.message)
+    return redirect("mail:review")
+
+
+# -- the letters register ---------------------------------------------------------------
+
+
+@requires(Can.WORK_CASES)
+def letters_register(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
+    form = LetterLogForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        scan = form.cleaned_data["scan"]
+        try:
+            logged = letter_log(
+                sender=form.cleaned_data["sender"],
+                sender_address=form.cleaned_data["sender_address"],
+                subject=form.cleaned_data["subject"],
+                received_at=form.cleaned_data["received_at"],
+                case=form.cleaned_data["reference"],
+                route_to=form.cleaned_data["route_to"],
+                scan=scan.read() if scan else b"",
+                scan_name=scan.name if scan else "",
+                by=_staff(request),
+                policy=active_policy(),
+                clock=clock,
+            )
+        except CaredeskError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, f"Letter from {logged.sender} logged on {logged.case.reference}."
+            )
+            return redirect("mail:letters")
+    letters = ReceivedLetter.objects.select_related("case", "logged_by", "case__assigned_to")
+    return render(
+        request,
+        "mail/letters.html",
+        {"form": form, "letters": letters.order_by("-received_at", "-pk")[:REGISTER_PAGE]},
+        status=400 if form.errors else 200,
+    )
+
+
+@requires(Can.READ_CASES)
+@require_GET
+def letter_scan(
+    request: HttpRequest, received_id: int, clock: Clock = system_clock
+) -> FileResponse:
+    letter = get_object_or_404(
+        ReceivedLetter.objects.select_related("case__customer"), pk=received_id
+    )
+    if not letter.scan_sha256:
+        raise Http404("This letter has no scan.")
+    customer_access_record(
+        customers=[letter.case.customer],
+        by=_staff(request),
+        what=f"letter scan {letter.pk}",
+        clock=clock,
+    )
+    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(
+        letter.scan_type, "tif"
+    )
+    return store_download(
+        letter.scan_sha256,
+        name=f"{letter.case.reference} letter {letter.pk}.{extension}",
+        content_type=letter.scan_type,
+    )
