@@ -7,14 +7,31 @@ from django import forms
 from caredesk.documents.rendering import template_check
 
 
-class LetterForm(forms.Form):
+class ReplyForm(forms.Form):
     draft = forms.CharField(
-        label="What the letter says",
+        label="What your reply says",
         help_text="Plain words and short sentences. Start with the answer. caredesk adds "
-        "the address, date, reference, greeting and your signature.",
+        "the greeting, the reference and your signature (and, on a letter, the address "
+        "and date).",
         widget=forms.Textarea(attrs={"rows": 16}),
         max_length=20_000,
     )
+    medium = forms.ChoiceField(
+        label="Send it as",
+        choices=[("letter", "A letter"), ("email", "An email")],
+        widget=forms.RadioSelect,
+        initial="letter",
+    )
+
+    def __init__(self, *args: Any, email_to: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["medium"]
+        assert isinstance(field, forms.ChoiceField)
+        if email_to:
+            field.choices = [("letter", "A letter"), ("email", f"An email to {email_to}")]
+        else:
+            field.choices = [("letter", "A letter")]
+            field.help_text = "There is no email address for this customer."
 
 
 class TranslationRequestForm(forms.Form):

@@ -21,15 +21,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 from django.db import DatabaseError, IntegrityError, transaction
 
-from caredesk.cases.models import Case, Channel, Direction
+from caredesk.cases.models import Case, Channel, Deadline, Direction, HoldingReply
 from caredesk.cases.services import (
     CaseError,
     contact_log,
     deadline_meet,
     deadline_start,
+    holding_reply_send,
     response_send,
 )
 from caredesk.core.clock import Clock
@@ -55,12 +57,14 @@ from caredesk.documents.rendering import (
     signed_check,
     template_check,
 )
-from caredesk.documents.values import case_values, signatory_of
+from caredesk.documents.values import case_values, day_text, signatory_of
 from caredesk.errors import CaredeskError, NotAllowed
+from caredesk.mail.models import OutboundEmail
+from caredesk.mail.replies import customer_email_send, reply_address
 from caredesk.mail.store import store_put
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can, allowed
-from caredesk.standards import Policy
+from caredesk.standards import Duration, Policy
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +101,20 @@ def letter_write(
     if not draft.strip():
         raise LetterError("The letter has no text: write what it should say.")
     values = case_values(case, policy, officer=by) | {"draft": draft.strip()}
+    return _letter_send(case, kind, values, by=by, policy=policy, clock=clock)
+
+
+def _letter_send(
+    case: Case,
+    kind: DocumentKind,
+    values: dict[str, Any],
+    *,
+    by: StaffMember,
+    policy: Policy,
+    clock: Clock,
+) -> CaseLetter:
+    """Fill in the letter template of `kind`, refuse it unsigned, keep it, record it on
+    the case (a response meets the response deadlines), and queue its formats."""
     rendered = document_render(kind, Medium.LETTER, values)
     signatory = signatory_of(by)
     letter = _letter(case, policy, rendered.subject, rendered.body, by, clock.now())
@@ -459,3 +477,56 @@ def template_reset(*, kind: str, medium: str, by: StaffMember) -> None:
     if not allowed(by, Can.EDIT_TEMPLATES):
         raise NotAllowed("Only administrators can change the wording of templates.")
     DocumentTemplate.objects.filter(kind=kind, medium=medium).delete()
+
+
+# -- holding replies --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HoldingReplySent:
+    reply: HoldingReply
+    email: OutboundEmail | None  # sent by email when the customer has an address
+    letter: CaseLetter | None  # else written as a letter
+
+
+@transaction.atomic
+def holding_reply_write(
+    *,
+    deadline: Deadline,
+    reason: str,
+    revised: datetime | Duration,
+    by: StaffMember,
+    policy: Policy,
+    clock: Clock,
+) -> HoldingReplySent:
+    """Send the customer a holding reply (the policies: "giving the reason why and a
+    revised response date"), by email if there is an address, else as a letter, signed
+    by `by`; and move the deadline to the revised date."""
+    if not allowed(by, Can.WORK_CASES):
+        raise NotAllowed("Only staff who take casework can send holding replies.")
+    reply = holding_reply_send(
+        deadline=deadline, reason=reason, revised=revised, by=by, policy=policy, clock=clock
+    )
+    case = deadline.case
+    revised_day = reply.revised_due_at.astimezone(policy.working_calendar.zone).date()
+    values = case_values(case, policy, officer=by) | {
+        "holding": {"reason": reason.strip(), "revised": day_text(revised_day)}
+    }
+    if reply_address(case):
+        email = customer_email_send(
+            case, DocumentKind.HOLDING_REPLY, values, by=by, policy=policy, clock=clock
+        )
+        contact_log(
+            case=case,
+            channel=Channel.EMAIL,
+            direction=Direction.OUTBOUND,
+            by=by,
+            summary=f"Holding reply by email: {reason.strip()}",
+            policy=policy,
+            clock=clock,
+        )
+        return HoldingReplySent(reply, email, None)
+    letter = _letter_send(
+        case, DocumentKind.HOLDING_REPLY, values, by=by, policy=policy, clock=clock
+    )
+    return HoldingReplySent(reply, None, letter)

@@ -16,7 +16,7 @@ from caredesk.core.htmx import is_htmx
 from caredesk.customers.services import customer_access_record
 from caredesk.documents import services
 from caredesk.documents.forms import (
-    LetterForm,
+    ReplyForm,
     TemplateForm,
     TranslationRequestForm,
     TranslationReturnForm,
@@ -37,6 +37,7 @@ from caredesk.documents.rendering import (
     template_text,
 )
 from caredesk.errors import CaredeskError
+from caredesk.mail.replies import email_reply_write, reply_address
 from caredesk.mail.store import store_download
 from caredesk.staff.decorators import requires
 from caredesk.staff.models import StaffMember
@@ -67,21 +68,34 @@ def _thresholds() -> PlainEnglishThresholds:
 
 
 @requires(Can.WORK_CASES)
-def letter_page(request: HttpRequest, reference: str, clock: Clock = system_clock) -> HttpResponse:
-    """Write a letter on the case. "Check the wording" shows the plain-English check
-    (as you type, with htmx); "Send the letter" records it as the response."""
+def reply_page(request: HttpRequest, reference: str, clock: Clock = system_clock) -> HttpResponse:
+    """Write the reply on the case, as a letter or an email. "Check the wording" shows
+    the plain-English check (as you type, with htmx); "Send" records it as the response."""
     case = _case(reference)
     customer_access_record(
         customers=[case.customer],
         by=_staff(request),
-        what=f"letter on {case.reference}",
+        what=f"reply on {case.reference}",
         clock=clock,
     )
-    form = LetterForm(request.POST or None)
+    email_to = reply_address(case)
+    form = ReplyForm(request.POST or None, email_to=email_to)
     report = None
     if request.method == "POST" and form.is_valid():
         draft = form.cleaned_data["draft"]
-        if request.POST.get("action") == "send":
+        if request.POST.get("action") == "send" and form.cleaned_data["medium"] == "email":
+            try:
+                email_reply_write(
+                    case=case, draft=draft, by=_staff(request), policy=active_policy(), clock=clock
+                )
+            except CaredeskError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request, f"Email to {email_to} recorded as the response. It goes in a minute."
+                )
+                return redirect("cases:case", case.reference)
+        elif request.POST.get("action") == "send":
             try:
                 written = services.letter_write(
                     case=case, draft=draft, by=_staff(request), policy=active_policy(), clock=clock
@@ -100,7 +114,7 @@ def letter_page(request: HttpRequest, reference: str, clock: Clock = system_cloc
         report = plain_english_check(draft, _thresholds())
     return render(
         request,
-        "documents/write_letter.html",
+        "documents/write_reply.html",
         {"case": case, "form": form, "report": report},
         status=400 if form.errors else 200,
     )

@@ -143,7 +143,8 @@ def acknowledgement_queue(
     kind = DocumentKind.OUT_OF_OFFICE if absence else DocumentKind.ACKNOWLEDGEMENT
     values = _values(case, policy, absence=absence)
     rendered = document_render(kind, Medium.EMAIL, values)
-    key = f"{kind.value.replace('_', '-')}.{email.pk}.{case.reference.lower()}@{_domain(policy)}"
+    name = kind.value.replace("_", "-")
+    key = f"{name}.{email.pk}.{case.reference.lower()}@{message_domain(policy)}"
     return OutboundEmail.objects.create(
         case=case,
         kind=kind,
@@ -158,7 +159,8 @@ def acknowledgement_queue(
     )
 
 
-def _domain(policy: Policy) -> str:
+def message_domain(policy: Policy) -> str:
+    """The domain of the Message-IDs we make: our sending address's."""
     address = getaddresses([customer_from_address(policy)])[0][1]
     return address.rpartition("@")[2] or "caredesk.invalid"
 

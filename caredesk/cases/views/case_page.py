@@ -36,6 +36,7 @@ from caredesk.core.clock import Clock, system_clock
 from caredesk.customers.selectors import customer_preferences
 from caredesk.customers.services import customer_access_record
 from caredesk.documents.selectors import case_correspondence
+from caredesk.documents.services import holding_reply_write
 from caredesk.errors import CaredeskError
 from caredesk.staff.decorators import requires
 from caredesk.staff.models import StaffMember
@@ -199,15 +200,17 @@ def holding_reply(
 
     def act(case: Case, data: dict[str, Any], staff: StaffMember) -> str:
         deadline = case.deadlines.get(pk=data["deadline"])
-        reply = services.holding_reply_send(
+        sent = holding_reply_write(
             deadline=deadline,
             reason=data["reason"],
             revised=data["revised_by"],
             by=staff,
+            policy=active_policy(),
             clock=clock,
         )
-        revised = reply.revised_due_at.astimezone(active_policy().working_calendar.zone)
-        return f"Holding reply recorded. New response date: {revised:%A %d %B %Y, %H:%M}."
+        revised = sent.reply.revised_due_at.astimezone(active_policy().working_calendar.zone)
+        how = f"emailed to {sent.email.to_address}" if sent.email else "written as a letter"
+        return f"Holding reply {how}. New response date: {revised:%A %d %B %Y, %H:%M}."
 
     return _action(
         request,

@@ -54,21 +54,22 @@ def test_write_a_letter_with_the_plain_english_check_then_log_one_received(
 
     # the officer writes, and the check answers as they type (htmx)
     page.goto(f"{live_server.url}/cases/{case.reference}/")
-    page.get_by_role("link", name="Write a letter").click()
-    expect(page.get_by_role("heading", name="Write a letter")).to_be_visible()
+    page.get_by_role("link", name="Write a reply").click()
+    expect(page.get_by_role("heading", name="Write a reply")).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("What the letter says").fill(
+    page.get_by_label("What your reply says").fill(
         "We will utilise a contractor to rectify the fence forthwith."
     )
     panel = page.locator("#plain-english")
     expect(panel).to_contain_text("“utilise”: try “use”")
     expect(panel).to_contain_text("“forthwith”")
     assert_accessible(page)
-    page.get_by_label("What the letter says").fill(
+    page.get_by_label("What your reply says").fill(
         "We will send a contractor to mend the fence on Tuesday 10 June."
     )
     expect(panel).not_to_contain_text("utilise")
-    page.get_by_role("button", name="Send the letter").click()
+    page.get_by_label("A letter").check()
+    page.get_by_role("button", name="Send the reply").click()
 
     # back on the case, the letter is there
     expect(page.get_by_text("Letter written and recorded as the response.")).to_be_visible()

@@ -63,7 +63,8 @@ def officer_client(client, people):
 def test_checking_the_wording_shows_the_jargon_and_plainer_words(officer_client, case):
     draft = "Please utilise the portal to rectify your arrears forthwith."
     page = officer_client.post(
-        reverse("documents:letter", args=[case.reference]), {"draft": draft, "action": "check"}
+        reverse("documents:reply", args=[case.reference]),
+        {"draft": draft, "medium": "letter", "action": "check"},
     )
     assert page.status_code == 200
     html = page.content.decode()
@@ -89,8 +90,8 @@ def test_sending_the_letter_records_it_and_the_case_shows_it_with_its_files(
     officer_client, people, case, clock
 ):
     response = officer_client.post(
-        reverse("documents:letter", args=[case.reference]),
-        {"draft": "Your rent statement is enclosed.", "action": "send"},
+        reverse("documents:reply", args=[case.reference]),
+        {"draft": "Your rent statement is enclosed.", "medium": "letter", "action": "send"},
     )
     assert response["Location"] == reverse("cases:case", args=[case.reference])
     written = CaseLetter.objects.get()
@@ -107,8 +108,8 @@ def test_sending_the_letter_records_it_and_the_case_shows_it_with_its_files(
 def test_an_officer_whose_record_cannot_sign_is_told_why(client, people, case):
     client.force_login(people.teammate)  # no post title
     response = client.post(
-        reverse("documents:letter", args=[case.reference]),
-        {"draft": "Your rent statement is enclosed.", "action": "send"},
+        reverse("documents:reply", args=[case.reference]),
+        {"draft": "Your rent statement is enclosed.", "medium": "letter", "action": "send"},
     )
     assert response.status_code == 400
     assert "cannot be sent unsigned" in response.content.decode()
@@ -117,8 +118,8 @@ def test_an_officer_whose_record_cannot_sign_is_told_why(client, people, case):
 
 def test_a_file_downloads_and_the_read_is_recorded(officer_client, people, case, clock):
     officer_client.post(
-        reverse("documents:letter", args=[case.reference]),
-        {"draft": "Your rent statement is enclosed.", "action": "send"},
+        reverse("documents:reply", args=[case.reference]),
+        {"draft": "Your rent statement is enclosed.", "medium": "letter", "action": "send"},
     )
     letter_formats_make(letter_id=CaseLetter.objects.get().pk, policy=HALTON, clock=clock)
     document = CaseDocument.objects.get(format="standard_print")
@@ -132,8 +133,8 @@ def test_a_file_downloads_and_the_read_is_recorded(officer_client, people, case,
 
 def test_a_translation_comes_back_and_is_sent_from_the_case_page(officer_client, case):
     officer_client.post(
-        reverse("documents:letter", args=[case.reference]),
-        {"draft": "Your rent statement is enclosed.", "action": "send"},
+        reverse("documents:reply", args=[case.reference]),
+        {"draft": "Your rent statement is enclosed.", "medium": "letter", "action": "send"},
     )
     asked = TranslationRequest.objects.get()
     officer_client.post(
@@ -167,3 +168,46 @@ def test_wording_that_names_a_missing_value_is_refused(client, people):
     assert response.status_code == 400
     assert "customer.nmae" in response.content.decode()
     assert not DocumentTemplate.objects.exists()
+
+
+def test_a_reply_by_email_is_signed_recorded_and_sent_on_the_customers_thread(
+    officer_client, people, case, clock, smtp, worker_in_this_process
+):
+    from caredesk.cases.models import Deadline, DeadlineStatus
+    from caredesk.mail.models import OutboundEmail
+    from caredesk.notifications.worker import Worker
+
+    case.customer.email = "tomasz@example.org"
+    case.customer.save()
+    page = officer_client.get(reverse("documents:reply", args=[case.reference]))
+    assert "An email to tomasz@example.org" in page.content.decode()
+    response = officer_client.post(
+        reverse("documents:reply", args=[case.reference]),
+        {"draft": "Your rent statement is attached.", "medium": "email", "action": "send"},
+    )
+    assert response.status_code == 302
+    reply = OutboundEmail.objects.get()
+    assert (reply.kind, reply.automatic, reply.to_address) == (
+        "response",
+        False,
+        "tomasz@example.org",
+    )
+    assert reply.body.startswith("Dear Mr Nowak,")
+    assert "Olu Officer\nTenancy Officer\nPhone: 0151 510 1234" in reply.body
+    response_deadline = Deadline.objects.get(case=case, standard_key="letter_email_response")
+    assert response_deadline.status == DeadlineStatus.MET
+    Worker(clock=clock, policy=HALTON, worker_id="t", report=lambda line: None).run_once()
+    (sent,) = smtp.mailbox.messages
+    assert sent["To"] == "tomasz@example.org"
+    assert sent["Auto-Submitted"] is None  # a person wrote it
+    assert case.reference in sent["Subject"]
+
+
+def test_there_is_no_email_choice_without_an_address(officer_client, case):
+    page = officer_client.get(reverse("documents:reply", args=[case.reference])).content.decode()
+    assert "There is no email address for this customer." in page
+    response = officer_client.post(
+        reverse("documents:reply", args=[case.reference]),
+        {"draft": "Hello.", "medium": "email", "action": "send"},
+    )
+    assert response.status_code == 400
