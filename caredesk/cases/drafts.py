@@ -305,7 +305,7 @@ class Recorder:
         self._call(draft, "finish", locals())
         self._end_open_pauses(draft.deadlines, at=now)
         for deadline in draft.deadlines:
-            if deadline.row.status in UNFINISHED:
+            if deadline.row.status in UNFINISHED and not deadline.row.outlives_case:
                 deadline.row.status, deadline.row.ended_at = DeadlineStatus.ENDED_UNMET, now
         draft.case.status = status
         self._event(draft, EventKind.STATUS_CHANGED, by, now, status=status)

@@ -172,7 +172,10 @@ class HoldingReplyForm(forms.Form):
 
     deadline = forms.ChoiceField(label="Which deadline")
     reason = forms.CharField(
-        label="The reason for the delay", widget=forms.Textarea(attrs={"rows": 3})
+        label="The reason for the delay",
+        help_text="The customer gets this, word for word, with the new date: by email, "
+        "or by letter if there is no address or they prefer letters.",
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     revised_by = forms.CharField(
         label="New response date",

@@ -161,6 +161,8 @@ class Deadline(models.Model):
     escalated_at = models.DateTimeField(
         null=True, blank=True, help_text="When the breach was passed to the line manager."
     )
+    # A task's own deadline (a translation) is still owed when the case is resolved.
+    outlives_case = models.BooleanField(default=False)
 
     class Meta:
         indexes = [

@@ -382,7 +382,7 @@ def case_finish(*, case: Case, status: str, by: StaffMember, clock: Clock = syst
     _require_status(case, before, f"mark it {status.label.lower()}")
     now = clock.now()
     _end_open_pauses(at=now, deadline__case=case)
-    case.deadlines.filter(status__in=UNFINISHED).update(
+    case.deadlines.filter(status__in=UNFINISHED, outlives_case=False).update(
         status=DeadlineStatus.ENDED_UNMET, ended_at=now
     )
     case.status = status
@@ -421,10 +421,22 @@ def _fire(
 
 
 def _start(
-    case: Case, key: str, *, at: datetime, by: StaffMember | None, policy: Policy, now: datetime
+    case: Case,
+    key: str,
+    *,
+    at: datetime,
+    by: StaffMember | None,
+    policy: Policy,
+    now: datetime,
+    outlives_case: bool = False,
 ) -> Deadline:
     deadline = Deadline(
-        case=case, standard_key=key, starts_at=at, assigned_to=case.assigned_to, team=case.team
+        case=case,
+        standard_key=key,
+        starts_at=at,
+        assigned_to=case.assigned_to,
+        team=case.team,
+        outlives_case=outlives_case,
     )
     _refresh(deadline, policy)
     due = deadline.due_at.isoformat() if deadline.due_at else None
@@ -458,15 +470,10 @@ def deadline_start(
 ) -> Deadline:
     """Start a deadline of the standard on the case, beside any of the same standard
     already running: for tasks a case may have several of at once (a translation of
-    each letter), each with its own due time."""
-    return _start(
-        case,
-        policy.deadline_standard(standard_key).key,
-        at=at,
-        by=by,
-        policy=policy,
-        now=clock.now(),
-    )
+    each letter), each with its own due time. It is still owed after the case is
+    resolved or closed, until deadline_meet."""
+    key = policy.deadline_standard(standard_key).key
+    return _start(case, key, at=at, by=by, policy=policy, now=clock.now(), outlives_case=True)
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from caredesk.documents.rendering import template_check
+from caredesk.documents.services import MAX_TRANSLATION_BYTES
 
 
 class ReplyForm(forms.Form):
@@ -40,6 +41,12 @@ class TranslationRequestForm(forms.Form):
 
 class TranslationReturnForm(forms.Form):
     file = forms.FileField(label="The translated letter")
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_TRANSLATION_BYTES:
+            raise forms.ValidationError("The file is larger than 50 MB.")
+        return upload
 
 
 class TemplateForm(forms.Form):

@@ -35,7 +35,7 @@ from caredesk.cases.services import (
     response_send,
 )
 from caredesk.core.clock import Clock
-from caredesk.customers.models import AccessibleFormat
+from caredesk.customers.models import AccessibleFormat, ContactChannel
 from caredesk.documents.formats import EmptyText, FormatUnavailable
 from caredesk.documents.formats.audio import mp3_from_text
 from caredesk.documents.formats.braille import brf_from_text
@@ -57,10 +57,10 @@ from caredesk.documents.rendering import (
     signed_check,
     template_check,
 )
-from caredesk.documents.values import case_values, day_text, signatory_of
+from caredesk.documents.values import case_recipient, case_values, day_text, signatory_of
 from caredesk.errors import CaredeskError, NotAllowed
 from caredesk.mail.models import OutboundEmail
-from caredesk.mail.replies import customer_email_send, reply_address
+from caredesk.mail.replies import AGAIN_WITHIN, customer_email_send, reply_address
 from caredesk.mail.store import store_put
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can, allowed
@@ -116,6 +116,11 @@ def _letter_send(
     """Fill in the letter template of `kind`, refuse it unsigned, keep it, record it on
     the case (a response meets the response deadlines), and queue its formats."""
     rendered = document_render(kind, Medium.LETTER, values)
+    just_written = CaseLetter.objects.filter(
+        case=case, kind=kind, body=rendered.body, written_at__gt=clock.now() - AGAIN_WITHIN
+    )
+    if just_written.exists():
+        raise LetterError("This letter was written a moment ago: it is not sent twice.")
     signatory = signatory_of(by)
     letter = _letter(case, policy, rendered.subject, rendered.body, by, clock.now())
     signed_check(letter_text(letter), signatory)
@@ -155,7 +160,9 @@ def _letter_send(
 
 
 def _is_english(language: str) -> bool:
-    return language.casefold() in {"english", "en", "en-gb", "british english"}
+    """English, en, en-GB, English (UK), British English..."""
+    words = language.casefold().replace("(", " ").replace(")", " ").replace("-", " ").split()
+    return bool(words) and (words[0] in {"english", "en"} or words[-1] == "english")
 
 
 def _queue_formats(letter_id: int) -> None:
@@ -196,15 +203,15 @@ def _letter(
     *,
     signature: Signature | None = None,
 ) -> Letter:
-    customer = case.customer
     organisation = policy.organisation
+    recipient, address = case_recipient(case)
     return Letter(
         organisation_name=organisation.name,
         organisation_address=(),
         organisation_phone=organisation.phone or "",
         organisation_email=organisation.email or "",
-        recipient_name=customer.name if customer else "",
-        recipient_address=tuple(_lines(customer.address, customer.postcode) if customer else ()),
+        recipient_name=recipient,
+        recipient_address=tuple(address),
         date=at.astimezone(policy.working_calendar.zone).date(),
         reference=case.reference,
         subject=subject,
@@ -215,16 +222,6 @@ def _letter(
             name=by.get_full_name(), post_title=by.post_title, phone=by.phone, email=by.email
         ),
     )
-
-
-def _lines(address: str, postcode: str) -> list[str]:
-    lines = [line.strip().rstrip(",") for line in address.splitlines() if line.strip()]
-    if (
-        postcode
-        and postcode.replace(" ", "").upper() not in "".join(lines).replace(" ", "").upper()
-    ):
-        lines.append(postcode)
-    return lines
 
 
 # -- formats ----------------------------------------------------------------------------
@@ -298,7 +295,13 @@ def letters_formats_sweep(*, policy: Policy, clock: Clock, limit: int = 100) -> 
     ).order_by("pk")
     ids = list(waiting.values_list("pk", flat=True)[:limit])
     for letter_id in ids:
-        letter_formats_make(letter_id=letter_id, policy=policy, clock=clock)
+        try:
+            letter_formats_make(letter_id=letter_id, policy=policy, clock=clock)
+        except Exception as error:  # one letter never stops the sweep: named on it
+            logger.exception("Letter %s: its formats could not be made", letter_id)
+            CaseLetter.objects.filter(pk=letter_id).update(
+                formats_missing=f"Its formats could not be made ({type(error).__name__})."
+            )
     return len(ids)
 
 
@@ -500,8 +503,9 @@ def holding_reply_write(
     clock: Clock,
 ) -> HoldingReplySent:
     """Send the customer a holding reply (the policies: "giving the reason why and a
-    revised response date"), by email if there is an address, else as a letter, signed
-    by `by`; and move the deadline to the revised date."""
+    revised response date"), by email if there is an address and they have not asked
+    for letters, else as a letter, signed by `by`; and move the deadline to the revised
+    date."""
     if not allowed(by, Can.WORK_CASES):
         raise NotAllowed("Only staff who take casework can send holding replies.")
     reply = holding_reply_send(
@@ -512,7 +516,9 @@ def holding_reply_write(
     values = case_values(case, policy, officer=by) | {
         "holding": {"reason": reason.strip(), "revised": day_text(revised_day)}
     }
-    if reply_address(case):
+    customer = case.customer
+    by_letter = customer is not None and customer.preferred_channel == ContactChannel.LETTER
+    if reply_address(case) and not by_letter:
         email = customer_email_send(
             case, DocumentKind.HOLDING_REPLY, values, by=by, policy=policy, clock=clock
         )

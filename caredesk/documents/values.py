@@ -25,6 +25,7 @@ def case_values(
     zone = policy.working_calendar.zone
     signatory = signatory_of(officer)
     customer = case.customer
+    name, _ = case_recipient(case)
     return {
         "case": {
             "reference": case.reference,
@@ -33,8 +34,8 @@ def case_values(
             "due": reply_due(case, policy),
         },
         "customer": {
-            "name": customer.name if customer else "",
-            "salutation": salutation(customer),
+            "name": name,
+            "salutation": salutation(customer) if customer or not name else f"Dear {name},",
         },
         "officer": {
             "name": signatory.name if signatory else "",
@@ -49,6 +50,28 @@ def case_values(
         },
         "organisation": {"name": policy.organisation.name},
     }
+
+
+def case_recipient(case: Case) -> tuple[str, list[str]]:
+    """Who a letter on the case goes to, and their address lines: the customer, or else
+    the sender of the letter that opened the case, as the register has them."""
+    from caredesk.mail.models import ReceivedLetter  # mail's models use this app's
+
+    customer = case.customer
+    if customer is not None:
+        return customer.name, address_lines(customer.address, customer.postcode)
+    first = ReceivedLetter.objects.filter(case=case).order_by("received_at", "pk").first()
+    if first is None:
+        return "", []
+    return first.sender, address_lines(first.sender_address, "")
+
+
+def address_lines(address: str, postcode: str) -> list[str]:
+    lines = [line.strip().rstrip(",") for line in address.splitlines() if line.strip()]
+    written = "".join(lines).replace(" ", "").upper()
+    if postcode and postcode.replace(" ", "").upper() not in written:
+        lines.append(postcode)
+    return lines
 
 
 def signatory_of(officer: StaffMember | None) -> Signatory | None:

@@ -127,7 +127,7 @@ def plain_english(request: HttpRequest) -> HttpResponse:
     report = plain_english_check(request.POST.get("draft", "")[:100_000], _thresholds())
     if not is_htmx(request):  # a direct visit: the panel as a page of its own
         return render(request, "documents/plain_english_page.html", {"report": report})
-    return render(request, "documents/plain_english_panel.html", {"report": report})
+    return render(request, "documents/plain_english_panel.html", {"report": report, "live": True})
 
 
 # -- files ------------------------------------------------------------------------------
@@ -188,7 +188,8 @@ def translation_back(
     asked = get_object_or_404(TranslationRequest.objects.select_related("case"), pk=request_id)
     form = TranslationReturnForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "Choose the translated letter's file.")
+        said = " ".join(str(error) for error in form.errors.get("file", []))
+        messages.error(request, said or "Choose the translated letter's file.")
         return redirect("cases:case", asked.case.reference)
     upload = form.cleaned_data["file"]
     try:

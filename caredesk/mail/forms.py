@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from caredesk.cases.models import Case
+from caredesk.mail.letters_register import MAX_SCAN_BYTES
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can
 from caredesk.staff.selectors import staff_with
@@ -21,7 +22,7 @@ class LetterLogForm(forms.Form):
     received_at = forms.DateTimeField(
         label="When did it arrive?",
         help_text="The date and time it came in, for example 2/6/2025 09:30. "
-        "Its deadlines run from here.",
+        "A new case's deadlines run from here.",
         input_formats=["%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
     reference = forms.CharField(
@@ -47,6 +48,12 @@ class LetterLogForm(forms.Form):
         field = self.fields["route_to"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = staff_with(Can.WORK_CASES).order_by("first_name", "last_name")
+
+    def clean_scan(self) -> Any:
+        scan = self.cleaned_data["scan"]
+        if scan and scan.size > MAX_SCAN_BYTES:
+            raise forms.ValidationError("The scan is larger than 25 MB: scan it again smaller.")
+        return scan
 
     def clean_reference(self) -> Case | None:
         reference = self.cleaned_data["reference"].strip().upper()

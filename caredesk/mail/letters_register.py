@@ -9,7 +9,7 @@ from datetime import datetime
 
 from django.db import transaction
 
-from caredesk.cases.models import Case, CaseKind, Channel, Direction
+from caredesk.cases.models import Case, CaseKind, CaseStatus, Channel, Direction
 from caredesk.cases.services import case_assign, case_create, contact_log
 from caredesk.core.clock import Clock
 from caredesk.customers.models import Customer
@@ -78,6 +78,11 @@ def letter_log(
                 f"{scan_name or 'The scan'} is not a PDF, PNG, JPEG or TIFF file. "
                 "Scan the letter to one of those."
             )
+    if case is not None and case.status in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
+        raise LetterLogError(
+            f"{case.reference} is {case.get_status_display().lower()}: leave the reference "
+            "empty to open a new case for this letter."
+        )
     summary = f"Letter from {sender}" + (f": {subject.strip()}" if subject.strip() else "")
     if case is None:
         case = case_create(

@@ -169,13 +169,10 @@ def mailbox_poll(
                         poll.moved += _move(box, waiting, done_folder)
             finally:
                 poll.moved += _move(box, waiting, done_folder)
+    # ValueError: a TLS setting that does not fit the port, a password LOGIN cannot
+    # carry (UnicodeEncodeError is one).
     except (OSError, imaplib.IMAP4.error, ImapToolsError, ValueError) as error:
         raise MailboxError(f"The mailbox {address} could not be read: {error}") from error
-    except UnicodeError:
-        raise MailboxError(
-            f"The mailbox {address} could not be read: its user name or password has "
-            "characters the server's LOGIN cannot carry."
-        ) from None
     return poll
 
 

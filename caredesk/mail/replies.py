@@ -9,6 +9,7 @@ so their mail program threads it, and their answer threads back onto the case.
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -21,11 +22,13 @@ from caredesk.documents.rendering import document_render, signed_check
 from caredesk.documents.values import case_values, signatory_of
 from caredesk.errors import CaredeskError, NotAllowed
 from caredesk.mail.acknowledgements import message_domain
-from caredesk.mail.models import InboundEmail, OutboundEmail
+from caredesk.mail.models import InboundEmail, OutboundEmail, Threading
 from caredesk.mail.outbound import outbound_email_queue
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can, allowed
 from caredesk.standards import Policy
+
+AGAIN_WITHIN = timedelta(minutes=10)  # the same text again this soon is a double click
 
 
 class ReplyError(CaredeskError):
@@ -33,16 +36,21 @@ class ReplyError(CaredeskError):
 
 
 def reply_address(case: Case) -> str:
-    """Where an email reply goes: the customer's address, else the latest sender's."""
-    if case.customer is not None and case.customer.email:
+    """Where an email reply goes: the customer's address on their record, else the
+    address of the email that opened the case. Never just whoever wrote last: anyone can
+    put a case's reference in a subject."""
+    if case.customer is not None:
         return case.customer.email
-    latest = _latest_email(case)
-    return latest.from_address if latest is not None else ""
+    opening = InboundEmail.objects.filter(case=case, threading=Threading.NEW_CASE).first()
+    return opening.from_address if opening is not None else ""
 
 
-def _latest_email(case: Case) -> InboundEmail | None:
+def _latest_email(case: Case, address: str) -> InboundEmail | None:
+    """The latest email on the case from `address`: the one the reply answers."""
     return (
-        InboundEmail.objects.filter(case=case, automatic="").order_by("-received_at", "-pk").first()
+        InboundEmail.objects.filter(case=case, from_address__iexact=address)
+        .order_by("-received_at", "-pk")
+        .first()
     )
 
 
@@ -81,13 +89,19 @@ def customer_email_send(
 ) -> OutboundEmail:
     """Fill in the email template of `kind`, refuse it unsigned, and queue it to the
     customer, answering their latest email. (The caller records what it means for the
-    case: a response, a holding reply.)"""
+    case: a response, a holding reply.) The same email twice in a row (a double click)
+    is refused."""
     to = reply_address(case)
     if not to:
         raise ReplyError("There is no email address for this customer: send a letter.")
     rendered = document_render(kind, Medium.EMAIL, values)
     signed_check(rendered.body, signatory_of(by))
-    answering = _latest_email(case)
+    just_sent = OutboundEmail.objects.filter(
+        case=case, kind=kind, body=rendered.body, created_at__gt=clock.now() - AGAIN_WITHIN
+    )
+    if just_sent.exists():
+        raise ReplyError("This email was sent a moment ago: it is not sent twice.")
+    answering = _latest_email(case, to)
     references = ""
     if answering is not None and not answering.message_key.startswith("sha256:"):
         keys = [*reversed(answering.replied_to), answering.message_key]

@@ -302,9 +302,15 @@ class ReviewError(CaredeskError):
     code = "email_review_invalid"
 
 
-def _waiting_for_review(email: InboundEmail) -> None:
-    if email.threading != Threading.FOR_REVIEW or email.reviewed_at is not None:
-        raise ReviewError("This email is not waiting for review.")
+def _take_from_review(email: InboundEmail, now: datetime) -> None:
+    """Take the email off the review list: one conditional UPDATE, so that of two people
+    deciding at once, only one does."""
+    taken = InboundEmail.objects.filter(
+        pk=email.pk, threading=Threading.FOR_REVIEW, reviewed_at__isnull=True
+    ).update(reviewed_at=now)
+    if taken != 1:
+        raise ReviewError("This email is not waiting for review: someone has dealt with it.")
+    email.reviewed_at = now
 
 
 @transaction.atomic
@@ -312,9 +318,7 @@ def email_review_dismiss(*, email: InboundEmail, by: StaffMember, clock: Clock) 
     """Nothing to do about a machine's email: it leaves the review list."""
     if not allowed(by, Can.WORK_CASES):
         raise NotAllowed("Only staff who take casework can review emails.")
-    _waiting_for_review(email)
-    email.reviewed_at = clock.now()
-    email.save(update_fields=["reviewed_at"])
+    _take_from_review(email, clock.now())
     return email
 
 
@@ -326,7 +330,7 @@ def email_review_open_case(
     a case from the email, received when it arrived. No acknowledgement is sent."""
     if not allowed(by, Can.WORK_CASES):
         raise NotAllowed("Only staff who take casework can open cases.")
-    _waiting_for_review(email)
+    _take_from_review(email, clock.now())
     case = case_create(
         kind=CaseKind.GENERAL_ENQUIRY,
         channel=Channel.EMAIL,
@@ -339,6 +343,6 @@ def email_review_open_case(
         clock=clock,
     )
     email.case, email.contact = case, case.contacts.get()
-    email.threading, email.reviewed_at = Threading.NEW_CASE, clock.now()
-    email.save(update_fields=["case", "contact", "threading", "reviewed_at"])
+    email.threading = Threading.NEW_CASE
+    email.save(update_fields=["case", "contact", "threading"])
     return case

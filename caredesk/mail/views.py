@@ -100,7 +100,11 @@ def review_list(request: HttpRequest) -> HttpResponse:
 def review_decide(request: HttpRequest, email_id: int, clock: Clock = system_clock) -> HttpResponse:
     email = get_object_or_404(InboundEmail, pk=email_id)
     try:
-        if request.POST.get("decision") == "open_case":
+        decision = request.POST.get("decision")
+        if decision not in ("open_case", "dismiss"):
+            messages.error(request, "Choose to open a case or that there is nothing to do.")
+            return redirect("mail:review")
+        if decision == "open_case":
             case = services.email_review_open_case(
                 email=email, by=_staff(request), policy=active_policy(), clock=clock
             )
@@ -142,11 +146,21 @@ def letters_register(request: HttpRequest, clock: Clock = system_clock) -> HttpR
                 request, f"Letter from {logged.sender} logged on {logged.case.reference}."
             )
             return redirect("mail:letters")
-    letters = ReceivedLetter.objects.select_related("case", "logged_by", "case__assigned_to")
+    letters = list(
+        ReceivedLetter.objects.select_related(
+            "case__customer", "logged_by", "case__assigned_to"
+        ).order_by("-received_at", "-pk")[:REGISTER_PAGE]
+    )
+    customer_access_record(
+        customers=[letter.case.customer for letter in letters],
+        by=_staff(request),
+        what="letters register",
+        clock=clock,
+    )
     return render(
         request,
         "mail/letters.html",
-        {"form": form, "letters": letters.order_by("-received_at", "-pk")[:REGISTER_PAGE]},
+        {"form": form, "letters": letters},
         status=400 if form.errors else 200,
     )
 

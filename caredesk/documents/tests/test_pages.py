@@ -179,6 +179,14 @@ def test_a_reply_by_email_is_signed_recorded_and_sent_on_the_customers_thread(
 
     case.customer.email = "tomasz@example.org"
     case.customer.save()
+    from caredesk.mail.services import email_receive
+
+    asked = (
+        b"From: tomasz@example.org\r\nTo: info@haltonhousing.org\r\n"
+        b"Subject: Re " + case.reference.encode() + b"\r\nMessage-ID: <ask-1@example.org>\r\n"
+        b"\r\nWhere is my statement?\r\n"
+    )
+    email_receive(raw=asked, source="t", policy=HALTON, clock=clock)
     page = officer_client.get(reverse("documents:reply", args=[case.reference]))
     assert "An email to tomasz@example.org" in page.content.decode()
     response = officer_client.post(
@@ -201,6 +209,22 @@ def test_a_reply_by_email_is_signed_recorded_and_sent_on_the_customers_thread(
     assert sent["To"] == "tomasz@example.org"
     assert sent["Auto-Submitted"] is None  # a person wrote it
     assert case.reference in sent["Subject"]
+    assert sent["In-Reply-To"] == "<ask-1@example.org>"  # on the customer's own thread
+
+
+def test_no_email_goes_to_a_stranger_who_wrote_the_cases_reference(officer_client, case, clock):
+    from caredesk.mail.services import email_receive
+
+    # the customer has no email address; someone else writes in with the reference
+    stranger = (
+        b"From: someone@elsewhere.example\r\nTo: info@haltonhousing.org\r\n"
+        b"Subject: Re " + case.reference.encode() + b"\r\nMessage-ID: <s-1@example>\r\n"
+        b"\r\nTell me about this tenant.\r\n"
+    )
+    email_receive(raw=stranger, source="t", policy=HALTON, clock=clock)
+    page = officer_client.get(reverse("documents:reply", args=[case.reference])).content.decode()
+    assert "someone@elsewhere.example" not in page
+    assert "There is no email address for this customer." in page
 
 
 def test_there_is_no_email_choice_without_an_address(officer_client, case):

@@ -349,3 +349,70 @@ def test_an_unsigned_holding_reply_changes_nothing(people, clock):
         )
     deadline.refresh_from_db()
     assert deadline.revised_due_at is None
+
+
+def test_a_translation_is_still_owed_after_the_case_is_resolved(people, clock, officer):
+    from caredesk.cases.services import case_finish
+
+    case = a_case(people, clock, language="Polish")
+    letter_write(case=case, draft=DRAFT, by=officer, policy=HALTON, clock=clock)
+    case_finish(case=case, status="resolved", by=officer, clock=clock)
+    translation = Deadline.objects.get(case=case, standard_key="translation")
+    assert translation.status == DeadlineStatus.OPEN
+    request = TranslationRequest.objects.get()
+    translation_return(
+        request=request, data=b"x", file_name="t.pdf", content_type="", by=officer, clock=clock
+    )
+    translation_send(request=request, by=officer, policy=HALTON, clock=clock)
+    translation.refresh_from_db()
+    assert translation.status == DeadlineStatus.MET
+
+
+def test_the_same_letter_twice_in_a_row_is_refused(people, clock, officer):
+    case = a_case(people, clock)
+    letter_write(case=case, draft=DRAFT, by=officer, policy=HALTON, clock=clock)
+    with pytest.raises(LetterError, match="a moment ago"):
+        letter_write(case=case, draft=DRAFT, by=officer, policy=HALTON, clock=clock)
+    assert CaseLetter.objects.count() == 1
+
+
+def test_a_customer_who_prefers_letters_gets_the_holding_reply_by_letter(people, clock, officer):
+    case = a_case(people, clock, email="jo@example.org", preferred_channel="letter")
+    deadline = Deadline.objects.get(case=case, standard_key="letter_email_response")
+    sent = holding_reply_write(
+        deadline=deadline,
+        reason="Waiting for the surveyor.",
+        revised=Duration(5, Unit.WORKING_DAYS),
+        by=officer,
+        policy=HALTON,
+        clock=clock,
+    )
+    assert (sent.email, sent.letter is not None) == (None, True)
+
+
+@pytest.mark.parametrize("language", ["English", "english (UK)", "en-GB", "British English"])
+def test_english_in_any_spelling_asks_for_no_translation(people, clock, officer, language):
+    case = a_case(people, clock, language=language)
+    letter_write(case=case, draft=DRAFT, by=officer, policy=HALTON, clock=clock)
+    assert not TranslationRequest.objects.exists()
+
+
+def test_a_letter_logged_with_no_customer_goes_back_to_its_sender(people, clock, officer):
+    from caredesk.mail.letters_register import letter_log
+
+    logged = letter_log(
+        sender="Mrs P. Hughes",
+        sender_address="3 Vine Street\nWidnes\nWA8 7QQ",
+        received_at=clock.now() - timedelta(hours=3),
+        by=officer,
+        policy=HALTON,
+        clock=clock,
+        route_to=officer,
+    )
+    written = letter_write(case=logged.case, draft=DRAFT, by=officer, policy=HALTON, clock=clock)
+    assert written.body  # the template's body; the PDF has the address block
+    letter_formats_make(letter_id=written.pk, policy=HALTON, clock=clock)
+    text = _text(store_get(written.documents.get().sha256))
+    assert "Mrs P. Hughes" in text
+    assert "WA8 7QQ" in text
+    assert "Dear Mrs P. Hughes," in text

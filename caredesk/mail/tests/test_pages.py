@@ -44,6 +44,9 @@ def test_an_email_shows_what_it_says_its_attachments_and_the_read_is_recorded(
 
 
 def test_an_attachment_downloads_as_a_file_and_the_read_is_recorded(officer_client, people, clock):
+    customer_create(
+        customer_type=CustomerType.TENANT, first_name="Chris", email="chris.lee@example.org"
+    )
     email = receive("forwarded.eml", clock)
     attachment = email.attachments.get(file_name="tenancy agreement.pdf")
     response = officer_client.get(reverse("mail:attachment", args=[attachment.pk]))
@@ -51,6 +54,9 @@ def test_an_attachment_downloads_as_a_file_and_the_read_is_recorded(officer_clie
     assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
     assert b"".join(response.streaming_content) == store_get(attachment.sha256)
+    assert CustomerAccess.objects.filter(
+        staff=people.officer, what="attachment tenancy agreement.pdf"
+    ).exists()
 
 
 def test_the_email_downloads_exactly_as_it_came(officer_client, clock):
@@ -150,3 +156,52 @@ def _upload(name: str, data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data)
+
+
+def test_the_register_records_who_saw_it(officer_client, people):
+    customer = customer_create(customer_type=CustomerType.TENANT, first_name="Pat")
+    officer_client.post(
+        reverse("mail:letters"),
+        {"sender": "Pat", "received_at": "02/06/2025 09:30"},
+    )
+    case = Case.objects.get()
+    case.customer = customer
+    case.save()
+    officer_client.get(reverse("mail:letters"))
+    assert CustomerAccess.objects.filter(
+        customer=customer, staff=people.officer, what="letters register"
+    ).exists()
+
+
+def test_a_letter_for_a_closed_case_is_refused(officer_client, people, clock):
+    from caredesk.cases.services import case_finish
+
+    case = receive("plain.eml", clock).case
+    assert case is not None
+    case_finish(case=case, status="closed", by=people.officer, clock=clock)
+    response = officer_client.post(
+        reverse("mail:letters"),
+        {"sender": "Jo", "received_at": "03/06/2025", "reference": case.reference},
+    )
+    assert response.status_code == 400
+    assert "leave the reference empty" in response.content.decode()
+
+
+def test_a_scan_over_25_mb_is_refused_before_it_is_read(officer_client):
+    big = _upload("scan.pdf", b"%PDF-" + b"0" * (25 * 1024 * 1024))
+    response = officer_client.post(
+        reverse("mail:letters"), {"sender": "A", "received_at": "02/06/2025", "scan": big}
+    )
+    assert response.status_code == 400
+    assert "larger than 25 MB" in response.content.decode()
+
+
+def test_an_email_is_taken_off_the_review_list_once(people, clock):
+    from caredesk.mail.services import ReviewError, email_review_dismiss, email_review_open_case
+
+    bulk = receive("bulk.eml", clock)
+    stale = InboundEmail.objects.get(pk=bulk.pk)  # a second person's page, loaded before
+    email_review_dismiss(email=bulk, by=people.officer, clock=clock)
+    with pytest.raises(ReviewError, match="someone has dealt with it"):
+        email_review_open_case(email=stale, by=people.teammate, policy=HALTON, clock=clock)
+    assert not Case.objects.exists()
