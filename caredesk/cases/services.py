@@ -8,13 +8,11 @@ that starts on one of them and applies to the case's kind and channel.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.db.models import F
 
 from caredesk.cases.models import (
@@ -35,6 +33,7 @@ from caredesk.cases.models import (
 )
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
+from caredesk.core.tasks import enqueue_after_commit
 from caredesk.customers.models import Customer
 from caredesk.errors import CaredeskError
 from caredesk.staff.models import StaffMember, Team
@@ -51,7 +50,6 @@ from caredesk.standards.warnings import warning_time
 
 UNFINISHED = (DeadlineStatus.OPEN, DeadlineStatus.PAUSED)
 OPEN_STATUSES = (CaseStatus.OPEN, CaseStatus.WAITING_FOR_CUSTOMER)
-logger = logging.getLogger(__name__)
 
 
 class CaseError(CaredeskError):
@@ -113,18 +111,9 @@ def case_create(
         events = {ClockEvent.RESPONSE_SENT, ClockEvent.CUSTOMER_CONTACTED}
         _fire(case, events, at=received_at, by=by, policy=policy, now=now)
     if urgent and policy.has_rule(Rule.URGENT_MESSAGES_TO_LINE_MANAGER):
-        transaction.on_commit(partial(_pass_on_urgent, case.pk))
+        # to the line manager at once (the worker's sweep also would)
+        enqueue_after_commit("caredesk.notifications.tasks.escalate_urgent_case", case.pk)
     return case
-
-
-def _pass_on_urgent(case_id: int) -> None:
-    """Queue the urgent message for the line manager at once (the worker's sweep also would)."""
-    from caredesk.notifications.tasks import escalate_urgent_case  # it imports this module
-
-    try:
-        escalate_urgent_case.enqueue(case_id)
-    except DatabaseError:  # the case is saved; the worker's sweep passes it on instead
-        logger.exception("Could not queue urgent case %s for the line manager", case_id)
 
 
 def _next_reference(policy: Policy, received_at: datetime) -> str:

@@ -249,9 +249,7 @@ def _absences(
         cover: StaffMember | None = None,
         message: bool = True,
     ) -> Absence:
-        back = last + timedelta(days=1)
-        while not policy.working_calendar.is_working_day(back):
-            back += timedelta(days=1)
+        back = policy.working_calendar.next_working_day(last)
         taker = cover or who.line_manager
         text = ""
         if message and taker is not None:

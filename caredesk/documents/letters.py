@@ -27,6 +27,8 @@ _MONTHS = (
     "December",
 )
 
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
 # Control characters and lone surrogates cannot be printed or spoken; Unicode's
 # separators for lines and paragraphs become ordinary line breaks.
 _DROPPED_CATEGORIES = frozenset({"Cc", "Cs"})
@@ -113,6 +115,11 @@ def clean_line(text: str) -> str:
 def long_date(date: datetime.date) -> str:
     """The date as a British letter writes it: "23 November 2026"."""
     return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
+
+
+def long_day(date: datetime.date) -> str:
+    """The day in full, for a date promised in a letter: "Monday 23 November 2026"."""
+    return f"{_WEEKDAYS[date.weekday()]} {long_date(date)}"
 
 
 def body_blocks(body: str) -> tuple[Block, ...]:

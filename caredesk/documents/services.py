@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import IntegrityError, transaction
 
 from caredesk.cases.models import Case, Channel, Deadline, Direction, HoldingReply
 from caredesk.cases.services import (
@@ -35,12 +35,13 @@ from caredesk.cases.services import (
     response_send,
 )
 from caredesk.core.clock import Clock
+from caredesk.core.tasks import enqueue_after_commit
 from caredesk.customers.models import AccessibleFormat, ContactChannel
 from caredesk.documents.formats import EmptyText, FormatUnavailable
 from caredesk.documents.formats.audio import mp3_from_text
 from caredesk.documents.formats.braille import brf_from_text
 from caredesk.documents.formats.pdf import letter_pdf
-from caredesk.documents.letters import Letter, Signature, letter_text
+from caredesk.documents.letters import Letter, Signature, letter_text, long_day
 from caredesk.documents.models import (
     CaseDocument,
     CaseLetter,
@@ -57,7 +58,12 @@ from caredesk.documents.rendering import (
     signed_check,
     template_check,
 )
-from caredesk.documents.values import case_recipient, case_values, day_text, signatory_of
+from caredesk.documents.values import (
+    case_recipient,
+    case_salutation,
+    case_values,
+    signatory_of,
+)
 from caredesk.errors import CaredeskError, NotAllowed
 from caredesk.mail.models import OutboundEmail
 from caredesk.mail.replies import AGAIN_WITHIN, customer_email_send, reply_address
@@ -155,7 +161,7 @@ def _letter_send(
     if language and not _is_english(language):
         # The language on the customer's record is a standing request for translation.
         translation_request(written=written, language=language, by=by, policy=policy, clock=clock)
-    transaction.on_commit(partial(_queue_formats, written.pk))
+    enqueue_after_commit("caredesk.documents.tasks.make_letter_formats", written.pk)
     return written
 
 
@@ -163,15 +169,6 @@ def _is_english(language: str) -> bool:
     """English, en, en-GB, English (UK), British English..."""
     words = language.casefold().replace("(", " ").replace(")", " ").replace("-", " ").split()
     return bool(words) and (words[0] in {"english", "en"} or words[-1] == "english")
-
-
-def _queue_formats(letter_id: int) -> None:
-    from caredesk.documents.tasks import make_letter_formats  # tasks import this module
-
-    try:
-        make_letter_formats.enqueue(letter_id)
-    except DatabaseError:  # the worker's sweep makes them instead (letters_formats_sweep)
-        logger.exception("Could not queue the formats of letter %s", letter_id)
 
 
 def letter_of(written: CaseLetter, policy: Policy) -> Letter:
@@ -215,7 +212,7 @@ def _letter(
         date=at.astimezone(policy.working_calendar.zone).date(),
         reference=case.reference,
         subject=subject,
-        salutation=case_values(case, policy, officer=by)["customer"]["salutation"],
+        salutation=case_salutation(case, recipient),
         body=body,
         signature=signature
         or Signature(
@@ -514,7 +511,7 @@ def holding_reply_write(
     case = deadline.case
     revised_day = reply.revised_due_at.astimezone(policy.working_calendar.zone).date()
     values = case_values(case, policy, officer=by) | {
-        "holding": {"reason": reason.strip(), "revised": day_text(revised_day)}
+        "holding": {"reason": reason.strip(), "revised": long_day(revised_day)}
     }
     customer = case.customer
     by_letter = customer is not None and customer.preferred_channel == ContactChannel.LETTER

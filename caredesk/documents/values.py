@@ -6,11 +6,11 @@ listed for administrators in documents.rendering.TEMPLATE_VALUES.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from caredesk.cases.models import Case, Deadline, DeadlineStatus
 from caredesk.customers.models import Customer
+from caredesk.documents.letters import long_day
 from caredesk.documents.rendering import Signatory
 from caredesk.staff.models import StaffMember
 from caredesk.standards import Policy
@@ -24,18 +24,17 @@ def case_values(
     `direct_contact`, their phone number is the one to call."""
     zone = policy.working_calendar.zone
     signatory = signatory_of(officer)
-    customer = case.customer
     name, _ = case_recipient(case)
     return {
         "case": {
             "reference": case.reference,
             "subject": case.subject,
-            "received": day_text(case.received_at.astimezone(zone).date()),
+            "received": long_day(case.received_at.astimezone(zone).date()),
             "due": reply_due(case, policy),
         },
         "customer": {
             "name": name,
-            "salutation": salutation(customer) if customer or not name else f"Dear {name},",
+            "salutation": case_salutation(case, name),
         },
         "officer": {
             "name": signatory.name if signatory else "",
@@ -85,6 +84,13 @@ def signatory_of(officer: StaffMember | None) -> Signatory | None:
     )
 
 
+def case_salutation(case: Case, recipient: str) -> str:
+    """How a letter or email on the case greets `recipient` (see case_recipient)."""
+    if case.customer is None and recipient:
+        return f"Dear {recipient},"  # the sender of a letter logged with no customer
+    return salutation(case.customer)
+
+
 def salutation(customer: Customer | None) -> str:
     """Dear Ms Jones, or Dear Jo Jones, or Dear customer,"""
     if customer is None:
@@ -93,11 +99,6 @@ def salutation(customer: Customer | None) -> str:
         return f"Dear {customer.title} {customer.last_name},"
     name = " ".join(part for part in (customer.first_name, customer.last_name) if part)
     return f"Dear {name or customer.organisation or 'customer'},"
-
-
-def day_text(day: date) -> str:
-    """Monday 2 June 2025: the day in full, as the policies' letters would write it."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 def reply_due(case: Case, policy: Policy) -> str:
@@ -119,4 +120,4 @@ def reply_due(case: Case, policy: Policy) -> str:
     )
     if deadline is None or deadline.due_at is None:
         return "as soon as we can"
-    return day_text(deadline.due_at.astimezone(policy.working_calendar.zone).date())
+    return long_day(deadline.due_at.astimezone(policy.working_calendar.zone).date())

@@ -8,8 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from caredesk.cases.models import Case
-from caredesk.cases.selectors import case_by_reference
+from caredesk.cases.views.case_page import case_or_404
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
 from caredesk.core.htmx import is_htmx
@@ -38,7 +37,7 @@ from caredesk.documents.rendering import (
 )
 from caredesk.errors import CaredeskError
 from caredesk.mail.replies import email_reply_write, reply_address
-from caredesk.mail.store import store_download
+from caredesk.mail.store import customer_file_download
 from caredesk.staff.decorators import requires
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can
@@ -46,13 +45,6 @@ from caredesk.staff.permissions import Can
 
 def _staff(request: HttpRequest) -> StaffMember:
     return request.user  # type: ignore[return-value]
-
-
-def _case(reference: str) -> Case:
-    try:
-        return case_by_reference(reference)
-    except Case.DoesNotExist:
-        raise Http404(f"There is no case {reference}.") from None
 
 
 def _thresholds() -> PlainEnglishThresholds:
@@ -71,7 +63,7 @@ def _thresholds() -> PlainEnglishThresholds:
 def reply_page(request: HttpRequest, reference: str, clock: Clock = system_clock) -> HttpResponse:
     """Write the reply on the case, as a letter or an email. "Check the wording" shows
     the plain-English check (as you type, with htmx); "Send" records it as the response."""
-    case = _case(reference)
+    case = case_or_404(reference)
     customer_access_record(
         customers=[case.customer],
         by=_staff(request),
@@ -141,14 +133,14 @@ def document_download(
     document = get_object_or_404(
         CaseDocument.objects.select_related("case__customer"), pk=document_id
     )
-    customer_access_record(
-        customers=[document.case.customer],
+    return customer_file_download(
+        document.sha256,
+        name=document.file_name,
+        content_type=document.content_type,
+        customer=document.case.customer,
         by=_staff(request),
         what=f"document {document.file_name}",
         clock=clock,
-    )
-    return store_download(
-        document.sha256, name=document.file_name, content_type=document.content_type
     )
 
 

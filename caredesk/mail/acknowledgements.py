@@ -11,7 +11,7 @@ that ignores the rules cannot start a loop with us.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from email.utils import getaddresses
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -20,9 +20,10 @@ from django.conf import settings
 from django.db import transaction
 
 from caredesk.cases.models import Case
+from caredesk.documents.letters import long_day
 from caredesk.documents.models import DocumentKind, Medium
 from caredesk.documents.rendering import document_render
-from caredesk.documents.values import case_values, day_text
+from caredesk.documents.values import case_values
 from caredesk.mail.models import InboundEmail, OutboundEmail
 from caredesk.staff.models import Absence, StaffMember
 from caredesk.staff.permissions import Can, allowed
@@ -150,7 +151,7 @@ def acknowledgement_queue(
         kind=kind,
         in_reply_to=email,
         message_key=key,
-        references=" ".join(f"<{k}>" for k in [*reversed(email.replied_to), email.message_key]),
+        references=email.references_for_a_reply(),
         automatic=True,
         to_address=email.from_address,
         subject=rendered.subject[:300],
@@ -172,18 +173,7 @@ def _values(case: Case, policy: Policy, *, absence: Absence | None) -> dict[str,
     if absence is not None:
         values["away"] = {
             "name": str(absence.staff),
-            "back": day_text(back_on(absence, policy)),
+            "back": long_day(policy.working_calendar.next_working_day(absence.last_day)),
             "message": absence.out_of_office_message,
         }
     return values
-
-
-def back_on(absence: Absence, policy: Policy) -> date:
-    """The first working day after the absence."""
-    calendar = policy.working_calendar
-    back = absence.last_day + timedelta(days=1)
-    for _ in range(366):
-        if calendar.is_working_day(back):
-            break
-        back += timedelta(days=1)
-    return back

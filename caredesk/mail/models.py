@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from caredesk.cases.models import Case, Contact
+from caredesk.customers.models import Customer
 from caredesk.documents.models import DocumentKind
 from caredesk.notifications.models import EmailDelivery, EmailStatus
 
@@ -64,6 +65,23 @@ class InboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"Email from {self.from_address or 'an unknown sender'}: {self.subject[:60]}"
+
+    @property
+    def customer(self) -> Customer | None:
+        return self.case.customer if self.case else None
+
+    @property
+    def has_message_id(self) -> bool:
+        """False for a message that came without one: its key is a digest of its bytes,
+        which no mail program knows, so a reply cannot name it."""
+        return not self.message_key.startswith("sha256:")
+
+    def references_for_a_reply(self) -> str:
+        """The References header of a reply to this email: the thread it was in, then
+        itself (RFC 5322 3.6.4). Empty for a message without a Message-ID."""
+        if not self.has_message_id:
+            return ""
+        return " ".join(f"<{key}>" for key in [*reversed(self.replied_to), self.message_key])
 
 
 class EmailAttachment(models.Model):

@@ -8,14 +8,12 @@ the one crash window).
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
-from functools import partial
 
 from django.core.mail import EmailMessage, get_connection
-from django.db import DatabaseError, transaction
 
 from caredesk.core.clock import Clock
+from caredesk.core.tasks import enqueue_after_commit
 from caredesk.mail.acknowledgements import customer_from_address
 from caredesk.mail.models import OutboundEmail
 from caredesk.notifications.models import EMAIL_TO_SEND, EmailStatus
@@ -28,21 +26,10 @@ from caredesk.notifications.services import (
 )
 from caredesk.standards import Policy
 
-logger = logging.getLogger(__name__)
-
 
 def outbound_email_queue(outbound: OutboundEmail) -> None:
     """Send it from a task once the transaction that made it commits."""
-    transaction.on_commit(partial(_enqueue, outbound.pk))
-
-
-def _enqueue(outbound_id: int) -> None:
-    from caredesk.mail.tasks import send_outbound_email  # tasks import this module
-
-    try:
-        send_outbound_email.enqueue(outbound_id)
-    except DatabaseError:  # the worker's sweep sends it instead
-        logger.exception("Could not queue outbound email %s", outbound_id)
+    enqueue_after_commit("caredesk.mail.tasks.send_outbound_email", outbound.pk)
 
 
 def outbound_email_send(
@@ -82,7 +69,7 @@ def outbound_emails_send(
 def _message(outbound: OutboundEmail, policy: Policy) -> EmailMessage:
     headers = {"Message-ID": f"<{outbound.message_key}>"}
     answering = outbound.in_reply_to
-    if answering is not None and not answering.message_key.startswith("sha256:"):
+    if answering is not None and answering.has_message_id:
         headers["In-Reply-To"] = f"<{answering.message_key}>"
     if outbound.references:
         headers["References"] = outbound.references

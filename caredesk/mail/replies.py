@@ -102,16 +102,12 @@ def customer_email_send(
     if just_sent.exists():
         raise ReplyError("This email was sent a moment ago: it is not sent twice.")
     answering = _latest_email(case, to)
-    references = ""
-    if answering is not None and not answering.message_key.startswith("sha256:"):
-        keys = [*reversed(answering.replied_to), answering.message_key]
-        references = " ".join(f"<{key}>" for key in keys)
     reply = OutboundEmail.objects.create(
         case=case,
         kind=kind,
         in_reply_to=answering,
         message_key=f"{kind.value.replace('_', '-')}.{uuid.uuid4().hex}@{message_domain(policy)}",
-        references=references,
+        references=answering.references_for_a_reply() if answering else "",
         automatic=False,
         to_address=to,
         subject=rendered.subject[:300],

@@ -17,6 +17,11 @@ from pathlib import Path
 from django.conf import settings
 from django.http import FileResponse, Http404
 
+from caredesk.core.clock import Clock
+from caredesk.customers.models import Customer
+from caredesk.customers.services import customer_access_record
+from caredesk.staff.models import StaffMember
+
 
 def store_folder() -> Path:
     return Path(settings.CAREDESK_MAIL_STORE)
@@ -47,6 +52,21 @@ def store_put(data: bytes) -> str:
 
 def store_get(sha256: str) -> bytes:
     return store_path(sha256).read_bytes()
+
+
+def customer_file_download(
+    sha256: str,
+    *,
+    name: str,
+    content_type: str,
+    customer: Customer | None,
+    by: StaffMember,
+    what: str,
+    clock: Clock,
+) -> FileResponse:
+    """A stored file of a customer's as a download, the read recorded (DESIGN 7)."""
+    customer_access_record(customers=[customer], by=by, what=what, clock=clock)
+    return store_download(sha256, name=name, content_type=content_type)
 
 
 def store_download(sha256: str, *, name: str, content_type: str) -> FileResponse:

@@ -18,7 +18,7 @@ from caredesk.mail import services
 from caredesk.mail.forms import LetterLogForm
 from caredesk.mail.letters_register import letter_log
 from caredesk.mail.models import EmailAttachment, InboundEmail, ReceivedLetter, Threading
-from caredesk.mail.store import store_download
+from caredesk.mail.store import customer_file_download
 from caredesk.staff.decorators import requires
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can
@@ -34,9 +34,8 @@ def _staff(request: HttpRequest) -> StaffMember:
 @require_GET
 def email_detail(request: HttpRequest, email_id: int, clock: Clock = system_clock) -> HttpResponse:
     email = get_object_or_404(InboundEmail.objects.select_related("case__customer"), pk=email_id)
-    customer = email.case.customer if email.case else None
     customer_access_record(
-        customers=[customer], by=_staff(request), what=f"email {email.pk}", clock=clock
+        customers=[email.customer], by=_staff(request), what=f"email {email.pk}", clock=clock
     )
     return render(
         request,
@@ -54,12 +53,14 @@ def email_detail(request: HttpRequest, email_id: int, clock: Clock = system_cloc
 def email_raw(request: HttpRequest, email_id: int, clock: Clock = system_clock) -> FileResponse:
     """The message exactly as it came, as an .eml file any mail program opens."""
     email = get_object_or_404(InboundEmail.objects.select_related("case__customer"), pk=email_id)
-    customer = email.case.customer if email.case else None
-    customer_access_record(
-        customers=[customer], by=_staff(request), what=f"email {email.pk} as it came", clock=clock
-    )
-    return store_download(
-        email.raw_sha256, name=f"email-{email.pk}.eml", content_type="message/rfc822"
+    return customer_file_download(
+        email.raw_sha256,
+        name=f"email-{email.pk}.eml",
+        content_type="message/rfc822",
+        customer=email.customer,
+        by=_staff(request),
+        what=f"email {email.pk} as it came",
+        clock=clock,
     )
 
 
@@ -71,15 +72,14 @@ def attachment_download(
     attachment = get_object_or_404(
         EmailAttachment.objects.select_related("email__case__customer"), pk=attachment_id
     )
-    case = attachment.email.case
-    customer_access_record(
-        customers=[case.customer if case else None],
+    return customer_file_download(
+        attachment.sha256,
+        name=attachment.file_name,
+        content_type=attachment.content_type,
+        customer=attachment.email.customer,
         by=_staff(request),
         what=f"attachment {attachment.file_name}",
         clock=clock,
-    )
-    return store_download(
-        attachment.sha256, name=attachment.file_name, content_type=attachment.content_type
     )
 
 
@@ -175,17 +175,15 @@ def letter_scan(
     )
     if not letter.scan_sha256:
         raise Http404("This letter has no scan.")
-    customer_access_record(
-        customers=[letter.case.customer],
-        by=_staff(request),
-        what=f"letter scan {letter.pk}",
-        clock=clock,
-    )
     extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(
         letter.scan_type, "tif"
     )
-    return store_download(
+    return customer_file_download(
         letter.scan_sha256,
         name=f"{letter.case.reference} letter {letter.pk}.{extension}",
         content_type=letter.scan_type,
+        customer=letter.case.customer,
+        by=_staff(request),
+        what=f"letter scan {letter.pk}",
+        clock=clock,
     )

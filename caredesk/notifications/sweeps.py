@@ -19,14 +19,11 @@ ended) are marked failed, so that nobody waits for them (telephony.importing).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
-from django.db import DatabaseError, transaction
 from django.db.models import Q, QuerySet
 
 from caredesk.cases.models import (
@@ -38,6 +35,7 @@ from caredesk.cases.models import (
     EventKind,
 )
 from caredesk.core.clock import Clock
+from caredesk.core.tasks import enqueue_after_commit
 from caredesk.documents.services import letters_formats_sweep
 from caredesk.mail.outbound import outbound_emails_send
 from caredesk.notifications.db import write_transaction
@@ -53,8 +51,6 @@ from caredesk.standards import Policy
 from caredesk.standards.policy import Channel as PolicyChannel
 from caredesk.standards.policy import Rule, RuleStandard
 from caredesk.telephony.uploads import call_uploads_stop_stalled
-
-logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 100
 
@@ -304,17 +300,8 @@ def _notify(
         message=message,
         created_at=now,
     )
-    transaction.on_commit(partial(_queue_email, notification.pk))
+    enqueue_after_commit("caredesk.notifications.tasks.send_notification_email", notification.pk)
     return notification
-
-
-def _queue_email(notification_id: int) -> None:
-    from caredesk.notifications.tasks import send_notification_email
-
-    try:
-        send_notification_email.enqueue(notification_id)
-    except DatabaseError:  # the email sweep sends it instead
-        logger.exception("Could not queue the email of notification %s", notification_id)
 
 
 def _record(case: Case, kind: EventKind, at: datetime, **data: object) -> None:

@@ -109,6 +109,13 @@ class WorkingCalendar:
             return False
         return day not in self.holidays(day.year, day.year)
 
+    def next_working_day(self, after: date) -> date:
+        """The first working day after `after` (the day someone is back, say)."""
+        day = after + timedelta(days=1)
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+        return day
+
     def count_working_days(self, first: date, last: date) -> int:
         """Working days from first to last, both included."""
         if last < first:

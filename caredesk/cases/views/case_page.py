@@ -44,7 +44,8 @@ from caredesk.staff.permissions import Can
 from caredesk.staff.selectors import away_by_staff
 
 
-def _case(reference: str) -> Case:
+def case_or_404(reference: str) -> Case:
+    """The case with this reference, for any desk page about a case."""
     try:
         return selectors.case_by_reference(reference)
     except Case.DoesNotExist:
@@ -106,7 +107,7 @@ def _render_case(
 
 @requires(Can.READ_CASES)
 def case_detail(request: HttpRequest, reference: str, clock: Clock = system_clock) -> HttpResponse:
-    return _render_case(request, _case(reference), clock=clock)
+    return _render_case(request, case_or_404(reference), clock=clock)
 
 
 Action = Callable[[Case, Any, StaffMember], str]
@@ -122,7 +123,7 @@ def _action(
     **form_kwargs: Any,
 ) -> HttpResponse:
     """Check the form, run the service, say what happened, and go back to the case."""
-    case = _case(reference)
+    case = case_or_404(reference)
     staff: StaffMember = request.user  # type: ignore[assignment]
     form = form_class(request.POST, **form_kwargs)
     if form.is_valid():
@@ -196,7 +197,7 @@ def respond(request: HttpRequest, reference: str, clock: Clock = system_clock) -
 def holding_reply(
     request: HttpRequest, reference: str, clock: Clock = system_clock
 ) -> HttpResponse:
-    case = _case(reference)
+    case = case_or_404(reference)
 
     def act(case: Case, data: dict[str, Any], staff: StaffMember) -> str:
         deadline = case.deadlines.get(pk=data["deadline"])

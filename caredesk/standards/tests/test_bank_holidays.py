@@ -5,11 +5,13 @@ govuk-bank-holidays package. It lists the days that are bank holidays: when a ho
 date falls at a weekend, only the substitute weekday is listed.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 
 import pytest
 from govuk_bank_holidays.bank_holidays import BankHolidays
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from caredesk.errors import CalendarRangeError
 from caredesk.standards.bank_holidays import Region, bank_holidays
@@ -196,3 +198,28 @@ def test_region_label_is_the_plain_english_name(region, label):
 
 def test_regions_are_named_as_govuk_names_its_divisions():
     assert {region.value for region in Region} == set(DIVISION.values())
+
+
+def test_the_next_working_day_after_a_friday_before_a_bank_holiday_is_tuesday():
+    calendar = WorkingCalendar(
+        timezone="Europe/London",
+        working_weekdays=[0, 1, 2, 3, 4],
+        office_hours={day: ((9 * 3600, 17 * 3600),) for day in range(5)},
+        region=Region.ENGLAND_AND_WALES,
+    )
+    assert calendar.next_working_day(date(2025, 5, 23)) == date(2025, 5, 27)  # Whitsun
+
+
+@settings(max_examples=200)
+@given(st.dates(min_value=date(1972, 1, 1), max_value=date(2098, 12, 1)))
+def test_the_next_working_day_is_the_first_working_day_after(day):
+    calendar = WorkingCalendar(
+        timezone="Europe/London",
+        working_weekdays=[0, 1, 2, 3, 4],
+        office_hours={weekday: ((9 * 3600, 17 * 3600),) for weekday in range(5)},
+        region=Region.ENGLAND_AND_WALES,
+    )
+    after = calendar.next_working_day(day)
+    assert after > day
+    assert calendar.is_working_day(after)
+    assert calendar.count_working_days(day + timedelta(days=1), after) == 1
