@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import mailbox
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,6 +87,20 @@ def mail_files_import(*, path: str | Path, policy: Policy, clock: Clock) -> Mail
     return result
 
 
+_MAILDIR_NAME = re.compile(r"^(\d+)\.(?:M(\d+))?(?:P\d+)?(?:Q(\d+))?")
+
+
+def _delivery_order(key: str) -> tuple[int, int, int, str]:
+    """A Maildir message's place in delivery order, from its name ("1763876576.M12P345Q6.host":
+    the second, microsecond and counter it was delivered at). Sorting the names as text
+    would put M99 after M100: a reply could then come before the message it answers."""
+    found = _MAILDIR_NAME.match(key)
+    if found is None:
+        return (0, 0, 0, key)
+    seconds, micros, counter = (int(part or 0) for part in found.groups())
+    return (seconds, micros, counter, key)
+
+
 def _messages(path: Path, errors: list[str]) -> Iterator[tuple[str, bytes]]:
     """(where it came from, its bytes) for each message in the file or folder. In a
     folder, only .eml and .mbox files are read (and a Maildir's messages); a file there
@@ -93,7 +108,7 @@ def _messages(path: Path, errors: list[str]) -> Iterator[tuple[str, bytes]]:
     if path.is_dir():
         if all((path / sub).is_dir() for sub in ("cur", "new", "tmp")):
             maildir = mailbox.Maildir(path, create=False)
-            for key in sorted(maildir.keys()):
+            for key in sorted(maildir.keys(), key=_delivery_order):
                 yield f"{path.name}/{key}", maildir.get_bytes(key)
             return
         for child in sorted(path.iterdir()):

@@ -229,3 +229,11 @@ def test_an_email_joining_a_case_from_another_address_is_flagged(people, clock):
     assert email.contact is not None
     assert "Sent from stranger@evil.example" in email.contact.summary
     assert "not the customer's" not in receive("reply.eml", clock).email.problems
+
+
+def test_a_maildir_is_read_in_delivery_order_not_name_order():
+    from caredesk.mail.importing import _delivery_order
+
+    # delivered 0.099999 s and 0.1 s into the same second: as text, M100000 sorts first
+    names = ["1700000000.M100000P7Q2.host", "1700000000.M99999P7Q1.host", "1699999999.M5P7Q9.h"]
+    assert sorted(names, key=_delivery_order) == [names[2], names[1], names[0]]
