@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "caredesk.telephony",
     "caredesk.mail",
     "caredesk.documents",
+    "caredesk.reporting",
     "caredesk.api",
 ]
 

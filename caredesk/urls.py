@@ -9,5 +9,6 @@ urlpatterns = [
     path("calls/", include("caredesk.telephony.urls")),
     path("mail/", include("caredesk.mail.urls")),
     path("documents/", include("caredesk.documents.urls")),
+    path("performance/", include("caredesk.reporting.urls")),
     path("api/", include("caredesk.api.urls")),
 ]

@@ -40,7 +40,12 @@ from caredesk.cases.models import (
     HoldingReply,
     ReferenceCounter,
 )
-from caredesk.cases.services import CaseError, deadline_times_apply, events_on_receipt
+from caredesk.cases.services import (
+    CaseError,
+    deadline_met_apply,
+    deadline_times_apply,
+    events_on_receipt,
+)
 from caredesk.customers.models import Customer
 from caredesk.staff.models import Absence, StaffMember, Team
 from caredesk.staff.selectors import absence_is_long
@@ -325,7 +330,7 @@ class Recorder:
         for deadline in draft.deadlines:
             if deadline.row.status in UNFINISHED and deadline.standard.stops in events:
                 self._end_open_pauses([deadline], at=at)
-                deadline.row.met_at, deadline.row.status = at, DeadlineStatus.MET
+                deadline_met_apply(deadline.row, at=at, policy=self.policy)
                 key = deadline.standard.key
                 self._event(
                     draft, EventKind.DEADLINE_MET, by, now, standard=key, met_at=at.isoformat()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 
 from caredesk.customers.models import Customer
 from caredesk.staff.models import StaffMember, Team
@@ -87,6 +88,7 @@ class Case(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["customer", "-received_at"]),
+            models.Index(fields=["received_at"], name="cases_by_receipt"),  # reporting
             # The worker's sweep for urgent messages not yet passed on (notifications).
             models.Index(
                 fields=["created_at"],
@@ -163,6 +165,9 @@ class Deadline(models.Model):
     )
     # A task's own deadline (a translation) is still owed when the case is resolved.
     outlives_case = models.BooleanField(default=False)
+    # How long it took to meet, in the standard's unit for time taken (working days for
+    # a working-day standard, minutes for hours: caredesk.standards.taken).
+    time_taken = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -183,6 +188,15 @@ class Deadline(models.Model):
             models.Index(
                 fields=["team", "due_at"], condition=OPEN_DEADLINE, name="team_open_deadlines"
             ),
+            # The performance figures (caredesk.reporting): deadlines started, and those
+            # met or ended, in a period.
+            models.Index(fields=["starts_at"], name="deadlines_by_start"),
+            models.Index(
+                fields=["standard_key"],
+                condition=Q(status=DeadlineStatus.PAUSED),
+                name="paused_deadlines",
+            ),
+            models.Index(Coalesce("met_at", "ended_at"), name="deadlines_by_finish"),
         ]
 
     def __str__(self) -> str:

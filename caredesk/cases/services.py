@@ -39,7 +39,15 @@ from caredesk.errors import CaredeskError
 from caredesk.staff.models import StaffMember, Team
 from caredesk.staff.permissions import Can, allowed
 from caredesk.staff.selectors import cover_for
-from caredesk.standards import Duration, Policy, deadline_times, due_at, revised_due
+from caredesk.standards import (
+    Duration,
+    Policy,
+    deadline_times,
+    due_at,
+    revised_due,
+    taken_unit,
+    time_taken,
+)
 from caredesk.standards import HoldingReply as EngineHoldingReply
 from caredesk.standards import Pause as EnginePause
 from caredesk.standards.policy import CaseKind as PolicyCaseKind
@@ -396,7 +404,7 @@ def _fire(
     for deadline in case.deadlines.filter(status__in=UNFINISHED):
         standard = policy.deadline_standard(deadline.standard_key)
         if standard.stops in events:
-            _meet(deadline, at=at, by=by, now=now)
+            _meet(deadline, at=at, by=by, now=now, policy=policy)
     unfinished = set(
         case.deadlines.filter(status__in=UNFINISHED).values_list("standard_key", flat=True)
     )
@@ -433,10 +441,12 @@ def _start(
     return deadline
 
 
-def _meet(deadline: Deadline, *, at: datetime, by: StaffMember | None, now: datetime) -> None:
+def _meet(
+    deadline: Deadline, *, at: datetime, by: StaffMember | None, now: datetime, policy: Policy
+) -> None:
     _end_open_pauses(at=at, deadline=deadline)
-    deadline.met_at, deadline.status = at, DeadlineStatus.MET
-    deadline.save(update_fields=["met_at", "status"])
+    deadline_met_apply(deadline, at=at, policy=policy)
+    deadline.save(update_fields=["met_at", "status", "time_taken"])
     _event(
         deadline.case,
         EventKind.DEADLINE_MET,
@@ -467,11 +477,26 @@ def deadline_start(
 
 @transaction.atomic
 def deadline_meet(
-    *, deadline: Deadline, at: datetime, by: StaffMember | None, clock: Clock = system_clock
+    *,
+    deadline: Deadline,
+    at: datetime,
+    by: StaffMember | None,
+    policy: Policy,
+    clock: Clock = system_clock,
 ) -> None:
     """Meet one deadline (one started by deadline_start), if it is not finished yet."""
     if deadline.status in UNFINISHED:
-        _meet(deadline, at=at, by=by, now=clock.now())
+        _meet(deadline, at=at, by=by, now=clock.now(), policy=policy)
+
+
+def deadline_met_apply(deadline: Deadline, *, at: datetime, policy: Policy) -> None:
+    """Mark a deadline row met at `at`, with how long it took (the engine's measure, for
+    the performance figures). Saves nothing, as deadline_times_apply."""
+    standard = policy.deadline_standard(deadline.standard_key)
+    deadline.met_at, deadline.status = at, DeadlineStatus.MET
+    deadline.time_taken = time_taken(
+        deadline.starts_at, at, taken_unit(standard.target.unit), policy.working_calendar
+    )
 
 
 def _refresh(deadline: Deadline, policy: Policy) -> None:

@@ -117,6 +117,11 @@ def long_date(date: datetime.date) -> str:
     return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
 
 
+def month_year(date: datetime.date) -> str:
+    """The month of a date, as reports name it: "June 2025"."""
+    return f"{_MONTHS[date.month - 1]} {date.year}"
+
+
 def long_day(date: datetime.date) -> str:
     """The day in full, for a date promised in a letter: "Monday 23 November 2026"."""
     return f"{_WEEKDAYS[date.weekday()]} {long_date(date)}"

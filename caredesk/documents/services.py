@@ -447,7 +447,7 @@ def translation_send(
         clock=clock,
     )
     if request.deadline is not None:
-        deadline_meet(deadline=request.deadline, at=now, by=by, clock=clock)
+        deadline_meet(deadline=request.deadline, at=now, by=by, policy=policy, clock=clock)
     return request
 
 

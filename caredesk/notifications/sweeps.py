@@ -46,6 +46,7 @@ from caredesk.notifications.services import (
     claimable_emails,
     notification_email_send,
 )
+from caredesk.reporting.rollups import figures_refresh
 from caredesk.staff.models import StaffMember
 from caredesk.standards import Policy
 from caredesk.standards.policy import Channel as PolicyChannel
@@ -181,6 +182,7 @@ class SweepReport:
     customer_emails: dict[str, int] = field(default_factory=dict)
     letters: int = 0  # letters whose formats were left to the sweep
     stalled_imports: int = 0
+    figures_days: int = 0  # days of performance figures counted again
 
     def __str__(self) -> str:
         emails = ", ".join(f"{count} {status}" for status, count in sorted(self.emails.items()))
@@ -189,12 +191,14 @@ class SweepReport:
         )
         stalled = f"; {_count(self.stalled_imports, 'stopped call import')}"
         letters = f"; formats made for {_count(self.letters, 'letter')}"
+        figures = f"; figures of {_count(self.figures_days, 'day')} counted again"
         return (
             f"{_count(self.warned, 'deadline')} near, {self.escalated} missed, "
             f"{_count(self.urgent, 'urgent message')}; emails left over: {emails or 'none'}"
             f"{f'; emails to customers left over: {customers}' if customers else ''}"
             f"{letters if self.letters else ''}"
             f"{stalled if self.stalled_imports else ''}"
+            f"{figures if self.figures_days else ''}"
         )
 
 
@@ -244,6 +248,7 @@ def sweep(
     )
     report.letters = letters_formats_sweep(policy=policy, clock=clock, limit=batch_size)
     report.stalled_imports = call_uploads_stop_stalled(clock=clock)
+    report.figures_days = figures_refresh(policy=policy).days
     return report
 
 

@@ -7,6 +7,7 @@ The pieces, in the order a newcomer might read them:
 - `calendar`: an organisation's working days and office hours, laid out as tables;
 - `engine`: due times, one at a time (`due_at`) or a million at once (`due_at_batch`);
 - `deadlines`: holding replies and pauses;
+- `taken`: how long something took, in the unit a report counts it in (`time_taken`);
 - `policy` and `policy_files`: the policy file's schema, loading and error reports.
 """
 
@@ -21,6 +22,7 @@ from caredesk.standards.durations import Duration, Family, Unit, parse_duration
 from caredesk.standards.engine import as_utc_instants, due_at, due_at_batch, to_datetimes
 from caredesk.standards.policy import Policy
 from caredesk.standards.policy_files import load_policy, parse_policy
+from caredesk.standards.taken import TakenUnit, taken_unit, time_taken, time_taken_batch
 
 __all__ = [
     "DeadlineTimes",
@@ -29,6 +31,7 @@ __all__ = [
     "HoldingReply",
     "Pause",
     "Policy",
+    "TakenUnit",
     "Unit",
     "as_utc_instants",
     "deadline_times",
@@ -38,5 +41,8 @@ __all__ = [
     "parse_duration",
     "parse_policy",
     "revised_due",
+    "taken_unit",
+    "time_taken",
+    "time_taken_batch",
     "to_datetimes",
 ]

@@ -381,6 +381,28 @@ class Correspondence(_Strict):
     plain_english: PlainEnglish = PlainEnglish()
 
 
+FIRST_CONTACT_RESOLUTION = "first_contact_resolution"
+
+
+class Reporting(_Strict):
+    """The landlord's targets for its performance indicators, in percent: "95" for 95% of
+    letters answered within the standard. Keys are standard keys, or
+    "first_contact_resolution". A figure within `amber_within` points below its target
+    is amber; further below, red."""
+
+    targets: dict[str, float] = {}
+    amber_within: float = Field(default=5, ge=0, le=100)
+    assumptions: list[str] = []
+
+    @field_validator("targets")
+    @classmethod
+    def _percentages(cls, value: dict[str, float]) -> dict[str, float]:
+        for key, target in value.items():
+            if not 0 <= target <= 100:
+                raise ValueError(f"the target for '{key}' is {target}: give a percentage, 0-100.")
+        return value
+
+
 class Policy(_Strict):
     schema_version: Literal[1]
     organisation: Organisation
@@ -388,6 +410,7 @@ class Policy(_Strict):
     calendar: CalendarSettings
     escalation: Escalation = Escalation()
     correspondence: Correspondence = Correspondence()
+    reporting: Reporting = Reporting()
     standards: list[Standard] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -397,6 +420,17 @@ class Policy(_Strict):
             if standard.key in seen:
                 raise ValueError(f"the key '{standard.key}' is used by two standards.")
             seen.add(standard.key)
+        return self
+
+    @model_validator(mode="after")
+    def _targets_name_indicators(self) -> Policy:
+        known = {s.key for s in self.deadline_standards()} | {FIRST_CONTACT_RESOLUTION}
+        for key in self.reporting.targets:
+            if key not in known:
+                raise ValueError(
+                    f"[reporting] targets: '{key}' is not a deadline standard of this policy "
+                    f"nor '{FIRST_CONTACT_RESOLUTION}'."
+                )
         return self
 
     @cached_property

@@ -1,0 +1,85 @@
+"""The performance pages' forms. Anything may arrive in a query string; the forms turn
+it into a selection or into messages next to the fields."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+
+from caredesk.reporting.indicators import Behind, Split
+from caredesk.standards.calendar import FIRST_YEAR, LAST_YEAR
+
+SPLIT_CHOICES = [(split.value, split.label) for split in Split]
+
+
+def previous_month(today: date) -> date:
+    first = today.replace(day=1)
+    return (
+        first.replace(year=first.year - 1, month=12)
+        if first.month == 1
+        else first.replace(month=first.month - 1)
+    )
+
+
+class MonthField(forms.Field):
+    widget = forms.TextInput(attrs={"type": "month", "inputmode": "numeric"})
+    default_error_messages = {
+        "required": "Enter the month.",
+        "invalid": "Enter the month as a year and month, for example 2025-06.",
+    }
+
+    def to_python(self, value: Any) -> date | None:
+        if value in (None, ""):
+            return None
+        try:
+            year, month = (int(part) for part in str(value).strip().split("-"))
+            found = date(year, month, 1)
+        except (TypeError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if not FIRST_YEAR <= found.year <= LAST_YEAR:
+            raise forms.ValidationError(
+                f"Choose a month from {FIRST_YEAR} to {LAST_YEAR}.", code="out_of_range"
+            )
+        return found
+
+    def prepare_value(self, value: Any) -> Any:
+        return f"{value:%Y-%m}" if isinstance(value, date) else value
+
+
+class DashboardForm(forms.Form):
+    month = MonthField(label="Month", help_text="For example 2025-06.")
+    split = forms.ChoiceField(
+        label="Split by",
+        choices=SPLIT_CHOICES,
+        error_messages={"invalid_choice": "Choose how to split the figures from the list."},
+    )
+
+    @classmethod
+    def from_query(cls, query: QueryDict, *, today: date) -> DashboardForm:
+        """Bound to the query string; by default, last month for everyone."""
+        data = {"month": f"{previous_month(today):%Y-%m}", "split": Split.ALL.value}
+        data.update({name: str(query.get(name)) for name in data if query.get(name)})
+        return cls(data)
+
+
+class BehindForm(forms.Form):
+    """Which figure's records to list: as the dashboard's links give them."""
+
+    standard = forms.CharField(max_length=60, required=False)
+    first = forms.DateField(input_formats=["%Y-%m-%d"])
+    last = forms.DateField(input_formats=["%Y-%m-%d"])
+    split = forms.ChoiceField(choices=SPLIT_CHOICES)
+    value = forms.CharField(max_length=60, required=False)
+    behind = forms.ChoiceField(choices=[(b.value, b.value) for b in Behind] + [("cases", "cases")])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = data.get("first"), data.get("last")
+        if first and last and last < first:
+            raise forms.ValidationError("The last day is before the first.")
+        if data.get("behind") != "cases" and not data.get("standard"):
+            raise forms.ValidationError("Say which standard's figures to list.")
+        return data
