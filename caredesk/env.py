@@ -4,6 +4,8 @@ A bad value stops the process at start-up with the variable's name and what was
 expected, rather than running with a setting nobody meant.
 """
 
+import base64
+import binascii
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -52,3 +54,21 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_keys(name: str, *, size: int = 32) -> list[str]:
+    """Secret keys of `size` bytes in URL-safe base64 (Fernet keys), comma separated;
+    none if unset. A bad one is named by its place in the list, never shown."""
+    keys = env_list(name, default=[])
+    for number, key in enumerate(keys, start=1):
+        try:
+            valid = len(base64.b64decode(key, altchars=b"-_", validate=True)) == size
+        except (binascii.Error, ValueError):
+            valid = False
+        if not valid:
+            raise ImproperlyConfigured(
+                f"{name}: key {number} is not a key of {size} bytes in URL-safe base64. "
+                'Make one with: python3 -c "import base64, os; '
+                f'print(base64.urlsafe_b64encode(os.urandom({size})).decode())"'
+            )
+    return keys

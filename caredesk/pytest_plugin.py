@@ -9,6 +9,8 @@ from hypothesis import HealthCheck, settings
 
 # Pages need a secret key; production takes it from the environment, and so do tests.
 os.environ.setdefault("CAREDESK_SECRET_KEY", "test-only-secret-key-" + "x" * 40)
+# And so does the equality data key (a fixed Fernet key, for tests only).
+os.environ.setdefault("CAREDESK_EQUALITY_KEY", "dGVzdC1vbmx5LWVxdWFsaXR5LWtleS0wMTIzNDU2Nzg=")
 
 # 'default' while developing; CI sets HYPOTHESIS_PROFILE=ci for more examples, and
 # HYPOTHESIS_PROFILE=thorough hunts for edge cases for several minutes.

@@ -3,12 +3,14 @@
 See .env.example for each variable and what it means.
 """
 
+import base64
+import hashlib
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from caredesk.env import env_bool, env_int, env_list, env_str
+from caredesk.env import env_bool, env_int, env_keys, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -21,6 +23,18 @@ if not SECRET_KEY and DEBUG:
     SECRET_KEY = "insecure-key-for-local-development-only"
 elif SECRET_KEY and len(SECRET_KEY) < 40 and not DEBUG:
     raise ImproperlyConfigured("CAREDESK_SECRET_KEY must be at least 40 characters long.")
+
+# Equality monitoring answers (special-category data) are encrypted at rest with Fernet
+# (caredesk.customers.equality). One key, or several separated by commas to rotate: the
+# first encrypts, every one decrypts. Empty: equality answers can be neither read nor
+# written (a clear error says so); a developer's machine (DEBUG) gets a fixed insecure key.
+CAREDESK_EQUALITY_KEYS = env_keys("CAREDESK_EQUALITY_KEY")
+if not CAREDESK_EQUALITY_KEYS and DEBUG:
+    CAREDESK_EQUALITY_KEYS = [
+        base64.urlsafe_b64encode(
+            hashlib.sha256(b"insecure-equality-key-for-development").digest()
+        ).decode("ascii")
+    ]
 
 ALLOWED_HOSTS = env_list("CAREDESK_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CAREDESK_CSRF_TRUSTED_ORIGINS", default=[])

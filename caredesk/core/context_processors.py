@@ -22,6 +22,7 @@ def desk(request: HttpRequest) -> dict[str, Any]:
         "can_work_cases": allowed(user, Can.WORK_CASES),
         "can_manage_teams": allowed(user, Can.MANAGE_TEAMS),
         "can_see_performance": allowed(user, Can.SEE_PERFORMANCE),
+        "can_see_scrutiny_figures": allowed(user, Can.SEE_SCRUTINY_FIGURES),
         "can_import_calls": allowed(user, Can.IMPORT_CALLS),
         "can_edit_templates": allowed(user, Can.EDIT_TEMPLATES),
     }

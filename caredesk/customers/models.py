@@ -107,3 +107,33 @@ class CustomerAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff} read {self.what} at {self.at}"
+
+
+class EqualityProfile(models.Model):
+    """A customer's equality monitoring answers: special-category data (DESIGN 7).
+
+    The answers are kept only with the customer's agreement, encrypted (Fernet) in one
+    token: read and write them through caredesk.customers.equality, never this column.
+    A customer who was asked and did not agree has a profile with `consent_given` false
+    and nothing encrypted, so that nobody asks again without reason.
+    """
+
+    customer = models.OneToOneField(Customer, on_delete=models.CASCADE, related_name="equality")
+    answers_encrypted = models.BinaryField(editable=False, blank=True, default=b"")
+    consent_given = models.BooleanField(
+        help_text="The customer agreed to their answers being kept for equality monitoring."
+    )
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey("staff.StaffMember", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(consent_given=True) | models.Q(answers_encrypted=b""),
+                name="equality_answers_only_with_consent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        kept = "answers kept" if self.consent_given else "did not agree"
+        return f"Equality monitoring of customer {self.customer_id}: {kept}"

@@ -1,12 +1,22 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
 from caredesk.core.clock import Clock, system_clock
+from caredesk.customers.equality import (
+    equality_answers_show,
+    equality_erase,
+    equality_profile_of,
+    equality_record,
+)
+from caredesk.customers.forms import EqualityForm
 from caredesk.customers.models import Customer
 from caredesk.customers.selectors import customer_preferences
 from caredesk.customers.services import customer_access_record
+from caredesk.errors import CaredeskError
 from caredesk.staff.decorators import requires
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can
@@ -14,11 +24,15 @@ from caredesk.staff.permissions import Can
 CASES_SHOWN = 100
 
 
-@requires(Can.READ_CASES)
-def customer_detail(request: HttpRequest, pk: int, clock: Clock = system_clock) -> HttpResponse:
-    """A customer, their needs and preferences, and all their cases, newest first."""
+def _render_customer(
+    request: HttpRequest,
+    customer: Customer,
+    *,
+    clock: Clock,
+    equality_form: EqualityForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     staff: StaffMember = request.user  # type: ignore[assignment]
-    customer = get_object_or_404(Customer, pk=pk)
     customer_access_record(customers=[customer], by=staff, what="customer page", clock=clock)
     cases = customer.cases.select_related("assigned_to").order_by("-received_at", "-pk")
     return render(
@@ -30,5 +44,81 @@ def customer_detail(request: HttpRequest, pk: int, clock: Clock = system_clock) 
             "cases": cases[:CASES_SHOWN],
             "case_count": cases.count(),
             "shown": CASES_SHOWN,
+            # When and by whom, and consent: the answers themselves are not read here.
+            "equality": equality_profile_of(customer),
+            "equality_form": equality_form or EqualityForm(),
         },
+        status=status,
     )
+
+
+@requires(Can.READ_CASES)
+def customer_detail(request: HttpRequest, pk: int, clock: Clock = system_clock) -> HttpResponse:
+    """A customer, their needs and preferences, and all their cases, newest first."""
+    return _render_customer(request, get_object_or_404(Customer, pk=pk), clock=clock)
+
+
+@requires(Can.READ_CASES)
+@require_GET
+def equality_answers(request: HttpRequest, pk: int, clock: Clock = system_clock) -> HttpResponse:
+    """The customer's equality monitoring answers, shown on request; each showing is logged."""
+    staff: StaffMember = request.user  # type: ignore[assignment]
+    customer = get_object_or_404(Customer, pk=pk)
+    try:
+        answers = equality_answers_show(customer=customer, by=staff, clock=clock)
+    except CaredeskError as error:
+        return render(
+            request,
+            "customers/equality_answers.html",
+            {"customer": customer, "error": error.message},
+            status=503,
+        )
+    return render(
+        request,
+        "customers/equality_answers.html",
+        {"customer": customer, "answers": answers, "profile": equality_profile_of(customer)},
+    )
+
+
+@requires(Can.WORK_CASES)
+@require_POST
+def equality_answers_record(
+    request: HttpRequest, pk: int, clock: Clock = system_clock
+) -> HttpResponse:
+    staff: StaffMember = request.user  # type: ignore[assignment]
+    customer = get_object_or_404(Customer, pk=pk)
+    form = EqualityForm(request.POST)
+    if form.is_valid():
+        try:
+            equality_record(
+                customer=customer,
+                answers=form.answers(),
+                consent_given=form.consent_given,
+                by=staff,
+                clock=clock,
+            )
+        except CaredeskError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                "Equality monitoring answers recorded."
+                if form.consent_given
+                else "Recorded that the customer did not agree. No answers are kept.",
+            )
+            return redirect("customers:customer", pk=customer.pk)
+    return _render_customer(request, customer, clock=clock, equality_form=form, status=400)
+
+
+@requires(Can.WORK_CASES)
+@require_POST
+def equality_answers_erase(
+    request: HttpRequest, pk: int, clock: Clock = system_clock
+) -> HttpResponse:
+    staff: StaffMember = request.user  # type: ignore[assignment]
+    customer = get_object_or_404(Customer, pk=pk)
+    if equality_erase(customer=customer, by=staff, clock=clock):
+        messages.success(request, "The customer's equality monitoring answers are erased.")
+    else:
+        messages.info(request, "There were no equality monitoring answers to erase.")
+    return redirect("customers:customer", pk=customer.pk)

@@ -26,10 +26,11 @@ from caredesk.cases.models import (
 from caredesk.core.clock import Clock
 from caredesk.customers.models import Customer, CustomerType
 from caredesk.demo.cases import Stories
-from caredesk.demo.customers import build_customers
+from caredesk.demo.customers import build_customers, equality_profiles_save
 from caredesk.demo.landlords import DEMO_PASSWORD, LANDLORDS, Landlord
 from caredesk.demo.organisation import build_organisation
 from caredesk.demo.plans import Plan, Planner
+from caredesk.reporting.rollups import figures_rebuild
 from caredesk.staff.models import Office, StaffMember, Team
 from caredesk.staff.selectors import away_staff
 from caredesk.standards import load_policy
@@ -82,6 +83,9 @@ def build_demo(*, policy: str, seed: int, clock: Clock, size: DemoSize = DemoSiz
     plans.sort(key=lambda plan: plan.received_at)
     _first_contacts(plans, rng)
     Customer.objects.bulk_create(customers)
+    equality_profiles_save(
+        landlord=landlord, customers=customers, organisation=organisation, seed=seed, now=now
+    )
 
     recorder = Recorder(policy=rules, absences=organisation.absences)
     stories = Stories(
@@ -96,6 +100,8 @@ def build_demo(*, policy: str, seed: int, clock: Clock, size: DemoSize = DemoSiz
     for start in range(0, len(plans), CHUNK):
         chunk = zip(plans[start : start + CHUNK], references[start : start + CHUNK], strict=True)
         save_drafts([stories.tell(plan, reference) for plan, reference in chunk])
+    # The performance figures, counted now rather than on the first visit to the dashboard.
+    figures_rebuild(policy=rules)
 
 
 def _first_contacts(plans: list[Plan], rng: random.Random) -> None:

@@ -203,11 +203,14 @@ def _y(percent: float) -> float:
     return TOP + (100 - percent) / 100 * (HEIGHT - TOP - BOTTOM)
 
 
-def trend_chart(report: Report, figures: StandardFigures, index: int) -> Chart | None:
-    """The standard's % in time by month, or None if nothing was measured in the span."""
+def trend_chart(
+    report: Report, figures: StandardFigures, index: int, *, smallest: int = 1
+) -> Chart | None:
+    """The standard's % in time by month, or None if nothing was measured in the span.
+    Months with fewer than `smallest` measured are left out (the scrutiny panel's view)."""
     months = report.periods
     outcomes = [figures.for_period(month) for month in months]
-    if not any(o.measured for o in outcomes):
+    if not any(o.measured >= smallest for o in outcomes):
         return None
     step = (WIDTH - LEFT - RIGHT) / max(len(months) - 1, 1)
     segments: list[str] = []
@@ -216,14 +219,17 @@ def trend_chart(report: Report, figures: StandardFigures, index: int) -> Chart |
     rows = []
     for position, (month, outcome) in enumerate(zip(months, outcomes, strict=True)):
         x = LEFT + position * step
-        percent = outcome.percent_in_time
+        shown = outcome.measured >= smallest or outcome.measured == 0
+        percent = outcome.percent_in_time if shown else None
         rows.append(
             (
                 period_name(month, Period.MONTH),
-                f"{outcome.measured:,}",
-                f"{outcome.met_in_time:,}",
-                percent_text(percent),
-                rate(percent, figures.kpi_target, report.amber_within).text,
+                f"{outcome.measured:,}" if shown else f"fewer than {smallest}",
+                f"{outcome.met_in_time:,}" if shown else "not shown",
+                percent_text(percent) if shown else "not shown",
+                rate(percent, figures.kpi_target, report.amber_within).text
+                if shown
+                else "Too few to rate",
             )
         )
         if percent is None:
@@ -248,7 +254,9 @@ def trend_chart(report: Report, figures: StandardFigures, index: int) -> Chart |
         id=f"trend-{index}",
         title=f"{figures.name}: share met in time, {period_name(months[0], Period.MONTH)} "
         f"to {period_name(months[-1], Period.MONTH)}",
-        summary=trend_summary(report, figures, months, outcomes),
+        summary=trend_summary(
+            report, figures, months, [o if o.measured >= smallest else Outcome() for o in outcomes]
+        ),
         segments=segments,
         points=points,
         target_y=_y(target) if target is not None else None,

@@ -75,11 +75,57 @@ class BehindForm(forms.Form):
     value = forms.CharField(max_length=60, required=False)
     behind = forms.ChoiceField(choices=[(b.value, b.value) for b in Behind] + [("cases", "cases")])
 
+    def __init__(self, data: QueryDict, *, standard_keys: set[str]) -> None:
+        super().__init__(data)
+        self.standard_keys = standard_keys
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         first, last = data.get("first"), data.get("last")
+        for day in (first, last):
+            if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+                raise forms.ValidationError(f"Choose days from {FIRST_YEAR} to {LAST_YEAR}.")
         if first and last and last < first:
             raise forms.ValidationError("The last day is before the first.")
-        if data.get("behind") != "cases" and not data.get("standard"):
-            raise forms.ValidationError("Say which standard's figures to list.")
+        if data.get("behind") != "cases":
+            if not data.get("standard"):
+                raise forms.ValidationError("Say which standard's figures to list.")
+            if data["standard"] not in self.standard_keys:
+                raise forms.ValidationError(
+                    f"This policy has no standard '{data['standard']}' on cases."
+                )
         return data
+
+
+class BoardMonthForm(forms.Form):
+    month = MonthField(label="Month", help_text="For example 2025-06.")
+
+    @classmethod
+    def from_query(cls, query: QueryDict, *, today: date) -> BoardMonthForm:
+        return cls({"month": str(query.get("month") or f"{previous_month(today):%Y-%m}")})
+
+
+class CommentaryForm(forms.Form):
+    month = MonthField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        label="Commentary for the Board",
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=(
+            "What the figures do not say: why a standard was missed, what is being done, "
+            "what went well. Printed in the board pack as you write it. Leave it empty to "
+            "take it out."
+        ),
+        error_messages={"max_length": "Keep the commentary to 10,000 characters, about two pages."},
+    )
+
+
+class ScrutinyForm(DashboardForm):
+    """The dashboard's choices, without officers: the panel looks at services, not people."""
+
+    split = forms.ChoiceField(
+        label="Split by",
+        choices=[(s.value, s.label) for s in Split if s is not Split.OFFICER],
+        error_messages={"invalid_choice": "Choose how to split the figures from the list."},
+    )

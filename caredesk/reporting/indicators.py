@@ -32,6 +32,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 
 from caredesk.cases.models import Case, CaseKind, Channel, Deadline, DeadlineStatus
+from caredesk.core.query import id_or_none
 from caredesk.customers.models import CustomerType
 from caredesk.reporting.models import Cut, DailyCaseFigure, DailyFigure
 from caredesk.reporting.periods import Period, period_start, periods_between
@@ -273,8 +274,10 @@ def report_read(
     split: Split,
     now: datetime,
     standard_keys: list[str] | None = None,
+    times: bool = True,
 ) -> Report:
-    """The indicators from `first` to `last` (local days, both included)."""
+    """The indicators from `first` to `last` (local days, both included). With
+    `times=False`, no times taken (no medians): a year's trend is much quicker without."""
     regroup = _regrouping(split)
     standards = {
         s.key: StandardFigures(
@@ -319,7 +322,8 @@ def report_read(
                 ended_in_time=row["ended_in_time"],
             )
         )
-    for key, value, grain_day, taken, count in _taken_counts(cut, first, last, period):
+    taken_counts = _taken_counts(cut, first, last, period) if times else []
+    for key, value, grain_day, taken, count in taken_counts:
         figures_of = standards.get(key)
         if figures_of is not None and (standard_keys is None or key in standard_keys):
             _cell(figures_of, period, grain_day, regroup(value)).taken[taken] += count
@@ -461,10 +465,8 @@ def cut_values(split: Split, seen: set[str]) -> list[CutValue]:
         names = {str(pk): name for pk, name in Office.objects.values_list("pk", "name")}
         none = "No office"
     elif split is Split.OFFICER:
-        names = {
-            str(member.pk): str(member)
-            for member in StaffMember.objects.filter(pk__in=[v for v in seen if v.isdigit()])
-        }
+        ids = [pk for pk in map(id_or_none, seen) if pk is not None]
+        names = {str(member.pk): str(member) for member in StaffMember.objects.filter(pk__in=ids)}
         none = "Nobody assigned"
     else:
         choices = {
@@ -564,5 +566,6 @@ def cases_behind_first_contact(
 def _in_office(value: str) -> Q:
     """Records of the teams of an office ("": of no team, or a team with no office)."""
     if value:
-        return Q(team__office_id=int(value))
+        office = id_or_none(value)  # from a link: anything may arrive
+        return Q(team__office_id=office) if office is not None else Q(pk__in=[])
     return Q(team__isnull=True) | Q(team__office__isnull=True)

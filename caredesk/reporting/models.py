@@ -10,6 +10,7 @@ counts those days again. `caredesk report rebuild` counts everything again.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -95,3 +96,18 @@ class DailyCaseFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} cases {self.cut}={self.value}"
+
+
+class BoardCommentary(models.Model):
+    """What the performance team says about a month, printed in that month's board pack."""
+
+    month = models.DateField(unique=True, help_text="The month's first day.")
+    text = models.TextField()
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    written_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "board commentaries"
+
+    def __str__(self) -> str:
+        return f"Commentary on {self.month:%Y-%m}"

@@ -84,3 +84,9 @@ def periods_between(first: date, last: date, period: Period) -> list[date]:
         starts.append(start)
         start = period_end(start, period) + timedelta(days=1)
     return starts
+
+
+def months_before(month: date, count: int) -> date:
+    """The first day of the month `count` months before `month`'s."""
+    months = month.year * 12 + month.month - 1 - count
+    return date(months // 12, months % 12 + 1, 1)

@@ -13,147 +13,93 @@ from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
 from caredesk.core.pagination import BadCursor, keyset_page
 from caredesk.reporting import display
+from caredesk.reporting.dashboard import Dashboard, dashboard_read
 from caredesk.reporting.forms import BehindForm, DashboardForm
 from caredesk.reporting.indicators import (
     Behind,
     Split,
+    case_standards,
     cases_behind_first_contact,
     cut_values,
     deadlines_behind,
-    report_read,
 )
 from caredesk.reporting.periods import Period, period_name
-from caredesk.reporting.rollups import figures_refresh
+from caredesk.reporting.rollups import figures_refresh_to_read
+from caredesk.reporting.tables import XLSX_TYPE, dashboard_tables, table_csv, tables_xlsx
 from caredesk.staff.decorators import requires
 from caredesk.staff.permissions import Can, allowed
 from caredesk.standards import taken_unit
-from caredesk.telephony.figures import call_figures_total, phone_standards
 from caredesk.telephony.figures_display import seconds_text
 
-TREND_MONTHS = 13
 PAGE_SIZE = 50
 
 
 @requires(Can.SEE_PERFORMANCE)
 @require_GET
 def dashboard(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
-    """The month at a glance against targets, and 13 months of trends."""
+    """The month at a glance against targets, and 13 months of trends. With `download`
+    (csv and a table's name, or xlsx), its tables as a file."""
     policy = active_policy()
     now = clock.now()
     today = now.astimezone(policy.working_calendar.zone).date()
     form = DashboardForm.from_query(request.GET, today=today)
     if not form.is_valid():
         return render(request, "reporting/dashboard.html", {"form": form})
-    month: date = form.cleaned_data["month"]
     split = Split(form.cleaned_data["split"])
-    figures_refresh(policy=policy)  # what the worker has not counted yet
-    first, last = display.month_span(month)
-    report = report_read(
-        policy=policy, first=first, last=last, period=Period.MONTH, split=split, now=now
-    )
-    trend_start = _months_before(month, TREND_MONTHS - 1)
-    trend = report_read(
-        policy=policy, first=trend_start, last=last, period=Period.MONTH, split=Split.ALL, now=now
-    )
-    glance = [
-        display.glance_row(
-            report,
-            figures,
-            figures.for_period(month),
-            label=figures.name,
-            note=f"Standard: {figures.target}",
-            value=None,
-            first=first,
-            last=last,
-        )
-        for figures in report.standards
-    ]
-    split_tables = []
-    if split is not Split.ALL:
-        for figures in report.standards:
-            rows = [
-                display.glance_row(
-                    report,
-                    figures,
-                    figures.cell(month, cut.value),
-                    label=cut.label,
-                    note="",
-                    value=cut.value,
-                    first=first,
-                    last=last,
-                )
-                for cut in report.values
-                if figures.cell(month, cut.value).received
-                or figures.cell(month, cut.value).measured
-                or figures.open_now[cut.value]
-            ]
-            if rows:
-                split_tables.append((figures, rows))
-    first_contact = [
-        display.first_contact_row(
-            report,
-            report.cases_for_period(month),
-            label="Everyone",
-            value=None,
-            first=first,
-            last=last,
-        )
-    ]
-    if split is not Split.ALL:
-        first_contact += [
-            display.first_contact_row(
-                report,
-                report.cases.get((month, cut.value)) or report.cases_for_value("\0"),
-                label=cut.label,
-                value=cut.value,
-                first=first,
-                last=last,
-            )
-            for cut in report.values
-            if (month, cut.value) in report.cases
-        ]
-    calls = call_figures_total(start=first, end=last, policy=policy)
-    phones = [
-        (
-            standard,
-            display.percent_text(within.percent),
-            f"{within.met:,} of {within.measured:,}",
-            report.rating(within.percent, policy.reporting.targets.get(standard.key)),
-        )
-        for standard, within in zip(phone_standards(policy), calls.within, strict=True)
-    ]
-    charts = [
-        chart
-        for index, figures in enumerate(trend.standards)
-        if (chart := display.trend_chart(trend, figures, index)) is not None
-    ]
+    board = dashboard_read(policy=policy, month=form.cleaned_data["month"], split=split, now=now)
+    download = request.GET.get("download")
+    if download in ("csv", "xlsx"):
+        return _download(board, download, request.GET.get("table", ""))
+    query = {"month": f"{board.month:%Y-%m}", "split": split.value}
     return render(
         request,
         "reporting/dashboard.html",
         {
             "form": form,
-            "report": report,
-            "month_name": period_name(month, Period.MONTH),
+            "board": board,
+            "days_left": board.days_left,
+            "report": board.report,
+            "month_name": board.month_name,
             "split": split,
-            "glance": glance,
-            "split_tables": split_tables,
-            "first_contact": first_contact,
-            "charts": charts,
-            "calls": calls,
-            "average_answer": seconds_text(calls.average_answer),
-            "p90_answer": seconds_text(calls.p90_answer),
-            "phones": phones,
+            "glance": board.glance,
+            "split_tables": board.split_tables,
+            "first_contact": board.first_contact,
+            "charts": board.charts,
+            "calls": board.calls,
+            "average_answer": seconds_text(board.calls.average_answer),
+            "p90_answer": seconds_text(board.calls.p90_answer),
+            "phones": board.phones,
             "calls_query": urlencode(
-                {"start": first.isoformat(), "end": last.isoformat(), "period": "week"}
+                {"start": board.first.isoformat(), "end": board.last.isoformat(), "period": "week"}
             ),
-            "trend_from": period_name(trend_start, Period.MONTH),
+            "trend_from": period_name(board.trend_first, Period.MONTH),
+            "downloads": [
+                (table.title, urlencode(query | {"download": "csv", "table": table.name}))
+                for table in dashboard_tables(board)
+            ],
+            "xlsx_query": urlencode(query | {"download": "xlsx"}),
         },
     )
 
 
-def _months_before(month: date, count: int) -> date:
-    months = month.year * 12 + month.month - 1 - count
-    return date(months // 12, months % 12 + 1, 1)
+def _download(board: Dashboard, kind: str, name: str) -> HttpResponse:
+    tables = dashboard_tables(board)
+    stem = f"performance-{board.month:%Y-%m}-{board.split.value}"
+    if kind == "xlsx":
+        response = HttpResponse(tables_xlsx(tables), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
+        return response
+    chosen = next((table for table in tables if table.name == name), None)
+    if chosen is None:
+        known = ", ".join(table.name for table in tables)
+        return HttpResponse(
+            f"There is no table '{name}' for this month. Tables: {known}.",
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(table_csv(chosen), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{stem}-{chosen.name}.csv"'
+    return response
 
 
 @requires(Can.SEE_PERFORMANCE)
@@ -162,13 +108,13 @@ def behind(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
     """The deadlines (or cases) a figure counted, a page at a time. Case references and
     dates only: no customer's details, so performance analysts see no personal data."""
     policy = active_policy()
-    form = BehindForm(request.GET)
+    form = BehindForm(request.GET, standard_keys={s.key for s in case_standards(policy)})
     if not form.is_valid():
         return render(request, "reporting/behind.html", {"form": form}, status=400)
     data = form.cleaned_data
     split = Split(data["split"])
     value = data["value"] if "value" in request.GET else None
-    figures_refresh(policy=policy)
+    days_left = figures_refresh_to_read(policy=policy)
     names = {cut.value: cut.label for cut in cut_values(split, {value or ""})}
     context = {
         "form": form,
@@ -176,6 +122,7 @@ def behind(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
         "split": split,
         "value_name": names.get(value or "", "") if value is not None else "",
         "can_read_cases": allowed(request.user, Can.READ_CASES),
+        "days_left": days_left,
     }
     try:
         if data["behind"] == "cases":

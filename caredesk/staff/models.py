@@ -16,6 +16,8 @@ class Role(models.TextChoices):
     PERFORMANCE_ANALYST = "performance_analyst", "Performance analyst"
     DATA_PROTECTION_OFFICER = "data_protection_officer", "Data protection officer"
     SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
+    # A tenant on the scrutiny panel: aggregate figures only, no one's personal data.
+    SCRUTINY_PANEL = "scrutiny_panel", "Tenant scrutiny panel member"
 
 
 class Office(models.Model):

@@ -24,6 +24,11 @@ class Can(enum.Enum):
     MANAGE_TEAMS = frozenset({Role.LINE_MANAGER})
     SEE_NOTIFICATIONS = frozenset(Role)  # everyone signed in reads their own
     SEE_PERFORMANCE = frozenset({Role.PERFORMANCE_ANALYST, Role.LINE_MANAGER})
+    # Aggregate figures with small numbers suppressed: what the tenants' panel sees, and
+    # those who prepare it for them.
+    SEE_SCRUTINY_FIGURES = frozenset(
+        {Role.SCRUTINY_PANEL, Role.PERFORMANCE_ANALYST, Role.LINE_MANAGER}
+    )
     IMPORT_CALLS = frozenset({Role.ADMINISTRATOR, Role.SYSTEM_ADMINISTRATOR})
     EDIT_TEMPLATES = frozenset({Role.ADMINISTRATOR, Role.SYSTEM_ADMINISTRATOR})
     # Everyone records their own; who may record for whom is the service's check

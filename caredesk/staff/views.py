@@ -28,7 +28,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if allowed(request.user, Can.READ_CASES):
         return redirect("cases:my_work")
     if allowed(request.user, Can.SEE_PERFORMANCE):
-        return redirect("telephony:figures")
+        return redirect("reporting:dashboard")
+    if allowed(request.user, Can.SEE_SCRUTINY_FIGURES):
+        return redirect("reporting:scrutiny")
     return redirect("notifications:list")
 
 

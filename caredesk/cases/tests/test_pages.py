@@ -93,7 +93,8 @@ def test_signing_in_with_the_right_password_opens_my_work(client, people):
     [
         ("officer", "cases:my_work"),
         ("data_protection_officer", "cases:my_work"),
-        ("performance_analyst", "telephony:figures"),
+        ("performance_analyst", "reporting:dashboard"),
+        ("scrutiny_panel", "reporting:scrutiny"),
         ("system_administrator", "notifications:list"),
     ],
 )

@@ -414,3 +414,24 @@ def test_a_day_is_a_local_day(people, customers):
         )
     )
     assert days == {(date(2025, 3, 28), 1), (date(2025, 3, 30), 0)}
+
+
+@pytest.mark.django_db
+def test_a_refresh_out_of_time_counts_the_latest_days_and_leaves_the_rest(people, customers):
+    # given: letters on two days far apart, not yet counted
+    for received in (datetime(2025, 3, 28, 10, tzinfo=UTC), datetime(2025, 10, 24, 10, tzinfo=UTC)):
+        _write_case(
+            1, {"received": received, "kind": CaseKind.GENERAL_ENQUIRY, "channel": Channel.LETTER,
+                "customer": 0, "first_contact": False, "team": None, "officer": None,
+                "deadlines": []}, {None: None}, {None: None}, customers,
+        )  # fmt: skip
+    # when: a page refreshes with no time at all
+    counted = figures_refresh(policy=POLICY, budget_seconds=0)
+    # then: the latest day is counted, the earlier one waits for the worker
+    assert counted.left == 1
+    assert set(DailyCaseFigure.objects.values_list("day", flat=True)) == {date(2025, 10, 24)}
+    assert StaleDay.objects.filter(utc_date=date(2025, 3, 28)).exists()
+    # and the worker's refresh counts the rest
+    assert figures_refresh(policy=POLICY).left == 0
+    assert stored() == recount()
+    assert not StaleDay.objects.exists()

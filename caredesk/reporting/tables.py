@@ -1,0 +1,236 @@
+"""Every table of the dashboard as plain rows, for CSV and XLSX downloads.
+
+Numbers stay numbers (a percentage is 85.9, not "85.9%"), so a spreadsheet can sort and
+chart them; an empty cell is a figure that cannot be worked out (nothing was measured).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from caredesk.reporting.dashboard import Dashboard
+from caredesk.reporting.indicators import CaseOutcome, Outcome, Report, StandardFigures
+from caredesk.reporting.periods import Period, period_name
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+Cell = str | int | float | None
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str  # for file and sheet names: "at-a-glance"
+    title: str  # what it shows, in words
+    headers: list[str]
+    rows: list[list[Cell]]
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+TIME_HEADERS = ["Median time taken", "9 in 10 within", "Time taken in"]
+OUTCOME_HEADERS = [
+    "Received",
+    "Measured",
+    "Met in time",
+    "Met in time (%)",
+    "Against target",
+    "Met in time or by revised date",
+    "Met in time or by revised date (%)",
+    "Breaches",
+    *TIME_HEADERS,
+]
+
+
+def _outcome_cells(
+    report: Report, figures: StandardFigures, outcome: Outcome, *, times: bool = True
+) -> list[Cell]:
+    cells: list[Cell] = [
+        outcome.received,
+        outcome.measured,
+        outcome.met_in_time,
+        _round(outcome.percent_in_time),
+        report.rating(outcome.percent_in_time, figures.kpi_target).text,
+        outcome.met_in_time + outcome.met_by_revised,
+        _round(outcome.percent_by_revised),
+        outcome.breaches,
+    ]
+    if times:
+        cells += [
+            _round(outcome.median_taken),
+            _round(outcome.p90_taken),
+            figures.taken_unit.plural,
+        ]
+    return cells
+
+
+def _case_cells(report: Report, outcome: CaseOutcome) -> list[Cell]:
+    return [
+        outcome.received,
+        outcome.resolved_at_first_contact,
+        _round(outcome.percent),
+        report.rating(outcome.percent, report.first_contact_target).text,
+    ]
+
+
+def dashboard_tables(board: Dashboard) -> list[Table]:
+    report, month = board.report, board.month
+    name = board.month_name
+    tables = [
+        Table(
+            name="at-a-glance",
+            title=f"Each standard in {name}, against its target",
+            headers=[
+                "Standard",
+                "Standard's time",
+                "Target (%)",
+                *OUTCOME_HEADERS,
+                "Open now",
+                "Overdue now",
+            ],
+            rows=[
+                [
+                    figures.name,
+                    figures.target,
+                    figures.kpi_target,
+                    *_outcome_cells(report, figures, figures.for_period(month)),
+                    sum(figures.open_now.values()),
+                    sum(figures.overdue_now.values()),
+                ]
+                for figures in report.standards
+            ],
+        )
+    ]
+    if board.split_tables:
+        label = board.split.label
+        rows: list[list[Cell]] = []
+        for figures, _ in board.split_tables:
+            for cut in report.values:
+                outcome = figures.cell(month, cut.value)
+                if outcome.received or outcome.measured or figures.open_now[cut.value]:
+                    rows.append(
+                        [
+                            figures.name,
+                            cut.label,
+                            *_outcome_cells(report, figures, outcome),
+                            figures.open_now[cut.value],
+                            figures.overdue_now[cut.value],
+                        ]
+                    )
+        tables.append(
+            Table(
+                name=f"by-{board.split.value.replace('_', '-')}",
+                title=f"Each standard in {name}, by {label.lower()}",
+                headers=["Standard", label, *OUTCOME_HEADERS, "Open now", "Overdue now"],
+                rows=rows,
+            )
+        )
+    tables.append(
+        Table(
+            name="first-contact",
+            title=f"Cases received in {name} and resolved at the first contact",
+            headers=[
+                board.split.label,
+                "Cases received",
+                "Resolved at first contact",
+                "Share (%)",
+                "Against target",
+            ],
+            rows=[
+                [label, *_case_cells(report, outcome)]
+                for label, outcome in board.first_contact_outcomes
+            ],
+        )
+    )
+    tables.append(
+        Table(
+            name="phones",
+            title=f"Calls answered in time, {name}",
+            headers=[
+                "Standard",
+                "Calls measured",
+                "Answered in time",
+                "Share (%)",
+                "Against target",
+            ],
+            rows=[
+                [
+                    phone.name,
+                    phone.within.measured,
+                    phone.within.met,
+                    _round(phone.within.percent),
+                    phone.rating.text,
+                ]
+                for phone in board.phones
+            ],
+        )
+    )
+    trend = board.trend
+    tables.append(
+        Table(
+            name="trends",
+            title=(
+                f"Each standard by month, {period_name(board.trend_first, Period.MONTH)} to {name}"
+            ),
+            headers=["Standard", "Month", *OUTCOME_HEADERS[: -len(TIME_HEADERS)]],
+            rows=[
+                [
+                    figures.name,
+                    period_name(start, Period.MONTH),
+                    *_outcome_cells(trend, figures, figures.for_period(start), times=False),
+                ]
+                for figures in trend.standards
+                for start in trend.periods
+            ],
+        )
+    )
+    return tables
+
+
+# A cell a spreadsheet would run as a formula: =, +, - or @ first (CSV injection).
+_FORMULA = re.compile(r"^[=+\-@\t\r]")
+
+
+def _safe(value: Cell) -> Cell:
+    if isinstance(value, str) and _FORMULA.match(value):
+        return "'" + value
+    return value
+
+
+def table_csv(table: Table) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([table.title])
+    writer.writerow(table.headers)
+    for row in table.rows:
+        writer.writerow(["" if cell is None else _safe(cell) for cell in row])
+    return out.getvalue()
+
+
+def tables_xlsx(tables: list[Table]) -> bytes:
+    """One sheet a table: its title in the first row, headers in bold in the second."""
+    book = Workbook()
+    book.remove(book.active)
+    for table in tables:
+        sheet = book.create_sheet(title=table.name[:31])
+        sheet.append([table.title])
+        sheet["A1"].font = Font(bold=True, size=12)
+        sheet.append(table.headers)
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for row in table.rows:
+            sheet.append([_safe(cell) for cell in row])
+        sheet.freeze_panes = "A3"
+        for index, header in enumerate(table.headers, start=1):
+            width = max([len(header)] + [len(str(r[index - 1] or "")) for r in table.rows[:200]])
+            sheet.column_dimensions[get_column_letter(index)].width = min(60, max(10, width + 2))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
