@@ -183,8 +183,11 @@ def demo(arguments: list[str]) -> None:
 
 
 def test(arguments: list[str]) -> None:
+    """pytest, on two processes (pytest-xdist) unless the arguments say how many."""
     pytest = str(BIN / "pytest")
-    os.execv(pytest, [pytest, *arguments])
+    chosen = any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in arguments)
+    workers = [] if chosen else ["-n", "2"]
+    os.execv(pytest, [pytest, *workers, *arguments])
 
 
 def main() -> None:
