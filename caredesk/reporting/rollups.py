@@ -5,9 +5,9 @@ GROUP BY queries over `cases.Deadline` and `cases.Case`, and replaces their rows
 `DailyFigure` and `DailyCaseFigure`. Two callers:
 
 - `figures_refresh`: the days the triggers marked (`StaleDay`) since the last refresh.
-  The worker runs it at every sweep, and the dashboard before it reads, so the figures
-  are never behind the records.
-- `figures_rebuild`: every day there is a record for, a month at a time
+  The worker runs it at every sweep, and each performance page before it reads (for
+  half a second at most), so the figures are at most a minute behind the records.
+- `figures_rebuild`: every day there is a record for, ten days at a time
   (`caredesk report rebuild`). It also works out the time taken of deadlines met before
   time taken was recorded.
 
@@ -370,27 +370,32 @@ def figures_pending() -> bool:
 
 
 def figures_rebuild(*, policy: Policy, progress: Any = None) -> Counted:
-    """Count every figure again from the records, ten days at a time (one transaction
-    each, so a rebuild stopped part-way leaves what it counted)."""
+    """Count every figure again from the records, ten days at a time, each piece in a
+    transaction that replaces its days' rows: the figures are whole throughout, and a
+    rebuild stopped part-way leaves the days it had not reached as they were, still
+    marked for the worker. Marks made before it began go only when it has finished."""
     deadlines_time_taken_fill(policy=policy)
     counted = Counted()
+    last_mark = StaleDay.objects.aggregate(last=Max("pk"))["last"]
+    span = _record_span(policy)
     with write_transaction():
         _lock()
-        StaleDay.objects.all().delete()
-        DailyFigure.objects.all().delete()
-        DailyCaseFigure.objects.all().delete()
-    span = _record_span(policy)
-    if span is None:
-        return counted
-    first, last = span
-    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    for piece_first, piece_last in runs_of(days):
-        with write_transaction():
-            _lock()
-            done = figures_count(first=piece_first, last=piece_last, policy=policy)
-        counted.add(done)
-        if progress is not None:
-            progress(piece_first, done)
+        # Days with no records left at all (every case of them deleted).
+        outside = Q() if span is None else Q(day__lt=span[0]) | Q(day__gt=span[1])
+        DailyFigure.objects.filter(outside).delete()
+        DailyCaseFigure.objects.filter(outside).delete()
+    if span is not None:
+        first, last = span
+        days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        for piece_first, piece_last in runs_of(days):
+            with write_transaction():
+                _lock()
+                done = figures_count(first=piece_first, last=piece_last, policy=policy)
+            counted.add(done)
+            if progress is not None:
+                progress(piece_first, done)
+    if last_mark is not None:
+        StaleDay.objects.filter(pk__lte=last_mark).delete()
     return counted
 
 

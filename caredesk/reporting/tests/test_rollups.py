@@ -435,3 +435,17 @@ def test_a_refresh_out_of_time_counts_the_latest_days_and_leaves_the_rest(people
     assert figures_refresh(policy=POLICY).left == 0
     assert stored() == recount()
     assert not StaleDay.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_rebuild_forgets_days_whose_records_are_gone_and_clears_the_marks(people, customers):
+    # given: figures counted for a case that has since been deleted, with no refresh since
+    case = _one_case(people, customers)
+    Case.objects.filter(pk=case.pk).delete()
+    assert StaleDay.objects.exists()
+    # when: everything is counted again
+    figures_rebuild(policy=POLICY)
+    # then: no figure is left for it, and nothing waits for the worker
+    assert not DailyFigure.objects.exists()
+    assert not DailyCaseFigure.objects.exists()
+    assert not StaleDay.objects.exists()
