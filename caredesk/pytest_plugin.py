@@ -16,7 +16,7 @@ os.environ.setdefault("CAREDESK_EQUALITY_KEY", "dGVzdC1vbmx5LWVxdWFsaXR5LWtleS0w
 # HYPOTHESIS_PROFILE=thorough hunts for edge cases for several minutes.
 settings.register_profile("default", deadline=None)
 settings.register_profile(
-    "ci", deadline=None, max_examples=300, suppress_health_check=[HealthCheck.too_slow]
+    "ci", deadline=None, max_examples=200, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile(
     "thorough", deadline=None, max_examples=3000, suppress_health_check=list(HealthCheck)
