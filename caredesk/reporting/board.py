@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.template.loader import render_to_string
-from weasyprint import HTML  # type: ignore[import-untyped]
-from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
 
 from caredesk.core.clock import Clock
+from caredesk.documents.formats.pdf import tagged_pdf
 from caredesk.documents.letters import long_date
 from caredesk.reporting import display
 from caredesk.reporting.dashboard import PhoneRow, dashboard_read
@@ -33,7 +32,6 @@ from caredesk.telephony.figures import CallCounts
 WORST_AREAS = 8
 MEASURED_ENOUGH = 20  # an area with fewer measured is not called out: too few to mean much
 AREA_SPLITS = (Split.TEAM, Split.OFFICE, Split.CHANNEL, Split.CUSTOMER_TYPE, Split.CASE_KIND)
-PDF_VARIANT = "pdf/ua-1"
 
 
 @dataclass(frozen=True)
@@ -178,9 +176,7 @@ def board_pack_html(pack: BoardPack) -> str:
 def board_pack_pdf(pack: BoardPack) -> bytes:
     """The board pack as a tagged PDF (PDF/UA-1): headings, tables and charts in reading
     order, each chart with its words and its figures. Nothing is fetched."""
-    document = HTML(string=board_pack_html(pack), url_fetcher=URLFetcher(allowed_protocols=()))
-    pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
-    return pdf
+    return tagged_pdf(board_pack_html(pack))
 
 
 def board_pack_file_name(pack: BoardPack) -> str:

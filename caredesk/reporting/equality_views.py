@@ -15,11 +15,10 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
-from weasyprint import HTML  # type: ignore[import-untyped]
-from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
 
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
+from caredesk.documents.formats.pdf import tagged_pdf
 from caredesk.errors import CaredeskError
 from caredesk.reporting.display import percent_text
 from caredesk.reporting.equality import (
@@ -41,7 +40,6 @@ from caredesk.staff.decorators import requires
 from caredesk.staff.permissions import Can
 from caredesk.standards.calendar import FIRST_YEAR, LAST_YEAR
 
-PDF_VARIANT = "pdf/ua-1"
 LONGEST_SPAN = timedelta(days=5 * 366)  # a policy's review cycle, with room to spare
 DASH = "–"
 FEWER = f"fewer than {SMALLEST_SHOWN}"
@@ -318,10 +316,7 @@ def report_csv(report: EqualityReport) -> str:
 def report_pdf(report: EqualityReport) -> bytes:
     """The report as a tagged PDF (PDF/UA-1), as letters are made
     (caredesk.documents.formats.pdf): nothing is fetched from anywhere."""
-    html = render_to_string("reporting/equality_pdf.html", report_context(report))
-    document = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=()))
-    pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
-    return pdf
+    return tagged_pdf(render_to_string("reporting/equality_pdf.html", report_context(report)))
 
 
 def file_name(report: EqualityReport, extension: str) -> str:

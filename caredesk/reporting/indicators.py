@@ -24,7 +24,7 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection
@@ -36,7 +36,16 @@ from caredesk.core.query import id_or_none
 from caredesk.customers.models import CustomerType
 from caredesk.reporting.models import Cut, DailyCaseFigure, DailyFigure
 from caredesk.reporting.periods import Period, period_start, periods_between
-from caredesk.reporting.rollups import case_cut_values, deadline_cut_values
+from caredesk.reporting.rollups import (
+    ENDED_OVERDUE,
+    FINISHED_AT,
+    MET,
+    MET_BY_REVISED,
+    MET_IN_TIME,
+    case_cut_values,
+    deadline_cut_values,
+    local_midnight,
+)
 from caredesk.staff.models import Office, StaffMember, Team
 from caredesk.standards import Policy, TakenUnit, taken_unit
 from caredesk.standards.policy import FIRST_CONTACT_RESOLUTION, ClockEvent, DeadlineStandard
@@ -510,18 +519,7 @@ def deadlines_behind(
     now: datetime,
 ) -> QuerySet[Deadline]:
     """The deadlines a figure of `report_read` counted, the same rules written as a query."""
-    from caredesk.reporting.rollups import (
-        ENDED_OVERDUE,
-        FINISHED_AT,
-        MET,
-        MET_BY_REVISED,
-        MET_IN_TIME,
-        local_midnight,
-    )
-
-    zone = policy.working_calendar.zone
-    low = local_midnight(first, zone)
-    high = local_midnight(date.fromordinal(last.toordinal() + 1), zone)
+    low, high = _local_span(policy, first, last)
     deadlines = Deadline.objects.filter(standard_key=standard_key).alias(finished_at=FINISHED_AT)
     finished = Q(finished_at__gte=low, finished_at__lt=high)
     unfinished = Q(status__in=(DeadlineStatus.OPEN, DeadlineStatus.PAUSED))
@@ -534,33 +532,33 @@ def deadlines_behind(
         Behind.OPEN: unfinished,
         Behind.OVERDUE: unfinished & Q(due_at__lt=now),
     }[behind]
-    deadlines = deadlines.filter(wanted)
-    if value is not None and split is not Split.ALL:
-        if split is Split.OFFICE:
-            deadlines = deadlines.filter(_in_office(value))
-        else:
-            deadlines = deadlines.annotate(cut_value=deadline_cut_values()[split.stored_cut])
-            deadlines = deadlines.filter(cut_value=value)
-    return deadlines
+    return _of_value(deadlines.filter(wanted), split, value, deadline_cut_values())
 
 
 def cases_behind_first_contact(
     *, policy: Policy, first: date, last: date, split: Split, value: str | None
 ) -> QuerySet[Case]:
     """The cases received in the period, for the first-contact resolution figure."""
-    from caredesk.reporting.rollups import local_midnight
 
-    zone = policy.working_calendar.zone
-    low = local_midnight(first, zone)
-    high = local_midnight(date.fromordinal(last.toordinal() + 1), zone)
+    low, high = _local_span(policy, first, last)
     cases = Case.objects.filter(received_at__gte=low, received_at__lt=high)
-    if value is not None and split is not Split.ALL:
-        if split is Split.OFFICE:
-            cases = cases.filter(_in_office(value))
-        else:
-            cases = cases.annotate(cut_value=case_cut_values()[split.stored_cut])
-            cases = cases.filter(cut_value=value)
-    return cases
+    return _of_value(cases, split, value, case_cut_values())
+
+
+def _local_span(policy: Policy, first: date, last: date) -> tuple[datetime, datetime]:
+    """From local midnight at `first` to local midnight after `last`, in UTC."""
+    zone = policy.working_calendar.zone
+    return local_midnight(first, zone), local_midnight(last + timedelta(days=1), zone)
+
+
+def _of_value(records: QuerySet[Any], split: Split, value: str | None, cuts: Any) -> QuerySet[Any]:
+    """Only the records of one value of the split (all of them for everyone or none)."""
+    if value is None or split is Split.ALL:
+        return records
+    if split is Split.OFFICE:
+        return records.filter(_in_office(value))
+    annotated: QuerySet[Any] = records.annotate(cut_value=cuts[split.stored_cut])
+    return annotated.filter(cut_value=value)
 
 
 def _in_office(value: str) -> Q:

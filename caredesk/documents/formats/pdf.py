@@ -55,9 +55,14 @@ def letter_pdf(letter: Letter, *, large_print: bool = False, large_print_pt: int
             f"not {large_print_pt} pt."
         )
     font_pt = large_print_pt if large_print else STANDARD_PT
-    html = letter_html(letter, font_pt=font_pt)
-    # Nothing is fetched: the letter has no images, links or outside style sheets, and a
-    # fetcher that allows no protocol keeps it that way whatever the text says.
+    return tagged_pdf(letter_html(letter, font_pt=font_pt))
+
+
+def tagged_pdf(html: str) -> bytes:
+    """HTML printed as a tagged PDF/UA-1 (letters, the board pack, equality reports).
+
+    Nothing is fetched: the documents have no images, links or outside style sheets, and
+    a fetcher that allows no protocol keeps it that way whatever the text says."""
     document = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=()))
     pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
     return pdf
