@@ -6,7 +6,7 @@ Loads, into a database of its own (created if missing, migrated with `caredesk m
 offices, 6 teams and 40 staff (one of them `bench_officer`, the officer whose My work
 is measured); customers (one for every 5 cases); N cases received over the last 12
 months; and their deadlines, with the policy's own rules choosing which standards start
-(the services' `events_on_receipt` and `applies_to`) and the engine's batch
+(`cases.rules`: `events_on_receipt` and `starts`) and the engine's batch
 (`due_at_batch`) giving every due time. Follow-on deadlines (a complaint's stage 1
 response after its acknowledgement, stage 2 when the customer asks) start when the one
 before is met. Most deadlines are met (some late); those not yet met, and a small
@@ -487,8 +487,8 @@ def _load_cases(
     staff: Staff,
     now: datetime,
 ) -> None:
+    from caredesk.cases import rules
     from caredesk.cases.models import Case, Deadline, ReferenceCounter
-    from caredesk.cases.services import events_on_receipt
     from caredesk.core.active_policy import active_policy
     from caredesk.standards import due_at_batch
     from caredesk.standards.policy import CaseKind as PolicyKind
@@ -523,14 +523,13 @@ def _load_cases(
     for kind in kind_names:
         for channel in {c for _, _, by in KINDS for c in by}:
             for resolved in (False, True):
-                events = events_on_receipt(
+                events = rules.events_on_receipt(
                     kind=kind, channel=channel, resolved_at_first_contact=resolved
                 )
                 started_by[kind, channel, resolved] = [
                     s.key
                     for s in standards.values()
-                    if s.starts in events
-                    and s.applies_to(channel=PolicyChannel(channel), kind=PolicyKind(kind))
+                    if rules.starts(s, kind=kind, channel=channel, events=events)
                 ]
 
     made = Deadlines([], [], [], [], [], [])

@@ -106,7 +106,6 @@ def children(pid: int) -> list[int]:
 def endpoints(session_cookie: str, token: str) -> list[Endpoint]:
     from caredesk.api.pagination import keyset_page
     from caredesk.cases import selectors
-    from caredesk.cases.api_selectors import DEADLINE_ORDER, open_deadlines_filtered
     from caredesk.staff.models import StaffMember
 
     officer = StaffMember.objects.get(username=BENCH_OFFICER)
@@ -121,8 +120,8 @@ def endpoints(session_cookie: str, token: str) -> list[Endpoint]:
         return [row.case.customer for row in page.items]
 
     def api_list() -> object:
-        found = open_deadlines_filtered(now=datetime.now(tz=UTC), overdue=True)
-        return keyset_page(found, order=DEADLINE_ORDER, cursor=None, limit=PAGE).items
+        found = selectors.deadlines_open_list(now=datetime.now(tz=UTC), overdue=True)
+        return keyset_page(found, order=selectors.DEADLINE_ORDER, cursor=None, limit=PAGE).items
 
     def plan(make: Callable[[], object]) -> Callable[[], str]:
         def explain() -> str:
@@ -154,9 +153,9 @@ def endpoints(session_cookie: str, token: str) -> list[Endpoint]:
             {"Authorization": f"Bearer {token}"},
             api_list,
             plan(
-                lambda: open_deadlines_filtered(now=now, overdue=True).order_by(*DEADLINE_ORDER)[
-                    : PAGE + 1
-                ]
+                lambda: selectors.deadlines_open_list(now=now, overdue=True).order_by(
+                    *selectors.DEADLINE_ORDER
+                )[: PAGE + 1]
             ),
         ),
     ]

@@ -6,7 +6,7 @@
 Loads, into a database of its own (created if missing, migrated): the organisation of
 benchmarks/queue_data.py (2 offices, 6 teams, 40 staff), customers (one for every 20
 cases), and cases received over the last N years with the deadlines their kind and
-channel start on receipt by the policy's own rules (the services' `events_on_receipt`
+channel start on receipt by the policy's own rules (`cases.rules.events_on_receipt`
 and `applies_to`). Due times come from the engine's batch path (`due_at_batch`), time
 taken from `time_taken_batch`. About 93% are met in time, 5% late, 1% by a revised date
 a holding reply gave, 0.4% ended unmet; the last fortnight's are partly still open.
@@ -133,10 +133,8 @@ def prepare(*, deadlines: int, years: int, url: str, fresh: bool) -> Loaded:
 
 
 def _load(url: str, *, deadlines: int, years: int) -> tuple[int, int, datetime, datetime]:
-    from caredesk.cases.services import events_on_receipt
+    from caredesk.cases import rules
     from caredesk.core.active_policy import active_policy
-    from caredesk.standards.policy import CaseKind as PolicyKind
-    from caredesk.standards.policy import Channel as PolicyChannel
 
     policy = active_policy()
     rng = np.random.default_rng(SEED)
@@ -148,14 +146,13 @@ def _load(url: str, *, deadlines: int, years: int) -> tuple[int, int, datetime, 
     for kind, _, _ in KINDS:
         for channel in channels_all:
             for resolved in (False, True):
-                events = events_on_receipt(
+                events = rules.events_on_receipt(
                     kind=kind, channel=channel, resolved_at_first_contact=resolved
                 )
                 started_by[kind, channel, resolved] = [
                     s.key
                     for s in standards.values()
-                    if s.starts in events
-                    and s.applies_to(channel=PolicyChannel(channel), kind=PolicyKind(kind))
+                    if rules.starts(s, kind=kind, channel=channel, events=events)
                 ]
     # Deadlines per case, on average, for this mix: how many cases make the total.
     per_case = 0.0

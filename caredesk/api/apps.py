@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class ApiConfig(AppConfig):
-    """The REST API root and its tokens; each app contributes its own router (api.py)."""
+    """The REST API: its root, tokens, and every router (api/<name>.py, schemas/<name>.py)."""
 
     name = "caredesk.api"
     label = "api"

@@ -38,7 +38,7 @@ class TokenAuth(HttpBearer):
 
 reads = TokenAuth(Can.READ_CASES)
 writes = TokenAuth(Can.WORK_CASES)
-imports = TokenAuth(Can.IMPORT_CALLS)  # call records files (telephony.api)
+imports = TokenAuth(Can.IMPORT_CALLS)  # call records files (api/calls.py)
 
 
 def acting(request: HttpRequest) -> StaffMember:

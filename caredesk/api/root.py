@@ -7,11 +7,12 @@ viewer instead.
 """
 
 from ninja import NinjaAPI
+from ninja.operation import Operation
 
 from caredesk.api import problems
-from caredesk.cases.api import router as cases_router
-from caredesk.customers.api import router as customers_router
-from caredesk.telephony.api import router as calls_router
+from caredesk.api.calls import router as calls_router
+from caredesk.api.cases import router as cases_router
+from caredesk.api.customers import router as customers_router
 
 DESCRIPTION = """\
 caredesk's REST API for integrations.
@@ -27,7 +28,25 @@ as `cursor` to get the next page (`limit` up to 100). Errors are
 `errors` list naming each field.
 """
 
-api = NinjaAPI(
+# Clients are generated from the document, so an operationId must not change when the
+# code behind it moves: each router keeps the prefix its operations were published with
+# (when the routers lived in their apps). A new router gets django-ninja's default,
+# its module's path: caredesk_api_<router>_<function>.
+OPERATION_ID_PREFIXES = {
+    "caredesk.api.cases": "caredesk_cases_api",
+    "caredesk.api.customers": "caredesk_customers_api",
+    "caredesk.api.calls": "caredesk_telephony_api",
+}
+
+
+class Api(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        module = operation.view_func.__module__
+        prefix = OPERATION_ID_PREFIXES.get(module, module.replace(".", "_"))
+        return f"{prefix}_{operation.view_func.__name__}"
+
+
+api = Api(
     title="caredesk API",
     version="1",
     description=DESCRIPTION,

@@ -1,13 +1,29 @@
-"""Reading cases and deadlines. Queues read stored due times: an index scan each."""
+"""Reading cases and deadlines. Queues read stored due times: an index scan each.
+
+The filtered lists (deadlines_open_list, cases_list) are what the REST API pages through;
+each is ordered so that keyset pagination (caredesk.core.pagination) reads it as an index
+range scan.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
-from caredesk.cases.models import Case, CaseEvent, CaseKind, Deadline, DeadlineStatus, EventKind
+from caredesk.cases import events
+from caredesk.cases.models import (
+    Case,
+    CaseEvent,
+    CaseKind,
+    Contact,
+    Deadline,
+    DeadlineStatus,
+    EventKind,
+)
 from caredesk.core.pagination import BadCursor, Page, keyset_page
+from caredesk.customers.models import Customer
 from caredesk.staff.models import Office, StaffMember, Team
 from caredesk.standards import Policy
 
@@ -65,6 +81,17 @@ def case_timeline(*, case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor").order_by("at", "pk")
 
 
+@dataclass(frozen=True)
+class TimelineEntry:
+    event: CaseEvent
+    details: events.Details  # what the event says, typed (cases.events)
+
+
+def case_timeline_entries(*, case: Case) -> list[TimelineEntry]:
+    """The case's timeline, each event with its typed details."""
+    return [TimelineEntry(event, events.event_read(event)) for event in case_timeline(case=case)]
+
+
 def office_queue(*, office: Office) -> QuerySet[Deadline]:
     return _open_deadlines().filter(team__office=office)
 
@@ -108,9 +135,10 @@ def complaint_next_step(*, case: Case) -> str | None:
     stage 2; None when there is none (or the case is not a complaint)."""
     if case.kind != CaseKind.COMPLAINT:
         return None
-    events = case.events.filter(kind__in=(EventKind.CONTACT, EventKind.ESCALATION))
-    acknowledged = {e.data.get("acknowledged_stage") for e in events if e.kind == EventKind.CONTACT}
-    escalated = any(e.data.get("stage") == 2 for e in events if e.kind == EventKind.ESCALATION)
+    rows = case.events.filter(kind__in=(EventKind.CONTACT, EventKind.ESCALATION))
+    said = [events.event_read(row) for row in rows]
+    acknowledged = {d.stage for d in said if isinstance(d, events.ComplaintAcknowledged)}
+    escalated = any(isinstance(d, events.Escalated) and d.stage == 2 for d in said)
     if 1 not in acknowledged and not escalated:
         return "acknowledge_1"
     if not escalated:
@@ -118,3 +146,112 @@ def complaint_next_step(*, case: Case) -> str | None:
     if 2 not in acknowledged:
         return "acknowledge_2"
     return None
+
+
+# -- filtered lists and single cases (the REST API's reads) -------------------------------
+
+DEADLINE_ORDER = ("due_at", "pk")  # soonest first; the primary key breaks ties
+CASE_ORDER = ("-pk",)  # the most recently logged first
+
+
+def deadlines_open_list(
+    *,
+    now: datetime,
+    overdue: bool | None = None,
+    due_before: datetime | None = None,
+    officer: StaffMember | None = None,
+    team: Team | None = None,
+    kind: str | None = None,
+    case_status: str | None = None,
+) -> QuerySet[Deadline]:
+    """Open deadlines, soonest first. Officer and team use their own partial indexes."""
+    found = (
+        Deadline.objects.filter(status=DeadlineStatus.OPEN, due_at__isnull=False)
+        .select_related("case", "assigned_to", "team")
+        .order_by(*DEADLINE_ORDER)
+    )
+    if overdue is True:
+        found = found.filter(due_at__lt=now)
+    elif overdue is False:
+        found = found.filter(due_at__gte=now)
+    if due_before is not None:
+        found = found.filter(due_at__lt=due_before)
+    if officer is not None:
+        found = found.filter(assigned_to=officer)
+    if team is not None:
+        found = found.filter(team=team)
+    if kind is not None:
+        found = found.filter(case__kind=kind)
+    if case_status is not None:
+        found = found.filter(case__status=case_status)
+    return found
+
+
+def cases_list(
+    *,
+    now: datetime,
+    kind: str | None = None,
+    status: str | None = None,
+    officer: StaffMember | None = None,
+    team: Team | None = None,
+    overdue: bool | None = None,
+    due_before: datetime | None = None,
+    customer: Customer | None = None,
+) -> QuerySet[Case]:
+    """Cases, most recently logged first.
+
+    `overdue`: the case has (True) or has not (False) an open deadline already past due.
+    `due_before`: the case has an open deadline due before that time.
+    """
+    found = Case.objects.select_related("assigned_to", "team").order_by(*CASE_ORDER)
+    if kind is not None:
+        found = found.filter(kind=kind)
+    if status is not None:
+        found = found.filter(status=status)
+    if officer is not None:
+        found = found.filter(assigned_to=officer)
+    if team is not None:
+        found = found.filter(team=team)
+    if customer is not None:
+        found = found.filter(customer=customer)
+    open_here = Deadline.objects.filter(case=OuterRef("pk"), status=DeadlineStatus.OPEN)
+    if overdue is not None:
+        late = Exists(open_here.filter(due_at__lt=now))
+        found = found.filter(late if overdue else ~late)
+    if due_before is not None:
+        found = found.filter(Exists(open_here.filter(due_at__lt=due_before)))
+    return found
+
+
+def case_detail_get(*, reference: str) -> Case | None:
+    """The case to show, with its customer, deadlines (and holding replies) and contacts."""
+    return (
+        Case.objects.select_related("customer", "assigned_to", "team")
+        .prefetch_related(
+            Prefetch(
+                "deadlines",
+                queryset=Deadline.objects.prefetch_related("holding_replies").order_by(
+                    "starts_at", "pk"
+                ),
+            ),
+            Prefetch(
+                "contacts", queryset=Contact.objects.select_related("staff").order_by("at", "pk")
+            ),
+        )
+        .filter(reference=reference)
+        .first()
+    )
+
+
+def case_get(*, reference: str) -> Case | None:
+    """The case alone, to change: services read its deadlines afresh (nothing stale
+    prefetched)."""
+    return Case.objects.select_related("assigned_to", "team").filter(reference=reference).first()
+
+
+def deadline_unfinished_get(*, case: Case, standard_key: str) -> Deadline | None:
+    """The case's open or paused deadline for a standard (fetched afresh, not prefetched)."""
+    unfinished = (DeadlineStatus.OPEN, DeadlineStatus.PAUSED)
+    return Deadline.objects.filter(
+        case=case, standard_key=standard_key, status__in=unfinished
+    ).first()

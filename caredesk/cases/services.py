@@ -1,20 +1,24 @@
 """Changing cases. Every change writes a CaseEvent; every due time comes from the engine.
 
 Each action fires clock events (DESIGN.md glossary: a standard's clock starts and
-stops on events such as "received" or "response sent"). `_fire` meets the deadlines
-whose standard stops on one of the events, then starts a deadline for each standard
-that starts on one of them and applies to the case's kind and channel.
+stops on events such as "received" or "response sent"). Which events, and what they do
+to the case's deadlines, is decided by `cases.rules`; `_fire` writes what it decides.
+The events of the timeline are made by `cases.events`. Channels do not open cases
+here themselves: they call `cases.intake.contact_receive`, which calls `case_create`.
+
+Each service reads the clock once (`now`) and passes it down.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.db.models import F
 
+from caredesk.cases import events, rules
 from caredesk.cases.models import (
     Case,
     CaseEvent,
@@ -26,7 +30,6 @@ from caredesk.cases.models import (
     DeadlinePause,
     DeadlineStatus,
     Direction,
-    EventKind,
     HoldingReply,
     PauseReason,
     ReferenceCounter,
@@ -43,21 +46,17 @@ from caredesk.standards import (
     Duration,
     Policy,
     deadline_times,
-    due_at,
     revised_due,
     taken_unit,
     time_taken,
 )
 from caredesk.standards import HoldingReply as EngineHoldingReply
 from caredesk.standards import Pause as EnginePause
-from caredesk.standards.policy import CaseKind as PolicyCaseKind
-from caredesk.standards.policy import Channel as PolicyChannel
 from caredesk.standards.policy import ClockEvent, Rule
-from caredesk.standards.policy import PauseReason as PolicyPauseReason
 from caredesk.standards.warnings import warning_time
 
 UNFINISHED = (DeadlineStatus.OPEN, DeadlineStatus.PAUSED)
-OPEN_STATUSES = (CaseStatus.OPEN, CaseStatus.WAITING_FOR_CUSTOMER)
+OPEN_STATUSES = rules.OPEN_STATUSES
 
 
 class CaseError(CaredeskError):
@@ -84,11 +83,15 @@ def case_create(
     policy: Policy | None = None,
     clock: Clock = system_clock,
 ) -> Case:
-    """Log a new case and start every deadline of the policy that applies to it."""
+    """Log a new case and start every deadline of the policy that applies to it.
+
+    Channels call `cases.intake.contact_receive`, which decides whether a contact opens
+    a case or joins one."""
     policy = policy or active_policy()
     now = clock.now()
     if received_at > now:
         raise CaseError("A case cannot be received in the future.")
+    rafc = resolved_at_first_contact
     case = Case.objects.create(
         reference=_next_reference(policy, received_at),
         kind=CaseKind(kind),
@@ -99,25 +102,20 @@ def case_create(
         customer=customer,
         team=team or (assign_to.team if assign_to else None),
         urgent=urgent,
-        resolved_at_first_contact=resolved_at_first_contact,
-        status=CaseStatus.RESOLVED if resolved_at_first_contact else CaseStatus.OPEN,
+        resolved_at_first_contact=rafc,
+        status=rules.status_on_receipt(resolved_at_first_contact=rafc),
         created_at=now,
     )
-    _event(case, EventKind.CREATED, by, now, kind=case.kind, channel=case.channel)
+    events.record(events.case_opened(case=case, by=by, at=now, kind=kind, channel=channel))
     _record_contact(
         case, case.channel, Direction.INBOUND, at=received_at, by=by, summary=description
     )
     if assign_to is not None:
         _assign(case, assign_to, by=by, at=now, policy=policy)
-    receipt = events_on_receipt(
-        kind=case.kind,
-        channel=case.channel,
-        resolved_at_first_contact=resolved_at_first_contact,
-    )
+    receipt = rules.events_on_receipt(kind=kind, channel=channel, resolved_at_first_contact=rafc)
     _fire(case, receipt, at=received_at, by=by, policy=policy, now=now)
-    if resolved_at_first_contact:
-        events = {ClockEvent.RESPONSE_SENT, ClockEvent.CUSTOMER_CONTACTED}
-        _fire(case, events, at=received_at, by=by, policy=policy, now=now)
+    if rafc:
+        _fire(case, rules.RESPONSE_EVENTS, at=received_at, by=by, policy=policy, now=now)
     if urgent and policy.has_rule(Rule.URGENT_MESSAGES_TO_LINE_MANAGER):
         # to the line manager at once (the worker's sweep also would)
         enqueue_after_commit("caredesk.notifications.tasks.escalate_urgent_case", case.pk)
@@ -132,20 +130,6 @@ def _next_reference(policy: Policy, received_at: datetime) -> str:
     ReferenceCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
     counter.refresh_from_db()
     return f"{prefix}-{year}-{counter.last:06d}"
-
-
-def events_on_receipt(
-    *, kind: str, channel: str, resolved_at_first_contact: bool
-) -> set[ClockEvent]:
-    """The clock events a new case fires when it is received."""
-    events = {ClockEvent.RECEIVED}
-    if kind == CaseKind.COMPLAINT:
-        events.add(ClockEvent.COMPLAINT_RECEIVED)
-    if kind == CaseKind.MESSAGE or channel in (Channel.VOICEMAIL, Channel.MESSAGE):
-        events.add(ClockEvent.MESSAGE_LEFT)
-    if channel == Channel.PHONE and not resolved_at_first_contact:
-        events.add(ClockEvent.CALL_ENDED_UNRESOLVED)
-    return events
 
 
 # -- working a case -------------------------------------------------------------------
@@ -172,23 +156,23 @@ def _assign(
         raise CaseError(f"{officer} does not take casework, so cannot be given a case.")
     today = at.astimezone(policy.working_calendar.zone).date()
     taker = cover_for(staff=officer, on=today, policy=policy)
-    kind = EventKind.REASSIGNED if case.assigned_to_id else EventKind.ASSIGNED
     previous = case.assigned_to_id
     case.assigned_to = taker
     case.team = taker.team or case.team
     case.save(update_fields=["assigned_to", "team"])
     case.deadlines.filter(status__in=UNFINISHED).update(assigned_to=taker, team=case.team)
-    details: dict[str, Any] = {"to": taker.pk, "from": previous}
-    if taker.pk != officer.pk:
-        details |= {"asked_for": officer.pk, "reason": "away"}
-    _event(case, kind, by, at, **details)
+    events.record(
+        events.case_assigned(
+            case=case, by=by, at=at, to=taker, previous=previous, asked_for=officer
+        )
+    )
 
 
 @transaction.atomic
 def note_add(*, case: Case, text: str, by: StaffMember, clock: Clock = system_clock) -> CaseEvent:
     if not text.strip():
         raise CaseError("A note needs some text.")
-    return _event(case, EventKind.NOTE, by, clock.now(), text=text.strip())
+    return events.record(events.note_added(case=case, by=by, at=clock.now(), text=text.strip()))
 
 
 @transaction.atomic
@@ -203,14 +187,17 @@ def contact_log(
     policy: Policy | None = None,
     clock: Clock = system_clock,
 ) -> Contact:
-    """Record an interaction (`by` None: received by the system, an email say). Any
-    contact with the customer meets a callback standard."""
-    at = at or clock.now()
+    """Record an interaction on the case (`by` None: received by the system, an email
+    say). Any contact we make with the customer meets a callback standard."""
+    now = clock.now()
+    at = at or now
     contact = _record_contact(case, channel, direction, at=at, by=by, summary=summary)
-    _event(case, EventKind.CONTACT, by, clock.now(), channel=channel, direction=direction)
-    if direction == Direction.OUTBOUND:
-        policy = policy or active_policy()
-        _fire(case, {ClockEvent.CUSTOMER_CONTACTED}, at=at, by=by, policy=policy, now=clock.now())
+    events.record(
+        events.contact_recorded(case=case, by=by, at=now, channel=channel, direction=direction)
+    )
+    fired = rules.events_on_contact(direction=direction)
+    if fired:
+        _fire(case, fired, at=at, by=by, policy=policy or active_policy(), now=now)
     return contact
 
 
@@ -226,12 +213,12 @@ def response_send(
     clock: Clock = system_clock,
 ) -> Contact:
     """Send the full response: meets the deadlines that stop on a response."""
-    _require_status(case, OPEN_STATUSES, "record a response")
-    at = at or clock.now()
+    _require_status(case, rules.MAY_RESPOND, "record a response")
+    now = clock.now()
+    at = at or now
     contact = _record_contact(case, channel, Direction.OUTBOUND, at=at, by=by, summary=summary)
-    _event(case, EventKind.RESPONSE, by, clock.now(), channel=channel)
-    events = {ClockEvent.RESPONSE_SENT, ClockEvent.CUSTOMER_CONTACTED}
-    _fire(case, events, at=at, by=by, policy=policy or active_policy(), now=clock.now())
+    events.record(events.response_sent(case=case, by=by, at=now, channel=channel))
+    _fire(case, rules.RESPONSE_EVENTS, at=at, by=by, policy=policy or active_policy(), now=now)
     return contact
 
 
@@ -248,12 +235,12 @@ def complaint_acknowledge(
     """Acknowledge a complaint at stage 1 or 2: starts that stage's response deadline."""
     if case.kind != CaseKind.COMPLAINT:
         raise CaseError("Only complaints are acknowledged at a stage.")
-    event = {1: ClockEvent.STAGE_1_ACKNOWLEDGED, 2: ClockEvent.STAGE_2_ACKNOWLEDGED}.get(stage)
-    if event is None:
+    fired = rules.events_on_acknowledgement(stage=stage)
+    if fired is None:
         raise CaseError("A complaint has stage 1 or stage 2.")
-    _event(case, EventKind.CONTACT, by, clock.now(), acknowledged_stage=stage)
-    policy = policy or active_policy()
-    _fire(case, {event}, at=at or clock.now(), by=by, policy=policy, now=clock.now())
+    now = clock.now()
+    events.record(events.complaint_acknowledged(case=case, by=by, at=now, stage=stage))
+    _fire(case, fired, at=at or now, by=by, policy=policy or active_policy(), now=now)
 
 
 @transaction.atomic
@@ -268,12 +255,13 @@ def complaint_escalate(
     """The customer asks for stage 2."""
     if case.kind != CaseKind.COMPLAINT:
         raise CaseError("Only complaints go to stage 2.")
-    at = at or clock.now()
+    fired = rules.events_on_escalation(stage=2)
+    assert fired is not None  # stage 2 is the complaints procedure's last
+    now = clock.now()
     case.status = CaseStatus.OPEN
     case.save(update_fields=["status"])
-    _event(case, EventKind.ESCALATION, by, clock.now(), stage=2)
-    policy = policy or active_policy()
-    _fire(case, {ClockEvent.STAGE_2_REQUESTED}, at=at, by=by, policy=policy, now=clock.now())
+    events.record(events.complaint_escalated(case=case, by=by, at=now, stage=2))
+    _fire(case, fired, at=at or now, by=by, policy=policy or active_policy(), now=now)
 
 
 @transaction.atomic
@@ -298,28 +286,27 @@ def holding_reply_send(
     now = clock.now()
     calendar = policy.working_calendar
     revised_at = revised_due(reply_at=now, revision=revised, calendar=calendar)
-    if standard.max_extension is not None and deadline.standard_due_at is not None:
-        # Counted from the original due day itself (it is due at close, and a start at
-        # close would count from the next day).
-        original = deadline.standard_due_at - timedelta(microseconds=1)
-        latest = due_at(original, standard.max_extension, calendar)
-        if revised_at > latest:
-            raise CaseError(
-                f"The revised date can be at most {standard.max_extension} after the "
-                f"original due date (so by {latest.astimezone(calendar.zone):%d %B %Y})."
-            )
+    latest = rules.holding_reply_latest(
+        standard=standard, standard_due_at=deadline.standard_due_at, calendar=calendar
+    )
+    if latest is not None and revised_at > latest:
+        raise CaseError(
+            f"The revised date can be at most {standard.max_extension} after the "
+            f"original due date (so by {latest.astimezone(calendar.zone):%d %B %Y})."
+        )
     reply = HoldingReply.objects.create(
         deadline=deadline, sent_at=now, reason=reason.strip(), revised_due_at=revised_at, sent_by=by
     )
     _refresh(deadline, policy)
-    _event(
-        deadline.case,
-        EventKind.HOLDING_REPLY,
-        by,
-        now,
-        standard=deadline.standard_key,
-        reason=reply.reason,
-        revised_due_at=revised_at.isoformat(),
+    events.record(
+        events.holding_reply_sent(
+            case=deadline.case,
+            by=by,
+            at=now,
+            standard=deadline.standard_key,
+            reason=reply.reason,
+            revised_due_at=revised_at,
+        )
     )
     return reply
 
@@ -334,22 +321,22 @@ def case_wait_for_customer(
     clock: Clock = system_clock,
 ) -> None:
     """Waiting for the customer: stops the clock of each standard that allows it."""
-    _require_status(case, (CaseStatus.OPEN,), "wait for the customer")
+    _require_status(case, rules.MAY_WAIT, "wait for the customer")
     policy = policy or active_policy()
     now = clock.now()
     reason = PauseReason(reason)
     case.status = CaseStatus.WAITING_FOR_CUSTOMER
     case.save(update_fields=["status"])
-    paused = []
-    for deadline in case.deadlines.filter(status=DeadlineStatus.OPEN):
-        standard = policy.deadline_standard(deadline.standard_key)
-        if PolicyPauseReason(reason.value) in standard.pause_reasons:
+    open_deadlines = list(case.deadlines.filter(status=DeadlineStatus.OPEN))
+    to_pause = rules.clocks_to_pause(
+        policy=policy, open_deadlines=_running(open_deadlines), reason=reason
+    )
+    for deadline in open_deadlines:
+        if deadline.pk in to_pause:
             DeadlinePause.objects.create(deadline=deadline, reason=reason, starts_at=now)
             _refresh(deadline, policy)
-            paused.append(deadline.standard_key)
-    _event(
-        case, EventKind.STATUS_CHANGED, by, now, status=case.status, reason=reason, paused=paused
-    )
+    paused = [deadline.standard_key for deadline in open_deadlines if deadline.pk in to_pause]
+    events.record(events.case_paused(case=case, by=by, at=now, reason=reason, paused=paused))
 
 
 @transaction.atomic
@@ -357,7 +344,7 @@ def case_resume(
     *, case: Case, by: StaffMember, policy: Policy | None = None, clock: Clock = system_clock
 ) -> None:
     """The customer has replied: the clocks run again, later by the time paused."""
-    _require_status(case, (CaseStatus.WAITING_FOR_CUSTOMER,), "restart its clocks")
+    _require_status(case, rules.MAY_RESUME, "restart its clocks")
     policy = policy or active_policy()
     now = clock.now()
     _end_open_pauses(at=now, deadline__case=case)
@@ -365,7 +352,7 @@ def case_resume(
         _refresh(deadline, policy)
     case.status = CaseStatus.OPEN
     case.save(update_fields=["status"])
-    _event(case, EventKind.STATUS_CHANGED, by, now, status=case.status)
+    events.record(events.case_resumed(case=case, by=by, at=now))
 
 
 @transaction.atomic
@@ -374,46 +361,51 @@ def case_finish(*, case: Case, status: str, by: StaffMember, clock: Clock = syst
     status = CaseStatus(status)
     if status not in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
         raise CaseError("A case is finished as resolved or closed.")
-    # A resolved case may still be closed; a closed one is finished.
-    before = (*OPEN_STATUSES, CaseStatus.RESOLVED) if status == CaseStatus.CLOSED else OPEN_STATUSES
-    _require_status(case, before, f"mark it {status.label.lower()}")
+    _require_status(case, rules.may_finish_from(status), f"mark it {status.label.lower()}")
     now = clock.now()
     _end_open_pauses(at=now, deadline__case=case)
-    case.deadlines.filter(status__in=UNFINISHED, outlives_case=False).update(
-        status=DeadlineStatus.ENDED_UNMET, ended_at=now
-    )
+    unfinished = case.deadlines.filter(status__in=UNFINISHED)
+    ending = [
+        pk
+        for pk, outlives in unfinished.values_list("pk", "outlives_case")
+        if rules.ends_with_case(outlives_case=outlives)
+    ]
+    Deadline.objects.filter(pk__in=ending).update(status=DeadlineStatus.ENDED_UNMET, ended_at=now)
     case.status = status
     case.save(update_fields=["status"])
-    _event(case, EventKind.STATUS_CHANGED, by, now, status=status)
+    events.record(events.case_finished(case=case, by=by, at=now, status=status))
 
 
 # -- deadlines --------------------------------------------------------------------------
 
 
+def _running(deadlines: Iterable[Deadline]) -> list[rules.Running]:
+    return [rules.Running(deadline.pk, deadline.standard_key) for deadline in deadlines]
+
+
 def _fire(
     case: Case,
-    events: Iterable[ClockEvent],
+    fired: Iterable[ClockEvent],
     *,
     at: datetime,
     by: StaffMember | None,
     policy: Policy,
     now: datetime,
 ) -> None:
-    """`at` is when the events happened; `now`, when they are recorded (the event time)."""
-    events = set(events)
-    for deadline in case.deadlines.filter(status__in=UNFINISHED):
-        standard = policy.deadline_standard(deadline.standard_key)
-        if standard.stops in events:
-            _meet(deadline, at=at, by=by, now=now, policy=policy)
-    unfinished = set(
-        case.deadlines.filter(status__in=UNFINISHED).values_list("standard_key", flat=True)
+    """Apply the rules' clock changes for `fired` to the case. `at` is when the events
+    happened; `now`, when they are recorded (the event time)."""
+    unfinished = list(case.deadlines.filter(status__in=UNFINISHED))
+    changes = rules.clock_changes(
+        policy=policy,
+        kind=case.kind,
+        channel=case.channel,
+        running=_running(unfinished),
+        events=fired,
     )
-    kind, channel = PolicyCaseKind(case.kind), PolicyChannel(case.channel)
-    for standard in policy.deadline_standards():
-        if standard.starts not in events or standard.key in unfinished:
-            continue
-        if not standard.applies_to(channel=channel, kind=kind):
-            continue
+    for deadline in unfinished:
+        if deadline.pk in changes.meet:
+            _meet(deadline, at=at, by=by, now=now, policy=policy)
+    for standard in changes.start:
         _start(case, standard.key, at=at, by=by, policy=policy, now=now)
 
 
@@ -436,8 +428,9 @@ def _start(
         outlives_case=outlives_case,
     )
     _refresh(deadline, policy)
-    due = deadline.due_at.isoformat() if deadline.due_at else None
-    _event(case, EventKind.DEADLINE_STARTED, by, now, standard=key, due_at=due)
+    events.record(
+        events.deadline_started(case=case, by=by, at=now, standard=key, due_at=deadline.due_at)
+    )
     return deadline
 
 
@@ -447,13 +440,10 @@ def _meet(
     _end_open_pauses(at=at, deadline=deadline)
     deadline_met_apply(deadline, at=at, policy=policy)
     deadline.save(update_fields=["met_at", "status", "time_taken"])
-    _event(
-        deadline.case,
-        EventKind.DEADLINE_MET,
-        by,
-        now,
-        standard=deadline.standard_key,
-        met_at=at.isoformat(),
+    events.record(
+        events.deadline_met(
+            case=deadline.case, by=by, at=now, standard=deadline.standard_key, met_at=at
+        )
     )
 
 
@@ -573,9 +563,3 @@ def _record_contact(
 def _end_open_pauses(*, at: datetime, **which: Any) -> None:
     """End the open pauses of the deadlines `which` picks out (a case's, or one deadline's)."""
     DeadlinePause.objects.filter(ends_at__isnull=True, **which).update(ends_at=at)
-
-
-def _event(
-    case: Case, what: EventKind, actor: StaffMember | None, at: datetime, **data: Any
-) -> CaseEvent:
-    return CaseEvent.objects.create(case=case, kind=what, actor=actor, at=at, data=data)

@@ -14,15 +14,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 
+from caredesk.cases import rules
 from caredesk.cases.models import CaseKind, Channel
-from caredesk.cases.services import events_on_receipt
 from caredesk.customers.models import Customer, CustomerType
 from caredesk.demo.landlords import Landlord, Topic
 from caredesk.demo.organisation import Organisation
 from caredesk.demo.times import ReceivedTimes
 from caredesk.standards import Policy, due_at
-from caredesk.standards.policy import CaseKind as PolicyKind
-from caredesk.standards.policy import Channel as PolicyChannel
 
 K, C = CaseKind, Channel
 
@@ -212,11 +210,12 @@ class Planner:
     def first_due(self, plan: Plan) -> datetime | None:
         """The earliest due time the case will start with (the engine's, as on receipt)."""
         kind, channel = plan.kind, plan.channel
-        events = events_on_receipt(kind=kind, channel=channel, resolved_at_first_contact=False)
+        events = rules.events_on_receipt(
+            kind=kind, channel=channel, resolved_at_first_contact=False
+        )
         dues = [
             due_at(plan.received_at, standard.target, self.policy.working_calendar)
             for standard in self.policy.deadline_standards()
-            if standard.starts in events
-            and standard.applies_to(channel=PolicyChannel(channel), kind=PolicyKind(kind))
+            if rules.starts(standard, kind=kind, channel=channel, events=events)
         ]
         return min(dues) if dues else None

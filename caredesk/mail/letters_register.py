@@ -9,8 +9,8 @@ from datetime import datetime
 
 from django.db import transaction
 
-from caredesk.cases.models import Case, CaseKind, CaseStatus, Channel, Direction
-from caredesk.cases.services import case_assign, case_create, contact_log
+from caredesk.cases.intake import contact_receive
+from caredesk.cases.models import Case, CaseKind, CaseStatus, Channel
 from caredesk.core.clock import Clock
 from caredesk.customers.models import Customer
 from caredesk.errors import CaredeskError, NotAllowed
@@ -84,33 +84,20 @@ def letter_log(
             "empty to open a new case for this letter."
         )
     summary = f"Letter from {sender}" + (f": {subject.strip()}" if subject.strip() else "")
-    if case is None:
-        case = case_create(
-            kind=kind,
-            channel=Channel.LETTER,
-            received_at=received_at,
-            subject=(subject.strip() or f"Letter from {sender}")[:200],
-            description=summary,
-            by=by,
-            customer=customer,
-            assign_to=route_to,
-            policy=policy,
-            clock=clock,
-        )
-        contact = case.contacts.get()
-    else:
-        contact = contact_log(
-            case=case,
-            channel=Channel.LETTER,
-            direction=Direction.INBOUND,
-            by=by,
-            summary=summary,
-            at=received_at,
-            policy=policy,
-            clock=clock,
-        )
-        if route_to is not None and route_to.pk != case.assigned_to_id:
-            case_assign(case=case, officer=route_to, by=by, policy=policy, clock=clock)
+    received = contact_receive(
+        channel=Channel.LETTER,
+        received_at=received_at,
+        subject=(subject.strip() or f"Letter from {sender}")[:200],
+        summary=summary,
+        thread=case,
+        kind=kind,
+        customer=customer,
+        assign_to=route_to,
+        by=by,
+        policy=policy,
+        clock=clock,
+    )
+    case, contact = received.case, received.contact
     return ReceivedLetter.objects.create(
         case=case,
         contact=contact,

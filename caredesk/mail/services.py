@@ -33,8 +33,8 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 
-from caredesk.cases.models import Case, CaseKind, Channel, Direction
-from caredesk.cases.services import case_create, contact_log
+from caredesk.cases.intake import contact_receive
+from caredesk.cases.models import Case, Channel
 from caredesk.core.clock import Clock
 from caredesk.customers.models import Customer
 from caredesk.errors import CaredeskError, NotAllowed
@@ -140,35 +140,20 @@ def _record(
         email.not_acknowledged = f"Sent automatically ({parsed.automatic}): never answered."[:300]
         email.save()
         return email
-    addressed = None
-    if case is None:
-        addressed = addressed_officer(parsed.to)
-        case = case_create(
-            kind=CaseKind.GENERAL_ENQUIRY,
-            channel=Channel.EMAIL,
-            received_at=when,
-            subject=(parsed.subject or "An email with no subject")[:200],
-            description=summary,
-            by=None,
-            customer=_customer(parsed.from_address),
-            assign_to=addressed,
-            policy=policy,
-            clock=clock,
-        )
-        contact = case.contacts.get()
-        threading = Threading.NEW_CASE
-    else:
-        contact = contact_log(
-            case=case,
-            channel=Channel.EMAIL,
-            direction=Direction.INBOUND,
-            by=None,
-            summary=summary,
-            at=when,
-            policy=policy,
-            clock=clock,
-        )
-    email.case, email.contact, email.threading = case, contact, threading
+    addressed = addressed_officer(parsed.to) if case is None else None
+    received = contact_receive(
+        channel=Channel.EMAIL,
+        received_at=when,
+        subject=(parsed.subject or "An email with no subject")[:200],
+        summary=summary,
+        thread=case,
+        customer=_customer(parsed.from_address) if case is None else None,
+        assign_to=addressed,
+        clock=clock,
+        policy=policy,
+    )
+    email.case, email.contact = received.case, received.contact
+    email.threading = Threading.NEW_CASE if received.opened else threading
     email.save()
     if threading == Threading.NEW_CASE:
         _acknowledge(email, addressed, acknowledge=acknowledge, policy=policy, clock=clock)
@@ -331,18 +316,17 @@ def email_review_open_case(
     if not allowed(by, Can.WORK_CASES):
         raise NotAllowed("Only staff who take casework can open cases.")
     _take_from_review(email, clock.now())
-    case = case_create(
-        kind=CaseKind.GENERAL_ENQUIRY,
+    received = contact_receive(
         channel=Channel.EMAIL,
         received_at=email.received_at,
         subject=(email.subject or "An email with no subject")[:200],
-        description=f"Email: {email.subject or '(no subject)'}\n\n{email.text[:SUMMARY_LIMIT]}",
+        summary=f"Email: {email.subject or '(no subject)'}\n\n{email.text[:SUMMARY_LIMIT]}",
         by=by,
         customer=_customer(email.from_address),
         policy=policy,
         clock=clock,
     )
-    email.case, email.contact = case, case.contacts.get()
+    email.case, email.contact = received.case, received.contact
     email.threading = Threading.NEW_CASE
     email.save(update_fields=["case", "contact", "threading"])
-    return case
+    return received.case

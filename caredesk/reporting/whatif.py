@@ -11,7 +11,7 @@ What is re-run, and how:
   included, in the current policy's time zone).
 - Each case starts, at its `received_at`, every standard of a policy that would start on
   receipt: the standard's `starts` is one of the events the case fires when it is
-  received (`cases.services.events_on_receipt` for its kind, channel and resolved at
+  received (`cases.rules.events_on_receipt` for its kind, channel and resolved at
   first contact) and the standard `applies_to` its channel and kind. That policy's own
   target and calendar (`policy.working_calendar`: its office hours, bank holiday region
   and closure days) give the due time, by `due_at_batch`.
@@ -68,14 +68,12 @@ from django.db.models import BigIntegerField, F, Func, IntegerField, Q, QuerySet
 from django.db.models import Case as SqlCase
 from django.db.models.functions import Cast
 
+from caredesk.cases import rules
 from caredesk.cases.models import Case, CaseKind, Channel, Deadline, DeadlineStatus
-from caredesk.cases.services import events_on_receipt
 from caredesk.reporting.rollups import local_midnight
 from caredesk.standards import Policy, due_at_batch
 from caredesk.standards.calendar import WorkingCalendar
 from caredesk.standards.durations import Duration
-from caredesk.standards.policy import CaseKind as PolicyKind
-from caredesk.standards.policy import Channel as PolicyChannel
 from caredesk.standards.policy import ClockEvent, DeadlineStandard
 from caredesk.standards.zones import to_micros
 
@@ -96,11 +94,13 @@ RECEIPT_EVENTS: frozenset[ClockEvent] = frozenset(
     for kind in KINDS
     for channel in CHANNELS
     for resolved in (False, True)
-    for event in events_on_receipt(kind=kind, channel=channel, resolved_at_first_contact=resolved)
+    for event in rules.events_on_receipt(
+        kind=kind, channel=channel, resolved_at_first_contact=resolved
+    )
 )
 # A case resolved at the first contact: the response went, and the customer was spoken
-# to, when it was received (cases.services.case_create fires these at once).
-DONE_AT_FIRST_CONTACT = (ClockEvent.RESPONSE_SENT, ClockEvent.CUSTOMER_CONTACTED)
+# to, when it was received (cases.rules.RESPONSE_EVENTS, fired at once on receipt).
+DONE_AT_FIRST_CONTACT = rules.RESPONSE_EVENTS
 
 Int64s = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
@@ -250,11 +250,11 @@ def _starts_table(standard: DeadlineStandard) -> Bools:
     for k, kind in enumerate(KINDS):
         for c, channel in enumerate(CHANNELS):
             for resolved in (False, True):
-                events = events_on_receipt(
+                events = rules.events_on_receipt(
                     kind=kind, channel=channel, resolved_at_first_contact=resolved
                 )
-                table[(k * len(CHANNELS) + c) * 2 + resolved] = standard.starts in events and (
-                    standard.applies_to(channel=PolicyChannel(channel), kind=PolicyKind(kind))
+                table[(k * len(CHANNELS) + c) * 2 + resolved] = rules.starts(
+                    standard, kind=kind, channel=channel, events=events
                 )
     return table
 

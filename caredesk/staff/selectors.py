@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.db.models import Q, QuerySet
@@ -48,14 +49,22 @@ def away_absence(*, staff: StaffMember, on: date, policy: Policy) -> Absence | N
 
 
 def cover_for(*, staff: StaffMember, on: date, policy: Policy) -> StaffMember:
-    """Who takes new work for `staff` on `on`: themselves, or their cover while away.
+    """Who takes new work for `staff` on `on`: themselves, or their cover while away."""
+    return cover_chain(
+        staff=staff, away=lambda person: away_absence(staff=person, on=on, policy=policy)
+    )
 
-    The cover is the named colleague, or else the line manager; if that person is away
-    too, their own cover, and so on (never round in a circle).
-    """
+
+def cover_chain(
+    *, staff: StaffMember, away: Callable[[StaffMember], Absence | None]
+) -> StaffMember:
+    """The rule for cover, over any way of knowing who is away (`away` gives the absence
+    that makes a person away, or None): the named colleague, or else the line manager;
+    if that person is away too, their own cover, and so on (never round in a circle).
+    The bulk drafts use it over absences held in memory."""
     seen = {staff.pk}
     current = staff
-    while (absence := away_absence(staff=current, on=on, policy=policy)) is not None:
+    while (absence := away(current)) is not None:
         successor = absence.cover or current.line_manager
         if successor is None or successor.pk in seen:
             return current
@@ -94,3 +103,11 @@ def absences_managed_by(by: StaffMember) -> QuerySet[StaffMember]:
     if by.has_role(Role.LINE_MANAGER):
         return people.filter(Q(pk=by.pk) | Q(line_manager=by))
     return people.filter(pk=by.pk)
+
+
+def staff_member_find(*, name: str) -> StaffMember | None:
+    """A member of staff by username, or else by id (when `name` is a number)."""
+    found = StaffMember.objects.filter(username=name).first()
+    if found is None and name.isascii() and name.isdigit() and len(name) < 19:
+        found = StaffMember.objects.filter(pk=int(name)).first()
+    return found

@@ -27,10 +27,8 @@ from caredesk.cases.forms import (
     RespondForm,
     WaitForm,
 )
-from caredesk.cases.models import (
-    Case,
-    CaseStatus,
-)
+from caredesk.cases.intake import contact_receive
+from caredesk.cases.models import Case, CaseStatus, Direction
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
 from caredesk.customers.selectors import customer_preferences
@@ -91,7 +89,7 @@ def _render_case(
             "preferences": customer_preferences(case.customer) if case.customer else [],
             "deadlines": case.deadlines.order_by("starts_at", "pk"),
             "contacts": case.contacts.select_related("staff").order_by("-at", "-pk"),
-            "timeline": selectors.case_timeline(case=case),
+            "timeline": selectors.case_timeline_entries(case=case),
             "now": clock.now(),
             "forms": action_forms,
             "holding_reply_possible": bool(holding),
@@ -167,14 +165,26 @@ def log_contact_on_case(
     request: HttpRequest, reference: str, clock: Clock = system_clock
 ) -> HttpResponse:
     def act(case: Case, data: dict[str, Any], staff: StaffMember) -> str:
-        services.contact_log(
-            case=case,
-            channel=data["channel"],
-            direction=data["direction"],
-            summary=data["summary"],
-            by=staff,
-            clock=clock,
-        )
+        if data["direction"] == Direction.INBOUND:  # the customer got in touch: one way in
+            contact_receive(
+                channel=data["channel"],
+                received_at=clock.now(),
+                subject=case.subject,
+                summary=data["summary"],
+                thread=case,
+                by=staff,
+                policy=active_policy(),
+                clock=clock,
+            )
+        else:
+            services.contact_log(
+                case=case,
+                channel=data["channel"],
+                direction=data["direction"],
+                summary=data["summary"],
+                by=staff,
+                clock=clock,
+            )
         return "Contact recorded."
 
     return _action(request, reference, "contact", ContactOnCaseForm, act, clock)

@@ -11,8 +11,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from caredesk.cases import services
 from caredesk.cases.forms import CHANNEL_FORMS, LogContactForm
+from caredesk.cases.intake import contact_receive
 from caredesk.cases.models import Channel
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
@@ -72,12 +72,12 @@ def log_contact(request: HttpRequest, clock: Clock = system_clock) -> HttpRespon
         data = form.cleaned_data
         assignee = form.chosen_staff("message_for") or form.chosen_staff("assign_to") or staff
         try:
-            case = services.case_create(
+            case = contact_receive(
                 kind=data["kind"],
                 channel=channel,
                 received_at=data["received_at"],
                 subject=data["subject"],
-                description=data["description"],
+                summary=data["description"],
                 customer=customer,
                 assign_to=assignee,
                 urgent=data.get("urgent", False),
@@ -85,7 +85,7 @@ def log_contact(request: HttpRequest, clock: Clock = system_clock) -> HttpRespon
                 by=staff,
                 policy=policy,
                 clock=clock,
-            )
+            ).case
         except CaredeskError as error:
             form.add_error(None, error.message)
         else:

@@ -21,10 +21,7 @@ from caredesk.api.problems import (
     NotFound,
     Problem,
 )
-from caredesk.api.types import (
-    StaffOut,
-)
-from caredesk.cases.api_schemas import (
+from caredesk.api.schemas.cases import (
     AssignIn,
     CaseCustomer,
     CaseDetail,
@@ -43,16 +40,8 @@ from caredesk.cases.api_schemas import (
     NoteIn,
     ResponseIn,
 )
-from caredesk.cases.api_selectors import (
-    CASE_ORDER,
-    DEADLINE_ORDER,
-    case_to_change,
-    case_with_everything,
-    cases_filtered,
-    open_deadlines_filtered,
-    staff_named,
-    unfinished_deadline,
-)
+from caredesk.api.types import StaffOut
+from caredesk.cases.intake import contact_receive
 from caredesk.cases.models import (
     Case,
     CaseEvent,
@@ -65,10 +54,18 @@ from caredesk.cases.models import (
     Direction,
     EventKind,
 )
-from caredesk.cases.selectors import case_timeline
+from caredesk.cases.selectors import (
+    CASE_ORDER,
+    DEADLINE_ORDER,
+    case_detail_get,
+    case_get,
+    case_timeline,
+    cases_list,
+    deadline_unfinished_get,
+    deadlines_open_list,
+)
 from caredesk.cases.services import (
     case_assign,
-    case_create,
     holding_reply_send,
     note_add,
     response_send,
@@ -79,6 +76,7 @@ from caredesk.customers.selectors import customer_preferences
 from caredesk.customers.services import customer_access_record
 from caredesk.staff.models import StaffMember, Team
 from caredesk.staff.permissions import Can, allowed
+from caredesk.staff.selectors import staff_member_find
 from caredesk.standards import Duration, Policy, parse_duration
 
 router = Router(tags=["cases"])
@@ -92,7 +90,7 @@ WRITE_ANSWERS: dict[int, Any] = {**AUTH_PROBLEMS, **INPUT_PROBLEMS, 404: Problem
 def list_deadlines(request: HttpRequest, filters: Query[Filters]) -> DeadlinePage:
     """Open deadlines, soonest first (ties by id). Follow `next` as `cursor` for more."""
     now = api_clock.now()
-    found = open_deadlines_filtered(now=now, **_common_filters(filters))
+    found = deadlines_open_list(now=now, **_common_filters(filters))
     page = keyset_page(found, order=DEADLINE_ORDER, cursor=filters.cursor, limit=filters.limit)
     policy = active_policy()
     return DeadlinePage(items=[_deadline(d, now, policy) for d in page.items], next=page.next)
@@ -107,7 +105,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> CasePage:
         if customer is None:
             raise FieldError("customer", "No customer has this id.", "query")
     common = _common_filters(filters)
-    found = cases_filtered(
+    found = cases_list(
         now=api_clock.now(), status=common.pop("case_status"), customer=customer, **common
     )
     page = keyset_page(found, order=CASE_ORDER, cursor=filters.cursor, limit=filters.limit)
@@ -137,20 +135,21 @@ def create_case(request: HttpRequest, payload: CaseIn) -> Status[CaseDetail]:
             raise FieldError("customer", "No customer has this id.")
     if payload.received_at > api_clock.now():
         raise FieldError("received_at", "A case cannot be received in the future.")
-    case = case_create(
+    received = contact_receive(
         kind=payload.kind,
         channel=payload.channel,
         received_at=payload.received_at,
         subject=payload.subject,
-        description=payload.description,
+        summary=payload.description,
         customer=customer,
         assign_to=_officer(payload.assign_to, "assign_to"),
         urgent=payload.urgent,
         resolved_at_first_contact=payload.resolved_at_first_contact,
         by=acting(request),
+        policy=active_policy(),
         clock=api_clock,
     )
-    return Status(201, _case_detail(_case(case.reference), acting(request)))
+    return Status(201, _case_detail(_case(received.case.reference), acting(request)))
 
 
 @router.post("cases/{reference}/notes", response={201: EventOut, **WRITE_ANSWERS}, auth=writes)
@@ -209,7 +208,7 @@ def send_holding_reply(
         revised = parse_duration(payload.revised_after)
     if payload.standard not in {standard.key for standard in policy.deadline_standards()}:
         raise FieldError("standard", "The policy has no deadline standard with this key.")
-    deadline = unfinished_deadline(case=case, standard_key=payload.standard)
+    deadline = deadline_unfinished_get(case=case, standard_key=payload.standard)
     if deadline is None:
         raise Conflict(f"This case has no open deadline for “{payload.standard}”.")
     holding_reply_send(
@@ -242,7 +241,7 @@ def _case(reference: str, *, to_change: bool = False) -> Case:
     """The case to show (everything prefetched) or to change (the case alone); else 404."""
     case = None
     if _looks_like_reference(reference):
-        find = case_to_change if to_change else case_with_everything
+        find = case_get if to_change else case_detail_get
         case = find(reference=reference)
     if case is None:
         raise NotFound(f"No case has the reference “{reference[:40]}”.")
@@ -256,7 +255,7 @@ def _looks_like_reference(text: str) -> bool:
 def _officer(name: str | None, field: str) -> StaffMember | None:
     if name is None:
         return None
-    officer = staff_named(name)
+    officer = staff_member_find(name=name)
     if officer is None:
         raise FieldError(field, "No member of staff has this username or id.")
     if not allowed(officer, Can.WORK_CASES):
@@ -267,7 +266,7 @@ def _officer(name: str | None, field: str) -> StaffMember | None:
 def _common_filters(filters: Filters) -> dict[str, Any]:
     officer = None
     if filters.officer is not None:
-        officer = staff_named(filters.officer)
+        officer = staff_member_find(name=filters.officer)
         if officer is None:
             raise FieldError("officer", "No member of staff has this username or id.", "query")
     team = None

@@ -1,4 +1,4 @@
-"""The cases API's request and answer schemas (the handlers are in cases/api.py)."""
+"""The cases API's request and answer schemas (the handlers are in api/cases.py)."""
 
 from typing import Any
 
@@ -212,6 +212,3 @@ class AssignIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     officer: StaffName
-
-
-# -- reading ------------------------------------------------------------------------------

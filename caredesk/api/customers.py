@@ -7,17 +7,16 @@ Every answer here shows customers' details, so each one logs the read
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
-from pydantic import Field
+from ninja import Query, Router
 
 from caredesk.api.auth import acting, reads
+from caredesk.api.cases import case_out
 from caredesk.api.clock import api_clock
 from caredesk.api.pagination import keyset_page
 from caredesk.api.problems import AUTH_PROBLEMS, NotFound, Problem
-from caredesk.api.types import MAX_ID, Cursor, Limit, ShortText, Time
-from caredesk.cases.api import case_out
-from caredesk.cases.api_schemas import CaseOut
-from caredesk.cases.api_selectors import CASE_ORDER, cases_filtered
+from caredesk.api.schemas.customers import CustomerDetail, CustomerOut, CustomerPage, SearchFilters
+from caredesk.api.types import MAX_ID
+from caredesk.cases.selectors import CASE_ORDER, cases_list
 from caredesk.customers.models import (
     AccessibleFormat,
     ContactChannel,
@@ -32,49 +31,6 @@ router = Router(tags=["customers"])
 
 SEARCH_ORDER = ("last_name", "first_name", "pk")  # customer_search's own order
 CASES_SHOWN = 20
-
-
-class SearchFilters(Schema):
-    q: ShortText = Field("", description="A name, postcode, phone number or email address.")
-    cursor: Cursor | None = Field(None, description="The `next` of the page before.")
-    limit: Limit = Field(20, description="At most this many customers (1 to 100).")
-
-
-class CustomerOut(Schema):
-    id: int
-    name: str
-    customer_type: CustomerType
-    organisation: str
-    email: str
-    phone: str
-    postcode: str
-    preferences: list[str]
-
-
-class CustomerPage(Schema):
-    items: list[CustomerOut]
-    next: str | None
-
-
-class CustomerDetail(CustomerOut):
-    """A customer's record. `cases` are the latest few; `cases_next` continues them at
-    /api/v1/cases?customer=<id>&cursor=<cases_next>."""
-
-    title: str
-    first_name: str
-    last_name: str
-    address: str
-    preferred_channel: ContactChannel | None
-    preferred_times: str
-    language: str
-    accessible_format: AccessibleFormat
-    interpreter_needed: bool
-    home_visits_needed: bool
-    home_visit_reason: HomeVisitReason | None
-    same_sex_interviewer: bool
-    created_at: Time
-    cases: list[CaseOut]
-    cases_next: str | None
 
 
 @router.get("customers", response={200: CustomerPage, **AUTH_PROBLEMS, 422: Problem}, auth=reads)
@@ -101,7 +57,7 @@ def get_customer(request: HttpRequest, customer_id: int) -> CustomerDetail:
     if customer is None:
         raise NotFound("No customer has this id.")
     cases = keyset_page(
-        cases_filtered(now=api_clock.now(), customer=customer),
+        cases_list(now=api_clock.now(), customer=customer),
         order=CASE_ORDER,
         cursor=None,
         limit=CASES_SHOWN,

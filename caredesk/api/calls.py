@@ -15,13 +15,14 @@ from typing import Any, Literal
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from caredesk.api.auth import acting, imports
 from caredesk.api.clock import api_clock
 from caredesk.api.problems import AUTH_PROBLEMS, FieldError, NotFound, Problem
-from caredesk.api.types import Id, Time
+from caredesk.api.schemas.calls import CallImportOut
+from caredesk.api.types import Id
 from caredesk.telephony.models import CallImport
 from caredesk.telephony.uploads import (
     UploadRefused,
@@ -35,27 +36,6 @@ router = Router(tags=["calls"])
 ONE_IMPORT_ANSWERS: dict[int, Any] = {**AUTH_PROBLEMS, 404: Problem}
 SEND_ANSWERS: dict[int, Any] = {**AUTH_PROBLEMS, 400: Problem, 422: Problem}
 FIELD_NAMES = {"file_format": "format"}  # the service's names for the form's fields
-
-
-class CallImportOut(Schema):
-    id: int
-    file_name: str
-    file_format: str
-    status: Literal["waiting", "running", "done", "failed"]
-    status_text: str
-    started_at: Time
-    finished_at: Time | None
-    started_by: str | None
-    bytes_total: int
-    bytes_read: int
-    percent: int
-    rows_read: int
-    rows_imported: int
-    rows_duplicate: int
-    rows_rejected: int
-    error: str
-    status_url: str
-    rejects_url: str | None
 
 
 @router.post("calls/imports", response={202: CallImportOut, **SEND_ANSWERS}, auth=imports)

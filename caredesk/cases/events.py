@@ -1,0 +1,360 @@
+"""The case's events: one typed function per kind, and one typed reader.
+
+Every change to a case is a `CaseEvent` row (DESIGN.md 5.4): the timeline and the audit
+trail are the same rows. Nothing outside this module makes one: services, the bulk
+drafts and the worker's sweeps call the functions below, which build the row (unsaved),
+and `record` or `record_all` write them. `event_read` turns a row back into the typed
+details of its kind, for the timeline and for rules that look back (a complaint's
+stage).
+
+The stored shape (`kind` and the JSON `data`) is the one the API has always shown, so
+old rows read as new ones do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from caredesk.cases.models import Case, CaseEvent, CaseStatus, EventKind
+from caredesk.staff.models import StaffMember
+
+# -- the details of each kind -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseOpened:
+    kind: str
+    channel: str
+
+
+@dataclass(frozen=True)
+class Assigned:
+    to: int | None
+    previous: int | None
+    asked_for: int | None = None  # who was asked for, when their cover took it instead
+    reason: str = ""  # "away" then
+
+
+@dataclass(frozen=True)
+class NoteAdded:
+    text: str
+
+
+@dataclass(frozen=True)
+class ContactRecorded:
+    channel: str
+    direction: str
+
+
+@dataclass(frozen=True)
+class ComplaintAcknowledged:
+    stage: int
+
+
+@dataclass(frozen=True)
+class HoldingReplySent:
+    standard: str
+    reason: str
+    revised_due_at: str
+
+
+@dataclass(frozen=True)
+class ResponseSent:
+    channel: str
+
+
+@dataclass(frozen=True)
+class Escalated:
+    """To the line manager (a missed deadline, an urgent message) or, for a complaint,
+    to stage 2 at the customer's request."""
+
+    reason: str  # "deadline_missed", "urgent" or "complaint_stage"
+    stage: int | None = None
+    standard: str = ""
+    due_at: str = ""
+    to: tuple[int, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class StatusChanged:
+    status: str
+    reason: str = ""
+    paused: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeadlineStarted:
+    standard: str
+    due_at: str | None
+
+
+@dataclass(frozen=True)
+class DeadlineMet:
+    standard: str
+    met_at: str
+
+
+@dataclass(frozen=True)
+class DeadlineWarned:
+    standard: str
+    due_at: str
+    to: tuple[int, ...]
+
+
+Details = (
+    CaseOpened
+    | Assigned
+    | NoteAdded
+    | ContactRecorded
+    | ComplaintAcknowledged
+    | HoldingReplySent
+    | ResponseSent
+    | Escalated
+    | StatusChanged
+    | DeadlineStarted
+    | DeadlineMet
+    | DeadlineWarned
+)
+
+
+# -- building them -------------------------------------------------------------------------
+
+
+def _new(
+    case: Case, what: EventKind, by: StaffMember | None, at: datetime, /, **data: Any
+) -> CaseEvent:
+    return CaseEvent(case=case, kind=what, actor=by, at=at, data=data)
+
+
+def case_opened(
+    *, case: Case, by: StaffMember | None, at: datetime, kind: str, channel: str
+) -> CaseEvent:
+    return _new(case, EventKind.CREATED, by, at, kind=str(kind), channel=str(channel))
+
+
+def case_assigned(
+    *,
+    case: Case,
+    by: StaffMember | None,
+    at: datetime,
+    to: StaffMember,
+    previous: int | None,
+    asked_for: StaffMember | None = None,
+) -> CaseEvent:
+    """Given to `to`; `asked_for`, when that was someone else who is away."""
+    kind = EventKind.REASSIGNED if previous is not None else EventKind.ASSIGNED
+    data: dict[str, Any] = {"to": to.pk, "from": previous}
+    if asked_for is not None and asked_for.pk != to.pk:
+        data |= {"asked_for": asked_for.pk, "reason": "away"}
+    return _new(case, kind, by, at, **data)
+
+
+def note_added(*, case: Case, by: StaffMember | None, at: datetime, text: str) -> CaseEvent:
+    return _new(case, EventKind.NOTE, by, at, text=text)
+
+
+def contact_recorded(
+    *, case: Case, by: StaffMember | None, at: datetime, channel: str, direction: str
+) -> CaseEvent:
+    return _new(case, EventKind.CONTACT, by, at, channel=channel, direction=direction)
+
+
+def complaint_acknowledged(
+    *, case: Case, by: StaffMember | None, at: datetime, stage: int
+) -> CaseEvent:
+    return _new(case, EventKind.CONTACT, by, at, acknowledged_stage=stage)
+
+
+def complaint_escalated(
+    *, case: Case, by: StaffMember | None, at: datetime, stage: int
+) -> CaseEvent:
+    """The customer asks for the complaint's next stage."""
+    return _new(case, EventKind.ESCALATION, by, at, stage=stage)
+
+
+def holding_reply_sent(
+    *,
+    case: Case,
+    by: StaffMember | None,
+    at: datetime,
+    standard: str,
+    reason: str,
+    revised_due_at: datetime,
+) -> CaseEvent:
+    return _new(
+        case,
+        EventKind.HOLDING_REPLY,
+        by,
+        at,
+        standard=standard,
+        reason=reason,
+        revised_due_at=revised_due_at.isoformat(),
+    )
+
+
+def response_sent(*, case: Case, by: StaffMember | None, at: datetime, channel: str) -> CaseEvent:
+    return _new(case, EventKind.RESPONSE, by, at, channel=channel)
+
+
+def case_paused(
+    *, case: Case, by: StaffMember | None, at: datetime, reason: str, paused: Sequence[str]
+) -> CaseEvent:
+    """Waiting for the customer: `paused`, the standards whose clocks stopped."""
+    status = CaseStatus.WAITING_FOR_CUSTOMER.value
+    return _new(
+        case, EventKind.STATUS_CHANGED, by, at, status=status, reason=reason, paused=list(paused)
+    )
+
+
+def case_resumed(*, case: Case, by: StaffMember | None, at: datetime) -> CaseEvent:
+    return _new(case, EventKind.STATUS_CHANGED, by, at, status=CaseStatus.OPEN.value)
+
+
+def case_finished(*, case: Case, by: StaffMember | None, at: datetime, status: str) -> CaseEvent:
+    """Resolved or closed."""
+    return _new(case, EventKind.STATUS_CHANGED, by, at, status=CaseStatus(status).value)
+
+
+def deadline_started(
+    *, case: Case, by: StaffMember | None, at: datetime, standard: str, due_at: datetime | None
+) -> CaseEvent:
+    due = due_at.isoformat() if due_at is not None else None
+    return _new(case, EventKind.DEADLINE_STARTED, by, at, standard=standard, due_at=due)
+
+
+def deadline_met(
+    *, case: Case, by: StaffMember | None, at: datetime, standard: str, met_at: datetime
+) -> CaseEvent:
+    return _new(case, EventKind.DEADLINE_MET, by, at, standard=standard, met_at=met_at.isoformat())
+
+
+def deadline_warned(
+    *, case: Case, at: datetime, standard: str, due_at: datetime, to: Sequence[int]
+) -> CaseEvent:
+    """The worker warned the officer that a deadline is near."""
+    return _new(
+        case,
+        EventKind.DEADLINE_WARNING,
+        None,
+        at,
+        standard=standard,
+        due_at=due_at.isoformat(),
+        to=list(to),
+    )
+
+
+def deadline_escalated(
+    *, case: Case, at: datetime, standard: str, due_at: datetime, to: Sequence[int]
+) -> CaseEvent:
+    """The worker told the line managers `to` that a deadline was missed."""
+    return _new(
+        case,
+        EventKind.ESCALATION,
+        None,
+        at,
+        reason="deadline_missed",
+        standard=standard,
+        due_at=due_at.isoformat(),
+        to=list(to),
+        **_nobody_told(to),
+    )
+
+
+def urgent_escalated(*, case: Case, at: datetime, to: Sequence[int]) -> CaseEvent:
+    """The worker passed an urgent message to the line managers `to`."""
+    return _new(
+        case, EventKind.ESCALATION, None, at, reason="urgent", to=list(to), **_nobody_told(to)
+    )
+
+
+def _nobody_told(to: Sequence[int]) -> dict[str, str]:
+    return {} if to else {"note": "There is no line manager to tell."}
+
+
+# -- writing them ----------------------------------------------------------------------------
+
+
+def record(event: CaseEvent) -> CaseEvent:
+    event.save(force_insert=True)
+    return event
+
+
+def record_all(events: Iterable[CaseEvent]) -> list[CaseEvent]:
+    return CaseEvent.objects.bulk_create(list(events))
+
+
+# -- reading them -----------------------------------------------------------------------------
+
+
+def event_read(event: CaseEvent) -> Details:
+    """The typed details of a stored event. Keys an older row lacks read as empty."""
+    data: dict[str, Any] = event.data if isinstance(event.data, dict) else {}
+    kind = EventKind(event.kind)
+    if kind == EventKind.CREATED:
+        return CaseOpened(kind=str(data.get("kind", "")), channel=str(data.get("channel", "")))
+    if kind in (EventKind.ASSIGNED, EventKind.REASSIGNED):
+        return Assigned(
+            to=_int(data.get("to")),
+            previous=_int(data.get("from")),
+            asked_for=_int(data.get("asked_for")),
+            reason=str(data.get("reason", "")),
+        )
+    if kind == EventKind.NOTE:
+        return NoteAdded(text=str(data.get("text", "")))
+    if kind == EventKind.CONTACT:
+        if "acknowledged_stage" in data:
+            return ComplaintAcknowledged(stage=_int(data["acknowledged_stage"]) or 0)
+        return ContactRecorded(
+            channel=str(data.get("channel", "")), direction=str(data.get("direction", ""))
+        )
+    if kind == EventKind.HOLDING_REPLY:
+        return HoldingReplySent(
+            standard=str(data.get("standard", "")),
+            reason=str(data.get("reason", "")),
+            revised_due_at=str(data.get("revised_due_at", "")),
+        )
+    if kind == EventKind.RESPONSE:
+        return ResponseSent(channel=str(data.get("channel", "")))
+    if kind == EventKind.ESCALATION:
+        stage = _int(data.get("stage"))
+        return Escalated(
+            reason=str(data.get("reason", "complaint_stage" if stage else "")),
+            stage=stage,
+            standard=str(data.get("standard", "")),
+            due_at=str(data.get("due_at", "")),
+            to=_ints(data.get("to")),
+            note=str(data.get("note", "")),
+        )
+    if kind == EventKind.STATUS_CHANGED:
+        paused = data.get("paused")
+        return StatusChanged(
+            status=str(data.get("status", "")),
+            reason=str(data.get("reason", "")),
+            paused=tuple(str(key) for key in paused) if isinstance(paused, list) else (),
+        )
+    if kind == EventKind.DEADLINE_STARTED:
+        due = data.get("due_at")
+        return DeadlineStarted(standard=str(data.get("standard", "")), due_at=due and str(due))
+    if kind == EventKind.DEADLINE_MET:
+        return DeadlineMet(
+            standard=str(data.get("standard", "")), met_at=str(data.get("met_at", ""))
+        )
+    return DeadlineWarned(
+        standard=str(data.get("standard", "")),
+        due_at=str(data.get("due_at", "")),
+        to=_ints(data.get("to")),
+    )
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _ints(value: object) -> tuple[int, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(item for item in value if isinstance(item, int) and not isinstance(item, bool))

@@ -1,0 +1,186 @@
+"""The case rules, in one place: which clocks start, stop and pause, on which events.
+
+Pure functions over plain values (a policy, a case's kind and channel, the standards of
+its unfinished deadlines); nothing here reads or writes the database. The services
+(one case at a time, `cases.services`) and the bulk drafts (`cases.drafts`: the calls
+import's callbacks, the demo) both ask these functions what to do, then write what
+they are told, each in its own way. So neither can drift from the other.
+
+A standard's clock starts on one event and stops on another (the policy file's `starts`
+and `stops`, DESIGN.md glossary). An action fires a set of events:
+
+- `events_on_receipt`: a case arriving (received; a complaint, a message, an
+  unresolved call as well);
+- `RESPONSE_EVENTS`: a full response, which also contacts the customer;
+- `events_on_contact`: any contact we make with the customer;
+- `events_on_acknowledgement`, `events_on_escalation`: a complaint's stages.
+
+`clock_changes` then says which unfinished deadlines are met and which standards start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from caredesk.cases.models import CaseKind, CaseStatus, Channel, Direction
+from caredesk.standards import Policy, due_at
+from caredesk.standards.calendar import WorkingCalendar
+from caredesk.standards.policy import CaseKind as PolicyCaseKind
+from caredesk.standards.policy import Channel as PolicyChannel
+from caredesk.standards.policy import ClockEvent, DeadlineStandard
+from caredesk.standards.policy import PauseReason as PolicyPauseReason
+
+OPEN_STATUSES = (CaseStatus.OPEN, CaseStatus.WAITING_FOR_CUSTOMER)
+
+RESPONSE_EVENTS = frozenset({ClockEvent.RESPONSE_SENT, ClockEvent.CUSTOMER_CONTACTED})
+
+_ACKNOWLEDGED = {1: ClockEvent.STAGE_1_ACKNOWLEDGED, 2: ClockEvent.STAGE_2_ACKNOWLEDGED}
+_REQUESTED = {2: ClockEvent.STAGE_2_REQUESTED}
+
+
+# -- events -------------------------------------------------------------------------------
+
+
+def events_on_receipt(
+    *, kind: str, channel: str, resolved_at_first_contact: bool
+) -> frozenset[ClockEvent]:
+    """The clock events a new case fires when it is received. A case dealt with at
+    first contact also fires the response's (RESPONSE_EVENTS), at the same moment."""
+    events = {ClockEvent.RECEIVED}
+    if kind == CaseKind.COMPLAINT:
+        events.add(ClockEvent.COMPLAINT_RECEIVED)
+    if kind == CaseKind.MESSAGE or channel in (Channel.VOICEMAIL, Channel.MESSAGE):
+        events.add(ClockEvent.MESSAGE_LEFT)
+    if channel == Channel.PHONE and not resolved_at_first_contact:
+        events.add(ClockEvent.CALL_ENDED_UNRESOLVED)
+    return frozenset(events)
+
+
+def events_on_contact(*, direction: str) -> frozenset[ClockEvent]:
+    """Contact we make meets a callback standard; contact from the customer fires none."""
+    if direction == Direction.OUTBOUND:
+        return frozenset({ClockEvent.CUSTOMER_CONTACTED})
+    return frozenset()
+
+
+def events_on_acknowledgement(*, stage: int) -> frozenset[ClockEvent] | None:
+    """A complaint acknowledged at `stage`; None if the complaint has no such stage."""
+    event = _ACKNOWLEDGED.get(stage)
+    return frozenset({event}) if event is not None else None
+
+
+def events_on_escalation(*, stage: int) -> frozenset[ClockEvent] | None:
+    """The customer asks for the complaint's `stage`; None if there is no such stage."""
+    event = _REQUESTED.get(stage)
+    return frozenset({event}) if event is not None else None
+
+
+# -- clocks ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Running:
+    """An unfinished deadline, as the rules see it: something to name it by, its standard."""
+
+    ref: Hashable
+    standard_key: str
+
+
+@dataclass(frozen=True)
+class ClockChanges:
+    meet: tuple[Hashable, ...]  # the refs of the unfinished deadlines now met
+    start: tuple[DeadlineStandard, ...]  # the standards whose clocks start, in policy order
+
+
+def clock_changes(
+    *,
+    policy: Policy,
+    kind: str,
+    channel: str,
+    running: Sequence[Running],
+    events: Iterable[ClockEvent],
+) -> ClockChanges:
+    """What `events` do to a case of `kind` and `channel` whose unfinished deadlines are
+    `running`. Each running deadline whose standard stops on one of the events is met.
+    Then each standard that starts on one of them and applies to the case starts,
+    unless a deadline of it is still running (one at a time per standard: a second letter
+    does not start a second reply deadline while the first is owed)."""
+    events = frozenset(events)
+    meet = tuple(
+        deadline.ref
+        for deadline in running
+        if policy.deadline_standard(deadline.standard_key).stops in events
+    )
+    met = set(meet)
+    running_keys = {deadline.standard_key for deadline in running if deadline.ref not in met}
+    start = tuple(
+        standard
+        for standard in policy.deadline_standards()
+        if standard.key not in running_keys
+        and starts(standard, kind=kind, channel=channel, events=events)
+    )
+    return ClockChanges(meet=meet, start=start)
+
+
+def starts(
+    standard: DeadlineStandard, *, kind: str, channel: str, events: Iterable[ClockEvent]
+) -> bool:
+    """Whether `events` start the standard's clock on a case of `kind` and `channel`."""
+    return standard.starts in events and standard.applies_to(
+        channel=PolicyChannel(channel), kind=PolicyCaseKind(kind)
+    )
+
+
+def clocks_to_pause(
+    *, policy: Policy, open_deadlines: Sequence[Running], reason: str
+) -> tuple[Hashable, ...]:
+    """The open deadlines whose standard may stop its clock for `reason`."""
+    why = PolicyPauseReason(reason)
+    return tuple(
+        deadline.ref
+        for deadline in open_deadlines
+        if why in policy.deadline_standard(deadline.standard_key).pause_reasons
+    )
+
+
+def ends_with_case(*, outlives_case: bool) -> bool:
+    """Whether an unfinished deadline ends unmet when its case is resolved or closed (a
+    task's own deadline, a translation say, is still owed)."""
+    return not outlives_case
+
+
+# -- the case's status ----------------------------------------------------------------------------
+
+
+def status_on_receipt(*, resolved_at_first_contact: bool) -> CaseStatus:
+    return CaseStatus.RESOLVED if resolved_at_first_contact else CaseStatus.OPEN
+
+
+# Which statuses each action may start from.
+MAY_RESPOND = OPEN_STATUSES
+MAY_WAIT = (CaseStatus.OPEN,)
+MAY_RESUME = (CaseStatus.WAITING_FOR_CUSTOMER,)
+
+
+def may_finish_from(status: str) -> tuple[CaseStatus, ...]:
+    """A case is resolved while open; a resolved case may still be closed."""
+    if CaseStatus(status) == CaseStatus.CLOSED:
+        return (*OPEN_STATUSES, CaseStatus.RESOLVED)
+    return OPEN_STATUSES
+
+
+# -- holding replies ----------------------------------------------------------------------------
+
+
+def holding_reply_latest(
+    *, standard: DeadlineStandard, standard_due_at: datetime | None, calendar: WorkingCalendar
+) -> datetime | None:
+    """The latest revised date a holding reply may give (the standard's max_extension
+    after the original due date), or None if there is no limit."""
+    if standard.max_extension is None or standard_due_at is None:
+        return None
+    # Counted from the original due day itself (it is due at close, and a start at close
+    # would count from the next day).
+    return due_at(standard_due_at - timedelta(microseconds=1), standard.max_extension, calendar)

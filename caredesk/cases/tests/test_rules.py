@@ -1,0 +1,242 @@
+"""The case rules (cases.rules): which clocks start, stop and pause. No database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from caredesk.cases import rules
+from caredesk.cases.models import CaseKind, CaseStatus, Channel, Direction, PauseReason
+from caredesk.standards import load_policy
+from caredesk.standards.policy import CaseKind as PolicyCaseKind
+from caredesk.standards.policy import Channel as PolicyChannel
+from caredesk.standards.policy import ClockEvent
+
+POLICIES = {name: load_policy(name) for name in ("halton", "stonewall")}
+KINDS = [kind.value for kind in CaseKind]
+CHANNELS = [channel.value for channel in Channel]
+
+
+# -- events -----------------------------------------------------------------------------------
+
+
+def test_a_letter_fires_received_only():
+    assert rules.events_on_receipt(
+        kind=CaseKind.GENERAL_ENQUIRY, channel=Channel.LETTER, resolved_at_first_contact=False
+    ) == {ClockEvent.RECEIVED}
+
+
+def test_a_complaint_by_voicemail_fires_the_complaint_and_the_message():
+    assert rules.events_on_receipt(
+        kind=CaseKind.COMPLAINT, channel=Channel.VOICEMAIL, resolved_at_first_contact=False
+    ) == {ClockEvent.RECEIVED, ClockEvent.COMPLAINT_RECEIVED, ClockEvent.MESSAGE_LEFT}
+
+
+def test_a_call_fires_ended_unresolved_only_when_it_was_not_dealt_with():
+    def fired(resolved: bool) -> frozenset[ClockEvent]:
+        return rules.events_on_receipt(
+            kind=CaseKind.GENERAL_ENQUIRY, channel=Channel.PHONE, resolved_at_first_contact=resolved
+        )
+
+    assert ClockEvent.CALL_ENDED_UNRESOLVED in fired(False)
+    assert ClockEvent.CALL_ENDED_UNRESOLVED not in fired(True)
+
+
+def test_only_contact_we_make_fires_customer_contacted():
+    assert rules.events_on_contact(direction=Direction.OUTBOUND) == {ClockEvent.CUSTOMER_CONTACTED}
+    assert rules.events_on_contact(direction=Direction.INBOUND) == frozenset()
+
+
+def test_a_complaint_has_two_stages():
+    assert rules.events_on_acknowledgement(stage=1) == frozenset({ClockEvent.STAGE_1_ACKNOWLEDGED})
+    assert rules.events_on_acknowledgement(stage=2) == frozenset({ClockEvent.STAGE_2_ACKNOWLEDGED})
+    assert rules.events_on_acknowledgement(stage=3) is None
+    assert rules.events_on_escalation(stage=2) == frozenset({ClockEvent.STAGE_2_REQUESTED})
+    assert rules.events_on_escalation(stage=1) is None
+
+
+# -- clocks -------------------------------------------------------------------------------------
+
+
+def test_a_letter_to_halton_starts_the_reply_standard_and_the_response_meets_it():
+    policy = POLICIES["halton"]
+    receipt = rules.events_on_receipt(
+        kind=CaseKind.GENERAL_ENQUIRY, channel=Channel.LETTER, resolved_at_first_contact=False
+    )
+    started = rules.clock_changes(
+        policy=policy, kind="general_enquiry", channel="letter", running=(), events=receipt
+    )
+    assert [s.key for s in started.start] == ["letter_email_response"]
+    running = [rules.Running("d1", "letter_email_response")]
+    answered = rules.clock_changes(
+        policy=policy,
+        kind="general_enquiry",
+        channel="letter",
+        running=running,
+        events=rules.RESPONSE_EVENTS,
+    )
+    assert answered == rules.ClockChanges(meet=("d1",), start=())
+
+
+def test_a_second_letter_does_not_start_a_second_reply_deadline_while_one_is_owed():
+    policy = POLICIES["halton"]
+    running = [rules.Running(1, "letter_email_response")]
+    changes = rules.clock_changes(
+        policy=policy,
+        kind="general_enquiry",
+        channel="letter",
+        running=running,
+        events={ClockEvent.RECEIVED},
+    )
+    assert changes == rules.ClockChanges(meet=(), start=())
+
+
+# One step of a case's life: which events fire.
+EVENT_SETS = st.sampled_from(
+    [
+        rules.RESPONSE_EVENTS,
+        rules.events_on_contact(direction=Direction.OUTBOUND),
+        *(rules.events_on_acknowledgement(stage=stage) or frozenset() for stage in (1, 2)),
+        rules.events_on_escalation(stage=2) or frozenset(),
+        frozenset({ClockEvent.RECEIVED}),
+    ]
+)
+
+
+@given(
+    policy_name=st.sampled_from(sorted(POLICIES)),
+    kind=st.sampled_from(KINDS),
+    channel=st.sampled_from(CHANNELS),
+    resolved=st.booleans(),
+    steps=st.lists(EVENT_SETS, max_size=8),
+)
+def test_any_sequence_of_events_keeps_the_clocks_consistent(
+    policy_name, kind, channel, resolved, steps
+):
+    """Over random lives of a case, each step's changes are exactly what the policy file
+    says: every running deadline whose standard stops on a fired event is met, and no
+    other; a standard starts when it starts on a fired event, applies to the case, and
+    has no deadline still running; and a case never has two running deadlines of one
+    standard."""
+    policy = POLICIES[policy_name]
+    running: list[rules.Running] = []
+    lives = [
+        rules.events_on_receipt(kind=kind, channel=channel, resolved_at_first_contact=resolved)
+    ]
+    if resolved:
+        lives.append(rules.RESPONSE_EVENTS)
+    made = 0
+    for fired in [*lives, *steps]:
+        changes = rules.clock_changes(
+            policy=policy, kind=kind, channel=channel, running=running, events=fired
+        )
+        # then: met is exactly the running deadlines that stop on a fired event
+        expected_met = {
+            d.ref for d in running if policy.deadline_standard(d.standard_key).stops in fired
+        }
+        assert set(changes.meet) == expected_met
+        assert len(changes.meet) == len(expected_met)
+        still = [d for d in running if d.ref not in expected_met]
+        # and started is exactly the standards the policy starts that are not running
+        expected_start = [
+            s
+            for s in policy.deadline_standards()
+            if s.starts in fired
+            and s.applies_to(channel=PolicyChannel(channel), kind=PolicyCaseKind(kind))
+            and s.key not in {d.standard_key for d in still}
+        ]
+        assert list(changes.start) == expected_start
+        for standard in changes.start:
+            still.append(rules.Running(f"d{made}", standard.key))
+            made += 1
+        keys = [d.standard_key for d in still]
+        assert len(keys) == len(set(keys)), "two running deadlines of one standard"
+        running = still
+
+
+@given(
+    policy_name=st.sampled_from(sorted(POLICIES)),
+    keys=st.lists(st.integers(min_value=0, max_value=30), max_size=10, unique=True),
+    reason=st.sampled_from([reason.value for reason in PauseReason]),
+)
+def test_only_the_standards_that_allow_the_reason_pause(policy_name, keys, reason):
+    policy = POLICIES[policy_name]
+    standards = policy.deadline_standards()
+    open_deadlines = [rules.Running(n, standards[n % len(standards)].key) for n in keys]
+    paused = rules.clocks_to_pause(policy=policy, open_deadlines=open_deadlines, reason=reason)
+    for deadline in open_deadlines:
+        allows = reason in policy.deadline_standard(deadline.standard_key).pause_reasons
+        assert (deadline.ref in paused) == allows
+
+
+def test_halton_pauses_a_subject_access_request_while_checking_identity():
+    policy = POLICIES["halton"]
+    sar = [s for s in policy.deadline_standards() if "identity_check" in s.pause_reasons]
+    assert sar, "Halton's subject access standard allows an identity check"
+    running = [rules.Running(7, sar[0].key)]
+    assert rules.clocks_to_pause(
+        policy=policy, open_deadlines=running, reason=PauseReason.IDENTITY_CHECK
+    ) == (7,)
+    assert (
+        rules.clocks_to_pause(
+            policy=policy, open_deadlines=running, reason=PauseReason.OFFICER_ON_ANNUAL_LEAVE
+        )
+        == ()
+    )
+
+
+def test_a_tasks_own_deadline_outlives_its_case():
+    assert rules.ends_with_case(outlives_case=False)
+    assert not rules.ends_with_case(outlives_case=True)
+
+
+# -- status and holding replies --------------------------------------------------------------------
+
+
+def test_only_an_open_or_resolved_case_may_be_closed_and_only_an_open_one_resolved():
+    assert CaseStatus.RESOLVED in rules.may_finish_from(CaseStatus.CLOSED)
+    assert CaseStatus.RESOLVED not in rules.may_finish_from(CaseStatus.RESOLVED)
+    assert CaseStatus.CLOSED not in rules.may_finish_from(CaseStatus.CLOSED)
+
+
+def test_a_case_dealt_with_at_first_contact_is_resolved_on_receipt():
+    assert rules.status_on_receipt(resolved_at_first_contact=True) == CaseStatus.RESOLVED
+    assert rules.status_on_receipt(resolved_at_first_contact=False) == CaseStatus.OPEN
+
+
+@pytest.mark.parametrize(
+    ("key", "latest"),
+    [
+        # 10 working days after Friday 20 June 2025 at close: Friday 4 July at close
+        ("complaint_stage_1_response", datetime(2025, 7, 4, 16, 0, tzinfo=UTC)),
+    ],
+)
+def test_a_holding_reply_may_extend_by_the_standards_max_extension(key, latest):
+    policy = POLICIES["halton"]
+    standard = policy.deadline_standard(key)
+    close = datetime(2025, 6, 20, 16, 0, tzinfo=UTC)  # 17:00 London
+    assert (
+        rules.holding_reply_latest(
+            standard=standard, standard_due_at=close, calendar=policy.working_calendar
+        )
+        == latest
+    )
+
+
+def test_a_holding_reply_has_no_limit_without_a_max_extension():
+    policy = POLICIES["halton"]
+    unlimited = [
+        s for s in policy.deadline_standards() if s.holding_reply and s.max_extension is None
+    ]
+    assert unlimited
+    assert (
+        rules.holding_reply_latest(
+            standard=unlimited[0],
+            standard_due_at=datetime(2025, 6, 20, 16, 0, tzinfo=UTC),
+            calendar=policy.working_calendar,
+        )
+        is None
+    )
