@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/calls.py                        # 1M rows, both databases
     .venv/bin/python benchmarks/calls.py --rows 20000 --sample 2000   # CI size
-    .venv/bin/python benchmarks/calls.py --databases postgres --keep --gzip --check-budget
+    .venv/bin/python benchmarks/calls.py --databases postgres --keep --gzip
 
 Writes a year of realistic Asterisk call records (benchmarks/call_records.py: office-hours
 peaks, Monday mornings, 80-95% answered, abandoned, voicemail and transferred calls, 40
@@ -24,7 +24,10 @@ database:
    summed (see run_child), so a flat line between the sample and the whole file shows
    memory does not grow with the file.
 
-Budget (DESIGN.md section 6): 1M rows into PostgreSQL in under 30 s; under 300 MB.
+Budgets (DESIGN.md section 6): 1M rows into PostgreSQL in under 30 s (measured only at
+1,000,000 rows); every import process under 300 MB peak RSS (at any size). Each budget
+that applies is printed as met or MISSED; the exit status is 1 when one is missed, or
+when importing the file again adds calls.
 """
 
 from __future__ import annotations
@@ -253,9 +256,11 @@ def child_naive(path: str) -> None:
     from caredesk.core.active_policy import active_policy
     from caredesk.core.clock import system_clock
     from caredesk.standards import due_at
+    from caredesk.telephony.asterisk import asterisk_rows
+    from caredesk.telephony.call_file import CallFile
     from caredesk.telephony.models import Call, CallImport, CallMeasure, Extension, Line
-    from caredesk.telephony.parsers import CallFile, Outcome, ParsedCall, asterisk_rows
     from caredesk.telephony.preparing import phone_standards, rings_for
+    from caredesk.telephony.rows import Outcome, ParsedCall
 
     policy = active_policy()
     calendar = policy.working_calendar
@@ -331,8 +336,8 @@ def child_parse(path: str) -> None:
     from django.db import connection
 
     from caredesk.core.active_policy import active_policy
+    from caredesk.telephony.call_file import CallFile
     from caredesk.telephony.importing import prepared_batches
-    from caredesk.telephony.parsers import CallFile
     from caredesk.telephony.preparing import Preparer
 
     policy = active_policy()
@@ -444,6 +449,29 @@ def report(kind: str, runs: list[Run], extra: dict[str, int]) -> None:
     )
 
 
+def budgets(kind: str, runs: list[Run], *, rows: int) -> list[tuple[str, bool, str]]:
+    """(budget, met, the figure) for each budget that applies to this run: peak RSS at
+    any size, the time only for the whole 1M-row file into PostgreSQL."""
+    peak = max(run.peak_rss_mb or 0 for run in runs[1:])
+    found = [
+        (
+            f"every import process under {BUDGET_RSS_MB:.0f} MB peak RSS",
+            peak < BUDGET_RSS_MB,
+            f"{peak:.0f} MB at most",
+        )
+    ]
+    if kind == "postgres" and rows == FULL_SIZE:
+        seconds = runs[2].seconds
+        found.append(
+            (
+                f"1M rows into PostgreSQL under {BUDGET_SECONDS:.0f} s",
+                seconds < BUDGET_SECONDS,
+                f"{seconds:.1f} s",
+            )
+        )
+    return found
+
+
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1].startswith("_"):
         {"_setup": child_setup, "_wipe": child_wipe}.get(sys.argv[1], lambda: None)()
@@ -459,7 +487,6 @@ def main() -> int:
     parser.add_argument("--gzip", action="store_true", help="write the file gzipped")
     parser.add_argument("--keep", action="store_true", help="keep the file and the databases")
     parser.add_argument("--server", default=SERVER, help="PostgreSQL server (no database)")
-    parser.add_argument("--check-budget", action="store_true", help="exit 1 if missed")
     args = parser.parse_args()
     kinds = [kind.strip() for kind in args.databases.split(",") if kind.strip()]
     if not kinds or any(kind not in ("postgres", "sqlite") for kind in kinds):
@@ -480,7 +507,7 @@ def main() -> int:
         f"{made.outcomes['voicemail']:,} voicemail; {made.awkward:,} awkward, {made.bad:,} bad, "
         f"{made.repeated:,} written twice. In {folder}"
     )
-    missed = False
+    failed = False
     urls: list[str] = []
     try:
         for kind in kinds:
@@ -501,21 +528,15 @@ def main() -> int:
                 log=log,
             )
             report(f"{kind} ({url})", runs, counts(url))
-            full, again = runs[2], runs[3]
+            again = runs[3]
             if again.new_calls != 0:
                 print(f"  FAILED: importing the file again added {again.new_calls} calls")
-                missed = True
-            peak = max(run.peak_rss_mb or 0 for run in runs[1:])
-            print(f"  peak RSS of the import processes: {peak:.0f} MB (budget {BUDGET_RSS_MB:.0f})")
-            if peak > BUDGET_RSS_MB:
-                missed = True
-            if kind == "postgres" and args.rows == FULL_SIZE:
-                verdict = "met" if full.seconds < BUDGET_SECONDS else "MISSED"
-                print(
-                    f"  budget: 1M rows under {BUDGET_SECONDS:.0f} s: {verdict} "
-                    f"({full.seconds:.1f} s)"
-                )
-                missed = missed or full.seconds >= BUDGET_SECONDS
+                failed = True
+            for label, met, figure in budgets(kind, runs, rows=args.rows):
+                print(f"  budget: {label}: {'met' if met else 'MISSED'} ({figure})")
+                failed = failed or not met
+            if kind == "postgres" and args.rows != FULL_SIZE:
+                print(f"  (the {BUDGET_SECONDS:.0f} s budget is for {FULL_SIZE:,} rows only)")
     finally:
         if not args.keep:
             for url in urls:
@@ -524,7 +545,7 @@ def main() -> int:
             shutil.rmtree(folder, ignore_errors=True)
         else:
             print(f"\nKept: {folder} and {', '.join(urls)}")
-    return 1 if (missed and args.check_budget) else 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

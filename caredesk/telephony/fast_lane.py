@@ -5,7 +5,7 @@ usual way, times written as 2025-06-02 09:15:00 in hours when the clocks do not 
 whole-number durations, a disposition in capitals. `FastLane.batch` reads such rows as
 columns with polars (its CSV reader and expressions run in Rust, outside Python's lock,
 so they overlap the database's work) and prepares the batch, COPY text and all, exactly
-as `Preparer.batch` would from `parsers.asterisk_rows`, in a fraction of the time.
+as `Preparer.batch` would from `asterisk.asterisk_rows`, in a fraction of the time.
 
 Any row the fast lane cannot vouch for goes to the row parser, so its call, or its
 reason for refusal, is the row parser's own: anything other than printable ASCII
@@ -14,7 +14,7 @@ reason for refusal, is the row parser's own: anything other than printable ASCII
 written exactly so or in an hour when the clocks change, a year caredesk does not work
 with, a start after `not_after`, an answer or end before the start, a duration that is
 not plain digits, a disposition written otherwise, a value longer than its column. The
-reading rules are `parsers`' (its docstring states them); test_fast_lane.py holds the
+reading rules are `asterisk`'s (its docstring states them); test_fast_lane.py holds the
 two lanes to the same batches on generated files full of awkward rows.
 
 It makes COPY text, so it serves PostgreSQL; SQLite imports use the row parser.
@@ -30,24 +30,16 @@ import numpy as np
 import polars as pl
 
 from caredesk.standards.zones import ONE_MICROSECOND, from_micros
-from caredesk.telephony.parsers import (
+from caredesk.telephony.asterisk import (
     ASTERISK_COLUMNS,
     CLID_PATTERN,
     DISPOSITIONS,
-    FIRST_CALL_YEAR,
     HEX_SUFFIX_PATTERN,
-    LAST_CALL_YEAR,
-    LIMITS,
-    MAX_LINE_BYTES,
     QUEUE_SEPARATORS,
     TRANSFER_APPS,
-    CallFile,
-    LocalTimes,
-    Outcome,
-    ParsedCall,
-    RejectedRow,
     numbered_asterisk_rows,
 )
+from caredesk.telephony.call_file import MAX_LINE_BYTES, CallFile
 from caredesk.telephony.preparing import (
     ANSWERED,
     MEASURED,
@@ -56,6 +48,15 @@ from caredesk.telephony.preparing import (
     Batch,
     Preparer,
     micros,
+)
+from caredesk.telephony.rows import (
+    FIRST_CALL_YEAR,
+    LAST_CALL_YEAR,
+    LIMITS,
+    LocalTimes,
+    Outcome,
+    ParsedCall,
+    RejectedRow,
 )
 
 # A row the fast lane reads: 18 fields of printable ASCII but backslash, each either
@@ -67,7 +68,7 @@ PLAIN_ROW = rf"^{_FIELD}(?:,{_FIELD}){{{len(ASTERISK_COLUMNS) - 1}}}\r?\n$"
 _TIME = r"^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01]) (?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"  # noqa: E501
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 _WHOLE = r"^[0-9]{1,9}$"
-# parsers.extension_of: the device after the first /, up to the first ; or @; unless an
+# asterisk.extension_of: the device after the first /, up to the first ; or @; unless an
 # @ ends it, a -hex suffix is not part of it (SIP/2004-0000001a, Local/2004@ctx-01;1).
 _CHANNEL = r"^[^/]*/(?P<device>[^;@]*)(?P<at>@?)"
 _MICROS = 1_000_000
@@ -289,7 +290,7 @@ class FastLane:
     # -- COPY text ----------------------------------------------------------------------
 
     def _copy_text(self, calls: pl.DataFrame, *, escape: bool) -> str:
-        """As Preparer._copy_text: the calls as COPY text for importing._BATCH_COLUMNS."""
+        """As Preparer._copy_text: the calls as COPY text for writing_postgresql.BATCH_COLUMNS."""
         if calls.is_empty():
             return ""
         preparer = self.preparer
@@ -301,7 +302,7 @@ class FastLane:
         def text(name: str) -> pl.Expr:
             return _copy_escaped(name) if escape else pl.col(name)
 
-        rows = calls.select(  # importing._BATCH_COLUMNS, in order
+        rows = calls.select(  # writing_postgresql.BATCH_COLUMNS, in order
             n=pl.int_range(pl.len()),
             call_key=text("call_key"),
             line=text("line"),

@@ -2,9 +2,9 @@
 
 `calls_import` streams the file in batches (20,000 rows by default; in the fast lane,
 20,000 lines, blank ones included), so memory stays flat whatever its size. A thread
-reads and prepares the next batch (parsing, the measures, the data to send:
-`preparing.Preparer`) while the database stores this one: no more than three batches
-are in memory at once. An Asterisk file going to PostgreSQL
+reads and prepares the next batch (parsing: `asterisk` or `mapped_csv`; the measures
+and the data to send: `preparing.Preparer`) while the database stores this one: no
+more than three batches are in memory at once. An Asterisk file going to PostgreSQL
 takes the fast lane (`fast_lane`): its plain rows are read as columns, with the same
 result as the row parser, which still reads every row the fast lane cannot vouch for.
 Each batch is one transaction that:
@@ -14,16 +14,10 @@ Each batch is one transaction that:
    the phone channel whose clock starts when a call is offered), worked out with the
    engine's `due_at_batch`: due = start + target ("4 rings" is 4 x the policy's
    ring_seconds); met = answered by then. Answered, transferred and abandoned calls are
-   measured; voicemail calls are not (their promise is the callback).
-   PostgreSQL: the batch, measures included, is copied (one block of COPY text) into a
-   temporary table, and one statement inserts the calls with ON CONFLICT DO NOTHING and
-   the measures of the calls it inserted (their ids from its RETURNING, which stays in
-   the server). SQLite: INSERT OR IGNORE, then the measures of the new calls;
-3. opens a callback case for each voicemail it inserted (a message with the policy's
-   message deadline), for the customer whose phone number matches the caller's if
-   exactly one does, on the line's team and assigned to nobody (the team shares it).
-   The cases are what `cases.services.case_create` would open, written in bulk
-   through `cases.drafts` (a month's export can hold thousands of voicemails);
+   measured; voicemail calls are not (their promise is the callback). Both through the
+   database's batch writer: `writing_postgresql` (COPY, then one statement) or
+   `writing_sqlite`;
+3. opens a callback case for each voicemail it inserted (`callbacks`);
 4. updates the import's counters and the time of its progress (an import whose
    progress stops for STALLED_AFTER has stopped, and the worker marks it failed).
 
@@ -49,114 +43,27 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db import connection, transaction
 
-from caredesk.cases.drafts import Recorder, references_reserve, save_drafts
 from caredesk.core.clock import Clock
 from caredesk.core.memory import large_blocks_mapped
-from caredesk.customers.models import Customer, phone_key
-from caredesk.staff.models import StaffMember, Team
+from caredesk.staff.models import StaffMember
 from caredesk.standards import Policy
-from caredesk.standards.zones import from_micros
+from caredesk.telephony.asterisk import asterisk_rows
+from caredesk.telephony.call_file import CallFile, CallFileError
+from caredesk.telephony.callbacks import CALLBACK_WINDOW, Callbacks
+from caredesk.telephony.mapped_csv import generic_rows
 from caredesk.telephony.mapping import Mapping, load_mapping
-from caredesk.telephony.models import (
-    Call,
-    CallImport,
-    CallMeasure,
-    CallOutcome,
-    Extension,
-    ImportStatus,
-    Line,
-)
-from caredesk.telephony.parsers import (
-    CallFile,
-    CallFileError,
-    Outcome,
-    ParsedCall,
-    RejectedRow,
-    read_rows,
-)
-from caredesk.telephony.preparing import (
-    ANSWERED,
-    MEASURED,
-    Batch,
-    Preparer,
-    batches,
-)
+from caredesk.telephony.models import CallImport, Extension, ImportStatus
+from caredesk.telephony.preparing import Batch, Preparer, batches
+from caredesk.telephony.rows import ParsedRow, RejectedRow
+from caredesk.telephony.writing import BatchWriter, Lines
+from caredesk.telephony.writing_postgresql import PostgresqlWriter
+from caredesk.telephony.writing_sqlite import SqliteWriter
 
 FORMATS = ("asterisk", "generic")
-CALL_COLUMNS = (
-    "source", "call_key", "line_id", "caller", "caller_name", "dialled", "started_at",
-    "answered_at", "ended_at", "seconds_to_answer", "rings", "talk_seconds", "outcome",
-    "extension", "answered_by_id", "imported_by_id",
-)  # fmt: skip
-# PostgreSQL: a batch as it is copied in. Times are microseconds since the epoch (the
-# engine's unit: no text to format or parse); `due` and `met` are the measures, one per
-# phone standard in order (NULL for a call that is not measured); `n` keeps file order.
-_BATCH_TABLE = "caredesk_call_batch"
-_BATCH_COLUMNS = (
-    "n", "call_key", "line", "caller", "caller_name", "dialled", "started_at",
-    "answered_at", "ended_at", "seconds_to_answer", "rings", "talk_seconds", "outcome",
-    "extension", "answered_by_id", "due", "met",
-)  # fmt: skip
-_CREATE_BATCH_TABLE = f"""
-CREATE TEMPORARY TABLE IF NOT EXISTS {_BATCH_TABLE} (
-    n integer, call_key varchar(150), line varchar(120), caller varchar(80),
-    caller_name varchar(120), dialled varchar(80), started_at bigint, answered_at bigint,
-    ended_at bigint, seconds_to_answer integer, rings integer, talk_seconds integer,
-    outcome varchar(20), extension varchar(40), answered_by_id bigint, due bigint[],
-    met boolean[]
-) ON COMMIT DELETE ROWS
-"""
-
-
-def _instant(column: str) -> str:
-    return f"'epoch'::timestamptz + {column} * interval '1 microsecond'"
-
-
-_COLUMNS = ", ".join(CALL_COLUMNS)
-UNIQUE_CALL = "one_row_per_call"  # the constraint on (source, call_key)
-
-
-def _insert_batch(*, skip_existing: bool) -> str:
-    """One statement: the batch's calls, then the measures of the calls it inserted.
-
-    With `skip_existing`, calls already here are skipped (ON CONFLICT DO NOTHING, which
-    costs PostgreSQL a speculative insertion per row: about a fifth of an import's time
-    in the database); without it, a call already here fails the whole statement."""
-    on_conflict = "ON CONFLICT (source, call_key) DO NOTHING" if skip_existing else ""
-    return f"""
-WITH new AS (
-    INSERT INTO {Call._meta.db_table} ({_COLUMNS})
-    SELECT %(source)s, b.call_key, line.id, b.caller, b.caller_name, b.dialled,
-        {_instant("b.started_at")}, {_instant("b.answered_at")}, {_instant("b.ended_at")},
-        b.seconds_to_answer, b.rings, b.talk_seconds, b.outcome, b.extension,
-        b.answered_by_id, %(imported_by)s
-    FROM {_BATCH_TABLE} b
-    LEFT JOIN {Line._meta.db_table} line ON line.name = NULLIF(b.line, '')
-    ORDER BY b.n
-    {on_conflict}
-    RETURNING id, call_key, outcome
-), measures AS (
-    INSERT INTO {CallMeasure._meta.db_table} (call_id, standard_key, due_at, met)
-    SELECT new.id, m.standard_key, {_instant("m.due")}, m.met
-    FROM new
-    JOIN {_BATCH_TABLE} b ON b.call_key = new.call_key
-    CROSS JOIN LATERAL unnest(%(standards)s::varchar[], b.due, b.met)
-        AS m (standard_key, due, met)
-    WHERE b.due IS NOT NULL
-    ORDER BY b.n
-)
-SELECT count(*), array_agg(call_key) FILTER (WHERE outcome = 'voicemail') FROM new
-"""
-
-
-_INSERT_NEW_BATCH = _insert_batch(skip_existing=False)
-_INSERT_BATCH = _insert_batch(skip_existing=True)
-
 Progress = Callable[[CallImport], None]
 
 
@@ -188,10 +95,6 @@ def call_imports_stop_stalled(*, clock: Clock) -> list[int]:
     stalled.filter(pk__in=ids).update(status=ImportStatus.FAILED, error=STOPPED, finished_at=now)
     marked = CallImport.objects.filter(pk__in=ids, status=ImportStatus.FAILED, finished_at=now)
     return list(marked.values_list("pk", flat=True))
-
-
-# Voicemails left longer ago than this before an import are history (see calls_import).
-CALLBACK_WINDOW = timedelta(days=31)  # about a month: a monthly export still gets its callbacks
 
 
 def calls_import(
@@ -255,14 +158,23 @@ def calls_import(
             staff_by_extension=dict(Extension.objects.values_list("number", "staff_id")),
             copy_text=connection.vendor == "postgresql",
         )
+        lines = Lines()
+        writer: BatchWriter = (
+            PostgresqlWriter(source=source, import_id=record.pk, standards=preparer.standards)
+            if preparer.copy_text
+            else SqliteWriter(source=source, import_id=record.pk, preparer=preparer, lines=lines)
+        )
         run = _Run(
             record=record,
-            policy=policy,
             clock=clock,
-            source=source,
             rejects=rejects,
-            callbacks_since=callbacks_since or record.started_at - CALLBACK_WINDOW,
-            preparer=preparer,
+            lines=lines,
+            writer=writer,
+            callbacks=Callbacks(
+                policy=policy,
+                since=callbacks_since or record.started_at - CALLBACK_WINDOW,
+                file_name=record.file_name,
+            ),
         )
         reader: _Reader | None = None
         try:
@@ -313,7 +225,9 @@ def prepared_batches(
     """The file's batches, prepared. An Asterisk file going to PostgreSQL takes the fast
     lane (its plain rows read as columns); anything else is read a row at a time."""
     if file_format == "asterisk" and preparer.copy_text:
-        from caredesk.telephony.fast_lane import FastLane, fast_batches  # polars: ~0.3 s
+        # Imported here, not at the top: polars costs every process that imports this
+        # module (the desk, the API) about 0.3 s and 40 MB, and only this path needs it.
+        from caredesk.telephony.fast_lane import FastLane, fast_batches
 
         large_blocks_mapped()  # for the whole process: see core/memory.py
         return fast_batches(call_file, size, FastLane(preparer, zone=zone, not_after=not_after))
@@ -321,6 +235,28 @@ def prepared_batches(
         call_file, file_format=file_format, zone=zone, mapping=mapping, not_after=not_after
     )
     return batches(rows, size, preparer, lambda: call_file.bytes_read)
+
+
+def read_rows(
+    call_file: CallFile,
+    *,
+    file_format: str,
+    zone: str | None,
+    mapping: Mapping | None,
+    not_after: datetime | None = None,
+) -> Iterator[ParsedRow]:
+    """The rows of an open file in the given format ('asterisk' or 'generic')."""
+    if file_format == "asterisk":
+        return asterisk_rows(call_file.lines(), zone=zone or "Europe/London", not_after=not_after)
+    if mapping is None:
+        raise CallFileError("A generic CSV file needs a mapping file (--mapping).")
+    return generic_rows(
+        call_file.lines(),
+        mapping=mapping,
+        zone=zone,
+        file_name=call_file.path.name,
+        not_after=not_after,
+    )
 
 
 _END = object()
@@ -405,28 +341,14 @@ class _RejectsFile:
 
 @dataclass
 class _Run:
+    """One import's storing of its batches, in the caller's thread."""
+
     record: CallImport
-    policy: Policy
     clock: Clock
-    source: str
     rejects: _RejectsFile
-    callbacks_since: datetime
-    preparer: Preparer
-
-    def __post_init__(self) -> None:
-        self.standards = self.preparer.standards
-        self.postgres = connection.vendor == "postgresql"
-        self.lines: dict[str, tuple[int, int | None]] = {}  # name -> (id, team id)
-        # SQLite: the highest call id before this run's next batch. It starts at the
-        # highest id of all, so a run of an import row that an earlier run filled (an
-        # upload's task run again) does not take that run's calls for new ones.
-        self.last_id = 0 if self.postgres else _highest_call_id()
-        self.teams: dict[int, Team] = {}
-        self.recorder = Recorder(policy=self.policy, absences=())  # nobody is assigned
-        self.batch_table_ready = False
-        self.expect_new = True  # PostgreSQL: try the batch as all new calls first
-
-    # -- storing (in the caller's thread) ---------------------------------------------
+    lines: Lines
+    writer: BatchWriter
+    callbacks: Callbacks
 
     def import_batch(self, batch: Batch) -> None:
         record = self.record
@@ -434,12 +356,9 @@ class _Run:
             self.rejects.add(row)
         refused = len(batch.rejected)
         with transaction.atomic():
-            self._load_lines(batch.line_names)
-            if self.postgres:
-                inserted, voicemails = self._insert_postgresql(batch)
-            else:
-                inserted, voicemails = self._insert_sqlite(batch.calls)
-            self._open_callbacks(voicemails)
+            self.lines.load(batch.line_names)
+            inserted, voicemails = self.writer.write(batch)
+            self.callbacks.open(voicemails, lines=self.lines, now=self.clock.now())
             record.rows_read += batch.rows_read
             record.rows_imported += inserted
             record.rows_rejected += refused
@@ -455,207 +374,3 @@ class _Run:
                 bytes_read=batch.bytes_read,
             )
         self.rejects.flush()
-
-    # -- calls ------------------------------------------------------------------------
-
-    def _line(self, name: str) -> tuple[int, int | None] | None:
-        return self.lines.get(name) if name else None
-
-    def _load_lines(self, names: set[str]) -> None:
-        missing = {name for name in names if name and name not in self.lines}
-        if not missing:
-            return
-        Line.objects.bulk_create([Line(name=name) for name in missing], ignore_conflicts=True)
-        for name, pk, team_id in Line.objects.filter(name__in=missing).values_list(
-            "name", "id", "team_id"
-        ):
-            self.lines[name] = (pk, team_id)
-
-    def _insert_postgresql(self, batch: Batch) -> tuple[int, list[ParsedCall]]:
-        """Insert the batch's new calls and their measures: how many, and the new
-        voicemails (nothing else needs to come back from the server)."""
-        if not batch.copy_text:
-            return 0, []
-        with connection.cursor() as cursor:
-            if not self.batch_table_ready:
-                cursor.execute(_CREATE_BATCH_TABLE)
-                self.batch_table_ready = True
-            # The table empties itself at each commit; inside a caller's transaction
-            # (our batches are then savepoints) it must be emptied here. The statement
-            # sorts the batch (file order): enough memory keeps that off the disk.
-            cursor.execute(f"SET LOCAL work_mem = '64MB'; TRUNCATE {_BATCH_TABLE}")
-            with cursor.cursor.copy(
-                f"COPY {_BATCH_TABLE} ({', '.join(_BATCH_COLUMNS)}) FROM STDIN"
-            ) as copy:
-                copy.write(batch.copy_text)
-            parameters: dict[str, Any] = {
-                "source": self.source,
-                "imported_by": self.record.pk,
-                "standards": [standard.key for standard in self.standards],
-            }
-            found = self._insert_new(cursor, parameters) if self.expect_new else None
-            if found is None:
-                cursor.execute(_INSERT_BATCH, parameters)
-                found = cursor.fetchone()
-        count, voicemail_keys = found
-        # Expect the next batch to be all new when this one was: a new file usually is
-        # throughout, and one that overlaps calls already here usually does so for a
-        # stretch (at worst, each batch that holds a call already here is tried twice).
-        self.expect_new = count == batch.kept
-        keys = set(voicemail_keys or ())
-        return count, [call for call in batch.calls if call.call_key in keys]
-
-    @staticmethod
-    def _insert_new(cursor: Any, parameters: dict[str, Any]) -> tuple[int, list[str]] | None:
-        """Insert the batch as all new, the cheaper statement; None (nothing done) if a
-        call in it is here already."""
-        try:
-            with transaction.atomic():  # a savepoint, undone if a call is here already
-                cursor.execute(_INSERT_NEW_BATCH, parameters)
-                return cast(tuple[int, list[str]], cursor.fetchone())
-        except IntegrityError as error:
-            diagnostics = getattr(error.__cause__, "diag", None)
-            if getattr(diagnostics, "constraint_name", None) != UNIQUE_CALL:
-                raise
-            return None
-
-    def _call_row(self, call: ParsedCall) -> tuple[Any, ...]:
-        line = self._line(call.line)
-        answered = call.outcome in ANSWERED
-        return (
-            self.source,
-            call.call_key,
-            line[0] if line else None,
-            call.caller,
-            call.caller_name,
-            call.dialled,
-            call.started_at,
-            call.answered_at,
-            call.ended_at,
-            call.seconds_to_answer,
-            self.preparer.rings(call.seconds_to_answer),
-            call.talk_seconds,
-            CallOutcome(call.outcome.value).value,
-            call.extension,
-            self.preparer.staff_by_extension.get(call.extension) if answered else None,
-            self.record.pk,
-        )
-
-    def _insert_sqlite(self, calls: list[ParsedCall]) -> tuple[int, list[ParsedCall]]:
-        """Insert the calls not already here, and their measures: how many, and the new
-        voicemails."""
-        if not calls:
-            return 0, []
-        adapt = connection.ops.adapt_datetimefield_value
-        times = (6, 7, 8)
-        prepared = [
-            tuple(adapt(value) if index in times else value for index, value in enumerate(row))
-            for row in map(self._call_row, calls)
-        ]
-        marks = ", ".join(["%s"] * len(CALL_COLUMNS))
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT OR IGNORE INTO {Call._meta.db_table} ({_COLUMNS}) VALUES ({marks})",
-                prepared,
-            )
-            cursor.execute(
-                f"SELECT call_key, id FROM {Call._meta.db_table} "
-                "WHERE imported_by_id = %s AND id > %s",
-                [self.record.pk, self.last_id],
-            )
-            inserted = dict(cursor.fetchall())
-        if inserted:
-            self.last_id = max(inserted.values())
-        new_calls = [(inserted[call.call_key], call) for call in calls if call.call_key in inserted]
-        self._insert_measures_sqlite(new_calls)
-        return len(new_calls), [call for _, call in new_calls if call.outcome is Outcome.VOICEMAIL]
-
-    # -- measures ---------------------------------------------------------------------
-
-    def _insert_measures_sqlite(self, new_calls: list[tuple[int, ParsedCall]]) -> None:
-        measured = [(pk, call) for pk, call in new_calls if call.outcome in MEASURED]
-        if not measured or not self.standards:
-            return
-        adapt = connection.ops.adapt_datetimefield_value
-        measures = self.preparer.measures([call for _, call in measured])
-        rows = [
-            (pk, standard.key, adapt(from_micros(due_micros)), was_met)
-            for standard, (dues, mets) in zip(self.standards, measures, strict=True)
-            for (pk, _), due_micros, was_met in zip(measured, dues, mets, strict=True)
-        ]
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {CallMeasure._meta.db_table} (call_id, standard_key, due_at, met) "
-                "VALUES (%s, %s, %s, %s)",
-                rows,
-            )
-
-    # -- voicemail --------------------------------------------------------------------
-
-    def _team(self, team_id: int | None) -> Team | None:
-        if team_id is None:
-            return None
-        if team_id not in self.teams:
-            self.teams[team_id] = Team.objects.get(pk=team_id)
-        return self.teams[team_id]
-
-    def _open_callbacks(self, voicemails: list[ParsedCall]) -> None:
-        """A callback case for each voicemail, as services.case_create would open it,
-        written in bulk (a month's export can hold thousands)."""
-        recent = [call for call in voicemails if call.started_at >= self.callbacks_since]
-        if not recent:
-            return
-        now = self.clock.now()
-        customers = _customers_by_number([call.caller for call in recent])
-        references = references_reserve(self.policy, [call.started_at for call in recent])
-        drafts = []
-        for call, reference in zip(recent, references, strict=True):
-            line = self._line(call.line)
-            drafts.append(
-                self.recorder.create(
-                    reference=reference,
-                    kind="message",
-                    channel="voicemail",
-                    received_at=call.started_at,
-                    subject=f"Voicemail from {self._caller(call)}"[:200],
-                    description=self._voicemail_description(call),
-                    by=None,
-                    now=now,
-                    customer=customers.get(phone_key(call.caller)),
-                    team=self._team(line[1] if line else None),
-                )
-            )
-        save_drafts(drafts)
-
-    @staticmethod
-    def _caller(call: ParsedCall) -> str:
-        if call.caller_name and call.caller:
-            return f"{call.caller_name} ({call.caller})"
-        return call.caller_name or call.caller or "a withheld number"
-
-    def _voicemail_description(self, call: ParsedCall) -> str:
-        local = call.started_at.astimezone(self.policy.working_calendar.zone)
-        on_line = f" on the {call.line} line" if call.line else ""
-        return (
-            f"Voicemail left{on_line} at {local:%H:%M on %d %B %Y}; "
-            f"call {call.call_key} in {self.record.file_name}. "
-            f"Caller: {call.caller or 'withheld'}."
-        )
-
-
-def _customers_by_number(numbers: list[str]) -> dict[str, Customer]:
-    """The customer with each phone number (by its search key), where exactly one has it."""
-    keys = sorted({key for key in map(phone_key, numbers) if key})
-    found: dict[str, list[Customer]] = {}
-    for start in range(0, len(keys), LOOKUP_CHUNK):
-        chunk = keys[start : start + LOOKUP_CHUNK]
-        for customer in Customer.objects.filter(phone_search__in=chunk):
-            found.setdefault(customer.phone_search, []).append(customer)
-    return {key: matches[0] for key, matches in found.items() if len(matches) == 1}
-
-
-LOOKUP_CHUNK = 5_000  # numbers a query: well under SQLite's limit of query parameters
-
-
-def _highest_call_id() -> int:
-    return Call.objects.aggregate(highest=Max("id"))["highest"] or 0

@@ -20,7 +20,7 @@ from caredesk.standards.calendar import WorkingCalendar
 from caredesk.standards.engine import due_at_batch
 from caredesk.standards.policy import Channel, ClockEvent, DeadlineStandard, Policy
 from caredesk.standards.zones import EPOCH, ONE_MICROSECOND
-from caredesk.telephony.parsers import Outcome, ParsedCall, ParsedRow, RejectedRow
+from caredesk.telephony.rows import Outcome, ParsedCall, ParsedRow, RejectedRow
 
 MEASURED = frozenset({Outcome.ANSWERED, Outcome.TRANSFERRED, Outcome.ABANDONED})
 ANSWERED = frozenset({Outcome.ANSWERED, Outcome.TRANSFERRED})
@@ -136,7 +136,7 @@ class Preparer:
 
     def _copy_text(self, calls: list[ParsedCall]) -> str:
         """The calls as rows of COPY text (tab-separated) for the batch table
-        (importing._BATCH_COLUMNS, in that order)."""
+        (writing_postgresql.BATCH_COLUMNS, in that order)."""
         if not calls:
             return ""
         null = NULL

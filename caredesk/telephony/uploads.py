@@ -30,15 +30,17 @@ from typing import Protocol
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
+from django.utils.module_loading import import_string
 
 from caredesk.core.clock import Clock
 from caredesk.errors import CaredeskError
 from caredesk.staff.models import StaffMember
 from caredesk.standards import Policy
+from caredesk.telephony.call_file import CallFile, CallFileError
 from caredesk.telephony.importing import call_imports_stop_stalled, calls_import
+from caredesk.telephony.mapped_csv import generic_rows
 from caredesk.telephony.mapping import Mapping, MappingError, load_mapping, parse_mapping
 from caredesk.telephony.models import CallImport, ImportStatus
-from caredesk.telephony.parsers import CallFile, CallFileError, generic_rows
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +55,9 @@ SAMPLE_BYTES = 64 * 1024  # how much of the file is looked at before it is accep
 SAMPLE_ROWS = 50
 GZIP_MAGIC = b"\x1f\x8b"
 MAX_MAPPING_BYTES = 64 * 1024
+# The worker's task, queued by its name: the tasks module imports this one, not the
+# other way round.
+IMPORT_TASK = "caredesk.telephony.tasks.import_calls_file"
 # The first bytes of files people pick by mistake.
 NOT_CSV = {
     b"PK\x03\x04": "an Excel workbook or a zip file: save it from the spreadsheet as CSV first",
@@ -277,10 +282,10 @@ def _write_manifest(kept: Upload, import_id: int) -> None:
 
 
 def _queue(import_id: int, folder_name: str) -> None:
-    from caredesk.telephony.tasks import import_calls_file
-
+    """Queue the import for the worker; an import that cannot be queued is marked failed
+    (the uploaded file would otherwise wait for ever: no sweep queues it again)."""
     try:
-        import_calls_file.enqueue(import_id, folder_name)
+        import_string(IMPORT_TASK).enqueue(import_id, folder_name)
     except DatabaseError:
         logger.exception("Could not queue call import %s", import_id)
         CallImport.objects.filter(pk=import_id, status=ImportStatus.RUNNING).update(

@@ -14,9 +14,8 @@ from django.core.management import call_command
 
 from caredesk.core.tests.console import CAREDESK
 from caredesk.telephony.models import Call
+from caredesk.telephony.tests.conftest import FILES
 from caredesk.telephony.tests.generate import write_master_csv
-
-FILES = Path(__file__).parent / "files"
 
 
 def calls(*args: str) -> tuple[int, str, str]:
@@ -26,13 +25,6 @@ def calls(*args: str) -> tuple[int, str, str]:
     except SystemExit as exit_:
         return int(exit_.code or 0), stdout.getvalue(), stderr.getvalue()
     return 0, stdout.getvalue(), stderr.getvalue()
-
-
-@pytest.fixture
-def master(tmp_path):
-    path = tmp_path / "Master.csv"
-    shutil.copy(FILES / "Master.csv", path)
-    return path
 
 
 @pytest.mark.django_db

@@ -11,10 +11,11 @@ from hypothesis import strategies as st
 
 from caredesk.standards.policy_files import load_policy
 from caredesk.telephony import fast_lane
+from caredesk.telephony.asterisk import DISPOSITIONS, numbered_asterisk_rows
 from caredesk.telephony.fast_lane import FastLane
-from caredesk.telephony.parsers import DISPOSITIONS, LocalTimes, numbered_asterisk_rows
 from caredesk.telephony.preparing import Batch, Preparer
-from caredesk.telephony.tests.test_parsers import asterisk_line
+from caredesk.telephony.rows import LocalTimes
+from caredesk.telephony.tests.test_asterisk import asterisk_line
 
 STAFF = {"2004": 4, "2005": 5, "reception-desk": 9}
 PREPARERS = {

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.core.checks import Tags
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
@@ -22,10 +23,10 @@ from caredesk.core.clock import system_clock
 from caredesk.core.due_times import parse_received
 from caredesk.errors import CaredeskError
 from caredesk.standards import Policy, load_policy
+from caredesk.telephony.call_file import CallFileError
 from caredesk.telephony.importing import FORMATS, calls_import
 from caredesk.telephony.mapping import Mapping, load_mapping
 from caredesk.telephony.models import CallImport, ImportStatus
-from caredesk.telephony.parsers import CallFileError
 
 PROGRAM = "caredesk calls"
 
@@ -42,6 +43,9 @@ class OneLineParser(CommandParser):
 
 class Command(BaseCommand):
     help = "Import call records files (Asterisk Master.csv, or any CSV with a mapping file)."
+    # The models only: checking the URLs imports every view (WeasyPrint, SciPy, the
+    # reporting pages), about 150 MB this process would hold for the whole import.
+    requires_system_checks = [Tags.models]
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.__class__ = OneLineParser  # the subcommands inherit it

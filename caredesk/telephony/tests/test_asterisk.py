@@ -1,4 +1,4 @@
-"""Reading call records rows: every row gives a call or a reason, never an exception."""
+"""Reading Asterisk rows: every row gives a call or a reason, never an exception."""
 
 import csv
 import io
@@ -9,22 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from caredesk.telephony.mapping import MappingError, load_mapping, parse_mapping
-from caredesk.telephony.parsers import (
-    ASTERISK_COLUMNS,
-    CallFileError,
-    Outcome,
-    ParsedCall,
-    RejectedRow,
-    asterisk_rows,
-    extension_of,
-    generic_rows,
-)
+from caredesk.telephony.asterisk import ASTERISK_COLUMNS, asterisk_rows, extension_of
+from caredesk.telephony.rows import Outcome, ParsedCall, RejectedRow
 
-GENERIC = load_mapping("generic")
-HEADER = (
-    b"Call ID,Start Time,Wait (s),End Time,Talk (s),Caller,Caller Name,DDI,Queue,Agent Ext,Result\n"
-)
+# Text for fields and names (shared with test_mapped_csv), and wall times.
+texts = st.text(st.characters(codec="utf-8", exclude_characters="\n"), max_size=40)
+names = st.text(st.characters(codec="utf-8", exclude_characters="\r\n"), max_size=40)
+times = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2030, 12, 31))
 
 
 def one(line: bytes, **options) -> Any:
@@ -41,9 +32,6 @@ def asterisk_line(**fields: str | int) -> bytes:
         [values[name] for name in ASTERISK_COLUMNS]
     )
     return out.getvalue().encode("utf-8")
-
-
-# -- Asterisk ---------------------------------------------------------------------------
 
 
 def test_extensions_come_from_the_destination_channel():
@@ -127,11 +115,6 @@ def test_an_over_long_field_is_refused_naming_it():
     assert row.reason == "dst is longer than 80 characters."
 
 
-texts = st.text(st.characters(codec="utf-8", exclude_characters="\n"), max_size=40)
-names = st.text(st.characters(codec="utf-8", exclude_characters="\r\n"), max_size=40)
-times = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2030, 12, 31))
-
-
 @given(st.binary(max_size=300))
 def test_any_bytes_give_calls_or_refusals_never_an_exception(data):
     for row in asterisk_rows(data.splitlines(keepends=True)):
@@ -181,127 +164,3 @@ def test_a_valid_answered_row_round_trips(key, name, number, start, wait, talk, 
     assert row.extension == extension
     assert row.caller == number
     assert row.caller_name == ("" if name.strip() == number else name.strip())
-
-
-# -- generic ----------------------------------------------------------------------------
-
-
-def generic(*rows: bytes, mapping=GENERIC) -> list[Any]:
-    return list(generic_rows([HEADER, *rows], mapping=mapping, file_name="calls.csv"))
-
-
-def test_a_heading_row_missing_a_mapped_column_is_a_file_error():
-    with pytest.raises(CallFileError, match=r"no column 'End Time' \(columns.ended in the generic"):
-        list(generic_rows([b"Call ID,Start Time,Wait (s)\n"], mapping=GENERIC, file_name="x"))
-
-
-def test_headings_match_ignoring_case():
-    (row,) = generic_rows(
-        [HEADER.lower(), b"A,02/06/2025 09:00:00,3,,,,,,,,answered\n"], mapping=GENERIC
-    )
-    assert isinstance(row, ParsedCall)
-
-
-def test_a_short_row_is_refused():
-    (row,) = generic(b"A,02/06/2025 09:00:00\n")
-    assert row.reason.startswith("the row has 2 columns")
-
-
-def test_an_answered_call_needs_its_wait():
-    (row,) = generic(b"A,02/06/2025 09:00:00,,,,,,,,,Answered\n")
-    assert row.reason == "the call was answered but Wait (s) is empty."
-
-
-def test_iso_times_with_offsets_are_read_as_instants():
-    mapping = parse_mapping(
-        '[format]\nsource = "teams"\n[columns]\ncall_id = "id"\nstarted = "s"\nanswered = "a"\n',
-        source="t.toml",
-    )
-    (row,) = generic_rows(
-        [b"id,s,a\n", b"X,2025-06-02T09:00:00+01:00,2025-06-02T08:00:05Z\n"], mapping=mapping
-    )
-    assert isinstance(row, ParsedCall)
-    assert row.started_at == datetime(2025, 6, 2, 8, 0, tzinfo=UTC)
-    assert (row.seconds_to_answer, row.outcome) == (5, Outcome.ANSWERED)
-
-
-@given(st.lists(st.lists(texts, max_size=14), max_size=5))
-def test_any_generic_rows_give_calls_or_refusals(rows):
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    lines = out.getvalue().encode("utf-8").splitlines(keepends=True)
-    for row in generic_rows([HEADER, *lines], mapping=GENERIC):
-        assert isinstance(row, ParsedCall | RejectedRow)
-
-
-@given(
-    key=st.from_regex(r"[A-Z]-[0-9]{1,8}", fullmatch=True),
-    name=names,
-    start=times,
-    wait=st.integers(0, 600),
-    outcome=st.sampled_from(["Answered", "Missed", "Voicemail", "Transferred"]),
-)
-def test_a_valid_generic_row_round_trips(key, name, start, wait, outcome):
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow(
-        [
-            key,
-            f"{start:%d/%m/%Y %H:%M:%S}",
-            wait,
-            "",
-            "",
-            "07700900123",
-            name,
-            "",
-            "Rents",
-            "",
-            outcome,
-        ]
-    )
-    mapping = GENERIC.model_copy(
-        update={"format": GENERIC.format.model_copy(update={"zone": "UTC"})}
-    )
-    (row,) = generic(out.getvalue().encode("utf-8"), mapping=mapping)
-    assert isinstance(row, ParsedCall), row
-    assert row.call_key == key
-    assert row.started_at == start.replace(microsecond=0, tzinfo=UTC)
-    assert row.caller_name == name.strip()
-    assert row.seconds_to_answer == wait
-    answered = outcome in ("Answered", "Transferred")
-    assert (row.answered_at is not None) == answered
-
-
-# -- mappings ---------------------------------------------------------------------------
-
-
-def test_the_shipped_mappings_are_valid():
-    assert load_mapping("teams").format.source == "teams"
-    assert load_mapping("generic").outcome_of("  MISSED ") == "abandoned"
-
-
-def test_a_bad_mapping_lists_every_problem_in_plain_english():
-    with pytest.raises(MappingError) as caught:
-        parse_mapping(
-            '[format]\nsource = "Mitel PBX"\nzoen = "UTC"\n[columns]\ncall_id = "id"\n'
-            'answered = "a"\nseconds_to_answer = "w"\n[outcomes]\nok = "fine"\n',
-            source="bad.toml",
-        )
-    problems = caught.value.problems
-    assert "format.zoen: 'zoen' is not a setting here (did you mean 'zone'?)" in problems
-    assert "columns.started: is required but missing" in problems
-    assert "outcomes.ok: 'fine' is not one of answered, abandoned, voicemail, transferred" in (
-        problems
-    )
-    assert any(p.startswith("format.source: 'Mitel PBX' is not a source name") for p in problems)
-
-
-def test_a_mapping_needs_exactly_one_way_to_tell_the_answer_time():
-    with pytest.raises(MappingError, match="either 'answered'"):
-        parse_mapping(
-            '[format]\nsource = "x"\n[columns]\ncall_id = "id"\nstarted = "s"\n', source="m.toml"
-        )
-
-
-def test_an_unknown_mapping_name_says_which_exist():
-    with pytest.raises(MappingError, match="Known: generic, teams"):
-        load_mapping("avaya")
