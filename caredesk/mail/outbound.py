@@ -2,8 +2,8 @@
 
 An OutboundEmail is made in the transaction that decides to send it, with its
 Message-ID; a task sends it once that commits, and the worker's sweep sends any a task
-did not. Each is claimed first (see caredesk.notifications.services for the states and
-the one crash window).
+did not (`caredesk.mail.sweeps`). Each is claimed first (see
+caredesk.notifications.services for the states and the one crash window).
 """
 
 from __future__ import annotations
@@ -16,11 +16,10 @@ from caredesk.core.clock import Clock
 from caredesk.core.tasks import enqueue_after_commit
 from caredesk.mail.acknowledgements import customer_from_address
 from caredesk.mail.models import OutboundEmail
-from caredesk.notifications.models import EMAIL_TO_SEND, EmailStatus
+from caredesk.notifications.models import EmailStatus
 from caredesk.notifications.services import (
     RESEND_AFTER,
     SMTP_TIMEOUT,
-    claimable_emails,
     email_claim,
     email_deliver,
 )
@@ -42,28 +41,6 @@ def outbound_email_send(
         return None
     message = _message(rows.select_related("in_reply_to").get(pk=outbound_id), policy)
     return email_deliver(rows, pk=outbound_id, claimed_at=now, send=message.send, clock=clock)
-
-
-def outbound_emails_send(
-    *, policy: Policy, clock: Clock, batch_size: int, resend_after: timedelta = RESEND_AFTER
-) -> dict[str, int]:
-    """The sweep's part: send every email to a customer that no task has sent."""
-    counts: dict[str, int] = {}
-    to_send = OutboundEmail.objects.filter(
-        EMAIL_TO_SEND, claimable_emails(now=clock.now(), resend_after=resend_after)
-    ).order_by("pk")
-    last = 0
-    while True:
-        ids = list(to_send.filter(pk__gt=last).values_list("pk", flat=True)[:batch_size])
-        for pk in ids:
-            status = outbound_email_send(
-                outbound_id=pk, policy=policy, clock=clock, resend_after=resend_after
-            )
-            if status is not None:
-                counts[status.value] = counts.get(status.value, 0) + 1
-        if len(ids) < batch_size:
-            return counts
-        last = ids[-1]
 
 
 def _message(outbound: OutboundEmail, policy: Policy) -> EmailMessage:

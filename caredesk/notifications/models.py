@@ -9,8 +9,9 @@ from caredesk.staff.models import StaffMember
 
 class NotificationKind(models.TextChoices):
     DEADLINE_NEAR = "deadline_near", "Deadline near"
-    DEADLINE_BREACHED = "deadline_breached", "Deadline missed"
+    DEADLINE_BREACHED = "deadline_breached", "Deadline missed"  # one each: before digests
     URGENT_MESSAGE = "urgent_message", "Urgent message"
+    DEADLINES_MISSED = "deadlines_missed", "Deadlines missed"  # a line manager's digest
 
 
 class EmailStatus(models.TextChoices):
@@ -43,16 +44,21 @@ class EmailDelivery(models.Model):
 class Notification(EmailDelivery):
     """Something a member of staff must know about a case, shown on the desk and emailed.
 
-    Created only by the worker's claims (caredesk.notifications.sweeps), which the
+    Created only by the worker's claims (caredesk.notifications.notices), which the
     unique constraints back up: the same notice can never exist twice. The email is
     claimed too: pending -> sending (with the time) -> sent.
+
+    A line manager's digest of missed deadlines (DEADLINES_MISSED) is about many cases,
+    so has no case: its deadlines are its `missed` lines (MissedDeadline).
     """
 
     recipient = models.ForeignKey(
         StaffMember, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(max_length=30, choices=NotificationKind.choices)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
     deadline = models.ForeignKey(
         Deadline, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )
@@ -85,4 +91,57 @@ class Notification(EmailDelivery):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.recipient}: {self.case.reference}"
+        about = self.case.reference if self.case is not None else self.message
+        return f"{self.get_kind_display()} for {self.recipient}: {about}"
+
+
+class MissedDeadline(models.Model):
+    """A missed deadline a line manager is told of: one line of their digest.
+
+    Written with the deadline's escalation (its claim, in the same transaction), then
+    gathered into the manager's digest (`digest`, empty until then) by the next step of
+    the sweep: each line joins exactly one digest. The unique constraint backs up the
+    claim: a manager is never told twice of the same due time of the same deadline.
+    """
+
+    recipient = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="+")
+    # (Both indexed by the constraint and the index below, which lead with them.)
+    deadline = models.ForeignKey(
+        Deadline, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    due_at = models.DateTimeField(help_text="The due time that was missed.")
+    assigned_to = models.ForeignKey(
+        StaffMember,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who had it when it was missed.",
+    )
+    escalated_at = models.DateTimeField()
+    digest = models.ForeignKey(
+        Notification,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="missed",
+        db_index=False,
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline", "due_at", "recipient"], name="one_missed_line_per_due_time"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["recipient"],
+                condition=Q(digest__isnull=True),
+                name="missed_lines_to_gather",
+            ),
+            models.Index(fields=["digest", "due_at"], name="missed_lines_of_digest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Deadline {self.deadline_id} missed at {self.due_at}, for {self.recipient}"

@@ -27,10 +27,13 @@ from django.core.mail import EmailMessage, get_connection
 from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 
+from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
 from caredesk.errors import CaredeskError, NotAllowed
-from caredesk.notifications.models import EmailStatus, Notification
+from caredesk.notifications.models import EmailStatus, Notification, NotificationKind
+from caredesk.notifications.selectors import digest_lines_list
 from caredesk.staff.models import StaffMember
+from caredesk.standards import Policy
 
 logger = logging.getLogger(__name__)
 
@@ -115,9 +118,14 @@ def email_deliver(
 
 
 def notification_email_send(
-    *, notification_id: int, clock: Clock = system_clock, resend_after: timedelta = RESEND_AFTER
+    *,
+    notification_id: int,
+    clock: Clock = system_clock,
+    resend_after: timedelta = RESEND_AFTER,
+    policy: Policy | None = None,
 ) -> EmailStatus | None:
-    """Claim and send one notification's email. None if it was not ours to send."""
+    """Claim and send one notification's email. None if it was not ours to send.
+    `policy` (the active one if None) names the standards in a digest's list."""
     now = clock.now()
     rows = Notification.objects.all()
     if not email_claim(rows, pk=notification_id, now=now, resend_after=resend_after):
@@ -132,23 +140,35 @@ def notification_email_send(
         rows,
         pk=notification_id,
         claimed_at=now,
-        send=_email(notification).send,
+        send=notification_email(notification, policy=policy or active_policy()).send,
         clock=clock,
     )
 
 
-def _email(notification: Notification) -> EmailMessage:
+EMAIL_LINES = 200  # a digest's email lists this many missed deadlines; the page, all
+
+
+def notification_email(notification: Notification, *, policy: Policy) -> EmailMessage:
     site = settings.CAREDESK_SITE_URL.rstrip("/")
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(">") or "caredesk"
     stamp = int(notification.created_at.timestamp())
-    body = (
-        f"{notification.message}\n\n"
-        f"Your notifications: {site}{reverse('notifications:list')}\n\n"
-        "This email was sent by caredesk. Please do not reply to it."
-    )
+    text = [notification.message]
+    if notification.kind == NotificationKind.DEADLINES_MISSED:
+        lines = digest_lines_list(digest=notification, policy=policy, limit=EMAIL_LINES + 1)
+        text.append("\n".join(f"- {line}" for line in lines[:EMAIL_LINES]))
+        count = notification.missed.count() if len(lines) > EMAIL_LINES else len(lines)
+        if count > EMAIL_LINES:
+            page = reverse("notifications:digest", args=[notification.pk])
+            text.append(f"And {count - EMAIL_LINES:,} more: {site}{page}")
+        about = f"{count:,}"
+    else:
+        assert notification.case is not None, "every other kind is about a case"
+        about = notification.case.reference
+    text.append(f"Your notifications: {site}{reverse('notifications:list')}")
+    text.append("This email was sent by caredesk. Please do not reply to it.")
     return EmailMessage(
-        subject=f"{notification.get_kind_display()}: {notification.case.reference}",
-        body=body,
+        subject=f"{notification.get_kind_display()}: {about}",
+        body="\n\n".join(text),
         to=[notification.recipient.email],
         connection=get_connection(timeout=SMTP_TIMEOUT),
         headers={"Message-ID": f"<notification-{notification.pk}.{stamp}@{domain}>"},

@@ -32,7 +32,7 @@ from django.db.models import CharField, Count, F, Max, Min, Q, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce, TruncDate
 
 from caredesk.cases.models import Case, Deadline, DeadlineStatus
-from caredesk.notifications.db import write_transaction
+from caredesk.core.db import write_transaction
 from caredesk.reporting.models import Cut, DailyCaseFigure, DailyFigure, StaleDay
 from caredesk.standards import Policy, taken_unit, time_taken_batch
 from caredesk.standards.policy import DeadlineStandard

@@ -15,10 +15,10 @@ from caredesk.mail.models import InboundEmail, OutboundEmail
 from caredesk.mail.services import email_receive
 from caredesk.notifications.models import EmailStatus
 from caredesk.notifications.tests.helpers import SMTPServer
-from caredesk.notifications.worker import Worker
 from caredesk.staff.models import AbsenceKind
 from caredesk.staff.services import absence_record
 from caredesk.standards import load_policy
+from caredesk.worker.loop import Worker
 
 pytestmark = pytest.mark.usefixtures("worker_in_this_process")
 

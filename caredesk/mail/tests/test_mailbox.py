@@ -8,12 +8,12 @@ from django.core.management import CommandError, call_command
 from django_tasks_db.models import DBTaskResult
 
 from caredesk.cases.models import Case
+from caredesk.core.store import store_get
 from caredesk.mail.mailbox import MailboxError, mailbox_address, mailbox_poll
 from caredesk.mail.models import InboundEmail
-from caredesk.mail.store import store_get
 from caredesk.notifications.tasks import send_notification_email
-from caredesk.notifications.worker import Worker
 from caredesk.standards import load_policy
+from caredesk.worker.loop import Worker
 
 pytestmark = pytest.mark.usefixtures("worker_in_this_process")
 
@@ -22,9 +22,14 @@ MESSAGES = Path(__file__).parent / "messages"
 DONE = "caredesk-received"
 
 
-def address_of(dovecot, user: str, folder: str = "INBOX"):
+def url_of(dovecot, user: str, folder: str = "INBOX") -> str:
+    """The mailbox's address as CAREDESK_MAILBOX gives it."""
     user_part = user.replace("@", "%40")
-    return mailbox_address(f"imap://{user_part}:secret@127.0.0.1:{dovecot.port}/{folder}")
+    return f"imap://{user_part}:secret@127.0.0.1:{dovecot.port}/{folder}"
+
+
+def address_of(dovecot, user: str, folder: str = "INBOX"):
+    return mailbox_address(url_of(dovecot, user, folder))
 
 
 def poll(dovecot, user: str, clock, **options):
@@ -194,45 +199,36 @@ def test_a_done_folder_the_server_refuses_is_a_mailbox_error_not_a_crash(
     assert dovecot.count(imap_user, "INBOX") == 1  # left for when the setting is put right
 
 
-def test_the_worker_reads_the_mailbox_at_each_sweep(dovecot, imap_user, people, clock):
+def test_the_worker_reads_the_mailbox_at_each_sweep(dovecot, imap_user, people, clock, settings):
     dovecot.deliver(imap_user, (MESSAGES / "plain.eml").read_bytes())
+    settings.CAREDESK_MAILBOX, settings.CAREDESK_MAILBOX_DONE = url_of(dovecot, imap_user), DONE
     lines: list[str] = []
-    worker = Worker(
-        clock=clock,
-        policy=HALTON,
-        worker_id="test",
-        mailbox=address_of(dovecot, imap_user),
-        mailbox_done=DONE,
-        report=lines.append,
-    )
-    worker.run_once()
+    worker = Worker(clock=clock, policy=HALTON, worker_id="test", report=lines.append)
+    report = worker.run_once()
+    assert report["mailbox_read"].rows == 1
     assert InboundEmail.objects.count() == 1
     assert "Mailbox: 1 new email, 0 already here, 1 moved." in lines
 
 
 @pytest.mark.parametrize("unreadable", ["nothing listening", "a folder the server refuses"])
 def test_a_mailbox_the_worker_cannot_read_does_not_stop_its_work(
-    dovecot, imap_user, people, clock, unreadable
+    dovecot, imap_user, people, clock, settings, unreadable
 ):
     # given: a task waiting, and a mailbox that cannot be read
     waiting = send_notification_email.enqueue(999_999)  # no such notification: a no-op
     if unreadable == "nothing listening":
-        mailbox, done = mailbox_address("imap://someone:secret@127.0.0.1:1/INBOX"), DONE
+        mailbox, done = "imap://someone:secret@127.0.0.1:1/INBOX", DONE
     else:
-        mailbox, done = address_of(dovecot, imap_user), "a..b/"
+        mailbox, done = url_of(dovecot, imap_user), "a..b/"
+    settings.CAREDESK_MAILBOX, settings.CAREDESK_MAILBOX_DONE = mailbox, done
     lines: list[str] = []
-    worker = Worker(
-        clock=clock,
-        policy=HALTON,
-        worker_id="test",
-        mailbox=mailbox,
-        mailbox_done=done,
-        report=lines.append,
-    )
+    worker = Worker(clock=clock, policy=HALTON, worker_id="test", report=lines.append)
     # when
-    worker.run_once()
-    # then: the failure is reported, and the tasks still ran after it
+    report = worker.run_once()
+    # then: the failure is reported, the sweeps after it ran, and so did the tasks
     assert any("could not be read" in line for line in lines)
+    assert report["mailbox_read"].error.startswith("MailboxError: The mailbox")
+    assert report["figures_refresh"].error == ""
     assert DBTaskResult.objects.get(id=waiting.id).status == "SUCCESSFUL"
 
 

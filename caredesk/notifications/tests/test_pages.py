@@ -4,10 +4,11 @@ import pytest
 from django.test import Client
 from django.urls import resolve, reverse
 
-from caredesk.notifications.models import Notification
-from caredesk.notifications.sweeps import deadline_warn
+from caredesk.notifications.models import Notification, NotificationKind
+from caredesk.notifications.notices import deadline_warn
 from caredesk.notifications.tests.helpers import HALTON, at, letter
 from caredesk.staff.permissions import Can
+from caredesk.worker.tests.helpers import sweep_pass
 
 pytestmark = pytest.mark.django_db
 LIST = "/notifications/"
@@ -30,7 +31,7 @@ def warnings(people, clock):
 
 def test_the_page_is_where_the_urls_say_and_needs_see_notifications():
     assert reverse("notifications:list") == LIST
-    for url in (LIST, "/notifications/1/read/", "/notifications/read/"):
+    for url in (LIST, "/notifications/1/", "/notifications/1/read/", "/notifications/read/"):
         assert getattr(resolve(url).func, "required", None) is Can.SEE_NOTIFICATIONS
 
 
@@ -111,3 +112,35 @@ def test_someone_with_no_role_is_refused(client, people, warnings):
     client.force_login(people.officer)
 
     assert client.get(LIST).status_code == 403
+
+
+@pytest.fixture
+def digest(people, clock):
+    """Two letters missed, on the line manager's digest."""
+    letter(people, clock, received=at(2025, 6, 2, 10))
+    letter(people, clock, received=at(2025, 6, 3, 10), assign_to=people.teammate)
+    clock.moment = at(2025, 7, 1, 12)
+    sweep_pass(clock=clock, policy=HALTON)
+    return Notification.objects.get(kind=NotificationKind.DEADLINES_MISSED)
+
+
+def test_a_digest_lists_its_missed_deadlines_here_and_on_its_own_page(client, people, digest):
+    client.force_login(people.line_manager)
+
+    page = text(client.get(LIST))
+    own = text(client.get(reverse("notifications:digest", args=[digest.pk])))
+
+    assert "Deadlines missed" in page
+    assert "2 deadlines in your team were missed." in page
+    assert page.count("“Fence panel blown down”: Letters and emails answered") == 2
+    assert "due by 5:00pm on Monday 16 June 2025; with Olu Officer." in page
+    assert "due by 5:00pm on Tuesday 17 June 2025; with Tia Teammate." in page
+    assert own.count("Fence panel blown down") == 2
+    assert own.index("Olu Officer") < own.index("Tia Teammate")  # earliest due first
+
+
+def test_nobody_else_sees_a_digest(client, people, digest):
+    client.force_login(people.officer)
+
+    assert client.get(reverse("notifications:digest", args=[digest.pk])).status_code == 404
+    assert "deadlines in your team" not in text(client.get(LIST))

@@ -7,7 +7,12 @@ from django.core import mail
 
 from caredesk.errors import NotAllowed
 from caredesk.notifications.models import EmailStatus, Notification
-from caredesk.notifications.selectors import notifications_for, unread_count, unread_for
+from caredesk.notifications.notices import deadline_warn
+from caredesk.notifications.selectors import (
+    notifications_list,
+    notifications_unread_count,
+    notifications_unread_list,
+)
 from caredesk.notifications.services import (
     MAX_EMAIL_ATTEMPTS,
     RESEND_AFTER,
@@ -15,8 +20,8 @@ from caredesk.notifications.services import (
     notification_mark_all_read,
     notification_mark_read,
 )
-from caredesk.notifications.sweeps import deadline_warn, emails_send, sweep
 from caredesk.notifications.tests.helpers import HALTON, at, letter
+from caredesk.worker.tests.helpers import only, sweep_pass
 
 pytestmark = pytest.mark.django_db
 
@@ -39,18 +44,18 @@ def warned(people, clock):
 
 
 def test_a_persons_notifications_come_newest_first(people, warned):
-    assert list(notifications_for(staff=people.officer)) == [warned[1], warned[0]]
-    assert list(notifications_for(staff=people.teammate)) == []
+    assert list(notifications_list(staff=people.officer)) == [warned[1], warned[0]]
+    assert list(notifications_list(staff=people.teammate)) == []
 
 
 def test_marking_as_read_takes_it_off_the_unread_count(people, clock, warned):
-    assert unread_count(people.officer) == 2
+    assert notifications_unread_count(staff=people.officer) == 2
 
     notification_mark_read(notification=warned[0], by=people.officer, clock=clock)
 
     assert warned[0].read_at == clock.moment
-    assert unread_count(people.officer) == 1
-    assert list(unread_for(staff=people.officer)) == [warned[1]]
+    assert notifications_unread_count(staff=people.officer) == 1
+    assert list(notifications_unread_list(staff=people.officer)) == [warned[1]]
 
 
 def test_reading_twice_keeps_the_first_time(people, clock, warned):
@@ -74,7 +79,7 @@ def test_nobody_marks_someone_elses_notification(people, clock, warned):
 def test_mark_all_as_read_is_only_your_own(people, clock, warned):
     assert notification_mark_all_read(by=people.line_manager, clock=clock) == 0
     assert notification_mark_all_read(by=people.officer, clock=clock) == 2
-    assert unread_count(people.officer) == 0
+    assert notifications_unread_count(staff=people.officer) == 0
 
 
 # -- email ----------------------------------------------------------------------------------
@@ -86,7 +91,7 @@ def test_each_notification_is_emailed_once_through_a_real_smtp_server(people, cl
         notification_email_send(notification_id=warned[0].pk, clock=clock),
         notification_email_send(notification_id=warned[0].pk, clock=clock),
     ]
-    emails_send(clock=clock)
+    sweep_pass(clock=clock, policy=HALTON, sweeps=only("staff_emails"))
 
     assert statuses == [EmailStatus.SENT, None]
     assert len(smtp.mailbox.messages) == 2  # one each for the two notifications
@@ -154,16 +159,18 @@ def test_someone_with_no_email_address_is_not_emailed(people, clock, warned):
 
 
 def test_the_sweep_sends_what_no_task_sent(people, clock, warned):
-    report = sweep(clock=clock, policy=HALTON)
+    report = sweep_pass(clock=clock, policy=HALTON)
 
-    assert report.emails == {"sent": 2}
+    assert report["staff_emails"].counts == {"sent": 2}
     assert sorted(m.to[0] for m in mail.outbox) == ["olu_officer@example.org"] * 2
-    assert sweep(clock=clock, policy=HALTON).emails == {}
+    assert sweep_pass(clock=clock, policy=HALTON)["staff_emails"].counts == {}
 
 
 def test_the_sweep_goes_through_refused_emails_once(people, clock, settings, warned):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9
 
-    assert emails_send(clock=clock, batch_size=1) == {"pending": 2}
+    emails = only("staff_emails")
+    report = sweep_pass(clock=clock, policy=HALTON, batch_size=1, sweeps=emails)
+    assert report["staff_emails"].counts == {"pending": 2}
     assert list(Notification.objects.values_list("email_attempts", flat=True)) == [1, 1]

@@ -1,24 +1,31 @@
-"""The sweeps: near deadlines warn the officer, breaches and urgent messages the manager."""
+"""The sweeps: near deadlines warn the officer, breaches go on the line manager's digest,
+urgent messages to the manager at once."""
 
 from datetime import timedelta
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django_tasks_db.models import DBTaskResult
 
 from caredesk.cases.models import CaseEvent, Deadline, EventKind
 from caredesk.cases.services import case_assign, holding_reply_send, response_send
-from caredesk.notifications import sweeps
-from caredesk.notifications.models import EmailStatus, Notification, NotificationKind
-from caredesk.notifications.sweeps import (
+from caredesk.notifications import notices
+from caredesk.notifications.models import (
+    EmailStatus,
+    MissedDeadline,
+    Notification,
+    NotificationKind,
+)
+from caredesk.notifications.notices import (
     deadline_escalate,
     deadline_warn,
-    sweep,
     urgent_case_escalate,
 )
+from caredesk.notifications.selectors import digest_lines_list
 from caredesk.notifications.tasks import escalate_urgent_case
 from caredesk.notifications.tests.helpers import HALTON, STONEWALL, at, letter, message
 from caredesk.staff.models import Role, StaffMember
+from caredesk.worker.tests.helpers import sweep_pass
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +34,23 @@ DUE = at(2025, 6, 16, 17)
 WARN = at(2025, 6, 12, 17)  # from here a "1 working day" request would be due on the 16th
 
 
+class Report:
+    """A pass's rows done, by what the old report called them."""
+
+    def __init__(self, report):
+        self.report = report
+        self.warned = report["deadlines_warn"].rows
+        self.escalated = report["deadlines_escalate"].rows
+        self.digests = report["deadlines_missed_digests"].rows
+        self.urgent = report["urgent_escalate"].rows
+
+
 def run(clock, policy=HALTON, **options):
-    return sweep(clock=clock, policy=policy, **options)
+    return Report(sweep_pass(clock=clock, policy=policy, **options))
+
+
+def digests():
+    return Notification.objects.filter(kind=NotificationKind.DEADLINES_MISSED)
 
 
 # -- when to warn: the policy's warn_before, through the engine ----------------------------
@@ -147,7 +169,11 @@ def test_missing_a_revised_date_after_a_breach_is_escalated_again(people, clock)
 
     clock.moment = at(2025, 6, 20, 17, 1)
     assert run(clock).escalated == 1
-    assert Notification.objects.filter(kind=NotificationKind.DEADLINE_BREACHED).count() == 2
+    assert digests().count() == 2
+    assert sorted(MissedDeadline.objects.values_list("due_at", flat=True)) == [
+        DUE,
+        at(2025, 6, 20, 17),
+    ]
 
 
 def test_an_unassigned_deadline_is_warned_once_someone_has_it(people, clock):
@@ -180,7 +206,7 @@ def test_a_deadline_already_missed_is_escalated_not_warned(people, clock):
     report = run(clock)
 
     assert (report.warned, report.escalated) == (0, 1)
-    assert list(Notification.objects.values_list("kind", flat=True)) == ["deadline_breached"]
+    assert list(Notification.objects.values_list("kind", flat=True)) == ["deadlines_missed"]
     assert Deadline.objects.get().warned_at == clock.moment  # claimed: not looked at again
 
 
@@ -194,10 +220,16 @@ def test_a_breach_goes_to_the_officers_line_manager_once(people, clock):
     first, second = run(clock), run(clock)
 
     assert (first.escalated, second.escalated) == (1, 0)
-    notification = Notification.objects.get(kind=NotificationKind.DEADLINE_BREACHED)
+    assert (first.digests, second.digests) == (1, 0)
+    notification = digests().get()
     assert notification.recipient == people.line_manager
-    assert "missed its deadline" in notification.message
-    assert "It is with Olu Officer." in notification.message
+    assert notification.case is None
+    assert notification.message == "1 deadline in your team was missed."
+    [line] = digest_lines_list(digest=notification, policy=HALTON)
+    assert str(line) == (
+        f"{case.reference} “Fence panel blown down”: Letters and emails answered within "
+        "10 working days, due by 5:00pm on Monday 16 June 2025; with Olu Officer."
+    )
     event = case.events.get(kind=EventKind.ESCALATION)
     assert event.data["reason"] == "deadline_missed"
     assert event.data["to"] == [people.line_manager.pk]
@@ -222,12 +254,10 @@ def test_without_a_line_manager_the_teams_line_managers_are_told(people, clock):
 
     run(clock)
 
-    told = set(
-        Notification.objects.filter(kind=NotificationKind.DEADLINE_BREACHED).values_list(
-            "recipient__username", flat=True
-        )
-    )
+    told = set(digests().values_list("recipient__username", flat=True))
     assert told == {"lena_manager", "sam_second"}
+    [line] = digest_lines_list(digest=digests().first(), policy=HALTON)
+    assert line.had_it == "nobody had been given it"
 
 
 def test_a_breach_with_nobody_to_tell_is_recorded_on_the_case(people, clock):
@@ -237,7 +267,8 @@ def test_a_breach_with_nobody_to_tell_is_recorded_on_the_case(people, clock):
     report = run(clock)
 
     assert report.escalated == 1
-    assert not Notification.objects.filter(kind=NotificationKind.DEADLINE_BREACHED).exists()
+    assert not digests().exists()
+    assert not MissedDeadline.objects.exists()
     event = case.events.get(kind=EventKind.ESCALATION)
     assert event.data["to"] == []
     assert event.data["note"] == "There is no line manager to tell."
@@ -316,13 +347,24 @@ def test_a_claim_succeeds_once(people, clock):
     deadline = letter(people, clock, received=RECEIVED).deadlines.get()
     clock.moment = DUE + timedelta(hours=1)
 
-    first = deadline_escalate(deadline_id=deadline.pk, clock=clock, policy=HALTON)
-    again = deadline_escalate(deadline_id=deadline.pk, clock=clock, policy=HALTON)
+    first = deadline_escalate(deadline_id=deadline.pk, clock=clock)
+    again = deadline_escalate(deadline_id=deadline.pk, clock=clock)
 
-    assert first is not None
-    assert len(first) == 1
-    assert again is None
-    assert Notification.objects.count() == 1
+    assert (first, again) == (True, False)
+    assert MissedDeadline.objects.count() == 1
+    assert CaseEvent.objects.filter(kind=EventKind.ESCALATION).count() == 1
+
+
+def test_the_database_refuses_a_second_line_for_the_same_due_time(people, clock):
+    deadline = letter(people, clock, received=RECEIVED).deadlines.get()
+    clock.moment = DUE + timedelta(hours=1)
+    assert deadline_escalate(deadline_id=deadline.pk, clock=clock)
+    line = MissedDeadline.objects.get()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MissedDeadline.objects.create(
+            recipient=line.recipient, deadline=deadline, due_at=DUE, escalated_at=clock.moment
+        )
 
 
 def test_the_database_refuses_a_second_copy_of_a_notification(people, clock):
@@ -343,65 +385,125 @@ def test_the_database_refuses_a_second_copy_of_a_notification(people, clock):
         )
 
 
+class Killed(BaseException):
+    """The worker's process ends (SIGKILL, the machine off): no handler runs."""
+
+
 def test_a_crash_mid_sweep_loses_nothing_and_repeats_nothing(people, clock, monkeypatch):
     for day in range(2, 7):  # five letters, one a day
         letter(people, clock, received=at(2025, 6, day, 10))
     clock.moment = at(2025, 7, 1, 12)  # all five are missed
-    real_create = Notification.objects.create
-    made: list[dict[str, object]] = []
+    real_write = MissedDeadline.objects.bulk_create
+    batches: list[int] = []
 
-    def create_then_die(**fields):
-        if len(made) == 3:
-            raise RuntimeError("the worker is killed")
-        made.append(fields)
-        return real_create(**fields)
+    def write_then_die(lines, *args, **kwargs):
+        if len(batches) == 1:
+            raise Killed
+        batches.append(len(lines))
+        return real_write(lines, *args, **kwargs)
 
-    monkeypatch.setattr(Notification.objects, "create", create_then_die)
-    with pytest.raises(RuntimeError):
+    monkeypatch.setattr(MissedDeadline.objects, "bulk_create", write_then_die)
+    with pytest.raises(Killed):
         run(clock, batch_size=2)
-    # then: the fourth claim was rolled back with its notification and its event
-    assert Deadline.objects.filter(escalated_at__isnull=False).count() == 3
-    assert Notification.objects.count() == 3
-    assert CaseEvent.objects.filter(kind=EventKind.ESCALATION).count() == 3
+    # then: the second batch was rolled back with its lines and its events
+    assert Deadline.objects.filter(escalated_at__isnull=False).count() == 2
+    assert MissedDeadline.objects.count() == 2
+    assert CaseEvent.objects.filter(kind=EventKind.ESCALATION).count() == 2
+    assert not digests().exists()  # the killed pass never reached its digests
 
-    monkeypatch.setattr(Notification.objects, "create", real_create)
-    run(clock, batch_size=2)
+    monkeypatch.setattr(MissedDeadline.objects, "bulk_create", real_write)
+    report = run(clock, batch_size=2)
 
+    assert (report.escalated, report.digests) == (3, 1)
     assert Deadline.objects.filter(escalated_at__isnull=False).count() == 5
-    assert Notification.objects.filter(kind=NotificationKind.DEADLINE_BREACHED).count() == 5
     assert CaseEvent.objects.filter(kind=EventKind.ESCALATION).count() == 5
+    digest = digests().get()  # the lines the killed pass wrote are in it too
+    assert digest.message == "5 deadlines in your team were missed."
+    assert digest.missed.count() == 5
 
 
 def test_sweeps_work_in_batches_and_stop(people, clock):
     for day in range(2, 7):
         letter(people, clock, received=at(2025, 6, day, 10))
     clock.moment = at(2025, 7, 1, 12)
-    calls = []
+    seen = []
 
-    report = run(clock, batch_size=2, between_batches=lambda: calls.append(1))
+    def between_batches():
+        warned = Deadline.objects.filter(warned_at__isnull=False).count()
+        seen.append((warned, Deadline.objects.filter(escalated_at__isnull=False).count()))
 
-    assert (report.warned, report.escalated) == (0, 5)
-    # Both sweeps read 2 + 2 + 1 (the warnings come too late, so are only claimed);
-    # Halton has no urgent rule, so that sweep does not run.
-    assert len(calls) == 3 + 3
+    report = run(clock, batch_size=2, between_batches=between_batches)
+
+    assert (report.warned, report.escalated, report.digests) == (0, 5, 1)
+    # Each sweep claims 2 + 2 + 1 (the warnings come too late, so are only claimed);
+    # the worker's tasks run after each batch and after each sweep.
+    assert seen[:8] == [(2, 0), (4, 0), (5, 0), (5, 0), (5, 2), (5, 4), (5, 5), (5, 5)]
 
 
-def test_a_batch_reads_its_candidates_in_one_query(people, clock, django_assert_max_num_queries):
+def test_one_digest_per_manager_per_pass_whatever_the_batches(people, clock):
+    for day in range(2, 7):
+        letter(people, clock, received=at(2025, 6, day, 10))
+    letter(people, clock, received=at(2025, 6, 2, 11), assign_to=people.teammate)
+    clock.moment = at(2025, 7, 1, 12)
+
+    report = run(clock, batch_size=2)
+
+    assert (report.escalated, report.digests) == (6, 1)
+    digest = digests().get()
+    assert digest.recipient == people.line_manager
+    assert digest.message == "6 deadlines in your team were missed."
+    lines = digest_lines_list(digest=digest, policy=HALTON)
+    assert [line.due_at for line in lines] == sorted(line.due_at for line in lines)
+    assert {line.had_it for line in lines} == {"with Olu Officer", "with Tia Teammate"}
+    # each case still has its own escalation on its timeline
+    assert CaseEvent.objects.filter(kind=EventKind.ESCALATION).count() == 6
+
+
+def test_the_digest_is_emailed_once_with_its_list(
+    people, clock, django_capture_on_commit_callbacks, mailoutbox
+):
+    for day in range(2, 5):
+        letter(people, clock, received=at(2025, 6, day, 10))
+    clock.moment = at(2025, 7, 1, 12)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run(clock, batch_size=2)
+
+    digest = digests().get()
+    queued = DBTaskResult.objects.get(
+        task_path="caredesk.notifications.tasks.send_notification_emails"
+    )
+    assert queued.args_kwargs == {"args": [[digest.pk]], "kwargs": {}}
+    run(clock)  # the sweep sends it, as the task would have
+    [email] = mailoutbox
+    assert email.to == ["lena_manager@example.org"]
+    assert email.subject == "Deadlines missed: 3"
+    assert email.body.startswith("3 deadlines in your team were missed.\n\n- HHT-")
+    assert email.body.count("; with Olu Officer.") == 3
+    assert f"/notifications/{digest.pk}/" not in email.body  # all 3 are listed
+    run(clock)
+    assert len(mailoutbox) == 1
+
+
+def test_a_pass_with_nothing_to_do_reads_once_per_sweep(
+    people, clock, django_assert_max_num_queries
+):
     for day in range(2, 7):
         letter(people, clock, received=at(2025, 6, day, 10))
     clock.moment = at(2025, 7, 1, 12)
     run(clock)  # escalate everything first
 
-    # warn, escalate, emails, customers' emails, letters' formats, stopped call imports,
-    # days of figures to count again: nothing left to claim
-    with django_assert_max_num_queries(8):
-        sweeps.sweep(clock=clock, policy=HALTON)
+    # the failures on record; then a read each for: warn, escalate, digests, emails,
+    # customers' emails, letters' formats, stopped call imports, days of figures to
+    # count again (Halton has no urgent rule; no mailbox is set): no write transaction
+    with django_assert_max_num_queries(9):
+        sweep_pass(clock=clock, policy=HALTON)
 
 
 def test_new_notifications_wait_for_their_email(people, clock):
     letter(people, clock, received=RECEIVED)
     clock.moment = WARN + timedelta(hours=1)
 
-    sweeps.deadline_warn(deadline_id=Deadline.objects.get().pk, clock=clock, policy=HALTON)
+    notices.deadline_warn(deadline_id=Deadline.objects.get().pk, clock=clock, policy=HALTON)
 
     assert Notification.objects.get().email_status == EmailStatus.PENDING

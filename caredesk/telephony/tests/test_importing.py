@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from caredesk.cases.models import Case
-from caredesk.notifications.sweeps import sweep
 from caredesk.standards import load_policy
 from caredesk.telephony.call_file import CallFileError
 from caredesk.telephony.importing import calls_import
@@ -23,6 +22,7 @@ from caredesk.telephony.models import (
 )
 from caredesk.telephony.preparing import phone_standards, rings_for
 from caredesk.telephony.tests.conftest import FILES, HALTON, run
+from caredesk.worker.tests.helpers import sweep_pass
 
 
 def counts(record):
@@ -363,10 +363,10 @@ def test_the_worker_marks_failed_an_import_that_stopped_moving_and_no_other(peop
     moving = running("moving.csv", clock.now() - timedelta(minutes=1))
     waiting = running("waiting.csv", None)  # an upload the worker has not started
 
-    report = sweep(clock=clock, policy=HALTON)
+    report = sweep_pass(clock=clock, policy=HALTON)
 
-    assert report.stalled_imports == 1
-    assert "1 stopped call import" in str(report)
+    assert report["call_imports_stalled"].rows == 1
+    assert "call_imports_stalled 1 in " in str(report)
     killed.refresh_from_db()
     assert killed.status == ImportStatus.FAILED
     assert killed.error.startswith("The import stopped part-way")

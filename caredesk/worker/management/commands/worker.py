@@ -7,14 +7,15 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
+from django.core.checks import Tags
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.crypto import get_random_string
 
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import system_clock
-from caredesk.mail.mailbox import MailboxAddress, MailboxError, mailbox_address
-from caredesk.notifications.worker import Worker
+from caredesk.errors import CaredeskError
+from caredesk.worker.loop import Worker, connections_keep
+from caredesk.worker.registry import sweeps_discover
 
 
 def _positive(text: str) -> float:
@@ -36,11 +37,16 @@ def _whole(text: str) -> int:
 class Command(BaseCommand):
     help = (
         "Run background work: queued tasks (emails, urgent messages) and, every "
-        "--interval seconds, the sweeps that warn of near deadlines and escalate breaches "
-        "and urgent messages to line managers, and the reading of the mailbox set in "
-        "CAREDESK_MAILBOX. Several workers may run at once. "
-        "--once runs one sweep and the queued tasks, then exits (for cron and tests)."
+        "--interval seconds, the sweeps every app contributes: warn of near deadlines, "
+        "escalate breaches (one digest per line manager) and urgent messages, send the "
+        "emails no task sent, read the mailbox set in CAREDESK_MAILBOX, and more. Each "
+        "sweep runs on its own: a row that fails is recorded and tried again later. "
+        "Several workers may run at once. "
+        "--once runs one pass over the sweeps and the queued tasks, then exits (for cron "
+        "and tests)."
     )
+    # It serves no pages: the URL check would import every view (and hold them).
+    requires_system_checks = [Tags.models]
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="one sweep and the tasks; exit")
@@ -51,7 +57,7 @@ class Command(BaseCommand):
             "--poll", type=_positive, default=1.0, help="seconds between looks for tasks (1)"
         )
         parser.add_argument(
-            "--batch-size", type=_whole, default=100, help="rows a sweep reads at a time (100)"
+            "--batch-size", type=_whole, default=100, help="rows a sweep takes at a time (100)"
         )
         parser.add_argument(
             "--resend-after",
@@ -67,12 +73,21 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         verbosity = int(options["verbosity"])
-        logging.getLogger("django_tasks").setLevel(
-            logging.INFO if verbosity > 1 else logging.WARNING
-        )
-        logging.getLogger("django_tasks_db").setLevel(
-            logging.INFO if verbosity > 1 else logging.WARNING
-        )
+        for name in ("django_tasks", "django_tasks_db"):
+            logging.getLogger(name).setLevel(logging.INFO if verbosity > 1 else logging.WARNING)
+        sweeps = sweeps_discover()
+        for sweep in sweeps:  # a sweep set up wrongly stops the worker before it starts
+            if sweep.check is not None:
+                try:
+                    sweep.check()
+                except CaredeskError as error:
+                    raise CommandError(error.message) from None
+        connections_keep()
+
+        def say(line: str) -> None:
+            if verbosity:
+                self.stdout.write(line)
+
         worker = Worker(
             clock=system_clock,
             policy=active_policy(),
@@ -82,25 +97,15 @@ class Command(BaseCommand):
             batch_size=options["batch_size"],
             resend_after=timedelta(seconds=options["resend_after"]),
             queues=tuple(options["queue_name"].split(",")),
-            mailbox=_mailbox(),
-            mailbox_done=settings.CAREDESK_MAILBOX_DONE,
-            report=(lambda line: self.stdout.write(line)) if verbosity else (lambda line: None),
+            sweeps=sweeps,
+            report=say,
         )
         worker.install_signal_handlers()
         if options["once"]:
             report = worker.run_once()
-            if verbosity:
-                self.stdout.write(f"Sweep: {report}.")
+            say(f"Sweep: {report}.")
+            if verbosity > 1:
+                for line in report.table():
+                    say(f"  {line}")
             return
         worker.run_forever()
-
-
-def _mailbox() -> MailboxAddress | None:
-    if not settings.CAREDESK_MAILBOX:
-        return None
-    try:
-        return mailbox_address(
-            settings.CAREDESK_MAILBOX, password=settings.CAREDESK_MAILBOX_PASSWORD
-        )
-    except MailboxError as error:
-        raise CommandError(error.message) from None

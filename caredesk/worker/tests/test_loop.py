@@ -10,7 +10,7 @@ from caredesk.cases.models import Deadline
 from caredesk.notifications.models import EmailStatus, Notification, NotificationKind
 from caredesk.notifications.tasks import send_notification_email
 from caredesk.notifications.tests.helpers import STONEWALL, at, letter, message
-from caredesk.notifications.worker import Worker
+from caredesk.worker.loop import Worker
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("worker_in_this_process")]
 
@@ -37,7 +37,8 @@ def test_run_once_sweeps_then_runs_the_queued_tasks(people, clock, settings):
 
     report = worker.run_once()
 
-    assert report.escalated == 1
+    assert report["deadlines_escalate"].rows == 1
+    assert report["deadlines_missed_digests"].rows == 1
     assert DBTaskResult.objects.get(id=queued.id).status == "SUCCESSFUL"
     assert sorted(m.to[0] for m in mail.outbox) == [
         "lena_manager@example.org",
@@ -60,13 +61,15 @@ def test_a_stop_between_batches_ends_the_sweep_there(people, clock):
 
     worker.drain_tasks = stop_after_first_batch
 
-    worker.run_once()
+    report = worker.run_once()
 
     # the first batch (2 warnings, claimed too late to send) was done; nothing after it
     assert Deadline.objects.filter(warned_at__isnull=False).count() == 2
     assert Deadline.objects.filter(escalated_at__isnull=False).count() == 0
     assert Notification.objects.count() == 0
     assert lines == ["a stop: finishing the work in hand, then stopping."]
+    assert report.stopped
+    assert [outcome.name for outcome in report.outcomes] == ["deadlines_warn"]
 
 
 def test_run_forever_returns_once_stopped(clock):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -102,23 +103,22 @@ def smtp_server() -> Iterator[SMTPServer]:
 
 def _seed(env: dict[str, str], near: int, breached: int, urgent: int, backlog: int = 0) -> None:
     numbers = [str(near), str(breached), str(urgent), str(backlog)]
-    _run([sys.executable, "-m", "caredesk.notifications.tests.scenario", "seed", *numbers], env)
+    _run([sys.executable, "-m", "caredesk.worker.tests.scenario", "seed", *numbers], env)
 
 
 def _report(env: dict[str, str]) -> dict[str, Any]:
-    out = _run([sys.executable, "-m", "caredesk.notifications.tests.scenario", "report"], env)
+    out = _run([sys.executable, "-m", "caredesk.worker.tests.scenario", "report"], env)
     result: dict[str, Any] = json.loads(out)
     return result
 
 
 def _sweep_totals(outputs: list[str]) -> dict[str, int]:
-    """Add up the workers' "Sweep: 3 deadlines near, 4 missed, 1 urgent messages" lines."""
-    totals = {"near": 0, "missed": 0, "urgent": 0}
+    """Add up the rows done in the workers' "Sweep: deadlines_warn 3 in 0.01 s; ..." lines."""
+    totals: dict[str, int] = {}
     for output in outputs:
         line = next(line for line in output.splitlines() if line.startswith("Sweep: "))
-        words = line.removeprefix("Sweep: ").split(";")[0].split(", ")
-        for word, key in zip(words, ("near", "missed", "urgent"), strict=True):
-            totals[key] += int(word.split()[0])
+        for name, rows in re.findall(r"(?:^Sweep: |; )([a-z_]+) ([\d,]+)", line):
+            totals[name] = totals.get(name, 0) + int(rows.replace(",", ""))
     return totals
 
 
@@ -142,22 +142,30 @@ def test_two_workers_at_once_send_each_notification_and_email_once(database_url,
         assert worker.returncode == 0, out + err
         outputs.append(out)
 
-    # then: one notification per deadline (and per urgent case), one email each
+    # then: one warning per deadline near, one notice per urgent case, and each missed
+    # deadline on the manager's digest once (one digest per worker's pass at most)
     result = _report(env)
-    assert result["notifications"] == {
-        "deadline_near": 40,
-        "deadline_breached": 40,
-        "urgent_message": 6,
-    }
-    assert result["distinct"] == 86
-    assert result["to"] == {"olu_officer": 40, "lena_manager": 46}
+    digests = result["notifications"].pop("deadlines_missed")
+    assert 1 <= digests <= 2
+    assert result["notifications"] == {"deadline_near": 40, "urgent_message": 6}
+    assert result["distinct"] == 46 + digests
+    assert result["to"] == {"olu_officer": 40, "lena_manager": 6 + digests}
+    assert result["missed_lines"] == result["missed_distinct"] == 40
+    assert result["missed_in_digests"] == 40
+    assert result["missed_not_in_a_digest"] == 0
+    assert result["most_digests_of_a_pass"] == 1
+    # each case's timeline: one warning or one escalation
     assert result["events"] == {"deadline_warning": 40, "escalation": 46}
-    assert result["email"] == {"sent": 86}
-    assert len(smtp_server.mailbox.messages) == 86
-    assert len(set(smtp_server.mailbox.message_ids())) == 86
+    assert result["most_escalations_of_a_case"] == 1
+    # one email for each notice
+    assert result["email"] == {"sent": 46 + digests}
+    assert len(smtp_server.mailbox.messages) == 46 + digests
+    assert len(set(smtp_server.mailbox.message_ids())) == 46 + digests
     totals = _sweep_totals(outputs)
-    assert (totals["near"], totals["missed"]) == (40, 40)  # each claim won exactly once
-    assert totals["urgent"] <= 6  # the rest went through the queued tasks
+    # each claim won exactly once
+    assert (totals["deadlines_warn"], totals["deadlines_escalate"]) == (40, 40)
+    assert totals["deadlines_missed_digests"] == digests
+    assert totals.get("urgent_escalate", 0) <= 6  # the rest went through the queued tasks
 
 
 def test_two_workers_sending_a_backlog_of_emails_send_each_once(database_url, smtp_server):
@@ -236,7 +244,7 @@ def test_sigterm_stops_a_running_worker_cleanly(database_url, smtp_server):
     assert worker.stdout is not None
     lines = [worker.stdout.readline() for _ in range(2)]  # started; the first sweep
     assert lines[0].startswith("Worker started")
-    assert lines[1].startswith("Sweep: 3 deadlines near")
+    assert lines[1].startswith("Sweep: deadlines_warn 3 ")
 
     worker.send_signal(signal.SIGTERM)
     out, err = worker.communicate(timeout=30)

@@ -2,13 +2,14 @@
 
 Run in a child process against the database in DATABASE_URL (with the Stonewall policy):
 
-    python -m caredesk.notifications.tests.scenario seed NEAR BREACHED URGENT [BACKLOG]
-    python -m caredesk.notifications.tests.scenario report      # prints JSON
+    python -m caredesk.worker.tests.scenario seed NEAR BREACHED URGENT [BACKLOG]
+    python -m caredesk.worker.tests.scenario report      # prints JSON
 
 Times are chosen hours away from any warning or due time, so what is due is certain:
 - NEAR voicemail messages received 22 hours ago: due in 2 hours, warned 2 hours ago
   (Stonewall 2.8, 24 hours, warned 4 hours before) -> the officer is warned;
-- BREACHED letters received 60 days ago (10 working days) -> the line manager is told;
+- BREACHED letters received 60 days ago (10 working days) -> on the line manager's
+  digest (one per worker's pass);
 - URGENT voicemail messages received an hour ago -> the line manager is told at once
   (each also queues its task when logged, so tasks and sweeps race for it);
 - BACKLOG urgent-message notifications whose emails were never queued (a worker died
@@ -70,12 +71,16 @@ def report() -> dict[str, object]:
     from django.db.models import Count
 
     from caredesk.cases.models import Case, CaseEvent, Deadline, EventKind
-    from caredesk.notifications.models import Notification
+    from caredesk.notifications.models import MissedDeadline, Notification, NotificationKind
 
     def counts(rows: Iterable[tuple[Any, Any]]) -> dict[str, int]:
         return {str(key): int(value) for key, value in rows}
 
     notifications = Notification.objects.all()
+    digests = notifications.filter(kind=NotificationKind.DEADLINES_MISSED)
+    lines = MissedDeadline.objects.all()
+    per_pass = digests.values("recipient", "created_at").annotate(n=Count("pk"))
+    escalations = CaseEvent.objects.filter(kind=EventKind.ESCALATION)
     return {
         "notifications": counts(notifications.values_list("kind").annotate(n=Count("pk"))),
         "distinct": notifications.values("kind", "case", "deadline", "recipient")
@@ -91,6 +96,15 @@ def report() -> dict[str, object]:
         "warned": Deadline.objects.filter(warned_at__isnull=False).count(),
         "escalated": Deadline.objects.filter(escalated_at__isnull=False).count(),
         "urgent_escalated": Case.objects.filter(urgent_escalated_at__isnull=False).count(),
+        "missed_lines": lines.count(),
+        "missed_distinct": lines.values("deadline", "due_at", "recipient").distinct().count(),
+        "missed_not_in_a_digest": lines.filter(digest__isnull=True).count(),
+        "missed_in_digests": sum(digest.missed.count() for digest in digests),
+        "most_digests_of_a_pass": max((row["n"] for row in per_pass), default=0),
+        "most_escalations_of_a_case": max(
+            (row["n"] for row in escalations.values("case").annotate(n=Count("pk"))),
+            default=0,
+        ),
     }
 
 

@@ -1,0 +1,371 @@
+"""The notices the worker writes: warnings, missed deadlines, urgent messages.
+
+Each kind is claimed in sets (DESIGN.md 5.3): one statement claims a batch of
+candidates (`db.rows_claim`: an UPDATE of the claim's mark, for rows still unmarked,
+returning their ids), then the batch's notices and case events are written in bulk, in
+the same transaction. The claim, the notices and the events commit together or not at
+all: a worker killed mid-sweep loses nothing (what it had not committed is still a
+candidate) and repeats nothing (what it committed is no longer one). The worker
+(caredesk.worker) gives each batch its transaction, and does a failed batch's rows
+again one by one, so that one bad row holds back only itself.
+
+- A deadline near: the officer is warned, one notice each.
+- A deadline missed: each line manager to tell gets a line (`MissedDeadline`), and the
+  case an ESCALATION event; once the sweep has claimed them all, each manager's new
+  lines are gathered into one digest ("23 deadlines in your team were missed").
+- An urgent message: the line managers are told at once, one notice per case.
+
+Emails are queued once the transaction commits, one task for a batch's notices; the
+email sweep sends any that a task did not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+
+from caredesk.cases import events
+from caredesk.cases.models import (
+    OPEN_DEADLINE,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Deadline,
+    EventKind,
+)
+from caredesk.core.clock import Clock
+from caredesk.core.db import rows_claim, write_transaction
+from caredesk.core.sweeps import Done, Wanted
+from caredesk.core.tasks import enqueue_after_commit
+from caredesk.notifications.models import MissedDeadline, Notification, NotificationKind
+from caredesk.notifications.selectors import Holder, line_manager_ids_list
+from caredesk.notifications.wording import digest_message, when
+from caredesk.staff.models import StaffMember
+from caredesk.standards import Policy
+from caredesk.standards.policy import Channel as PolicyChannel
+from caredesk.standards.policy import Rule, RuleStandard
+
+# What each sweep looks for; each matches a partial index (cases.models) exactly.
+TO_WARN = OPEN_DEADLINE & Q(warned_at__isnull=True, assigned_to__isnull=False)
+TO_ESCALATE = OPEN_DEADLINE & Q(escalated_at__isnull=True)
+URGENT_TO_ESCALATE = Q(urgent=True, urgent_escalated_at__isnull=True)
+STILL_OPEN = [CaseStatus.OPEN, CaseStatus.WAITING_FOR_CUSTOMER]
+EMAILS_TASK = "caredesk.notifications.tasks.send_notification_emails"
+
+
+# -- near deadlines -------------------------------------------------------------------------
+
+
+def deadlines_to_warn(*, now: datetime) -> QuerySet[Deadline]:
+    return Deadline.objects.filter(TO_WARN, warn_at__lte=now)
+
+
+def warnings_claim(*, now: datetime, wanted: Wanted) -> list[int]:
+    """Claim deadlines whose warning time has come (in the caller's transaction)."""
+    return _claim(deadlines_to_warn(now=now), wanted, ("warn_at", "pk"), "warned_at", now)
+
+
+def warnings_write(*, deadline_ids: Sequence[int], now: datetime, policy: Policy) -> Done:
+    """Warn the officers of claimed deadlines. A deadline already missed by now (the
+    worker was stopped) is not warned: its breach is escalated."""
+    notices = _warnings(deadline_ids, now, policy)
+    return Done(rows=len(notices))
+
+
+def deadline_warn(*, deadline_id: int, clock: Clock, policy: Policy) -> Notification | None:
+    """Warn the officer that one deadline is near. None if it was not ours to do."""
+    now = clock.now()
+    with write_transaction():
+        if not warnings_claim(now=now, wanted=Wanted(limit=1, only=deadline_id)):
+            return None
+        notices = _warnings([deadline_id], now, policy)
+    return notices[0] if notices else None
+
+
+def _warnings(deadline_ids: Sequence[int], now: datetime, policy: Policy) -> list[Notification]:
+    deadlines = Deadline.objects.filter(pk__in=deadline_ids).select_related("case", "assigned_to")
+    notices: list[Notification] = []
+    recorded: list[CaseEvent] = []
+    for deadline in deadlines.order_by("warn_at", "pk"):
+        officer, due_at, case = deadline.assigned_to, deadline.due_at, deadline.case
+        assert officer is not None, "the claim's condition"
+        assert due_at is not None, "the claim's condition"
+        if due_at <= now:
+            continue  # too late to warn: its breach is escalated
+        message = (
+            f"{case.reference} “{case.subject}” is due by {when(due_at, policy)}: "
+            f"{policy.standard_name(deadline.standard_key)}."
+        )
+        notices.append(
+            Notification(
+                recipient=officer,
+                kind=NotificationKind.DEADLINE_NEAR,
+                case=case,
+                deadline=deadline,
+                due_at=due_at,
+                message=message,
+                created_at=now,
+            )
+        )
+        recorded.append(
+            events.deadline_warned(
+                case=case, at=now, standard=deadline.standard_key, due_at=due_at, to=[officer.pk]
+            )
+        )
+    _notify(notices)
+    events.record_all(recorded)
+    return notices
+
+
+# -- missed deadlines -------------------------------------------------------------------------
+
+
+def deadlines_to_escalate(*, now: datetime) -> QuerySet[Deadline]:
+    return Deadline.objects.filter(TO_ESCALATE, due_at__lt=now)
+
+
+def escalations_claim(*, now: datetime, wanted: Wanted) -> list[int]:
+    """Claim deadlines whose due time has passed (in the caller's transaction)."""
+    return _claim(deadlines_to_escalate(now=now), wanted, ("due_at", "pk"), "escalated_at", now)
+
+
+def escalations_write(*, deadline_ids: Sequence[int], now: datetime) -> Done:
+    """For each claimed deadline: a line for each line manager to tell, and an
+    ESCALATION event on its case (with a note when there is nobody to tell). The lines
+    go into the managers' digests at the sweep's next step (`digests_write`).
+
+    A burst is thousands of these, so each deadline is read as plain values (who has
+    it, their line manager, the team), not as model objects."""
+    rows = list(
+        Deadline.objects.filter(pk__in=deadline_ids)
+        .order_by("due_at", "pk")
+        .values_list(
+            "pk",
+            "case",
+            "standard_key",
+            "due_at",
+            "assigned_to",
+            "assigned_to__line_manager",
+            "assigned_to__line_manager__is_active",
+            "team",
+        )
+    )
+    told = line_manager_ids_list(
+        [
+            Holder(
+                staff_id=officer,
+                line_manager_id=manager,
+                line_manager_active=bool(active),
+                team_id=team,
+            )
+            for _, _, _, _, officer, manager, active, team in rows
+        ]
+    )
+    lines: list[MissedDeadline] = []
+    recorded: list[CaseEvent] = []
+    for (pk, case, standard, due_at, officer, *_), managers in zip(rows, told, strict=True):
+        assert due_at is not None, "the claim's condition"
+        lines.extend(
+            MissedDeadline(
+                recipient_id=manager,
+                deadline_id=pk,
+                due_at=due_at,
+                assigned_to_id=officer,
+                escalated_at=now,
+            )
+            for manager in managers
+        )
+        recorded.append(
+            events.deadline_escalated(
+                case=Case(pk=case), at=now, standard=standard, due_at=due_at, to=managers
+            )
+        )
+    MissedDeadline.objects.bulk_create(lines)
+    events.record_all(recorded)
+    return Done(rows=len(rows), counts={"lines": len(lines)} if lines else {})
+
+
+def deadline_escalate(*, deadline_id: int, clock: Clock) -> bool:
+    """Escalate one missed deadline (its lines wait for the next digest). False if it
+    was not ours to do."""
+    now = clock.now()
+    with write_transaction():
+        if not escalations_claim(now=now, wanted=Wanted(limit=1, only=deadline_id)):
+            return False
+        escalations_write(deadline_ids=[deadline_id], now=now)
+    return True
+
+
+def digests_write(*, now: datetime) -> Done:
+    """Gather each line manager's new lines into one digest: one notice, one email.
+
+    The lines are claimed as the deadlines were (their `digest` set in one statement,
+    for lines still without one), so each line joins exactly one digest, whichever
+    worker gathers it; lines a killed worker left are gathered at the next pass."""
+    made: list[Notification] = []
+    gathered = 0
+    waiting = MissedDeadline.objects.filter(digest__isnull=True)
+    if not waiting.exists():  # the usual case: no write transaction (SQLite's write lock)
+        return Done()
+    with write_transaction():
+        recipients = sorted(set(waiting.values_list("recipient", flat=True)))
+        for recipient in recipients:
+            digest = Notification.objects.create(
+                recipient_id=recipient,
+                kind=NotificationKind.DEADLINES_MISSED,
+                message="",
+                created_at=now,
+            )
+            lines = rows_claim(
+                waiting.filter(recipient=recipient),
+                order=("pk",),
+                limit=None,
+                values={"digest": digest.pk},
+            )
+            if not lines:  # another worker gathered them meanwhile
+                digest.delete()
+                continue
+            digest.message = digest_message(len(lines))
+            digest.save(update_fields=["message"])
+            made.append(digest)
+            gathered += len(lines)
+        _emails_queue(made)
+    return Done(rows=len(made), counts={"deadlines": gathered} if gathered else {})
+
+
+# -- urgent messages (Stonewall 2.8) ----------------------------------------------------------
+
+
+def urgent_rule(policy: Policy) -> RuleStandard | None:
+    for standard in policy.standards:
+        if (
+            isinstance(standard, RuleStandard)
+            and standard.rule is Rule.URGENT_MESSAGES_TO_LINE_MANAGER
+        ):
+            return standard
+    return None
+
+
+def urgent_candidates(rule: RuleStandard) -> QuerySet[Case]:
+    cases = Case.objects.filter(URGENT_TO_ESCALATE, status__in=STILL_OPEN)
+    if PolicyChannel.ANY not in rule.channels:
+        cases = cases.filter(channel__in=[channel.value for channel in rule.channels])
+    return cases
+
+
+def urgent_pending(*, policy: Policy) -> bool:
+    rule = urgent_rule(policy)
+    return rule is not None and urgent_candidates(rule).exists()
+
+
+def urgent_claim(*, now: datetime, policy: Policy, wanted: Wanted) -> list[int]:
+    """Claim urgent messages not yet passed on, where the policy says to pass them on."""
+    rule = urgent_rule(policy)
+    if rule is None:
+        return []
+    return _claim(urgent_candidates(rule), wanted, ("created_at", "pk"), "urgent_escalated_at", now)
+
+
+def urgent_write(*, case_ids: Sequence[int], now: datetime, policy: Policy) -> Done:
+    notices = _urgent_notices(case_ids, now, policy)
+    return Done(rows=len(case_ids), counts={"notices": len(notices)} if notices else {})
+
+
+def urgent_case_escalate(
+    *, case_id: int, clock: Clock, policy: Policy
+) -> list[Notification] | None:
+    """Pass one urgent message to the line manager (the task queued when it is logged).
+    None if it was not ours to do."""
+    now = clock.now()
+    with write_transaction():
+        if not urgent_claim(now=now, policy=policy, wanted=Wanted(limit=1, only=case_id)):
+            return None
+        return _urgent_notices([case_id], now, policy)
+
+
+def _urgent_notices(case_ids: Sequence[int], now: datetime, policy: Policy) -> list[Notification]:
+    cases = list(
+        Case.objects.filter(pk__in=case_ids)
+        .select_related("assigned_to__line_manager")
+        .order_by("created_at", "pk")
+    )
+    logged_by = _logged_by([case.pk for case in cases if case.assigned_to is None])
+    told = line_manager_ids_list(
+        [_holder(case.assigned_to or logged_by.get(case.pk), case.team_id) for case in cases]
+    )
+    notices: list[Notification] = []
+    recorded: list[CaseEvent] = []
+    for case, managers in zip(cases, told, strict=True):
+        message = (
+            f"Urgent: {case.reference} “{case.subject}”, received by "
+            f"{case.get_channel_display().lower()} at {when(case.received_at, policy)}, "
+            "needs urgent attention. Please decide what action to take."
+        )
+        notices.extend(
+            Notification(
+                recipient_id=manager,
+                kind=NotificationKind.URGENT_MESSAGE,
+                case=case,
+                message=message,
+                created_at=now,
+            )
+            for manager in managers
+        )
+        recorded.append(events.urgent_escalated(case=case, at=now, to=managers))
+    _notify(notices)
+    events.record_all(recorded)
+    return notices
+
+
+def _holder(officer: StaffMember | None, team_id: int | None) -> Holder:
+    manager = officer.line_manager if officer is not None else None
+    return Holder(
+        staff_id=officer.pk if officer is not None else None,
+        line_manager_id=manager.pk if manager is not None else None,
+        line_manager_active=manager is not None and manager.is_active,
+        team_id=team_id,
+    )
+
+
+def _logged_by(case_ids: list[int]) -> dict[int, StaffMember]:
+    """Who logged each case (its CREATED event's actor), for cases nobody has yet."""
+    if not case_ids:
+        return {}
+    created = CaseEvent.objects.filter(
+        case__in=case_ids, kind=EventKind.CREATED, actor__isnull=False
+    )
+    found: dict[int, StaffMember] = {}
+    for event in created.select_related("actor__line_manager").order_by("-at", "-pk"):
+        assert event.actor is not None
+        found[event.case_id] = event.actor  # the earliest wins
+    return found
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def _claim(
+    candidates: QuerySet[Deadline] | QuerySet[Case],
+    wanted: Wanted,
+    order: tuple[str, ...],
+    mark: str,
+    now: datetime,
+) -> list[int]:
+    if wanted.only is not None:
+        candidates = candidates.filter(pk=wanted.only)
+    if wanted.skip:
+        candidates = candidates.exclude(pk__in=wanted.skip)
+    return rows_claim(candidates, order=order, limit=wanted.limit, values={mark: now})
+
+
+def _notify(notices: list[Notification]) -> None:
+    """Write the notices, and queue their emails for when the transaction commits."""
+    Notification.objects.bulk_create(notices)
+    _emails_queue(notices)
+
+
+def _emails_queue(notices: list[Notification]) -> None:
+    if notices:
+        enqueue_after_commit(EMAILS_TASK, [notice.pk for notice in notices])
