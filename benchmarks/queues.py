@@ -111,12 +111,16 @@ def endpoints(session_cookie: str, token: str) -> list[Endpoint]:
     officer = StaffMember.objects.get(username=BENCH_OFFICER)
 
     def my_work() -> object:
-        page = selectors.deadline_page(selectors.my_work(staff=officer), after=None, size=PAGE)
+        page = selectors.deadlines_page_get(
+            queryset=selectors.deadlines_assigned_list(staff=officer), after=None, size=PAGE
+        )
         return [row.case.customer for row in page.items]
 
     def overdue() -> object:
         now = datetime.now(tz=UTC)
-        page = selectors.deadline_page(selectors.overdue(now=now), after=None, size=PAGE)
+        page = selectors.deadlines_page_get(
+            queryset=selectors.deadlines_overdue_list(now=now), after=None, size=PAGE
+        )
         return [row.case.customer for row in page.items]
 
     def api_list() -> object:
@@ -138,14 +142,14 @@ def endpoints(session_cookie: str, token: str) -> list[Endpoint]:
             "/",
             desk,
             my_work,
-            plan(lambda: selectors.my_work(staff=officer)[: PAGE + 1]),
+            plan(lambda: selectors.deadlines_assigned_list(staff=officer)[: PAGE + 1]),
         ),
         Endpoint(
             "Overdue  /overdue/",
             "/overdue/",
             desk,
             overdue,
-            plan(lambda: selectors.overdue(now=now)[: PAGE + 1]),
+            plan(lambda: selectors.deadlines_overdue_list(now=now)[: PAGE + 1]),
         ),
         Endpoint(
             "API  /api/v1/deadlines?overdue=true",

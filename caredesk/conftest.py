@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 import pytest
@@ -16,6 +17,9 @@ from caredesk.staff.models import Office, Role, StaffMember, Team
 
 @dataclass
 class People:
+    """The personas of DESIGN.md 5.7. Those most tests need are made at once; the rest
+    on first use, so that a test's lists of people hold only whom it asked for."""
+
     line_manager: StaffMember
     officer: StaffMember
     teammate: StaffMember
@@ -23,6 +27,21 @@ class People:
     administrator: StaffMember
     team: Team
     other_team: Team
+
+    @cached_property
+    def analyst(self) -> StaffMember:
+        """A performance analyst: the figures, never a customer's record."""
+        return make_staff("pat_analyst", Role.PERFORMANCE_ANALYST)
+
+    @cached_property
+    def data_protection_officer(self) -> StaffMember:
+        """Reads cases and customers, changes nothing."""
+        return make_staff("dee_dpo", Role.DATA_PROTECTION_OFFICER)
+
+    @cached_property
+    def scrutiny_member(self) -> StaffMember:
+        """A tenant on the scrutiny panel: services' figures only, small numbers hidden."""
+        return make_staff("tina_tenant", Role.SCRUTINY_PANEL)
 
 
 def make_staff(username: str, *roles: Role, **fields: object) -> StaffMember:
@@ -102,10 +121,10 @@ def smtp(settings: Any) -> Iterator[SMTPServer]:
 def worker_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """Let a test run the worker's loop in its own process. Both loops close stale
     connections; in a test that would close the test's own transaction on PostgreSQL.
-    (caredesk/notifications/tests/test_worker_processes.py runs the real thing.)"""
+    (caredesk/worker/tests/test_processes.py runs the real thing.)"""
     from django_tasks_db.management.commands import db_worker
 
-    from caredesk.notifications import worker
+    from caredesk.worker import loop
 
-    monkeypatch.setattr(worker, "close_old_connections", lambda: None)
+    monkeypatch.setattr(loop, "close_old_connections", lambda: None)
     monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)

@@ -38,10 +38,14 @@ class NotAllowed(CaredeskError):
 
 
 class UnknownPolicy(CaredeskError):
+    """No policy file has this name."""
+
     code = "policy_unknown"
 
 
 class UnknownStandard(CaredeskError):
+    """The policy has no standard with this key."""
+
     code = "standard_unknown"
 
 

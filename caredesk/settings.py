@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "caredesk.documents",
     "caredesk.reporting",
     "caredesk.api",
+    "caredesk.demo",
+    # Last: it runs every app's sweeps (each app's `sweeps.py`), in the order above.
+    "caredesk.worker",
 ]
 
 AUTH_USER_MODEL = "staff.StaffMember"
@@ -113,6 +116,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "caredesk.core.context_processors.desk",
+                "caredesk.staff.context_processors.permissions",
+                "caredesk.notifications.context_processors.unread",
             ],
         },
     },
@@ -157,7 +162,8 @@ CAREDESK_SITE_URL = env_str("CAREDESK_SITE_URL", default="http://127.0.0.1:8000"
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("CAREDESK_STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
-# Emails as received, and their attachments (caredesk.mail.store): personal data.
+# The file store (caredesk.core.store): emails as received, their attachments, letters
+# and scans: personal data.
 CAREDESK_MAIL_STORE = Path(env_str("CAREDESK_MAIL_STORE", default=str(BASE_DIR / "var" / "mail")))
 # The organisation's mailbox, read by the worker at each sweep (caredesk.mail.mailbox),
 # e.g. imaps://care%40example.org@mail.example.org/INBOX, and its password (kept apart,

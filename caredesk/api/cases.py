@@ -58,8 +58,8 @@ from caredesk.cases.selectors import (
     CASE_ORDER,
     DEADLINE_ORDER,
     case_detail_get,
+    case_events_list,
     case_get,
-    case_timeline,
     cases_list,
     deadline_unfinished_get,
     deadlines_open_list,
@@ -72,7 +72,7 @@ from caredesk.cases.services import (
 )
 from caredesk.core.active_policy import active_policy
 from caredesk.customers.models import Customer, CustomerType
-from caredesk.customers.selectors import customer_preferences
+from caredesk.customers.selectors import customer_preferences_list
 from caredesk.customers.services import customer_access_record
 from caredesk.staff.models import StaffMember, Team
 from caredesk.staff.permissions import Can, allowed
@@ -396,7 +396,7 @@ def _case_detail(case: Case, by: StaffMember) -> CaseDetail:
             email=case.customer.email,
             phone=case.customer.phone,
             postcode=case.customer.postcode,
-            preferences=customer_preferences(case.customer),
+            preferences=customer_preferences_list(customer=case.customer),
         )
         customer_access_record(
             customers=[case.customer], by=by, what=f"API: case {case.reference}", clock=api_clock
@@ -407,5 +407,5 @@ def _case_detail(case: Case, by: StaffMember) -> CaseDetail:
         customer=customer,
         deadlines=[deadline_detail(d, now, policy) for d in case.deadlines.all()],
         contacts=[contact_out(contact) for contact in case.contacts.all()],
-        events=[event_out(event) for event in case_timeline(case=case)],
+        events=[event_out(event) for event in case_events_list(case=case)],
     )

@@ -24,7 +24,7 @@ from caredesk.customers.models import (
     CustomerType,
     HomeVisitReason,
 )
-from caredesk.customers.selectors import customer_preferences, customer_search
+from caredesk.customers.selectors import customer_preferences_list, customers_search
 from caredesk.customers.services import customer_access_record
 
 router = Router(tags=["customers"])
@@ -36,7 +36,7 @@ CASES_SHOWN = 20
 @router.get("customers", response={200: CustomerPage, **AUTH_PROBLEMS, 422: Problem}, auth=reads)
 def search_customers(request: HttpRequest, filters: Query[SearchFilters]) -> CustomerPage:
     """Customers matching a name, postcode, phone number or email address (`q`)."""
-    found = customer_search(filters.q)
+    found = customers_search(text=filters.q)
     page = keyset_page(found, order=SEARCH_ORDER, cursor=filters.cursor, limit=filters.limit)
     customer_access_record(
         customers=page.items, by=acting(request), what="API: customer search", clock=api_clock
@@ -98,5 +98,5 @@ def _summary(customer: Customer) -> dict[str, Any]:
         "email": customer.email,
         "phone": customer.phone,
         "postcode": customer.postcode,
-        "preferences": customer_preferences(customer),
+        "preferences": customer_preferences_list(customer=customer),
     }

@@ -27,6 +27,8 @@ _PREFIX = re.compile(f"[0-9a-f]{{{2 * PREFIX_BYTES}}}")
 
 
 class TokenError(CaredeskError):
+    """An API token that cannot be made or revoked: no name, an owner who cannot sign in."""
+
     code = "api_token_invalid"
 
 

@@ -22,7 +22,7 @@ from datetime import date, datetime
 
 from django.db.models import F
 
-from caredesk.cases import events, rules
+from caredesk.cases import errors, events, rules
 from caredesk.cases.models import (
     Case,
     CaseEvent,
@@ -35,7 +35,7 @@ from caredesk.cases.models import (
     HoldingReply,
     ReferenceCounter,
 )
-from caredesk.cases.services import CaseError, deadline_met_apply, deadline_times_apply
+from caredesk.cases.services import deadline_met_apply, deadline_times_apply
 from caredesk.customers.models import Customer
 from caredesk.staff.models import Absence, StaffMember, Team
 from caredesk.staff.selectors import absence_is_long, cover_chain
@@ -85,7 +85,7 @@ class Recorder:
         self.zone = self.calendar.zone
         self._long_absences: dict[int, list[Absence]] = {}
         for absence in absences:
-            if absence_is_long(absence, policy):
+            if absence_is_long(absence=absence, policy=policy):
                 self._long_absences.setdefault(absence.staff.pk, []).append(absence)
 
     # -- services.case_create ---------------------------------------------------------
@@ -108,7 +108,7 @@ class Recorder:
         resolved_at_first_contact: bool = False,
     ) -> CaseDraft:
         if received_at > now:
-            raise CaseError("A case cannot be received in the future.")
+            raise errors.ReceivedInFuture("A case cannot be received in the future.")
         rafc = resolved_at_first_contact
         case = Case(
             reference=reference,
@@ -147,7 +147,7 @@ class Recorder:
         self._assign(draft, officer, by=by, at=now)
 
     def taker(self, officer: StaffMember, day: date) -> StaffMember:
-        """staff.selectors.cover_for, over the absences given to the recorder."""
+        """staff.selectors.cover_get, over the absences given to the recorder."""
         return cover_chain(staff=officer, away=lambda person: self._away(person, day))
 
     def _away(self, staff: StaffMember, day: date) -> Absence | None:
@@ -210,7 +210,7 @@ class Recorder:
         """services.complaint_acknowledge."""
         fired = rules.events_on_acknowledgement(stage=stage)
         if fired is None:
-            raise CaseError("A complaint has stage 1 or stage 2.")
+            raise errors.UnknownStage("A complaint has stage 1 or stage 2.")
         draft.events.append(
             events.complaint_acknowledged(case=draft.case, by=by, at=at, stage=stage)
         )
@@ -237,16 +237,22 @@ class Recorder:
         """services.holding_reply_send, with a revised date given as a duration."""
         deadline = draft.deadline(key)
         if deadline is None:
-            raise CaseError(f"{draft.case.reference} has no unfinished {key} deadline.")
+            raise errors.NoUnfinishedDeadline(
+                f"{draft.case.reference} has no unfinished {key} deadline."
+            )
         standard = deadline.standard
         if not standard.holding_reply:
-            raise CaseError(f"“{standard.name}” does not allow a holding reply.")
+            raise errors.HoldingReplyNotAllowed(
+                f"“{standard.name}” does not allow a holding reply."
+            )
         revised_at = revised_due(reply_at=now, revision=revised, calendar=self.calendar)
         latest = rules.holding_reply_latest(
             standard=standard, standard_due_at=deadline.row.standard_due_at, calendar=self.calendar
         )
         if latest is not None and revised_at > latest:
-            raise CaseError(f"{draft.case.reference}: revised date beyond the extension.")
+            raise errors.HoldingReplyTooLate(
+                f"{draft.case.reference}: revised date beyond the extension."
+            )
         deadline.holding_replies.append(
             HoldingReply(
                 deadline=deadline.row,

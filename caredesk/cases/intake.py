@@ -29,7 +29,7 @@ from django.db import transaction
 from caredesk.cases.drafts import CaseDraft, Recorder, references_reserve, save_drafts
 from caredesk.cases.models import Case, CaseKind, Contact, Direction
 from caredesk.cases.services import case_assign, case_create, contact_log
-from caredesk.core.clock import Clock
+from caredesk.core.clock import Clock, read_once
 from caredesk.customers.models import Customer
 from caredesk.staff.models import StaffMember, Team
 from caredesk.standards import Policy
@@ -68,6 +68,7 @@ def contact_receive(
     their cover), `team`, `urgent` and `resolved_at_first_contact` say what it is;
     joining `thread`, `assign_to` moves the case to them if it is with someone else.
     """
+    clock = read_once(clock)
     if thread is None:
         case = case_create(
             kind=kind,

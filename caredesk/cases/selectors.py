@@ -64,20 +64,20 @@ def _open_deadlines() -> QuerySet[Deadline]:
     )
 
 
-def my_work(*, staff: StaffMember) -> QuerySet[Deadline]:
+def deadlines_assigned_list(*, staff: StaffMember) -> QuerySet[Deadline]:
     """A person's open deadlines, soonest first."""
     return _open_deadlines().filter(assigned_to=staff)
 
 
-def team_queue(*, team: Team) -> QuerySet[Deadline]:
+def deadlines_team_list(*, team: Team) -> QuerySet[Deadline]:
     return _open_deadlines().filter(team=team)
 
 
-def overdue(*, now: datetime) -> QuerySet[Deadline]:
+def deadlines_overdue_list(*, now: datetime) -> QuerySet[Deadline]:
     return _open_deadlines().filter(due_at__lt=now)
 
 
-def case_timeline(*, case: Case) -> QuerySet[CaseEvent]:
+def case_events_list(*, case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor").order_by("at", "pk")
 
 
@@ -87,16 +87,16 @@ class TimelineEntry:
     details: events.Details  # what the event says, typed (cases.events)
 
 
-def case_timeline_entries(*, case: Case) -> list[TimelineEntry]:
+def case_timeline_list(*, case: Case) -> list[TimelineEntry]:
     """The case's timeline, each event with its typed details."""
-    return [TimelineEntry(event, events.event_read(event)) for event in case_timeline(case=case)]
+    return [TimelineEntry(event, events.event_read(event)) for event in case_events_list(case=case)]
 
 
-def office_queue(*, office: Office) -> QuerySet[Deadline]:
+def deadlines_office_list(*, office: Office) -> QuerySet[Deadline]:
     return _open_deadlines().filter(team__office=office)
 
 
-def case_by_reference(reference: str) -> Case:
+def case_page_get(*, reference: str) -> Case:
     """The case, with what its page shows; Case.DoesNotExist if there is none."""
     return Case.objects.select_related("customer", "assigned_to", "team").get(
         reference=reference.strip().upper()
@@ -106,7 +106,9 @@ def case_by_reference(reference: str) -> Case:
 QUEUE_ORDER = ("due_at", "pk")
 
 
-def deadline_page(queryset: QuerySet[Deadline], *, after: str | None, size: int) -> Page[Deadline]:
+def deadlines_page_get(
+    *, queryset: QuerySet[Deadline], after: str | None, size: int
+) -> Page[Deadline]:
     """One page of a queue, soonest first, by keyset: an index range scan, no counting.
 
     `after` is the previous page's `next`; a cursor that cannot be read (an old or
@@ -118,19 +120,19 @@ def deadline_page(queryset: QuerySet[Deadline], *, after: str | None, size: int)
         return keyset_page(queryset, order=QUEUE_ORDER, cursor=None, limit=size)
 
 
-def due_while_away(*, staff: StaffMember, until: datetime) -> QuerySet[Deadline]:
+def deadlines_due_while_away_list(*, staff: StaffMember, until: datetime) -> QuerySet[Deadline]:
     """A person's open deadlines falling due before they are back (for their manager)."""
-    return my_work(staff=staff).filter(due_at__lt=until)
+    return deadlines_assigned_list(staff=staff).filter(due_at__lt=until)
 
 
-def holding_reply_deadlines(*, case: Case, policy: Policy) -> list[Deadline]:
+def deadlines_holding_reply_list(*, case: Case, policy: Policy) -> list[Deadline]:
     """The case's unfinished deadlines whose standard allows a holding reply (Halton)."""
     allowed = [s.key for s in policy.deadline_standards() if s.holding_reply]
     unfinished = (DeadlineStatus.OPEN, DeadlineStatus.PAUSED)
     return list(case.deadlines.filter(status__in=unfinished, standard_key__in=allowed))
 
 
-def complaint_next_step(*, case: Case) -> str | None:
+def complaint_next_step_get(*, case: Case) -> str | None:
     """The next step of a complaint: acknowledge stage 1, stage 2 asked for, acknowledge
     stage 2; None when there is none (or the case is not a complaint)."""
     if case.kind != CaseKind.COMPLAINT:

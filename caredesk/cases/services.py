@@ -18,7 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 
-from caredesk.cases import events, rules
+from caredesk.cases import errors, events, rules
 from caredesk.cases.models import (
     Case,
     CaseEvent,
@@ -38,10 +38,9 @@ from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
 from caredesk.core.tasks import enqueue_after_commit
 from caredesk.customers.models import Customer
-from caredesk.errors import CaredeskError
 from caredesk.staff.models import StaffMember, Team
 from caredesk.staff.permissions import Can, allowed
-from caredesk.staff.selectors import cover_for
+from caredesk.staff.selectors import cover_get
 from caredesk.standards import (
     Duration,
     Policy,
@@ -57,10 +56,6 @@ from caredesk.standards.warnings import warning_time
 
 UNFINISHED = (DeadlineStatus.OPEN, DeadlineStatus.PAUSED)
 OPEN_STATUSES = rules.OPEN_STATUSES
-
-
-class CaseError(CaredeskError):
-    code = "case_invalid"
 
 
 # -- creating a case ------------------------------------------------------------------
@@ -90,7 +85,7 @@ def case_create(
     policy = policy or active_policy()
     now = clock.now()
     if received_at > now:
-        raise CaseError("A case cannot be received in the future.")
+        raise errors.ReceivedInFuture("A case cannot be received in the future.")
     rafc = resolved_at_first_contact
     case = Case.objects.create(
         reference=_next_reference(policy, received_at),
@@ -153,9 +148,9 @@ def _assign(
     case: Case, officer: StaffMember, *, by: StaffMember | None, at: datetime, policy: Policy
 ) -> None:
     if not allowed(officer, Can.WORK_CASES):
-        raise CaseError(f"{officer} does not take casework, so cannot be given a case.")
+        raise errors.NotACaseworker(f"{officer} does not take casework, so cannot be given a case.")
     today = at.astimezone(policy.working_calendar.zone).date()
-    taker = cover_for(staff=officer, on=today, policy=policy)
+    taker = cover_get(staff=officer, on=today, policy=policy)
     previous = case.assigned_to_id
     case.assigned_to = taker
     case.team = taker.team or case.team
@@ -171,7 +166,7 @@ def _assign(
 @transaction.atomic
 def note_add(*, case: Case, text: str, by: StaffMember, clock: Clock = system_clock) -> CaseEvent:
     if not text.strip():
-        raise CaseError("A note needs some text.")
+        raise errors.EmptyNote("A note needs some text.")
     return events.record(events.note_added(case=case, by=by, at=clock.now(), text=text.strip()))
 
 
@@ -234,10 +229,10 @@ def complaint_acknowledge(
 ) -> None:
     """Acknowledge a complaint at stage 1 or 2: starts that stage's response deadline."""
     if case.kind != CaseKind.COMPLAINT:
-        raise CaseError("Only complaints are acknowledged at a stage.")
+        raise errors.NotAComplaint("Only complaints are acknowledged at a stage.")
     fired = rules.events_on_acknowledgement(stage=stage)
     if fired is None:
-        raise CaseError("A complaint has stage 1 or stage 2.")
+        raise errors.UnknownStage("A complaint has stage 1 or stage 2.")
     now = clock.now()
     events.record(events.complaint_acknowledged(case=case, by=by, at=now, stage=stage))
     _fire(case, fired, at=at or now, by=by, policy=policy or active_policy(), now=now)
@@ -254,7 +249,7 @@ def complaint_escalate(
 ) -> None:
     """The customer asks for stage 2."""
     if case.kind != CaseKind.COMPLAINT:
-        raise CaseError("Only complaints go to stage 2.")
+        raise errors.NotAComplaint("Only complaints go to stage 2.")
     fired = rules.events_on_escalation(stage=2)
     assert fired is not None  # stage 2 is the complaints procedure's last
     now = clock.now()
@@ -278,11 +273,11 @@ def holding_reply_send(
     policy = policy or active_policy()
     standard = policy.deadline_standard(deadline.standard_key)
     if not standard.holding_reply:
-        raise CaseError(f"“{standard.name}” does not allow a holding reply.")
+        raise errors.HoldingReplyNotAllowed(f"“{standard.name}” does not allow a holding reply.")
     if deadline.status not in UNFINISHED:
-        raise CaseError("This deadline has already ended.")
+        raise errors.DeadlineEnded("This deadline has already ended.")
     if not reason.strip():
-        raise CaseError("Give the customer the reason for the delay.")
+        raise errors.HoldingReplyWithoutReason("Give the customer the reason for the delay.")
     now = clock.now()
     calendar = policy.working_calendar
     revised_at = revised_due(reply_at=now, revision=revised, calendar=calendar)
@@ -290,7 +285,7 @@ def holding_reply_send(
         standard=standard, standard_due_at=deadline.standard_due_at, calendar=calendar
     )
     if latest is not None and revised_at > latest:
-        raise CaseError(
+        raise errors.HoldingReplyTooLate(
             f"The revised date can be at most {standard.max_extension} after the "
             f"original due date (so by {latest.astimezone(calendar.zone):%d %B %Y})."
         )
@@ -360,7 +355,7 @@ def case_finish(*, case: Case, status: str, by: StaffMember, clock: Clock = syst
     """Resolve or close a case. Deadlines not met by then end unmet, and say so."""
     status = CaseStatus(status)
     if status not in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
-        raise CaseError("A case is finished as resolved or closed.")
+        raise errors.UnknownFinish("A case is finished as resolved or closed.")
     _require_status(case, rules.may_finish_from(status), f"mark it {status.label.lower()}")
     now = clock.now()
     _end_open_pauses(at=now, deadline__case=case)
@@ -544,7 +539,7 @@ def deadline_times_apply(
 def _require_status(case: Case, statuses: tuple[CaseStatus, ...], action: str) -> None:
     if case.status not in statuses:
         state = CaseStatus(case.status).label.lower()
-        raise CaseError(f"This case is {state}, so you cannot {action}.")
+        raise errors.CaseStatusForbids(f"This case is {state}, so you cannot {action}.")
 
 
 def _record_contact(

@@ -16,3 +16,19 @@ class SystemClock:
 
 
 system_clock = SystemClock()
+
+
+class FixedClock:
+    """A clock that always says the same time."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def now(self) -> datetime:
+        return self.moment
+
+
+def read_once(clock: Clock) -> FixedClock:
+    """The clock read once, for one operation: every service it calls sees the same now
+    (a case opened, its contact and its events all at one instant)."""
+    return clock if isinstance(clock, FixedClock) else FixedClock(clock.now())

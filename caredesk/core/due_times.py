@@ -11,6 +11,8 @@ from caredesk.standards.policy import DeadlineStandard
 
 
 class ReceivedTimeError(CaredeskError):
+    """A receipt time that cannot be read, or lies outside the engine's years."""
+
     code = "received_time_invalid"
 
 

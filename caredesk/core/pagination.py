@@ -28,6 +28,8 @@ BAD_CURSOR = "This cursor was not given out by this list: start again without on
 
 
 class BadCursor(CaredeskError):
+    """A page cursor that cannot be read: an old or edited link."""
+
     code = "cursor_invalid"
 
     def __init__(self) -> None:

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from caredesk.customers.models import AccessibleFormat, Customer, phone_key, postcode_key
 
 
-def customer_preferences(customer: Customer) -> list[str]:
+def customer_preferences_list(*, customer: Customer) -> list[str]:
     """What staff must know before they reply or meet, in plain words, for every case."""
     notes = []
     if customer.accessible_format != AccessibleFormat.STANDARD:
@@ -28,7 +28,7 @@ def customer_preferences(customer: Customer) -> list[str]:
     return notes
 
 
-def customer_search(text: str) -> QuerySet[Customer]:
+def customers_search(*, text: str) -> QuerySet[Customer]:
     """Customers matching a name, postcode, phone number or email address."""
     text = text.replace("\x00", "").strip()  # PostgreSQL refuses NUL in text
     if not text:

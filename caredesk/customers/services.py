@@ -1,11 +1,15 @@
-"""Changing customer records, and logging every read of one."""
+"""Changing customer records, and logging every read of one (a stored file of theirs
+downloaded included)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
+from django.http import FileResponse
+
 from caredesk.core.clock import Clock, system_clock
+from caredesk.core.store import store_download
 from caredesk.customers.models import Customer, CustomerAccess, CustomerType
 from caredesk.staff.models import StaffMember
 
@@ -34,3 +38,18 @@ def customer_access_record(
         CustomerAccess(customer=customer, staff=by, at=now, what=what[:200])
         for customer in seen.values()
     )
+
+
+def customer_file_download(
+    sha256: str,
+    *,
+    name: str,
+    content_type: str,
+    customer: Customer | None,
+    by: StaffMember,
+    what: str,
+    clock: Clock,
+) -> FileResponse:
+    """A stored file of a customer's as a download, the read recorded (DESIGN 7)."""
+    customer_access_record(customers=[customer], by=by, what=what, clock=clock)
+    return store_download(sha256, name=name, content_type=content_type)

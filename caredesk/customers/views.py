@@ -14,7 +14,7 @@ from caredesk.customers.equality import (
 )
 from caredesk.customers.forms import EqualityForm
 from caredesk.customers.models import Customer
-from caredesk.customers.selectors import customer_preferences
+from caredesk.customers.selectors import customer_preferences_list
 from caredesk.customers.services import customer_access_record
 from caredesk.errors import CaredeskError
 from caredesk.staff.decorators import requires
@@ -40,7 +40,7 @@ def _render_customer(
         "customers/customer.html",
         {
             "customer": customer,
-            "preferences": customer_preferences(customer),
+            "preferences": customer_preferences_list(customer=customer),
             "cases": cases[:CASES_SHOWN],
             "case_count": cases.count(),
             "shown": CASES_SHOWN,

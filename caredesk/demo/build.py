@@ -32,7 +32,7 @@ from caredesk.demo.organisation import build_organisation
 from caredesk.demo.plans import Plan, Planner
 from caredesk.reporting.rollups import figures_rebuild
 from caredesk.staff.models import Office, StaffMember, Team
-from caredesk.staff.selectors import away_staff
+from caredesk.staff.selectors import absences_away_list
 from caredesk.standards import load_policy
 
 CHUNK = 2_000  # cases written at a time, so memory stays flat
@@ -239,7 +239,7 @@ def demo_summary(*, policy: str, clock: Clock) -> DemoSummary:
         offices=Office.objects.count(),
         teams=Team.objects.count(),
         staff=StaffMember.objects.count(),
-        away=len(away_staff(on=local.date(), policy=rules)),
+        away=len(absences_away_list(on=local.date(), policy=rules)),
         customers=Customer.objects.count(),
         cases=sum(by_status.values()),
         first_received=first,

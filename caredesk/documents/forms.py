@@ -8,33 +8,6 @@ from caredesk.documents.rendering import template_check
 from caredesk.documents.services import MAX_TRANSLATION_BYTES
 
 
-class ReplyForm(forms.Form):
-    draft = forms.CharField(
-        label="What your reply says",
-        help_text="Plain words and short sentences. Start with the answer. caredesk adds "
-        "the greeting, the reference and your signature (and, on a letter, the address "
-        "and date).",
-        widget=forms.Textarea(attrs={"rows": 16}),
-        max_length=20_000,
-    )
-    medium = forms.ChoiceField(
-        label="Send it as",
-        choices=[("letter", "A letter"), ("email", "An email")],
-        widget=forms.RadioSelect,
-        initial="letter",
-    )
-
-    def __init__(self, *args: Any, email_to: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["medium"]
-        assert isinstance(field, forms.ChoiceField)
-        if email_to:
-            field.choices = [("letter", "A letter"), ("email", f"An email to {email_to}")]
-        else:
-            field.choices = [("letter", "A letter")]
-            field.help_text = "There is no email address for this customer."
-
-
 class TranslationRequestForm(forms.Form):
     language = forms.CharField(label="Language", max_length=60)
 

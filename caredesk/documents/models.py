@@ -82,7 +82,7 @@ class DocumentFormat(models.TextChoices):
 
 class CaseDocument(models.Model):
     """A file kept on a case: a format of a letter, a translation, a scanned letter. The
-    bytes are in the store (caredesk.mail.store), found by their digest."""
+    bytes are in the store (caredesk.core.store), found by their digest."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="documents")
     letter = models.ForeignKey(

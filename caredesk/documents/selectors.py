@@ -1,19 +1,19 @@
-"""Reading a case's correspondence: its emails, letters written and received, files."""
+"""Reading a case's letters: written, their files and their translations."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db.models import Prefetch
+from django.http import HttpRequest
 
 from caredesk.cases.models import Case
 from caredesk.documents.models import CaseDocument, CaseLetter, TranslationRequest
 
 
-def case_correspondence(case: Case) -> dict[str, Any]:
-    """What the case page shows of the case's mail and letters."""
-    from caredesk.mail.models import InboundEmail, OutboundEmail, ReceivedLetter
-
+def case_letters_panel(*, case: Case, request: HttpRequest) -> dict[str, Any]:
+    """The case page's letters panel (documents/case_letters.html): the letters written
+    on the case, each with its files and translations, in three queries."""
     letters = CaseLetter.objects.filter(case=case).select_related("signed_by")
     letters = letters.prefetch_related(
         Prefetch("documents", queryset=CaseDocument.objects.order_by("pk")),
@@ -22,11 +22,4 @@ def case_correspondence(case: Case) -> dict[str, Any]:
             queryset=TranslationRequest.objects.select_related("document").order_by("pk"),
         ),
     )
-    return {
-        "emails": InboundEmail.objects.filter(case=case)
-        .prefetch_related("attachments")
-        .order_by("-received_at", "-pk"),
-        "emails_sent": OutboundEmail.objects.filter(case=case).order_by("-created_at", "-pk"),
-        "letters": letters.order_by("-written_at", "-pk"),
-        "letters_received": ReceivedLetter.objects.filter(case=case).order_by("-received_at"),
-    }
+    return {"letters": letters.order_by("-written_at", "-pk")}

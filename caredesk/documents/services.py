@@ -25,23 +25,23 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from caredesk.cases.models import Case, Channel, Deadline, Direction, HoldingReply
+from caredesk.cases.errors import CaseError
+from caredesk.cases.models import Case, Channel, Direction
 from caredesk.cases.services import (
-    CaseError,
     contact_log,
     deadline_meet,
     deadline_start,
-    holding_reply_send,
     response_send,
 )
 from caredesk.core.clock import Clock
+from caredesk.core.store import store_put
 from caredesk.core.tasks import enqueue_after_commit
-from caredesk.customers.models import AccessibleFormat, ContactChannel
+from caredesk.customers.models import AccessibleFormat
 from caredesk.documents.formats import EmptyText, FormatUnavailable
 from caredesk.documents.formats.audio import mp3_from_text
 from caredesk.documents.formats.braille import brf_from_text
 from caredesk.documents.formats.pdf import letter_pdf
-from caredesk.documents.letters import Letter, Signature, letter_text, long_day
+from caredesk.documents.letters import Letter, Signature, letter_text
 from caredesk.documents.models import (
     CaseDocument,
     CaseLetter,
@@ -65,12 +65,9 @@ from caredesk.documents.values import (
     signatory_of,
 )
 from caredesk.errors import CaredeskError, NotAllowed
-from caredesk.mail.models import OutboundEmail
-from caredesk.mail.replies import AGAIN_WITHIN, customer_email_send, reply_address
-from caredesk.mail.store import store_put
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can, allowed
-from caredesk.standards import Duration, Policy
+from caredesk.standards import Policy
 
 logger = logging.getLogger(__name__)
 
@@ -79,9 +76,12 @@ logger = logging.getLogger(__name__)
 LETTER_KINDS = (DocumentKind.RESPONSE,)
 MAX_TRANSLATION_BYTES = 50 * 1024 * 1024
 TRANSLATION_STANDARD = "translation"  # the policy's deadline standard for translations
+AGAIN_WITHIN = timedelta(minutes=10)  # the same text again this soon is a double click
 
 
 class LetterError(CaredeskError):
+    """A letter or translation that cannot be written or sent as asked."""
+
     code = "letter_invalid"
 
 
@@ -107,10 +107,10 @@ def letter_write(
     if not draft.strip():
         raise LetterError("The letter has no text: write what it should say.")
     values = case_values(case, policy, officer=by) | {"draft": draft.strip()}
-    return _letter_send(case, kind, values, by=by, policy=policy, clock=clock)
+    return letter_send(case, kind, values, by=by, policy=policy, clock=clock)
 
 
-def _letter_send(
+def letter_send(
     case: Case,
     kind: DocumentKind,
     values: dict[str, Any],
@@ -120,7 +120,9 @@ def _letter_send(
     clock: Clock,
 ) -> CaseLetter:
     """Fill in the letter template of `kind`, refuse it unsigned, keep it, record it on
-    the case (a response meets the response deadlines), and queue its formats."""
+    the case (a response meets the response deadlines), and queue its formats. In the
+    caller's transaction: letter_write's, or a channel's that sends a letter when it
+    cannot send its own way (mail's holding reply)."""
     rendered = document_render(kind, Medium.LETTER, values)
     just_written = CaseLetter.objects.filter(
         case=case, kind=kind, body=rendered.body, written_at__gt=clock.now() - AGAIN_WITHIN
@@ -477,59 +479,3 @@ def template_reset(*, kind: str, medium: str, by: StaffMember) -> None:
     if not allowed(by, Can.EDIT_TEMPLATES):
         raise NotAllowed("Only administrators can change the wording of templates.")
     DocumentTemplate.objects.filter(kind=kind, medium=medium).delete()
-
-
-# -- holding replies --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HoldingReplySent:
-    reply: HoldingReply
-    email: OutboundEmail | None  # sent by email when the customer has an address
-    letter: CaseLetter | None  # else written as a letter
-
-
-@transaction.atomic
-def holding_reply_write(
-    *,
-    deadline: Deadline,
-    reason: str,
-    revised: datetime | Duration,
-    by: StaffMember,
-    policy: Policy,
-    clock: Clock,
-) -> HoldingReplySent:
-    """Send the customer a holding reply (the policies: "giving the reason why and a
-    revised response date"), by email if there is an address and they have not asked
-    for letters, else as a letter, signed by `by`; and move the deadline to the revised
-    date."""
-    if not allowed(by, Can.WORK_CASES):
-        raise NotAllowed("Only staff who take casework can send holding replies.")
-    reply = holding_reply_send(
-        deadline=deadline, reason=reason, revised=revised, by=by, policy=policy, clock=clock
-    )
-    case = deadline.case
-    revised_day = reply.revised_due_at.astimezone(policy.working_calendar.zone).date()
-    values = case_values(case, policy, officer=by) | {
-        "holding": {"reason": reason.strip(), "revised": long_day(revised_day)}
-    }
-    customer = case.customer
-    by_letter = customer is not None and customer.preferred_channel == ContactChannel.LETTER
-    if reply_address(case) and not by_letter:
-        email = customer_email_send(
-            case, DocumentKind.HOLDING_REPLY, values, by=by, policy=policy, clock=clock
-        )
-        contact_log(
-            case=case,
-            channel=Channel.EMAIL,
-            direction=Direction.OUTBOUND,
-            by=by,
-            summary=f"Holding reply by email: {reason.strip()}",
-            policy=policy,
-            clock=clock,
-        )
-        return HoldingReplySent(reply, email, None)
-    letter = _letter_send(
-        case, DocumentKind.HOLDING_REPLY, values, by=by, policy=policy, clock=clock
-    )
-    return HoldingReplySent(reply, None, letter)

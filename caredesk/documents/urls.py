@@ -4,7 +4,6 @@ from caredesk.documents import views
 
 app_name = "documents"
 urlpatterns = [
-    path("cases/<str:reference>/reply/", views.reply_page, name="reply"),
     path("plain-english/", views.plain_english, name="plain_english"),
     path("files/<int:document_id>/", views.document_download, name="file"),
     path("letters/<int:letter_id>/translation/", views.translation_ask, name="translation_ask"),

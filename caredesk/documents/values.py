@@ -11,6 +11,7 @@ from typing import Any
 from caredesk.cases.models import Case, Deadline, DeadlineStatus
 from caredesk.customers.models import Customer
 from caredesk.documents.letters import long_day
+from caredesk.documents.recipients import recipient_registered
 from caredesk.documents.rendering import Signatory
 from caredesk.staff.models import StaffMember
 from caredesk.standards import Policy
@@ -53,16 +54,12 @@ def case_values(
 
 def case_recipient(case: Case) -> tuple[str, list[str]]:
     """Who a letter on the case goes to, and their address lines: the customer, or else
-    the sender of the letter that opened the case, as the register has them."""
-    from caredesk.mail.models import ReceivedLetter  # mail's models use this app's
-
+    whoever a channel's lookup names (documents.recipients: mail's is the sender of the
+    letter that opened the case, as the register has them)."""
     customer = case.customer
     if customer is not None:
         return customer.name, address_lines(customer.address, customer.postcode)
-    first = ReceivedLetter.objects.filter(case=case).order_by("received_at", "pk").first()
-    if first is None:
-        return "", []
-    return first.sender, address_lines(first.sender_address, "")
+    return recipient_registered(case) or ("", [])
 
 
 def address_lines(address: str, postcode: str) -> list[str]:

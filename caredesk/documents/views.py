@@ -1,5 +1,7 @@
-"""The desk's document pages: writing a letter with the plain-English check beside it,
-a case's files, translations, and the wording of templates (administrators)."""
+"""The desk's document pages: the plain-English check, a case's files, translations, and
+the wording of templates (administrators). The reply page, where an officer writes a
+letter or an email with the check beside it, is mail's (mail.reply_views): it chooses
+the channel, and mail is above documents."""
 
 from __future__ import annotations
 
@@ -8,14 +10,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from caredesk.cases.views.case_page import case_or_404
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
 from caredesk.core.htmx import is_htmx
-from caredesk.customers.services import customer_access_record
+from caredesk.customers.services import customer_file_download
 from caredesk.documents import services
 from caredesk.documents.forms import (
-    ReplyForm,
     TemplateForm,
     TranslationRequestForm,
     TranslationReturnForm,
@@ -36,8 +36,6 @@ from caredesk.documents.rendering import (
     template_text,
 )
 from caredesk.errors import CaredeskError
-from caredesk.mail.replies import email_reply_write, reply_address
-from caredesk.mail.store import customer_file_download
 from caredesk.staff.decorators import requires
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can
@@ -47,7 +45,8 @@ def _staff(request: HttpRequest) -> StaffMember:
     return request.user  # type: ignore[return-value]
 
 
-def _thresholds() -> PlainEnglishThresholds:
+def plain_english_thresholds() -> PlainEnglishThresholds:
+    """The active policy's thresholds for the check (here and on mail's reply page)."""
     settings = active_policy().correspondence.plain_english
     return PlainEnglishThresholds(
         min_reading_ease=settings.min_reading_ease,
@@ -56,67 +55,16 @@ def _thresholds() -> PlainEnglishThresholds:
     )
 
 
-# -- writing a letter -------------------------------------------------------------------
-
-
-@requires(Can.WORK_CASES)
-def reply_page(request: HttpRequest, reference: str, clock: Clock = system_clock) -> HttpResponse:
-    """Write the reply on the case, as a letter or an email. "Check the wording" shows
-    the plain-English check (as you type, with htmx); "Send" records it as the response."""
-    case = case_or_404(reference)
-    customer_access_record(
-        customers=[case.customer],
-        by=_staff(request),
-        what=f"reply on {case.reference}",
-        clock=clock,
-    )
-    email_to = reply_address(case)
-    form = ReplyForm(request.POST or None, email_to=email_to)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        draft = form.cleaned_data["draft"]
-        if request.POST.get("action") == "send" and form.cleaned_data["medium"] == "email":
-            try:
-                email_reply_write(
-                    case=case, draft=draft, by=_staff(request), policy=active_policy(), clock=clock
-                )
-            except CaredeskError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(
-                    request, f"Email to {email_to} recorded as the response. It goes in a minute."
-                )
-                return redirect("cases:case", case.reference)
-        elif request.POST.get("action") == "send":
-            try:
-                written = services.letter_write(
-                    case=case, draft=draft, by=_staff(request), policy=active_policy(), clock=clock
-                )
-            except CaredeskError as error:
-                form.add_error(None, error.message)
-            else:
-                extra = len(services.wanted_formats(written)) > 1
-                messages.success(
-                    request,
-                    "Letter written and recorded as the response. Its printed copy"
-                    f"{' and the customer’s own format' if extra else ''} will be on the case"
-                    " in a minute.",
-                )
-                return redirect("cases:case", case.reference)
-        report = plain_english_check(draft, _thresholds())
-    return render(
-        request,
-        "documents/write_reply.html",
-        {"case": case, "form": form, "report": report},
-        status=400 if form.errors else 200,
-    )
+# -- the plain-English check ------------------------------------------------------------
 
 
 @requires(Can.WORK_CASES)
 @require_POST
 def plain_english(request: HttpRequest) -> HttpResponse:
     """The check of a draft, as a panel: htmx asks for it as the officer types."""
-    report = plain_english_check(request.POST.get("draft", "")[:100_000], _thresholds())
+    report = plain_english_check(
+        request.POST.get("draft", "")[:100_000], plain_english_thresholds()
+    )
     if not is_htmx(request):  # a direct visit: the panel as a page of its own
         return render(request, "documents/plain_english_page.html", {"report": report})
     return render(request, "documents/plain_english_panel.html", {"report": report, "live": True})

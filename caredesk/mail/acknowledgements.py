@@ -27,7 +27,7 @@ from caredesk.documents.values import case_values
 from caredesk.mail.models import InboundEmail, OutboundEmail
 from caredesk.staff.models import Absence, StaffMember
 from caredesk.staff.permissions import Can, allowed
-from caredesk.staff.selectors import away_absence
+from caredesk.staff.selectors import absence_away_get
 from caredesk.standards import Policy
 
 ACKNOWLEDGEMENTS_PER_DAY = 3
@@ -140,7 +140,7 @@ def acknowledgement_queue(
     case = email.case
     assert case is not None  # only emails that opened a case are acknowledged
     today = now.astimezone(policy.working_calendar.zone).date()
-    absence = away_absence(staff=addressed, on=today, policy=policy) if addressed else None
+    absence = absence_away_get(staff=addressed, on=today, policy=policy) if addressed else None
     kind = DocumentKind.OUT_OF_OFFICE if absence else DocumentKind.ACKNOWLEDGEMENT
     values = _values(case, policy, absence=absence)
     rendered = document_render(kind, Medium.EMAIL, values)

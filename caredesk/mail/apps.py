@@ -1,4 +1,9 @@
+from importlib import import_module
+
 from django.apps import AppConfig
+
+from caredesk.cases.panels import case_panel_register
+from caredesk.documents.recipients import recipient_lookup_register
 
 
 class MailConfig(AppConfig):
@@ -7,3 +12,10 @@ class MailConfig(AppConfig):
     name = "caredesk.mail"
     label = "mail"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # These read the models: imported once they are loaded, not at the top.
+        panels = import_module(f"{self.name}.panels")
+        selectors = import_module(f"{self.name}.selectors")
+        case_panel_register(panels.EMAILS)
+        recipient_lookup_register(selectors.letter_sender_of)

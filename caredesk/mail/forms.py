@@ -8,7 +8,7 @@ from caredesk.cases.models import Case
 from caredesk.mail.letters_register import MAX_SCAN_BYTES
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can
-from caredesk.staff.selectors import staff_with
+from caredesk.staff.selectors import staff_with_capability_list
 
 
 class LetterLogForm(forms.Form):
@@ -47,7 +47,9 @@ class LetterLogForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["route_to"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = staff_with(Can.WORK_CASES).order_by("first_name", "last_name")
+        field.queryset = staff_with_capability_list(capability=Can.WORK_CASES).order_by(
+            "first_name", "last_name"
+        )
 
     def clean_scan(self) -> Any:
         scan = self.cleaned_data["scan"]
@@ -63,3 +65,30 @@ class LetterLogForm(forms.Form):
         if case is None:
             raise forms.ValidationError(f"There is no case {reference}.")
         return case
+
+
+class ReplyForm(forms.Form):
+    draft = forms.CharField(
+        label="What your reply says",
+        help_text="Plain words and short sentences. Start with the answer. caredesk adds "
+        "the greeting, the reference and your signature (and, on a letter, the address "
+        "and date).",
+        widget=forms.Textarea(attrs={"rows": 16}),
+        max_length=20_000,
+    )
+    medium = forms.ChoiceField(
+        label="Send it as",
+        choices=[("letter", "A letter"), ("email", "An email")],
+        widget=forms.RadioSelect,
+        initial="letter",
+    )
+
+    def __init__(self, *args: Any, email_to: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["medium"]
+        assert isinstance(field, forms.ChoiceField)
+        if email_to:
+            field.choices = [("letter", "A letter"), ("email", f"An email to {email_to}")]
+        else:
+            field.choices = [("letter", "A letter")]
+            field.help_text = "There is no email address for this customer."

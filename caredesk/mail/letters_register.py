@@ -11,11 +11,11 @@ from django.db import transaction
 
 from caredesk.cases.intake import contact_receive
 from caredesk.cases.models import Case, CaseKind, CaseStatus, Channel
-from caredesk.core.clock import Clock
+from caredesk.core.clock import Clock, read_once
+from caredesk.core.store import store_put
 from caredesk.customers.models import Customer
 from caredesk.errors import CaredeskError, NotAllowed
 from caredesk.mail.models import ReceivedLetter
-from caredesk.mail.store import store_put
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can, allowed
 from caredesk.standards import Policy
@@ -32,6 +32,8 @@ SCAN_TYPES = (
 
 
 class LetterLogError(CaredeskError):
+    """A letter that cannot be logged: no sender, a future date, a scan that is not a scan."""
+
     code = "letter_log_invalid"
 
 
@@ -61,6 +63,7 @@ def letter_log(
 ) -> ReceivedLetter:
     """Log a letter received. With `case`, it is a contact on that case; otherwise it
     opens a new case (for `customer`, given to `route_to` or their cover)."""
+    clock = read_once(clock)
     if not allowed(by, Can.WORK_CASES):
         raise NotAllowed("Only staff who take casework can log letters.")
     sender = " ".join(sender.split())

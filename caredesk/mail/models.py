@@ -19,7 +19,7 @@ class Threading(models.TextChoices):
 
 class InboundEmail(models.Model):
     """One email received. Its bytes, exactly as they came, are in the mail store under
-    `raw_sha256` (see caredesk.mail.store), whatever could or could not be read of them."""
+    `raw_sha256` (see caredesk.core.store), whatever could or could not be read of them."""
 
     # The Message-ID without brackets, or a digest of the bytes for a message without
     # one: a message received twice is stored once.

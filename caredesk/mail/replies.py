@@ -1,24 +1,32 @@
-"""An officer's reply to a customer by email: the response, signed, sent through SMTP.
+"""An officer's reply to a customer by email: the response, signed, sent through SMTP;
+and the holding reply, by email or else as a letter.
 
 Like a letter (documents.services.letter_write), it is refused unless it says who wrote
 it and how to reach them, and sending it records the response on the case (its
 deadlines are met). It answers the customer's latest email on the case (In-Reply-To),
 so their mail program threads it, and their answer threads back onto the case.
+
+Choosing between an email and a letter is the channel's business, so it is here: mail
+uses documents to write either (documents never imports mail: docs/architecture.md).
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 
-from caredesk.cases.models import Case, Channel
-from caredesk.cases.services import response_send
+from caredesk.cases.models import Case, Channel, Deadline, Direction, HoldingReply
+from caredesk.cases.services import contact_log, holding_reply_send, response_send
 from caredesk.core.clock import Clock
-from caredesk.documents.models import DocumentKind, Medium
+from caredesk.customers.models import ContactChannel
+from caredesk.documents.letters import long_day
+from caredesk.documents.models import CaseLetter, DocumentKind, Medium
 from caredesk.documents.rendering import document_render, signed_check
+from caredesk.documents.services import AGAIN_WITHIN, letter_send
 from caredesk.documents.values import case_values, signatory_of
 from caredesk.errors import CaredeskError, NotAllowed
 from caredesk.mail.acknowledgements import message_domain
@@ -26,12 +34,12 @@ from caredesk.mail.models import InboundEmail, OutboundEmail, Threading
 from caredesk.mail.outbound import outbound_email_queue
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can, allowed
-from caredesk.standards import Policy
-
-AGAIN_WITHIN = timedelta(minutes=10)  # the same text again this soon is a double click
+from caredesk.standards import Duration, Policy
 
 
 class ReplyError(CaredeskError):
+    """A reply or holding reply that cannot be sent as asked."""
+
     code = "reply_invalid"
 
 
@@ -116,3 +124,59 @@ def customer_email_send(
     )
     outbound_email_queue(reply)
     return reply
+
+
+# -- holding replies --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HoldingReplySent:
+    reply: HoldingReply
+    email: OutboundEmail | None  # sent by email when the customer has an address
+    letter: CaseLetter | None  # else written as a letter
+
+
+@transaction.atomic
+def holding_reply_write(
+    *,
+    deadline: Deadline,
+    reason: str,
+    revised: datetime | Duration,
+    by: StaffMember,
+    policy: Policy,
+    clock: Clock,
+) -> HoldingReplySent:
+    """Send the customer a holding reply (the policies: "giving the reason why and a
+    revised response date"), by email if there is an address and they have not asked
+    for letters, else as a letter, signed by `by`; and move the deadline to the revised
+    date."""
+    if not allowed(by, Can.WORK_CASES):
+        raise NotAllowed("Only staff who take casework can send holding replies.")
+    reply = holding_reply_send(
+        deadline=deadline, reason=reason, revised=revised, by=by, policy=policy, clock=clock
+    )
+    case = deadline.case
+    revised_day = reply.revised_due_at.astimezone(policy.working_calendar.zone).date()
+    values = case_values(case, policy, officer=by) | {
+        "holding": {"reason": reason.strip(), "revised": long_day(revised_day)}
+    }
+    customer = case.customer
+    by_letter = customer is not None and customer.preferred_channel == ContactChannel.LETTER
+    if reply_address(case) and not by_letter:
+        email = customer_email_send(
+            case, DocumentKind.HOLDING_REPLY, values, by=by, policy=policy, clock=clock
+        )
+        contact_log(
+            case=case,
+            channel=Channel.EMAIL,
+            direction=Direction.OUTBOUND,
+            by=by,
+            summary=f"Holding reply by email: {reason.strip()}",
+            policy=policy,
+            clock=clock,
+        )
+        return HoldingReplySent(reply, email, None)
+    letter = letter_send(
+        case, DocumentKind.HOLDING_REPLY, values, by=by, policy=policy, clock=clock
+    )
+    return HoldingReplySent(reply, None, letter)

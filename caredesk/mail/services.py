@@ -36,13 +36,13 @@ from django.db import IntegrityError, transaction
 from caredesk.cases.intake import contact_receive
 from caredesk.cases.models import Case, Channel
 from caredesk.core.clock import Clock
+from caredesk.core.store import store_put
 from caredesk.customers.models import Customer
 from caredesk.errors import CaredeskError, NotAllowed
 from caredesk.mail.acknowledgements import acknowledgement_queue, addressed_officer
 from caredesk.mail.models import EmailAttachment, InboundEmail, OutboundEmail, Threading
 from caredesk.mail.outbound import outbound_email_queue
 from caredesk.mail.parsing import ParsedEmail, email_key, email_parse
-from caredesk.mail.store import store_put
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can, allowed
 from caredesk.standards import Policy
@@ -284,6 +284,8 @@ def _summary(parsed: ParsedEmail, problems: list[str]) -> str:
 
 
 class ReviewError(CaredeskError):
+    """An email that is no longer waiting for review: someone has dealt with it."""
+
     code = "email_review_invalid"
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from caredesk.mail import views
+from caredesk.mail import reply_views, views
 
 app_name = "mail"
 urlpatterns = [
@@ -11,4 +11,6 @@ urlpatterns = [
     path("review/<int:email_id>/", views.review_decide, name="review_decide"),
     path("letters/", views.letters_register, name="letters"),
     path("letters/<int:received_id>/scan/", views.letter_scan, name="letter_scan"),
+    path("cases/<str:reference>/reply/", reply_views.reply_page, name="reply"),
+    path("cases/<str:reference>/holding-reply/", reply_views.holding_reply, name="holding_reply"),
 ]

@@ -12,13 +12,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
-from caredesk.customers.services import customer_access_record
+from caredesk.customers.services import customer_access_record, customer_file_download
 from caredesk.errors import CaredeskError
 from caredesk.mail import services
 from caredesk.mail.forms import LetterLogForm
 from caredesk.mail.letters_register import letter_log
 from caredesk.mail.models import EmailAttachment, InboundEmail, ReceivedLetter, Threading
-from caredesk.mail.store import customer_file_download
 from caredesk.staff.decorators import requires
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can

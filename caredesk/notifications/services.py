@@ -29,7 +29,7 @@ from django.urls import reverse
 
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
-from caredesk.errors import CaredeskError, NotAllowed
+from caredesk.errors import NotAllowed
 from caredesk.notifications.models import EmailStatus, Notification, NotificationKind
 from caredesk.notifications.selectors import digest_lines_list
 from caredesk.staff.models import StaffMember
@@ -40,10 +40,6 @@ logger = logging.getLogger(__name__)
 RESEND_AFTER = timedelta(minutes=5)  # a "sending" claim older than this was a killed worker
 SMTP_TIMEOUT = 60  # seconds; must stay well below RESEND_AFTER
 MAX_EMAIL_ATTEMPTS = 10
-
-
-class NotificationError(CaredeskError):
-    code = "notification_invalid"
 
 
 # -- reading ----------------------------------------------------------------------------

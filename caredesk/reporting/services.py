@@ -15,6 +15,8 @@ LONGEST_COMMENTARY = 10_000
 
 
 class CommentaryError(CaredeskError):
+    """Board pack commentary that cannot be saved."""
+
     code = "commentary_invalid"
 
 

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 
 from caredesk.staff.models import AbsenceKind, StaffMember
 from caredesk.staff.permissions import Can
-from caredesk.staff.selectors import absences_managed_by, staff_with
+from caredesk.staff.selectors import staff_absences_managed_list, staff_with_capability_list
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -36,10 +36,10 @@ class AbsenceForm(forms.Form):
     def __init__(self, *args: Any, by: StaffMember, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["staff"].choices = _choices(  # type: ignore[attr-defined]
-            absences_managed_by(by), "Choose a person"
+            staff_absences_managed_list(by=by), "Choose a person"
         )
         self.fields["cover"].choices = _choices(  # type: ignore[attr-defined]
-            staff_with(Can.WORK_CASES), "Their line manager"
+            staff_with_capability_list(capability=Can.WORK_CASES), "Their line manager"
         )
 
     def person(self, field: str) -> StaffMember | None:

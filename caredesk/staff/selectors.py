@@ -15,7 +15,7 @@ from caredesk.standards.policy import Trigger
 
 
 def absence_is_long(
-    absence: Absence, policy: Policy, trigger: Trigger = Trigger.OUT_OF_OFFICE_REPLY
+    *, absence: Absence, policy: Policy, trigger: Trigger = Trigger.OUT_OF_OFFICE_REPLY
 ) -> bool:
     """Longer than the policy's threshold for `trigger`: by default the out-of-office one
     (Halton: 1 working day); callers are told of absences over 24 hours (Stonewall 2.8)."""
@@ -36,22 +36,22 @@ def absence_is_long(
     return days * 86_400 > target.amount * target.unit.micros // 1_000_000
 
 
-def absences_on(day: date) -> QuerySet[Absence]:
+def absences_on_list(*, day: date) -> QuerySet[Absence]:
     return Absence.objects.filter(first_day__lte=day, last_day__gte=day)
 
 
-def away_absence(*, staff: StaffMember, on: date, policy: Policy) -> Absence | None:
+def absence_away_get(*, staff: StaffMember, on: date, policy: Policy) -> Absence | None:
     """The absence that makes `staff` away on `on`: one longer than the threshold."""
-    for absence in absences_on(on).filter(staff=staff).order_by("-last_day"):
-        if absence_is_long(absence, policy):
+    for absence in absences_on_list(day=on).filter(staff=staff).order_by("-last_day"):
+        if absence_is_long(absence=absence, policy=policy):
             return absence
     return None
 
 
-def cover_for(*, staff: StaffMember, on: date, policy: Policy) -> StaffMember:
+def cover_get(*, staff: StaffMember, on: date, policy: Policy) -> StaffMember:
     """Who takes new work for `staff` on `on`: themselves, or their cover while away."""
     return cover_chain(
-        staff=staff, away=lambda person: away_absence(staff=person, on=on, policy=policy)
+        staff=staff, away=lambda person: absence_away_get(staff=person, on=on, policy=policy)
     )
 
 
@@ -73,29 +73,33 @@ def cover_chain(
     return current
 
 
-def away_staff(
+def absences_away_list(
     *, on: date, policy: Policy, trigger: Trigger = Trigger.OUT_OF_OFFICE_REPLY
 ) -> list[Absence]:
     """Everyone away on `on`, with the absence that makes them so."""
-    found = absences_on(on).select_related("staff", "cover", "staff__line_manager")
-    return [a for a in found.order_by("last_day") if absence_is_long(a, policy, trigger)]
+    found = absences_on_list(day=on).select_related("staff", "cover", "staff__line_manager")
+    return [
+        a
+        for a in found.order_by("last_day")
+        if absence_is_long(absence=a, policy=policy, trigger=trigger)
+    ]
 
 
-def away_by_staff(
+def absences_away_map(
     *, on: date, policy: Policy, trigger: Trigger = Trigger.OUT_OF_OFFICE_REPLY
 ) -> dict[int, Absence]:
     """Who is away on `on`, by staff id (for marking them in lists of people)."""
-    away = away_staff(on=on, policy=policy, trigger=trigger)
+    away = absences_away_list(on=on, policy=policy, trigger=trigger)
     return {absence.staff_id: absence for absence in away}
 
 
-def staff_with(capability: Can) -> QuerySet[StaffMember]:
+def staff_with_capability_list(*, capability: Can) -> QuerySet[StaffMember]:
     """Active staff who have the capability through one of their roles."""
     names = [role.value for role in capability.roles]
     return StaffMember.objects.filter(is_active=True, groups__name__in=names).distinct()
 
 
-def absences_managed_by(by: StaffMember) -> QuerySet[StaffMember]:
+def staff_absences_managed_list(*, by: StaffMember) -> QuerySet[StaffMember]:
     """Whose absences `by` may record: their own; their reports'; everyone's (administrators)."""
     people = StaffMember.objects.filter(is_active=True)
     if by.has_role(Role.ADMINISTRATOR):

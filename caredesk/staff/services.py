@@ -16,6 +16,8 @@ MAX_ABSENCE_DAYS = 2 * 366
 
 
 class AbsenceError(CaredeskError):
+    """An absence that cannot be recorded: its dates, its cover or who records it."""
+
     code = "absence_invalid"
 
 

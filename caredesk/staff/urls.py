@@ -16,6 +16,5 @@ urlpatterns = [
     # Public so that signing out always works, whatever roles a person has (or has lost).
     path("logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path("home/", views.home, name="home"),
-    path("manager/", views.manager, name="manager"),
     path("absences/", views.absences, name="absences"),
 ]

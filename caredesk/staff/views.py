@@ -1,25 +1,18 @@
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
-
 from django.contrib import messages
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from caredesk.cases.selectors import due_while_away, overdue
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
-from caredesk.customers.services import customer_access_record
 from caredesk.errors import CaredeskError
 from caredesk.staff.decorators import requires
 from caredesk.staff.forms import AbsenceForm
 from caredesk.staff.models import Absence, AbsenceKind, StaffMember
 from caredesk.staff.permissions import Can, allowed
-from caredesk.staff.selectors import absence_is_long, away_staff
+from caredesk.staff.selectors import absence_is_long
 from caredesk.staff.services import absence_record, may_manage_absences_of
-
-BREACHES_SHOWN = 200
 
 
 @requires(Can.SEE_NOTIFICATIONS)
@@ -32,40 +25,6 @@ def home(request: HttpRequest) -> HttpResponse:
     if allowed(request.user, Can.SEE_SCRUTINY_FIGURES):
         return redirect("reporting:scrutiny")
     return redirect("notifications:list")
-
-
-@requires(Can.MANAGE_TEAMS)
-def manager(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
-    """A line manager's view: breached deadlines of their people, and who is away."""
-    me: StaffMember = request.user  # type: ignore[assignment]
-    policy = active_policy()
-    zone = policy.working_calendar.zone
-    now = clock.now()
-    mine = (
-        Q(assigned_to__line_manager=me) | Q(team=me.team)
-        if me.team_id
-        else Q(assigned_to__line_manager=me)
-    )
-    breaches = list(overdue(now=now).filter(mine)[:BREACHES_SHOWN])
-    away = []
-    for absence in away_staff(on=now.astimezone(zone).date(), policy=policy):
-        person = absence.staff
-        if person.line_manager_id != me.pk and (not me.team_id or person.team_id != me.team_id):
-            continue
-        back = datetime.combine(absence.last_day + timedelta(days=1), time.min, tzinfo=zone)
-        away.append((absence, list(due_while_away(staff=person, until=back))))
-    customer_access_record(
-        customers=[d.case.customer for d in breaches]
-        + [d.case.customer for _, due in away for d in due],
-        by=me,
-        what="breaches and absences",
-        clock=clock,
-    )
-    return render(
-        request,
-        "staff/manager.html",
-        {"breaches": breaches, "away": away, "now": now, "limit": BREACHES_SHOWN},
-    )
 
 
 @requires(Can.RECORD_ABSENCES)
@@ -105,7 +64,7 @@ def absences(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
     rows = [
         (
             absence,
-            absence_is_long(absence, policy),
+            absence_is_long(absence=absence, policy=policy),
             may_manage_absences_of(by=me, staff=absence.staff),
         )
         for absence in upcoming[:200]

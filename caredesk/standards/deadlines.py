@@ -39,6 +39,8 @@ from caredesk.standards.zones import from_micros, to_micros
 
 
 class DeadlineInputError(CaredeskError):
+    """Times the engine cannot use: a pause that ends before it starts, say."""
+
     code = "deadline_invalid"
 
 

@@ -81,14 +81,13 @@ def test_a_member_of_staff_with_no_role_at_all_is_403(people, api_as):
 
 
 def test_the_data_protection_officer_reads_but_cannot_change_cases(people, api_as):
-    dpo = make_staff("dee_dpo", Role.DATA_PROTECTION_OFFICER)
-    api = api_as(dpo)
+    api = api_as(people.data_protection_officer)
     assert api.get(DEADLINES).status == 200
     assert_problem(api.post("/api/v1/cases", NEW_CASE), 403, "not_allowed")
 
 
 def test_capability_is_checked_before_the_input_is_read(people, api_as):
-    dpo = make_staff("dee_dpo", Role.DATA_PROTECTION_OFFICER)
+    dpo = people.data_protection_officer
     assert_problem(api_as(dpo).post("/api/v1/cases", "{not json"), 403, "not_allowed")
     assert_problem(Api(None).post("/api/v1/cases", {"kind": 1}), 401, "not_authenticated")
 

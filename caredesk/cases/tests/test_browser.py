@@ -23,7 +23,7 @@ from caredesk.core.tests.browser import (  # noqa: F401 (fixtures)
 )
 from caredesk.customers.models import AccessibleFormat, CustomerType
 from caredesk.customers.services import customer_create
-from caredesk.notifications.sweeps import sweep
+from caredesk.worker.tests.helpers import sweep_pass
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -108,7 +108,8 @@ def test_the_line_managers_pages_are_accessible(page, live_server, people, setti
         assign_to=people.officer,
         by=people.officer,
     )
-    assert sweep(clock=system_clock, policy=active_policy()).escalated == 1
+    report = sweep_pass(clock=system_clock, policy=active_policy())
+    assert report["deadlines_escalate"].rows == 1
     page.goto(f"{live_server.url}/staff/login/")
     page.get_by_label("Username").fill("lena_manager")
     page.get_by_label("Password").fill("correct horse battery staple")

@@ -161,3 +161,19 @@ def test_no_channel_opens_a_case_but_through_intake():
             if isinstance(node, ast.Call) and ast.unparse(node.func).endswith("case_create"):
                 offenders.append(f"{path.relative_to(CASEDESK)}:{node.lineno}")
     assert offenders == []
+
+
+def test_only_intake_and_the_demo_write_cases_in_bulk():
+    """The bulk drafts are for intake (many contacts at once) and the demo's year of
+    cases, both through the same rules; a channel calls contacts_receive instead."""
+    allowed = {("cases", "intake.py"), ("demo", "build.py")}
+    offenders = []
+    for path in CASEDESK.rglob("*.py"):
+        if "tests" in path.parts or (path.parent.name, path.name) in allowed:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Call) and ast.unparse(node.func).endswith(
+                ("Recorder", "save_drafts", "references_reserve")
+            ):
+                offenders.append(f"{path.relative_to(CASEDESK)}:{node.lineno}")
+    assert offenders == []

@@ -344,7 +344,7 @@ def test_recording_the_response_meets_the_deadline(client, people, customer):
 def test_a_holding_reply_from_the_page_revises_the_date(client, people, customer):
     case = letter(people, customer)
     response = signed_in(client, people.officer).post(
-        reverse("cases:holding_reply", args=[case.reference]),
+        reverse("mail:holding_reply", args=[case.reference]),
         {
             "deadline": case.deadlines.get().pk,
             "reason": "Waiting for the contractor's report",
@@ -362,7 +362,7 @@ def test_a_holding_reply_from_the_page_revises_the_date(client, people, customer
 def test_a_holding_reply_without_a_reason_is_refused_by_the_field(client, people, customer):
     case = letter(people, customer)
     response = signed_in(client, people.officer).post(
-        reverse("cases:holding_reply", args=[case.reference]),
+        reverse("mail:holding_reply", args=[case.reference]),
         {"deadline": case.deadlines.get().pk, "reason": "", "revised_by": "next week"},
     )
     assert response.status_code == 400
@@ -408,10 +408,7 @@ def test_waiting_for_the_customer_and_resuming(client, people, customer):
 
 
 def test_a_data_protection_officer_reads_cases_but_has_no_actions(client, people, customer):
-    from caredesk.conftest import make_staff
-    from caredesk.staff.models import Role
-
-    dpo = make_staff("dee_dpo", Role.DATA_PROTECTION_OFFICER)
+    dpo = people.data_protection_officer
     case = letter(people, customer)
     page = text(signed_in(client, dpo).get(reverse("cases:case", args=[case.reference])))
     assert case.subject in page
@@ -465,7 +462,7 @@ def test_the_manager_sees_breaches_of_their_people_and_who_is_away(client, peopl
         out_of_office_message="Please call Lena on 0151 000 0000",
         by=people.line_manager,
     )
-    page = text(signed_in(client, people.line_manager).get(reverse("staff:manager")))
+    page = text(signed_in(client, people.line_manager).get(reverse("cases:manager")))
     assert late.reference in page
     assert "Overdue by" in page
     assert f"{people.teammate}: sickness until Friday 4 July" in page
@@ -474,7 +471,7 @@ def test_the_manager_sees_breaches_of_their_people_and_who_is_away(client, peopl
 
 
 def test_an_officer_cannot_open_the_managers_view(client, people):
-    assert signed_in(client, people.officer).get(reverse("staff:manager")).status_code == 403
+    assert signed_in(client, people.officer).get(reverse("cases:manager")).status_code == 403
 
 
 def test_a_complaint_moves_through_its_stages_from_the_case_page(client, people, customer):

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from caredesk.cases import errors
 from caredesk.cases.models import (
     CaseKind,
     CaseStatus,
@@ -14,9 +15,13 @@ from caredesk.cases.models import (
     EventKind,
     PauseReason,
 )
-from caredesk.cases.selectors import case_timeline, my_work, overdue, team_queue
+from caredesk.cases.selectors import (
+    case_events_list,
+    deadlines_assigned_list,
+    deadlines_overdue_list,
+    deadlines_team_list,
+)
 from caredesk.cases.services import (
-    CaseError,
     case_assign,
     case_create,
     case_finish,
@@ -95,7 +100,7 @@ def test_references_count_up_within_a_year_and_start_again_the_next(people, cloc
 
 
 def test_a_case_cannot_be_received_in_the_future(people, clock):
-    with pytest.raises(CaseError, match="future"):
+    with pytest.raises(errors.ReceivedInFuture, match="future"):
         new_case(people, clock, received=clock.moment + timedelta(minutes=1))
 
 
@@ -202,7 +207,7 @@ def test_a_holding_reply_revises_the_date_and_keeps_the_original(people, clock):
 
 def test_stonewall_letters_allow_no_holding_reply(people, clock):
     case = new_case(people, clock, policy=STONEWALL)
-    with pytest.raises(CaseError, match="does not allow a holding reply"):
+    with pytest.raises(errors.HoldingReplyNotAllowed, match="does not allow a holding reply"):
         holding_reply_send(
             deadline=case.deadlines.get(),
             reason="Busy",
@@ -215,7 +220,7 @@ def test_stonewall_letters_allow_no_holding_reply(people, clock):
 
 def test_a_holding_reply_needs_a_reason(people, clock):
     case = new_case(people, clock)
-    with pytest.raises(CaseError, match="reason"):
+    with pytest.raises(errors.HoldingReplyWithoutReason, match="reason"):
         holding_reply_send(
             deadline=case.deadlines.get(),
             reason="  ",
@@ -267,7 +272,7 @@ def test_a_complaint_extension_is_limited_to_10_working_days(people, clock):
     )
     deadline = open_deadlines(case)["complaint_stage_1_response"]  # due 17 June
     clock.moment = at(2025, 6, 10, 10)
-    with pytest.raises(CaseError, match="at most 10 working days"):
+    with pytest.raises(errors.HoldingReplyTooLate, match="at most 10 working days"):
         holding_reply_send(
             deadline=deadline,
             reason="Survey needed",
@@ -359,7 +364,7 @@ def test_every_change_is_on_the_timeline(people, clock):
         clock=clock,
     )
     case_finish(case=case, status=CaseStatus.RESOLVED, by=people.officer, clock=clock)
-    assert [e.kind for e in case_timeline(case=case)] == [
+    assert [e.kind for e in case_events_list(case=case)] == [
         EventKind.CREATED,
         EventKind.ASSIGNED,
         EventKind.DEADLINE_STARTED,
@@ -383,9 +388,9 @@ def test_queues_list_open_deadlines_soonest_first(people, clock):
         policy=HALTON,
         clock=clock,
     )
-    assert [d.case for d in my_work(staff=people.officer)] == [phone, letter]
-    assert [d.case for d in team_queue(team=people.team)] == [phone, letter]
-    assert [d.case for d in overdue(now=at(2025, 6, 10, 9))] == [phone]
+    assert [d.case for d in deadlines_assigned_list(staff=people.officer)] == [phone, letter]
+    assert [d.case for d in deadlines_team_list(team=people.team)] == [phone, letter]
+    assert [d.case for d in deadlines_overdue_list(now=at(2025, 6, 10, 9))] == [phone]
 
 
 def test_case_choices_are_the_policy_files_vocabulary():

@@ -1,8 +1,11 @@
 """The case page: the customer and their needs, deadlines with time left, the timeline,
-and the actions (assign, note, contact, holding reply, respond, wait, resume, resolve, close).
+the panels other apps add (cases.panels: mail's emails, documents' letters), and the
+actions (assign, note, contact, holding reply, respond, wait, resume, resolve, close).
 
 Actions are plain POST forms that redirect back to the case (they work without
 JavaScript); a form with a mistake shows the page again with the message by the field.
+An action that belongs to an app above cases (the holding reply: mail, which sends it)
+has its view in that app, built with `case_action` like the ones here.
 """
 
 from __future__ import annotations
@@ -29,23 +32,22 @@ from caredesk.cases.forms import (
 )
 from caredesk.cases.intake import contact_receive
 from caredesk.cases.models import Case, CaseStatus, Direction
+from caredesk.cases.panels import case_panels_shown
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
-from caredesk.customers.selectors import customer_preferences
+from caredesk.customers.selectors import customer_preferences_list
 from caredesk.customers.services import customer_access_record
-from caredesk.documents.selectors import case_correspondence
-from caredesk.documents.services import holding_reply_write
 from caredesk.errors import CaredeskError
 from caredesk.staff.decorators import requires
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can
-from caredesk.staff.selectors import away_by_staff
+from caredesk.staff.selectors import absences_away_map
 
 
 def case_or_404(reference: str) -> Case:
     """The case with this reference, for any desk page about a case."""
     try:
-        return selectors.case_by_reference(reference)
+        return selectors.case_page_get(reference=reference)
     except Case.DoesNotExist:
         raise Http404(f"There is no case {reference}.") from None
 
@@ -63,12 +65,12 @@ def _render_case(
     customer_access_record(
         customers=[case.customer], by=staff, what=f"case {case.reference}", clock=clock
     )
-    holding = selectors.holding_reply_deadlines(case=case, policy=policy)
+    holding = selectors.deadlines_holding_reply_list(case=case, policy=policy)
     today = clock.now().astimezone(policy.working_calendar.zone).date()
     action_forms: dict[str, forms.Form] = {
         "assign": AssignForm(
             initial={"officer": case.assigned_to_id},
-            away=away_by_staff(on=today, policy=policy),
+            away=absences_away_map(on=today, policy=policy),
         ),
         "note": NoteForm(),
         "contact": ContactOnCaseForm(initial={"channel": case.channel, "direction": "outbound"}),
@@ -80,16 +82,18 @@ def _render_case(
     is_open = case.status in (CaseStatus.OPEN, CaseStatus.WAITING_FOR_CUSTOMER)
     # A refused action on a finished case has no form on the page to show its reason in.
     refusals = [] if is_open else [e for f in (failed or {}).values() for e in f.non_field_errors()]
-    complaint_step = selectors.complaint_next_step(case=case)
+    complaint_step = selectors.complaint_next_step_get(case=case)
     return render(
         request,
         "cases/case.html",
         {
             "case": case,
-            "preferences": customer_preferences(case.customer) if case.customer else [],
+            "preferences": customer_preferences_list(customer=case.customer)
+            if case.customer
+            else [],
             "deadlines": case.deadlines.order_by("starts_at", "pk"),
             "contacts": case.contacts.select_related("staff").order_by("-at", "-pk"),
-            "timeline": selectors.case_timeline_entries(case=case),
+            "timeline": selectors.case_timeline_list(case=case),
             "now": clock.now(),
             "forms": action_forms,
             "holding_reply_possible": bool(holding),
@@ -97,7 +101,7 @@ def _render_case(
             "refusals": refusals,
             "is_waiting": case.status == CaseStatus.WAITING_FOR_CUSTOMER,
             "complaint_step": complaint_step,
-            **case_correspondence(case),
+            "panels": case_panels_shown(case=case, request=request),
         },
         status=status,
     )
@@ -111,7 +115,7 @@ def case_detail(request: HttpRequest, reference: str, clock: Clock = system_cloc
 Action = Callable[[Case, Any, StaffMember], str]
 
 
-def _action(
+def case_action(
     request: HttpRequest,
     reference: str,
     name: str,
@@ -120,7 +124,9 @@ def _action(
     clock: Clock,
     **form_kwargs: Any,
 ) -> HttpResponse:
-    """Check the form, run the service, say what happened, and go back to the case."""
+    """Check the form, run the service, say what happened, and go back to the case; or
+    show the case page again with the form `name` and its mistakes. For the case page's
+    actions, here and in the apps above cases that own one (mail's holding reply)."""
     case = case_or_404(reference)
     staff: StaffMember = request.user  # type: ignore[assignment]
     form = form_class(request.POST, **form_kwargs)
@@ -146,7 +152,7 @@ def assign(request: HttpRequest, reference: str, clock: Clock = system_clock) ->
             return f"{officer} is away, so the case has gone to {taker}, who covers for them."
         return f"The case is now with {officer}."
 
-    return _action(request, reference, "assign", AssignForm, act, clock)
+    return case_action(request, reference, "assign", AssignForm, act, clock)
 
 
 @requires(Can.WORK_CASES)
@@ -156,7 +162,7 @@ def add_note(request: HttpRequest, reference: str, clock: Clock = system_clock) 
         services.note_add(case=case, text=data["text"], by=staff, clock=clock)
         return "Note added."
 
-    return _action(request, reference, "note", NoteForm, act, clock)
+    return case_action(request, reference, "note", NoteForm, act, clock)
 
 
 @requires(Can.WORK_CASES)
@@ -187,7 +193,7 @@ def log_contact_on_case(
             )
         return "Contact recorded."
 
-    return _action(request, reference, "contact", ContactOnCaseForm, act, clock)
+    return case_action(request, reference, "contact", ContactOnCaseForm, act, clock)
 
 
 @requires(Can.WORK_CASES)
@@ -199,40 +205,7 @@ def respond(request: HttpRequest, reference: str, clock: Clock = system_clock) -
         )
         return "Response recorded. Deadlines it meets are marked met."
 
-    return _action(request, reference, "respond", RespondForm, act, clock)
-
-
-@requires(Can.WORK_CASES)
-@require_POST
-def holding_reply(
-    request: HttpRequest, reference: str, clock: Clock = system_clock
-) -> HttpResponse:
-    case = case_or_404(reference)
-
-    def act(case: Case, data: dict[str, Any], staff: StaffMember) -> str:
-        deadline = case.deadlines.get(pk=data["deadline"])
-        sent = holding_reply_write(
-            deadline=deadline,
-            reason=data["reason"],
-            revised=data["revised_by"],
-            by=staff,
-            policy=active_policy(),
-            clock=clock,
-        )
-        revised = sent.reply.revised_due_at.astimezone(active_policy().working_calendar.zone)
-        how = f"emailed to {sent.email.to_address}" if sent.email else "written as a letter"
-        return f"Holding reply {how}. New response date: {revised:%A %d %B %Y, %H:%M}."
-
-    return _action(
-        request,
-        reference,
-        "holding_reply",
-        HoldingReplyForm,
-        act,
-        clock,
-        deadlines=selectors.holding_reply_deadlines(case=case, policy=active_policy()),
-        policy=active_policy(),
-    )
+    return case_action(request, reference, "respond", RespondForm, act, clock)
 
 
 @requires(Can.WORK_CASES)
@@ -242,7 +215,7 @@ def wait(request: HttpRequest, reference: str, clock: Clock = system_clock) -> H
         services.case_wait_for_customer(case=case, reason=data["reason"], by=staff, clock=clock)
         return "Waiting for the customer. Clocks that allow it have stopped."
 
-    return _action(request, reference, "wait", WaitForm, act, clock)
+    return case_action(request, reference, "wait", WaitForm, act, clock)
 
 
 @requires(Can.WORK_CASES)
@@ -252,7 +225,7 @@ def resume(request: HttpRequest, reference: str, clock: Clock = system_clock) ->
         services.case_resume(case=case, by=staff, clock=clock)
         return "The clocks are running again."
 
-    return _action(request, reference, "resume", forms.Form, act, clock)
+    return case_action(request, reference, "resume", forms.Form, act, clock)
 
 
 @requires(Can.WORK_CASES)
@@ -262,7 +235,7 @@ def finish(request: HttpRequest, reference: str, clock: Clock = system_clock) ->
         services.case_finish(case=case, status=data["status"], by=staff, clock=clock)
         return f"The case is {CaseStatus(data['status']).label.lower()}."
 
-    return _action(request, reference, "finish", FinishForm, act, clock)
+    return case_action(request, reference, "finish", FinishForm, act, clock)
 
 
 @requires(Can.WORK_CASES)
@@ -281,4 +254,4 @@ def complaint_step(
         services.complaint_acknowledge(case=case, stage=stage, by=staff, clock=clock)
         return f"Stage {stage} acknowledged. The response deadline has started."
 
-    return _action(request, reference, "complaint", ComplaintStepForm, act, clock)
+    return case_action(request, reference, "complaint", ComplaintStepForm, act, clock)

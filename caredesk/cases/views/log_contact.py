@@ -19,13 +19,13 @@ from caredesk.core.clock import Clock, system_clock
 from caredesk.core.htmx import is_htmx
 from caredesk.core.query import id_or_none
 from caredesk.customers.models import Customer
-from caredesk.customers.selectors import customer_preferences, customer_search
+from caredesk.customers.selectors import customer_preferences_list, customers_search
 from caredesk.customers.services import customer_access_record
 from caredesk.errors import CaredeskError
 from caredesk.staff.decorators import requires
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can
-from caredesk.staff.selectors import away_by_staff
+from caredesk.staff.selectors import absences_away_map
 from caredesk.standards.policy import Trigger
 
 SEARCH_LIMIT = 20
@@ -42,7 +42,7 @@ def log_contact(request: HttpRequest, clock: Clock = system_clock) -> HttpRespon
     channel_form = CHANNEL_FORMS[channel]
     customer = _chosen_customer(params.get("customer"))
     query = request.GET.get("q", "").strip()
-    found = list(customer_search(query)[:SEARCH_LIMIT]) if query else []
+    found = list(customers_search(text=query)[:SEARCH_LIMIT]) if query else []
     customer_access_record(
         customers=[customer, *found],
         by=staff,
@@ -60,7 +60,7 @@ def log_contact(request: HttpRequest, clock: Clock = system_clock) -> HttpRespon
     # On the phone, the caller is told who is away (Stonewall 2.8: more than 24 hours).
     on_the_phone = channel in (Channel.PHONE, Channel.MESSAGE, Channel.VOICEMAIL)
     trigger = Trigger.TELL_CALLER_OFFICER_AWAY if on_the_phone else Trigger.OUT_OF_OFFICE_REPLY
-    away = away_by_staff(on=now.date(), policy=policy, trigger=trigger)
+    away = absences_away_map(on=now.date(), policy=policy, trigger=trigger)
     form = LogContactForm(
         request.POST if request.method == "POST" else None,
         channel_form=channel_form,
@@ -99,7 +99,7 @@ def log_contact(request: HttpRequest, clock: Clock = system_clock) -> HttpRespon
             "channel_form": channel_form,
             "channels": CHANNEL_FORMS.values(),
             "customer": customer,
-            "preferences": customer_preferences(customer) if customer else [],
+            "preferences": customer_preferences_list(customer=customer) if customer else [],
             "found": found,
             "query": query,
             "tell_caller_away": sorted(away.values(), key=str) if on_the_phone else [],

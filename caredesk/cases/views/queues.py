@@ -31,7 +31,9 @@ def _queue_page(
     clock: Clock,
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    page = selectors.deadline_page(queryset, after=request.GET.get("after"), size=PAGE_SIZE)
+    page = selectors.deadlines_page_get(
+        queryset=queryset, after=request.GET.get("after"), size=PAGE_SIZE
+    )
     staff: StaffMember = request.user  # type: ignore[assignment]
     customer_access_record(
         customers=(row.case.customer for row in page.items),
@@ -58,7 +60,7 @@ def my_work(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
     staff: StaffMember = request.user  # type: ignore[assignment]
     return _queue_page(
         request,
-        selectors.my_work(staff=staff),
+        selectors.deadlines_assigned_list(staff=staff),
         heading="My work",
         intro="Your open deadlines, soonest first.",
         clock=clock,
@@ -77,7 +79,7 @@ def team_queue(request: HttpRequest, clock: Clock = system_clock) -> HttpRespons
     team = get_object_or_404(Team, pk=team_id or 0)
     return _queue_page(
         request,
-        selectors.team_queue(team=team),
+        selectors.deadlines_team_list(team=team),
         heading=f"{team.name} team",
         intro="The team's open deadlines, soonest first.",
         clock=clock,
@@ -98,7 +100,7 @@ def office_queue(request: HttpRequest, clock: Clock = system_clock) -> HttpRespo
     office = get_object_or_404(Office, pk=office_id or 0)
     return _queue_page(
         request,
-        selectors.office_queue(office=office),
+        selectors.deadlines_office_list(office=office),
         heading=f"{office.name} office",
         intro="Open deadlines of every team in this office, soonest first.",
         clock=clock,
@@ -110,7 +112,7 @@ def office_queue(request: HttpRequest, clock: Clock = system_clock) -> HttpRespo
 def overdue(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
     return _queue_page(
         request,
-        selectors.overdue(now=clock.now()),
+        selectors.deadlines_overdue_list(now=clock.now()),
         heading="Overdue",
         intro="Every open deadline that has passed, the longest overdue first.",
         clock=clock,

@@ -11,7 +11,7 @@ from caredesk.cases.forms import SearchForm
 from caredesk.cases.models import Case
 from caredesk.core.htmx import is_htmx
 from caredesk.customers.models import Customer
-from caredesk.customers.selectors import customer_search
+from caredesk.customers.selectors import customers_search
 from caredesk.customers.services import customer_access_record
 from caredesk.staff.decorators import requires
 from caredesk.staff.models import StaffMember
@@ -34,7 +34,7 @@ def search(request: HttpRequest) -> HttpResponse:
             found = Case.objects.filter(reference=reference).first()
             if found is not None:
                 return redirect("cases:case", reference=found.reference)
-        customers = list(customer_search(text)[:RESULTS])
+        customers = list(customers_search(text=text)[:RESULTS])
         cases = list(
             Case.objects.filter(reference__startswith=reference)
             .select_related("customer")

@@ -25,7 +25,7 @@ from caredesk.customers.models import Customer
 from caredesk.demo.build import DemoSize, build_demo, demo_summary, wipe_demo
 from caredesk.demo.landlords import HALTON, STONEWALL
 from caredesk.staff.models import Office, Role, StaffMember, Team
-from caredesk.staff.selectors import absence_is_long, away_staff, cover_for
+from caredesk.staff.selectors import absence_is_long, absences_away_list, cover_get
 from caredesk.standards import HoldingReply as EngineHoldingReply
 from caredesk.standards import Pause as EnginePause
 from caredesk.standards import deadline_times, load_policy
@@ -78,13 +78,13 @@ def test_an_officer_is_away_now_and_the_demo_officer_covers(halton):
     policy = load_policy("halton")
     today = NOW.date()
     officer = StaffMember.objects.get(username=HALTON.officer_persona.username)
-    away = away_staff(on=today, policy=policy)
+    away = absences_away_list(on=today, policy=policy)
     covered = [absence for absence in away if absence.cover == officer]
     assert covered, "a teammate is away with the demo officer as cover"
     absence = covered[0]
-    assert absence_is_long(absence, policy)
+    assert absence_is_long(absence=absence, policy=policy)
     assert absence.out_of_office_message
-    assert cover_for(staff=absence.staff, on=today, policy=policy) == officer
+    assert cover_get(staff=absence.staff, on=today, policy=policy) == officer
     # an absence without named cover routes to the line manager
     assert any(a.cover is None for a in away)
 

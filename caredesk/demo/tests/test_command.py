@@ -99,7 +99,7 @@ def test_serving_passes_the_policy_and_the_port_to_runserver(db, monkeypatch):
             setting=settings.CAREDESK_POLICY,
         )
 
-    monkeypatch.setattr("caredesk.core.management.commands.demo.call_command", runserver)
+    monkeypatch.setattr("caredesk.demo.management.commands.demo.call_command", runserver)
     monkeypatch.setenv("CAREDESK_POLICY", "halton")
     monkeypatch.setattr(settings, "CAREDESK_POLICY", settings.CAREDESK_POLICY)  # restored after
     monkeypatch.setenv("CAREDESK_EMAIL_BACKEND", settings.EMAIL_BACKEND)

@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from caredesk.cases.models import Case, CaseKind, Channel, Deadline, DeadlineStatus
 from caredesk.cases.services import case_create
+from caredesk.core.store import store_get
 from caredesk.customers.models import AccessibleFormat, CustomerType
 from caredesk.customers.services import customer_create
 from caredesk.documents.formats import braille
@@ -21,16 +22,14 @@ from caredesk.documents.models import (
 from caredesk.documents.rendering import UnsignedDocument
 from caredesk.documents.services import (
     LetterError,
-    holding_reply_write,
     letter_formats_make,
     letter_write,
     translation_request,
     translation_return,
     translation_send,
 )
-from caredesk.mail.store import store_get
-from caredesk.notifications.worker import Worker
-from caredesk.standards import Duration, Unit, load_policy
+from caredesk.standards import load_policy
+from caredesk.worker.loop import Worker
 
 HALTON = load_policy("halton")
 DRAFT = "We will replace the fence panel on Tuesday 10 June.\n\nThe contractor will call first."
@@ -294,63 +293,6 @@ def _text(pdf: bytes) -> str:
     return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
-def test_a_holding_reply_goes_by_email_with_the_reason_and_the_new_date(people, clock, officer):
-    case = a_case(people, clock, email="jo.jones@example.org")
-    deadline = Deadline.objects.get(case=case, standard_key="letter_email_response")
-    sent = holding_reply_write(
-        deadline=deadline,
-        reason="We are waiting for the contractor's report.",
-        revised=Duration(5, Unit.WORKING_DAYS),
-        by=officer,
-        policy=HALTON,
-        clock=clock,
-    )
-    assert sent.letter is None
-    assert sent.email is not None
-    body = sent.email.body
-    assert body.startswith("Dear Ms Jones,")
-    assert "We are waiting for the contractor's report." in body
-    assert "We will now reply by Friday 27 June 2025." in body  # 5 working days from Fri 20
-    assert "Olu Officer\nTenancy Officer" in body
-    deadline.refresh_from_db()
-    assert deadline.revised_due_at is not None
-
-
-def test_without_an_email_address_the_holding_reply_is_a_letter(people, clock, officer):
-    case = a_case(people, clock)
-    deadline = Deadline.objects.get(case=case, standard_key="letter_email_response")
-    sent = holding_reply_write(
-        deadline=deadline,
-        reason="The surveyor is off sick.",
-        revised=Duration(5, Unit.WORKING_DAYS),
-        by=officer,
-        policy=HALTON,
-        clock=clock,
-    )
-    assert sent.email is None
-    assert sent.letter is not None
-    assert sent.letter.kind == "holding_reply"
-    assert "The surveyor is off sick." in sent.letter.body
-    deadline.refresh_from_db()
-    assert deadline.status == DeadlineStatus.OPEN  # a holding reply is not the response
-
-
-def test_an_unsigned_holding_reply_changes_nothing(people, clock):
-    case = a_case(people, clock)
-    deadline = Deadline.objects.get(case=case, standard_key="letter_email_response")
-    with pytest.raises(UnsignedDocument):
-        holding_reply_write(
-            deadline=deadline,
-            reason="Waiting.",
-            revised=Duration(5, Unit.WORKING_DAYS),
-            by=people.teammate,  # no post title
-            policy=HALTON,
-            clock=clock,
-        )
-    deadline.refresh_from_db()
-    assert deadline.revised_due_at is None
-
-
 def test_a_translation_is_still_owed_after_the_case_is_resolved(people, clock, officer):
     from caredesk.cases.services import case_finish
 
@@ -374,20 +316,6 @@ def test_the_same_letter_twice_in_a_row_is_refused(people, clock, officer):
     with pytest.raises(LetterError, match="a moment ago"):
         letter_write(case=case, draft=DRAFT, by=officer, policy=HALTON, clock=clock)
     assert CaseLetter.objects.count() == 1
-
-
-def test_a_customer_who_prefers_letters_gets_the_holding_reply_by_letter(people, clock, officer):
-    case = a_case(people, clock, email="jo@example.org", preferred_channel="letter")
-    deadline = Deadline.objects.get(case=case, standard_key="letter_email_response")
-    sent = holding_reply_write(
-        deadline=deadline,
-        reason="Waiting for the surveyor.",
-        revised=Duration(5, Unit.WORKING_DAYS),
-        by=officer,
-        policy=HALTON,
-        clock=clock,
-    )
-    assert (sent.email, sent.letter is not None) == (None, True)
 
 
 @pytest.mark.parametrize("language", ["English", "english (UK)", "en-GB", "British English"])

@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 
 from caredesk.cases.models import Case, Deadline
+from caredesk.core.store import store_get
 from caredesk.customers.models import CustomerAccess, CustomerType
 from caredesk.customers.services import customer_create
 from caredesk.mail.models import InboundEmail, ReceivedLetter, Threading
 from caredesk.mail.services import email_receive
-from caredesk.mail.store import store_get
 from caredesk.standards import load_policy
 
 HALTON = load_policy("halton")

@@ -5,12 +5,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from caredesk.cases.models import Case, CaseEvent, Contact, Deadline
+from caredesk.core.store import store_get
 from caredesk.customers.models import CustomerType
 from caredesk.customers.services import customer_create
 from caredesk.mail.importing import mail_files_import
 from caredesk.mail.models import EmailAttachment, InboundEmail, Threading
 from caredesk.mail.services import email_receive
-from caredesk.mail.store import store_get
 from caredesk.standards import load_policy
 
 HALTON = load_policy("halton")

@@ -21,7 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from caredesk.cases.models import Case, CaseKind, Channel, Deadline, DeadlineStatus
-from caredesk.cases.services import case_create, case_finish, events_on_receipt, response_send
+from caredesk.cases.rules import events_on_receipt
+from caredesk.cases.services import case_create, case_finish, response_send
 from caredesk.conftest import make_staff
 from caredesk.reporting.models import StaleDay
 from caredesk.reporting.whatif import (

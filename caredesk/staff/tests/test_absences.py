@@ -5,7 +5,7 @@ import time_machine
 
 from caredesk.errors import NotAllowed
 from caredesk.staff.models import AbsenceKind
-from caredesk.staff.selectors import away_absence, away_staff, cover_for
+from caredesk.staff.selectors import absence_away_get, absences_away_list, cover_get
 from caredesk.staff.services import AbsenceError, absence_record
 from caredesk.standards import load_policy
 
@@ -83,20 +83,20 @@ def test_staff_are_away_only_when_absent_longer_than_the_policy_threshold(
     people, policy, first, last, away
 ):
     leave(people, first, last)
-    found = away_absence(staff=people.officer, on=first, policy=policy)
+    found = absence_away_get(staff=people.officer, on=first, policy=policy)
     assert (found is not None) is away
 
 
 def test_new_work_goes_to_the_named_cover_while_away(people):
     leave(people, date(2025, 6, 2), date(2025, 6, 6), cover=people.teammate)
-    assert cover_for(staff=people.officer, on=date(2025, 6, 4), policy=HALTON) == people.teammate
-    assert cover_for(staff=people.officer, on=date(2025, 6, 9), policy=HALTON) == people.officer
+    assert cover_get(staff=people.officer, on=date(2025, 6, 4), policy=HALTON) == people.teammate
+    assert cover_get(staff=people.officer, on=date(2025, 6, 9), policy=HALTON) == people.officer
 
 
 def test_without_a_named_cover_new_work_goes_to_the_line_manager(people):
     leave(people, date(2025, 6, 2), date(2025, 6, 6))
     assert (
-        cover_for(staff=people.officer, on=date(2025, 6, 4), policy=HALTON) == people.line_manager
+        cover_get(staff=people.officer, on=date(2025, 6, 4), policy=HALTON) == people.line_manager
     )
 
 
@@ -104,20 +104,20 @@ def test_when_the_cover_is_away_too_their_cover_takes_it(people):
     leave(people, date(2025, 6, 2), date(2025, 6, 6), cover=people.teammate)
     leave(people, date(2025, 6, 2), date(2025, 6, 6), staff=people.teammate)
     assert (
-        cover_for(staff=people.officer, on=date(2025, 6, 4), policy=HALTON) == people.line_manager
+        cover_get(staff=people.officer, on=date(2025, 6, 4), policy=HALTON) == people.line_manager
     )
 
 
 def test_covering_for_each_other_never_loops(people):
     leave(people, date(2025, 6, 2), date(2025, 6, 6), cover=people.teammate)
     leave(people, date(2025, 6, 2), date(2025, 6, 6), staff=people.teammate, cover=people.officer)
-    assert cover_for(staff=people.officer, on=date(2025, 6, 4), policy=HALTON) == people.teammate
+    assert cover_get(staff=people.officer, on=date(2025, 6, 4), policy=HALTON) == people.teammate
 
 
 def test_the_away_list_has_only_absences_past_the_threshold(people):
     leave(people, date(2025, 6, 2), date(2025, 6, 6))
     leave(people, date(2025, 6, 4), date(2025, 6, 4), staff=people.teammate)
-    away = away_staff(on=date(2025, 6, 4), policy=HALTON)
+    away = absences_away_list(on=date(2025, 6, 4), policy=HALTON)
     assert [absence.staff for absence in away] == [people.officer]
 
 

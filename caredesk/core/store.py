@@ -1,4 +1,9 @@
-"""The mail store: files kept by the digest of their bytes (messages, attachments).
+"""The file store: files kept by the digest of their bytes (emails as they came, their
+attachments, scans of letters received, letters written and their formats, translations).
+
+It lives in core because it is plumbing that several apps use (mail and documents now;
+whatever keeps a customer's files next) and knows nothing of what the files mean. The
+folder is the CAREDESK_MAIL_STORE setting (named when email was its only user).
 
 A file is written once, whatever the number of messages that carry it, and writing it
 again is a no-op, so receiving is idempotent. A file is written (and synced to disk)
@@ -16,11 +21,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import FileResponse, Http404
-
-from caredesk.core.clock import Clock
-from caredesk.customers.models import Customer
-from caredesk.customers.services import customer_access_record
-from caredesk.staff.models import StaffMember
 
 
 def store_folder() -> Path:
@@ -52,21 +52,6 @@ def store_put(data: bytes) -> str:
 
 def store_get(sha256: str) -> bytes:
     return store_path(sha256).read_bytes()
-
-
-def customer_file_download(
-    sha256: str,
-    *,
-    name: str,
-    content_type: str,
-    customer: Customer | None,
-    by: StaffMember,
-    what: str,
-    clock: Clock,
-) -> FileResponse:
-    """A stored file of a customer's as a download, the read recorded (DESIGN 7)."""
-    customer_access_record(customers=[customer], by=by, what=what, clock=clock)
-    return store_download(sha256, name=name, content_type=content_type)
 
 
 def store_download(sha256: str, *, name: str, content_type: str) -> FileResponse:

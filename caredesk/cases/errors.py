@@ -1,0 +1,87 @@
+"""What can go wrong when working a case: one class, and one stable code, per failure.
+
+The API answers each with its `code` (`application/problem+json`), the CLI prints it,
+and docs/errors.md lists them all (made from the code: `caredesk errors`).
+"""
+
+from __future__ import annotations
+
+from caredesk.errors import CaredeskError
+
+
+class CaseError(CaredeskError):
+    """A case, contact or deadline change that cannot be made (the family)."""
+
+    code = "case_invalid"
+
+
+class ReceivedInFuture(CaseError):
+    """A case or contact with a receipt time later than now."""
+
+    code = "case_received_in_future"
+
+
+class NotACaseworker(CaseError):
+    """A case given to someone whose roles do not take casework."""
+
+    code = "case_assignee_takes_no_casework"
+
+
+class EmptyNote(CaseError):
+    """A note with no text."""
+
+    code = "note_empty"
+
+
+class NotAComplaint(CaseError):
+    """A complaint's step (acknowledge a stage, go to stage 2) asked of another kind of case."""
+
+    code = "case_not_a_complaint"
+
+
+class UnknownStage(CaseError):
+    """A complaint stage other than 1 or 2."""
+
+    code = "complaint_stage_unknown"
+
+
+class HoldingReplyNotAllowed(CaseError):
+    """A holding reply for a standard whose policy allows none."""
+
+    code = "holding_reply_not_allowed"
+
+
+class HoldingReplyWithoutReason(CaseError):
+    """A holding reply that does not tell the customer why."""
+
+    code = "holding_reply_reason_missing"
+
+
+class HoldingReplyTooLate(CaseError):
+    """A revised date beyond the standard's longest extension."""
+
+    code = "holding_reply_beyond_extension"
+
+
+class DeadlineEnded(CaseError):
+    """A change to a deadline that is already met or ended."""
+
+    code = "deadline_ended"
+
+
+class NoUnfinishedDeadline(CaseError):
+    """A change to a standard's deadline on a case that has none running."""
+
+    code = "deadline_not_running"
+
+
+class CaseStatusForbids(CaseError):
+    """An action the case's status does not allow (responding to a closed case, say)."""
+
+    code = "case_status_forbids"
+
+
+class UnknownFinish(CaseError):
+    """A case finished as something other than resolved or closed."""
+
+    code = "case_finish_unknown"

@@ -1,0 +1,117 @@
+"""Replies to customers: the holding reply, by email when there is an address and the
+customer has not asked for letters, else as a letter."""
+
+from datetime import timedelta
+
+import pytest
+
+from caredesk.cases.models import Case, CaseKind, Channel, Deadline, DeadlineStatus
+from caredesk.cases.services import case_create
+from caredesk.customers.models import CustomerType
+from caredesk.customers.services import customer_create
+from caredesk.documents.rendering import UnsignedDocument
+from caredesk.mail.replies import holding_reply_write
+from caredesk.standards import Duration, Unit, load_policy
+
+HALTON = load_policy("halton")
+
+
+@pytest.fixture
+def officer(people):
+    people.officer.phone = "0151 510 1234"
+    people.officer.save()
+    return people.officer
+
+
+def a_case(people, clock, **customer_fields) -> Case:
+    customer = customer_create(
+        customer_type=CustomerType.TENANT,
+        title="Ms",
+        first_name="Jo",
+        last_name="Jones",
+        address="12 Mersey Road\nRuncorn",
+        postcode="WA7 1AA",
+        **customer_fields,
+    )
+    return case_create(
+        kind=CaseKind.GENERAL_ENQUIRY,
+        channel=Channel.LETTER,
+        received_at=clock.now() - timedelta(days=1),
+        subject="Fence panel blown down",
+        by=people.officer,
+        customer=customer,
+        assign_to=people.officer,
+        policy=HALTON,
+        clock=clock,
+    )
+
+
+def test_a_holding_reply_goes_by_email_with_the_reason_and_the_new_date(people, clock, officer):
+    case = a_case(people, clock, email="jo.jones@example.org")
+    deadline = Deadline.objects.get(case=case, standard_key="letter_email_response")
+    sent = holding_reply_write(
+        deadline=deadline,
+        reason="We are waiting for the contractor's report.",
+        revised=Duration(5, Unit.WORKING_DAYS),
+        by=officer,
+        policy=HALTON,
+        clock=clock,
+    )
+    assert sent.letter is None
+    assert sent.email is not None
+    body = sent.email.body
+    assert body.startswith("Dear Ms Jones,")
+    assert "We are waiting for the contractor's report." in body
+    assert "We will now reply by Friday 27 June 2025." in body  # 5 working days from Fri 20
+    assert "Olu Officer\nTenancy Officer" in body
+    deadline.refresh_from_db()
+    assert deadline.revised_due_at is not None
+
+
+def test_without_an_email_address_the_holding_reply_is_a_letter(people, clock, officer):
+    case = a_case(people, clock)
+    deadline = Deadline.objects.get(case=case, standard_key="letter_email_response")
+    sent = holding_reply_write(
+        deadline=deadline,
+        reason="The surveyor is off sick.",
+        revised=Duration(5, Unit.WORKING_DAYS),
+        by=officer,
+        policy=HALTON,
+        clock=clock,
+    )
+    assert sent.email is None
+    assert sent.letter is not None
+    assert sent.letter.kind == "holding_reply"
+    assert "The surveyor is off sick." in sent.letter.body
+    deadline.refresh_from_db()
+    assert deadline.status == DeadlineStatus.OPEN  # a holding reply is not the response
+
+
+def test_an_unsigned_holding_reply_changes_nothing(people, clock):
+    case = a_case(people, clock)
+    deadline = Deadline.objects.get(case=case, standard_key="letter_email_response")
+    with pytest.raises(UnsignedDocument):
+        holding_reply_write(
+            deadline=deadline,
+            reason="Waiting.",
+            revised=Duration(5, Unit.WORKING_DAYS),
+            by=people.teammate,  # no post title
+            policy=HALTON,
+            clock=clock,
+        )
+    deadline.refresh_from_db()
+    assert deadline.revised_due_at is None
+
+
+def test_a_customer_who_prefers_letters_gets_the_holding_reply_by_letter(people, clock, officer):
+    case = a_case(people, clock, email="jo@example.org", preferred_channel="letter")
+    deadline = Deadline.objects.get(case=case, standard_key="letter_email_response")
+    sent = holding_reply_write(
+        deadline=deadline,
+        reason="Waiting for the surveyor.",
+        revised=Duration(5, Unit.WORKING_DAYS),
+        by=officer,
+        policy=HALTON,
+        clock=clock,
+    )
+    assert (sent.email, sent.letter is not None) == (None, True)
