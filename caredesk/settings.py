@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "caredesk.core",
+    "caredesk.policies",
     "caredesk.staff",
     "caredesk.customers",
     "caredesk.cases",

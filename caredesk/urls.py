@@ -2,7 +2,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("caredesk.cases.urls")),
-    path("standards/", include("caredesk.core.urls")),
+    path("standards/", include("caredesk.policies.urls")),
     path("staff/", include("caredesk.staff.urls")),
     path("customers/", include("caredesk.customers.urls")),
     path("notifications/", include("caredesk.notifications.urls")),

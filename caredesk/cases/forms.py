@@ -10,8 +10,7 @@ from typing import Any
 from django import forms
 
 from caredesk.cases.models import CaseKind, CaseStatus, Channel, Deadline, PauseReason
-from caredesk.core.due_times import parse_received
-from caredesk.core.forms import OfficeTimeField
+from caredesk.core.office_time import OfficeTimeField, parse_received
 from caredesk.errors import CaredeskError, DurationError
 from caredesk.staff.models import Absence, StaffMember
 from caredesk.staff.permissions import Can

@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class CoreConfig(AppConfig):
-    """Project-wide pieces: the clock, the active policy, the standards pages and commands."""
+    """Cross-cutting plumbing: the clock, the active policy, tasks, transactions, sweeps' shapes,
+    pagination, office time, the file store, and the desk's base template."""
 
     name = "caredesk.core"
     label = "core"

@@ -24,7 +24,7 @@ from caredesk.staff.models import Role
 from caredesk.staff.permissions import Can, allowed
 from caredesk.telephony.models import CallImport
 
-PUBLIC = {"core:standards", "staff:login", "staff:logout"}
+PUBLIC = {"policies:standards", "staff:login", "staff:logout"}
 
 
 def walk(

@@ -20,7 +20,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemaining
 
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import system_clock
-from caredesk.core.due_times import parse_received
+from caredesk.core.office_time import parse_received
 from caredesk.errors import CaredeskError
 from caredesk.standards import Policy, load_policy
 from caredesk.telephony.call_file import CallFileError

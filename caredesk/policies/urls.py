@@ -1,8 +1,8 @@
 from django.urls import path
 
-from caredesk.core import views
+from caredesk.policies import views
 
-app_name = "core"
+app_name = "policies"
 urlpatterns = [
     path("", views.standards, name="standards"),
 ]

@@ -4,10 +4,11 @@ from django.shortcuts import render
 
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
-from caredesk.core.due_times import due_for, parse_received
-from caredesk.core.forms import DueTimeForm
-from caredesk.core.policy_tables import describe_standard, office_hours_lines, region_label
+from caredesk.core.office_time import parse_received
 from caredesk.errors import CaredeskError
+from caredesk.policies.due import due_for
+from caredesk.policies.forms import DueTimeForm
+from caredesk.policies.tables import describe_standard, office_hours_lines, region_label
 
 
 @login_not_required
@@ -32,7 +33,7 @@ def standards(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse
             form.add_error("received", error.message)
     return render(
         request,
-        "core/standards.html",
+        "policies/standards.html",
         {
             "policy": policy,
             "office_hours": office_hours_lines(policy),

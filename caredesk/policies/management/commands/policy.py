@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from rich.console import Console
 
 from caredesk.core.active_policy import active_policy
-from caredesk.core.policy_tables import policy_summary, standards_table
 from caredesk.errors import CaredeskError, PolicyError
+from caredesk.policies.tables import policy_summary, standards_table
 from caredesk.standards import load_policy
 
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from caredesk.core.due_times import ReceivedTimeError, parse_received
+from caredesk.core.office_time import ReceivedTimeError, parse_received
 from caredesk.core.tests.console import CAREDESK, run_all
 from caredesk.standards import load_policy
 from caredesk.standards.policy_files import POLICIES_FOLDER

@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from caredesk.errors import CaredeskError
 from caredesk.standards import Duration, Policy, due_at, parse_duration
 from caredesk.standards.policy import DeadlineStandard
-
-
-class ReceivedTimeError(CaredeskError):
-    """A receipt time that cannot be read, or lies outside the engine's years."""
-
-    code = "received_time_invalid"
 
 
 @dataclass(frozen=True)
@@ -22,36 +15,6 @@ class DueAnswer:
     due_at: datetime  # aware, in the organisation's zone
     duration: Duration
     standard: DeadlineStandard | None
-
-
-def parse_received(text: str, policy: Policy) -> datetime:
-    """An ISO 8601 date and time; without a UTC offset it is the organisation's local time."""
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise ReceivedTimeError(
-            f"'{text}' is not a date and time: write it as 2025-05-23T15:00 "
-            f"(add +01:00 or Z to give a UTC offset)."
-        ) from None
-    zone = policy.working_calendar.zone
-    if moment.tzinfo is not None:
-        try:
-            return moment.astimezone(zone)
-        except OverflowError:
-            raise ReceivedTimeError(f"'{text}' is too far in the past or future.") from None
-    # Office time. In the hour the clocks go back, which happens twice, this is the first
-    # (summer time). The hour the clocks go forward never happens: say so.
-    try:
-        local = moment.replace(tzinfo=zone)
-        round_trip = local.astimezone(UTC).astimezone(zone)
-    except OverflowError:
-        raise ReceivedTimeError(f"'{text}' is too far in the past or future.") from None
-    if round_trip.replace(tzinfo=None) != moment:
-        raise ReceivedTimeError(
-            f"There was no {moment:%H:%M} on {moment.day} {moment:%B %Y} in UK time: the "
-            f"clocks went forward an hour. Did you mean {round_trip:%H:%M}?"
-        )
-    return local
 
 
 def due_for(

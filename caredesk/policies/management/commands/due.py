@@ -5,8 +5,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from caredesk.core.due_times import due_for, format_instant, parse_received
+from caredesk.core.office_time import parse_received
 from caredesk.errors import CaredeskError
+from caredesk.policies.due import due_for, format_instant
 from caredesk.standards import load_policy
 
 

@@ -1,38 +1,12 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django import forms
 
+from caredesk.core.office_time import OfficeTimeField
 from caredesk.errors import DurationError
 from caredesk.standards import Policy, parse_duration
-
-
-class OfficeTimeField(forms.DateTimeField):
-    """A date and time typed in office time, with the browser's own picker.
-
-    Django would turn it into an aware time itself and refuse the hour the clocks go
-    back (it happens twice). This field gives the typed time as it is (naive);
-    `caredesk.core.due_times.parse_received` reads it in the policy's zone, taking the
-    first of a doubled hour and explaining a missing one.
-    """
-
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "input_formats", ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
-        )
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> datetime | None:
-        if value in self.empty_values:
-            return None
-        if isinstance(value, datetime):
-            return value.replace(tzinfo=None) if value.tzinfo else value
-        parsed = forms.fields.BaseTemporalField.to_python(self, value)
-        return parsed if isinstance(parsed, datetime) else None
 
 
 class DueTimeForm(forms.Form):
