@@ -238,10 +238,12 @@ def main() -> int:
         print(f"roll-up table size: {cursor.fetchone()[0]}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of this process: {peak:.0f} MB")
-    if args.check_budget and everyone >= BUDGET_SECONDS:
-        print(f"over budget: {everyone:.2f} s (budget {BUDGET_SECONDS} s)")
-        return 1
-    return 0
+    met = everyone < BUDGET_SECONDS
+    print(
+        f"budget: the dashboard's data under {BUDGET_SECONDS} s (median): "
+        f"{'met' if met else 'MISSED'} ({everyone:.2f} s)"
+    )
+    return 1 if args.check_budget and not met else 0
 
 
 if __name__ == "__main__":
