@@ -29,7 +29,7 @@ from caredesk.customers.services import customer_access_record
 
 router = Router(tags=["customers"])
 
-SEARCH_ORDER = ("last_name", "first_name", "pk")  # customer_search's own order
+SEARCH_ORDER = ("last_name", "first_name", "pk")  # customers_search's own order
 CASES_SHOWN = 20
 
 

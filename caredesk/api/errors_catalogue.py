@@ -23,6 +23,7 @@ def error_classes() -> list[type[CaredeskError]]:
     """Every CaredeskError subclass in caredesk, found by importing each module."""
     for module in pkgutil.walk_packages(caredesk.__path__, prefix="caredesk."):
         if SKIPPED_PARTS.isdisjoint(module.name.split(".")) and module.name != "caredesk.wsgi":
+            # Every module, found by walking the package, not at the top: to collect them.
             importlib.import_module(module.name)
     found: list[type[CaredeskError]] = []
     waiting: list[type[CaredeskError]] = [CaredeskError]

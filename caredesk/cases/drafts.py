@@ -24,6 +24,7 @@ from django.db.models import F
 
 from caredesk.cases import errors, events, rules
 from caredesk.cases.models import (
+    UNFINISHED,
     Case,
     CaseEvent,
     CaseStatus,
@@ -43,8 +44,6 @@ from caredesk.standards import Duration, Policy, revised_due
 from caredesk.standards import HoldingReply as EngineHoldingReply
 from caredesk.standards import Pause as EnginePause
 from caredesk.standards.policy import ClockEvent, DeadlineStandard
-
-UNFINISHED = (DeadlineStatus.OPEN, DeadlineStatus.PAUSED)
 
 
 @dataclass

@@ -16,7 +16,7 @@ class CaseError(CaredeskError):
 
 
 class ReceivedInFuture(CaseError):
-    """A case or contact with a receipt time later than now."""
+    """A case received later than now."""
 
     code = "case_received_in_future"
 

@@ -5,8 +5,8 @@ entry, a call record, a form on the desk or the API) and, perhaps, which case it
 belongs to (`thread`: the case an email answers, the reference on a letter). Intake
 decides the rest, the same way for every channel:
 
-- with a `thread`, the contact joins that case (and goes to `assign_to`, if that is
-  someone new);
+- with a `thread`, the contact joins that case (and, when a member of staff logs it
+  for `assign_to`, someone new, the case goes to them);
 - without one, it opens a new case of `kind`, whose deadlines start as the policy
   says (`cases.rules`, through `cases.services.case_create`).
 
@@ -66,7 +66,8 @@ def contact_receive(
     contact's summary). `by` is the member of staff who logged it, None for the system
     (an email from the mailbox). Opening a case, `kind`, `customer`, `assign_to` (or
     their cover), `team`, `urgent` and `resolved_at_first_contact` say what it is;
-    joining `thread`, `assign_to` moves the case to them if it is with someone else.
+    joining `thread`, `assign_to` moves the case to them if it is with someone else and
+    `by` (a member of staff) logged the contact: the system moves no case.
     """
     clock = read_once(clock)
     if thread is None:

@@ -133,6 +133,7 @@ class DeadlineStatus(models.TextChoices):
 
 
 OPEN_DEADLINE = Q(status=DeadlineStatus.OPEN)
+UNFINISHED = (DeadlineStatus.OPEN, DeadlineStatus.PAUSED)  # still owed: open or paused
 
 
 class Deadline(models.Model):

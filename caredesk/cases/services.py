@@ -20,6 +20,7 @@ from django.db.models import F
 
 from caredesk.cases import errors, events, rules
 from caredesk.cases.models import (
+    UNFINISHED,
     Case,
     CaseEvent,
     CaseKind,
@@ -54,7 +55,6 @@ from caredesk.standards import Pause as EnginePause
 from caredesk.standards.policy import ClockEvent, Rule
 from caredesk.standards.warnings import warning_time
 
-UNFINISHED = (DeadlineStatus.OPEN, DeadlineStatus.PAUSED)
 OPEN_STATUSES = rules.OPEN_STATUSES
 
 

@@ -1,4 +1,5 @@
-"""Reading a case's letters: written, their files and their translations."""
+"""Reading a case's letters (written, their files and their translations), and the
+policy's thresholds for the plain-English check."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from django.http import HttpRequest
 
 from caredesk.cases.models import Case
 from caredesk.documents.models import CaseDocument, CaseLetter, TranslationRequest
+from caredesk.documents.plain_english import PlainEnglishThresholds
+from caredesk.standards import Policy
 
 
 def case_letters_panel(*, case: Case, request: HttpRequest) -> dict[str, Any]:
@@ -23,3 +26,14 @@ def case_letters_panel(*, case: Case, request: HttpRequest) -> dict[str, Any]:
         ),
     )
     return {"letters": letters.order_by("-written_at", "-pk")}
+
+
+def plain_english_thresholds_get(*, policy: Policy) -> PlainEnglishThresholds:
+    """The policy's thresholds for the plain-English check (the check as you type, and
+    mail's reply page)."""
+    settings = policy.correspondence.plain_english
+    return PlainEnglishThresholds(
+        min_reading_ease=settings.min_reading_ease,
+        max_average_sentence_words=settings.max_average_sentence_words,
+        long_sentence_words=settings.long_sentence_words,
+    )

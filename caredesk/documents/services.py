@@ -25,7 +25,6 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from caredesk.cases.errors import CaseError
 from caredesk.cases.models import Case, Channel, Direction
 from caredesk.cases.services import (
     contact_log,
@@ -83,6 +82,12 @@ class LetterError(CaredeskError):
     """A letter or translation that cannot be written or sent as asked."""
 
     code = "letter_invalid"
+
+
+class TranslationNotBack(LetterError):
+    """A translation recorded as sent before it has come back from the translator."""
+
+    code = "translation_not_returned"
 
 
 # -- writing ----------------------------------------------------------------------------
@@ -435,7 +440,7 @@ def translation_send(
     if not allowed(by, Can.WORK_CASES):
         raise NotAllowed("Only staff who take casework can record translations as sent.")
     if request.status != TranslationStatus.RETURNED:
-        raise CaseError("Only a translation that has come back can be sent.")
+        raise TranslationNotBack("Only a translation that has come back can be sent.")
     now = clock.now()
     request.status, request.sent_at = TranslationStatus.SENT, now
     request.save(update_fields=["status", "sent_at"])

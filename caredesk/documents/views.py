@@ -28,13 +28,14 @@ from caredesk.documents.models import (
     Medium,
     TranslationRequest,
 )
-from caredesk.documents.plain_english import PlainEnglishThresholds, plain_english_check
+from caredesk.documents.plain_english import plain_english_check
 from caredesk.documents.rendering import (
     TEMPLATE_VALUES,
     default_templates,
     example_values,
     template_text,
 )
+from caredesk.documents.selectors import plain_english_thresholds_get
 from caredesk.errors import CaredeskError
 from caredesk.staff.decorators import requires
 from caredesk.staff.models import StaffMember
@@ -45,16 +46,6 @@ def _staff(request: HttpRequest) -> StaffMember:
     return request.user  # type: ignore[return-value]
 
 
-def plain_english_thresholds() -> PlainEnglishThresholds:
-    """The active policy's thresholds for the check (here and on mail's reply page)."""
-    settings = active_policy().correspondence.plain_english
-    return PlainEnglishThresholds(
-        min_reading_ease=settings.min_reading_ease,
-        max_average_sentence_words=settings.max_average_sentence_words,
-        long_sentence_words=settings.long_sentence_words,
-    )
-
-
 # -- the plain-English check ------------------------------------------------------------
 
 
@@ -63,7 +54,8 @@ def plain_english_thresholds() -> PlainEnglishThresholds:
 def plain_english(request: HttpRequest) -> HttpResponse:
     """The check of a draft, as a panel: htmx asks for it as the officer types."""
     report = plain_english_check(
-        request.POST.get("draft", "")[:100_000], plain_english_thresholds()
+        request.POST.get("draft", "")[:100_000],
+        plain_english_thresholds_get(policy=active_policy()),
     )
     if not is_htmx(request):  # a direct visit: the panel as a page of its own
         return render(request, "documents/plain_english_page.html", {"report": report})

@@ -7,7 +7,8 @@ from caredesk.documents.recipients import recipient_lookup_register
 
 
 class MailConfig(AppConfig):
-    """Email in (files now, a polled mailbox next) and, to come, the letters register."""
+    """Email in (files and the mailbox) and out (acknowledgements, replies), and the
+    letters register."""
 
     name = "caredesk.mail"
     label = "mail"

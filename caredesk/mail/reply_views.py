@@ -22,8 +22,8 @@ from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
 from caredesk.customers.services import customer_access_record
 from caredesk.documents.plain_english import plain_english_check
+from caredesk.documents.selectors import plain_english_thresholds_get
 from caredesk.documents.services import letter_write, wanted_formats
-from caredesk.documents.views import plain_english_thresholds
 from caredesk.errors import CaredeskError
 from caredesk.mail.forms import ReplyForm
 from caredesk.mail.replies import email_reply_write, holding_reply_write, reply_address
@@ -80,7 +80,7 @@ def reply_page(request: HttpRequest, reference: str, clock: Clock = system_clock
                     " in a minute.",
                 )
                 return redirect("cases:case", case.reference)
-        report = plain_english_check(draft, plain_english_thresholds())
+        report = plain_english_check(draft, plain_english_thresholds_get(policy=active_policy()))
     return render(
         request,
         "mail/write_reply.html",

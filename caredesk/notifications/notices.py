@@ -134,7 +134,7 @@ def escalations_claim(*, now: datetime, wanted: Wanted) -> list[int]:
 def escalations_write(*, deadline_ids: Sequence[int], now: datetime) -> Done:
     """For each claimed deadline: a line for each line manager to tell, and an
     ESCALATION event on its case (with a note when there is nobody to tell). The lines
-    go into the managers' digests at the sweep's next step (`digests_write`).
+    go into the managers' digests at the sweep's next step (`digest_write`).
 
     A burst is thousands of these, so each deadline is read as plain values (who has
     it, their line manager, the team), not as model objects."""
@@ -198,41 +198,43 @@ def deadline_escalate(*, deadline_id: int, clock: Clock) -> bool:
     return True
 
 
-def digests_write(*, now: datetime) -> Done:
-    """Gather each line manager's new lines into one digest: one notice, one email.
+def digest_recipients(*, wanted: Wanted) -> list[int]:
+    """The line managers with lines waiting for a digest, none of `wanted.skip`."""
+    waiting = MissedDeadline.objects.filter(digest__isnull=True)
+    if wanted.skip:
+        waiting = waiting.exclude(recipient__in=wanted.skip)
+    recipients = waiting.values_list("recipient", flat=True).distinct().order_by("recipient")
+    return list(recipients[: wanted.limit])
+
+
+def digest_write(*, recipient_id: int, now: datetime) -> int:
+    """Gather one line manager's new lines into one digest: one notice, one email. The
+    number of lines gathered (0: another worker gathered them first).
 
     The lines are claimed as the deadlines were (their `digest` set in one statement,
     for lines still without one), so each line joins exactly one digest, whichever
-    worker gathers it; lines a killed worker left are gathered at the next pass."""
-    made: list[Notification] = []
-    gathered = 0
-    waiting = MissedDeadline.objects.filter(digest__isnull=True)
-    if not waiting.exists():  # the usual case: no write transaction (SQLite's write lock)
-        return Done()
+    worker gathers it; lines a killed worker left are gathered at the next pass. Each
+    manager's digest is its own transaction: one that fails holds back no other."""
     with write_transaction():
-        recipients = sorted(set(waiting.values_list("recipient", flat=True)))
-        for recipient in recipients:
-            digest = Notification.objects.create(
-                recipient_id=recipient,
-                kind=NotificationKind.DEADLINES_MISSED,
-                message="",
-                created_at=now,
-            )
-            lines = rows_claim(
-                waiting.filter(recipient=recipient),
-                order=("pk",),
-                limit=None,
-                values={"digest": digest.pk},
-            )
-            if not lines:  # another worker gathered them meanwhile
-                digest.delete()
-                continue
-            digest.message = digest_message(len(lines))
-            digest.save(update_fields=["message"])
-            made.append(digest)
-            gathered += len(lines)
-        _emails_queue(made)
-    return Done(rows=len(made), counts={"deadlines": gathered} if gathered else {})
+        digest = Notification.objects.create(
+            recipient_id=recipient_id,
+            kind=NotificationKind.DEADLINES_MISSED,
+            message="",
+            created_at=now,
+        )
+        lines = rows_claim(
+            MissedDeadline.objects.filter(digest__isnull=True, recipient=recipient_id),
+            order=("pk",),
+            limit=None,
+            values={"digest": digest.pk},
+        )
+        if not lines:
+            digest.delete()
+            return 0
+        digest.message = digest_message(len(lines))
+        digest.save(update_fields=["message"])
+        _emails_queue([digest])
+    return len(lines)
 
 
 # -- urgent messages (Stonewall 2.8) ----------------------------------------------------------

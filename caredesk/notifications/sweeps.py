@@ -2,7 +2,8 @@
 
 - `deadlines_warn`: deadlines whose warning time has come; the officer is warned.
 - `deadlines_escalate`: deadlines missed; each goes on its line managers' lists.
-- `deadlines_missed_digests`: each line manager's new list becomes one digest.
+- `deadlines_missed_digests`: each line manager's new list becomes one digest (each
+  manager on their own, so one that fails holds back no other).
 - `urgent_escalate`: urgent messages whose task did not pass them on.
 - `staff_emails`: notices' emails that no task has sent (pending, refused before, or
   claimed by a worker that died).
@@ -12,7 +13,7 @@ Thin: the work is in `notices` (claimed in sets) and `services` (each email clai
 
 from __future__ import annotations
 
-from caredesk.core.sweeps import Done, RowSweep, SetSweep, SweepRun, Wanted, WholeSweep
+from caredesk.core.sweeps import RowSweep, SetSweep, SweepRun, Wanted
 from caredesk.notifications import notices
 from caredesk.notifications.models import EMAIL_TO_SEND, Notification
 from caredesk.notifications.services import claimable_emails, notification_email_send
@@ -37,8 +38,9 @@ def _email_send(run: SweepRun, notification_id: int) -> str | None:
     return None if status is None else status.value
 
 
-def _digests(run: SweepRun) -> Done:
-    return notices.digests_write(now=run.now)
+def _digest(run: SweepRun, recipient_id: int) -> str | None:
+    gathered = notices.digest_write(recipient_id=recipient_id, now=run.now)
+    return "digest" if gathered else None
 
 
 SWEEPS = [
@@ -56,7 +58,11 @@ SWEEPS = [
         write=lambda run, ids: notices.escalations_write(deadline_ids=ids, now=run.now),
         pending=lambda run: notices.deadlines_to_escalate(now=run.now).exists(),
     ),
-    WholeSweep(name="deadlines_missed_digests", run=_digests),
+    RowSweep(
+        name="deadlines_missed_digests",
+        candidates=lambda run, wanted: notices.digest_recipients(wanted=wanted),
+        process=_digest,
+    ),
     SetSweep(
         name="urgent_escalate",
         claim=lambda run, wanted: notices.urgent_claim(

@@ -28,16 +28,20 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     staff: StaffMember = request.user  # type: ignore[assignment]
     rows = list(selectors.notifications_list(staff=staff)[:PAGE_SIZE])
     digests = [row for row in rows if row.kind == NotificationKind.DEADLINES_MISSED]
+    # One line more than is shown: then the page knows whether there are more to see.
     first_lines = selectors.digests_first_lines_list(
-        digests=digests, policy=active_policy(), size=DIGEST_LINES_SHOWN
+        digests=digests, policy=active_policy(), size=DIGEST_LINES_SHOWN + 1
     )
+    shown = []
+    for row in rows:
+        lines = first_lines.get(row.pk, [])
+        shown.append((row, lines[:DIGEST_LINES_SHOWN], len(lines) > DIGEST_LINES_SHOWN))
     return render(
         request,
         "notifications/list.html",
         {
-            "notifications": [(row, first_lines.get(row.pk, [])) for row in rows],
+            "notifications": shown,
             "unread": selectors.notifications_unread_count(staff=staff),
-            "lines_shown": DIGEST_LINES_SHOWN,
         },
     )
 

@@ -3,9 +3,9 @@
 Like Django's `autodiscover_modules("sweeps")`: for each app in INSTALLED_APPS, in that
 order, the module `<app>.sweeps` if it has one, and its `SWEEPS` list, in the list's own
 order. So the order is stable and written down in two places a reader already knows:
-settings.INSTALLED_APPS (the apps sit there from the bottom layer up: notices before
-the channels, the figures last) and each app's list. Sweep names must be unique: they
-key the rows' failure records (SweepFailure).
+settings.INSTALLED_APPS (our apps sit there from the bottom layer up: notices, then
+letters' formats, the channels, the figures last) and each app's list. Sweep names must
+be unique: they key the rows' failure records (SweepFailure).
 
 Apps never import the worker: a sweep's shape is `caredesk.core.sweeps`.
 """
@@ -31,6 +31,7 @@ def sweeps_discover() -> list[Sweep]:
     for app in apps.get_app_configs():
         if not module_has_submodule(app.module, MODULE):
             continue
+        # Found by discovery, not at the top: the worker knows no app by name.
         module = import_module(f"{app.name}.{MODULE}")
         if module.__name__ == shapes.__name__:
             continue  # core's is the shape of a sweep, not a list of them

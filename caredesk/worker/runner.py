@@ -206,11 +206,24 @@ def sweeps_run(
                     say(f"Sweep {sweep.name} failed: {error}")
             finally:
                 outcome.seconds = time.perf_counter() - started
-            run.between_batches()
+            _drain(run, say)
     except SweepStopped:
         report.stopped = True
     report.seconds = time.perf_counter() - began
     return report
+
+
+def _drain(run: SweepRun, say: Callable[[str], None] | None) -> None:
+    """Run the queued tasks between sweeps. If that fails (the database went away), say
+    so and go on to the next sweep: the tasks stay queued for the next drain."""
+    try:
+        run.between_batches()
+    except SweepStopped:
+        raise
+    except Exception as error:
+        logger.exception("Running the queued tasks failed; the sweeps go on")
+        if say is not None:
+            say(f"Running the queued tasks failed: {error}")
 
 
 def _run(
@@ -261,6 +274,9 @@ def _in_sets(sweep: SetSweep, run: SweepRun, failures: Failures, outcome: SweepO
                 outcome.add(done)
                 failures.cleared(sweep.name, claimed)
         run.between_batches()
+        # A short batch ends the sweep. On PostgreSQL, rows another worker holds are
+        # skipped (SKIP LOCKED), so a short batch may leave some: that worker does them,
+        # or the next pass does.
         if len(claimed) < run.batch_size:
             return
 

@@ -22,6 +22,7 @@ from caredesk.documents.models import (
 from caredesk.documents.rendering import UnsignedDocument
 from caredesk.documents.services import (
     LetterError,
+    TranslationNotBack,
     letter_formats_make,
     letter_write,
     translation_request,
@@ -283,7 +284,7 @@ def test_a_translation_not_back_cannot_be_sent(people, clock, officer):
     request = translation_request(
         written=written, language="Urdu", by=officer, policy=HALTON, clock=clock
     )
-    with pytest.raises(Exception, match="come back"):
+    with pytest.raises(TranslationNotBack, match="come back"):
         translation_send(request=request, by=officer, policy=HALTON, clock=clock)
 
 

@@ -107,5 +107,8 @@ class Command(BaseCommand):
             if verbosity > 1:
                 for line in report.table():
                     say(f"  {line}")
+            if report.failed:
+                # For cron and monitoring: the pass went on past each failure, but say so.
+                raise CommandError(f"{report.failed} failed in this pass: see the log above.")
             return
         worker.run_forever()
