@@ -22,13 +22,13 @@ def test_each_apps_sweeps_in_installed_apps_order_then_its_own():
         "deadlines_missed_digests",
         "urgent_escalate",
         "staff_emails",
-        # telephony
-        "call_imports_stalled",
+        # documents
+        "letters_formats",
         # mail
         "customer_emails",
         "mailbox_read",
-        # documents
-        "letters_formats",
+        # telephony
+        "call_imports_stalled",
         # reporting: last, after every write
         "figures_refresh",
     ]
