@@ -32,7 +32,7 @@ from caredesk.cases.services import (
     deadline_start,
     response_send,
 )
-from caredesk.core.clock import Clock
+from caredesk.core.clock import Clock, read_once
 from caredesk.core.store import store_put
 from caredesk.core.tasks import enqueue_after_commit
 from caredesk.customers.models import AccessibleFormat
@@ -128,14 +128,16 @@ def letter_send(
     the case (a response meets the response deadlines), and queue its formats. In the
     caller's transaction: letter_write's, or a channel's that sends a letter when it
     cannot send its own way (mail's holding reply)."""
+    clock = read_once(clock)  # the letter, its contact and its events: one moment
+    now = clock.now()
     rendered = document_render(kind, Medium.LETTER, values)
     just_written = CaseLetter.objects.filter(
-        case=case, kind=kind, body=rendered.body, written_at__gt=clock.now() - AGAIN_WITHIN
+        case=case, kind=kind, body=rendered.body, written_at__gt=now - AGAIN_WITHIN
     )
     if just_written.exists():
         raise LetterError("This letter was written a moment ago: it is not sent twice.")
     signatory = signatory_of(by)
-    letter = _letter(case, policy, rendered.subject, rendered.body, by, clock.now())
+    letter = _letter(case, policy, rendered.subject, rendered.body, by, now)
     signed_check(letter_text(letter), signatory)
     written = CaseLetter.objects.create(
         case=case,
@@ -147,7 +149,7 @@ def letter_send(
         signed_post_title=letter.signature.post_title[:120],
         signed_phone=letter.signature.phone[:40],
         signed_email=letter.signature.email,
-        written_at=clock.now(),
+        written_at=now,
     )
     summary = f"Letter: {written.subject}"
     if kind == DocumentKind.RESPONSE:

@@ -69,7 +69,8 @@ def letter_log(
     sender = " ".join(sender.split())
     if not sender:
         raise LetterLogError("Say who the letter is from.")
-    if received_at > clock.now():
+    now = clock.now()
+    if received_at > now:
         raise LetterLogError("A letter cannot be received in the future.")
     content_type = ""
     if scan:
@@ -107,7 +108,7 @@ def letter_log(
         sender=sender[:200],
         sender_address=sender_address.strip(),
         received_at=received_at,
-        logged_at=clock.now(),
+        logged_at=now,
         logged_by=by,
         scan_name=scan_name[:200] if scan else "",
         scan_type=content_type,

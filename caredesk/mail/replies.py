@@ -99,13 +99,14 @@ def customer_email_send(
     customer, answering their latest email. (The caller records what it means for the
     case: a response, a holding reply.) The same email twice in a row (a double click)
     is refused."""
+    now = clock.now()
     to = reply_address(case)
     if not to:
         raise ReplyError("There is no email address for this customer: send a letter.")
     rendered = document_render(kind, Medium.EMAIL, values)
     signed_check(rendered.body, signatory_of(by))
     just_sent = OutboundEmail.objects.filter(
-        case=case, kind=kind, body=rendered.body, created_at__gt=clock.now() - AGAIN_WITHIN
+        case=case, kind=kind, body=rendered.body, created_at__gt=now - AGAIN_WITHIN
     )
     if just_sent.exists():
         raise ReplyError("This email was sent a moment ago: it is not sent twice.")
@@ -120,7 +121,7 @@ def customer_email_send(
         to_address=to,
         subject=rendered.subject[:300],
         body=rendered.body,
-        created_at=clock.now(),
+        created_at=now,
     )
     outbound_email_queue(reply)
     return reply
