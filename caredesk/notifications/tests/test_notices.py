@@ -1,5 +1,5 @@
-"""The sweeps: near deadlines warn the officer, breaches go on the line manager's digest,
-urgent messages to the manager at once."""
+"""The notices the worker's sweeps send (notifications.notices): warnings, missed
+deadlines and their digests, urgent messages to the manager at once."""
 
 from datetime import timedelta
 
