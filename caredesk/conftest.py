@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
 
+from caredesk.cases.models import Case, CaseKind, Channel
+from caredesk.cases.services import case_create
+from caredesk.customers.models import CustomerType
+from caredesk.customers.services import customer_create
 from caredesk.notifications.tests.helpers import SMTPServer
 from caredesk.staff.models import Office, Role, StaffMember, Team
 
@@ -128,3 +132,45 @@ def worker_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(loop, "close_old_connections", lambda: None)
     monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+
+# -- factories shared by the apps' tests --------------------------------------------------
+
+
+def letter_writer(people: People) -> StaffMember:
+    """The officer, with a phone number, so that letters and emails they sign say how to
+    reach them (documents refuse them unsigned)."""
+    people.officer.phone = "0151 510 1234"
+    people.officer.save()
+    return people.officer
+
+
+def customer_case(
+    people: People,
+    clock: SettableClock,
+    *,
+    subject: str = "Fence panel blown down",
+    channel: str = Channel.LETTER,
+    days_ago: int = 1,
+    **customer_fields: Any,
+) -> Case:
+    """A general enquiry received `days_ago`, the officer's, for a tenant made of
+    `customer_fields` (Ms Jo Jones of Runcorn unless they say otherwise)."""
+    fields: dict[str, Any] = {
+        "title": "Ms",
+        "first_name": "Jo",
+        "last_name": "Jones",
+        "address": "12 Mersey Road\nRuncorn",
+        "postcode": "WA7 1AA",
+    } | customer_fields
+    customer = customer_create(customer_type=CustomerType.TENANT, **fields)
+    return case_create(
+        kind=CaseKind.GENERAL_ENQUIRY,
+        channel=channel,
+        received_at=clock.now() - timedelta(days=days_ago),
+        subject=subject,
+        by=people.officer,
+        customer=customer,
+        assign_to=people.officer,
+        clock=clock,
+    )

@@ -36,7 +36,7 @@ from caredesk.cases.models import (
     HoldingReply,
     ReferenceCounter,
 )
-from caredesk.cases.services import deadline_met_apply, deadline_times_apply
+from caredesk.cases.services import case_new, deadline_met_apply, deadline_times_apply
 from caredesk.customers.models import Customer
 from caredesk.staff.models import Absence, StaffMember, Team
 from caredesk.staff.selectors import absence_is_long, cover_chain
@@ -106,22 +106,19 @@ class Recorder:
         urgent: bool = False,
         resolved_at_first_contact: bool = False,
     ) -> CaseDraft:
-        if received_at > now:
-            raise errors.ReceivedInFuture("A case cannot be received in the future.")
         rafc = resolved_at_first_contact
-        case = Case(
+        case = case_new(
             reference=reference,
             kind=kind,
             channel=channel,
             received_at=received_at,
-            subject=subject.strip(),
+            subject=subject,
             description=description,
             customer=customer,
             team=team or (assign_to.team if assign_to else None),
             urgent=urgent,
             resolved_at_first_contact=rafc,
-            status=rules.status_on_receipt(resolved_at_first_contact=rafc),
-            created_at=now,
+            now=now,
         )
         draft = CaseDraft(case)
         draft.events.append(

@@ -84,23 +84,21 @@ def case_create(
     a case or joins one."""
     policy = policy or active_policy()
     now = clock.now()
-    if received_at > now:
-        raise errors.ReceivedInFuture("A case cannot be received in the future.")
-    rafc = resolved_at_first_contact
-    case = Case.objects.create(
+    case = case_new(
         reference=_next_reference(policy, received_at),
-        kind=CaseKind(kind),
-        channel=Channel(channel),
+        kind=kind,
+        channel=channel,
         received_at=received_at,
-        subject=subject.strip(),
+        subject=subject,
         description=description,
         customer=customer,
         team=team or (assign_to.team if assign_to else None),
         urgent=urgent,
-        resolved_at_first_contact=rafc,
-        status=rules.status_on_receipt(resolved_at_first_contact=rafc),
-        created_at=now,
+        resolved_at_first_contact=resolved_at_first_contact,
+        now=now,
     )
+    case.save(force_insert=True)
+    rafc = resolved_at_first_contact
     events.record(events.case_opened(case=case, by=by, at=now, kind=kind, channel=channel))
     _record_contact(
         case, case.channel, Direction.INBOUND, at=received_at, by=by, summary=description
@@ -115,6 +113,40 @@ def case_create(
         # to the line manager at once (the worker's sweep also would)
         enqueue_after_commit("caredesk.notifications.tasks.escalate_urgent_case", case.pk)
     return case
+
+
+def case_new(
+    *,
+    reference: str,
+    kind: str,
+    channel: str,
+    received_at: datetime,
+    subject: str,
+    description: str,
+    customer: Customer | None,
+    team: Team | None,
+    urgent: bool,
+    resolved_at_first_contact: bool,
+    now: datetime,
+) -> Case:
+    """A new case's row, not yet saved: the services save it, the drafts insert it in
+    bulk. Refused if it was received later than now."""
+    if received_at > now:
+        raise errors.ReceivedInFuture("A case cannot be received in the future.")
+    return Case(
+        reference=reference,
+        kind=CaseKind(kind),
+        channel=Channel(channel),
+        received_at=received_at,
+        subject=subject.strip(),
+        description=description,
+        customer=customer,
+        team=team,
+        urgent=urgent,
+        resolved_at_first_contact=resolved_at_first_contact,
+        status=rules.status_on_receipt(resolved_at_first_contact=resolved_at_first_contact),
+        created_at=now,
+    )
 
 
 def _next_reference(policy: Policy, received_at: datetime) -> str:

@@ -153,7 +153,7 @@ def test_no_channel_opens_a_case_but_through_intake():
     desk and the API go through contact_receive."""
     offenders = []
     for path in CASEDESK.rglob("*.py"):
-        if "tests" in path.parts or "migrations" in path.parts:
+        if "tests" in path.parts or "migrations" in path.parts or path.name == "conftest.py":
             continue
         if path.parent.name == "cases" and path.name in ("intake.py", "services.py"):
             continue

@@ -2,16 +2,12 @@
 translations, and administrators' templates. (The reply page is mail's:
 mail/tests/test_reply_views.py.)"""
 
-from datetime import timedelta
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from caredesk.cases.models import CaseKind, Channel
-from caredesk.cases.services import case_create
-from caredesk.customers.models import AccessibleFormat, CustomerAccess, CustomerType
-from caredesk.customers.services import customer_create
+from caredesk.conftest import customer_case, letter_writer
+from caredesk.customers.models import AccessibleFormat, CustomerAccess
 from caredesk.documents.models import (
     CaseDocument,
     CaseLetter,
@@ -32,26 +28,18 @@ def store(settings, tmp_path):
 
 @pytest.fixture
 def case(people, clock):
-    people.officer.phone = "0151 510 1234"
-    people.officer.save()
-    customer = customer_create(
-        customer_type=CustomerType.TENANT,
+    letter_writer(people)
+    return customer_case(
+        people,
+        clock,
+        subject="Rent statement",
         title="Mr",
         first_name="Tomasz",
         last_name="Nowak",
+        address="",
+        postcode="",
         language="Polish",
         accessible_format=AccessibleFormat.LARGE_PRINT,
-    )
-    return case_create(
-        kind=CaseKind.GENERAL_ENQUIRY,
-        channel=Channel.LETTER,
-        received_at=clock.now() - timedelta(days=1),
-        subject="Rent statement",
-        by=people.officer,
-        customer=customer,
-        assign_to=people.officer,
-        policy=HALTON,
-        clock=clock,
     )
 
 

@@ -6,11 +6,10 @@ from datetime import timedelta
 import pytest
 from pypdf import PdfReader
 
-from caredesk.cases.models import Case, CaseKind, Channel, Deadline, DeadlineStatus
-from caredesk.cases.services import case_create
+from caredesk.cases.models import Case, Deadline, DeadlineStatus
+from caredesk.conftest import customer_case, letter_writer
 from caredesk.core.store import store_get
-from caredesk.customers.models import AccessibleFormat, CustomerType
-from caredesk.customers.services import customer_create
+from caredesk.customers.models import AccessibleFormat
 from caredesk.documents.formats import braille
 from caredesk.documents.models import (
     CaseDocument,
@@ -43,32 +42,11 @@ def store(settings, tmp_path):
 
 @pytest.fixture
 def officer(people):
-    people.officer.phone = "0151 510 1234"
-    people.officer.save()
-    return people.officer
+    return letter_writer(people)
 
 
 def a_case(people, clock, **customer_fields) -> Case:
-    customer = customer_create(
-        customer_type=CustomerType.TENANT,
-        title="Ms",
-        first_name="Jo",
-        last_name="Jones",
-        address="12 Mersey Road\nRuncorn",
-        postcode="WA7 1AA",
-        **customer_fields,
-    )
-    return case_create(
-        kind=CaseKind.GENERAL_ENQUIRY,
-        channel=Channel.LETTER,
-        received_at=clock.now() - timedelta(days=1),
-        subject="Fence panel blown down",
-        by=people.officer,
-        customer=customer,
-        assign_to=people.officer,
-        policy=HALTON,
-        clock=clock,
-    )
+    return customer_case(people, clock, **customer_fields)
 
 
 def test_a_signed_letter_is_the_response_and_its_printed_letter_is_attached(people, clock, officer):

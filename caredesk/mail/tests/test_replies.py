@@ -1,14 +1,10 @@
 """Replies to customers: the holding reply, by email when there is an address and the
 customer has not asked for letters, else as a letter."""
 
-from datetime import timedelta
-
 import pytest
 
-from caredesk.cases.models import Case, CaseKind, Channel, Deadline, DeadlineStatus
-from caredesk.cases.services import case_create
-from caredesk.customers.models import CustomerType
-from caredesk.customers.services import customer_create
+from caredesk.cases.models import Case, Deadline, DeadlineStatus
+from caredesk.conftest import customer_case, letter_writer
 from caredesk.documents.rendering import UnsignedDocument
 from caredesk.mail.replies import holding_reply_write
 from caredesk.standards import Duration, Unit, load_policy
@@ -18,32 +14,11 @@ HALTON = load_policy("halton")
 
 @pytest.fixture
 def officer(people):
-    people.officer.phone = "0151 510 1234"
-    people.officer.save()
-    return people.officer
+    return letter_writer(people)
 
 
 def a_case(people, clock, **customer_fields) -> Case:
-    customer = customer_create(
-        customer_type=CustomerType.TENANT,
-        title="Ms",
-        first_name="Jo",
-        last_name="Jones",
-        address="12 Mersey Road\nRuncorn",
-        postcode="WA7 1AA",
-        **customer_fields,
-    )
-    return case_create(
-        kind=CaseKind.GENERAL_ENQUIRY,
-        channel=Channel.LETTER,
-        received_at=clock.now() - timedelta(days=1),
-        subject="Fence panel blown down",
-        by=people.officer,
-        customer=customer,
-        assign_to=people.officer,
-        policy=HALTON,
-        clock=clock,
-    )
+    return customer_case(people, clock, **customer_fields)
 
 
 def test_a_holding_reply_goes_by_email_with_the_reason_and_the_new_date(people, clock, officer):

@@ -1,15 +1,11 @@
 """The reply page (a letter or an email, with the plain-English check) and the holding
 reply from the case page."""
 
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
 
-from caredesk.cases.models import CaseKind, Channel
-from caredesk.cases.services import case_create
-from caredesk.customers.models import AccessibleFormat, CustomerType
-from caredesk.customers.services import customer_create
+from caredesk.conftest import customer_case, letter_writer
+from caredesk.customers.models import AccessibleFormat
 from caredesk.documents.models import CaseLetter
 from caredesk.documents.services import letter_formats_make
 from caredesk.standards import load_policy
@@ -19,26 +15,18 @@ HALTON = load_policy("halton")
 
 @pytest.fixture
 def case(people, clock):
-    people.officer.phone = "0151 510 1234"
-    people.officer.save()
-    customer = customer_create(
-        customer_type=CustomerType.TENANT,
+    letter_writer(people)
+    return customer_case(
+        people,
+        clock,
+        subject="Rent statement",
         title="Mr",
         first_name="Tomasz",
         last_name="Nowak",
+        address="",
+        postcode="",
         language="Polish",
         accessible_format=AccessibleFormat.LARGE_PRINT,
-    )
-    return case_create(
-        kind=CaseKind.GENERAL_ENQUIRY,
-        channel=Channel.LETTER,
-        received_at=clock.now() - timedelta(days=1),
-        subject="Rent statement",
-        by=people.officer,
-        customer=customer,
-        assign_to=people.officer,
-        policy=HALTON,
-        clock=clock,
     )
 
 
