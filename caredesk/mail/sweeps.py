@@ -15,17 +15,18 @@ from caredesk.core.sweeps import Done, RowSweep, SweepRun, Wanted, WholeSweep
 from caredesk.mail.mailbox import MailboxAddress, mailbox_address, mailbox_poll
 from caredesk.mail.models import OutboundEmail
 from caredesk.mail.outbound import outbound_email_send
-from caredesk.notifications.models import EMAIL_TO_SEND
-from caredesk.notifications.services import claimable_emails
+from caredesk.notifications.services import emails_to_send_ids
 
 
 def _emails_to_send(run: SweepRun, wanted: Wanted) -> list[int]:
-    to_send = OutboundEmail.objects.filter(
-        EMAIL_TO_SEND, claimable_emails(now=run.now, resend_after=run.resend_after)
+    return emails_to_send_ids(
+        OutboundEmail.objects.all(),
+        now=run.now,
+        resend_after=run.resend_after,
+        skip=wanted.skip,
+        limit=wanted.limit,
+        order=("pk",),
     )
-    if wanted.skip:
-        to_send = to_send.exclude(pk__in=wanted.skip)
-    return list(to_send.order_by("pk").values_list("pk", flat=True)[: wanted.limit])
 
 
 def _email_send(run: SweepRun, outbound_id: int) -> str | None:

@@ -241,13 +241,7 @@ def digest_write(*, recipient_id: int, now: datetime) -> int:
 
 
 def urgent_rule(policy: Policy) -> RuleStandard | None:
-    for standard in policy.standards:
-        if (
-            isinstance(standard, RuleStandard)
-            and standard.rule is Rule.URGENT_MESSAGES_TO_LINE_MANAGER
-        ):
-            return standard
-    return None
+    return policy.rule_standard(Rule.URGENT_MESSAGES_TO_LINE_MANAGER)
 
 
 def urgent_candidates(rule: RuleStandard) -> QuerySet[Case]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence, Set
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,7 +30,12 @@ from django.urls import reverse
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
 from caredesk.errors import NotAllowed
-from caredesk.notifications.models import EmailStatus, Notification, NotificationKind
+from caredesk.notifications.models import (
+    EMAIL_TO_SEND,
+    EmailStatus,
+    Notification,
+    NotificationKind,
+)
 from caredesk.notifications.selectors import digest_lines_list
 from caredesk.staff.models import StaffMember
 from caredesk.standards import Policy
@@ -73,6 +78,24 @@ def claimable_emails(*, now: datetime, resend_after: timedelta = RESEND_AFTER) -
     return Q(email_status__in=[EmailStatus.PENDING, EmailStatus.SENDING]) & (
         Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=stale)
     )
+
+
+def emails_to_send_ids(
+    rows: QuerySet[Any],
+    *,
+    now: datetime,
+    resend_after: timedelta,
+    skip: Set[int],
+    limit: int,
+    order: Sequence[str],
+) -> list[int]:
+    """Up to `limit` ids of `rows` (notices, or mail's emails to customers) whose email
+    is still to send (`claimable_emails`), first in `order`, none in `skip`: the
+    candidates of the email sweeps."""
+    to_send = rows.filter(EMAIL_TO_SEND, claimable_emails(now=now, resend_after=resend_after))
+    if skip:
+        to_send = to_send.exclude(pk__in=skip)
+    return list(to_send.order_by(*order).values_list("pk", flat=True)[:limit])
 
 
 def email_claim(rows: QuerySet[Any], *, pk: int, now: datetime, resend_after: timedelta) -> bool:

@@ -15,17 +15,19 @@ from __future__ import annotations
 
 from caredesk.core.sweeps import RowSweep, SetSweep, SweepRun, Wanted
 from caredesk.notifications import notices
-from caredesk.notifications.models import EMAIL_TO_SEND, Notification
-from caredesk.notifications.services import claimable_emails, notification_email_send
+from caredesk.notifications.models import Notification
+from caredesk.notifications.services import emails_to_send_ids, notification_email_send
 
 
 def _emails_to_send(run: SweepRun, wanted: Wanted) -> list[int]:
-    to_send = Notification.objects.filter(
-        EMAIL_TO_SEND, claimable_emails(now=run.now, resend_after=run.resend_after)
+    return emails_to_send_ids(
+        Notification.objects.all(),
+        now=run.now,
+        resend_after=run.resend_after,
+        skip=wanted.skip,
+        limit=wanted.limit,
+        order=("created_at", "pk"),
     )
-    if wanted.skip:
-        to_send = to_send.exclude(pk__in=wanted.skip)
-    return list(to_send.order_by("created_at", "pk").values_list("pk", flat=True)[: wanted.limit])
 
 
 def _email_send(run: SweepRun, notification_id: int) -> str | None:

@@ -19,7 +19,9 @@ logger = logging.getLogger(__name__)
 
 @task()
 def send_notification_email(notification_id: int) -> str | None:
-    """Send a notification's email, if no one has yet."""
+    """Send a notification's email, if no one has yet. The sweeps now queue
+    send_notification_emails, a batch at a time; this stays for tasks queued one by one
+    before that, until none is left in the queue."""
     status = notification_email_send(
         notification_id=notification_id, clock=system_clock, policy=active_policy()
     )

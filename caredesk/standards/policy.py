@@ -483,5 +483,12 @@ class Policy(_Strict):
                 return standard
         return None
 
+    def rule_standard(self, rule: Rule) -> RuleStandard | None:
+        """The standard that makes `rule` a standing rule of this policy, if one does."""
+        for standard in self.standards:
+            if isinstance(standard, RuleStandard) and standard.rule is rule:
+                return standard
+        return None
+
     def has_rule(self, rule: Rule) -> bool:
-        return any(isinstance(s, RuleStandard) and s.rule is rule for s in self.standards)
+        return self.rule_standard(rule) is not None
