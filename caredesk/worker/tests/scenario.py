@@ -83,7 +83,10 @@ def report() -> dict[str, object]:
     escalations = CaseEvent.objects.filter(kind=EventKind.ESCALATION)
     return {
         "notifications": counts(notifications.values_list("kind").annotate(n=Count("pk"))),
-        "distinct": notifications.values("kind", "case", "deadline", "recipient")
+        # digests carry no case or deadline, so two (one per worker's pass) would
+        # look like one here: count the per-case notices only
+        "distinct_notices": notifications.exclude(kind=NotificationKind.DEADLINES_MISSED)
+        .values("kind", "case", "deadline", "recipient")
         .distinct()
         .count(),
         "to": counts(notifications.values_list("recipient__username").annotate(n=Count("pk"))),
