@@ -88,6 +88,9 @@ MIDDLEWARE = [
     "caredesk.core.middleware.ServerTimingMiddleware",  # first: times all that follows
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the session or the database: refuses a NUL in a page's
+    # address or fields (400, naming the field), drops a cookie holding one.
+    "caredesk.core.typed_input.UnstorableInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
