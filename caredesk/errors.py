@@ -30,6 +30,14 @@ class PolicyError(FileProblems):
 
     code = "policy_invalid"
 
+    def __init__(
+        self, source: str, problems: list[str], *, paths: list[tuple[str | int, ...]] | None = None
+    ) -> None:
+        super().__init__(source, problems)
+        # where each problem is, as keys and list places: ("standards", 3, "target");
+        # () for the whole file (it is too big, or not TOML)
+        self.paths = paths if paths is not None else [() for _ in problems]
+
 
 class NotAllowed(CaredeskError):
     """The person asking may not do this."""

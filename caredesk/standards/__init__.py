@@ -8,7 +8,8 @@ The pieces, in the order a newcomer might read them:
 - `engine`: due times, one at a time (`due_at`) or a million at once (`due_at_batch`);
 - `deadlines`: holding replies and pauses;
 - `taken`: how long something took, in the unit a report counts it in (`time_taken`);
-- `policy` and `policy_files`: the policy file's schema, loading and error reports.
+- `policy` and `policy_files`: the policy file's schema, loading and error reports
+  (`office_hours`, `policy_checks`, `policy_problems`, `policy_lines` help them).
 """
 
 from caredesk.standards.deadlines import (

@@ -10,39 +10,45 @@ A policy file (TOML) has four parts:
   comes from, the channels and case kinds it applies to, what starts and stops its
   clock, and its target.
 
-Loading and error reporting live in `policy_files.py`.
+Each setting is checked here on its own, so every bad one is reported; what must hold
+across settings is checked in `policy_checks.py`. Loading lives in `policy_files.py`,
+and telling the problems in `policy_problems.py` and `policy_lines.py`.
 """
 
 from __future__ import annotations
 
 import enum
 import re
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
     PlainSerializer,
     PlainValidator,
+    StrictBool,
     Tag,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from caredesk.errors import DurationError, UnknownStandard
 from caredesk.standards.bank_holidays import Region
-from caredesk.standards.calendar import (
-    FIRST_YEAR,
-    LAST_YEAR,
-    SECONDS_PER_DAY,
-    Interval,
-    WorkingCalendar,
-)
+from caredesk.standards.calendar import FIRST_YEAR, LAST_YEAR, Interval, WorkingCalendar
 from caredesk.standards.durations import Duration, parse_duration
+from caredesk.standards.office_hours import WEEKDAYS as WEEKDAYS
+from caredesk.standards.office_hours import parse_interval, shown
+from caredesk.standards.office_hours import parse_office_hours as parse_office_hours
+from caredesk.standards.policy_checks import FIRST_CONTACT_RESOLUTION as FIRST_CONTACT_RESOLUTION
+from caredesk.standards.policy_checks import policy_problems
 
 
 class Channel(enum.StrEnum):
@@ -126,14 +132,22 @@ class Basis(enum.StrEnum):
     REGULATOR = "regulator"  # Housing Ombudsman, Regulator of Social Housing
 
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_INTERVAL = re.compile(r"^(\d{2}):(\d{2})\s*-\s*(\d{2}):(\d{2})$")
 _FREQUENCY = re.compile(r"^(\d{1,3}) (?:times )?(?:a|per) working day$")
+
+
+# The loader checks what must hold across settings itself, so it can say where each
+# problem is (policy_checks); a Policy made any other way is checked when it is made.
+CHECKED_ACROSS = "checked_across"
+_LONGEST_DURATION = 60
 
 
 def _duration(value: Any) -> Duration:
     if isinstance(value, Duration):
         return value
+    if not isinstance(value, str):
+        raise ValueError(f"should be text such as '10 working days'; it is {shown(value)}.")
+    if len(value) > _LONGEST_DURATION:
+        raise ValueError(f"{shown(value)} is too long to be a duration such as '10 working days'.")
     try:
         return parse_duration(value)
     except DurationError as error:
@@ -143,12 +157,70 @@ def _duration(value: Any) -> Duration:
 DurationField = Annotated[Duration, PlainValidator(_duration), PlainSerializer(str)]
 
 
+def _number(value: Any) -> Any:
+    """TOML has numbers: text ("60") or true/false where a number goes is a mistake."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError("float_type", "Input should be a valid number")
+    return value
+
+
+def _whole_number(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_number), Field(allow_inf_nan=False)]
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+
+
+def _percentage(value: float) -> float:
+    if not 0 <= value <= 100:
+        raise ValueError(f"{value:g} is not a percentage: give a number from 0 to 100.")
+    return value
+
+
+Percentage = Annotated[Number, AfterValidator(_percentage)]
+
+
+def _interval_text(value: str) -> str:
+    parse_interval(value)
+    return value
+
+
+IntervalText = Annotated[str, AfterValidator(_interval_text)]
+
+
+def _day_hours(value: list[str]) -> list[str]:
+    if not value:
+        raise ValueError("a working day needs at least one office interval.")
+    return value
+
+
+def _closure_day(value: Any) -> Any:
+    if isinstance(value, datetime) or not isinstance(value, date | str):
+        raise PydanticCustomError("date_type", "Input should be a valid date")
+    return value
+
+
+def _in_years(value: date) -> date:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(
+            f"closure day {value.isoformat()} is outside the years caredesk works with "
+            f"({FIRST_YEAR} to {LAST_YEAR})."
+        )
+    return value
+
+
+ClosureDay = Annotated[date, BeforeValidator(_closure_day), AfterValidator(_in_years)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Frequency(_Strict):
-    times: int
+    times: WholeNumber
     per: Literal["working day"] = "working day"
 
     def __str__(self) -> str:
@@ -158,9 +230,11 @@ class Frequency(_Strict):
 def _frequency(value: Any) -> Frequency:
     if isinstance(value, Frequency):
         return value
-    match = _FREQUENCY.match(" ".join(str(value).lower().split()))
+    if not isinstance(value, str):
+        raise ValueError(f"should be text such as '4 per working day'; it is {shown(value)}.")
+    match = _FREQUENCY.match(" ".join(value.lower().split()))
     if not match or int(match.group(1)) < 1:
-        raise ValueError(f"'{value}' is not a frequency: write it as '4 per working day'.")
+        raise ValueError(f"{shown(value)} is not a frequency: write it as '4 per working day'.")
     return Frequency(times=int(match.group(1)))
 
 
@@ -189,10 +263,12 @@ class CalendarSettings(_Strict):
         "england-and-wales"
     )
     working_days: list[Literal[WEEKDAYS]] = Field(min_length=1)  # type: ignore[valid-type]
-    office_hours: list[str] = Field(min_length=1)
-    office_hours_by_day: dict[Literal[WEEKDAYS], list[str]] = {}  # type: ignore[valid-type]
-    closure_days: list[date] = []
-    ring_seconds: float = Field(default=3, gt=0, le=30)
+    office_hours: list[IntervalText] = Field(min_length=1)
+    office_hours_by_day: dict[  # type: ignore[valid-type]
+        Literal[WEEKDAYS], Annotated[list[IntervalText], AfterValidator(_day_hours)]
+    ] = {}
+    closure_days: list[ClosureDay] = []
+    ring_seconds: Number = Field(default=3, gt=0, le=30)
     assumptions: list[str] = []
 
     @field_validator("timezone")
@@ -204,43 +280,9 @@ class CalendarSettings(_Strict):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a folder
             raise ValueError(
-                f"'{value}' is not a time zone name such as 'Europe/London'."
+                f"{shown(value)} is not a time zone name such as 'Europe/London'."
             ) from None
         return value
-
-    @field_validator("office_hours")
-    @classmethod
-    def _valid_intervals(cls, value: list[str]) -> list[str]:
-        parse_office_hours(value)
-        return value
-
-    @field_validator("office_hours_by_day")
-    @classmethod
-    def _valid_day_intervals(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        for day, intervals in value.items():
-            if not intervals:
-                raise ValueError(f"{day}: a working day needs at least one office interval.")
-            try:
-                parse_office_hours(intervals)
-            except ValueError as error:
-                raise ValueError(f"{day}: {error}") from None
-        return value
-
-    @model_validator(mode="after")
-    def _days_fit_together(self) -> CalendarSettings:
-        stray = sorted(set(self.office_hours_by_day) - set(self.working_days))
-        if stray:
-            raise ValueError(
-                f"office_hours_by_day gives hours for {', '.join(stray)}, "
-                f"which is not in working_days."
-            )
-        outside = [day for day in self.closure_days if not FIRST_YEAR <= day.year <= LAST_YEAR]
-        if outside:
-            raise ValueError(
-                f"closure day {outside[0].isoformat()} is outside the years caredesk "
-                f"works with ({FIRST_YEAR} to {LAST_YEAR})."
-            )
-        return self
 
     def intervals_by_weekday(self) -> dict[int, tuple[Interval, ...]]:
         default = parse_office_hours(self.office_hours)
@@ -250,25 +292,6 @@ class CalendarSettings(_Strict):
             else default
             for day in self.working_days
         }
-
-
-def parse_office_hours(intervals: list[str]) -> tuple[Interval, ...]:
-    """["09:30-13:00", "14:00-17:30"] as seconds after midnight; must be in order."""
-    parsed: list[Interval] = []
-    for text in intervals:
-        match = _INTERVAL.match(text.strip())
-        if not match:
-            raise ValueError(f"'{text}' is not an interval: write it as '09:30-13:00'.")
-        oh, om, ch, cm = (int(part) for part in match.groups())
-        opens, closes = oh * 3600 + om * 60, ch * 3600 + cm * 60
-        if oh > 23 or om > 59 or cm > 59 or closes > SECONDS_PER_DAY:
-            raise ValueError(f"'{text}' has a time that does not exist (use 00:00 to 24:00).")
-        if closes <= opens:
-            raise ValueError(f"'{text}' closes before it opens.")
-        if parsed and opens < parsed[-1][1]:
-            raise ValueError(f"'{text}' overlaps or comes before the interval before it.")
-        parsed.append((opens, closes))
-    return tuple(parsed)
 
 
 class Clause(_Strict):
@@ -298,18 +321,10 @@ class DeadlineStandard(_StandardBase):
     starts: ClockEvent
     stops: ClockEvent
     target: DurationField
-    holding_reply: bool = False  # may a holding reply set a revised date?
+    holding_reply: StrictBool = False  # may a holding reply set a revised date?
     max_extension: DurationField | None = None  # the longest revision allowed, if limited
     pause_reasons: list[PauseReason] = []  # why the clock may stop; empty: it never does
     warn_before: DurationField | None = None  # this standard's own [escalation] warn_before
-
-    @model_validator(mode="after")
-    def _extension_needs_holding_reply(self) -> DeadlineStandard:
-        if self.max_extension is not None and not self.holding_reply:
-            raise ValueError("max_extension is set but holding_reply is false.")
-        if self.starts == self.stops:
-            raise ValueError("starts and stops are the same event.")
-        return self
 
 
 class ThresholdStandard(_StandardBase):
@@ -369,19 +384,16 @@ class PlainEnglish(_Strict):
     """When the plain-English check warns an officer about a draft (see
     caredesk.documents.plain_english for where the defaults come from)."""
 
-    min_reading_ease: float = Field(default=60, ge=0, le=100)
-    max_average_sentence_words: float = Field(default=20, gt=0)
-    long_sentence_words: int = Field(default=25, gt=0)
+    min_reading_ease: Number = Field(default=60, ge=0, le=100)
+    max_average_sentence_words: Number = Field(default=20, gt=0)
+    long_sentence_words: WholeNumber = Field(default=25, gt=0)
 
 
 class Correspondence(_Strict):
     """How letters look and read: the landlord's choices."""
 
-    large_print_pt: int = Field(default=16, ge=16, le=48)  # RNIB: 16 pt or larger
+    large_print_pt: WholeNumber = Field(default=16, ge=16, le=48)  # RNIB: 16 pt or larger
     plain_english: PlainEnglish = PlainEnglish()
-
-
-FIRST_CONTACT_RESOLUTION = "first_contact_resolution"
 
 
 class Reporting(_Strict):
@@ -390,17 +402,9 @@ class Reporting(_Strict):
     "first_contact_resolution". A figure within `amber_within` points below its target
     is amber; further below, red."""
 
-    targets: dict[str, float] = {}
-    amber_within: float = Field(default=5, ge=0, le=100)
+    targets: dict[str, Percentage] = {}
+    amber_within: Number = Field(default=5, ge=0, le=100)
     assumptions: list[str] = []
-
-    @field_validator("targets")
-    @classmethod
-    def _percentages(cls, value: dict[str, float]) -> dict[str, float]:
-        for key, target in value.items():
-            if not 0 <= target <= 100:
-                raise ValueError(f"the target for '{key}' is {target}: give a percentage, 0-100.")
-        return value
 
 
 class Policy(_Strict):
@@ -414,23 +418,14 @@ class Policy(_Strict):
     standards: list[Standard] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _unique_keys(self) -> Policy:
-        seen: set[str] = set()
-        for standard in self.standards:
-            if standard.key in seen:
-                raise ValueError(f"the key '{standard.key}' is used by two standards.")
-            seen.add(standard.key)
-        return self
-
-    @model_validator(mode="after")
-    def _targets_name_indicators(self) -> Policy:
-        known = {s.key for s in self.deadline_standards()} | {FIRST_CONTACT_RESOLUTION}
-        for key in self.reporting.targets:
-            if key not in known:
-                raise ValueError(
-                    f"[reporting] targets: '{key}' is not a deadline standard of this policy "
-                    f"nor '{FIRST_CONTACT_RESOLUTION}'."
-                )
+    def _settings_fit_together(self, info: ValidationInfo) -> Policy:
+        if info.context and info.context.get(CHECKED_ACROSS):
+            return self  # the loader has checked, and says where each problem is
+        problems = policy_problems(self.model_dump())
+        if problems:
+            raise ValueError(
+                "; ".join(f"{'.'.join(map(str, p.path))}: {p.message}" for p in problems)
+            )
         return self
 
     @cached_property

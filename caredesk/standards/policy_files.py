@@ -1,13 +1,15 @@
 """Finding, reading and checking policy files.
 
 `load_policy("halton")` reads a policy shipped in `policies/`; `load_policy(path)` reads
-any file. A file that cannot be used raises `PolicyError` listing every problem as
-"key path: what is wrong", never a traceback.
+any file; `parse_policy_bytes` reads an upload. A file that cannot be used raises
+`PolicyError` listing every problem as "key path: what is wrong (line N)", never a
+traceback: a file over 1 MB, bytes that are not UTF-8 text, TOML that does not parse,
+and every setting that does not fit the schema (`policy.py`, `policy_checks.py`).
 """
 
 from __future__ import annotations
 
-import difflib
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -15,10 +17,16 @@ from typing import Any
 from pydantic import ValidationError
 
 from caredesk.errors import PolicyError, UnknownPolicy
-from caredesk.standards import policy as schema
-from caredesk.standards.policy import Policy
+from caredesk.standards.policy import CHECKED_ACROSS, Policy
+from caredesk.standards.policy_checks import Problem, policy_problems
+from caredesk.standards.policy_lines import key_lines, line_of
+from caredesk.standards.policy_problems import told, validation_problems
 
 POLICIES_FOLDER = Path(__file__).parent / "policies"
+MAX_POLICY_BYTES = 1024 * 1024  # 1 MB: the shipped policies are under 20 KB
+_MB = 1024 * 1024
+_BOM = "\ufeff"
+_LONG_NUMBER = re.compile(r"[0-9_]{4000,}")
 _cache: dict[tuple[str, int], Policy] = {}
 
 
@@ -45,104 +53,110 @@ def load_policy(name_or_path: str | Path) -> Policy:
     """The policy, parsed and checked; cached until the file changes."""
     path = policy_path(name_or_path).resolve()
     try:
-        stamp = path.stat().st_mtime_ns
-        cached = _cache.get((str(path), stamp))
+        status = path.stat()
+        cached = _cache.get((str(path), status.st_mtime_ns))
         if cached is not None:
             return cached
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise PolicyError(str(path), [f"the file cannot be read: {error}"]) from None
-    policy = parse_policy(text, source=str(path))
-    _cache[(str(path), stamp)] = policy
+        _refuse_if_too_big(status.st_size, source=str(path))  # before reading a byte
+        content = path.read_bytes()
+    except OSError as error:
+        raise PolicyError(str(path), [f"the file cannot be read: {error.strerror}"]) from None
+    policy = parse_policy_bytes(content, source=str(path))
+    _cache[(str(path), status.st_mtime_ns)] = policy
     return policy
 
 
-def parse_policy(text: str, *, source: str) -> Policy:
+def parse_policy_bytes(content: bytes, *, source: str) -> Policy:
+    """A policy file's bytes (an upload, say), checked as `load_policy` checks a file."""
+    _refuse_if_too_big(len(content), source=source)
     try:
-        data = tomllib.loads(text)
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = content.count(b"\n", 0, error.start) + 1
+        column = error.start - (content.rfind(b"\n", 0, error.start) + 1) + 1
+        raise PolicyError(
+            source,
+            [
+                f"the file cannot be read as UTF-8 text: byte 0x{content[error.start]:02X} "
+                f"at line {line}, column {column} is not part of a UTF-8 character. "
+                f"Save the file as UTF-8 and try again."
+            ],
+        ) from None
+    return parse_policy(text, source=source)
+
+
+def parse_policy(text: str, *, source: str) -> Policy:
+    _refuse_if_too_big(len(text.encode("utf-8", "surrogatepass")), source=source)
+    data = _toml(text, source=source)
+    problems = policy_problems(data)
+    try:
+        policy = Policy.model_validate(data, context={CHECKED_ACROSS: True})
+    except ValidationError as error:
+        problems = validation_problems(error) + problems
+    else:
+        if not problems:
+            return policy
+    raise _policy_error(source, text, data, problems)
+
+
+def _refuse_if_too_big(size: int, *, source: str) -> None:
+    if size > MAX_POLICY_BYTES:
+        name = Path(source).name or source
+        megabytes = round(size / _MB, 1)
+        if megabytes > 1:
+            told = f"{name} is {megabytes:,.1f} MB; a policy file must be 1 MB or smaller."
+        else:  # only just over: "1.0 MB" would not say why
+            told = (
+                f"{name} is {size:,} bytes; a policy file must be 1 MB "
+                f"({MAX_POLICY_BYTES:,} bytes) or smaller."
+            )
+        raise PolicyError(source, [told])
+
+
+def _toml(text: str, *, source: str) -> dict[str, Any]:
+    # Windows Notepad saves UTF-8 with a byte order mark; TOML has no use for it.
+    text = text.removeprefix(_BOM)
+    if "\x00" in text:
+        at = text.index("\x00")
+        line, column = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+        raise PolicyError(
+            source,
+            [
+                f"the file has a NUL character (a zero byte) at line {line}, column {column}: "
+                f"a policy file is plain text and cannot hold one."
+            ],
+        )
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise PolicyError(source, [f"the file is not valid TOML: {error}"]) from None
+        hint = " (a key or table is given twice)" if _twice(str(error)) else ""
+        raise PolicyError(source, [f"the file is not valid TOML: {error}{hint}"]) from None
     except RecursionError:
         raise PolicyError(source, ["the file nests lists or tables too deeply"]) from None
-    try:
-        return Policy.model_validate(data)
-    except ValidationError as error:
-        raise PolicyError(source, describe_errors(error, data)) from None
+    except ValueError:  # a number with more digits than Python will read
+        raise PolicyError(source, [_too_long_number(text)]) from None
 
 
-def describe_errors(error: ValidationError, data: dict[str, Any]) -> list[str]:
-    problems = []
-    for item in error.errors(include_url=False):
-        location = _key_path(item["loc"], data)
-        problems.append(f"{location}: {_plain_message(item)}")
-    return problems
+def _too_long_number(text: str) -> str:
+    found = _LONG_NUMBER.search(text)
+    at = f" at line {text.count(chr(10), 0, found.start()) + 1}" if found else ""
+    return f"the file has a number too long to read{at}: no setting needs more than a few digits."
 
 
-def _key_path(location: tuple[int | str, ...], data: Any) -> str:
-    """('standards', 3, 'deadline', 'target') as 'standards[letter_response].target'."""
-    parts: list[str] = []
-    node = data
-    previous_was_index = False
-    for step in location:
-        if isinstance(step, int):
-            label = str(step)
-            if isinstance(node, list) and step < len(node):
-                node = node[step]
-                if isinstance(node, dict) and isinstance(node.get("key"), str):
-                    label = node["key"]
-            parts[-1] += f"[{label}]"
-            previous_was_index = True
-            continue
-        if previous_was_index and isinstance(node, dict) and step not in node:
-            previous_was_index = False
-            continue  # a union tag pydantic adds ('deadline'), not a key in the file
-        previous_was_index = False
-        parts.append(step)
-        node = node.get(step) if isinstance(node, dict) else None
-    return ".".join(parts) or "(top level)"
+def _twice(message: str) -> bool:
+    return message.startswith(("Cannot overwrite a value", "Cannot declare"))
 
 
-def _plain_message(item: Any) -> str:
-    kind, message = item["type"], item["msg"]
-    if kind == "extra_forbidden":
-        field = str(item["loc"][-1])
-        known = _known_fields(item["loc"])
-        guess = difflib.get_close_matches(field, known, n=1)
-        hint = f" (did you mean '{guess[0]}'?)" if guess else ""
-        return f"'{field}' is not a setting here{hint}"
-    if kind == "missing":
-        return "is required but missing"
-    if kind in {"literal_error", "enum"}:
-        return f"{item['input']!r} is not allowed: {message.removeprefix('Input should be ')}"
-    if kind == "union_tag_invalid":
-        measure = item["input"].get("measure")
-        return f"measure {measure!r} is not one of deadline, threshold, frequency, rule"
-    return str(message).removeprefix("Value error, ")
-
-
-_FIELDS_BY_SECTION: dict[str, list[str]] = {
-    "organisation": list(schema.Organisation.model_fields),
-    "document": list(schema.Document.model_fields),
-    "calendar": list(schema.CalendarSettings.model_fields),
-    "clause": list(schema.Clause.model_fields),
-    "standards": sorted(
-        {
-            name
-            for model in (
-                schema.DeadlineStandard,
-                schema.ThresholdStandard,
-                schema.FrequencyStandard,
-                schema.RuleStandard,
-            )
-            for name in model.model_fields
-        }
-    ),
-}
-
-
-def _known_fields(location: tuple[int | str, ...]) -> list[str]:
-    """The settings allowed where a misspelt one was found, for a 'did you mean'."""
-    section = next((str(s) for s in reversed(location[:-1]) if isinstance(s, str)), "")
-    if section in {"deadline", "threshold", "frequency", "rule"}:
-        section = "standards"  # a union tag pydantic puts in the location
-    return _FIELDS_BY_SECTION.get(section, list(schema.Policy.model_fields))
+def _policy_error(
+    source: str, text: str, data: dict[str, Any], found: list[Problem]
+) -> PolicyError:
+    lines = key_lines(text, data)
+    placed = sorted(
+        ((line_of(problem.path, lines), problem) for problem in found),
+        key=lambda pair: pair[0] or 0,
+    )
+    return PolicyError(
+        source,
+        [told(problem, data, line) for line, problem in placed],
+        paths=[problem.path for _, problem in placed],
+    )

@@ -10,6 +10,7 @@ from caredesk.standards import load_policy
 from caredesk.standards.policy_files import POLICIES_FOLDER
 
 HALTON_TEXT = (POLICIES_FOLDER / "halton.toml").read_text(encoding="utf-8")
+HALTON_LINES = HALTON_TEXT.splitlines()
 
 
 @pytest.fixture(scope="module")
@@ -106,13 +107,15 @@ def test_check_a_broken_file_prints_every_problem_and_exits_1(checks):
     assert "Traceback" not in run.stderr
     lines = run.stderr.splitlines()
     assert lines[0].endswith("broken.toml: 2 problems")
+    target = HALTON_LINES.index('target = "10 working days"') + 1
+    holding = HALTON_LINES.index("holding_reply = true") + 1
     assert (
         "  standards[letter_email_response].target: '10 workdays' is ambiguous: "
-        "say 'working days' or 'calendar days'."
+        f"say 'working days' or 'calendar days' (line {target})."
     ) in lines
     assert (
         "  standards[letter_email_response].holding_replies: 'holding_replies' is not a "
-        "setting here (did you mean 'holding_reply'?)"
+        f"setting here (did you mean 'holding_reply'?) (line {holding})"
     ) in lines
 
 
@@ -128,3 +131,73 @@ def test_check_an_unknown_name_lists_the_shipped_policies():
     assert (status, stdout) == (2, "")
     assert "'nosuch'" in stderr
     assert "halton, stonewall" in stderr
+
+
+def test_check_prints_every_problem_in_every_section_each_with_its_line(tmp_path):
+    # given: three bad standards, a bad office interval and a bad closure day
+    text = HALTON_TEXT
+    for old, new in [
+        ('target = "4 rings"', 'target = "4 ringz"'),
+        ('target = "10 seconds"', "target = 10"),
+        ('channels = ["voicemail", "message"]', 'channels = ["voicemail", "pager"]'),
+        ('office_hours = ["09:00-17:00"]', 'office_hours = ["09:00-17:00", "08:00-10:00"]'),
+        ("closure_days = []", "closure_days = [1066-10-14]"),
+    ]:
+        assert old in text
+        text = text.replace(old, new, 1)
+    path = tmp_path / "policy.toml"
+    path.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    office = lines.index('office_hours = ["09:00-17:00", "08:00-10:00"]') + 1
+    closure = lines.index("closure_days = [1066-10-14]") + 1
+    rings = lines.index('target = "4 ringz"') + 1
+    seconds = lines.index("target = 10") + 1
+    channels = lines.index('channels = ["voicemail", "pager"]') + 1
+    # when
+    status, stdout, stderr = check(str(path))
+    # then
+    assert (status, stdout) == (1, "")
+    assert stderr.splitlines() == [
+        f"{path}: 5 problems",
+        "  calendar.office_hours[1]: '08:00-10:00' overlaps or comes before the interval "
+        f"before it (line {office}).",
+        "  calendar.closure_days[0]: closure day 1066-10-14 is outside the years caredesk "
+        f"works with (1971 to 2100) (line {closure}).",
+        "  standards[phone_answer_rings].target: '4 ringz' has a unit I do not know ('ringz'). "
+        "Use one of: seconds, minutes, hours, rings, working days, working hours, working "
+        f"minutes, calendar days, months (line {rings}).",
+        "  standards[phone_answer_seconds].target: should be text such as '10 working days'; "
+        f"it is 10 (line {seconds}).",
+        "  standards[voicemail_return].channels[1]: 'pager' is not allowed: 'phone', "
+        "'voicemail', 'message', 'letter', 'email', 'web', 'visit', 'home_visit' or 'any' "
+        f"(line {channels})",
+    ]
+
+
+def test_check_refuses_a_file_over_1_mb_with_its_size(tmp_path):
+    path = tmp_path / "policy.toml"
+    path.write_bytes(HALTON_TEXT.encode() + b"#" * int(3.2 * 1024 * 1024))
+    status, stdout, stderr = check(str(path))
+    assert (status, stdout) == (1, "")
+    assert stderr.splitlines() == [
+        f"{path}: 1 problem",
+        "  policy.toml is 3.2 MB; a policy file must be 1 MB or smaller.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x00\x01\x02\xff" * 100,
+        b"x = " + b"{a = " * 3000,
+        HALTON_TEXT.encode().replace(b"ring_seconds = 3", b"ring_seconds = " + b"7" * 9000),
+    ],
+    ids=["binary", "deep", "huge number"],
+)
+def test_check_refuses_any_bytes_with_a_reason_and_no_traceback(tmp_path, content):
+    path = tmp_path / "policy.toml"
+    path.write_bytes(content)
+    status, stdout, stderr = check(str(path))
+    assert (status, stdout) == (1, "")
+    assert stderr.startswith(f"{path}: 1 problem\n  the file ")
+    assert "Traceback" not in stderr

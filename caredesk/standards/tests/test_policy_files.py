@@ -25,7 +25,11 @@ from caredesk.standards.policy import (
     ThresholdStandard,
     parse_office_hours,
 )
-from caredesk.standards.policy_files import POLICIES_FOLDER, shipped_policy_names
+from caredesk.standards.policy_files import (
+    POLICIES_FOLDER,
+    parse_policy_bytes,
+    shipped_policy_names,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 # CI checks out the repository with `shared/` beside it; locally the same holds.
@@ -287,25 +291,25 @@ def has_problem(problems: list[str], path: str, *words: str) -> bool:
         (
             'office_hours = ["09:00-17:00"]',
             'office_hours = ["09:00-13:00", "12:00-17:00"]',
-            "calendar.office_hours",
+            "calendar.office_hours[1]",
             ["'12:00-17:00'", "overlaps"],
         ),
         (
             'office_hours = ["09:00-17:00"]',
             'office_hours = ["17:00-09:00"]',
-            "calendar.office_hours",
+            "calendar.office_hours[0]",
             ["'17:00-09:00'", "closes before it opens"],
         ),
         (
             'office_hours = ["09:00-17:00"]',
             'office_hours = ["09:00-25:00"]',
-            "calendar.office_hours",
+            "calendar.office_hours[0]",
             ["'09:00-25:00'", "does not exist"],
         ),
         (
             'office_hours = ["09:00-17:00"]',
             'office_hours = ["9am-5pm"]',
-            "calendar.office_hours",
+            "calendar.office_hours[0]",
             ["'9am-5pm'", "09:30-13:00"],
         ),
         (
@@ -323,7 +327,7 @@ def has_problem(problems: list[str], path: str, *words: str) -> bool:
         (
             'target = "1 month"\nholding_reply = true',
             'target = "1 month"\nholding_reply = false',
-            "standards[subject_access_request]",
+            "standards[subject_access_request].max_extension",
             ["max_extension", "holding_reply"],
         ),
         (
@@ -341,8 +345,8 @@ def has_problem(problems: list[str], path: str, *words: str) -> bool:
         (
             'key = "phone_answer_seconds"',
             'key = "phone_answer_rings"',
-            "(top level)",
-            ["'phone_answer_rings'", "two standards"],
+            "standards[1].key",
+            ["'phone_answer_rings'", "two standards", "standards[0]"],
         ),
         (
             'max_extension = "2 months"',
@@ -443,11 +447,100 @@ def test_deeply_nested_toml_is_a_policy_error(tmp_path):
     problems_of(path)
 
 
-def test_a_file_that_is_not_utf8_is_a_policy_error(tmp_path):
+def test_a_file_that_is_not_utf8_says_which_byte_and_where(tmp_path):
     path = tmp_path / "latin1.toml"
-    path.write_bytes(HALTON_TEXT.replace("Halton Housing Trust", "Hältön").encode("latin-1"))
-    problems = problems_of(path)
-    assert problems[0].startswith("the file cannot be read")
+    text = HALTON_TEXT.replace('name = "Halton Housing Trust"', 'name = "Hältön"')
+    path.write_bytes(text.encode("latin-1"))
+    line = text.splitlines().index('name = "Hältön"') + 1
+    assert problems_of(path) == [
+        f"the file cannot be read as UTF-8 text: byte 0xE4 at line {line}, column 10 is not "
+        f"part of a UTF-8 character. Save the file as UTF-8 and try again."
+    ]
+
+
+def test_a_file_over_1_mb_is_refused_with_its_size_before_it_is_read(tmp_path):
+    # given: 3.2 MB that would nest too deeply if it were parsed
+    path = tmp_path / "policy.toml"
+    path.write_bytes(b"x = " + b"[" * (3_200_000 - 4) + b"\n")
+    # then: one problem, the size
+    assert problems_of(path) == ["policy.toml is 3.1 MB; a policy file must be 1 MB or smaller."]
+
+
+@pytest.mark.parametrize(
+    ("size", "problem"),
+    [
+        (
+            1024 * 1024 + 1,
+            "policy.toml is 1,048,577 bytes; a policy file must be 1 MB (1,048,576 bytes) "
+            "or smaller.",
+        ),
+        (int(3.2 * 1024 * 1024), "policy.toml is 3.2 MB; a policy file must be 1 MB or smaller."),
+        (50 * 1024 * 1024, "policy.toml is 50.0 MB; a policy file must be 1 MB or smaller."),
+    ],
+)
+def test_an_upload_over_1_mb_is_refused_with_its_size(size, problem):
+    content = HALTON_TEXT.encode() + b"#" * (size - len(HALTON_TEXT.encode()))
+    with pytest.raises(PolicyError) as raised:
+        parse_policy_bytes(content, source="uploads/policy.toml")
+    assert raised.value.problems == [problem]
+
+
+def test_a_file_saved_with_a_byte_order_mark_is_read():
+    content = b"\xef\xbb\xbf" + HALTON_TEXT.encode()  # as Windows Notepad saves UTF-8
+    assert parse_policy_bytes(content, source="x.toml") == load_policy("halton")
+
+
+def test_a_file_of_exactly_1_mb_is_read():
+    padding = 1024 * 1024 - len(HALTON_TEXT.encode()) - 1
+    content = HALTON_TEXT.encode() + b"#" * padding + b"\n"
+    assert len(content) == 1024 * 1024
+    assert parse_policy_bytes(content, source="x.toml") == load_policy("halton")
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (
+            HALTON_TEXT.replace('short_name = "Halton"', 'short_name = "Hal\x00ton"').encode(),
+            "the file has a NUL character (a zero byte) at line 12, column 18: a policy file is "
+            "plain text and cannot hold one.",
+        ),
+        (
+            b"schema_version = 1\nring = " + b"9" * 5000 + b"\n",
+            "the file has a number too long to read at line 2: no setting needs more than a "
+            "few digits.",
+        ),
+        (b"x = " + b"[" * 5000 + b"]" * 5000, "the file nests lists or tables too deeply"),
+        (
+            b"[calendar]\nregion = 'none'\n[calendar]\n",
+            "the file is not valid TOML: Cannot declare ('calendar',) twice (at line 3, "
+            "column 10) (a key or table is given twice)",
+        ),
+    ],
+    ids=["nul", "huge integer", "deep nesting", "duplicate table"],
+)
+def test_hostile_bytes_are_refused_with_one_clear_problem(content, problem):
+    with pytest.raises(PolicyError) as raised:
+        parse_policy_bytes(content, source="x.toml")
+    assert raised.value.problems == [problem]
+    assert raised.value.paths == [()]
+
+
+def test_a_huge_float_is_refused_at_its_key():
+    content = HALTON_TEXT.replace("ring_seconds = 3", "ring_seconds = 1e999").encode()
+    with pytest.raises(PolicyError) as raised:
+        parse_policy_bytes(content, source="x.toml")
+    assert raised.value.paths == [("calendar", "ring_seconds")]
+    assert "inf is not allowed" in raised.value.problems[0]
+
+
+def test_a_long_value_is_cut_short_in_its_problem():
+    content = HALTON_TEXT.replace('"4 rings"', '"' + "4" * 100_000 + ' rings"').encode()
+    with pytest.raises(PolicyError) as raised:
+        parse_policy_bytes(content, source="x.toml")
+    (problem,) = raised.value.problems
+    assert problem.startswith("standards[phone_answer_rings].target: '4444")
+    assert len(problem) < 200
 
 
 def test_a_missing_file_is_an_unknown_policy(tmp_path):
@@ -590,6 +683,46 @@ def test_any_count_per_working_day_reads_back(times):
 # -- properties ---------------------------------------------------------------------------
 
 
+def toml_data(text: str) -> dict[str, Any] | None:
+    """What tomllib reads from the text, if it reads it."""
+    try:
+        return tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError):
+        return None
+
+
+def in_file(data: Any, path: tuple[str | int, ...]) -> bool:
+    """The key path is in the data, or names a key missing from a table that is."""
+    node = data
+    for position, step in enumerate(path):
+        last = position == len(path) - 1
+        if isinstance(node, dict) and isinstance(step, str):
+            if step not in node:
+                return last
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+        else:
+            return False
+    return True
+
+
+def refused_well(error: PolicyError, text: str | None) -> None:
+    """A PolicyError worth reading: one line per problem, each at a key of the file."""
+    assert error.source == "x.toml"
+    assert str(error).startswith("x.toml: ")
+    assert error.problems
+    assert len(error.paths) == len(error.problems)
+    assert all(isinstance(p, str) and p.strip() for p in error.problems)
+    assert len(error.message.splitlines()) == len(error.problems) + 1
+    data = toml_data(text) if text is not None else None
+    if data is None:
+        return  # not TOML: problems with the whole file
+    for path, problem in zip(error.paths, error.problems, strict=True):
+        assert path, problem  # TOML that reads: every problem is at a key
+        assert in_file(data, path), (path, problem)
+
+
 def parses_or_refuses(text: str) -> None:
     """The one property of parse_policy: a Policy or a PolicyError, nothing else."""
     try:
@@ -597,10 +730,23 @@ def parses_or_refuses(text: str) -> None:
     except PolicyError as raised:
         result, error = None, raised
     if error is not None:
-        assert error.source == "x.toml"
-        assert str(error).startswith("x.toml: ")
-        assert error.problems
-        assert all(isinstance(p, str) and p.strip() for p in error.problems)
+        refused_well(error, text)
+    else:
+        assert isinstance(result, Policy)
+
+
+def bytes_parse_or_refuse(content: bytes) -> None:
+    """Any bytes: a Policy or a PolicyError at keys of the file, nothing else."""
+    try:
+        result, error = parse_policy_bytes(content, source="x.toml"), None
+    except PolicyError as raised:
+        result, error = None, raised
+    if error is not None:
+        try:
+            text: str | None = content.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        refused_well(error, text)
     else:
         assert isinstance(result, Policy)
 
@@ -753,6 +899,8 @@ def mutate(data: dict[str, Any], mutation) -> dict[str, Any]:
 
 @given(mutations=st.lists(mutations, min_size=1, max_size=3))
 @example(mutations=[(("calendar", "timezone"), "replace", "Europe", "x")])
+@example(mutations=[(("standards", 3, "key"), "replace", ["x"], "x")])
+@example(mutations=[(("reporting", "targets"), "replace", {"a": {"b": []}}, "x")])
 def test_a_mutated_halton_file_is_a_policy_or_a_policy_error(mutations):
     data = HALTON_DATA
     for mutation in mutations:
@@ -761,6 +909,87 @@ def test_a_mutated_halton_file_is_a_policy_or_a_policy_error(mutations):
         except LookupError:
             continue  # an earlier mutation removed this path
     parses_or_refuses(toml_document(data))
+
+
+STONEWALL_DATA = tomllib.loads(STONEWALL_TEXT)
+stonewall_mutations = st.tuples(
+    st.sampled_from([path for path in all_paths(STONEWALL_DATA) if path]),
+    st.sampled_from(["replace", "delete", "add sibling"]),
+    toml_values,
+    st.text(min_size=1, max_size=12),
+)
+
+
+@given(mutations=st.lists(stonewall_mutations, min_size=1, max_size=4))
+@example(mutations=[(("calendar", "office_hours", 1), "replace", "12:00-18:00", "x")])
+@example(mutations=[(("standards", 2, "key"), "replace", "message_response", "x")])
+def test_a_mutated_stonewall_file_is_a_policy_or_a_policy_error(mutations):
+    data = STONEWALL_DATA
+    for mutation in mutations:
+        try:
+            data = mutate(data, mutation)
+        except LookupError:
+            continue
+    parses_or_refuses(toml_document(data))
+
+
+# -- any bytes --------------------------------------------------------------------------
+
+REAL_FILES = [HALTON_TEXT.encode(), STONEWALL_TEXT.encode()]
+
+
+@st.composite
+def damaged_files(draw):
+    """A real policy file with bytes put in, taken out or swapped at random places."""
+    content = bytearray(draw(st.sampled_from(REAL_FILES)))
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(content)))
+        action = draw(st.sampled_from(["insert", "delete", "replace"]))
+        junk = draw(
+            st.binary(min_size=1, max_size=12)
+            | st.sampled_from(
+                [
+                    b"\x00",
+                    b"\xef\xbb\xbf",
+                    b"\xff",
+                    b"[",
+                    b"]]",
+                    b"{",
+                    b"=",
+                    b'"',
+                    b"\n",
+                    b"1" * 5000,
+                    b"1e999",
+                    b"nan",
+                    b"-",
+                    b"[[standards]]\n",
+                ]
+            )
+        )
+        if action == "insert":
+            content[at:at] = junk
+        elif action == "delete":
+            del content[at : at + len(junk)]
+        else:
+            content[at : at + len(junk)] = junk
+    return bytes(content)
+
+
+@given(content=st.binary(max_size=2000))
+@example(content=b"\xef\xbb\xbf" + HALTON_TEXT.encode())
+@example(content=b"x = " + b"[" * 2000 + b"]" * 2000)
+@example(content=b"x = " + b"1" * 5000)
+@example(content=b"a = 1\na = 2\n")
+@example(content=b"\xff\xfeschema_version = 1")
+def test_any_bytes_are_a_policy_or_a_policy_error(content):
+    bytes_parse_or_refuse(content)
+
+
+@given(content=damaged_files())
+@example(content=HALTON_TEXT.encode())
+@example(content=STONEWALL_TEXT.replace("ring_seconds = 3", "ring_seconds = 1e999").encode())
+def test_a_damaged_real_policy_file_is_a_policy_or_a_policy_error(content):
+    bytes_parse_or_refuse(content)
 
 
 def test_the_test_toml_writer_escapes_what_toml_requires():
@@ -772,12 +1001,19 @@ def test_the_test_toml_writer_escapes_what_toml_requires():
 @pytest.mark.parametrize(
     ("calendar_lines", "expected"),
     [
-        ("office_hours_by_day = { monday = [] }", "monday: a working day needs at least one"),
+        (
+            "office_hours_by_day = { monday = [] }",
+            "calendar.office_hours_by_day.monday: a working day needs at least one",
+        ),
         (
             'office_hours_by_day = { saturday = ["09:00-12:00"] }',
-            "office_hours_by_day gives hours for saturday, which is not in working_days",
+            "calendar.office_hours_by_day.saturday: gives hours for saturday, which is not "
+            "in working_days",
         ),
-        ("closure_days = [1850-12-24]", "closure day 1850-12-24 is outside the years"),
+        (
+            "closure_days = [2025-12-24, 1850-12-24]",
+            "calendar.closure_days[1]: closure day 1850-12-24 is outside the years",
+        ),
     ],
 )
 def test_calendar_settings_that_do_not_fit_together_are_refused(tmp_path, calendar_lines, expected):
@@ -786,9 +1022,7 @@ def test_calendar_settings_that_do_not_fit_together_are_refused(tmp_path, calend
     path.write_text(text, encoding="utf-8")
     with pytest.raises(PolicyError) as raised:
         load_policy(path)
-    assert any(p.startswith("calendar") and expected in p for p in raised.value.problems), (
-        raised.value.problems
-    )
+    assert any(p.startswith(expected) for p in raised.value.problems), raised.value.problems
 
 
 def test_both_policies_set_how_letters_look_and_read():

@@ -1,0 +1,146 @@
+"""What must hold across a policy file's settings, checked so every problem is found.
+
+The schema (`policy.py`) checks each setting on its own. What needs two settings at once
+(office intervals in order, days with hours that are working days, one key per standard,
+reporting targets that name deadline standards) is checked here, over the file's data
+as read, whatever else is wrong with it: each problem names the key it is about.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from caredesk.standards.office_hours import out_of_order, parse_interval, shown
+
+KeyPath = tuple[str | int, ...]
+FIRST_CONTACT_RESOLUTION = "first_contact_resolution"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong, where it is: ("standards", 3, "target") and what is wrong."""
+
+    path: KeyPath
+    message: str
+
+
+def policy_problems(data: Any) -> list[Problem]:
+    """Every problem across settings in a policy file's data (a dict as TOML reads it)."""
+    if not isinstance(data, dict):
+        return []
+    calendar = data.get("calendar")
+    standards = data.get("standards")
+    reporting = data.get("reporting")
+    problems: list[Problem] = []
+    if isinstance(calendar, dict):
+        problems += _calendar_problems(calendar)
+    if isinstance(standards, list):
+        problems += _standards_problems(standards)
+        if isinstance(reporting, dict):
+            problems += _target_problems(reporting.get("targets"), standards)
+    return problems
+
+
+def _calendar_problems(calendar: dict[str, Any]) -> list[Problem]:
+    path: KeyPath = ("calendar",)
+    problems = _order_problems((*path, "office_hours"), calendar.get("office_hours"))
+    by_day = calendar.get("office_hours_by_day")
+    if not isinstance(by_day, dict):
+        return problems
+    for day, intervals in by_day.items():
+        problems += _order_problems((*path, "office_hours_by_day", day), intervals)
+    working_days = calendar.get("working_days")
+    if isinstance(working_days, list):
+        for day in by_day:
+            if day not in working_days:
+                problems.append(
+                    Problem(
+                        (*path, "office_hours_by_day", day),
+                        f"gives hours for {shown(day)[1:-1]}, which is not in working_days.",
+                    )
+                )
+    return problems
+
+
+def _order_problems(path: KeyPath, intervals: Any) -> list[Problem]:
+    """Each interval that opens before the one before it closes (bad ones are skipped:
+    the schema reports those)."""
+    if not isinstance(intervals, list):
+        return []
+    problems = []
+    closed_at: int | None = None
+    for index, text in enumerate(intervals):
+        if not isinstance(text, str):
+            continue
+        try:
+            opens, closes = parse_interval(text)
+        except ValueError:
+            continue
+        if closed_at is not None and opens < closed_at:
+            problems.append(Problem((*path, index), out_of_order(text)))
+        closed_at = closes
+    return problems
+
+
+def _standards_problems(standards: list[Any]) -> list[Problem]:
+    problems = []
+    first_with_key: dict[str, int] = {}
+    for index, standard in enumerate(standards):
+        if not isinstance(standard, dict):
+            continue
+        path: KeyPath = ("standards", index)
+        key = standard.get("key")
+        if isinstance(key, str):
+            if key in first_with_key:
+                problems.append(
+                    Problem(
+                        (*path, "key"),
+                        f"the key {shown(key)} is used by two standards "
+                        f"(standards[{first_with_key[key]}] has it too): give each its own.",
+                    )
+                )
+            else:
+                first_with_key[key] = index
+        if standard.get("measure", "deadline") == "deadline":
+            problems += _deadline_problems(path, standard)
+    return problems
+
+
+def _deadline_problems(path: KeyPath, standard: dict[str, Any]) -> list[Problem]:
+    problems = []
+    if standard.get("max_extension") is not None and standard.get("holding_reply") is not True:
+        problems.append(
+            Problem(
+                (*path, "max_extension"),
+                "max_extension is set but holding_reply is not true: a deadline can only "
+                "be extended by a holding reply.",
+            )
+        )
+    starts, stops = standard.get("starts"), standard.get("stops")
+    if isinstance(starts, str) and starts == stops:
+        problems.append(
+            Problem((*path, "stops"), f"starts and stops are the same event ({shown(stops)}).")
+        )
+    return problems
+
+
+def _target_problems(targets: Any, standards: list[Any]) -> list[Problem]:
+    if not isinstance(targets, dict):
+        return []
+    known = {FIRST_CONTACT_RESOLUTION} | {
+        standard.get("key")
+        for standard in standards
+        if isinstance(standard, dict)
+        and isinstance(standard.get("key"), str)
+        and standard.get("measure", "deadline") == "deadline"
+    }
+    return [
+        Problem(
+            ("reporting", "targets", key),
+            f"{shown(key)} is not a deadline standard of this policy "
+            f"nor '{FIRST_CONTACT_RESOLUTION}'.",
+        )
+        for key in targets
+        if key not in known
+    ]
