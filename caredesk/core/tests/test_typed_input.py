@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from caredesk.core.typed_input import unstorable_field
 
-STORABLE = st.text(st.characters(exclude_characters="\x00", exclude_categories=("Cs",)))
+STORABLE = st.text(st.characters(exclude_characters="\x00", exclude_categories=["Cs"]))
 WITH_NUL = st.builds(lambda before, after: f"{before}\x00{after}", STORABLE, STORABLE)
 
 
