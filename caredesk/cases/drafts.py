@@ -7,7 +7,7 @@ complaint stages): it asks `cases.rules` what the action does to the case's cloc
 as the services do, builds the rows (case, contacts, deadlines, pauses, holding
 replies, and the events through `cases.events`) in lists, and `save_drafts` writes
 them. Due times, warning times and statuses come from the same function as the
-services' (`services.deadline_times_apply`: the engine's). Nothing here decides a rule.
+services' (`timing.deadline_times_apply`: the engine's). Nothing here decides a rule.
 
 What the services do beyond the rows is not done here: an urgent case is not queued for
 the line manager at once (the worker's sweep passes it on within a minute).
@@ -36,7 +36,8 @@ from caredesk.cases.models import (
     HoldingReply,
     ReferenceCounter,
 )
-from caredesk.cases.services import case_new, deadline_met_apply, deadline_times_apply
+from caredesk.cases.services import case_new
+from caredesk.cases.timing import deadline_met_apply, deadline_times_apply
 from caredesk.customers.models import Customer
 from caredesk.staff.models import Absence, StaffMember, Team
 from caredesk.staff.selectors import absence_is_long, cover_chain

@@ -76,9 +76,18 @@ class NoUnfinishedDeadline(CaseError):
 
 
 class CaseStatusForbids(CaseError):
-    """An action the case's status does not allow (responding to a closed case, say)."""
+    """An action the case's status does not allow (responding to a closed case, say).
+    The message says who put the case in that status, and when."""
 
     code = "case_status_forbids"
+
+
+class CaseChanged(CaseError):
+    """An action chosen on a page that no longer shows the case as it is: someone has
+    since resolved, closed, paused or restarted it, given it to someone else, recorded a
+    response or moved a complaint on. The message says who, what and when."""
+
+    code = "case_changed_meanwhile"
 
 
 class UnknownFinish(CaseError):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, Max, OuterRef, Prefetch, QuerySet
 
 from caredesk.cases import events
 from caredesk.cases.models import (
@@ -101,6 +101,29 @@ def case_page_get(*, reference: str) -> Case:
     return Case.objects.select_related("customer", "assigned_to", "team").get(
         reference=reference.strip().upper()
     )
+
+
+@dataclass(frozen=True)
+class CaseAsSeen:
+    case: Case
+    seen: int  # the id of its last event (0: none), read with it in one statement
+
+
+def case_as_seen_get(*, reference: str) -> CaseAsSeen:
+    """The case, as case_page_get, and the last of its events, read together: what a
+    page shows the case as of (`cases.locks`). Case.DoesNotExist if there is none."""
+    case = (
+        Case.objects.select_related("customer", "assigned_to", "team")
+        .annotate(last_event=Max("events__pk"))
+        .get(reference=reference.strip().upper())
+    )
+    return CaseAsSeen(case=case, seen=case.last_event or 0)
+
+
+def case_seen_get(*, reference: str) -> int:
+    """The id of the last event of the case with this reference (0: none, or no case)."""
+    found = Case.objects.filter(reference=reference.strip().upper())
+    return found.aggregate(seen=Max("events__pk"))["seen"] or 0
 
 
 QUEUE_ORDER = ("due_at", "pk")

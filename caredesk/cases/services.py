@@ -6,7 +6,9 @@ to the case's deadlines, is decided by `cases.rules`; `_fire` writes what it dec
 The events of the timeline are made by `cases.events`. Channels do not open cases
 here themselves: they call `cases.intake.contact_receive`, which calls `case_create`.
 
-Each service reads the clock once (`now`) and passes it down.
+Each service reads the clock once (`now`) and passes it down. Each change to a case
+takes the case's row lock first, before its deadlines, and checks the case as it is
+under the lock (`cases.locks`): two people acting on one case take turns.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.db import transaction
 from django.db.models import F
 
 from caredesk.cases import errors, events, rules
+from caredesk.cases.locks import case_lock, case_status_require
 from caredesk.cases.models import (
     UNFINISHED,
     Case,
@@ -35,6 +38,7 @@ from caredesk.cases.models import (
     PauseReason,
     ReferenceCounter,
 )
+from caredesk.cases.timing import deadline_met_apply, deadline_times_apply
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
 from caredesk.core.tasks import enqueue_after_commit
@@ -42,18 +46,10 @@ from caredesk.customers.models import Customer
 from caredesk.staff.models import StaffMember, Team
 from caredesk.staff.permissions import Can, allowed
 from caredesk.staff.selectors import cover_get
-from caredesk.standards import (
-    Duration,
-    Policy,
-    deadline_times,
-    revised_due,
-    taken_unit,
-    time_taken,
-)
+from caredesk.standards import Duration, Policy, revised_due
 from caredesk.standards import HoldingReply as EngineHoldingReply
 from caredesk.standards import Pause as EnginePause
 from caredesk.standards.policy import ClockEvent, Rule
-from caredesk.standards.warnings import warning_time
 
 OPEN_STATUSES = rules.OPEN_STATUSES
 
@@ -172,7 +168,9 @@ def case_assign(
     clock: Clock = system_clock,
 ) -> Case:
     """Give the case to an officer, or to their cover while they are away."""
-    _assign(case, officer, by=by, at=clock.now(), policy=policy or active_policy())
+    now = clock.now()
+    case_lock(case=case, now=now, policy=policy)
+    _assign(case, officer, by=by, at=now, policy=policy or active_policy())
     return case
 
 
@@ -199,7 +197,9 @@ def _assign(
 def note_add(*, case: Case, text: str, by: StaffMember, clock: Clock = system_clock) -> CaseEvent:
     if not text.strip():
         raise errors.EmptyNote("A note needs some text.")
-    return events.record(events.note_added(case=case, by=by, at=clock.now(), text=text.strip()))
+    now = clock.now()
+    case_lock(case=case, now=now)
+    return events.record(events.note_added(case=case, by=by, at=now, text=text.strip()))
 
 
 @transaction.atomic
@@ -217,6 +217,7 @@ def contact_log(
     """Record an interaction on the case (`by` None: received by the system, an email
     say). Any contact we make with the customer meets a callback standard."""
     now = clock.now()
+    case_lock(case=case, now=now, policy=policy)
     at = at or now
     contact = _record_contact(case, channel, direction, at=at, by=by, summary=summary)
     events.record(
@@ -240,8 +241,8 @@ def response_send(
     clock: Clock = system_clock,
 ) -> Contact:
     """Send the full response: meets the deadlines that stop on a response."""
-    _require_status(case, rules.MAY_RESPOND, "record a response")
     now = clock.now()
+    _take(case, now, policy, rules.MAY_RESPOND, "record a response")
     at = at or now
     contact = _record_contact(case, channel, Direction.OUTBOUND, at=at, by=by, summary=summary)
     events.record(events.response_sent(case=case, by=by, at=now, channel=channel))
@@ -266,6 +267,7 @@ def complaint_acknowledge(
     if fired is None:
         raise errors.UnknownStage("A complaint has stage 1 or stage 2.")
     now = clock.now()
+    case_lock(case=case, now=now, policy=policy)
     events.record(events.complaint_acknowledged(case=case, by=by, at=now, stage=stage))
     _fire(case, fired, at=at or now, by=by, policy=policy or active_policy(), now=now)
 
@@ -285,6 +287,7 @@ def complaint_escalate(
     fired = rules.events_on_escalation(stage=2)
     assert fired is not None  # stage 2 is the complaints procedure's last
     now = clock.now()
+    case_lock(case=case, now=now, policy=policy)
     case.status = CaseStatus.OPEN
     case.save(update_fields=["status"])
     events.record(events.complaint_escalated(case=case, by=by, at=now, stage=2))
@@ -303,6 +306,9 @@ def holding_reply_send(
 ) -> HoldingReply:
     """A holding reply: the reason and a revised date (Halton: letters and emails)."""
     policy = policy or active_policy()
+    now = clock.now()
+    case_lock(case=deadline.case, now=now, policy=policy)
+    deadline.refresh_from_db()  # as it is now the case is ours
     standard = policy.deadline_standard(deadline.standard_key)
     if not standard.holding_reply:
         raise errors.HoldingReplyNotAllowed(f"“{standard.name}” does not allow a holding reply.")
@@ -310,7 +316,6 @@ def holding_reply_send(
         raise errors.DeadlineEnded("This deadline has already ended.")
     if not reason.strip():
         raise errors.HoldingReplyWithoutReason("Give the customer the reason for the delay.")
-    now = clock.now()
     calendar = policy.working_calendar
     revised_at = revised_due(reply_at=now, revision=revised, calendar=calendar)
     latest = rules.holding_reply_latest(
@@ -348,9 +353,9 @@ def case_wait_for_customer(
     clock: Clock = system_clock,
 ) -> None:
     """Waiting for the customer: stops the clock of each standard that allows it."""
-    _require_status(case, rules.MAY_WAIT, "wait for the customer")
-    policy = policy or active_policy()
     now = clock.now()
+    _take(case, now, policy, rules.MAY_WAIT, "wait for the customer")
+    policy = policy or active_policy()
     reason = PauseReason(reason)
     case.status = CaseStatus.WAITING_FOR_CUSTOMER
     case.save(update_fields=["status"])
@@ -371,9 +376,9 @@ def case_resume(
     *, case: Case, by: StaffMember, policy: Policy | None = None, clock: Clock = system_clock
 ) -> None:
     """The customer has replied: the clocks run again, later by the time paused."""
-    _require_status(case, rules.MAY_RESUME, "restart its clocks")
-    policy = policy or active_policy()
     now = clock.now()
+    _take(case, now, policy, rules.MAY_RESUME, "restart its clocks")
+    policy = policy or active_policy()
     _end_open_pauses(at=now, deadline__case=case)
     for deadline in case.deadlines.filter(status=DeadlineStatus.PAUSED):
         _refresh(deadline, policy)
@@ -388,8 +393,8 @@ def case_finish(*, case: Case, status: str, by: StaffMember, clock: Clock = syst
     status = CaseStatus(status)
     if status not in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
         raise errors.UnknownFinish("A case is finished as resolved or closed.")
-    _require_status(case, rules.may_finish_from(status), f"mark it {status.label.lower()}")
     now = clock.now()
+    _take(case, now, None, rules.may_finish_from(status), f"mark it {status.label.lower()}")
     _end_open_pauses(at=now, deadline__case=case)
     unfinished = case.deadlines.filter(status__in=UNFINISHED)
     ending = [
@@ -489,7 +494,9 @@ def deadline_start(
     each letter), each with its own due time. It is still owed after the case is
     resolved or closed, until deadline_meet."""
     key = policy.deadline_standard(standard_key).key
-    return _start(case, key, at=at, by=by, policy=policy, now=clock.now(), outlives_case=True)
+    now = clock.now()
+    case_lock(case=case, now=now, policy=policy)
+    return _start(case, key, at=at, by=by, policy=policy, now=now, outlives_case=True)
 
 
 @transaction.atomic
@@ -502,18 +509,11 @@ def deadline_meet(
     clock: Clock = system_clock,
 ) -> None:
     """Meet one deadline (one started by deadline_start), if it is not finished yet."""
+    now = clock.now()
+    case_lock(case=deadline.case, now=now, policy=policy)
+    deadline.refresh_from_db()  # as it is now the case is ours
     if deadline.status in UNFINISHED:
-        _meet(deadline, at=at, by=by, now=clock.now(), policy=policy)
-
-
-def deadline_met_apply(deadline: Deadline, *, at: datetime, policy: Policy) -> None:
-    """Mark a deadline row met at `at`, with how long it took (the engine's measure, for
-    the performance figures). Saves nothing, as deadline_times_apply."""
-    standard = policy.deadline_standard(deadline.standard_key)
-    deadline.met_at, deadline.status = at, DeadlineStatus.MET
-    deadline.time_taken = time_taken(
-        deadline.starts_at, at, taken_unit(standard.target.unit), policy.working_calendar
-    )
+        _meet(deadline, at=at, by=by, now=now, policy=policy)
 
 
 def _refresh(deadline: Deadline, policy: Policy) -> None:
@@ -534,44 +534,12 @@ def _refresh(deadline: Deadline, policy: Policy) -> None:
     deadline.save()
 
 
-def deadline_times_apply(
-    deadline: Deadline,
-    *,
-    pauses: list[EnginePause],
-    holding_replies: list[EngineHoldingReply],
-    policy: Policy,
+def _take(
+    case: Case, now: datetime, policy: Policy | None, may: tuple[CaseStatus, ...], to: str
 ) -> None:
-    """Set a deadline row's due times, warning time and status (open or paused) from
-    its start, pauses and holding replies, by the engine. Saves nothing: the services
-    save the row, the drafts (`cases.drafts`) insert it in bulk."""
-    standard = policy.deadline_standard(deadline.standard_key)
-    calendar = policy.working_calendar
-    times = deadline_times(
-        start=deadline.starts_at,
-        duration=standard.target,
-        calendar=calendar,
-        pauses=pauses,
-        holding_replies=holding_replies,
-    )
-    deadline.standard_due_at = times.standard_due_at
-    deadline.revised_due_at = times.revised_due_at
-    deadline.due_at = times.due_at
-    warn_before = policy.warn_before(standard)
-    deadline.warn_at = (
-        warning_time(
-            starts=deadline.starts_at, due=times.due_at, before=warn_before, calendar=calendar
-        )
-        if times.due_at is not None and warn_before is not None
-        else None
-    )
-    if deadline.status in UNFINISHED:
-        deadline.status = DeadlineStatus.PAUSED if times.paused else DeadlineStatus.OPEN
-
-
-def _require_status(case: Case, statuses: tuple[CaseStatus, ...], action: str) -> None:
-    if case.status not in statuses:
-        state = CaseStatus(case.status).label.lower()
-        raise errors.CaseStatusForbids(f"This case is {state}, so you cannot {action}.")
+    """Lock the case (`cases.locks`), then refuse `to` unless its status is one of `may`."""
+    case_lock(case=case, now=now, policy=policy)
+    case_status_require(case=case, statuses=may, action=to, now=now, policy=policy)
 
 
 def _record_contact(

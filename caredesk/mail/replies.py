@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import transaction
 
+from caredesk.cases.locks import case_lock
 from caredesk.cases.models import Case, Channel, Deadline, Direction, HoldingReply
 from caredesk.cases.services import contact_log, holding_reply_send, response_send
 from caredesk.core.clock import Clock
@@ -71,6 +72,7 @@ def email_reply_write(
         raise NotAllowed("Only staff who take casework can reply to customers.")
     if not draft.strip():
         raise ReplyError("The email has no text: write what it should say.")
+    case_lock(case=case, now=clock.now(), policy=policy)  # one change to the case at a time
     values = case_values(case, policy, officer=by) | {"draft": draft.strip()}
     reply = customer_email_send(
         case, DocumentKind.RESPONSE, values, by=by, policy=policy, clock=clock

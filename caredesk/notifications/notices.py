@@ -17,13 +17,21 @@ again one by one, so that one bad row holds back only itself.
 
 Emails are queued once the transaction commits, one task for a batch's notices; the
 email sweep sends any that a task did not.
+
+A deadline is claimed with its case, in the order every change to a case takes them
+(`cases.locks`: the case first): the claim locks both without waiting, and passes over
+a deadline whose case an officer is changing at that moment (the next pass takes it).
+So a sweep and an officer never wait for each other in a circle, and a sweep never
+writes over what an officer's change has just read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import cast
 
+from django.db import connections
 from django.db.models import Q, QuerySet
 
 from caredesk.cases import events
@@ -353,7 +361,31 @@ def _claim(
         candidates = candidates.filter(pk=wanted.only)
     if wanted.skip:
         candidates = candidates.exclude(pk__in=wanted.skip)
+    if candidates.model is Deadline:
+        lockable = _with_their_cases(cast("QuerySet[Deadline]", candidates), order, wanted.limit)
+        if lockable is not None:
+            if not lockable:
+                return []
+            candidates = candidates.filter(pk__in=lockable)
     return rows_claim(candidates, order=order, limit=wanted.limit, values={mark: now})
+
+
+def _with_their_cases(
+    candidates: QuerySet[Deadline], order: tuple[str, ...], limit: int | None
+) -> list[int] | None:
+    """The candidates this worker can lock now with their cases, locked (the case
+    first, as every change to a case: cases.locks); others are left for the next pass.
+    None on SQLite, which has no row locks: the claim's write transaction keeps every
+    other writer out."""
+    if not connections[candidates.db].features.has_select_for_update_skip_locked:
+        return None
+    lockable = (
+        candidates.order_by(*order)
+        .select_related("case")
+        .only("id", "case__id")
+        .select_for_update(skip_locked=True, no_key=True, of=("case", "self"))
+    )
+    return [deadline.pk for deadline in (lockable[:limit] if limit else lockable)]
 
 
 def _notify(notices: list[Notification]) -> None:

@@ -19,6 +19,7 @@ from caredesk.core.clock import system_clock
 from caredesk.core.tests.browser import (  # noqa: F401 (fixtures)
     assert_accessible,
     browser_fixture,
+    enter_app_code,
     page_fixture,
 )
 from caredesk.customers.models import AccessibleFormat, CustomerType
@@ -131,6 +132,7 @@ def test_a_form_with_mistakes_is_accessible_and_names_each_field(page, live_serv
     page.get_by_label("Username").fill("ada_admin")
     page.get_by_label("Password").fill("correct horse battery staple")
     page.get_by_role("button", name="Sign in").click()
+    enter_app_code(page, "ada_admin")  # an administrator: two-factor sign-in
     expect(page.get_by_role("heading", name="Letter received")).to_be_visible()
     page.get_by_label("Date stamped on receipt").fill("")
     page.get_by_role("button", name="Log the letter received").click()

@@ -516,8 +516,9 @@ def test_a_closed_case_takes_no_response_and_cannot_be_resumed(client, people, c
     resumed = client.post(reverse("cases:resume", args=[case.reference]))
     case.refresh_from_db()
     assert responded.status_code == resumed.status_code == 400
-    assert "This case is closed, so you cannot record a response." in text(responded)
-    assert "This case is closed, so you cannot restart its clocks." in text(resumed)
+    closed = "This case was closed by Olu Officer at 12:00"
+    assert f"{closed}, so you cannot record a response." in text(responded)
+    assert f"{closed}, so you cannot restart its clocks." in text(resumed)
     assert case.status == CaseStatus.CLOSED
     assert not case.contacts.filter(summary="Late").exists()
 

@@ -4,6 +4,9 @@ actions (assign, note, contact, holding reply, respond, wait, resume, resolve, c
 
 Actions are plain POST forms that redirect back to the case (they work without
 JavaScript); a form with a mistake shows the page again with the message by the field.
+Each form sends `seen`, the last event the page showed: an action chosen on a page
+that someone else's change has made stale is refused, saying who changed what and when
+(`cases.locks`).
 An action that belongs to an app above cases (the holding reply: mail, which sends it)
 has its view in that app, built with `case_action` like the ones here.
 """
@@ -15,6 +18,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -31,6 +35,7 @@ from caredesk.cases.forms import (
     WaitForm,
 )
 from caredesk.cases.intake import contact_receive
+from caredesk.cases.locks import case_lock
 from caredesk.cases.models import Case, CaseStatus, Direction
 from caredesk.cases.panels import case_panels_shown
 from caredesk.core.active_policy import active_policy
@@ -52,10 +57,27 @@ def case_or_404(reference: str) -> Case:
         raise Http404(f"There is no case {reference}.") from None
 
 
+def _case_as_seen(reference: str) -> tuple[Case, int]:
+    """The case, and the last of its events, read together: the page says it shows the
+    case as of that event, and an action from it is refused if a change came after."""
+    try:
+        found = selectors.case_as_seen_get(reference=reference)
+    except Case.DoesNotExist:
+        raise Http404(f"There is no case {reference}.") from None
+    return found.case, found.seen
+
+
+def _seen_sent(request: HttpRequest) -> int | None:
+    """The last event the page the form was on showed (None: it did not say)."""
+    sent = request.POST.get("seen", "")
+    return int(sent) if sent.isascii() and sent.isdigit() and len(sent) < 19 else None
+
+
 def _render_case(
     request: HttpRequest,
     case: Case,
     *,
+    seen: int,
     clock: Clock,
     failed: dict[str, forms.Form] | None = None,
     status: int = 200,
@@ -80,8 +102,18 @@ def _render_case(
     }
     action_forms.update(failed or {})
     is_open = case.status in (CaseStatus.OPEN, CaseStatus.WAITING_FOR_CUSTOMER)
-    # A refused action on a finished case has no form on the page to show its reason in.
-    refusals = [] if is_open else [e for f in (failed or {}).values() for e in f.non_field_errors()]
+    is_waiting = case.status == CaseStatus.WAITING_FOR_CUSTOMER
+    # A refused action whose form is not on the page as it is now (a finished case, the
+    # buttons) has its reason shown at the top.
+    with_form = {"respond", "contact", "note", "assign"} if is_open else set()
+    with_form |= {"holding_reply"} if is_open and holding else set()
+    with_form |= {"wait"} if is_open and not is_waiting else set()
+    refusals = [
+        error
+        for name, form in (failed or {}).items()
+        if name not in with_form
+        for error in form.non_field_errors()
+    ]
     complaint_step = selectors.complaint_next_step_get(case=case)
     return render(
         request,
@@ -99,7 +131,8 @@ def _render_case(
             "holding_reply_possible": bool(holding),
             "is_open": is_open,
             "refusals": refusals,
-            "is_waiting": case.status == CaseStatus.WAITING_FOR_CUSTOMER,
+            "is_waiting": is_waiting,
+            "seen": seen,
             "complaint_step": complaint_step,
             "panels": case_panels_shown(case=case, request=request),
         },
@@ -109,7 +142,8 @@ def _render_case(
 
 @requires(Can.READ_CASES)
 def case_detail(request: HttpRequest, reference: str, clock: Clock = system_clock) -> HttpResponse:
-    return _render_case(request, case_or_404(reference), clock=clock)
+    case, seen = _case_as_seen(reference)
+    return _render_case(request, case, seen=seen, clock=clock)
 
 
 Action = Callable[[Case, Any, StaffMember], str]
@@ -122,23 +156,33 @@ def case_action(
     form_class: Callable[..., forms.Form],
     act: Action,
     clock: Clock,
+    *,
+    refuse_stale: bool = True,
     **form_kwargs: Any,
 ) -> HttpResponse:
     """Check the form, run the service, say what happened, and go back to the case; or
     show the case page again with the form `name` and its mistakes. For the case page's
-    actions, here and in the apps above cases that own one (mail's holding reply)."""
+    actions, here and in the apps above cases that own one (mail's holding reply).
+
+    The case is locked first; with `refuse_stale`, an action whose page showed the case
+    before someone else changed it is refused (`cases.locks`; notes and contacts are
+    recorded whatever has changed)."""
     case = case_or_404(reference)
     staff: StaffMember = request.user  # type: ignore[assignment]
     form = form_class(request.POST, **form_kwargs)
     if form.is_valid():
+        seen = _seen_sent(request) if refuse_stale else None
         try:
-            done = act(case, form.cleaned_data, staff)
+            with transaction.atomic():
+                case_lock(case=case, now=clock.now(), seen=seen)
+                done = act(case, form.cleaned_data, staff)
         except CaredeskError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, done)
             return redirect("cases:case", reference=case.reference)
-    return _render_case(request, case, clock=clock, failed={name: form}, status=400)
+    case, seen_now = _case_as_seen(reference)  # as it is now, for another try
+    return _render_case(request, case, seen=seen_now, clock=clock, failed={name: form}, status=400)
 
 
 @requires(Can.WORK_CASES)
@@ -162,7 +206,7 @@ def add_note(request: HttpRequest, reference: str, clock: Clock = system_clock) 
         services.note_add(case=case, text=data["text"], by=staff, clock=clock)
         return "Note added."
 
-    return case_action(request, reference, "note", NoteForm, act, clock)
+    return case_action(request, reference, "note", NoteForm, act, clock, refuse_stale=False)
 
 
 @requires(Can.WORK_CASES)
@@ -193,7 +237,9 @@ def log_contact_on_case(
             )
         return "Contact recorded."
 
-    return case_action(request, reference, "contact", ContactOnCaseForm, act, clock)
+    return case_action(
+        request, reference, "contact", ContactOnCaseForm, act, clock, refuse_stale=False
+    )
 
 
 @requires(Can.WORK_CASES)
