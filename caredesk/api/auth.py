@@ -39,6 +39,8 @@ class TokenAuth(HttpBearer):
 reads = TokenAuth(Can.READ_CASES)
 writes = TokenAuth(Can.WORK_CASES)
 imports = TokenAuth(Can.IMPORT_CALLS)  # call records files (api/calls.py)
+# An import's refused rows hold callers' numbers: for those who may also read calls.
+call_rejects = TokenAuth(Can.DOWNLOAD_CALL_REJECTS)
 
 
 def acting(request: HttpRequest) -> StaffMember:

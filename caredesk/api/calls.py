@@ -18,11 +18,11 @@ from django.urls import reverse
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
-from caredesk.api.auth import acting, imports
+from caredesk.api.auth import acting, call_rejects, imports
 from caredesk.api.clock import api_clock
 from caredesk.api.problems import AUTH_PROBLEMS, FieldError, NotFound, Problem
 from caredesk.api.schemas.calls import CallImportOut
-from caredesk.api.types import Id
+from caredesk.api.types import Id, StorableStr
 from caredesk.telephony.models import CallImport
 from caredesk.telephony.uploads import (
     UploadRefused,
@@ -44,16 +44,17 @@ def send_call_file(
     response: HttpResponse,
     file: File[UploadedFile],
     format: Form[Literal["asterisk", "generic"]] = "asterisk",
-    mapping: Form[str | None] = None,
+    mapping: Form[StorableStr | None] = None,
     mapping_file: File[UploadedFile | None] = None,
 ) -> Status[CallImportOut]:
     """Import a call records file (Asterisk Master.csv, or a CSV read by a mapping; gzip too).
 
     `format` is `asterisk` (the default) or `generic`; a generic file needs `mapping`, the
     name of a shipped mapping (`teams`, `mitel`...), or `mapping_file`, a mapping of its
-    own (TOML). The file's first rows are checked at once (422 if they cannot be call
-    records in that format); the rest is imported in the background: follow
-    `status_url`. Calls already imported are skipped.
+    own (TOML). The file must be smaller than the setting CAREDESK_CALLS_MAX_UPLOAD_MB
+    (200 MB by default; 422 naming its size if not). The file's first rows are checked at
+    once (422 if they cannot be call records in that format); the rest is imported in
+    the background: follow `status_url`. Calls already imported are skipped.
     """
     try:
         call_import = call_upload_accept(
@@ -85,7 +86,7 @@ def get_call_import(request: HttpRequest, import_id: Id) -> CallImportOut:
 @router.get(
     "calls/imports/{import_id}/rejects.csv",
     response={200: None, **ONE_IMPORT_ANSWERS},
-    auth=imports,
+    auth=call_rejects,
     openapi_extra={
         "responses": {200: {"description": "The refused rows", "content": {"text/csv": {}}}}
     },

@@ -40,7 +40,7 @@ from caredesk.api.schemas.cases import (
     NoteIn,
     ResponseIn,
 )
-from caredesk.api.types import StaffOut
+from caredesk.api.types import Reference, StaffOut
 from caredesk.cases.intake import contact_receive
 from caredesk.cases.models import (
     Case,
@@ -117,7 +117,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> CasePage:
 
 
 @router.get("cases/{reference}", response={200: CaseDetail, **ONE_CASE_ANSWERS}, auth=reads)
-def get_case(request: HttpRequest, reference: str) -> CaseDetail:
+def get_case(request: HttpRequest, reference: Reference) -> CaseDetail:
     """The case with its deadlines, contacts and timeline. Logs the read of its customer."""
     return _case_detail(_case(reference), acting(request))
 
@@ -153,7 +153,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> Status[CaseDetail]:
 
 
 @router.post("cases/{reference}/notes", response={201: EventOut, **WRITE_ANSWERS}, auth=writes)
-def add_note(request: HttpRequest, reference: str, payload: NoteIn) -> Status[EventOut]:
+def add_note(request: HttpRequest, reference: Reference, payload: NoteIn) -> Status[EventOut]:
     """A note on the case's timeline."""
     event = note_add(
         case=_case(reference, to_change=True),
@@ -167,7 +167,9 @@ def add_note(request: HttpRequest, reference: str, payload: NoteIn) -> Status[Ev
 @router.post(
     "cases/{reference}/responses", response={201: ContactOut, **WRITE_ANSWERS}, auth=writes
 )
-def send_response(request: HttpRequest, reference: str, payload: ResponseIn) -> Status[ContactOut]:
+def send_response(
+    request: HttpRequest, reference: Reference, payload: ResponseIn
+) -> Status[ContactOut]:
     """Record the full response sent: meets the deadlines that stop on a response."""
     case = _case(reference, to_change=True)
     if payload.at is not None and payload.at > api_clock.now():
@@ -191,7 +193,7 @@ def send_response(request: HttpRequest, reference: str, payload: ResponseIn) -> 
     auth=writes,
 )
 def send_holding_reply(
-    request: HttpRequest, reference: str, payload: HoldingReplyIn
+    request: HttpRequest, reference: Reference, payload: HoldingReplyIn
 ) -> Status[DeadlineDetail]:
     """A holding reply: the reason, and a revised date (or a duration from now)."""
     case = _case(reference, to_change=True)
@@ -224,7 +226,7 @@ def send_holding_reply(
 
 
 @router.post("cases/{reference}/assign", response={200: CaseOut, **WRITE_ANSWERS}, auth=writes)
-def assign_case(request: HttpRequest, reference: str, payload: AssignIn) -> CaseOut:
+def assign_case(request: HttpRequest, reference: Reference, payload: AssignIn) -> CaseOut:
     """Give the case to an officer (or to their cover while they are away)."""
     officer = _officer(payload.officer, "officer")
     assert officer is not None

@@ -6,7 +6,10 @@ from a CDN into a site that shows personal data. Load the document into any Open
 viewer instead.
 """
 
+from typing import Any
+
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 
 from caredesk.api import problems
@@ -25,7 +28,9 @@ Times are ISO 8601 in Europe/London with their UTC offset; a time sent without a
 offset is read as Europe/London time. Lists are paged by cursor: pass a page's `next`
 as `cursor` to get the next page (`limit` up to 100). Errors are
 `application/problem+json` (RFC 9457) with a stable `code`, and for invalid input an
-`errors` list naming each field.
+`errors` list naming each field; each operation lists the problems it can answer. Text
+that cannot be stored (a NUL character, an unpaired surrogate such as a JSON `\\ud800`
+escape) is refused with 422, naming the field.
 """
 
 # Clients are generated from the document, so an operationId must not change when the
@@ -40,6 +45,14 @@ OPERATION_ID_PREFIXES = {
 
 
 class Api(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """The document, with every problem each operation can answer (problems.py)."""
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        problems.document_problems(document)
+        return document
+
     def get_openapi_operation_id(self, operation: Operation) -> str:
         module = operation.view_func.__module__
         prefix = OPERATION_ID_PREFIXES.get(module, module.replace(".", "_"))

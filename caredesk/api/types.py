@@ -1,5 +1,9 @@
 """Field types the API's schemas share: times, text, staff, ids.
 
+Text: every text field of a request is StorableStr (or built on it), which refuses
+characters no database here can store (caredesk.core.text) with a 422 naming the field
+and the reason, before any of it reaches a service or a query.
+
 Times: every time the API gives is ISO 8601 in the organisation's zone, Europe/London,
 with its UTC offset (`2025-06-20T13:00:00+01:00`), as the `caredesk due` command and the
 desk show them. A time sent with no offset is read as Europe/London time (DESIGN.md 3.1).
@@ -10,9 +14,10 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from ninja import Schema
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 from caredesk.core.query import BIGGEST_ID
+from caredesk.core.text import unstorable_reason
 from caredesk.staff.models import StaffMember
 from caredesk.standards.calendar import FIRST_YEAR, LAST_YEAR
 
@@ -33,16 +38,22 @@ def _read_as_london(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def clean_text(text: str) -> str:
-    """No characters a database cannot store (NUL, unpaired surrogates)."""
-    if "\x00" in text:
-        raise ValueError("Text cannot contain the NUL character.")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("Text must be valid Unicode.") from None
-    return text
+def _storable(value: object) -> object:
+    """Refuse text a database cannot store (NUL, unpaired surrogates), saying why.
 
+    It runs before anything else reads the value, so the reason's position counts the
+    characters as they were sent (a value that is not text is left to the type's check).
+    """
+    if isinstance(value, str) and (reason := unstorable_reason(value)):
+        raise ValueError(reason)
+    return value
+
+
+# Every text the API reads (body, query, path and form fields) is StorableStr, or built
+# on it with STORABLE: caredesk.core.text decides, in one place, what cannot be stored.
+# A test (tests/test_types.py) fails if a request schema has a text field without it.
+STORABLE = BeforeValidator(_storable)
+StorableStr = Annotated[str, STORABLE]
 
 # Times the API answers with (from the database): shown in Europe/London.
 Time = Annotated[datetime, AfterValidator(_shown_in_london)]
@@ -50,27 +61,27 @@ Time = Annotated[datetime, AfterValidator(_shown_in_london)]
 TimeIn = Annotated[datetime, AfterValidator(_read_as_london)]
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-ShortText = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(clean_text)
-]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), STORABLE]
 RequiredShortText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    AfterValidator(clean_text),
+    STORABLE,
 ]
-LongText = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(clean_text)]
+LongText = Annotated[str, StringConstraints(max_length=20_000), STORABLE]
 RequiredLongText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000),
-    AfterValidator(clean_text),
+    STORABLE,
 ]
 # A member of staff named in input: their username, or their id.
 StaffName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=150),
-    AfterValidator(clean_text),
+    STORABLE,
 ]
-Cursor = Annotated[str, StringConstraints(max_length=500), AfterValidator(clean_text)]
+Cursor = Annotated[str, StringConstraints(max_length=500), STORABLE]
+# A case's reference in an address (an unknown one is a 404, not a field error).
+Reference = StorableStr
 Limit = Annotated[int, Field(ge=1, le=100)]
 
 

@@ -370,3 +370,18 @@ def test_listing_one_customers_cases_logs_the_read_of_their_record(people, clock
         people.teammate,
         "API: their cases",
     )
+
+
+def test_a_response_to_a_case_another_officer_resolved_is_409_naming_them(
+    people, clock, officer_api
+):
+    case = new_case(people, clock, received=at(2025, 6, 19, 10))
+    case_finish(case=case, status=CaseStatus.RESOLVED, by=people.teammate, clock=clock)
+    answer = officer_api.post(
+        f"{CASES}/{case.reference}/responses", {"channel": "letter", "summary": "Too late"}
+    )
+    problem = assert_problem(answer, 409, "case_status_forbids")
+    assert problem["detail"] == (  # 12:00 UTC is 13:00 in London in June
+        "This case was resolved by Tia Teammate at 13:00, so you cannot record a response."
+    )
+    assert not case.contacts.filter(summary="Too late").exists()
