@@ -37,6 +37,8 @@ from typing import Any
 
 import numpy as np
 
+from caredesk.core.spreadsheet import csv_writer
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -179,7 +181,9 @@ def generate(path: Path, *, rows: int, seed: int = SEED, compress: bool = False)
     sequence = 0
     raw: Any = gzip.open(path, "wb", compresslevel=1) if compress else open(path, "wb")  # noqa: SIM115
     with raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
-        writer = csv.writer(text, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+        # Through the one CSV writer (core.spreadsheet): its values never start as a
+        # formula would, so the file is what csv.writer would write.
+        writer = csv_writer(text, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
         for a, b, count in _months(days, weights, rows):
             starts, out_of_hours = _start_times(rng, days, weights, a, b, count)
             for offset in range(0, count, CHUNK):

@@ -19,8 +19,14 @@ stated once, here:
   Local/2004@from-queue-0000;1 all give 2004.
 - **Caller**: `src`, or the number in `clid`; the name is the quoted part of `clid`
   ("Smith, John" <01928 123456>).
-- **Times**: as `rows.LocalTimes` reads them (the first of a doubled hour; a time in the
-  hour the clocks go forward is refused).
+- **Times**: as `rows` reads them: in the hour the clocks go back, the reading of start,
+  answer and end that `duration` (end - start) and `billsec` (end - answer) agree with;
+  a time in the hour the clocks go forward is refused. A row whose times contradict
+  themselves is refused (`rows.moments_resolve`): answer or end before start, end before
+  answer, `duration` longer than start to end, `billsec` longer than answer to end (start
+  to end, if not answered) or than `duration`.
+- **Text**: a field that is not UTF-8 is read as Windows-1252 (else Latin-1), and
+  characters no database can store are removed; the call's notes say so (`rows`).
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from datetime import datetime, timedelta
 
 from caredesk.telephony.rows import (
     LIMITS,
+    ROUNDING,
     FieldReader,
     LocalTimes,
     Outcome,
@@ -38,9 +45,13 @@ from caredesk.telephony.rows import (
     ParsedRow,
     RejectedRow,
     RowError,
+    Span,
     check_length,
+    clean_fields,
     logical_lines,
+    moments_resolve,
     not_later,
+    plain,
 )
 
 ASTERISK_COLUMNS = (
@@ -86,7 +97,10 @@ def numbered_asterisk_rows(
             yield RejectedRow(number, problem, text.rstrip("\r\n"))
             continue
         try:
-            call = _asterisk_call(fields(text), number, times)
+            row, notes = fields(text), ""
+            if not plain(text):
+                row, notes = clean_fields(row, ASTERISK_COLUMNS, "utf-8")
+            call = _asterisk_call(row, number, times, notes)
             if not_after is not None and call.started_at > not_after:
                 not_later(call, not_after)
             yield call
@@ -94,7 +108,11 @@ def numbered_asterisk_rows(
             yield RejectedRow(number, str(error), text.rstrip("\r\n"))
 
 
-def _asterisk_time(value: str, field: str, times: LocalTimes) -> datetime | None:
+Moment = datetime | tuple[datetime, ...] | None  # a time; its readings if the clocks went back
+
+
+def _asterisk_time(value: str, field: str, times: LocalTimes) -> Moment:
+    """The time in UTC; both readings of a time in the hour the clocks went back."""
     if not value:
         return None
     hour = times.hours.get(value[:13])  # the fast path: an hour seen before
@@ -114,7 +132,10 @@ def _asterisk_time(value: str, field: str, times: LocalTimes) -> datetime | None
         )  # fmt: skip
     except ValueError:
         raise RowError(f"{field}: {value!r} is not a real date and time.") from None
-    moment = times.to_utc(wall, field)
+    readings = times.readings(wall, field)
+    if len(readings) > 1:
+        return readings
+    moment = readings[0]
     if text == value and times.steady(wall):
         if len(times.hours) > 100_000:
             times.hours.clear()
@@ -134,7 +155,7 @@ def _whole(value: str, field: str) -> int:
     return int(text)
 
 
-def _asterisk_call(row: list[str], number: int, times: LocalTimes) -> ParsedCall:
+def _asterisk_call(row: list[str], number: int, times: LocalTimes, notes: str) -> ParsedCall:
     # The checks run in this order (the first problem found is the one reported), with
     # the common case inline: this runs once for every row of files of millions.
     if len(row) <= UNIQUEID:
@@ -148,31 +169,39 @@ def _asterisk_call(row: list[str], number: int, times: LocalTimes) -> ParsedCall
         check_length("uniqueid", call_key, "call_key")
     if not call_key:
         raise RowError("uniqueid is empty, so the call cannot be told apart from others.")
-    started_at = _asterisk_time(row[9], "start", times)
-    if started_at is None:
+    start = _asterisk_time(row[9], "start", times)
+    if start is None:
         raise RowError("start is empty: every call needs the time it started.")
-    answer = _asterisk_time(row[10], "answer", times)
-    ended_at = _asterisk_time(row[11], "end", times)
+    answer_time = _asterisk_time(row[10], "answer", times)
+    end = _asterisk_time(row[11], "end", times)
     duration = _WHOLE.get(row[12])
     if duration is None:
         duration = _whole(row[12], "duration")
-    if row[13] not in _WHOLE:
-        _whole(row[13], "billsec")
+    billsec = _WHOLE.get(row[13])
+    if billsec is None:
+        billsec = _whole(row[13], "billsec")
     disposition = row[14]
     if disposition not in _DISPOSITIONS:
         disposition = " ".join(disposition.split()).upper()
         if disposition not in _DISPOSITIONS:
             raise RowError(f"disposition: {row[14]!r} is not one of {', '.join(DISPOSITIONS)}.")
-    if answer is not None and answer < started_at:
-        raise RowError("answer is before start.")
-    if ended_at is not None and ended_at < started_at:
-        raise RowError("end is before start.")
+    if (
+        type(start) is datetime
+        and (answer_time is None or type(answer_time) is datetime)
+        and (end is None or type(end) is datetime)
+        and _in_order(start, answer_time, end, duration, billsec)
+    ):
+        started_at, answer, ended_at = start, answer_time, end
+    else:  # the hour the clocks went back, or a contradiction to name
+        started_at, answer, ended_at = _resolved(start, answer_time, end, duration, billsec)
+    if billsec > duration:
+        raise RowError(f"billsec ({billsec:,} s) is longer than duration ({duration:,} s).")
     app = lastapp.strip().lower()
     if app == "voicemail":
         outcome, answered_at, talk = _VOICEMAIL, None, 0
     elif answer is not None and disposition == "ANSWERED":
         outcome = _TRANSFERRED if app in TRANSFER_APPS else _ANSWERED
-        answered_at, talk = answer, _WHOLE.get(row[13]) or _whole(row[13], "billsec")
+        answered_at, talk = answer, billsec
     else:
         outcome, answered_at, talk = _ABANDONED, None, 0
     seconds_to_answer = (
@@ -202,8 +231,50 @@ def _asterisk_call(row: list[str], number: int, times: LocalTimes) -> ParsedCall
         check_length("dstchannel", extension, "extension")
     return ParsedCall(
         number, call_key, line, caller, name, dialled, started_at, answered_at, ended_at,
-        seconds_to_answer, talk, outcome, extension,
+        seconds_to_answer, talk, outcome, extension, notes,
     )  # fmt: skip
+
+
+_SECOND = timedelta(seconds=1)
+TIME_NAMES = ("start", "answer", "end")
+
+
+def _in_order(
+    start: datetime, answer: datetime | None, end: datetime | None, duration: int, billsec: int
+) -> bool:
+    """Whether plain times (no clock change) are in order and the durations fit them:
+    the common case, checked inline; `_resolved` names what is wrong otherwise."""
+    if answer is not None and answer < start:
+        return False
+    if end is None:
+        return True
+    if duration > (end - start) // _SECOND + ROUNDING:
+        return False
+    if answer is None:
+        return billsec <= (end - start) // _SECOND + ROUNDING
+    return end >= answer and billsec <= (end - answer) // _SECOND + ROUNDING
+
+
+def _resolved(
+    start: Moment, answer: Moment, end: Moment, duration: int, billsec: int
+) -> tuple[datetime, datetime | None, datetime | None]:
+    """The reading of the times their durations agree with (rows.moments_resolve)."""
+    options = [_readings(start), _readings(answer), _readings(end)]
+    spans = [Span(0, 2, duration, "duration")]
+    if answer is not None:
+        spans.append(Span(1, 2, billsec, "billsec"))
+    else:  # not answered: billsec need only fit in the call
+        spans.append(Span(0, 2, billsec, "billsec", matches=False))
+    started_at, answered_at, ended_at = moments_resolve(options, TIME_NAMES, spans)
+    if started_at is None:  # never: start is not empty here
+        raise RowError("start is empty: every call needs the time it started.")
+    return started_at, answered_at, ended_at
+
+
+def _readings(moment: Moment) -> tuple[datetime, ...]:
+    if moment is None:
+        return ()
+    return moment if isinstance(moment, tuple) else (moment,)
 
 
 CALL_KEY_LIMIT = LIMITS["call_key"]

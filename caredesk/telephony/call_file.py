@@ -3,9 +3,12 @@
 Whether a file is gzipped is told by its first two bytes, not its name. `CallFile`
 counts and hashes the bytes it reads from disk (for a progress bar, and the file's
 digest once read to the end). A line longer than MAX_LINE_BYTES is cut, and marked so
-that the readers refuse it, so memory stays flat whatever the file holds. Only a
-problem with the whole file (it cannot be opened or read, the gzip stream is damaged)
-raises `CallFileError`; the rows themselves are the readers' (`asterisk`, `mapped_csv`).
+that the readers refuse it, so memory stays flat whatever the file holds. A gzip file
+is read up to `max_inflated` bytes uncompressed (a small file can inflate to gigabytes):
+past that, the lines stop and `stopped` says why, so the import keeps what it read and
+says so. Only a problem with the whole file (it cannot be opened or read, the gzip
+stream is damaged) raises `CallFileError`; the rows themselves are the readers'
+(`asterisk`, `mapped_csv`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, cast
 
+from caredesk.core.uploads import size_text
 from caredesk.errors import CaredeskError
 
 MAX_LINE_BYTES = 64 * 1024  # a longer line is refused, and memory stays flat
@@ -59,8 +63,9 @@ class CallFile:
     bar; `sha256` is the file's digest once it has been read to the end.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, max_inflated: int | None = None) -> None:
         self.path = Path(path)
+        self.stopped = ""  # why the lines stopped before the end of the file ("" if not)
         try:
             raw = self.path.open("rb")
             self.size = self.path.stat().st_size
@@ -76,6 +81,7 @@ class CallFile:
         self._stream: IO[bytes] = cast(
             IO[bytes], gzip.GzipFile(fileobj=buffered) if self.gzipped else buffered
         )
+        self.max_inflated = max_inflated if self.gzipped else None
 
     @property
     def bytes_read(self) -> int:
@@ -86,15 +92,24 @@ class CallFile:
         return self._counting.sha256.hexdigest()
 
     def lines(self) -> Iterator[bytes]:
-        """Each line with its ending; an over-long line is cut at MAX_LINE_BYTES + 1."""
+        """Each line with its ending; an over-long line is cut at MAX_LINE_BYTES + 1.
+
+        A gzip file's lines stop once more than `max_inflated` bytes have come out of
+        it; `stopped` then says so."""
         readline = self._stream.readline
+        limit = self.max_inflated
+        inflated = number = 0
         while True:
             try:
                 line = readline(MAX_LINE_BYTES)
+                inflated += len(line)
                 if len(line) == MAX_LINE_BYTES and not line.endswith(b"\n"):
                     while True:  # skip the rest of the line, keeping memory flat
                         rest = readline(MAX_LINE_BYTES)
+                        inflated += len(rest)
                         if not rest or rest.endswith(b"\n"):
+                            break
+                        if limit is not None and inflated > limit:
                             break
                     line += b"\xff"  # marks it as too long (see rows.logical_lines)
             except (EOFError, zlib.error, gzip.BadGzipFile) as error:
@@ -106,6 +121,15 @@ class CallFile:
                 raise CallFileError(f"{self.path}: cannot be read: {error}.") from None
             if not line:
                 return
+            if limit is not None and inflated > limit:
+                self.stopped = (
+                    f"The file is compressed (gzip) and holds more than {size_text(limit)} "
+                    "uncompressed, more than an import reads (the setting "
+                    "CAREDESK_CALLS_MAX_DECOMPRESSED_BYTES), so the import stopped at line "
+                    f"{number + 1:,}."
+                )
+                return
+            number += 1
             yield line
 
     def close(self) -> None:

@@ -12,8 +12,11 @@ reason for refusal, is the row parser's own: anything other than printable ASCII
 (unicode, tabs, backslashes, an unclosed quote), not exactly 18 fields, the first line
 (it may start with a byte order mark), a last line without its line ending, a time not
 written exactly so or in an hour when the clocks change, a year caredesk does not work
-with, a start after `not_after`, an answer or end before the start, a duration that is
-not plain digits, a disposition written otherwise, a value longer than its column. The
+with, a start after `not_after`, an answer or end before the start, an end before the
+answer, a duration or billsec that does not fit the times (or billsec longer than the
+duration), a duration that is not plain digits, a disposition written otherwise, a
+value longer than its column, and any NUL or byte that is not ASCII (the row parser
+decodes and cleans such text, with a note on the call). The
 reading rules are `asterisk`'s (its docstring states them); test_fast_lane.py holds the
 two lanes to the same batches on generated files full of awkward rows.
 
@@ -24,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from itertools import compress, islice
+from itertools import compress
 
 import numpy as np
 import polars as pl
@@ -53,10 +56,12 @@ from caredesk.telephony.rows import (
     FIRST_CALL_YEAR,
     LAST_CALL_YEAR,
     LIMITS,
+    ROUNDING,
     LocalTimes,
     Outcome,
     ParsedCall,
     RejectedRow,
+    rejected_shown,
 )
 
 # A row the fast lane reads: 18 fields of printable ASCII but backslash, each either
@@ -87,16 +92,35 @@ _CALL_SCHEMA = {
     "talk_seconds": pl.Int64,
     "outcome": pl.String,
     "extension": pl.String,
+    "notes": pl.String,
 }
 
 
+# A batch holds at most this many bytes of lines, however long they are (rows of
+# Master.csv are about 300 bytes: 20,000 of them are 6 MB).
+MAX_BATCH_BYTES = 64 * 1024 * 1024
+
+
 def fast_batches(call_file: CallFile, size: int, lane: FastLane) -> Iterator[Batch]:
-    """Batches of `size` lines of an Asterisk file (blank lines are read and skipped)."""
+    """Batches of `size` lines of an Asterisk file (blank lines are read and skipped),
+    or fewer, up to MAX_BATCH_BYTES."""
     lines = call_file.lines()
     number = 1
-    while chunk := list(islice(lines, size)):
+    while chunk := _chunk(lines, size):
         yield lane.batch(number, chunk, call_file.bytes_read)
         number += len(chunk)
+
+
+def _chunk(lines: Iterator[bytes], size: int) -> list[bytes]:
+    """The next `size` lines, or fewer if they come to MAX_BATCH_BYTES first."""
+    chunk: list[bytes] = []
+    held = 0
+    for line in lines:
+        chunk.append(line)
+        held += len(line)
+        if len(chunk) >= size or held >= MAX_BATCH_BYTES:
+            break
+    return chunk
 
 
 class FastLane:
@@ -133,7 +157,7 @@ class FastLane:
                 not_after=self.not_after,
             )
         )
-        rejected = [row for row in parsed if isinstance(row, RejectedRow)]
+        rejected = [rejected_shown(row) for row in parsed if isinstance(row, RejectedRow)]
         parsed_calls = [row for row in parsed if isinstance(row, ParsedCall)]
         calls = (
             pl.concat(
@@ -228,7 +252,8 @@ class FastLane:
             & col("numbers_ok")
             & col("disposition_ok")
             & (answer.is_null() | (answer >= col("start")))
-            & (col("end").is_null() | (col("end") >= col("start"))),
+            & (col("end").is_null() | (col("end") >= col("start")))
+            & _durations_fit(),
         )
         person_answered = col("answered") & (app != "voicemail")
         not_after = (
@@ -260,6 +285,7 @@ class FastLane:
             .then(pl.lit(Outcome.ANSWERED.value))
             .otherwise(pl.lit(Outcome.ABANDONED.value)),
             extension="extension",
+            notes=pl.lit(""),  # plain rows: nothing to decode or clean
             vouched=(
                 col("vouched")
                 & not_after
@@ -328,6 +354,7 @@ class FastLane:
             ),
             due=due,
             met=met,
+            notes=text("notes"),
         )
         return rows.write_csv(
             separator="\t",
@@ -370,6 +397,23 @@ class FastLane:
 
         arrays = frame.select(due=array("due"), met=array("met"))
         return arrays["due"], arrays["met"]
+
+
+def _durations_fit() -> pl.Expr:
+    """As asterisk._in_order: billsec no longer than duration, and, given an end, the end
+    not before the answer, duration no longer than start to end, billsec no longer than
+    answer (or start, if not answered) to end; to rows.ROUNDING."""
+    col = pl.col
+    start, answer, end = col("start"), col("answer"), col("end")
+    since = pl.when(answer.is_null()).then(start).otherwise(answer)
+    return (col("billsec") <= col("duration")) & (
+        end.is_null()
+        | (
+            (end >= since)
+            & (col("duration") <= (end - start) // _MICROS + ROUNDING)
+            & (col("billsec") <= (end - since) // _MICROS + ROUNDING)
+        )
+    )
 
 
 def _stripped(name: str) -> pl.Expr:
@@ -444,6 +488,7 @@ def _needs_escape(calls: list[ParsedCall]) -> bool:
             call.caller_name,
             call.dialled,
             call.extension,
+            call.notes,
         )
     )
 

@@ -3,12 +3,12 @@ office hours, and the same table as CSV for the performance team."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from caredesk.core.spreadsheet import csv_writer
 from caredesk.standards import Policy
 from caredesk.standards.policy import WEEKDAYS
 from caredesk.telephony.figures import CallCounts, Figures, Period, Split, Within
@@ -204,15 +204,10 @@ def heat_table(figures: Figures, policy: Policy) -> HeatTable:
 # -- CSV -------------------------------------------------------------------------------
 
 
-def _safe(text: str) -> str:
-    """A name a spreadsheet would not take for a formula (line names come from outside)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def figures_csv(figures: Figures) -> str:
     """The figures table as CSV: one row per period (and line or team), then the total."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_writer(out, lineterminator="\r\n")  # a line's name is never run
     standard_headings: list[str] = []
     for s in figures.standards:
         standard_headings += [
@@ -255,9 +250,7 @@ def figures_csv(figures: Figures) -> str:
         assert row.period is not None
         first = max(row.period, figures.start)
         last = min(period_end(row.period, figures.period), figures.end)
-        writer.writerow(
-            [first.isoformat(), last.isoformat(), _safe(row.group), *numbers(row.counts)]
-        )
+        writer.writerow([first.isoformat(), last.isoformat(), row.group, *numbers(row.counts)])
     writer.writerow(
         [
             figures.start.isoformat(),

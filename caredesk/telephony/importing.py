@@ -27,7 +27,15 @@ call, one measure per call and standard, and one callback case per voicemail.
 
 Rows that cannot be read are refused, never dropped: each goes to the rejects file
 (`<file>.rejects.csv`, beside the file or in `rejects_dir`) with its line number, the
-reason and the row as it was, and is counted.
+reason and the row as it was (`rows.rejected_shown`: at most 2,000 characters of it),
+and is counted. The rejects file is written through `core.spreadsheet.csv_writer`, so a
+spreadsheet never runs a caller's "name" as a formula.
+
+Two limits stop an import part-way, keeping the batches stored before and saying why
+(the import is marked failed with the reason, on its page and from the command):
+more refused rows than `max_rejected_rows` (CAREDESK_CALLS_MAX_REJECTED_ROWS: a file
+that is mostly junk is not worth a rejects file the size of the disk), and a gzip file
+that inflates past `max_inflated_bytes` (CAREDESK_CALLS_MAX_DECOMPRESSED_BYTES).
 
 Rings: a call answered during the Nth ring took N rings, so rings = seconds to answer
 over the ring length, rounded up (11 s at 3 s a ring is 4 rings; 12 s is 4; 13 s is 5).
@@ -36,7 +44,6 @@ That agrees with the measure: "4 rings" is due 12 s after the start.
 
 from __future__ import annotations
 
-import csv
 import queue
 import threading
 from collections.abc import Callable, Iterator
@@ -45,10 +52,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from caredesk.core.clock import Clock
 from caredesk.core.memory import large_blocks_mapped
+from caredesk.core.spreadsheet import csv_writer
 from caredesk.staff.models import StaffMember
 from caredesk.standards import Policy
 from caredesk.telephony.asterisk import asterisk_rows
@@ -58,7 +67,7 @@ from caredesk.telephony.mapped_csv import generic_rows
 from caredesk.telephony.mapping import Mapping, load_mapping
 from caredesk.telephony.models import CallImport, Extension, ImportStatus
 from caredesk.telephony.preparing import Batch, Preparer, batches
-from caredesk.telephony.rows import ParsedRow, RejectedRow
+from caredesk.telephony.rows import ParsedRow, RejectedRow, rejected_shown
 from caredesk.telephony.writing import BatchWriter, Lines
 from caredesk.telephony.writing_postgresql import PostgresqlWriter
 from caredesk.telephony.writing_sqlite import SqliteWriter
@@ -111,6 +120,8 @@ def calls_import(
     batch_size: int = 20_000,
     callbacks_since: datetime | None = None,
     record: CallImport | None = None,
+    max_rejected_rows: int | None = None,
+    max_inflated_bytes: int | None = None,
 ) -> CallImport:
     """Import one call records file; the CallImport row says what happened.
 
@@ -128,7 +139,15 @@ def calls_import(
     (default: CALLBACK_WINDOW before now). Older voicemails are history, imported for
     the figures: a year of records imported at once must not open thousands of cases
     that are long dealt with.
+
+    `max_rejected_rows` and `max_inflated_bytes` (default: the settings
+    CAREDESK_CALLS_MAX_REJECTED_ROWS and CAREDESK_CALLS_MAX_DECOMPRESSED_BYTES) stop the
+    import part-way, marked failed with the reason, keeping what it stored.
     """
+    if max_rejected_rows is None:
+        max_rejected_rows = int(settings.CAREDESK_CALLS_MAX_REJECTED_ROWS)
+    if max_inflated_bytes is None:
+        max_inflated_bytes = int(settings.CAREDESK_CALLS_MAX_DECOMPRESSED_BYTES)
     if file_format not in FORMATS:
         raise CallFileError(f"'{file_format}' is not a format: use {' or '.join(FORMATS)}.")
     if file_format == "generic":
@@ -141,7 +160,7 @@ def calls_import(
     path = Path(path)
     source = mapping.format.source if mapping else "asterisk"
     zone = zone or (mapping.format.zone if mapping else policy.calendar.timezone)
-    with CallFile(path) as call_file:
+    with CallFile(path, max_inflated=max_inflated_bytes) as call_file:
         rejects = _RejectsFile(rejects_path(path, Path(rejects_dir) if rejects_dir else None))
         if record is None:
             record = CallImport(file_name=path.name[:255], started_at=clock.now(), started_by=by)
@@ -149,7 +168,7 @@ def calls_import(
         record.status, record.error = ImportStatus.RUNNING, ""
         record.bytes_total, record.bytes_read = call_file.size, 0
         record.rows_read = record.rows_imported = record.rows_duplicate = 0
-        record.rows_rejected = 0
+        record.rows_rejected = record.calls_noted = 0
         record.rejects_file = str(rejects.path)[:500]
         record.progress_at = clock.now()
         record.save()
@@ -168,6 +187,7 @@ def calls_import(
             record=record,
             clock=clock,
             rejects=rejects,
+            max_rejected=max_rejected_rows,
             lines=lines,
             writer=writer,
             callbacks=Callbacks(
@@ -193,8 +213,18 @@ def calls_import(
                 run.import_batch(batch)
                 if progress is not None:
                     progress(record)
-            record.file_sha256 = call_file.sha256
-            record.status = ImportStatus.DONE
+                if run.stopped:
+                    break
+            stopped = run.stopped or call_file.stopped
+            if stopped:
+                record.status = ImportStatus.FAILED
+                record.error = (
+                    f"{stopped} The {record.rows_imported:,} calls imported before that are "
+                    "kept; calls already here are skipped if the file is sent again."
+                )
+            else:
+                record.file_sha256 = call_file.sha256
+                record.status = ImportStatus.DONE
         except CallFileError as error:
             record.status, record.error = ImportStatus.FAILED, error.message
         except BaseException as error:
@@ -323,10 +353,11 @@ class _RejectsFile:
                 f"{path}: the rejects file cannot be written ({error.strerror}): "
                 "choose a folder for it with --rejects DIR."
             ) from None
-        self._writer = csv.writer(self._file)
+        self._writer = csv_writer(self._file)
         self._writer.writerow(["line", "reason", "row"])
 
     def add(self, row: RejectedRow) -> None:
+        row = rejected_shown(row)  # text that can be written, cut short
         self._writer.writerow([row.line_number, row.reason, row.raw])
         self.count += 1
 
@@ -346,22 +377,36 @@ class _Run:
     record: CallImport
     clock: Clock
     rejects: _RejectsFile
+    max_rejected: int
     lines: Lines
     writer: BatchWriter
     callbacks: Callbacks
+    stopped: str = ""  # why the import stopped before the end of the file ("" if not)
 
     def import_batch(self, batch: Batch) -> None:
+        """Store the batch (its refused rows in the rejects file, up to the limit: past
+        it, the batch is still stored and `stopped` says why no more will be)."""
         record = self.record
         for row in batch.rejected:
+            if self.rejects.count >= self.max_rejected:
+                self.stopped = (
+                    f"More than {self.max_rejected:,} rows were refused (the setting "
+                    "CAREDESK_CALLS_MAX_REJECTED_ROWS), so the import stopped at line "
+                    f"{row.line_number:,}: is this the right file, in the right format? "
+                    f"The first {self.max_rejected:,} refused rows are in the rejects file, "
+                    "each with its reason."
+                )
+                break
             self.rejects.add(row)
         refused = len(batch.rejected)
         with transaction.atomic():
             self.lines.load(batch.line_names)
-            inserted, voicemails = self.writer.write(batch)
+            inserted, voicemails, noted = self.writer.write(batch)
             self.callbacks.open(voicemails, lines=self.lines, now=self.clock.now())
             record.rows_read += batch.rows_read
             record.rows_imported += inserted
             record.rows_rejected += refused
+            record.calls_noted += noted
             record.rows_duplicate += batch.rows_read - refused - inserted
             record.bytes_read = batch.bytes_read
             record.progress_at = self.clock.now()
@@ -371,6 +416,7 @@ class _Run:
                 rows_imported=record.rows_imported,
                 rows_rejected=record.rows_rejected,
                 rows_duplicate=record.rows_duplicate,
+                calls_noted=record.calls_noted,
                 bytes_read=batch.bytes_read,
             )
         self.rejects.flush()

@@ -5,6 +5,13 @@ column holds what, how its times are written, its zone, encoding and delimiter, 
 which words mean which outcome. A row may hold quoted line breaks (up to
 MAX_LINES_PER_ROW lines). Every row gives a `ParsedCall` or a `RejectedRow` (see
 `rows`); a heading row that lacks a mapped column raises `CallFileError`.
+
+Times and text follow `rows`: in the hour the clocks go back, the reading the row's own
+seconds to answer and talk time agree with; a row whose times contradict themselves
+(answered or ended before it started, ended before it was answered, talk time or
+seconds to answer longer than the call) is refused; a field not in the mapping's
+encoding is read as Windows-1252 (else Latin-1), and characters no database can store
+are removed, the call's notes saying so.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 
 from caredesk.telephony.call_file import CallFileError
-from caredesk.telephony.mapping import Mapping
+from caredesk.telephony.mapping import Columns, Mapping
 from caredesk.telephony.rows import (
     FIRST_CALL_YEAR,
     LAST_CALL_YEAR,
@@ -23,10 +30,14 @@ from caredesk.telephony.rows import (
     ParsedRow,
     RejectedRow,
     RowError,
+    Span,
     check_length,
+    field_text,
     fields_of,
     logical_lines,
+    moments_resolve,
     not_later,
+    plain,
 )
 
 MAX_LINES_PER_ROW = 20  # a row may have quoted line breaks, up to this many
@@ -72,9 +83,24 @@ def generic_rows(
                     f"need at least {width}."
                 )
             values = {key: fields[index] for key, index in header.items()}
-            yield not_later(_generic_call(values, number, mapping, times), not_after)
+            notes = "" if plain(text) else _clean(values, mapping)
+            call = _generic_call(values, number, mapping, times)
+            yield not_later(call._replace(notes=notes) if notes else call, not_after)
         except RowError as error:
             yield RejectedRow(number, str(error), raw)
+
+
+def _clean(values: dict[str, str], mapping: Mapping) -> str:
+    """Make the values storable text (rows.field_text), in place; the notes of what was
+    done, each naming its column."""
+    notes = []
+    for key, value in values.items():
+        if plain(value):
+            continue
+        values[key], note = field_text(value, mapping.format.encoding)
+        if note:
+            notes.append(f"{getattr(mapping.columns, key)}: {note}")
+    return "; ".join(notes)
 
 
 def _header_indexes(names: list[str], mapping: Mapping, file_name: str) -> dict[str, int]:
@@ -97,11 +123,12 @@ def _header_indexes(names: list[str], mapping: Mapping, file_name: str) -> dict[
 
 def _generic_time(
     values: dict[str, str], key: str, mapping: Mapping, times: LocalTimes
-) -> datetime | None:
+) -> tuple[datetime, ...]:
+    """The instants the time can be (rows.LocalTimes.readings); () if it is empty."""
     value = values.get(key, "")
     text = value.strip()
     if not text:
-        return None
+        return ()
     heading = getattr(mapping.columns, key)
     time_format = mapping.format.time_format
     try:
@@ -113,10 +140,10 @@ def _generic_time(
         example = "2025-06-02T09:15:00" if time_format == "iso" else time_format
         raise RowError(f"{heading}: {value!r} is not a time in the form {example}.") from None
     if moment.tzinfo is None:
-        return times.to_utc(moment, heading)
+        return times.readings(moment, heading)
     if not FIRST_CALL_YEAR <= moment.year <= LAST_CALL_YEAR:
         raise RowError(f"{heading}: {moment:%Y} is outside the years caredesk works with.")
-    return moment.astimezone(UTC)
+    return (moment.astimezone(UTC),)
 
 
 def _generic_call(
@@ -126,20 +153,26 @@ def _generic_call(
     call_key = check_length(columns.call_id, values["call_id"].strip(), "call_key")
     if not call_key:
         raise RowError(f"{columns.call_id} is empty, so the call cannot be told apart.")
-    started_at = _generic_time(values, "started", mapping, times)
-    if started_at is None:
+    starts = _generic_time(values, "started", mapping, times)
+    if not starts:
         raise RowError(f"{columns.started} is empty: every call needs the time it started.")
-    answer = _generic_time(values, "answered", mapping, times)
-    ended_at = _generic_time(values, "ended", mapping, times)
+    answers = _generic_time(values, "answered", mapping, times)
+    ends = _generic_time(values, "ended", mapping, times)
     waited: int | None = None
     if columns.seconds_to_answer is not None and values["seconds_to_answer"].strip():
         waited = _seconds(values["seconds_to_answer"], columns.seconds_to_answer)
+    given_talk: int | None = None
+    if columns.talk_seconds is not None and values["talk_seconds"].strip():
+        given_talk = _seconds(values["talk_seconds"], columns.talk_seconds)
+    names = (columns.started, columns.answered or "answer", columns.ended or "end")
+    started, answer, ended_at = moments_resolve(
+        [starts, answers, ends], names, _spans(columns, bool(answers), waited, given_talk)
+    )
+    if started is None:  # never: starts is not empty
+        raise RowError(f"{columns.started} is empty: every call needs the time it started.")
+    started_at = started
     if answer is not None:
-        if answer < started_at:
-            raise RowError(f"{columns.answered} is before {columns.started}.")
         waited = int((answer - started_at).total_seconds())
-    if ended_at is not None and ended_at < started_at:
-        raise RowError(f"{columns.ended} is before {columns.started}.")
     if columns.outcome is not None:
         found = mapping.outcome_of(values["outcome"])
         if found is None:
@@ -159,8 +192,8 @@ def _generic_call(
         answered_at = answer or started_at + timedelta(seconds=waited)
     elif waited is None and ended_at is not None:
         waited = int((ended_at - started_at).total_seconds())  # how long it rang
-    if columns.talk_seconds is not None and values["talk_seconds"].strip():
-        talk = _seconds(values["talk_seconds"], columns.talk_seconds)
+    if given_talk is not None:
+        talk = given_talk
     elif answered_at is not None and ended_at is not None and ended_at >= answered_at:
         talk = int((ended_at - answered_at).total_seconds())
     else:
@@ -180,6 +213,22 @@ def _generic_call(
         outcome=outcome,
         extension=_optional(values, "extension", columns.extension),
     )
+
+
+def _spans(columns: Columns, answered: bool, waited: int | None, talk: int | None) -> list[Span]:
+    """The seconds the row gives that must fit between its times (rows.Span)."""
+    spans = []
+    if waited is not None:  # a seconds_to_answer column: from the start
+        spans.append(Span(0, 2, waited, str(columns.seconds_to_answer), matches=False))
+    if talk is not None:
+        says = str(columns.talk_seconds)
+        if answered:
+            spans.append(Span(1, 2, talk, says))
+        elif waited is not None:
+            spans.append(Span(0, 2, waited + talk, f"{columns.seconds_to_answer} plus {says}"))
+        else:
+            spans.append(Span(0, 2, talk, says, matches=False))
+    return spans
 
 
 def _optional(values: dict[str, str], key: str, heading: str | None) -> str:

@@ -56,6 +56,10 @@ class CallImport(models.Model):
     rows_imported = models.PositiveIntegerField(default=0)
     rows_duplicate = models.PositiveIntegerField(default=0)
     rows_rejected = models.PositiveIntegerField(default=0)
+    calls_noted = models.PositiveIntegerField(
+        default=0,
+        help_text="Calls imported whose text had to be decoded or cleaned (see Call.notes).",
+    )
     rejects_file = models.CharField(max_length=500, blank=True)
     error = models.TextField(blank=True)
     started_by = models.ForeignKey(StaffMember, null=True, blank=True, on_delete=models.SET_NULL)
@@ -118,6 +122,13 @@ class Call(models.Model):
     )
     imported_by = models.ForeignKey(
         CallImport, null=True, on_delete=models.SET_NULL, db_constraint=False, db_index=False
+    )
+    notes = models.TextField(
+        blank=True,
+        default="",
+        db_default="",
+        help_text="What was done to the record's text to read or store it: a field that "
+        "was not UTF-8 read as Windows-1252, characters that cannot be stored removed.",
     )
 
     class Meta:

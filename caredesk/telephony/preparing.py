@@ -20,7 +20,7 @@ from caredesk.standards.calendar import WorkingCalendar
 from caredesk.standards.engine import due_at_batch
 from caredesk.standards.policy import Channel, ClockEvent, DeadlineStandard, Policy
 from caredesk.standards.zones import EPOCH, ONE_MICROSECOND
-from caredesk.telephony.rows import Outcome, ParsedCall, ParsedRow, RejectedRow
+from caredesk.telephony.rows import Outcome, ParsedCall, ParsedRow, RejectedRow, rejected_shown
 
 MEASURED = frozenset({Outcome.ANSWERED, Outcome.TRANSFERRED, Outcome.ABANDONED})
 ANSWERED = frozenset({Outcome.ANSWERED, Outcome.TRANSFERRED})
@@ -88,7 +88,7 @@ class Preparer:
         rejected: list[RejectedRow] = []
         for row in rows:
             if isinstance(row, RejectedRow):
-                rejected.append(row)
+                rejected.append(rejected_shown(row))
             else:
                 calls.setdefault(row.call_key, row)
         kept = list(calls.values())
@@ -178,6 +178,7 @@ class Preparer:
             ],
             due,
             met,
+            _text([call.notes for call in calls]),
         )
         return "\n".join(map("\t".join, zip(*columns, strict=True))) + "\n"
 
@@ -186,7 +187,9 @@ def batches(
     rows: Iterable[ParsedRow], size: int, preparer: Preparer, bytes_read: Callable[[], int]
 ) -> Iterator[Batch]:
     """Batches of `size` rows; `bytes_read()` says how far into the file each ends."""
-    iterator = iter(rows)
+    # Refused rows cut short as they come (rows.rejected_shown): a batch of long lines of
+    # junk is not held whole.
+    iterator = (rejected_shown(row) if isinstance(row, RejectedRow) else row for row in rows)
     while chunk := list(islice(iterator, size)):
         yield preparer.batch(chunk, bytes_read())
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from caredesk.core.uploads import LimitedFileField
 from caredesk.telephony.mapping import MappingError, load_mapping, shipped_mapping_names
 from caredesk.telephony.uploads import ASTERISK, GENERIC
 
@@ -23,9 +24,10 @@ def mapping_choices() -> list[tuple[str, str]]:
 
 
 class CallFileForm(forms.Form):
-    file = forms.FileField(
+    file = LimitedFileField(
         label="Call records file",
-        help_text=(
+        limit="CAREDESK_CALLS_MAX_UPLOAD_BYTES",
+        hint=(
             "The CSV file your phone system exported, or the same compressed with gzip "
             "(.csv.gz). Calls already imported are skipped, so a file that overlaps an "
             "earlier one is fine."

@@ -64,7 +64,7 @@ def import_progress_page(request: HttpRequest, import_id: int) -> HttpResponse:
     return render(request, "telephony/import_progress.html", context)
 
 
-@requires(Can.IMPORT_CALLS)
+@requires(Can.DOWNLOAD_CALL_REJECTS)
 @require_GET
 def import_rejects(request: HttpRequest, import_id: int) -> FileResponse:
     call_import = get_object_or_404(CallImport, pk=import_id)

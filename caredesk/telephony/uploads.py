@@ -33,6 +33,7 @@ from django.db import DatabaseError, transaction
 from django.utils.module_loading import import_string
 
 from caredesk.core.clock import Clock
+from caredesk.core.uploads import size_problem, size_text
 from caredesk.errors import CaredeskError
 from caredesk.staff.models import StaffMember
 from caredesk.standards import Policy
@@ -133,6 +134,10 @@ def call_upload_accept(
     """
     if file_format not in FORMATS:
         raise UploadRefused("Choose Asterisk or another phone system.", field="file_format")
+    limit = int(settings.CAREDESK_CALLS_MAX_UPLOAD_BYTES)
+    problem = size_problem(size=upload.size or 0, limit=limit)
+    if problem:
+        raise UploadRefused(problem)
     mapping, mapping_text = _mapping(file_format, mapping_name, mapping_upload)
     folder = call_imports_folder() / uuid.uuid4().hex
     folder.mkdir(parents=True, exist_ok=False)
@@ -140,7 +145,7 @@ def call_upload_accept(
         path = folder / safe_file_name(upload.name)
         if path.name in (MANIFEST, MAPPING_FILE):
             path = folder / f"calls-{path.name}"
-        size = _keep(upload, path)
+        size = _keep(upload, path, limit=limit)
         path = _name_compression(path)
         _check(path, file_format=file_format, mapping=mapping)
         mapping_ref = mapping_name if mapping_text is None else str(folder / MAPPING_FILE)
@@ -351,12 +356,18 @@ def _mapping_problem(error: MappingError) -> str:
     return f"The mapping cannot be used: {problems}."
 
 
-def _keep(upload: Sent, path: Path) -> int:
+def _keep(upload: Sent, path: Path, *, limit: int) -> int:
+    """Write the upload to `path`; refused once over `limit` bytes (its stated size may
+    be wrong, so it is counted as it is written)."""
     size = 0
     with path.open("wb") as out:
         for chunk in upload.chunks():
-            out.write(chunk)
             size += len(chunk)
+            if size > limit:
+                raise UploadRefused(
+                    f"The file is too big: it must be smaller than {size_text(limit)}."
+                )
+            out.write(chunk)
     if size == 0:
         raise UploadRefused("The file is empty. Choose the file the phone system exported.")
     return size

@@ -19,7 +19,7 @@ from caredesk.telephony.rows import ParsedCall
 CALL_COLUMNS = (
     "source", "call_key", "line_id", "caller", "caller_name", "dialled", "started_at",
     "answered_at", "ended_at", "seconds_to_answer", "rings", "talk_seconds", "outcome",
-    "extension", "answered_by_id", "imported_by_id",
+    "extension", "answered_by_id", "imported_by_id", "notes",
 )  # fmt: skip
 
 
@@ -28,6 +28,7 @@ class Written(NamedTuple):
 
     inserted: int  # calls new here (the rest of the batch's calls were here already)
     voicemails: list[ParsedCall]  # the new calls that are voicemails, in file order
+    noted: int = 0  # new calls with notes (text decoded or cleaned to be stored)
 
 
 class BatchWriter(Protocol):

@@ -30,7 +30,7 @@ BATCH_TABLE = "caredesk_call_batch"
 BATCH_COLUMNS = (
     "n", "call_key", "line", "caller", "caller_name", "dialled", "started_at",
     "answered_at", "ended_at", "seconds_to_answer", "rings", "talk_seconds", "outcome",
-    "extension", "answered_by_id", "due", "met",
+    "extension", "answered_by_id", "due", "met", "notes",
 )  # fmt: skip
 _CREATE_BATCH_TABLE = f"""
 CREATE TEMPORARY TABLE IF NOT EXISTS {BATCH_TABLE} (
@@ -38,7 +38,7 @@ CREATE TEMPORARY TABLE IF NOT EXISTS {BATCH_TABLE} (
     caller_name varchar(120), dialled varchar(80), started_at bigint, answered_at bigint,
     ended_at bigint, seconds_to_answer integer, rings integer, talk_seconds integer,
     outcome varchar(20), extension varchar(40), answered_by_id bigint, due bigint[],
-    met boolean[]
+    met boolean[], notes text
 ) ON COMMIT DELETE ROWS
 """
 
@@ -64,12 +64,12 @@ WITH new AS (
     SELECT %(source)s, b.call_key, line.id, b.caller, b.caller_name, b.dialled,
         {_instant("b.started_at")}, {_instant("b.answered_at")}, {_instant("b.ended_at")},
         b.seconds_to_answer, b.rings, b.talk_seconds, b.outcome, b.extension,
-        b.answered_by_id, %(imported_by)s
+        b.answered_by_id, %(imported_by)s, b.notes
     FROM {BATCH_TABLE} b
     LEFT JOIN {Line._meta.db_table} line ON line.name = NULLIF(b.line, '')
     ORDER BY b.n
     {on_conflict}
-    RETURNING id, call_key, outcome
+    RETURNING id, call_key, outcome, notes <> '' AS noted
 ), measures AS (
     INSERT INTO {CallMeasure._meta.db_table} (call_id, standard_key, due_at, met)
     SELECT new.id, m.standard_key, {_instant("m.due")}, m.met
@@ -80,7 +80,9 @@ WITH new AS (
     WHERE b.due IS NOT NULL
     ORDER BY b.n
 )
-SELECT count(*), array_agg(call_key) FILTER (WHERE outcome = 'voicemail') FROM new
+SELECT count(*), array_agg(call_key) FILTER (WHERE outcome = 'voicemail'),
+    count(*) FILTER (WHERE noted)
+FROM new
 """
 
 
@@ -121,21 +123,21 @@ class PostgresqlWriter:
             if found is None:
                 cursor.execute(_INSERT_BATCH, self.parameters)
                 found = cursor.fetchone()
-        count, voicemail_keys = found
+        count, voicemail_keys, noted = found
         # Expect the next batch to be all new when this one was: a new file usually is
         # throughout, and one that overlaps calls already here usually does so for a
         # stretch (at worst, each batch that holds a call already here is tried twice).
         self.expect_new = count == batch.kept
         keys = set(voicemail_keys or ())
-        return Written(count, [call for call in batch.calls if call.call_key in keys])
+        return Written(count, [call for call in batch.calls if call.call_key in keys], noted)
 
-    def _insert_new(self, cursor: Any) -> tuple[int, list[str]] | None:
+    def _insert_new(self, cursor: Any) -> tuple[int, list[str], int] | None:
         """Insert the batch as all new, the cheaper statement; None (nothing done) if a
         call in it is here already."""
         try:
             with transaction.atomic():  # a savepoint, undone if a call is here already
                 cursor.execute(_INSERT_NEW_BATCH, self.parameters)
-                return cast(tuple[int, list[str]], cursor.fetchone())
+                return cast(tuple[int, list[str], int], cursor.fetchone())
         except IntegrityError as error:
             diagnostics = getattr(error.__cause__, "diag", None)
             if getattr(diagnostics, "constraint_name", None) != UNIQUE_CALL:

@@ -63,7 +63,9 @@ class SqliteWriter:
         new_calls = [(inserted[call.call_key], call) for call in calls if call.call_key in inserted]
         self._insert_measures(new_calls)
         return Written(
-            len(new_calls), [call for _, call in new_calls if call.outcome is Outcome.VOICEMAIL]
+            len(new_calls),
+            [call for _, call in new_calls if call.outcome is Outcome.VOICEMAIL],
+            sum(1 for _, call in new_calls if call.notes),
         )
 
     def _call_row(self, call: ParsedCall) -> tuple[Any, ...]:
@@ -87,6 +89,7 @@ class SqliteWriter:
             call.extension,
             self.preparer.staff_by_extension.get(call.extension) if answered else None,
             self.import_id,
+            call.notes,
         )
 
     def _insert_measures(self, new_calls: list[tuple[int, ParsedCall]]) -> None:

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from caredesk.core.text import storable_text
 from caredesk.telephony.asterisk import ASTERISK_COLUMNS, asterisk_rows, extension_of
 from caredesk.telephony.rows import Outcome, ParsedCall, RejectedRow
 
@@ -163,4 +165,161 @@ def test_a_valid_answered_row_round_trips(key, name, number, start, wait, talk, 
     assert row.outcome is Outcome.ANSWERED
     assert row.extension == extension
     assert row.caller == number
-    assert row.caller_name == ("" if name.strip() == number else name.strip())
+    stored = storable_text(name).strip()  # a NUL cannot be stored: removed, and noted
+    assert row.caller_name == ("" if stored == number else stored)
+    assert row.notes.startswith("clid: ") == ("\x00" in name)
+
+
+# -- the clock change, contradictions, other encodings, characters that cannot be stored
+
+
+def call_at(start: str, answer: str, end: str, duration: int, billsec: int, **fields: Any):
+    return one(
+        asterisk_line(
+            uniqueid="9.1",
+            start=start,
+            answer=answer,
+            end=end,
+            duration=duration,
+            billsec=billsec,
+            disposition="ANSWERED" if answer else "NO ANSWER",
+            **fields,
+        )
+    )
+
+
+def at_utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def test_a_call_across_the_autumn_change_is_read_by_its_duration():
+    # 01:50 to 01:10 in 1,200 s: the first 01:50 (summer time), then the second 01:10
+    call = call_at("2025-10-26 01:50:00", "", "2025-10-26 01:10:00", 1200, 0)
+    assert isinstance(call, ParsedCall), call
+    assert (call.started_at, call.ended_at) == (
+        at_utc("2025-10-26 00:50:00"),
+        at_utc("2025-10-26 01:10:00"),
+    )
+    assert call.seconds_to_answer == 1200
+
+
+def test_an_answered_call_across_the_change_takes_its_answer_from_billsec():
+    call = call_at("2025-10-26 01:50:00", "2025-10-26 01:55:00", "2025-10-26 01:05:00", 900, 600)
+    assert isinstance(call, ParsedCall), call
+    assert call.answered_at == at_utc("2025-10-26 00:55:00")
+    assert call.ended_at == at_utc("2025-10-26 01:05:00")
+    assert (call.seconds_to_answer, call.talk_seconds) == (300, 600)
+
+
+def test_a_start_in_the_second_0110_an_hour_before_0210_is_read_so():
+    call = call_at("2025-10-26 01:10:00", "", "2025-10-26 02:10:00", 3600, 0)
+    assert isinstance(call, ParsedCall), call
+    assert call.started_at == at_utc("2025-10-26 01:10:00")  # GMT: the second 01:10
+
+
+def test_a_call_both_readings_fit_is_the_first_summer_time():
+    call = call_at("2025-10-26 01:10:00", "", "2025-10-26 01:50:00", 2400, 0)
+    assert isinstance(call, ParsedCall), call
+    assert call.started_at == at_utc("2025-10-26 00:10:00")
+
+
+def test_a_call_no_reading_fits_is_refused_saying_so():
+    refused = call_at("2025-10-26 01:50:00", "", "2025-10-26 01:10:00", 5000, 0)
+    assert isinstance(refused, RejectedRow)
+    assert refused.reason.startswith("duration (5,000 s) is longer than the time from start")
+    assert "(the clocks went back then)" in refused.reason
+
+
+def test_a_time_in_the_spring_gap_is_refused_and_a_call_across_it_is_read():
+    gap = call_at("2025-03-30 01:30:00", "", "2025-03-30 02:00:30", 30, 0)
+    assert isinstance(gap, RejectedRow)
+    assert "does not exist in Europe/London (the clocks went forward" in gap.reason
+    across = call_at("2025-03-30 00:59:30", "", "2025-03-30 02:00:30", 60, 0)
+    assert isinstance(across, ParsedCall), across
+    assert across.ended_at is not None
+    assert across.ended_at - across.started_at == timedelta(seconds=60)
+
+
+@pytest.mark.parametrize(
+    ("times", "reason"),
+    [
+        (("09:00:10", "09:00:00", "09:01:00", 50, 50), "answer is before start."),
+        (("09:00:00", "09:00:30", "09:00:20", 20, 0), "end is before answer."),
+        (("09:00:00", "", "08:59:00", 0, 0), "end is before start."),
+        (
+            ("09:00:00", "", "09:01:00", 600, 0),
+            "duration (600 s) is longer than the time from start to end (60 s).",
+        ),
+        (
+            ("09:00:00", "09:00:30", "09:01:00", 60, 50),
+            "billsec (50 s) is longer than the time from answer to end (30 s).",
+        ),
+        (
+            ("09:00:00", "09:00:00", "09:01:00", 40, 50),
+            "billsec (50 s) is longer than duration (40 s).",
+        ),
+        (
+            ("09:00:00", "", "09:00:10", 10, 500),
+            "billsec (500 s) is longer than the time from start to end (10 s).",
+        ),
+    ],
+)
+def test_times_that_contradict_themselves_are_refused_with_the_reason(times, reason):
+    start, answer, end, duration, billsec = times
+    day = "2025-06-02 "
+    refused = call_at(day + start, answer and day + answer, day + end, duration, billsec)
+    assert isinstance(refused, RejectedRow), refused
+    assert refused.reason == reason
+
+
+def test_a_negative_duration_is_refused():
+    refused = one(asterisk_line(uniqueid="1", start="2025-06-02 09:00:00", duration="-5"))
+    assert isinstance(refused, RejectedRow)
+    assert refused.reason == "duration: '-5' is not a whole number of seconds."
+
+
+def test_a_caller_name_in_windows_1252_is_decoded_not_refused():
+    line = asterisk_line(
+        uniqueid="1", start="2025-06-02 09:00:00", clid="NAME <07700900014>", dcontext="Zoë"
+    ).replace(b"NAME", b"Zo\xeb \x93Ann\x94")  # the name in Windows-1252, the rest UTF-8
+    call = one(line)
+    assert isinstance(call, ParsedCall), call
+    assert (call.caller_name, call.line) == ("Zoë “Ann”", "Zoë")
+    assert call.notes == "clid: not UTF-8 text, so read as Windows-1252"
+
+
+def test_a_nul_in_a_caller_name_is_removed_and_noted_on_the_call():
+    call = one(asterisk_line(uniqueid="1", start="2025-06-02 09:00:00", clid='"Ann\x00" <1>'))
+    assert isinstance(call, ParsedCall), call
+    assert call.caller_name == "Ann"
+    assert call.notes.startswith("clid: 1 character that cannot be stored")
+
+
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+hostile = st.one_of(
+    st.binary(max_size=24),
+    st.sampled_from([b"\x00", b"Zo\xeb", b"\x81\x8d", b"\xed\xa0\x80", b"\xff\xfe", b'"', b"\r"]),
+)
+
+
+@given(field=st.integers(0, 17), value=hostile)
+def test_any_bytes_in_any_field_give_a_storable_call_or_a_reason(field, value):
+    good = asterisk_line(
+        uniqueid="1.1",
+        start="2025-06-02 09:00:00",
+        answer="2025-06-02 09:00:05",
+        end="2025-06-02 09:01:00",
+        duration=60,
+        billsec=55,
+        clid='"Ann" <1>',
+    )
+    fields = next(csv.reader([good.decode()]))
+    parts = [b'"' + text.encode().replace(b'"', b'""') + b'"' for text in fields]
+    parts[field] = b'"' + value.replace(b'"', b'""') + b'"'
+    for row in asterisk_rows([b",".join(parts) + b"\n"]):
+        if isinstance(row, RejectedRow):
+            assert row.reason
+            continue
+        for text in (row.call_key, row.line, row.caller, row.caller_name, row.dialled):
+            assert not UNSTORABLE.search(text), row
+        assert not UNSTORABLE.search(row.extension + row.notes)

@@ -43,3 +43,22 @@ def test_a_file_that_cannot_be_opened_is_a_file_error(tmp_path: Path):
         CallFile(tmp_path / "missing.csv")
     with pytest.raises(CallFileError):
         CallFile(tmp_path)  # a folder
+
+
+def test_a_gzip_file_stops_at_its_inflated_limit_saying_so(tmp_path: Path):
+    path = tmp_path / "bomb.csv.gz"
+    path.write_bytes(gzip.compress(b"a,b\n" * 3 + b"x" * 1_000_000 + b"\n" + b"c,d\n"))
+    assert path.stat().st_size < 5_000
+    with CallFile(path, max_inflated=100_000) as call_file:
+        assert list(call_file.lines()) == [b"a,b\n"] * 3
+        assert "holds more than 98 KB uncompressed" in call_file.stopped
+        assert "CAREDESK_CALLS_MAX_DECOMPRESSED_BYTES" in call_file.stopped
+        assert "stopped at line 4." in call_file.stopped
+
+
+def test_the_inflated_limit_is_for_gzip_files_only(tmp_path: Path):
+    path = tmp_path / "plain.csv"
+    path.write_bytes(b"a,b\n" * 100)
+    with CallFile(path, max_inflated=10) as call_file:
+        assert len(list(call_file.lines())) == 100
+        assert call_file.stopped == ""

@@ -33,7 +33,7 @@ def test_each_file_gets_a_summary_line(master, tmp_path):
     status, stdout, stderr = calls("import", str(master))
     assert (status, stderr) == (0, "")
     assert stdout == (
-        f"Master.csv: 17 rows read, 10 imported, 1 already here, 6 refused "
+        f"Master.csv: 17 rows read, 11 imported, 1 already here, 5 refused "
         f"(see {tmp_path / 'Master.csv.rejects.csv'})\n"
     )
 
@@ -54,7 +54,7 @@ def test_a_missing_file_is_reported_the_others_imported_and_the_status_is_1(mast
     assert stderr.startswith("caredesk calls: ")
     assert "nope.csv: cannot be opened: No such file or directory." in stderr
     assert stdout.startswith("Master.csv: 17 rows read")
-    assert Call.objects.count() == 10
+    assert Call.objects.count() == 11
 
 
 @pytest.mark.parametrize(

@@ -81,7 +81,7 @@ def test_a_plain_answered_call_matches_the_row_parser():
     assert batch.line_names == {"repairs"}
     first = batch.copy_text.splitlines()[0].split("\t")
     assert first[1:6] == ["1748851200.1", "repairs", "01928500001", "Smith, John", "01928700000"]
-    assert first[-3:-2] == ["4"]  # answered by the staff member on extension 2004
+    assert first[-4:-3] == ["4"]  # answered by the staff member on extension 2004
 
 
 def test_plain_rows_take_the_fast_lane_and_others_the_row_parser(monkeypatch):
@@ -217,6 +217,10 @@ def field(*usual: str, odd: tuple[str, ...] = ()) -> st.SearchStrategy[str]:
     return mostly(st.sampled_from(usual), st.one_of(st.sampled_from(odd), texts) if odd else texts)
 
 
+def spanned(since: datetime, until: datetime) -> int:
+    return int((until - since).total_seconds())
+
+
 @st.composite
 def asterisk_rows(draw: st.DrawFn) -> list[str]:
     start = draw(stamps)
@@ -273,8 +277,17 @@ def asterisk_rows(draw: st.DrawFn) -> list[str]:
         draw(mostly(st.just(start), odd_times)),
         draw(mostly(st.just(f"{answer:%Y-%m-%d %H:%M:%S}"), odd_times)),
         draw(mostly(st.just(f"{end:%Y-%m-%d %H:%M:%S}"), odd_times)),
-        draw(whole_numbers),
-        draw(whole_numbers),
+        # mostly the durations the times give (a second either way); now and then any
+        draw(
+            mostly(
+                st.just(str(max(0, spanned(wall, end) + draw(st.integers(-1, 1))))), whole_numbers
+            )
+        ),
+        draw(
+            mostly(
+                st.just(str(max(0, spanned(answer, end) - draw(st.integers(0, 1))))), whole_numbers
+            )
+        ),
         draw(
             mostly(st.sampled_from(DISPOSITIONS), st.sampled_from(["no answer", " ANSWERED", "X"]))
         ),
@@ -317,3 +330,24 @@ def lines(draw: st.DrawFn) -> list[bytes]:
 )
 def test_any_lines_give_the_row_parsers_batch(lines, first, policy, zone, not_after):
     both(lines, first=first, policy=policy, zone=zone, not_after=not_after)
+
+
+hostile = st.one_of(
+    st.binary(max_size=16),
+    st.sampled_from([b"\x00", b"Ann\x00", b"Zo\xeb", b"\x81", b"\xed\xa0\x80", b"\\", b"\t"]),
+)
+
+
+@given(rows=st.lists(st.tuples(st.integers(0, 17), hostile), max_size=6))
+def test_any_bytes_in_any_field_give_the_row_parsers_batch_and_storable_copy_text(rows):
+    fields = next(csv.reader([ANSWERED.decode()]))
+    lines = [b"\n"]
+    for n, (index, value) in enumerate(rows):
+        parts = [b'"' + text.encode().replace(b'"', b'""') + b'"' for text in fields]
+        parts[16] = f'"{n}.{index}"'.encode()
+        parts[index] = b'"' + value.replace(b'"', b'""') + b'"'
+        lines += [ANSWERED.replace(b".1", f".x{n}".encode()), b",".join(parts) + b"\n"]
+    batch = both(lines)
+    assert "\x00" not in batch.copy_text
+    batch.copy_text.encode("utf-8")  # no lone surrogate: PostgreSQL would refuse it
+    assert batch.kept >= len(rows)  # the plain neighbours are all kept

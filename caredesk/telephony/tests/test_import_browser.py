@@ -11,6 +11,7 @@ from caredesk.conftest import make_staff
 from caredesk.core.tests.browser import (  # noqa: F401 (fixtures)
     assert_accessible,
     browser_fixture,
+    enter_app_code,
     page_fixture,
 )
 from caredesk.staff.models import Role
@@ -27,6 +28,7 @@ def test_an_administrator_uploads_a_file_and_sees_its_progress(page, live_server
     page.get_by_label("Username").fill("ada_importer")
     page.get_by_label("Password").fill("correct horse battery staple")
     page.get_by_role("button", name="Sign in").click()
+    enter_app_code(page, "ada_importer")  # an administrator: two-factor sign-in
     expect(page.get_by_role("button", name="Import the file")).to_be_visible()
     assert_accessible(page)
 

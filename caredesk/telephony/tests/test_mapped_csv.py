@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from caredesk.core.text import storable_text
 from caredesk.telephony.call_file import CallFileError
 from caredesk.telephony.mapped_csv import generic_rows
 from caredesk.telephony.mapping import load_mapping, parse_mapping
@@ -101,7 +102,37 @@ def test_a_valid_generic_row_round_trips(key, name, start, wait, outcome):
     assert isinstance(row, ParsedCall), row
     assert row.call_key == key
     assert row.started_at == start.replace(microsecond=0, tzinfo=UTC)
-    assert row.caller_name == name.strip()
+    assert row.caller_name == storable_text(name).strip()  # NUL cannot be stored
+    assert ("Caller Name: " in row.notes) == ("\x00" in name)
     assert row.seconds_to_answer == wait
     answered = outcome in ("Answered", "Transferred")
     assert (row.answered_at is not None) == answered
+
+
+def test_a_caller_name_in_windows_1252_is_decoded_and_noted():
+    (row,) = generic(
+        b"M-1,02/06/2025 09:00:00,5,02/06/2025 09:01:00,55,07700900014,Zo\xeb,,Rents,,Answered\n"
+    )
+    assert isinstance(row, ParsedCall), row
+    assert row.caller_name == "Zoë"
+    assert row.notes == "Caller Name: not UTF-8 text, so read as Windows-1252"
+
+
+def test_talk_time_longer_than_the_call_is_refused():
+    (row,) = generic(
+        b"M-1,02/06/2025 09:00:00,5,02/06/2025 09:01:00,500,07700900014,,,Rents,,Answered\n"
+    )
+    assert isinstance(row, RejectedRow)
+    assert row.reason == (
+        "Wait (s) plus Talk (s) (505 s) is longer than the time from Start Time to End Time (60 s)."
+    )
+
+
+def test_across_the_autumn_change_the_wait_and_talk_decide_the_reading():
+    # 01:50 to 01:10 is 20 minutes only if 01:50 was summer time and 01:10 winter time
+    (row,) = generic(
+        b"M-1,26/10/2025 01:50:00,60,26/10/2025 01:10:00,1140,07700900014,,,Rents,,Answered\n"
+    )
+    assert isinstance(row, ParsedCall), row
+    assert row.started_at == datetime(2025, 10, 26, 0, 50, tzinfo=UTC)
+    assert row.ended_at == datetime(2025, 10, 26, 1, 10, tzinfo=UTC)

@@ -26,7 +26,9 @@ from caredesk.telephony.models import Call, CallImport, CallMeasure, ImportStatu
 from caredesk.telephony.tasks import import_calls_file
 from caredesk.telephony.tests.generate import write_master_csv
 from caredesk.telephony.uploads import (
+    UploadRefused,
     call_imports_folder,
+    call_upload_accept,
     call_uploads_stop_stalled,
     safe_file_name,
 )
@@ -669,3 +671,45 @@ def test_every_uploaded_file_is_kept_in_a_folder_of_its_own(
     folders = sorted(path for path in uploads_in_tmp.iterdir())
     assert len(folders) == 2
     assert call_imports_folder() == uploads_in_tmp
+
+
+# -- the size limit ----------------------------------------------------------------------
+
+
+def test_the_form_says_how_big_a_file_may_be(admin_client):
+    page = admin_client.get(IMPORT).content.decode()
+    assert "The file must be smaller than 200 MB." in page
+
+
+def test_a_file_over_the_limit_is_refused_on_the_form_saying_so(
+    admin_client, settings, uploads_in_tmp
+):
+    settings.CAREDESK_CALLS_MAX_UPLOAD_BYTES = 1024
+    response = send(admin_client, master_csv() * 3)
+    assert response.status_code == 200
+    assert "it must be smaller than 1 KB" in response.content.decode()
+    assert not CallImport.objects.exists()
+    assert not any(uploads_in_tmp.glob("*/*"))
+
+
+def test_the_service_refuses_a_file_over_the_limit_whatever_its_stated_size(
+    people, clock, settings, uploads_in_tmp
+):
+    settings.CAREDESK_CALLS_MAX_UPLOAD_BYTES = 1024
+    sent = upload("Master.csv", master_csv() * 3)
+    sent.size = 10  # a client that says less than it sends
+    with pytest.raises(UploadRefused, match="too big: it must be smaller than 1 KB"):
+        call_upload_accept(upload=sent, file_format="asterisk", by=None, clock=clock)
+    assert not CallImport.objects.exists()
+    assert not any(uploads_in_tmp.glob("*/*"))
+
+
+def test_the_api_refuses_a_file_over_the_limit_naming_the_field(
+    client, token, settings, uploads_in_tmp
+):
+    settings.CAREDESK_CALLS_MAX_UPLOAD_BYTES = 1024
+    response = api_send(client, token, file=upload("Master.csv", master_csv() * 3))
+    assert response.status_code == 422, response.content
+    errors = {error["field"]: error["message"] for error in problem_of(response)["errors"]}
+    assert "it must be smaller than 1 KB" in errors["file"]
+    assert not CallImport.objects.exists()
