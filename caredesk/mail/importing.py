@@ -1,6 +1,8 @@
 """Importing emails from files: .eml files, mbox files, and folders of either (a Maildir
 too). Each message is received on its own (`services.email_receive`), so a file imported
-again, or a run stopped half-way and run again, adds each message once."""
+again, or a run stopped half-way and run again, adds each message once. A message that
+cannot be stored is parked for review (see services) and the next one is read; one that
+cannot even be parked is named in the errors and the next one is read."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from pathlib import Path
 
 from caredesk.core.clock import Clock
 from caredesk.errors import CaredeskError
+from caredesk.mail.mbox import mbox_messages
 from caredesk.mail.models import Threading
 from caredesk.mail.services import email_receive
 from caredesk.standards import Policy
@@ -40,6 +43,7 @@ class MailImport:
     already_here: int = 0
     automatic: int = 0
     with_problems: int = 0
+    parked: int = 0
     errors: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
@@ -55,6 +59,11 @@ class MailImport:
             parts.append(f"{self.automatic:,} sent automatically (not acknowledged)")
         if self.with_problems:
             parts.append(f"{self.with_problems:,} not fully readable (kept as they came)")
+        if self.parked:
+            parts.append(
+                f"{self.parked:,} could not be stored (kept as they came, on the emails to "
+                "review page)"
+            )
         if self.errors:
             parts.append(f"{len(self.errors):,} not received (see below)")
         return f"{self.path.name}: {', '.join(parts)}"
@@ -75,6 +84,9 @@ def mail_files_import(*, path: str | Path, policy: Policy, clock: Clock) -> Mail
         email = received.email
         if not received.new:
             result.already_here += 1
+            continue
+        if received.parked:
+            result.parked += 1
             continue
         if email.threading == Threading.NEW_CASE:
             result.new_cases += 1
@@ -124,11 +136,8 @@ def _messages(path: Path, errors: list[str]) -> Iterator[tuple[str, bytes]]:
     except OSError as error:
         raise MailFileError(f"{path}: cannot be read: {error.strerror}.") from None
     if start == MBOX_START:
-        box = mailbox.mbox(path, create=False)
-        try:
-            for number, key in enumerate(box.keys(), start=1):
-                yield f"{path.name} message {number}", box.get_bytes(key)
-        finally:
-            box.close()
+        with path.open("rb") as file:
+            for number, raw in enumerate(mbox_messages(file), start=1):
+                yield f"{path.name} message {number}", raw
         return
     yield path.name, path.read_bytes()

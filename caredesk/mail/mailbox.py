@@ -8,6 +8,11 @@ to come in. A worker stopped between receiving a message and moving it leaves it
 folder; the next poll fetches it again and `email_receive` knows it by its key, so it
 is stored once and only then moved.
 
+A message that cannot be stored is parked by `email_receive` (kept as it came, with the
+reason, on the emails-to-review page) and moved like any other, so no poll fetches it
+again and it never holds up the messages after it. Only a message that cannot even be
+parked (the database or the store gone) stays in the folder for the next poll.
+
 The time a message reached the mailbox (the server's INTERNALDATE) is its time of
 receipt: deadlines run from it, not from when the worker got round to it.
 """
@@ -98,7 +103,8 @@ def mailbox_address(url: str, *, password: str = "") -> MailboxAddress:
 class MailboxPoll:
     """What one poll did."""
 
-    received: int = 0  # new messages
+    received: int = 0  # new messages (parked ones included)
+    parked: int = 0  # could not be stored: kept as they came, for review
     known: int = 0  # fetched again (a poll stopped before it moved them): stored once
     moved: int = 0
     errors: list[str] = field(default_factory=list)
@@ -108,6 +114,8 @@ class MailboxPoll:
             f"{self.received} new {'email' if self.received == 1 else 'emails'}, "
             f"{self.known} already here, {self.moved} moved"
         )
+        if self.parked:
+            said += f", {self.parked} could not be stored (parked for review)"
         if self.errors:
             said += f", {len(self.errors)} could not be received"
         return said
@@ -124,8 +132,9 @@ def mailbox_poll(
 ) -> MailboxPoll:
     """Receive up to `limit` messages from the mailbox and move them to `done_folder`.
 
-    A message that cannot be received (the database refused it, say) stays in the
-    folder for the next poll and is named in the report; the rest go on.
+    A message that cannot be stored is parked, and moved. One that cannot even be parked
+    (the database gone, say) stays in the folder for the next poll and is named in the
+    report; the rest go on.
     `between_messages` lets the worker stop part-way (it raises to do so); what was
     received by then is still moved.
     """
@@ -156,12 +165,13 @@ def mailbox_poll(
                             received_at=arrived_at,
                             acknowledge=True,
                         )
-                    except Exception as error:  # named, and tried again at the next poll
+                    except Exception as error:  # not even parked: named, tried again next poll
                         logger.exception("Email %s in %s not received.", uid, address)
                         poll.errors.append(f"Message {uid}: {type(error).__name__}: {error}")
                         continue
                     if received.new:
                         poll.received += 1
+                        poll.parked += received.parked
                     else:
                         poll.known += 1
                     waiting.append(uid)

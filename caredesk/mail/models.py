@@ -15,6 +15,7 @@ class Threading(models.TextChoices):
     REFERENCE = "reference", "The case reference in the subject"
     NEW_CASE = "new_case", "A new case"
     FOR_REVIEW = "for_review", "Sent by a machine, with no case: for review"
+    PARKED = "parked", "Could not be stored: kept as it came, for review"
 
 
 class InboundEmail(models.Model):
@@ -24,8 +25,9 @@ class InboundEmail(models.Model):
     # The Message-ID without brackets, or a digest of the bytes for a message without
     # one: a message received twice is stored once.
     message_key = models.CharField(max_length=255, unique=True)
-    # None: sent by a machine and not about any case (bulk mail, a bounce), so it waits
-    # on the review list rather than opening a case with deadlines.
+    # None: sent by a machine and not about any case (bulk mail, a bounce), or parked (it
+    # could not be stored), so it waits on the review list rather than opening a case
+    # with deadlines.
     case = models.ForeignKey(
         Case, null=True, blank=True, on_delete=models.CASCADE, related_name="emails"
     )
@@ -47,6 +49,9 @@ class InboundEmail(models.Model):
     problems = models.TextField(blank=True, help_text="What could not be read, a line each.")
     not_acknowledged = models.CharField(
         max_length=300, blank=True, help_text="Why a new case's email had no acknowledgement."
+    )
+    parked_reason = models.TextField(
+        blank=True, help_text="Why it could not be stored (parked): shown for review."
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     raw_sha256 = models.CharField(max_length=64)

@@ -8,25 +8,33 @@ the caller, so nothing is lost.
 
 - **message_key**: the Message-ID without its angle brackets; a message without one is
   keyed by a digest of its bytes, so the same file read twice is still one message.
-- **automatic**: why the message was sent by a machine, if it was: an auto-reply or
-  other automatic message (RFC 3834 `Auto-Submitted`), bulk or list mail (`Precedence`,
-  `List-Id`, `List-Unsubscribe`), a bounce (an empty return path, a mailer daemon).
-  Such messages never get an acknowledgement, so two machines never answer each other.
+- **automatic**: why the message was sent by a machine, if it was (an auto-reply, an
+  out-of-office, a delivery report, bulk or list mail: see `mail.machine_mail`). Such
+  messages never get an acknowledgement, so two machines never answer each other.
 - **text**: the plain text body, or the HTML body as text when there is no plain one.
 - **attachments**: every other part: files, inline images, forwarded messages (kept
   whole, as .eml).
+
+Every text it gives can be stored: characters no database here holds (NUL, lone
+surrogates) are removed, and `problems` says from which field (`core.text.storable`).
+Parts nested deeper than MAX_DEPTH are not read into (Python's parser recurses once a
+level, and reads each line once a level): they are kept, unread, as one attachment, and
+the headers of the message (sender, subject, date) are always read.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email
+import email.feedparser
+import email.header
 import email.parser
 import email.policy
 import hashlib
 import mimetypes
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.message import EmailMessage, Message
 from email.utils import getaddresses, parsedate_to_datetime
@@ -34,13 +42,16 @@ from typing import cast
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 
+from caredesk.core.text import storable, storable_text
+from caredesk.mail.machine_mail import machine_reason
+
 MAX_KEY_LENGTH = 255
 UNREADABLE = "\ufffd"  # what a character that cannot be decoded becomes
 # A Date outside these years is not believed (1 January 1970 is a common wrong one), and
 # the message counts as received when it arrives.
 FIRST_DATE_YEAR, LAST_DATE_YEAR = 1990, 2099
 _MESSAGE_IDS = re.compile(r"<([^<>\s]+)>")
-_BULK_PRECEDENCE = frozenset({"bulk", "junk", "list"})
+MAX_DEPTH = 40  # parts nested deeper than this are kept, not read into
 
 
 @dataclass(frozen=True)
@@ -80,35 +91,50 @@ class ParsedEmail:
 def email_parse(raw: bytes) -> ParsedEmail:
     """The message in `raw` (the bytes of an .eml file), as far as it can be read."""
     try:
-        return _parse(raw)
+        parsed = _parse(raw)
     except Exception as error:
-        return ParsedEmail(
-            message_key=email_key(raw),
-            message_id="",
-            from_address="",
-            from_name="",
-            to="",
-            subject="",
-            sent_at=None,
-            in_reply_to=[],
-            references=[],
-            text="",
-            attachments=[],
-            automatic="",
-            problems=[f"The message cannot be read at all ({type(error).__name__})."],
-            sha256=hashlib.sha256(raw).hexdigest(),
-        )
+        # The body could not be read at all: the headers alone, read without the body
+        # (a parser that never recurses), so the sender, subject and date are kept.
+        problem = f"The message's body cannot be read at all ({type(error).__name__})."
+        try:
+            parsed = _parse_headers_only(raw, problem)
+        except Exception as header_error:
+            parsed = ParsedEmail(
+                message_key=email_key(raw),
+                message_id="",
+                from_address="",
+                from_name="",
+                to="",
+                subject="",
+                sent_at=None,
+                in_reply_to=[],
+                references=[],
+                text="",
+                attachments=[],
+                automatic="",
+                problems=[f"The message cannot be read at all ({type(header_error).__name__})."],
+                sha256=hashlib.sha256(raw).hexdigest(),
+            )
+    return _storable(parsed)
 
 
 def _parse(raw: bytes) -> ParsedEmail:
     digest = hashlib.sha256(raw).hexdigest()
     problems: list[str] = []
-    message = email.message_from_bytes(raw, policy=email.policy.default)
+    parser = _DepthLimitedParser(policy=email.policy.default)
+    parser.feed(raw)
+    message = cast(EmailMessage, parser.close())
+    if parser.too_deep:
+        problems.append(
+            f"The message has parts nested more than {MAX_DEPTH} deep: those below are "
+            "kept as an attachment, unread (the message is kept as it came)."
+        )
     for defect in message.defects:
         problems.append(_defect_text(defect))
     headers = _Headers(message, problems)
     message_id = _first_id(headers.raw("Message-ID"))
-    from_name, from_address = _sender(headers.get("From"), problems)
+    from_name, from_address = _sender(headers, problems)
+    subject = " ".join(headers.get("Subject").split())
     body, text = _body(message, problems)
     return ParsedEmail(
         message_key=_key(message_id) if message_id else f"sha256:{digest}",
@@ -116,15 +142,104 @@ def _parse(raw: bytes) -> ParsedEmail:
         from_address=from_address,
         from_name=from_name,
         to=headers.get("To"),
-        subject=" ".join(headers.get("Subject").split()),
+        subject=subject,
         sent_at=_date(headers.raw("Date"), problems),
         in_reply_to=[_key(i) for i in _MESSAGE_IDS.findall(headers.raw("In-Reply-To"))],
         references=[_key(i) for i in _MESSAGE_IDS.findall(headers.raw("References"))],
         text=text,
         attachments=_attachments(message, body, problems),
-        automatic=_automatic(headers, from_address),
+        automatic=machine_reason(
+            headers=headers.raw_all, from_address=from_address, subject=subject
+        ),
         problems=list(dict.fromkeys(problems)),
         sha256=digest,
+    )
+
+
+def _parse_headers_only(raw: bytes, problem: str) -> ParsedEmail:
+    digest = hashlib.sha256(raw).hexdigest()
+    problems = [problem]
+    message = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(raw)
+    headers = _Headers(message, problems)
+    message_id = _first_id(headers.raw("Message-ID"))
+    from_name, from_address = _sender(headers, problems)
+    subject = " ".join(headers.get("Subject").split())
+    return ParsedEmail(
+        message_key=_key(message_id) if message_id else f"sha256:{digest}",
+        message_id=message_id,
+        from_address=from_address,
+        from_name=from_name,
+        to=headers.get("To"),
+        subject=subject,
+        sent_at=_date(headers.raw("Date"), problems),
+        in_reply_to=[_key(i) for i in _MESSAGE_IDS.findall(headers.raw("In-Reply-To"))],
+        references=[_key(i) for i in _MESSAGE_IDS.findall(headers.raw("References"))],
+        text="",
+        attachments=[],
+        automatic=machine_reason(
+            headers=headers.raw_all, from_address=from_address, subject=subject
+        ),
+        problems=list(dict.fromkeys(problems)),
+        sha256=digest,
+    )
+
+
+class _DepthLimitedParser(email.feedparser.BytesFeedParser):
+    """Python's parser, reading no deeper than MAX_DEPTH: a container part (multipart or
+    message) below that is read as one unread part. The parser keeps a generator and an
+    end-of-part test for each level it is in, so without a limit a message nested
+    thousands deep fails with a RecursionError, and takes time that grows with the
+    square of its depth."""
+
+    too_deep = False
+
+    def _parse_headers(self, lines: list[str]) -> None:
+        super()._parse_headers(lines)  # type: ignore[misc]
+        part: Message = self._cur  # type: ignore[attr-defined]
+        depth = len(self._msgstack)  # type: ignore[attr-defined]
+        if depth > MAX_DEPTH and part.get_content_maintype() in ("multipart", "message"):
+            self.too_deep = True
+            del part["Content-Type"]
+            part["Content-Type"] = "application/octet-stream"
+
+
+def _storable(parsed: ParsedEmail) -> ParsedEmail:
+    """The message with every text storable, and a problem for each field that lost
+    characters no database here can hold (core.text)."""
+    problems: list[str] = []
+
+    def clean(value: str, what: str) -> str:
+        made = storable(value)
+        if made.removed:
+            problems.append(f"{what}: {made.note}.")
+        return made.text
+
+    attachments = [
+        replace(
+            attachment,
+            file_name=clean(attachment.file_name, f"Attachment {number}'s name"),
+            content_type=clean(attachment.content_type, f"Attachment {number}'s type"),
+            content_id=clean(attachment.content_id, f"Attachment {number}'s Content-ID"),
+        )
+        for number, attachment in enumerate(parsed.attachments, start=1)
+    ]
+    cleaned = replace(
+        parsed,
+        message_key=storable_text(parsed.message_key),
+        message_id=storable_text(parsed.message_id),
+        from_address=clean(parsed.from_address, "The sender's address"),
+        from_name=clean(parsed.from_name, "The sender's name"),
+        to=clean(parsed.to, "The To header"),
+        subject=clean(parsed.subject, "The subject"),
+        in_reply_to=[storable_text(key) for key in parsed.in_reply_to],
+        references=[storable_text(key) for key in parsed.references],
+        text=clean(parsed.text, "The text"),
+        attachments=attachments,
+        automatic=storable_text(parsed.automatic),
+    )
+    return replace(
+        cleaned,
+        problems=list(dict.fromkeys(storable_text(p) for p in [*parsed.problems, *problems])),
     )
 
 
@@ -155,27 +270,47 @@ class _Headers:
         for name, value in message.raw_items():
             self._raw.setdefault(name.lower(), " ".join(text_of(str(value)).split()))
 
+    @property
+    def raw_all(self) -> dict[str, str]:
+        return self._raw
+
     def raw(self, name: str) -> str:
         return self._raw.get(name.lower(), "")
 
     def get(self, name: str) -> str:
+        """The header decoded; if it cannot be read that way, as written (its encoded
+        words decoded where they can be), saying so in problems."""
         try:
             value = self.message.get(name)
+            text = "" if value is None else text_of(str(value)).strip()
         except Exception as error:
-            self.problems.append(f"The {name} header cannot be read ({error}).")
-            return ""
-        text = "" if value is None else text_of(str(value)).strip()
+            why = "characters that are not text" if isinstance(error, UnicodeError) else error
+            self.problems.append(
+                f"The {name} header cannot be read as it should be ({why}): it is kept as written."
+            )
+            return _decoded_words(self.raw(name)) if name != "From" else self.raw(name)
         if UNREADABLE in text:
             self.problems.append(f"The {name} header has characters that cannot be read.")
         return text
 
 
 def text_of(value: str) -> str:
-    """Text fit to store: bytes the email package could not decode (kept as surrogates)
-    read as UTF-8 where they are, else shown as \ufffd; no NUL characters."""
-    if not value.isascii():
-        value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return value.replace("\x00", "")
+    """Bytes the email package could not decode (kept as surrogates) read as UTF-8 where
+    they are, else shown as \ufffd. Characters that cannot be stored are left for
+    `_storable` to remove and note (NUL; a lone surrogate from a strange charset)."""
+    if value.isascii():
+        return value
+    try:
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a surrogate that is not an undecoded byte
+        return value
+
+
+def _decoded_words(value: str) -> str:
+    """RFC 2047 encoded words decoded, on one line (as written, if they cannot be)."""
+    with contextlib.suppress(Exception):
+        value = str(email.header.make_header(email.header.decode_header(value)))
+    return " ".join(value.split())
 
 
 def _key(message_id: str) -> str:
@@ -186,22 +321,31 @@ def _key(message_id: str) -> str:
 
 
 def _first_id(value: str) -> str:
-    value = text_of(value)
+    value = storable_text(text_of(value))
     found = _MESSAGE_IDS.search(value)
     if found:
         return found.group(1)
     return value.strip().strip("<>").strip()
 
 
-def _sender(value: str, problems: list[str]) -> tuple[str, str]:
+def _sender(headers: _Headers, problems: list[str]) -> tuple[str, str]:
+    """The sender's name and address. Read from the header as written when the decoded
+    header cannot be read (a name with an encoded line break in it, say): the address is
+    never lost for its name. Names are decoded after the address is found, so a comma or
+    bracket in an encoded name cannot make another address."""
+    value = headers.get("From")
     if not value:
         return "", ""
     addresses = [(name, address) for name, address in getaddresses([value]) if address]
+    if not addresses and value != headers.raw("From"):
+        addresses = [a for a in getaddresses([headers.raw("From")]) if a[1]]
     if not addresses:
         problems.append(f"The From header has no address that can be read: {value[:200]!r}.")
-        return value[:200], ""
+        return " ".join(value.split())[:200], ""
     name, address = addresses[0]
-    return " ".join(name.split()), address.strip().lower()
+    if "=?" in name:
+        name = _decoded_words(name)
+    return " ".join(name.split()), "".join(address.split()).lower()
 
 
 def _date(value: str, problems: list[str]) -> datetime | None:
@@ -219,30 +363,6 @@ def _date(value: str, problems: list[str]) -> datetime | None:
         problems.append(f"The Date header is not believable: {value[:100]!r}.")
         return None
     return moment
-
-
-def _automatic(headers: _Headers, from_address: str) -> str:
-    auto_submitted = headers.raw("Auto-Submitted").lower()
-    if auto_submitted and auto_submitted.split(";")[0].strip() != "no":
-        return f"Auto-Submitted: {auto_submitted}"
-    precedence = headers.raw("Precedence").lower()
-    if precedence in _BULK_PRECEDENCE:
-        return f"Precedence: {precedence}"
-    for name in ("List-Id", "List-Unsubscribe"):
-        if headers.raw(name):
-            return f"{name}: mailing list"
-    for name in ("X-Autoreply", "X-Autorespond"):
-        if headers.raw(name):
-            return f"{name}: auto-reply"
-    suppress = headers.raw("X-Auto-Response-Suppress").lower()
-    if {"all", "oof", "autoreply"} & {word.strip() for word in suppress.split(",")}:
-        return f"X-Auto-Response-Suppress: {suppress}"
-    if headers.raw("Return-Path") == "<>":
-        return "Return-Path: <> (a bounce)"
-    local = from_address.partition("@")[0]
-    if local in {"mailer-daemon", "postmaster"}:
-        return f"From: {from_address} (a bounce)"
-    return ""
 
 
 # -- the body and the attachments ------------------------------------------------------
@@ -301,35 +421,46 @@ def _attachments(
     message: Message, body: Message | None, problems: list[str]
 ) -> list[ParsedAttachment]:
     found: list[ParsedAttachment] = []
-    for part in _leaves(message):
+    for number, part in enumerate(_leaves(message), start=1):
         if part is body:
             continue
-        file_name = _file_name(part, problems)
-        disposition = (part.get_content_disposition() or "").lower()
-        if (
-            part.get_content_type() in ("text/plain", "text/html")
-            and not file_name
-            and disposition != "attachment"
-        ):
-            continue  # the body in another form (multipart/alternative)
-        content_type = part.get_content_type()
-        if content_type == "message/rfc822":
-            inner = part.get_payload()
-            inner_message = inner[0] if isinstance(inner, list) and inner else None
-            data = inner_message.as_bytes() if isinstance(inner_message, Message) else b""
-        else:
-            payload = part.get_payload(decode=True)
-            data = payload if isinstance(payload, bytes) else b""
-        found.append(
-            ParsedAttachment(
-                file_name=file_name or _made_up_name(content_type, len(found) + 1),
-                content_type=content_type,
-                data=data,
-                inline=disposition == "inline" or bool(part.get("Content-ID")),
-                content_id=_first_id(str(part.get("Content-ID") or "")),
+        try:
+            attachment = _attachment(part, len(found) + 1, problems)
+        except Exception as error:  # one part never costs the others
+            problems.append(
+                f"Part {number} of the message cannot be read ({type(error).__name__}): "
+                "it is in the message kept as it came."
             )
-        )
+            continue
+        if attachment is not None:
+            found.append(attachment)
     return found
+
+
+def _attachment(part: Message, number: int, problems: list[str]) -> ParsedAttachment | None:
+    file_name = _file_name(part, problems)
+    disposition = (part.get_content_disposition() or "").lower()
+    content_type = part.get_content_type()
+    if (
+        content_type in ("text/plain", "text/html")
+        and not file_name
+        and disposition != "attachment"
+    ):
+        return None  # the body in another form (multipart/alternative)
+    if content_type == "message/rfc822":
+        inner = part.get_payload()
+        inner_message = inner[0] if isinstance(inner, list) and inner else None
+        data = inner_message.as_bytes() if isinstance(inner_message, Message) else b""
+    else:
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
+    return ParsedAttachment(
+        file_name=file_name or _made_up_name(content_type, number),
+        content_type=content_type,
+        data=data,
+        inline=disposition == "inline" or bool(part.get("Content-ID")),
+        content_id=_first_id(str(part.get("Content-ID") or "")),
+    )
 
 
 def _leaves(message: Message) -> list[Message]:

@@ -18,10 +18,16 @@ one transaction:
    case opens none: it waits on the review list, with no deadline, for someone to
    look at.
 
-A message that cannot be read well (bad encodings, a broken MIME structure) is still
-received: what could be read is used, the problems are listed on it, and its bytes are
-kept as they came. Messages sent by a machine (auto-replies, bulk mail, bounces) are
-received the same way and marked, so that none is ever acknowledged.
+A message that cannot be read well (bad encodings, a broken MIME structure, characters
+no database can hold) is still received: what could be read is used, the problems are
+listed on it, and its bytes are kept as they came. Messages sent by a machine
+(auto-replies, bulk mail, bounces) are received the same way and marked, so that none is
+ever acknowledged.
+
+A message that still cannot be stored (anything going wrong while it is) is *parked*:
+kept as it came, with the reason, on the emails-to-review page, and known by its key,
+so that it is not tried again at every poll and never stops the messages after it.
+Only if even that fails (the database or the store gone) does `email_receive` raise.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -37,6 +44,7 @@ from caredesk.cases.intake import contact_receive
 from caredesk.cases.models import Case, Channel
 from caredesk.core.clock import Clock
 from caredesk.core.store import store_put
+from caredesk.core.text import storable_text
 from caredesk.customers.models import Customer
 from caredesk.errors import CaredeskError, NotAllowed
 from caredesk.mail.acknowledgements import acknowledgement_queue, addressed_officer
@@ -52,10 +60,18 @@ ACKNOWLEDGE_WITHIN = timedelta(days=1)
 logger = logging.getLogger(__name__)
 
 
+PARKED_REASON_LIMIT = 1_000  # characters of the reason a message was parked
+
+
 @dataclass(frozen=True)
 class Received:
     email: InboundEmail
     new: bool  # False: the message was here already
+
+    @property
+    def parked(self) -> bool:
+        """It could not be stored, and waits for review as it came."""
+        return self.email.threading == Threading.PARKED
 
 
 def email_receive(
@@ -73,10 +89,29 @@ def email_receive(
 
     `acknowledge`: send the automatic reply if it opens a case (the mailbox does; a file
     of old mail does not), and only if it arrived in the last ACKNOWLEDGE_WITHIN: a
-    reply promising a date already past helps nobody."""
+    reply promising a date already past helps nobody.
+
+    A message that cannot be stored comes back parked (`Received.parked`)."""
     already = InboundEmail.objects.filter(message_key=email_key(raw)).first()
     if already is not None:
         return Received(already, new=False)
+    source = storable_text(source)[:300]
+    try:
+        return _receive(raw, source, policy, clock, received_at, acknowledge=acknowledge)
+    except Exception as error:  # parked, with the reason: never tried at every poll
+        logger.exception("Email from %s could not be stored: parked.", source)
+        return _park(raw, source, error, received_at=received_at, clock=clock)
+
+
+def _receive(
+    raw: bytes,
+    source: str,
+    policy: Policy,
+    clock: Clock,
+    received_at: datetime | None,
+    *,
+    acknowledge: bool,
+) -> Received:
     parsed = email_parse(raw)
     raw_sha256 = store_put(raw)
     stored = [(attachment, store_put(attachment.data)) for attachment in parsed.attachments]
@@ -108,6 +143,57 @@ def email_receive(
             )
     except IntegrityError:  # the same message, received at the same moment elsewhere
         already = InboundEmail.objects.filter(message_key=parsed.message_key).first()
+        if already is None:
+            raise
+        return Received(already, new=False)
+    return Received(email, new=True)
+
+
+def _park(
+    raw: bytes, source: str, error: Exception, *, received_at: datetime | None, clock: Clock
+) -> Received:
+    """Keep a message that could not be stored, as it came, with why, for review. What
+    its headers say is kept if it can be; if even that cannot be stored, only its key,
+    bytes and the reason."""
+    why = storable_text(getattr(error, "message", "") or str(error))
+    reason = (
+        f"It could not be stored ({type(error).__name__}: {why})"[: PARKED_REASON_LIMIT - 40]
+        + ". It is kept as it came."
+    )
+    raw_sha256 = store_put(raw)
+    parsed = email_parse(raw)
+    now = clock.now()
+    bare: dict[str, Any] = {
+        "message_key": email_key(raw),
+        "threading": Threading.PARKED,
+        "received_at": min(received_at or parsed.sent_at or now, now),
+        "parked_reason": reason,
+        "raw_sha256": raw_sha256,
+        "raw_size": len(raw),
+        "source": source,
+        "not_acknowledged": "Parked (it could not be stored): never answered.",
+    }
+    said: dict[str, Any] = {
+        "from_address": parsed.from_address[:254],
+        "from_name": parsed.from_name[:200],
+        "subject": parsed.subject[:1_000],
+        "sent_at": parsed.sent_at,
+        "automatic": parsed.automatic[:200],
+        "problems": "\n".join(parsed.problems),
+    }
+    try:
+        return _parked_save(InboundEmail(**bare, **said))
+    except Exception:
+        logger.exception("Parking the email from %s with its headers failed.", source)
+        return _parked_save(InboundEmail(**bare))
+
+
+def _parked_save(email: InboundEmail) -> Received:
+    try:
+        with transaction.atomic():
+            email.save()
+    except IntegrityError:  # parked or received at the same moment elsewhere
+        already = InboundEmail.objects.filter(message_key=email.message_key).first()
         if already is None:
             raise
         return Received(already, new=False)
@@ -190,7 +276,7 @@ def _acknowledge(
             )
     except Exception as error:  # recorded: the email still comes in
         logger.exception("No automatic reply to email %s", email.pk)
-        message = getattr(error, "message", str(error))
+        message = storable_text(getattr(error, "message", str(error)))
         email.not_acknowledged = f"The automatic reply could not be made: {message}"[:300]
         email.save(update_fields=["not_acknowledged"])
         return
@@ -283,6 +369,9 @@ def _summary(parsed: ParsedEmail, problems: list[str]) -> str:
 # -- the review list --------------------------------------------------------------------
 
 
+REVIEWED = (Threading.FOR_REVIEW, Threading.PARKED)  # what waits on the review list
+
+
 class ReviewError(CaredeskError):
     """An email that is no longer waiting for review: someone has dealt with it."""
 
@@ -293,7 +382,7 @@ def _take_from_review(email: InboundEmail, now: datetime) -> None:
     """Take the email off the review list: one conditional UPDATE, so that of two people
     deciding at once, only one does."""
     taken = InboundEmail.objects.filter(
-        pk=email.pk, threading=Threading.FOR_REVIEW, reviewed_at__isnull=True
+        pk=email.pk, threading__in=REVIEWED, reviewed_at__isnull=True
     ).update(reviewed_at=now)
     if taken != 1:
         raise ReviewError("This email is not waiting for review: someone has dealt with it.")
@@ -302,7 +391,8 @@ def _take_from_review(email: InboundEmail, now: datetime) -> None:
 
 @transaction.atomic
 def email_review_dismiss(*, email: InboundEmail, by: StaffMember, clock: Clock) -> InboundEmail:
-    """Nothing to do about a machine's email: it leaves the review list."""
+    """Nothing to do about a machine's email (or a parked one): it leaves the review
+    list."""
     if not allowed(by, Can.WORK_CASES):
         raise NotAllowed("Only staff who take casework can review emails.")
     _take_from_review(email, clock.now())
@@ -313,8 +403,9 @@ def email_review_dismiss(*, email: InboundEmail, by: StaffMember, clock: Clock) 
 def email_review_open_case(
     *, email: InboundEmail, by: StaffMember, policy: Policy, clock: Clock
 ) -> Case:
-    """A person's words after all (an out-of-office with a real question in it, say): open
-    a case from the email, received when it arrived. No acknowledgement is sent."""
+    """A person's words after all (an out-of-office with a real question in it, or a
+    parked email someone has read as it came): open a case from the email, received when
+    it arrived. No acknowledgement is sent."""
     if not allowed(by, Can.WORK_CASES):
         raise NotAllowed("Only staff who take casework can open cases.")
     _take_from_review(email, clock.now())
@@ -322,7 +413,7 @@ def email_review_open_case(
         channel=Channel.EMAIL,
         received_at=email.received_at,
         subject=(email.subject or "An email with no subject")[:200],
-        summary=f"Email: {email.subject or '(no subject)'}\n\n{email.text[:SUMMARY_LIMIT]}",
+        summary=_review_summary(email),
         by=by,
         customer=_customer(email.from_address),
         policy=policy,
@@ -332,3 +423,13 @@ def email_review_open_case(
     email.threading = Threading.NEW_CASE
     email.save(update_fields=["case", "contact", "threading"])
     return received.case
+
+
+def _review_summary(email: InboundEmail) -> str:
+    text = email.text[:SUMMARY_LIMIT]
+    if email.parked_reason:
+        text = (
+            "This email could not be stored when it came, so its text is not here: "
+            "download it as it came from its page.\n" + text
+        )
+    return f"Email: {email.subject or '(no subject)'}\n\n{text}".strip()

@@ -3,8 +3,9 @@
 - `customer_emails`: emails to customers that no task has sent (each claimed, as the
   notices' emails are: caredesk.mail.outbound).
 - `mailbox_read`: receive what waits in the mailbox named by CAREDESK_MAILBOX, if set.
-  A message that cannot be received stays in the mailbox for the next pass and is
-  named in the worker's log; a mailbox that cannot be read fails this sweep only.
+  A message that cannot be stored is parked for review and moved; one that cannot even
+  be parked stays in the mailbox for the next pass and is named in the worker's log; a
+  mailbox that cannot be read fails this sweep only.
 """
 
 from __future__ import annotations
@@ -62,8 +63,12 @@ def _mailbox_read(run: SweepRun) -> Done:
     )
     return Done(
         rows=poll.received,
-        counts={"already here": poll.known, "not received": len(poll.errors)}
-        if poll.known or poll.errors
+        counts={
+            "already here": poll.known,
+            "parked": poll.parked,
+            "not received": len(poll.errors),
+        }
+        if poll.known or poll.errors or poll.parked
         else {},
         said=(f"Mailbox: {poll}.", *(f"  {problem}" for problem in poll.errors)),
     )

@@ -10,7 +10,8 @@ from django_tasks_db.models import DBTaskResult
 from caredesk.cases.models import Case
 from caredesk.core.store import store_get
 from caredesk.mail.mailbox import MailboxError, mailbox_address, mailbox_poll
-from caredesk.mail.models import InboundEmail
+from caredesk.mail.models import InboundEmail, Threading
+from caredesk.mail.tests.test_services import parkable
 from caredesk.notifications.tasks import send_notification_email
 from caredesk.standards import load_policy
 from caredesk.worker.loop import Worker
@@ -236,3 +237,25 @@ def test_the_worker_command_refuses_a_bad_mailbox_address(settings):
     settings.CAREDESK_MAILBOX = "pop3://u:p@h/"
     with pytest.raises(CommandError, match="must start imaps://"):
         call_command("worker", "--once")
+
+
+# -- nothing lost (issue 15) --------------------------------------------------------------
+
+
+def test_a_message_that_cannot_be_stored_is_parked_moved_and_never_fetched_again(
+    dovecot, imap_user, people, clock
+):
+    # given: a message the store cannot keep an attachment of, then an ordinary one
+    dovecot.deliver(imap_user, parkable())
+    dovecot.deliver(imap_user, (MESSAGES / "plain.eml").read_bytes())
+    # when
+    report = poll(dovecot, imap_user, clock)
+    # then: both are in, the first parked for review; neither waits in the inbox
+    assert (report.received, report.parked, report.moved, report.errors) == (2, 1, 2, [])
+    assert str(report).endswith("1 could not be stored (parked for review)")
+    assert InboundEmail.objects.filter(threading=Threading.PARKED).count() == 1
+    assert InboundEmail.objects.filter(threading=Threading.NEW_CASE).count() == 1
+    assert dovecot.count(imap_user, "INBOX") == 0
+    # and the next poll has nothing to fetch
+    again = poll(dovecot, imap_user, clock)
+    assert (again.received, again.known, again.moved) == (0, 0, 0)

@@ -1,14 +1,16 @@
 """Reading emails: whatever the bytes, a message with what could be read, never an error."""
 
+import time
 from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from caredesk.mail.parsing import email_key, email_parse, html_text
+from caredesk.mail.parsing import MAX_DEPTH, email_key, email_parse, html_text
 
 MESSAGES = Path(__file__).parent / "messages"
 
@@ -187,3 +189,80 @@ def test_bytes_that_are_not_ascii_in_ids_and_nul_characters_are_made_storable():
     message = email_parse(raw)
     assert message.message_key == "café@x"
     assert (message.subject, message.text) == ("ab", "body")
+
+
+# -- hostile mail (issue 15) --------------------------------------------------------------
+
+
+def deeply_nested(levels: int, kind: str = "multipart") -> bytes:
+    head = (
+        b"From: Jo Bloggs <jo.bloggs@example.org>\nSubject: Deep\nMessage-ID: <deep@x>\n"
+        b"Date: Mon, 2 Jun 2025 09:14:00 +0100\nMIME-Version: 1.0\n"
+    )
+    if kind == "message":
+        return head + b"Content-Type: message/rfc822\n\n" * levels + b"\nthe end\n"
+    opening = b"".join(
+        b'Content-Type: multipart/mixed; boundary="b%d"\n\n--b%d\n' % (n, n) for n in range(levels)
+    )
+    closing = b"".join(b"\n--b%d--\n" % n for n in reversed(range(levels)))
+    return head + opening + b"Content-Type: text/plain\n\nthe end\n" + closing
+
+
+@pytest.mark.parametrize("kind", ["multipart", "message"])
+def test_mime_nested_thousands_deep_keeps_the_sender_subject_and_date(kind):
+    started = time.monotonic()
+    message = email_parse(deeply_nested(5_000, kind))
+    assert time.monotonic() - started < 10  # once a line a level would take minutes
+    assert (message.from_address, message.from_name) == ("jo.bloggs@example.org", "Jo Bloggs")
+    assert (message.subject, message.message_key) == ("Deep", "deep@x")
+    assert message.sent_at == datetime(2025, 6, 2, 8, 14, tzinfo=UTC)
+    assert any(f"nested more than {MAX_DEPTH} deep" in problem for problem in message.problems)
+    # the parts below the limit are kept, unread
+    assert b"the end" in b"".join(attachment.data for attachment in message.attachments)
+
+
+def test_mime_nested_within_the_limit_is_read_as_usual():
+    message = email_parse(deeply_nested(MAX_DEPTH - 2))
+    assert (message.text, message.problems) == ("the end", [])
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [
+        b"=?utf-8?q?Jane=0D=0ASmith?= <jane@example.org>",
+        b"=?utf-8?b?SmFuZQ0KU21pdGg=?= <jane@example.org>",
+        b"=?utf-8?q?Jane=0ASmith?=\n <jane@example.org>",
+        b'"=?utf-8?q?Jane=0D=0ASmith?=" <jane@example.org>',
+    ],
+)
+def test_an_encoded_line_break_in_a_name_never_loses_the_address(sender):
+    message = email_parse(b"From: " + sender + b"\nMessage-ID: <n@x>\n\nhello\n")
+    assert (message.from_name, message.from_address) == ("Jane Smith", "jane@example.org")
+
+
+def test_a_comma_encoded_in_a_broken_name_does_not_make_another_address():
+    raw = b"From: =?utf-8?q?Smith=2C=0AJane?= <jane@example.org>\nMessage-ID: <n@x>\n\nhi\n"
+    message = email_parse(raw)
+    assert (message.from_name, message.from_address) == ("Smith, Jane", "jane@example.org")
+
+
+def test_characters_that_cannot_be_stored_are_removed_and_said_field_by_field():
+    raw = (
+        b"From: =?unicode-escape?q?Jo=5Cud800?= <jo@example.org>\nSubject: Bo\x00iler\n"
+        b'Message-ID: <n@x>\nContent-Type: multipart/mixed; boundary="b"\n\n--b\n'
+        b"Content-Type: text/plain\n\nhello\n--b\n"
+        b'Content-Type: application/p\x00df; name="scan.pdf"\n\n%PDF-1.4\n--b--\n'
+    )
+    message = email_parse(raw)
+    (scan,) = message.attachments
+    assert (message.from_name, message.subject, scan.content_type) == (
+        "Jo",
+        "Boiler",
+        "application/pdf",
+    )
+    notes = [problem for problem in message.problems if "cannot be stored" in problem]
+    assert [note.partition(":")[0] for note in notes] == [
+        "Attachment 1's type",
+        "The sender's name",
+        "The subject",
+    ]

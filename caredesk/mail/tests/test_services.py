@@ -1,15 +1,21 @@
 """Receiving emails: kept whole, threaded onto their case, each stored once."""
 
+import hashlib
+import itertools
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
 from caredesk.cases.models import Case, CaseEvent, Contact, Deadline
-from caredesk.core.store import store_get
+from caredesk.core.store import store_folder, store_get
 from caredesk.customers.models import CustomerType
 from caredesk.customers.services import customer_create
 from caredesk.mail.importing import mail_files_import
 from caredesk.mail.models import EmailAttachment, InboundEmail, Threading
+from caredesk.mail.parsing import email_key, email_parse
 from caredesk.mail.services import email_receive
 from caredesk.standards import load_policy
 
@@ -237,3 +243,223 @@ def test_a_maildir_is_read_in_delivery_order_not_name_order():
     # delivered 0.099999 s and 0.1 s into the same second: as text, M100000 sorts first
     names = ["1700000000.M100000P7Q2.host", "1700000000.M99999P7Q1.host", "1699999999.M5P7Q9.h"]
     assert sorted(names, key=_delivery_order) == [names[2], names[1], names[0]]
+
+
+# -- nothing lost (issue 15) --------------------------------------------------------------
+
+WITH_A_NUL = (
+    b"From: Jo Bloggs <jo.bloggs@example.org>\nSubject: Scan of my letter\n"
+    b"Message-ID: <nul-1@example.org>\nDate: Mon, 2 Jun 2025 09:14:00 +0100\n"
+    b'Content-Type: multipart/mixed; boundary="b"; charset="ut\x00f-8"\n\n'
+    b"--b\nContent-Type: text/plain\n\nMy letter is attached.\n"
+    b'--b\nContent-Type: application/p\x00df; name="let\x00ter.pdf"\n'
+    b"Content-ID: <scan\x00@example.org>\n"
+    b'Content-Disposition: attachment; filename="let\x00ter.pdf"\n\n%PDF-1.4 the scan\n--b--\n'
+)
+
+
+def test_a_nul_in_a_mime_parameter_or_attachment_type_does_not_stop_the_email(people, clock):
+    received = receive_raw(WITH_A_NUL, clock)
+    assert received.new
+    assert not received.parked
+    email = InboundEmail.objects.get(pk=received.email.pk)
+    assert email.case is not None
+    (attachment,) = email.attachments.all()
+    assert (attachment.file_name, attachment.content_type, attachment.content_id) == (
+        "letter.pdf",
+        "application/pdf",
+        "scan@example.org",
+    )
+    assert "Attachment 1's type: 1 character that cannot be stored" in email.problems
+    assert store_get(attachment.sha256) == b"%PDF-1.4 the scan"
+
+
+def receive_raw(raw: bytes, clock, source: str = "test", **options):
+    return email_receive(raw=raw, source=source, policy=HALTON, clock=clock, **options)
+
+
+def store_cannot_keep(data: bytes) -> None:
+    """Make the real file store fail for these bytes: where their folder should be,
+    there is a file."""
+    digest = hashlib.sha256(data).hexdigest()
+    folder = store_folder() / digest[:2]
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.write_text("not a folder")
+
+
+def with_attachment(text: bytes, n: int = 1) -> bytes:
+    return (
+        b"From: Jo Bloggs <jo.bloggs@example.org>\nSubject: Photos of the damp\n"
+        b"Message-ID: <photos-%d@example.org>\nDate: Mon, 2 Jun 2025 09:14:00 +0100\n"
+        b'Content-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain\n\n'
+        b"Photos attached.\n--b\nContent-Type: application/octet-stream\n"
+        b'Content-Disposition: attachment; filename="damp.bin"\n\n%s\n--b--\n' % (n, text)
+    )
+
+
+def parkable(n: int = 1) -> bytes:
+    """A message whose attachment the store cannot keep (its bytes, it can)."""
+    for attempt in range(50):
+        raw = with_attachment(b"attempt %d" % attempt, n)
+        (attachment,) = email_parse(raw).attachments
+        raw_digest = hashlib.sha256(raw).hexdigest()
+        if hashlib.sha256(attachment.data).hexdigest()[:2] != raw_digest[:2]:
+            store_cannot_keep(attachment.data)
+            return raw
+    raise AssertionError("no message whose bytes and attachment share no folder")
+
+
+def test_a_message_that_cannot_be_stored_is_parked_with_its_reason(people, clock):
+    raw = parkable()
+    received = receive_raw(raw, clock, source="inbox.mbox message 1")
+    assert received.new
+    assert received.parked
+    email = InboundEmail.objects.get(pk=received.email.pk)
+    assert (email.threading, email.case, email.reviewed_at) == (Threading.PARKED, None, None)
+    assert email.parked_reason.startswith("It could not be stored (")
+    assert email.parked_reason.endswith("It is kept as it came.")
+    assert store_get(email.raw_sha256) == raw
+    # what its headers say is kept, for the reviewer
+    assert (email.from_address, email.subject) == ("jo.bloggs@example.org", "Photos of the damp")
+    assert (Case.objects.count(), email.attachments.count()) == (0, 0)
+    # it is known when it comes again: not tried again and again
+    again = receive_raw(raw, clock)
+    assert (again.new, again.email) == (False, email)
+
+
+def test_one_message_that_cannot_be_stored_never_costs_the_next_in_a_file(people, clock, tmp_path):
+    mbox = tmp_path / "inbox.mbox"
+    mbox.write_bytes(
+        b"From jo@example.org Mon Jun  2 09:14:03 2025\n"
+        + parkable()
+        + b"\nFrom jo@example.org Mon Jun  2 09:15:03 2025\n"
+        + (MESSAGES / "plain.eml").read_bytes()
+    )
+    first = mail_files_import(path=mbox, policy=HALTON, clock=clock)
+    assert (first.read, first.parked, first.new_cases, first.errors) == (2, 1, 1, [])
+    assert str(first).endswith(
+        "1 could not be stored (kept as they came, on the emails to review page)"
+    )
+    again = mail_files_import(path=mbox, policy=HALTON, clock=clock)
+    assert (again.read, again.already_here, again.parked) == (2, 2, 0)
+
+
+def test_a_file_name_that_is_not_text_is_stored_as_the_source(people, clock):
+    received = receive_raw((MESSAGES / "plain.eml").read_bytes(), clock, source="in\udcff.eml")
+    assert InboundEmail.objects.get(pk=received.email.pk).source == "in.eml"
+
+
+# -- any bytes, in any field (both databases) ---------------------------------------------
+
+REAL = (
+    b"Return-Path: <jo.bloggs@example.org>\n"
+    b"From: <NAME> <<ADDRESS>@example.org>\nTo: Customer Services <<TO>@halton.example>\n"
+    b"Subject: <SUBJECT>\nDate: <DATE>\nMessage-ID: <<ID>@example.org>\n"
+    b"In-Reply-To: <<REPLY>@example.org>\nMIME-Version: 1.0\n"
+    b'Content-Type: multipart/mixed; boundary="<BOUNDARY>"; <PARAMETER>\n\n'
+    b"--<BOUNDARY>\nContent-Type: text/plain; charset=<CHARSET>\n"
+    b"Content-Transfer-Encoding: <ENCODING>\n\n<BODY>\n"
+    b"--<BOUNDARY>\nContent-Type: <TYPE>; name=<FILENAME>\nContent-ID: <<CID>>\n"
+    b'Content-Disposition: attachment; filename="<FILENAME>"\n\n<DATA>\n--<BOUNDARY>--\n'
+)
+FIELDS = {
+    b"<NAME>": b"Jo Bloggs",
+    b"<ADDRESS>": b"jo.bloggs",
+    b"<TO>": b"customer.services",
+    b"<SUBJECT>": b"Damp in the bathroom",
+    b"<DATE>": b"Mon, 2 Jun 2025 09:14:00 +0100",
+    b"<ID>": b"any",
+    b"<REPLY>": b"earlier",
+    b"<BOUNDARY>": b"part",
+    b"<PARAMETER>": b'x-note="none"',
+    b"<CHARSET>": b"utf-8",
+    b"<ENCODING>": b"8bit",
+    b"<BODY>": b"There is black mould on the ceiling.",
+    b"<TYPE>": b"image/jpeg",
+    b"<FILENAME>": b"ceiling.jpg",
+    b"<CID>": b"ceiling@example.org",
+    b"<DATA>": b"\xff\xd8\xff\xe0 a photo",
+}
+NASTY = [
+    b"\x00",
+    b"\xed\xa0\x80",  # a surrogate, encoded
+    b"\xff\xfe",
+    b"\r\n",
+    b"\n\n",
+    b"=?utf-8?q?a=00b?=",
+    b"=?utf-8?q?Jane=0D=0ASmith?=",
+    b"=?unicode-escape?q?=5Cud800?=",
+    b"=?x-no-such?q?abc?=",
+    b'"',
+    b"<>",
+    b";",
+    b"=?utf-8?b?////?=",
+    b"\t",
+    b"--part--",
+    b"x" * 400,
+]
+insertions = st.dictionaries(
+    st.sampled_from(sorted(FIELDS)),
+    st.tuples(
+        st.one_of(st.binary(max_size=40), st.sampled_from(NASTY)),
+        st.sampled_from(["replace", "before", "after", "middle"]),
+    ),
+    min_size=1,
+    max_size=4,
+)
+HYPOTHESIS = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+_next = itertools.count(1)
+
+
+def hostile(changes: dict[bytes, tuple[bytes, str]]) -> bytes:
+    raw = REAL
+    fields = FIELDS | {b"<ID>": b"hostile-%d" % next(_next)}
+    for field, value in fields.items():
+        inserted, where = changes.get(field, (value, "replace"))
+        if where == "before":
+            inserted = inserted + value
+        elif where == "after":
+            inserted = value + inserted
+        elif where == "middle":
+            inserted = value[: len(value) // 2] + inserted + value[len(value) // 2 :]
+        raw = raw.replace(field, inserted)
+    return raw
+
+
+def received_or_parked_and_the_next_one_too(raw: bytes, clock, source: str) -> None:
+    received = receive_raw(raw, clock, source=source, acknowledge=True)
+    email = InboundEmail.objects.get(pk=received.email.pk)
+    assert email.message_key == email_key(raw)
+    if received.new:  # else a message with its key came in an earlier example
+        assert store_get(email.raw_sha256) == raw
+    if email.threading == Threading.PARKED:
+        assert email.parked_reason
+    # the next message is not the worse for it
+    number = next(_next)
+    following = (
+        (MESSAGES / "plain.eml")
+        .read_bytes()
+        .replace(b"<20250602091400.1@example.org>", b"<next-%d@example.org>" % number)
+    )
+    after = receive_raw(following, clock)
+    assert after.new
+    assert after.email.case is not None
+
+
+@HYPOTHESIS
+@given(changes=insertions)
+@example(changes={b"<TYPE>": (b"\x00", "middle")})  # the email was never received
+@example(changes={b"<PARAMETER>": (b"\x00", "middle"), b"<FILENAME>": (b"\xed\xa0\x80", "after")})
+@example(changes={b"<NAME>": (b"=?unicode-escape?q?=5Cud800?=", "replace")})
+def test_any_bytes_in_any_field_of_a_real_message_are_received_or_parked(people, clock, changes):
+    received_or_parked_and_the_next_one_too(hostile(changes), clock, source="hostile.eml")
+
+
+@HYPOTHESIS
+@given(raw=st.binary(max_size=3_000), source=st.text(max_size=30))
+def test_any_bytes_as_an_email_are_received_or_parked(people, clock, raw, source):
+    received_or_parked_and_the_next_one_too(raw, clock, source=source)
