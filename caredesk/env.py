@@ -72,3 +72,20 @@ def env_keys(name: str, *, size: int = 32) -> list[str]:
                 f'print(base64.urlsafe_b64encode(os.urandom({size})).decode())"'
             )
     return keys
+
+
+def env_megabytes(name: str, default: float) -> int:
+    """A size given in megabytes (1 MB = 1,048,576 bytes; "2.5" allowed), as bytes. It
+    must be more than nothing: a limit of 0 would refuse every file."""
+    value = _raw(name)
+    if value is None:
+        return round(default * 1024 * 1024)
+    try:
+        megabytes = float(value)
+    except ValueError:
+        megabytes = float("nan")
+    if not 0 < megabytes < 1_000_000:  # NaN and infinity fail this too
+        raise ImproperlyConfigured(
+            f"{name} must be a number of megabytes greater than 0, such as 25, not {value!r}."
+        )
+    return round(megabytes * 1024 * 1024)

@@ -38,7 +38,9 @@ class Storable:
         """What to record about it ("" if nothing was removed)."""
         if not self.removed:
             return ""
-        return f"{self.removed} {_plural(self.removed)} that cannot be stored were removed"
+        if self.removed == 1:
+            return "1 character that cannot be stored was removed"
+        return f"{self.removed} characters that cannot be stored were removed"
 
 
 def storable(value: str) -> Storable:
@@ -67,7 +69,3 @@ def unstorable_reason(value: str) -> str:
         f"It contains a character that is not valid text (at position {match.start() + 1})."
         " Remove it and try again."
     )
-
-
-def _plural(count: int) -> str:
-    return "character" if count == 1 else "characters"

@@ -4,8 +4,9 @@ from typing import Any
 
 from django import forms
 
+from caredesk.core.uploads import LimitedFileField
 from caredesk.documents.rendering import template_check
-from caredesk.documents.services import MAX_TRANSLATION_BYTES
+from caredesk.documents.selectors import TRANSLATION_FILE_HINT
 
 
 class TranslationRequestForm(forms.Form):
@@ -13,13 +14,14 @@ class TranslationRequestForm(forms.Form):
 
 
 class TranslationReturnForm(forms.Form):
-    file = forms.FileField(label="The translated letter")
+    """The translator's file (checked through by `services.translation_file_check`)."""
 
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_TRANSLATION_BYTES:
-            raise forms.ValidationError("The file is larger than 50 MB.")
-        return upload
+    file = LimitedFileField(
+        label="The translated letter",
+        limit="CAREDESK_TRANSLATION_MAX_BYTES",
+        hint=TRANSLATION_FILE_HINT,
+        error_messages={"required": "Choose the translated letter's file."},
+    )
 
 
 class TemplateForm(forms.Form):

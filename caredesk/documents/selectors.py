@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings as django_settings
 from django.db.models import Prefetch
 from django.http import HttpRequest
 
 from caredesk.cases.models import Case
+from caredesk.core.file_checks import ACCEPT
+from caredesk.core.uploads import limit_hint
 from caredesk.documents.models import CaseDocument, CaseLetter, TranslationRequest
 from caredesk.documents.plain_english import PlainEnglishThresholds
 from caredesk.standards import Policy
+
+TRANSLATION_FILE_HINT = "A PDF, or an image of each page (PNG, JPEG, GIF, TIFF or WebP)."
 
 
 def case_letters_panel(*, case: Case, request: HttpRequest) -> dict[str, Any]:
@@ -25,7 +30,16 @@ def case_letters_panel(*, case: Case, request: HttpRequest) -> dict[str, Any]:
             queryset=TranslationRequest.objects.select_related("document").order_by("pk"),
         ),
     )
-    return {"letters": letters.order_by("-written_at", "-pk")}
+    return {
+        "letters": letters.order_by("-written_at", "-pk"),
+        "translation_file_hint": translation_file_hint(),
+        "translation_file_accept": ACCEPT,
+    }
+
+
+def translation_file_hint() -> str:
+    """What the translated letter's file input says: its kinds and its size limit."""
+    return f"{TRANSLATION_FILE_HINT} {limit_hint(django_settings.CAREDESK_TRANSLATION_MAX_BYTES)}"
 
 
 def plain_english_thresholds_get(*, policy: Policy) -> PlainEnglishThresholds:

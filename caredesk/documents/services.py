@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from caredesk.cases.models import Case, Channel, Direction
@@ -33,8 +34,11 @@ from caredesk.cases.services import (
     response_send,
 )
 from caredesk.core.clock import Clock, read_once
+from caredesk.core.file_checks import FileRefused, file_check
 from caredesk.core.store import store_put
 from caredesk.core.tasks import enqueue_after_commit
+from caredesk.core.text import storable_text
+from caredesk.core.uploads import size_problem
 from caredesk.customers.models import AccessibleFormat
 from caredesk.documents.formats import EmptyText, FormatUnavailable
 from caredesk.documents.formats.audio import mp3_from_text
@@ -73,7 +77,8 @@ logger = logging.getLogger(__name__)
 # Holding replies go through the case's holding reply (a reason and a new date); calling
 # cards come with home visits.
 LETTER_KINDS = (DocumentKind.RESPONSE,)
-MAX_TRANSLATION_BYTES = 50 * 1024 * 1024
+# What to do with a translator's file that is refused (caredesk.core.file_checks says why).
+TRANSLATION_AGAIN = "Ask the translator for it as a plain PDF."
 TRANSLATION_STANDARD = "translation"  # the policy's deadline standard for translations
 AGAIN_WITHIN = timedelta(minutes=10)  # the same text again this soon is a double click
 
@@ -397,32 +402,47 @@ def translation_request(
     )
 
 
+def translation_file_check(data: bytes, *, name: str = "") -> str:
+    """The translated letter's type, known from its bytes read through (a PDF parsed, an
+    image decoded). Raises `LetterError` with the reason if it is empty, too large, not a
+    PDF or an image, or could run code: it goes to a customer."""
+    what = name or "The file"
+    if not data:
+        raise LetterError(f"{what} is empty.")
+    limit = settings.CAREDESK_TRANSLATION_MAX_BYTES
+    problem = size_problem(size=len(data), limit=limit, what=what)
+    if problem:
+        raise LetterError(problem)
+    try:
+        return file_check(data, name=name, next_step=TRANSLATION_AGAIN).content_type
+    except FileRefused as refused:
+        raise LetterError(refused.message) from None
+
+
 @transaction.atomic
 def translation_return(
     *,
     request: TranslationRequest,
     data: bytes,
     file_name: str,
-    content_type: str,
     by: StaffMember,
     clock: Clock,
 ) -> TranslationRequest:
-    """The translator's file has come back: attach it to the case."""
+    """The translator's file has come back: attach it to the case. It is kept with the
+    type its bytes show (`translation_file_check`), never the one it was sent with."""
     if not allowed(by, Can.WORK_CASES):
         raise NotAllowed("Only staff who take casework can attach translations.")
     if request.status == TranslationStatus.SENT:
         raise LetterError("This translation has been sent already.")
-    if not data:
-        raise LetterError(f"{file_name or 'The file'} is empty.")
-    if len(data) > MAX_TRANSLATION_BYTES:
-        raise LetterError(f"{file_name} is larger than 50 MB.")
+    file_name = storable_text(file_name).strip()
+    content_type = translation_file_check(data, name=file_name)
     now = clock.now()
     document = CaseDocument.objects.create(
         case=request.case,
         format=DocumentFormat.TRANSLATION,
         language=request.language,
         file_name=(file_name or f"{request.case.reference} in {request.language}")[:200],
-        content_type=(content_type or "application/octet-stream")[:120],
+        content_type=content_type,
         size=len(data),
         sha256=store_put(data),
         created_at=now,

@@ -128,8 +128,7 @@ def translation_back(
         services.translation_return(
             request=asked,
             data=upload.read(),
-            file_name=upload.name,
-            content_type=upload.content_type or "",
+            file_name=upload.name or "",
             by=_staff(request),
             clock=clock,
         )

@@ -5,7 +5,10 @@ from typing import Any
 from django import forms
 
 from caredesk.cases.models import Case
-from caredesk.mail.letters_register import MAX_SCAN_BYTES
+from caredesk.core.file_checks import ACCEPT
+from caredesk.core.uploads import LimitedFileField
+from caredesk.errors import CaredeskError
+from caredesk.mail.letters_register import scan_check
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can
 from caredesk.staff.selectors import staff_with_capability_list
@@ -37,10 +40,12 @@ class LetterLogForm(forms.Form):
         required=False,
         empty_label="Nobody yet: the team's queue",
     )
-    scan = forms.FileField(
-        label="The scan (PDF, PNG, JPEG or TIFF)",
+    scan = LimitedFileField(
+        label="The scan (a PDF or an image: PNG, JPEG, GIF, TIFF or WebP)",
         required=False,
-        help_text="Up to 25 MB.",
+        limit="CAREDESK_SCAN_MAX_BYTES",
+        hint="A PDF with no forms or scripts in it, or a picture of each page.",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -52,9 +57,16 @@ class LetterLogForm(forms.Form):
         )
 
     def clean_scan(self) -> Any:
+        """The scan read through (caredesk.core.file_checks), so that a PDF that could run
+        code, or a file that is not a scan, is refused next to the field."""
         scan = self.cleaned_data["scan"]
-        if scan and scan.size > MAX_SCAN_BYTES:
-            raise forms.ValidationError("The scan is larger than 25 MB: scan it again smaller.")
+        if scan:
+            try:
+                scan_check(scan.read(), name=scan.name or "")
+            except CaredeskError as error:
+                raise forms.ValidationError(error.message) from None
+            finally:
+                scan.seek(0)
         return scan
 
     def clean_reference(self) -> Case | None:

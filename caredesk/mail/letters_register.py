@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 
 from caredesk.cases.intake import contact_receive
 from caredesk.cases.models import Case, CaseKind, CaseStatus, Channel
 from caredesk.core.clock import Clock, read_once
+from caredesk.core.file_checks import FileRefused, file_check
 from caredesk.core.store import store_put
+from caredesk.core.text import storable_text
+from caredesk.core.uploads import size_problem
 from caredesk.customers.models import Customer
 from caredesk.errors import CaredeskError, NotAllowed
 from caredesk.mail.models import ReceivedLetter
@@ -20,15 +24,8 @@ from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can, allowed
 from caredesk.standards import Policy
 
-MAX_SCAN_BYTES = 25 * 1024 * 1024
-# What a scan may be, known by its first bytes (never by the name it was uploaded with).
-SCAN_TYPES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"II*\x00", "image/tiff"),
-    (b"MM\x00*", "image/tiff"),
-)
+# What to do with a scan that is refused (caredesk.core.file_checks says why).
+SCAN_AGAIN = "Scan the letter again as an image or a plain PDF."
 
 
 class LetterLogError(CaredeskError):
@@ -37,11 +34,18 @@ class LetterLogError(CaredeskError):
     code = "letter_log_invalid"
 
 
-def scan_type(data: bytes) -> str:
-    for magic, content_type in SCAN_TYPES:
-        if data.startswith(magic):
-            return content_type
-    return ""
+def scan_check(scan: bytes, *, name: str = "") -> str:
+    """The scan's type, known from its bytes read through (a PDF parsed, an image
+    decoded), never from the name it came with. Raises `LetterLogError` with the reason
+    if it is too large, not a PDF or an image, or could run code."""
+    what = name or "The scan"
+    problem = size_problem(size=len(scan), limit=settings.CAREDESK_SCAN_MAX_BYTES, what=what)
+    if problem:
+        raise LetterLogError(f"{problem} Scan it again at a lower resolution.")
+    try:
+        return file_check(scan, name=name, next_step=SCAN_AGAIN).content_type
+    except FileRefused as refused:
+        raise LetterLogError(refused.message) from None
 
 
 @transaction.atomic
@@ -72,16 +76,8 @@ def letter_log(
     now = clock.now()
     if received_at > now:
         raise LetterLogError("A letter cannot be received in the future.")
-    content_type = ""
-    if scan:
-        if len(scan) > MAX_SCAN_BYTES:
-            raise LetterLogError(f"{scan_name or 'The scan'} is larger than 25 MB.")
-        content_type = scan_type(scan)
-        if not content_type:
-            raise LetterLogError(
-                f"{scan_name or 'The scan'} is not a PDF, PNG, JPEG or TIFF file. "
-                "Scan the letter to one of those."
-            )
+    scan_name = storable_text(scan_name).strip()[:200]
+    content_type = scan_check(scan, name=scan_name) if scan else ""
     if case is not None and case.status in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
         raise LetterLogError(
             f"{case.reference} is {case.get_status_display().lower()}: leave the reference "
@@ -110,7 +106,7 @@ def letter_log(
         received_at=received_at,
         logged_at=now,
         logged_by=by,
-        scan_name=scan_name[:200] if scan else "",
+        scan_name=scan_name if scan else "",
         scan_type=content_type,
         scan_size=len(scan),
         scan_sha256=store_put(scan) if scan else "",

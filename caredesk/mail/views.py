@@ -8,16 +8,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
+from caredesk.core.file_checks import file_extension
 from caredesk.customers.services import customer_access_record, customer_file_download
 from caredesk.errors import CaredeskError
 from caredesk.mail import services
+from caredesk.mail.attachments import attachment_check, email_attachments_checked
 from caredesk.mail.forms import LetterLogForm
 from caredesk.mail.letters_register import letter_log
-from caredesk.mail.models import EmailAttachment, InboundEmail, ReceivedLetter, Threading
+from caredesk.mail.models import EmailAttachment, InboundEmail, ReceivedLetter
 from caredesk.staff.decorators import requires
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can
@@ -36,12 +39,14 @@ def email_detail(request: HttpRequest, email_id: int, clock: Clock = system_cloc
     customer_access_record(
         customers=[email.customer], by=_staff(request), what=f"email {email.pk}", clock=clock
     )
+    attachments = email_attachments_checked(email=email)
     return render(
         request,
         "mail/email.html",
         {
             "email": email,
-            "attachments": email.attachments.order_by("pk"),
+            "attachments": attachments,
+            "download_only": [each for each in attachments if each.checked is None],
             "answers": email.answers.order_by("created_at"),
         },
     )
@@ -68,18 +73,25 @@ def email_raw(request: HttpRequest, email_id: int, clock: Clock = system_clock) 
 def attachment_download(
     request: HttpRequest, attachment_id: int, clock: Clock = system_clock
 ) -> FileResponse:
+    """The attachment as a download; with `?view=1`, shown in the browser, but only if it
+    passed the check (mail.attachments). Either way with nosniff."""
     attachment = get_object_or_404(
         EmailAttachment.objects.select_related("email__case__customer"), pk=attachment_id
     )
-    return customer_file_download(
+    checked = attachment_check(attachment=attachment).checked if "view" in request.GET else None
+    response = customer_file_download(
         attachment.sha256,
         name=attachment.file_name,
-        content_type=attachment.content_type,
+        content_type=checked.content_type if checked else attachment.content_type,
         customer=attachment.email.customer,
         by=_staff(request),
         what=f"attachment {attachment.file_name}",
         clock=clock,
     )
+    if checked is not None:
+        disposition = content_disposition_header(False, attachment.file_name)
+        response["Content-Disposition"] = disposition or "inline"
+    return response
 
 
 # -- the review list --------------------------------------------------------------------
@@ -89,7 +101,7 @@ def attachment_download(
 @require_GET
 def review_list(request: HttpRequest) -> HttpResponse:
     waiting = InboundEmail.objects.filter(
-        threading=Threading.FOR_REVIEW, reviewed_at__isnull=True
+        threading__in=services.REVIEWED, reviewed_at__isnull=True
     ).order_by("received_at", "pk")
     return render(request, "mail/review.html", {"emails": waiting[:100], "count": waiting.count()})
 
@@ -174,9 +186,7 @@ def letter_scan(
     )
     if not letter.scan_sha256:
         raise Http404("This letter has no scan.")
-    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(
-        letter.scan_type, "tif"
-    )
+    extension = file_extension(letter.scan_type)
     return customer_file_download(
         letter.scan_sha256,
         name=f"{letter.case.reference} letter {letter.pk}.{extension}",

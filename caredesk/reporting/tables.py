@@ -6,15 +6,14 @@ chart them; an empty cell is a figure that cannot be worked out (nothing was mea
 
 from __future__ import annotations
 
-import csv
 import io
-import re
 from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from caredesk.core.spreadsheet import cell_safe, csv_writer
 from caredesk.reporting.dashboard import Dashboard
 from caredesk.reporting.indicators import CaseOutcome, Outcome, Report, StandardFigures
 from caredesk.reporting.periods import Period, period_name
@@ -194,23 +193,14 @@ def dashboard_tables(board: Dashboard) -> list[Table]:
     return tables
 
 
-# A cell a spreadsheet would run as a formula: =, +, - or @ first (CSV injection).
-_FORMULA = re.compile(r"^[=+\-@\t\r]")
-
-
-def _safe(value: Cell) -> Cell:
-    if isinstance(value, str) and _FORMULA.match(value):
-        return "'" + value
-    return value
-
-
 def table_csv(table: Table) -> str:
+    """The table as CSV; no cell is run as a formula (caredesk.core.spreadsheet)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_writer(out, lineterminator="\r\n")
     writer.writerow([table.title])
     writer.writerow(table.headers)
     for row in table.rows:
-        writer.writerow(["" if cell is None else _safe(cell) for cell in row])
+        writer.writerow(["" if cell is None else cell for cell in row])
     return out.getvalue()
 
 
@@ -220,13 +210,13 @@ def tables_xlsx(tables: list[Table]) -> bytes:
     book.remove(book.active)
     for table in tables:
         sheet = book.create_sheet(title=table.name[:31])
-        sheet.append([table.title])
+        sheet.append([cell_safe(table.title)])  # text starting "=" is a formula to openpyxl
         sheet["A1"].font = Font(bold=True, size=12)
-        sheet.append(table.headers)
+        sheet.append([cell_safe(header) for header in table.headers])
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append([_safe(cell) for cell in row])
+            sheet.append([cell_safe(cell) for cell in row])
         sheet.freeze_panes = "A3"
         for index, header in enumerate(table.headers, start=1):
             width = max([len(header)] + [len(str(r[index - 1] or "")) for r in table.rows[:200]])

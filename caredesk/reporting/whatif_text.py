@@ -3,10 +3,10 @@ CSV. The comparison itself is caredesk.reporting.whatif."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 
+from caredesk.core.spreadsheet import csv_writer
 from caredesk.documents.letters import long_date
 from caredesk.reporting.display import DASH, percent_text
 from caredesk.reporting.whatif import RowKind, Side, WhatIf, WhatIfRow
@@ -198,7 +198,7 @@ def _csv_side(side: Side | None) -> list[object]:
 def whatif_csv(result: WhatIf) -> str:
     """The comparison as CSV: one row per standard (and per matched pair)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADINGS)
     for row in result.all_rows:
         points = "" if row.points is None else f"{row.points:.1f}"

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
+from caredesk.core.uploads import LimitedFileField
 from caredesk.errors import CaredeskError, PolicyError
 from caredesk.reporting.display import percent_text
 from caredesk.reporting.periods import Period, period_start
@@ -45,11 +46,10 @@ from caredesk.staff.decorators import requires
 from caredesk.staff.permissions import Can
 from caredesk.standards import Policy, load_policy, parse_policy
 from caredesk.standards.calendar import FIRST_YEAR, LAST_YEAR
-from caredesk.standards.policy_files import shipped_policy_names
+from caredesk.standards.policy_files import MAX_POLICY_BYTES, shipped_policy_names
 
 TEMPLATE = "reporting/whatif.html"
 UPLOAD = "upload"
-MAX_POLICY_BYTES = 256 * 1024
 LONGEST_SPAN_DAYS = 732  # two years, leap day included
 
 
@@ -105,12 +105,13 @@ class WhatIfForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the policy to compare with."},
     )
-    policy_file = forms.FileField(
+    policy_file = LimitedFileField(
         label="Policy file",
         required=False,
-        help_text=(
-            "Only if you chose to upload one: a policy file (TOML, at most 256 KB), such as "
-            "a copy of this site's policy with the targets you are thinking of."
+        limit=MAX_POLICY_BYTES,  # what the policy loader takes
+        hint=(
+            "Only if you chose to upload one: a policy file (TOML), such as a copy of this "
+            "site's policy with the targets you are thinking of."
         ),
         error_messages={"empty": "The policy file is empty.", "invalid": "Choose the file again."},
     )
@@ -133,10 +134,6 @@ class WhatIfForm(forms.Form):
         upload = self.cleaned_data.get("policy_file")
         if not upload or self.cleaned_data.get("policy") != UPLOAD:
             return None  # clean() says so if a file came with a shipped policy chosen
-        if upload.size > MAX_POLICY_BYTES:
-            raise forms.ValidationError(
-                f"The file is {upload.size / 1024:,.0f} KB: a policy file is at most 256 KB."
-            )
         try:
             text = upload.read().decode("utf-8")
         except UnicodeDecodeError:

@@ -5,7 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from hypothesis import given
 from hypothesis import strategies as st
 
-from caredesk.env import env_bool, env_int, env_list, env_str
+from caredesk.env import env_bool, env_int, env_list, env_megabytes, env_str
 
 NAME = "CAREDESK_TEST_SETTING"
 TRUE = {"1", "true", "yes", "on"}
@@ -167,3 +167,24 @@ def test_env_list_reads_back_comma_separated_items(items):
         patch.setenv(NAME, ",".join(items))
         expected = [item.strip() for item in items] if "".join(items).strip() else ["default"]
         assert env_list(NAME, default=["default"]) == expected
+
+
+# -- env_megabytes -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "size"), [(None, 25 * 1024 * 1024), ("10", 10_485_760), ("2.5", 2_621_440)]
+)
+def test_env_megabytes_reads_a_size_in_megabytes_as_bytes(monkeypatch, value, size):
+    if value is None:
+        monkeypatch.delenv(NAME, raising=False)
+    else:
+        monkeypatch.setenv(NAME, value)
+    assert env_megabytes(NAME, default=25) == size
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "ten", "nan", "inf", "25MB"])
+def test_env_megabytes_refuses_a_size_that_is_not_above_nothing(monkeypatch, value):
+    monkeypatch.setenv(NAME, value)
+    with pytest.raises(ImproperlyConfigured, match=f"{NAME} must be a number of megabytes"):
+        env_megabytes(NAME, default=25)

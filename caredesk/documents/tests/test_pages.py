@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from caredesk.conftest import customer_case, letter_writer
+from caredesk.core.tests.files import PLAIN_PDF
 from caredesk.customers.models import AccessibleFormat, CustomerAccess
 from caredesk.documents.models import (
     CaseDocument,
@@ -84,7 +85,7 @@ def test_a_translation_comes_back_and_is_sent_from_the_case_page(officer_client,
     asked = TranslationRequest.objects.get()
     officer_client.post(
         reverse("documents:translation_back", args=[asked.pk]),
-        {"file": SimpleUploadedFile("wyciag.pdf", b"%PDF-1.7 po polsku")},
+        {"file": SimpleUploadedFile("wyciag.pdf", PLAIN_PDF)},
     )
     officer_client.post(reverse("documents:translation_sent", args=[asked.pk]))
     asked.refresh_from_db()

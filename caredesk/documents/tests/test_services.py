@@ -9,6 +9,7 @@ from pypdf import PdfReader
 from caredesk.cases.models import Case, Deadline, DeadlineStatus
 from caredesk.conftest import customer_case, letter_writer
 from caredesk.core.store import store_get
+from caredesk.core.tests.files import PLAIN_PDF
 from caredesk.customers.models import AccessibleFormat
 from caredesk.documents.formats import braille
 from caredesk.documents.models import (
@@ -156,9 +157,8 @@ def test_a_customer_who_reads_polish_gets_a_translation_task_with_a_deadline(
     # when the translator's file comes back, it is attached; sending it meets the deadline
     translation_return(
         request=request,
-        data=b"%PDF-1.7 po polsku",
+        data=PLAIN_PDF,
         file_name="list.pdf",
-        content_type="application/pdf",
         by=officer,
         clock=clock,
     )
@@ -189,9 +189,7 @@ def test_each_translation_has_its_own_deadline(people, clock, officer):
     assert one.deadline.due_at
     assert two.deadline.due_at - one.deadline.due_at == timedelta(days=7)
     # when the first is sent, only its deadline is met
-    translation_return(
-        request=one, data=b"x", file_name="1.pdf", content_type="", by=officer, clock=clock
-    )
+    translation_return(request=one, data=PLAIN_PDF, file_name="1.pdf", by=officer, clock=clock)
     translation_send(request=one, by=officer, policy=HALTON, clock=clock)
     one.deadline.refresh_from_db()
     two.deadline.refresh_from_db()
@@ -281,9 +279,7 @@ def test_a_translation_is_still_owed_after_the_case_is_resolved(people, clock, o
     translation = Deadline.objects.get(case=case, standard_key="translation")
     assert translation.status == DeadlineStatus.OPEN
     request = TranslationRequest.objects.get()
-    translation_return(
-        request=request, data=b"x", file_name="t.pdf", content_type="", by=officer, clock=clock
-    )
+    translation_return(request=request, data=PLAIN_PDF, file_name="t.pdf", by=officer, clock=clock)
     translation_send(request=request, by=officer, policy=HALTON, clock=clock)
     translation.refresh_from_db()
     assert translation.status == DeadlineStatus.MET

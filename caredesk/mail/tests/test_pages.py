@@ -5,13 +5,16 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from caredesk.cases.models import Case, Deadline
 from caredesk.core.store import store_get
+from caredesk.core.tests.files import PLAIN_PDF
 from caredesk.customers.models import CustomerAccess, CustomerType
 from caredesk.customers.services import customer_create
 from caredesk.mail.models import InboundEmail, ReceivedLetter, Threading
 from caredesk.mail.services import email_receive
+from caredesk.mail.tests.test_services import parkable
 from caredesk.standards import load_policy
 
 HALTON = load_policy("halton")
@@ -97,7 +100,7 @@ def test_a_letter_logged_with_its_scan_opens_a_case_whose_deadline_runs_from_arr
             "subject": "Damp in the back bedroom",
             "received_at": "02/06/2025 09:30",
             "route_to": people.officer.pk,
-            "scan": _upload("scan.pdf", b"%PDF-1.7\n%scan\n"),
+            "scan": _upload("scan.pdf", PLAIN_PDF),
         },
     )
     assert response.status_code == 302
@@ -111,7 +114,7 @@ def test_a_letter_logged_with_its_scan_opens_a_case_whose_deadline_runs_from_arr
     assert case.received_at == datetime(2025, 6, 2, 8, 30, tzinfo=UTC)  # 09:30 in London
     deadline = Deadline.objects.get(case=case, standard_key="letter_email_response")
     assert deadline.starts_at == case.received_at
-    assert store_get(letter.scan_sha256) == b"%PDF-1.7\n%scan\n"
+    assert store_get(letter.scan_sha256) == PLAIN_PDF
     register = officer_client.get(reverse("mail:letters")).content.decode()
     assert "Mrs P. Hughes" in register
     assert reverse("mail:letter_scan", args=[letter.pk]) in register
@@ -138,7 +141,7 @@ def test_a_letter_about_a_case_is_added_to_it(officer_client, people, clock):
         ({"sender": "A", "received_at": "02/06/2025", "reference": "HHT-1999-000001"}, "no case"),
         (
             {"sender": "A", "received_at": "02/06/2025", "scan": "word"},
-            "not a PDF, PNG, JPEG or TIFF file",
+            "letter.docx: This file is not a PDF or an image",
         ),
     ],
 )
@@ -193,7 +196,7 @@ def test_a_scan_over_25_mb_is_refused_before_it_is_read(officer_client):
         reverse("mail:letters"), {"sender": "A", "received_at": "02/06/2025", "scan": big}
     )
     assert response.status_code == 400
-    assert "larger than 25 MB" in response.content.decode()
+    assert "it must be smaller than 25 MB" in response.content.decode()
 
 
 def test_an_email_is_taken_off_the_review_list_once(people, clock):
@@ -205,3 +208,23 @@ def test_an_email_is_taken_off_the_review_list_once(people, clock):
     with pytest.raises(ReviewError, match="someone has dealt with it"):
         email_review_open_case(email=stale, by=people.teammate, policy=HALTON, clock=clock)
     assert not Case.objects.exists()
+
+
+def test_a_parked_email_is_on_the_review_list_with_why_and_can_become_a_case(officer_client, clock):
+    parked = email_receive(raw=parkable(), source="t", policy=HALTON, clock=clock).email
+    page = officer_client.get(reverse("mail:review")).content.decode()
+    assert "Photos of the damp" in page
+    assert "Could not be stored." in page
+    assert escape(parked.parked_reason) in page
+    assert reverse("mail:email_raw", args=[parked.pk]) in page
+    detail = officer_client.get(reverse("mail:email", args=[parked.pk])).content.decode()
+    assert "Why it could not be stored" in detail
+    # someone reads it as it came: a person's request, so a case is opened
+    officer_client.post(reverse("mail:review_decide", args=[parked.pk]), {"decision": "open_case"})
+    case = Case.objects.get()
+    assert "could not be stored when it came" in case.contacts.get().summary
+    parked.refresh_from_db()
+    assert (parked.case, parked.threading) == (case, Threading.NEW_CASE)
+    assert (
+        "There is nothing to review." in officer_client.get(reverse("mail:review")).content.decode()
+    )
