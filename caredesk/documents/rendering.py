@@ -2,8 +2,9 @@
 
 Templates are Django templates run by an engine of their own, with no access to files or
 to the database: they see only the plain values below, so an administrator's edit can
-say anything but reach nothing. A value a template names that does not exist is an
-error, not a blank: "Dear ," must never reach a customer.
+say anything but reach nothing. Only the tags and filters of `template_engine` exist
+for them, and filling one in has limits of size and time. A value a template names that
+does not exist is an error, not a blank: "Dear ," must never reach a customer.
 """
 
 from __future__ import annotations
@@ -16,10 +17,19 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
+from django.template import TemplateDoesNotExist, TemplateSyntaxError
 
 from caredesk.documents.models import DocumentKind, DocumentTemplate, Medium
+from caredesk.documents.template_engine import (
+    MAX_OUTPUT_CHARS,
+    LimitedContext,
+    TemplateProblem,
+    limited_engine,
+    source_check,
+)
 from caredesk.errors import CaredeskError
+
+__all__ = ["TemplateProblem"]  # it lives in template_engine; callers know it from here
 
 DEFAULTS = Path(__file__).with_name("default_templates.toml")
 _MISSING = "\x00missing:%s\x00"
@@ -49,12 +59,6 @@ TEMPLATE_VALUES: dict[str, str] = {
 }
 
 
-class TemplateProblem(CaredeskError):
-    """A template cannot be used: it does not parse, or names a value that is not there."""
-
-    code = "template_invalid"
-
-
 class UnsignedDocument(CaredeskError):
     """A response that does not say who wrote it and how to reach them."""
 
@@ -65,11 +69,6 @@ class UnsignedDocument(CaredeskError):
 class Rendered:
     subject: str
     body: str
-
-
-@cache
-def _engine() -> Engine:
-    return Engine(dirs=[], app_dirs=False, loaders=[], autoescape=False, string_if_invalid=_MISSING)
 
 
 @cache
@@ -111,16 +110,23 @@ def document_render(kind: str, medium: str, values: Mapping[str, Any]) -> Render
 
 def text_render(source: str, values: Mapping[str, Any], *, name: str = "The template") -> str:
     """Fill in one template. Raises TemplateProblem naming the template and the fault."""
+    source_check(source, name=name)
     try:
-        template = _engine().from_string(source)
+        template = limited_engine(_MISSING).from_string(source)
     except TemplateSyntaxError as error:
         raise TemplateProblem(f"{name} cannot be read: {error}") from None
     try:
-        text = template.render(Context(dict(values), autoescape=False))
+        text = template.render(LimitedContext(dict(values), name=name))
+    except TemplateProblem:  # over the limits of size or time
+        raise
     except TemplateDoesNotExist as error:  # {% include %}: templates reach no files
         raise TemplateProblem(f"{name} cannot include other files ({error}).") from None
     except Exception as error:  # {% url %}, a loop over a number: whatever a tag raises
         raise TemplateProblem(f"{name} cannot be filled in: {error}") from None
+    if len(text) > MAX_OUTPUT_CHARS:
+        raise TemplateProblem(
+            f"{name} writes more than {MAX_OUTPUT_CHARS:,} characters when it is filled in."
+        )
     missing = sorted(set(_MISSING_FOUND.findall(text)))
     if missing:
         listed = ", ".join(missing)
