@@ -5,6 +5,9 @@
                                               install, build the SQLite demo, serve it
     python3 bootstrap.py test [PYTEST ARGS]   install, run the whole test suite
     python3 bootstrap.py install              install only
+    python3 bootstrap.py audit                install, audit the pinned dependencies
+                                              (pip-audit; exit 0 only if every package
+                                              was audited and none is vulnerable)
     python3 bootstrap.py lock                 re-resolve constraints.txt from pyproject.toml
 
 Needs nothing but Python 3.11+ (standard library only). Every step is idempotent: the
@@ -197,6 +200,10 @@ def main() -> None:
     os.chdir(ROOT)
     if command == "lock":
         lock()
+    elif command == "audit":
+        install()
+        audit = [str(PYTHON), "-m", "caredesk.core.dependency_audit", str(CONSTRAINTS)]
+        os.execv(PYTHON, audit)
     elif command in {"install", "demo", "test"}:
         install(for_tests=command != "demo")
         if command == "demo":
