@@ -10,6 +10,10 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from caredesk.cases.models import Case, CaseKind, Channel
 from caredesk.cases.services import case_create
@@ -17,6 +21,15 @@ from caredesk.customers.models import CustomerType
 from caredesk.customers.services import customer_create
 from caredesk.notifications.tests.helpers import SMTPServer
 from caredesk.staff.models import Office, Role, StaffMember, Team
+from caredesk.staff.sign_in import (
+    DONE,
+    LAST_SEEN,
+    NEXT_STEP,
+    SIGNED_IN_AT,
+    SignInMiddleware,
+    next_step_for,
+)
+from caredesk.staff.two_factor import two_factor_roles
 
 
 @dataclass
@@ -48,7 +61,12 @@ class People:
         return make_staff("tina_tenant", Role.SCRUTINY_PANEL)
 
 
-def make_staff(username: str, *roles: Role, **fields: object) -> StaffMember:
+def make_staff(
+    username: str, *roles: Role, two_factor: bool | None = None, **fields: object
+) -> StaffMember:
+    """A member of staff with `roles`, whose password is 'correct horse battery staple'.
+    Those whose roles need two-factor sign-in have an authenticator app already set up
+    (app_code gives its code now), unless `two_factor` says otherwise."""
     first, _, last = username.partition("_")
     person = StaffMember.objects.create_user(
         username=username,
@@ -60,7 +78,47 @@ def make_staff(username: str, *roles: Role, **fields: object) -> StaffMember:
     )
     for role in roles:
         person.groups.add(Group.objects.get_or_create(name=role.value)[0])
+    if two_factor or (two_factor is None and set(roles) & two_factor_roles()):
+        TOTPDevice.objects.create(user=person, name="Authenticator app", confirmed=True)
     return person
+
+
+def app_code(person: StaffMember, *, later: int = 0) -> str:
+    """The code the member's authenticator app shows now (or `later` steps of 30 seconds
+    on): computed from the device's key as a real app does."""
+    device = TOTPDevice.objects.get(user=person)
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift + later)
+    return f"{code:06d}"
+
+
+class StaffClient(Client):
+    """Django's test client, whose force_login signs in as the member would: with their
+    authenticator app's code too, if they have one set up (as every administrator and
+    data protection officer made by make_staff has). A member whose role needs the app
+    and has none is still sent to set it up: the production check is not bypassed.
+    `verified=False` stops after the password."""
+
+    def force_login(self, user: Any, backend: str | None = None, verified: bool = True) -> None:
+        super().force_login(user, backend)
+        if not verified:
+            return
+        # what the sign-in page and the middleware's first look would have written, so
+        # that the first page costs what any other does (the query-count tests)
+        session = self.session
+        session[SIGNED_IN_AT] = session[LAST_SEEN] = SignInMiddleware.clock.now().timestamp()
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None:
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session[NEXT_STEP] = DONE
+        else:
+            session[NEXT_STEP] = next_step_for(user)
+        session.save()
+
+
+@pytest.fixture
+def client() -> StaffClient:
+    """pytest-django's `client`, as a StaffClient."""
+    return StaffClient()
 
 
 @dataclass

@@ -5,12 +5,14 @@ See .env.example for each variable and what it means.
 
 import base64
 import hashlib
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from caredesk.env import env_bool, env_int, env_keys, env_list, env_str
+from caredesk.env import env_bool, env_int, env_keys, env_list, env_megabytes, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -52,6 +54,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    # The front door: two-factor codes (authenticator apps and recovery codes), the lockout
+    # after repeated failed sign-ins, and the Content-Security-Policy header.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     # Ours, from the bottom layer up (docs/architecture.md).
     "caredesk.core",
     "caredesk.staff",
@@ -88,6 +97,9 @@ MIDDLEWARE = [
     "caredesk.core.middleware.ServerTimingMiddleware",  # first: times all that follows
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside all that reads the database: when it is out of reach, 503 with Retry-After
+    # (a plain page, or problem+json for the API), never a server error.
+    "caredesk.core.outage.OutageMiddleware",
     # Before anything reads the session or the database: refuses a NUL in a page's
     # address or fields (400, naming the field), drops a cookie holding one.
     "caredesk.core.typed_input.UnstorableInputMiddleware",
@@ -100,12 +112,50 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signs out a session idle or too old; then the second step (a code, or setting up
+    # two-factor sign-in) and a password to change, before any other page.
+    "caredesk.staff.sign_in.SignInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Cache-Control: no-store on every page for a signed-in member, every download and the
+    # API: none of it kept by a browser or a proxy (static files never reach it).
+    "caredesk.core.private_pages.NoStoreMiddleware",
+    # Last: turns a sign-in refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:home"  # each role's own starting page
 LOGOUT_REDIRECT_URL = "staff:login"
+
+# Signing in. Axes first: it refuses a sign-in for a username that has failed too often
+# from the same address (many officers share an office's address, so never by address
+# alone), until the cool-off passes or an administrator unlocks it (Staff accounts).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("CAREDESK_SIGN_IN_FAILURES", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("CAREDESK_SIGN_IN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Behind reverse proxies, how many: the visitor's address is then read from the
+# X-Forwarded-For entry the outermost of them added (staff.sign_in.client_address).
+CAREDESK_PROXY_COUNT = env_int("CAREDESK_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "caredesk.staff.sign_in.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "caredesk.staff.sign_in_views.locked_out"
+AXES_VERBOSE = False
+# Roles that must sign in with a code from an authenticator app as well as a password
+# (Role values, comma-separated); everyone else may choose to.
+CAREDESK_TWO_FACTOR_ROLES = env_list(
+    "CAREDESK_TWO_FACTOR_ROLES",
+    default=["administrator", "system_administrator", "data_protection_officer", "equality_lead"],
+)
+OTP_TOTP_ISSUER = "caredesk"
+# A session unused for this long, or this long after signing in, is signed out.
+CAREDESK_SESSION_IDLE_MINUTES = env_int("CAREDESK_SESSION_IDLE_MINUTES", default=30)
+CAREDESK_SESSION_MAX_HOURS = env_int("CAREDESK_SESSION_MAX_HOURS", default=10)
+SESSION_COOKIE_AGE = CAREDESK_SESSION_MAX_HOURS * 3600
 
 ROOT_URLCONF = "caredesk.urls"
 WSGI_APPLICATION = "caredesk.wsgi.application"
@@ -127,6 +177,20 @@ TEMPLATES = [
         },
     },
 ]
+
+# Call records imports (caredesk.telephony): the largest file sent from the desk or the
+# API (in megabytes); how many bytes a gzip file may inflate to; how many refused rows
+# stop an import (see .env.example).
+CAREDESK_CALLS_MAX_UPLOAD_BYTES = env_megabytes("CAREDESK_CALLS_MAX_UPLOAD_MB", default=200)
+CAREDESK_CALLS_MAX_DECOMPRESSED_BYTES = env_int(
+    "CAREDESK_CALLS_MAX_DECOMPRESSED_BYTES", default=4 * 1024**3
+)
+CAREDESK_CALLS_MAX_REJECTED_ROWS = env_int("CAREDESK_CALLS_MAX_REJECTED_ROWS", default=50_000)
+if CAREDESK_CALLS_MAX_DECOMPRESSED_BYTES < 1 or CAREDESK_CALLS_MAX_REJECTED_ROWS < 0:
+    raise ImproperlyConfigured(
+        "CAREDESK_CALLS_MAX_DECOMPRESSED_BYTES must be above 0, and "
+        "CAREDESK_CALLS_MAX_REJECTED_ROWS 0 or more."
+    )
 
 # SQLite is the embedded default; set DATABASE_URL for PostgreSQL in production.
 DATABASES = {
@@ -170,6 +234,20 @@ STATIC_ROOT = Path(env_str("CAREDESK_STATIC_ROOT", default=str(BASE_DIR / "var" 
 # The file store (caredesk.core.store): emails as received, their attachments, letters
 # and scans: personal data.
 CAREDESK_MAIL_STORE = Path(env_str("CAREDESK_MAIL_STORE", default=str(BASE_DIR / "var" / "mail")))
+# Upload limits (caredesk.core.uploads): each form says its limit and refuses a larger file
+# with its size. Scans of letters received, translators' files, in megabytes.
+CAREDESK_SCAN_MAX_BYTES = env_megabytes("CAREDESK_SCAN_MAX_MB", default=25)
+CAREDESK_TRANSLATION_MAX_BYTES = env_megabytes("CAREDESK_TRANSLATION_MAX_MB", default=50)
+# The most pixels an image a customer sends (or a page of it) may have: decoding it takes
+# 3 to 4 bytes a pixel (caredesk.core.file_checks). 50 million holds an A4 page at 600 dpi.
+CAREDESK_UPLOAD_MAX_PIXELS = env_int("CAREDESK_UPLOAD_MAX_PIXELS", default=50_000_000)
+if CAREDESK_UPLOAD_MAX_PIXELS < 1:
+    raise ImproperlyConfigured("CAREDESK_UPLOAD_MAX_PIXELS must be a whole number above 0.")
+# A request's form fields and body (files apart) are refused over this; an uploaded file
+# over FILE_UPLOAD_MAX_MEMORY_SIZE is written to a temporary file, not held in memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_megabytes("CAREDESK_REQUEST_MAX_MB", default=2.5)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB, Django's default, said here on purpose
+DATA_UPLOAD_MAX_NUMBER_FILES = 10  # every form takes one file
 # The organisation's mailbox, read by the worker at each sweep (caredesk.mail.mailbox),
 # e.g. imaps://care%40example.org@mail.example.org/INBOX, and its password (kept apart,
 # so that it is never shown with the address). Empty: no mailbox.
@@ -183,6 +261,26 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("CAREDESK_SECURE_COOKIES",
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# HSTS: browsers use only HTTPS for this site once they have seen it over HTTPS. On by
+# default outside DEBUG (Django sends it only on HTTPS responses); 0 turns it off.
+SECURE_HSTS_SECONDS = env_int("CAREDESK_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CAREDESK_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = False
+SECURE_REFERRER_POLICY = "same-origin"
+# No script or style but our own files: nothing inline, no eval (htmx is told not to
+# add its indicator styles, core/base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,
@@ -190,5 +288,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("CAREDESK_LOG_LEVEL", default="INFO")},
     # WeasyPrint reports each step of every letter it renders at INFO.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    # axes reports every sign-in at INFO; failures and lockouts are WARNING.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

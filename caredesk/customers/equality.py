@@ -1,9 +1,11 @@
 """Equality monitoring answers: the questions, their encryption, recording and erasing.
 
 What a customer tells us about themselves for equality monitoring is special-category
-data (UK GDPR Article 9): kept only with their agreement, encrypted at rest, shown to
-staff only on request with each showing logged, and reported only in aggregate with
-small numbers suppressed (caredesk.reporting.equality). DESIGN.md section 7.
+data (UK GDPR Article 9): kept only with their agreement, encrypted at rest, shown only
+to the data protection officer and equality monitoring leads (Can.READ_EQUALITY_ANSWERS:
+officers record answers but do not read them back), on request, with each showing
+logged, and reported only in aggregate with small numbers suppressed
+(caredesk.reporting.equality). DESIGN.md section 7.
 
 The questions follow the Equality Act 2010's protected characteristics that a landlord
 monitors (the policy's "seven equality strands"), with the ONS 2021 Census's short
@@ -43,8 +45,9 @@ from django.db import models, transaction
 from caredesk.core.clock import Clock, system_clock
 from caredesk.customers.models import Customer, EqualityProfile
 from caredesk.customers.services import customer_access_record
-from caredesk.errors import CaredeskError
+from caredesk.errors import CaredeskError, NotAllowed
 from caredesk.staff.models import StaffMember
+from caredesk.staff.permissions import Can, allowed
 
 logger = logging.getLogger(__name__)
 
@@ -336,7 +339,14 @@ def equality_answers_show(
     *, customer: Customer, by: StaffMember, clock: Clock = system_clock
 ) -> list[ShownAnswer] | None:
     """The customer's answers for a person to read, each question in order; None if none
-    are kept. Every showing is logged against the customer (CustomerAccess)."""
+    are kept. Only the data protection officer and equality monitoring leads may read
+    them (NotAllowed for anyone else, before anything is read); every showing is logged
+    against the customer (CustomerAccess)."""
+    if not allowed(by, Can.READ_EQUALITY_ANSWERS):
+        raise NotAllowed(
+            "Only the data protection officer and equality monitoring leads can see a "
+            "customer's equality monitoring answers."
+        )
     profile = equality_profile_of(customer)
     if profile is None or not profile.consent_given:
         return None

@@ -58,7 +58,7 @@ def customer_detail(request: HttpRequest, pk: int, clock: Clock = system_clock) 
     return _render_customer(request, get_object_or_404(Customer, pk=pk), clock=clock)
 
 
-@requires(Can.READ_CASES)
+@requires(Can.READ_EQUALITY_ANSWERS)
 @require_GET
 def equality_answers(request: HttpRequest, pk: int, clock: Clock = system_clock) -> HttpResponse:
     """The customer's equality monitoring answers, shown on request; each showing is logged."""

@@ -33,10 +33,19 @@ from caredesk.demo.plans import Plan, Planner
 from caredesk.reporting.rollups import figures_rebuild
 from caredesk.staff.models import Office, StaffMember, Team
 from caredesk.staff.selectors import absences_away_list
+from caredesk.staff.two_factor import (
+    app_key_words,
+    recovery_codes_list,
+    two_factor_app_get,
+    two_factor_give,
+)
 from caredesk.standards import load_policy
 
 CHUNK = 2_000  # cases written at a time, so memory stays flat
 WIPED_APPS = ("cases", "customers", "staff", "notifications", "api")
+# Two-factor devices and sign-in failures: the demo's staff's, gone with them.
+WIPED_SIGN_IN_APPS = ("otp_totp", "otp_static", "axes")
+RECOVERY_CODES_PRINTED = 3
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,8 @@ def build_demo(*, policy: str, seed: int, clock: Clock, size: DemoSize = DemoSiz
     fake.seed_instance(seed)
 
     organisation = build_organisation(landlord=landlord, policy=rules, fake=fake, rng=rng, now=now)
+    # The administrator it prints signs in with a code too: their app's key is printed.
+    two_factor_give(member=StaffMember.objects.get(username=landlord.administrator.username))
     customers = build_customers(
         landlord=landlord, count=size.customers, fake=fake, rng=rng, now=now
     )
@@ -137,8 +148,8 @@ def existing_demo() -> Existing:
 def wipe_demo() -> None:
     """Empty the tables of staff, customers, cases (and what refers to them) and sessions."""
     tables = [Session._meta.db_table]
-    for label in WIPED_APPS:
-        if apps.is_installed(f"caredesk.{label}"):
+    for label in (*WIPED_APPS, *WIPED_SIGN_IN_APPS):
+        if label in WIPED_SIGN_IN_APPS or apps.is_installed(f"caredesk.{label}"):
             config = apps.get_app_config(label)
             tables += [
                 model._meta.db_table for model in config.get_models(include_auto_created=True)
@@ -164,6 +175,8 @@ class Login:
     role: str
     username: str
     name: str
+    app_key: str = ""  # two-factor sign-in: the key to add to an authenticator app
+    recovery_codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -203,6 +216,16 @@ class DemoSummary:
         lines = [f'Sign in with the password "{DEMO_PASSWORD}" as:']
         for login in self.logins:
             lines.append(f"  {login.role:<14} {login.username:<{width}}  ({login.name})")
+            if login.app_key:
+                lines += [
+                    f"  {'':<14} then a code: add caredesk to an authenticator app with the",
+                    f"  {'':<14} key {login.app_key} (time-based),",
+                ]
+                if login.recovery_codes:
+                    lines.append(
+                        f"  {'':<14} or enter a recovery code (each works once): "
+                        + ", ".join(login.recovery_codes)
+                    )
         return lines
 
 
@@ -251,9 +274,7 @@ def demo_summary(*, policy: str, clock: Clock) -> DemoSummary:
         officer_due_today=mine.filter(due_at__gte=now, due_at__lte=end_of_today).count(),
         officer_due_this_week=mine.filter(due_at__gt=end_of_today, due_at__lte=next_week).count(),
         logins=tuple(
-            Login(role, username, f"{p.get_full_name()}, {p.post_title}")
-            for role, username in personas
-            if (p := people.get(username)) is not None
+            _login(role, person) for role, username in personas if (person := people.get(username))
         ),
     )
 
@@ -263,3 +284,14 @@ def _manager_username(landlord: Landlord) -> str:
         if team.manager is not None:
             return team.manager.username
     raise AssertionError("a landlord names its demo line manager")
+
+
+def _login(role: str, person: StaffMember) -> Login:
+    app = two_factor_app_get(member=person)
+    return Login(
+        role,
+        person.username,
+        f"{person.get_full_name()}, {person.post_title}",
+        app_key=app_key_words(app) if app is not None else "",
+        recovery_codes=tuple(recovery_codes_list(member=person)[:RECOVERY_CODES_PRINTED]),
+    )

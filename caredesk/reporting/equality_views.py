@@ -4,7 +4,6 @@ put into words, the same words on the page, in the PDF and in the CSV."""
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import date, timedelta
 from io import StringIO
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
+from caredesk.core.spreadsheet import csv_writer
 from caredesk.documents.formats.pdf import tagged_pdf
 from caredesk.errors import CaredeskError
 from caredesk.reporting.display import percent_text
@@ -289,7 +289,7 @@ CSV_HEADINGS = [
 def report_csv(report: EqualityReport) -> str:
     """Every table of the report, one row per group, the same text as on the page."""
     out = StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(CSV_HEADINGS)
     for section in report.sections:
         for table in section.tables:
@@ -347,7 +347,7 @@ def _report_or_form(
     return report, form, None
 
 
-@requires(Can.SEE_PERFORMANCE)
+@requires(Can.SEE_EQUALITY_MONITORING)
 @require_GET
 def equality(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
     """The report on the page, with the dates to choose and the downloads."""
@@ -376,13 +376,13 @@ def _download(request: HttpRequest, clock: Clock, extension: str) -> HttpRespons
     return response
 
 
-@requires(Can.SEE_PERFORMANCE)
+@requires(Can.SEE_EQUALITY_MONITORING)
 @require_GET
 def equality_pdf(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
     return _download(request, clock, "pdf")
 
 
-@requires(Can.SEE_PERFORMANCE)
+@requires(Can.SEE_EQUALITY_MONITORING)
 @require_GET
 def equality_csv(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
     return _download(request, clock, "csv")

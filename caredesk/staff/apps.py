@@ -1,4 +1,7 @@
+from importlib import import_module
+
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 
 
 class StaffConfig(AppConfig):
@@ -7,3 +10,8 @@ class StaffConfig(AppConfig):
     name = "caredesk.staff"
     label = "staff"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # It reads the models: imported once they are loaded, not at the top.
+        sign_in = import_module(f"{self.name}.sign_in")
+        user_logged_in.connect(sign_in.session_begun, dispatch_uid="caredesk_session_begun")

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from caredesk.staff.permissions import Can, allowed
+from caredesk.staff.sign_in import sign_in_pending
 
 
 def permissions(request: HttpRequest) -> dict[str, Any]:
@@ -20,4 +21,11 @@ def permissions(request: HttpRequest) -> dict[str, Any]:
         "can_see_scrutiny_figures": allowed(user, Can.SEE_SCRUTINY_FIGURES),
         "can_import_calls": allowed(user, Can.IMPORT_CALLS),
         "can_edit_templates": allowed(user, Can.EDIT_TEMPLATES),
+        "can_manage_accounts": allowed(user, Can.MANAGE_ACCOUNTS),
+        # Signed in with a password, with a step still to do: no menu until it is done.
+        "signing_in": sign_in_pending(request),
+        "can_record_absences": allowed(user, Can.RECORD_ABSENCES),
+        "can_see_equality_monitoring": allowed(user, Can.SEE_EQUALITY_MONITORING),
+        "can_read_equality_answers": allowed(user, Can.READ_EQUALITY_ANSWERS),
+        "can_download_call_rejects": allowed(user, Can.DOWNLOAD_CALL_REJECTS),
     }

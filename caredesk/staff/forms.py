@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import PasswordChangeForm
 from django.db.models import QuerySet
 
 from caredesk.staff.models import AbsenceKind, StaffMember
@@ -45,3 +46,53 @@ class AbsenceForm(forms.Form):
     def person(self, field: str) -> StaffMember | None:
         value = self.cleaned_data.get(field)
         return StaffMember.objects.get(pk=value) if value else None
+
+
+class CodeForm(forms.Form):
+    """The second step of signing in: a code from the app, or a recovery code."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The 6-digit code your authenticator app shows now, or one of your "
+        "recovery codes.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autofocus": True}
+        ),
+        error_messages={"required": "Enter the code from your authenticator app"},
+    )
+
+
+class AppCodeForm(forms.Form):
+    """Setting up two-factor sign-in: the code the app shows, to prove it has the key."""
+
+    code = forms.CharField(
+        label="Code from the app",
+        max_length=12,
+        help_text="The 6-digit code your authenticator app shows, for example 123456.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+    )
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """Django's own, in plainer words."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "Your current password"
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password1"].help_text = (
+            "At least 12 characters. Not a common password, not all numbers, and not "
+            "like your name or username. Three or four random words work well."
+        )
+        self.fields["new_password2"].label = "New password again"
+        self.error_messages["password_incorrect"] = (
+            "Your current password is not right. Enter it again."
+        )
+        self.error_messages["password_mismatch"] = "The two new passwords are not the same."
+        self.fields["old_password"].error_messages["required"] = "Enter your current password"
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].error_messages["required"] = "Enter the new password again"

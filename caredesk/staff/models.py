@@ -18,6 +18,9 @@ class Role(models.TextChoices):
     SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
     # A tenant on the scrutiny panel: aggregate figures only, no one's personal data.
     SCRUTINY_PANEL = "scrutiny_panel", "Tenant scrutiny panel member"
+    # Named by an administrator, with the data protection officer's agreement, to read
+    # individual customers' equality monitoring answers (special-category data).
+    EQUALITY_LEAD = "equality_lead", "Equality monitoring lead"
 
 
 class Office(models.Model):
@@ -58,6 +61,9 @@ class StaffMember(AbstractUser):
     same_sex_interviews = models.BooleanField(
         default=False, help_text="Available for interviews where a customer asks for one."
     )
+    # Set when an administrator gives them a temporary password: they choose their own
+    # before any other page.
+    must_change_password = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = "member of staff"
@@ -117,3 +123,25 @@ class Absence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff}: {self.get_kind_display()} {self.first_day} to {self.last_day}"
+
+
+class AccountAction(models.TextChoices):
+    PASSWORD_RESET = "password_reset", "Gave a temporary password"
+    TWO_FACTOR_RESET = "two_factor_reset", "Removed two-factor sign-in"
+    UNLOCKED = "unlocked", "Unlocked signing in"
+
+
+class AccountEvent(models.Model):
+    """What an administrator did to another member's account, and when: the audit trail
+    of the staff accounts page."""
+
+    member = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="account_events")
+    action = models.CharField(max_length=30, choices=AccountAction.choices)
+    by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="account_actions")
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["member", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.by} {self.get_action_display().lower()} for {self.member} at {self.at}"

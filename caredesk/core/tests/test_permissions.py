@@ -92,6 +92,7 @@ def world(people, clock, tmp_path, settings):
         "reference": case.reference,
         "pk": customer.pk,
         "import_id": call_import.pk,
+        "username": people.officer.username,  # staff accounts (staff:account)
         **correspondence(case, people, clock),
     }
 

@@ -29,6 +29,7 @@ from caredesk.customers.equality import (
 from caredesk.customers.models import Customer, CustomerAccess, CustomerType, EqualityProfile
 from caredesk.customers.services import customer_create
 from caredesk.env import env_keys
+from caredesk.errors import NotAllowed
 from caredesk.staff.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -149,7 +150,7 @@ def test_without_a_key_answers_can_be_neither_written_nor_read(people, clock, se
     assert refused.value.message == message
     assert key not in str(refused.value)
     with pytest.raises(EqualityKeyMissing, match="CAREDESK_EQUALITY_KEY is not set"):
-        equality_answers_show(customer=customer, by=people.officer, clock=clock)
+        equality_answers_show(customer=customer, by=people.data_protection_officer, clock=clock)
     with pytest.raises(EqualityKeyMissing):
         dict(equality_answers_stream())
     assert not CustomerAccess.objects.filter(what=ACCESS_WHAT).exists()
@@ -169,7 +170,7 @@ def test_answers_are_not_kept_without_consent(people, clock):
     profile = equality_record(customer=customer, answers={}, consent_given=False, by=people.officer)
     assert not profile.consent_given
     assert raw_column(customer) == b""
-    assert equality_answers_show(customer=customer, by=people.officer) is None
+    assert equality_answers_show(customer=customer, by=people.data_protection_officer) is None
     assert dict(equality_answers_stream()) == {}
 
 
@@ -210,14 +211,47 @@ def test_erasing_removes_the_answers(people, clock):
 def test_showing_the_answers_logs_the_read(people, clock):
     customer = tenant()
     equality_record(customer=customer, answers=ANSWERS, consent_given=True, by=people.officer)
-    shown = equality_answers_show(customer=customer, by=people.teammate, clock=clock)
+    lead = make_staff("ella_lead", Role.OFFICER, Role.EQUALITY_LEAD)
+    shown = equality_answers_show(customer=customer, by=lead, clock=clock)
     assert shown is not None
     answers = {item.characteristic: item.answer for item in shown}
     assert answers[Characteristic.RELIGION] == "Muslim"
     assert answers[Characteristic.SEX] == "Not asked or not answered"
     assert answers[Characteristic.FINANCIAL_EXCLUSION] == "Prefer not to say"
     access = CustomerAccess.objects.get(what=ACCESS_WHAT)
-    assert (access.customer, access.staff, access.at) == (customer, people.teammate, clock.now())
+    assert (access.customer, access.staff, access.at) == (customer, lead, clock.now())
+
+
+@pytest.mark.parametrize(
+    "persona", ["officer", "teammate", "line_manager", "administrator", "analyst"]
+)
+def test_caseworkers_and_analysts_cannot_read_a_customers_answers(people, clock, persona):
+    customer = tenant()
+    equality_record(customer=customer, answers=ANSWERS, consent_given=True, by=people.officer)
+    with pytest.raises(NotAllowed, match="Only the data protection officer and equality"):
+        equality_answers_show(customer=customer, by=getattr(people, persona), clock=clock)
+    assert not CustomerAccess.objects.filter(what=ACCESS_WHAT).exists()
+
+
+def test_only_the_dpo_and_equality_leads_open_the_answers_page_and_each_opening_is_logged(
+    client, people
+):
+    customer = tenant()
+    equality_record(customer=customer, answers=ANSWERS, consent_given=True, by=people.officer)
+    url = reverse("customers:equality", args=[customer.pk])
+    for persona in (people.officer, people.line_manager, people.administrator, people.analyst):
+        client.force_login(persona)
+        assert client.get(url).status_code == 403, persona
+    lead = make_staff("ella_lead", Role.OFFICER, Role.EQUALITY_LEAD)
+    for reader in (people.data_protection_officer, lead):
+        client.force_login(reader)
+        page = client.get(reverse("customers:customer", args=[customer.pk])).content.decode()
+        assert "Show the answers" in page
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Muslim" in response.content.decode()
+    readers = CustomerAccess.objects.filter(what=ACCESS_WHAT).values_list("staff", flat=True)
+    assert sorted(readers) == sorted([people.data_protection_officer.pk, lead.pk])
 
 
 # -- the setting ------------------------------------------------------------------------------
@@ -272,11 +306,17 @@ def test_an_officer_records_answers_from_the_customer_page(client, people):
     assert "Sikh</dd>" not in page
     assert not CustomerAccess.objects.filter(what=ACCESS_WHAT).exists()
 
+    # nor may the officer who recorded them read them back (special-category data)
+    assert "Show the answers" not in page
+    assert client.get(reverse("customers:equality", args=[customer.pk])).status_code == 403
+    assert not CustomerAccess.objects.filter(what=ACCESS_WHAT).exists()
+
+    client.force_login(people.data_protection_officer)
     shown = client.get(reverse("customers:equality", args=[customer.pk])).content.decode()
     assert "Sikh" in shown
     assert "Not disabled" in shown
     assert CustomerAccess.objects.filter(
-        customer=customer, staff=people.officer, what=ACCESS_WHAT
+        customer=customer, staff=people.data_protection_officer, what=ACCESS_WHAT
     ).exists()
 
 
@@ -327,7 +367,7 @@ def test_the_answers_page_says_plainly_when_there_is_no_key(client, people, sett
     customer = tenant()
     equality_record(customer=customer, answers=ANSWERS, consent_given=True, by=people.officer)
     settings.CAREDESK_EQUALITY_KEYS = []
-    client.force_login(people.officer)
+    client.force_login(people.data_protection_officer)
     response = client.get(reverse("customers:equality", args=[customer.pk]))
     assert response.status_code == 503
     assert "CAREDESK_EQUALITY_KEY is not set" in response.content.decode()

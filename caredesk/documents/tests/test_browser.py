@@ -16,6 +16,7 @@ from caredesk.core.clock import system_clock
 from caredesk.core.tests.browser import (  # noqa: F401 (fixtures)
     assert_accessible,
     browser_fixture,
+    enter_app_code,
     page_fixture,
 )
 from caredesk.customers.models import CustomerType
@@ -95,6 +96,7 @@ def test_the_administrators_pages_for_mail_and_templates_are_accessible(page, li
     page.get_by_label("Username").fill("ada_admin")
     page.get_by_label("Password").fill("correct horse battery staple")
     page.get_by_role("button", name="Sign in").click()
+    enter_app_code(page, "ada_admin")  # an administrator: two-factor sign-in
     page.get_by_role("link", name="Templates").click()
     expect(page.get_by_role("heading", name="Templates")).to_be_visible()
     assert_accessible(page)

@@ -411,6 +411,31 @@ def test_an_officer_may_not_see_the_report(client, people):
         assert client.get(reverse(name)).status_code == 403
 
 
+def test_only_those_who_monitor_equality_see_the_report_or_its_link(client, people):
+    """Line managers see the performance figures, not the equality report (drawn from
+    special-category data); analysts, the data protection officer and equality leads do."""
+    client.force_login(people.line_manager)
+    assert (
+        "Equality impact monitoring report"
+        not in client.get(reverse("reporting:dashboard")).content.decode()
+    )
+    for name in ("reporting:equality", "reporting:equality_pdf", "reporting:equality_csv"):
+        assert client.get(reverse(name)).status_code == 403
+    analyst = make_staff("ana_analyst", Role.PERFORMANCE_ANALYST)
+    for reader in (
+        analyst,
+        people.data_protection_officer,
+        make_staff("ella_lead", Role.EQUALITY_LEAD),
+    ):
+        client.force_login(reader)
+        assert client.get(reverse("reporting:equality")).status_code == 200, reader
+    client.force_login(analyst)
+    assert (
+        "Equality impact monitoring report"
+        in client.get(reverse("reporting:dashboard")).content.decode()
+    )
+
+
 def test_the_pdf_is_a_pdf_with_the_title(client, clearly_worse):
     analyst_client(client)
     response = client.get(reverse("reporting:equality_pdf"), QUERY)

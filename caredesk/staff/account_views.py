@@ -1,0 +1,86 @@
+"""Staff accounts: an administrator helps another member sign in."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from caredesk.core.clock import Clock, system_clock
+from caredesk.errors import CaredeskError
+from caredesk.staff.accounts import (
+    account_events_list,
+    account_locked_out,
+    account_may_manage,
+    account_password_reset,
+    account_two_factor_reset,
+    account_unlock,
+    accounts_list,
+)
+from caredesk.staff.decorators import requires
+from caredesk.staff.models import StaffMember
+from caredesk.staff.permissions import Can
+from caredesk.staff.two_factor import recovery_codes_left, two_factor_app_get, two_factor_required
+
+ACTIONS = {
+    "password": account_password_reset,
+    "two-factor": account_two_factor_reset,
+    "unlock": account_unlock,
+}
+DONE = {
+    "two-factor": "Two-factor sign-in removed. {name} will set it up again when they next sign in.",
+    "unlock": "{name} can sign in again now.",
+}
+
+
+@requires(Can.MANAGE_ACCOUNTS)
+def accounts(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
+    """Every active member of staff: two-factor sign-in, and whether they are locked out."""
+    query = request.GET.get("q", "").strip()[:100]
+    people = accounts_list(clock=clock)
+    if query:
+        people = people.filter(username__icontains=query) | people.filter(
+            last_name__icontains=query
+        )
+    return render(request, "staff/accounts.html", {"people": people[:300], "query": query})
+
+
+@requires(Can.MANAGE_ACCOUNTS)
+def account(request: HttpRequest, username: str, clock: Clock = system_clock) -> HttpResponse:
+    """One member's sign-in, and what an administrator can do for them."""
+    me: StaffMember = request.user  # type: ignore[assignment]
+    member = StaffMember.objects.filter(username=username, is_active=True).first()
+    if member is None:
+        raise Http404("There is no member of staff with that username.")
+    done, temporary_password, problem = "", "", ""
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in ACTIONS:
+            problem, status = "Choose what to do.", 400
+        else:
+            try:
+                result = ACTIONS[action](member=member, by=me, clock=clock)
+            except CaredeskError as error:
+                problem, status = error.message, 403
+            else:
+                if action == "password":
+                    temporary_password = str(result)
+                else:
+                    done = DONE[action].format(name=member)
+    return render(
+        request,
+        "staff/account.html",
+        {
+            "member": member,
+            "may_manage": account_may_manage(by=me, member=member),
+            "has_app": two_factor_app_get(member=member) is not None,
+            "codes_left": recovery_codes_left(member=member),
+            "required": two_factor_required(member=member),
+            "locked_out": account_locked_out(member=member, clock=clock),
+            "events": account_events_list(member=member)[:20],
+            "done": done,
+            "temporary_password": temporary_password,
+            "problem": problem,
+        },
+        status=status,
+    )
