@@ -26,7 +26,7 @@ from collections.abc import Callable
 from types import TracebackType
 
 from django.core.signals import got_request_exception
-from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.db import InterfaceError, OperationalError, connections
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -44,11 +44,10 @@ _CONNECTING = {"connect", "get_new_connection", "ensure_connection"}
 
 def database_unreachable(error: BaseException | None) -> bool:
     """True if `error` says the database could not be reached (see the module's note)."""
-    if not isinstance(error, DatabaseError):
-        return False
-    if isinstance(error, InterfaceError):  # the connection is closed or unusable
-        return True
-    if not isinstance(error, OperationalError):
+    # An operational or interface error is an outage only while connecting, or on a
+    # connection the server dropped: the same errors from a database that answers (a
+    # deadlock, a timeout, a closed connection used by mistake) are bugs to see, not hide.
+    if not isinstance(error, OperationalError | InterfaceError):
         return False
     return _raised_while_connecting(error.__traceback__) or _a_connection_is_broken()
 

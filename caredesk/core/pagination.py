@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 
 from caredesk.core.query import BIGGEST_ID
+from caredesk.core.text import has_unstorable
 from caredesk.errors import CaredeskError
 
 M = TypeVar("M", bound=models.Model)
@@ -116,11 +117,5 @@ def _parse(model: type[models.Model], name: str, value: Any) -> Any:
 
 
 def _storable_text(value: Any) -> bool:
-    """Text a database can store: no NUL, no unpaired surrogates, not absurdly long."""
-    if not isinstance(value, str) or len(value) > 1000 or "\x00" in value:
-        return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+    """Text a database can store (caredesk.core.text), and not absurdly long."""
+    return isinstance(value, str) and len(value) <= 1000 and not has_unstorable(value)

@@ -4,8 +4,9 @@ A cell beginning with "=", "+", "-", "@", a tab or a carriage return is run by E
 LibreOffice and Google Sheets as a formula (CSV injection: `=HYPERLINK(...)` in a caller's
 name becomes a link to an attacker's site in the analyst's copy). Such a text cell is
 written with a leading apostrophe, which spreadsheets show as text and do not run
-(OWASP's advice). Numbers, and text that is just a number ("-5", "+44 151 000"), are left
-alone so that figures stay figures.
+(OWASP's advice). Numbers, and text that is just a number ("-5", "+44151000"), are left
+alone so that figures stay figures; a number with spaces ("+44 151 000") is not one to a
+spreadsheet (a space is its intersection operator), so it is written as text.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"[+-]?(\d[\d ]*)(\.\d+)?")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 
 
 def cell_safe(value: Any) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from caredesk.core.text import storable_text
 from caredesk.customers.models import AccessibleFormat, Customer, phone_key, postcode_key
 
 
@@ -30,7 +31,7 @@ def customer_preferences_list(*, customer: Customer) -> list[str]:
 
 def customers_search(*, text: str) -> QuerySet[Customer]:
     """Customers matching a name, postcode, phone number or email address."""
-    text = text.replace("\x00", "").strip()  # PostgreSQL refuses NUL in text
+    text = storable_text(text).strip()  # the API's search reaches here too
     if not text:
         return Customer.objects.none()
     found = Q(email__iexact=text) | Q(postcode_search=postcode_key(text))

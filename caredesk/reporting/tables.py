@@ -7,13 +7,15 @@ chart them; an empty cell is a figure that cannot be worked out (nothing was mea
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from caredesk.core.spreadsheet import cell_safe, csv_writer
+from caredesk.core.spreadsheet import csv_writer
 from caredesk.reporting.dashboard import Dashboard
 from caredesk.reporting.indicators import CaseOutcome, Outcome, Report, StandardFigures
 from caredesk.reporting.periods import Period, period_name
@@ -204,19 +206,29 @@ def table_csv(table: Table) -> str:
     return out.getvalue()
 
 
+def _text_row_append(sheet: Any, row: Sequence[object]) -> None:
+    """Append a row whose text stays text: openpyxl makes a formula of text beginning "=",
+    so such a cell is typed back to a string (which no spreadsheet runs, and which shows
+    as written, without the apostrophe a CSV needs)."""
+    sheet.append(list(row))
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and cell.data_type == "f":
+            cell.data_type = "s"
+
+
 def tables_xlsx(tables: list[Table]) -> bytes:
     """One sheet a table: its title in the first row, headers in bold in the second."""
     book = Workbook()
     book.remove(book.active)
     for table in tables:
         sheet = book.create_sheet(title=table.name[:31])
-        sheet.append([cell_safe(table.title)])  # text starting "=" is a formula to openpyxl
+        _text_row_append(sheet, [table.title])
         sheet["A1"].font = Font(bold=True, size=12)
-        sheet.append([cell_safe(header) for header in table.headers])
+        _text_row_append(sheet, table.headers)
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append([cell_safe(cell) for cell in row])
+            _text_row_append(sheet, row)
         sheet.freeze_panes = "A3"
         for index, header in enumerate(table.headers, start=1):
             width = max([len(header)] + [len(str(r[index - 1] or "")) for r in table.rows[:200]])

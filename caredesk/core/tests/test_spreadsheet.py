@@ -18,13 +18,13 @@ CAREDESK = Path(__file__).resolve().parents[2]
 
 
 def plain_number(text: str) -> bool:
-    """Digits (spaces between them allowed, as in a phone number), a sign, a decimal part."""
+    """Digits, a sign, a decimal part (a space makes it text: a spreadsheet's operator)."""
     body = text[1:] if text[:1] in "+-" else text
     whole, point, decimals = body.partition(".")
     digits = "0123456789"
     return (
         whole[:1] in tuple(digits)
-        and all(character in digits + " " for character in whole)
+        and all(character in digits for character in whole)
         and (not point or (bool(decimals) and all(c in digits for c in decimals)))
     )
 
@@ -73,7 +73,8 @@ def test_numbers_are_written_as_they_are(row):
             '=HYPERLINK("http://evil.example","Click")',
             '\'=HYPERLINK("http://evil.example","Click")',
         ),
-        ("+44 151 000 0000", "+44 151 000 0000"),
+        ("+44 151 000 0000", "'+44 151 000 0000"),
+        ("+441510000000", "+441510000000"),
         ("-5", "-5"),
         ("-5 days", "'-5 days"),
         ("@SUM(A1)", "'@SUM(A1)"),

@@ -429,6 +429,10 @@ def test_only_those_who_monitor_equality_see_the_report_or_its_link(client, peop
     ):
         client.force_login(reader)
         assert client.get(reverse("reporting:equality")).status_code == 200, reader
+    # those without the dashboard find it in the menu
+    client.force_login(people.data_protection_officer)
+    menu = client.get(reverse("staff:home"), follow=True).content.decode()
+    assert f'href="{reverse("reporting:equality")}"' in menu
     client.force_login(analyst)
     assert (
         "Equality impact monitoring report"
