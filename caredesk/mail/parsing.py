@@ -34,6 +34,7 @@ import hashlib
 import mimetypes
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.message import EmailMessage, Message
@@ -132,38 +133,38 @@ def _parse(raw: bytes) -> ParsedEmail:
     for defect in message.defects:
         problems.append(_defect_text(defect))
     headers = _Headers(message, problems)
-    message_id = _first_id(headers.raw("Message-ID"))
-    from_name, from_address = _sender(headers, problems)
-    subject = " ".join(headers.get("Subject").split())
-    body, text = _body(message, problems)
-    return ParsedEmail(
-        message_key=_key(message_id) if message_id else f"sha256:{digest}",
-        message_id=message_id,
-        from_address=from_address,
-        from_name=from_name,
-        to=headers.get("To"),
-        subject=subject,
-        sent_at=_date(headers.raw("Date"), problems),
-        in_reply_to=[_key(i) for i in _MESSAGE_IDS.findall(headers.raw("In-Reply-To"))],
-        references=[_key(i) for i in _MESSAGE_IDS.findall(headers.raw("References"))],
-        text=text,
-        attachments=_attachments(message, body, problems),
-        automatic=machine_reason(
-            headers=headers.raw_all, from_address=from_address, subject=subject
-        ),
-        problems=list(dict.fromkeys(problems)),
-        sha256=digest,
-    )
+
+    def content() -> tuple[str, Callable[[], list[ParsedAttachment]]]:
+        body, text = _body(message, problems)
+        return text, lambda: _attachments(message, body, problems)
+
+    return _parsed(headers, problems, digest=digest, content=content)
 
 
 def _parse_headers_only(raw: bytes, problem: str) -> ParsedEmail:
-    digest = hashlib.sha256(raw).hexdigest()
     problems = [problem]
     message = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(raw)
     headers = _Headers(message, problems)
+    return _parsed(
+        headers, problems, digest=hashlib.sha256(raw).hexdigest(), content=lambda: ("", list)
+    )
+
+
+def _parsed(
+    headers: _Headers,
+    problems: list[str],
+    *,
+    digest: str,
+    content: Callable[[], tuple[str, Callable[[], list[ParsedAttachment]]]],
+) -> ParsedEmail:
+    """The email its headers describe, with its text and attachments (`content`), each
+    read in the order the problems are listed: sender, text, date, attachments."""
     message_id = _first_id(headers.raw("Message-ID"))
     from_name, from_address = _sender(headers, problems)
     subject = " ".join(headers.get("Subject").split())
+    text, attachments_read = content()
+    sent_at = _date(headers.raw("Date"), problems)
+    attachments = attachments_read()
     return ParsedEmail(
         message_key=_key(message_id) if message_id else f"sha256:{digest}",
         message_id=message_id,
@@ -171,11 +172,11 @@ def _parse_headers_only(raw: bytes, problem: str) -> ParsedEmail:
         from_name=from_name,
         to=headers.get("To"),
         subject=subject,
-        sent_at=_date(headers.raw("Date"), problems),
+        sent_at=sent_at,
         in_reply_to=[_key(i) for i in _MESSAGE_IDS.findall(headers.raw("In-Reply-To"))],
         references=[_key(i) for i in _MESSAGE_IDS.findall(headers.raw("References"))],
-        text="",
-        attachments=[],
+        text=text,
+        attachments=attachments,
         automatic=machine_reason(
             headers=headers.raw_all, from_address=from_address, subject=subject
         ),
