@@ -20,11 +20,12 @@ from ninja.files import UploadedFile
 
 from caredesk.api.auth import acting, call_rejects, imports
 from caredesk.api.clock import api_clock
-from caredesk.api.problems import AUTH_PROBLEMS, FieldError, NotFound, Problem
+from caredesk.api.problems import AUTH_PROBLEMS, FieldError, NotFound, Problem, problem
 from caredesk.api.schemas.calls import CallImportOut
 from caredesk.api.types import Id, StorableStr
 from caredesk.telephony.models import CallImport
 from caredesk.telephony.uploads import (
+    FileTooBig,
     UploadRefused,
     call_upload_accept,
     import_progress,
@@ -34,7 +35,7 @@ from caredesk.telephony.uploads import (
 router = Router(tags=["calls"])
 
 ONE_IMPORT_ANSWERS: dict[int, Any] = {**AUTH_PROBLEMS, 404: Problem}
-SEND_ANSWERS: dict[int, Any] = {**AUTH_PROBLEMS, 400: Problem, 422: Problem}
+SEND_ANSWERS: dict[int, Any] = {**AUTH_PROBLEMS, 400: Problem, 413: Problem, 422: Problem}
 FIELD_NAMES = {"file_format": "format"}  # the service's names for the form's fields
 
 
@@ -46,15 +47,16 @@ def send_call_file(
     format: Form[Literal["asterisk", "generic"]] = "asterisk",
     mapping: Form[StorableStr | None] = None,
     mapping_file: File[UploadedFile | None] = None,
-) -> Status[CallImportOut]:
+) -> Status[CallImportOut] | HttpResponse:
     """Import a call records file (Asterisk Master.csv, or a CSV read by a mapping; gzip too).
 
     `format` is `asterisk` (the default) or `generic`; a generic file needs `mapping`, the
     name of a shipped mapping (`teams`, `mitel`...), or `mapping_file`, a mapping of its
-    own (TOML). The file must be smaller than the setting CAREDESK_CALLS_MAX_UPLOAD_MB
-    (200 MB by default; 422 naming its size if not). The file's first rows are checked at
-    once (422 if they cannot be call records in that format); the rest is imported in
-    the background: follow `status_url`. Calls already imported are skipped.
+    own (TOML). The file must be no larger than the setting CAREDESK_CALLS_MAX_UPLOAD_MB
+    (200 MB by default) and a mapping file no larger than 64 KB: 413 naming the limit if
+    not. The file's first rows are checked at once (422 if they cannot be call records in
+    that format); the rest is imported in the background: follow `status_url`. Calls
+    already imported are skipped.
     """
     try:
         call_import = call_upload_accept(
@@ -65,6 +67,8 @@ def send_call_file(
             by=acting(request),
             clock=api_clock,
         )
+    except FileTooBig as too_big:
+        return problem(request, status=413, code=too_big.code, detail=too_big.message)
     except UploadRefused as refused:
         raise FieldError(
             FIELD_NAMES.get(refused.field, refused.field), refused.message, "form"

@@ -104,13 +104,15 @@ TITLES = {
 
 # What each problem means, for the OpenAPI document.
 MEANINGS = {
-    400: "The body could not be read (not JSON, or not UTF-8), or the action is refused "
-    "by the case's rules (`code` says which).",
+    400: "The body could not be read (not JSON, or not UTF-8), or what it asks for cannot "
+    "be done (a holding reply with no reason, a deadline already met: `code` says which). "
+    "An action the case's current status forbids is a conflict: 409.",
     401: "No API token, or one that is unknown or revoked.",
     403: "The token's owner has no role that may do this.",
     404: "Nothing has this reference or id.",
-    409: "The record is not in a state that allows this (for example, another officer "
-    "changed it first): `detail` says what it is now.",
+    409: "The record is not in a state that allows this: the case's status forbids the "
+    "action (`case_status_forbids`: responding to a closed case, say), or another officer "
+    "changed it first. `detail` says what it is now (for a case, who made it so and when).",
     413: "The body, or an uploaded file, is larger than allowed: `detail` gives the limit.",
     422: "Some fields are not valid: `errors` names each field, where it was, and why.",
     503: "The service cannot answer now (its database is out of reach): try again after "

@@ -85,7 +85,8 @@ class CaseStatusForbids(CaseError):
 class CaseChanged(CaseError):
     """An action chosen on a page that no longer shows the case as it is: someone has
     since resolved, closed, paused or restarted it, given it to someone else, recorded a
-    response or moved a complaint on. The message says who, what and when."""
+    response, sent a holding reply or moved a complaint on. The message says who, what
+    and when."""
 
     code = "case_changed_meanwhile"
 

@@ -24,12 +24,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
-
 from caredesk.cases.drafts import CaseDraft, Recorder, references_reserve, save_drafts
 from caredesk.cases.models import Case, CaseKind, Contact, Direction
 from caredesk.cases.services import case_assign, case_create, contact_log
 from caredesk.core.clock import Clock, read_once
+from caredesk.core.db import write_transaction
 from caredesk.customers.models import Customer
 from caredesk.staff.models import StaffMember, Team
 from caredesk.standards import Policy
@@ -42,7 +41,7 @@ class ContactReceived:
     opened: bool  # True: a new case; False: the contact joined `thread`
 
 
-@transaction.atomic
+@write_transaction()  # on SQLite, BEGIN IMMEDIATE: writers take turns
 def contact_receive(
     *,
     channel: str,

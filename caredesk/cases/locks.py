@@ -8,12 +8,19 @@ did, and is refused if that no longer allows what they asked ("This case was res
 by Olu Adeyemi at 10:42, so you cannot record a response"), never half-applied over
 it, and never deadlocked against it. (NO KEY UPDATE, not UPDATE: adding an event or a
 contact to a case only needs the case's key to stay, so it does not wait for the lock.)
+SQLite has no row locks and ignores `select_for_update`: there the lock is the
+transaction itself, which must be `core.db.write_transaction` (BEGIN IMMEDIATE: the
+database's write lock, taken before the case is read), so changes to any case take
+turns, the second waiting for the first instead of failing "database is locked".
 
 An action chosen on a page that no longer shows the case as it is is refused too: the
 page sends `seen`, the last event it showed, and an action is refused if since then
 someone resolved, closed, paused or restarted the case, gave it to someone else,
-recorded a response or moved a complaint on (`CHANGES`): what the officer chose from.
-Notes, contacts and the worker's warnings are not such changes (docs/architecture.md).
+recorded a response, sent a holding reply (a new due date) or moved a complaint on,
+acknowledging or escalating it (`CHANGES`): what the officer chose from. Notes, other
+contacts and the worker's warnings are not such changes (docs/architecture.md): a
+complaint's acknowledgement is stored as a contact, so contacts are among `CHANGES`'s
+kinds, but `_change_told` passes over every contact that is not one.
 
 The refusal names who made the change and when, in the policy's time zone, from the
 case's events (`cases.events`).
@@ -29,14 +36,17 @@ from caredesk.core.active_policy import active_policy
 from caredesk.staff.models import StaffMember
 from caredesk.standards import Policy
 
-# The kinds of event that change what an officer chooses an action from.
+# The kinds of event that may change what an officer chooses an action from; of these,
+# `_change_told` keeps only the events that did (a contact only if it acknowledged a
+# complaint, an escalation only if it asked for a stage).
 CHANGES = (
     EventKind.STATUS_CHANGED,
     EventKind.ASSIGNED,
     EventKind.REASSIGNED,
     EventKind.RESPONSE,
+    EventKind.HOLDING_REPLY,
     EventKind.ESCALATION,
-    EventKind.CONTACT,
+    EventKind.CONTACT,  # a complaint's acknowledgement is stored as a contact
 )
 
 
@@ -112,6 +122,8 @@ def _change_told(event: CaseEvent, *, now: datetime, policy: Policy | None) -> s
         what = f"Stage {details.stage} of this complaint was asked for"
     elif isinstance(details, events.ComplaintAcknowledged):
         what = f"This complaint was acknowledged at stage {details.stage}"
+    elif isinstance(details, events.HoldingReplySent):
+        what = "A holding reply giving a new response date was sent"
     if not what:
         return ""
     who = f"by {event.actor}" if event.actor is not None else "automatically"

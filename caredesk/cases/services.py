@@ -8,7 +8,9 @@ here themselves: they call `cases.intake.contact_receive`, which calls `case_cre
 
 Each service reads the clock once (`now`) and passes it down. Each change to a case
 takes the case's row lock first, before its deadlines, and checks the case as it is
-under the lock (`cases.locks`): two people acting on one case take turns.
+under the lock (`cases.locks`): two people acting on one case take turns. Each runs
+in `core.db.write_transaction`: on SQLite, which has no row locks, that takes the
+database's write lock first, so a second writer waits its turn instead of failing.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
 from django.db.models import F
 
 from caredesk.cases import errors, events, rules
@@ -41,6 +42,7 @@ from caredesk.cases.models import (
 from caredesk.cases.timing import deadline_met_apply, deadline_times_apply
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
+from caredesk.core.db import write_transaction
 from caredesk.core.tasks import enqueue_after_commit
 from caredesk.customers.models import Customer
 from caredesk.staff.models import StaffMember, Team
@@ -57,7 +59,7 @@ OPEN_STATUSES = rules.OPEN_STATUSES
 # -- creating a case ------------------------------------------------------------------
 
 
-@transaction.atomic
+@write_transaction()
 def case_create(
     *,
     kind: str,
@@ -158,7 +160,7 @@ def _next_reference(policy: Policy, received_at: datetime) -> str:
 # -- working a case -------------------------------------------------------------------
 
 
-@transaction.atomic
+@write_transaction()
 def case_assign(
     *,
     case: Case,
@@ -193,7 +195,7 @@ def _assign(
     )
 
 
-@transaction.atomic
+@write_transaction()
 def note_add(*, case: Case, text: str, by: StaffMember, clock: Clock = system_clock) -> CaseEvent:
     if not text.strip():
         raise errors.EmptyNote("A note needs some text.")
@@ -202,7 +204,7 @@ def note_add(*, case: Case, text: str, by: StaffMember, clock: Clock = system_cl
     return events.record(events.note_added(case=case, by=by, at=now, text=text.strip()))
 
 
-@transaction.atomic
+@write_transaction()
 def contact_log(
     *,
     case: Case,
@@ -229,7 +231,7 @@ def contact_log(
     return contact
 
 
-@transaction.atomic
+@write_transaction()
 def response_send(
     *,
     case: Case,
@@ -250,7 +252,7 @@ def response_send(
     return contact
 
 
-@transaction.atomic
+@write_transaction()
 def complaint_acknowledge(
     *,
     case: Case,
@@ -272,7 +274,7 @@ def complaint_acknowledge(
     _fire(case, fired, at=at or now, by=by, policy=policy or active_policy(), now=now)
 
 
-@transaction.atomic
+@write_transaction()
 def complaint_escalate(
     *,
     case: Case,
@@ -294,7 +296,7 @@ def complaint_escalate(
     _fire(case, fired, at=at or now, by=by, policy=policy or active_policy(), now=now)
 
 
-@transaction.atomic
+@write_transaction()
 def holding_reply_send(
     *,
     deadline: Deadline,
@@ -343,7 +345,7 @@ def holding_reply_send(
     return reply
 
 
-@transaction.atomic
+@write_transaction()
 def case_wait_for_customer(
     *,
     case: Case,
@@ -371,7 +373,7 @@ def case_wait_for_customer(
     events.record(events.case_paused(case=case, by=by, at=now, reason=reason, paused=paused))
 
 
-@transaction.atomic
+@write_transaction()
 def case_resume(
     *, case: Case, by: StaffMember, policy: Policy | None = None, clock: Clock = system_clock
 ) -> None:
@@ -387,7 +389,7 @@ def case_resume(
     events.record(events.case_resumed(case=case, by=by, at=now))
 
 
-@transaction.atomic
+@write_transaction()
 def case_finish(*, case: Case, status: str, by: StaffMember, clock: Clock = system_clock) -> None:
     """Resolve or close a case. Deadlines not met by then end unmet, and say so."""
     status = CaseStatus(status)
@@ -479,7 +481,7 @@ def _meet(
     )
 
 
-@transaction.atomic
+@write_transaction()
 def deadline_start(
     *,
     case: Case,
@@ -499,7 +501,7 @@ def deadline_start(
     return _start(case, key, at=at, by=by, policy=policy, now=now, outlives_case=True)
 
 
-@transaction.atomic
+@write_transaction()
 def deadline_meet(
     *,
     deadline: Deadline,

@@ -1,5 +1,6 @@
 """Upload size limits: every form that takes a file says its limit, and refuses a larger
-file naming its size ("The file is 31.4 MB: it must be smaller than 25 MB.").
+file naming its size ("The file is 31.4 MB: it must be 25 MB or smaller."). A file of
+exactly the limit is accepted.
 
 The limits are settings (`CAREDESK_SCAN_MAX_MB` and the like, in settings.py), read when
 the form is shown and when it is checked, so a changed setting is what the form says.
@@ -7,7 +8,6 @@ the form is shown and when it is checked, so a changed setting is what the form 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -15,31 +15,22 @@ from django import forms
 from django.conf import settings
 from django.utils.functional import lazy
 
+# The one size formatter (1 MB = 1,048,576 bytes), shared with the policy files below us.
+from caredesk.standards.policy_files import size_text as size_text
+
 KB = 1024
 MB = 1024 * 1024
 
 
-def size_text(size: int) -> str:
-    """A size as a person reads it: "740 bytes", "12 KB", "25 MB", "31.4 MB" (never less
-    than the size: 25 MB and 1 byte is "25.1 MB", so it never reads as within a limit)."""
-    if size < KB:
-        return f"{size:,} bytes" if size != 1 else "1 byte"
-    if size < MB:
-        return f"{math.ceil(size / KB):,} KB"
-    tenths = math.ceil(size * 10 / MB)
-    whole, tenth = divmod(tenths, 10)
-    return f"{whole:,} MB" if not tenth else f"{whole:,}.{tenth} MB"
-
-
 def limit_hint(limit: int) -> str:
-    return f"The file must be smaller than {size_text(limit)}."
+    return f"The file must be {size_text(limit)} or smaller."
 
 
 def size_problem(*, size: int, limit: int, what: str = "The file") -> str:
     """Why a file of `size` bytes is refused, or "" if it is within `limit`."""
     if size <= limit:
         return ""
-    return f"{what} is {size_text(size)}: it must be smaller than {size_text(limit)}."
+    return f"{what} is {size_text(size)}: it must be {size_text(limit)} or smaller."
 
 
 class LimitedFileField(forms.FileField):

@@ -9,6 +9,7 @@ and every setting that does not fit the schema (`policy.py`, `policy_checks.py`)
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from pathlib import Path
@@ -24,6 +25,7 @@ from caredesk.standards.policy_problems import told, validation_problems
 
 POLICIES_FOLDER = Path(__file__).parent / "policies"
 MAX_POLICY_BYTES = 1024 * 1024  # 1 MB: the shipped policies are under 20 KB
+_KB = 1024
 _MB = 1024 * 1024
 _BOM = "\ufeff"
 _LONG_NUMBER = re.compile(r"[0-9_]{4000,}")
@@ -99,17 +101,27 @@ def parse_policy(text: str, *, source: str) -> Policy:
     raise _policy_error(source, text, data, problems)
 
 
+def size_text(size: int) -> str:
+    """A size as a person reads it: "740 bytes", "12 KB", "25 MB", "31.4 MB" (1 MB is
+    1,048,576 bytes; never less than the size: 25 MB and 1 byte is "25.1 MB", so it never
+    reads as within a limit). The one size formatter: `caredesk.core.uploads` offers it to
+    the layers above (it lives here because this layer may import nothing of ours)."""
+    if size < _KB:
+        return f"{size:,} bytes" if size != 1 else "1 byte"
+    if size < _MB:
+        return f"{math.ceil(size / _KB):,} KB"
+    tenths = math.ceil(size * 10 / _MB)
+    whole, tenth = divmod(tenths, 10)
+    return f"{whole:,} MB" if not tenth else f"{whole:,}.{tenth} MB"
+
+
 def _refuse_if_too_big(size: int, *, source: str) -> None:
     if size > MAX_POLICY_BYTES:
         name = Path(source).name or source
-        megabytes = round(size / _MB, 1)
-        if megabytes > 1:
-            told = f"{name} is {megabytes:,.1f} MB; a policy file must be 1 MB or smaller."
-        else:  # only just over: "1.0 MB" would not say why
-            told = (
-                f"{name} is {size:,} bytes; a policy file must be 1 MB "
-                f"({MAX_POLICY_BYTES:,} bytes) or smaller."
-            )
+        told = (
+            f"{name} is {size_text(size)}: a policy file must be "
+            f"{size_text(MAX_POLICY_BYTES)} or smaller."
+        )
         raise PolicyError(source, [told])
 
 

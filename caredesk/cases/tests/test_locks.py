@@ -17,7 +17,7 @@ from caredesk.cases import errors
 from caredesk.cases.locks import case_lock
 from caredesk.cases.models import CaseStatus, Channel, Direction, EventKind
 from caredesk.cases.selectors import case_seen_get
-from caredesk.cases.services import case_assign, case_finish, response_send
+from caredesk.cases.services import case_assign, case_finish, contact_log, response_send
 from caredesk.conftest import customer_case
 
 LONDON = ZoneInfo("Europe/London")
@@ -165,3 +165,50 @@ def test_a_case_someone_changed_is_refused_with_its_own_code(people, case, clock
 
     assert refused.value.code == "case_changed_meanwhile"
     assert refused.value.message.startswith("This case was closed by Tia Teammate at 12:00.")
+
+
+def test_a_second_holding_reply_from_a_page_shown_before_the_first_is_refused(client, people, case):
+    """Two officers sending a holding reply on one deadline: one letter, one new date."""
+    for person in (people.officer, people.teammate):  # letters say who sent them
+        person.phone, person.post_title = "0151 510 1234", "Housing Officer"
+        person.save()
+    client = signed_in(client, people.officer)
+    seen = seen_on_page(client, case)
+    deadline = case.deadlines.get()
+    reply = {"deadline": deadline.pk, "reason": "Waiting for the contractor", "seen": seen}
+    first = signed_in(Client(), people.teammate).post(
+        reverse("mail:holding_reply", args=[case.reference]),
+        reply | {"revised_by": "5 working days"},
+    )
+    assert first.status_code == 302
+
+    second = client.post(
+        reverse("mail:holding_reply", args=[case.reference]),
+        reply | {"revised_by": "10 working days"},
+    )
+
+    assert second.status_code == 400
+    assert (
+        "A holding reply giving a new response date was sent by Tia Teammate at 12:00. "
+        "Check the case before you try again."
+    ) in text(second)
+    assert deadline.holding_replies.count() == 1
+    assert case.events.filter(kind=EventKind.HOLDING_REPLY).count() == 1
+    deadline.refresh_from_db()
+    # sent Friday 20 June at noon: five working days on is Friday 27 June, at close
+    assert deadline.revised_due_at == datetime(2025, 6, 27, 17, 0, tzinfo=LONDON)
+
+
+def test_a_contact_that_is_not_an_acknowledgement_makes_no_page_stale(people, case, clock):
+    seen = case_seen_get(reference=case.reference)
+    contact_log(
+        case=case,
+        channel=Channel.PHONE,
+        direction=Direction.OUTBOUND,
+        summary="Rang",
+        by=people.teammate,
+        clock=clock,
+    )
+
+    with transaction.atomic():
+        case_lock(case=case, now=clock.now(), seen=seen)  # not refused

@@ -11,8 +11,9 @@ deadlock, and no customer who was answered has a breach recorded. The services a
 (as the API calls them, with no page to be stale) take turns and lose nothing, and the
 worker's sweep of missed deadlines is raced against an officer resolving the case.
 
-SQLite lets one writer in at a time (a second is refused "database is locked"), so
-these run on PostgreSQL only, where row locks decide who goes first.
+SQLite has no row locks: there writers take turns on the whole database
+(`core.db.write_transaction`, tested in test_sqlite_turns.py), so these run on
+PostgreSQL only, where row locks decide who goes first.
 """
 
 from __future__ import annotations

@@ -18,7 +18,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -40,6 +39,7 @@ from caredesk.cases.models import Case, CaseStatus, Direction
 from caredesk.cases.panels import case_panels_shown
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
+from caredesk.core.db import write_transaction
 from caredesk.customers.selectors import customer_preferences_list
 from caredesk.customers.services import customer_access_record
 from caredesk.errors import CaredeskError
@@ -173,7 +173,7 @@ def case_action(
     if form.is_valid():
         seen = _seen_sent(request) if refuse_stale else None
         try:
-            with transaction.atomic():
+            with write_transaction():  # SQLite: the write lock first, so writers queue
                 case_lock(case=case, now=clock.now(), seen=seen)
                 done = act(case, form.cleaned_data, staff)
         except CaredeskError as error:

@@ -36,7 +36,7 @@ def test_a_file_over_the_limit_never_reads_as_within_it(size, limit):
     assert bool(problem) == (size > limit)
     if problem:
         assert problem == (
-            f"The file is {size_text(size)}: it must be smaller than {size_text(limit)}."
+            f"The file is {size_text(size)}: it must be {size_text(limit)} or smaller."
         )
 
 
@@ -55,10 +55,10 @@ class ScanForm(forms.Form):
 def test_the_hint_says_the_limit_from_the_setting_as_it_is_now(settings):
     settings.CAREDESK_SCAN_MAX_BYTES = 10 * MB
     assert str(ScanForm()["scan"].help_text) == (
-        "A PDF or an image. The file must be smaller than 10 MB."
+        "A PDF or an image. The file must be 10 MB or smaller."
     )
     settings.CAREDESK_SCAN_MAX_BYTES = 5 * MB
-    assert "smaller than 5 MB" in ScanForm().as_div()
+    assert "must be 5 MB or smaller" in ScanForm().as_div()
     assert str(ScanForm()["policy"].help_text) == limit_hint(MB)
 
 
@@ -66,6 +66,6 @@ def test_a_file_over_the_limit_is_refused_naming_its_size(settings):
     settings.CAREDESK_SCAN_MAX_BYTES = 1024
     form = ScanForm(files=MultiValueDict({"scan": [SimpleUploadedFile("scan.pdf", b"x" * 3000)]}))
     assert not form.is_valid()
-    assert form.errors["scan"] == ["The file is 3 KB: it must be smaller than 1 KB."]
+    assert form.errors["scan"] == ["The file is 3 KB: it must be 1 KB or smaller."]
     within = ScanForm(files=MultiValueDict({"scan": [SimpleUploadedFile("scan.pdf", b"x" * 1024)]}))
     assert within.is_valid(), within.errors

@@ -83,7 +83,7 @@ def test_a_translation_that_could_harm_or_is_not_a_letter_is_refused(
 
 def test_a_translation_over_the_limit_is_refused_naming_its_size(asked, people, clock, settings):
     settings.CAREDESK_TRANSLATION_MAX_BYTES = 1024
-    with pytest.raises(LetterError, match=r"list.pdf is 2 KB: it must be smaller than 1 KB."):
+    with pytest.raises(LetterError, match=r"list.pdf is 2 KB: it must be 1 KB or smaller."):
         give_back(asked, people, clock, PLAIN_PDF + b"%" * 1500)
 
 
@@ -106,7 +106,7 @@ def test_the_case_page_says_the_limit_and_a_refused_file_says_why(
     page = client.get(case_page).content.decode()
     assert (
         "A PDF, or an image of each page (PNG, JPEG, GIF, TIFF or WebP). "
-        "The file must be smaller than 3 MB." in page
+        "The file must be 3 MB or smaller." in page
     )
     assert 'accept="application/pdf,image/png' in page
     response = client.post(
@@ -121,7 +121,7 @@ def test_the_case_page_says_the_limit_and_a_refused_file_says_why(
         {"file": SimpleUploadedFile("wyciag.pdf", PLAIN_PDF + b"%" * 1500)},
         follow=True,
     )
-    assert "The file is 2 KB: it must be smaller than 1 KB." in response.content.decode()
+    assert "The file is 2 KB: it must be 1 KB or smaller." in response.content.decode()
     asked.refresh_from_db()
     assert asked.status == TranslationStatus.REQUESTED
 

@@ -889,8 +889,8 @@ def test_an_uploaded_file_too_big_or_missing_is_refused(client, analyst, frozen)
             "policy_file": _upload("#" * 1_100_000),
         },
     )
-    assert "The file is 1.1 MB: it must be smaller than 1 MB." in " ".join(_errors(big))
-    assert "The file must be smaller than 1 MB." in client.get(PAGE).content.decode()
+    assert "The file is 1.1 MB: it must be 1 MB or smaller." in " ".join(_errors(big))
+    assert "The file must be 1 MB or smaller." in client.get(PAGE).content.decode()
     missing = client.post(PAGE, {"first": "2025-06-01", "last": "2025-06-30", "policy": "upload"})
     assert "Error: Choose the policy file to upload." in _errors(missing)
     both = client.post(
