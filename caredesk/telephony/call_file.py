@@ -125,7 +125,7 @@ class CallFile:
                 self.stopped = (
                     f"The file is compressed (gzip) and holds more than {size_text(limit)} "
                     "uncompressed, more than an import reads (the setting "
-                    "CAREDESK_CALLS_MAX_DECOMPRESSED_BYTES), so the import stopped at line "
+                    "CAREDESK_CALLS_MAX_DECOMPRESSED_MB), so the import stopped at line "
                     f"{number + 1:,}."
                 )
                 return

@@ -35,7 +35,7 @@ Two limits stop an import part-way, keeping the batches stored before and saying
 (the import is marked failed with the reason, on its page and from the command):
 more refused rows than `max_rejected_rows` (CAREDESK_CALLS_MAX_REJECTED_ROWS: a file
 that is mostly junk is not worth a rejects file the size of the disk), and a gzip file
-that inflates past `max_inflated_bytes` (CAREDESK_CALLS_MAX_DECOMPRESSED_BYTES).
+that inflates past `max_inflated_bytes` (CAREDESK_CALLS_MAX_DECOMPRESSED_MB).
 
 Rings: a call answered during the Nth ring took N rings, so rings = seconds to answer
 over the ring length, rounded up (11 s at 3 s a ring is 4 rings; 12 s is 4; 13 s is 5).
@@ -141,7 +141,7 @@ def calls_import(
     that are long dealt with.
 
     `max_rejected_rows` and `max_inflated_bytes` (default: the settings
-    CAREDESK_CALLS_MAX_REJECTED_ROWS and CAREDESK_CALLS_MAX_DECOMPRESSED_BYTES) stop the
+    CAREDESK_CALLS_MAX_REJECTED_ROWS and CAREDESK_CALLS_MAX_DECOMPRESSED_MB) stop the
     import part-way, marked failed with the reason, keeping what it stored.
     """
     if max_rejected_rows is None:
@@ -385,17 +385,12 @@ class _Run:
 
     def import_batch(self, batch: Batch) -> None:
         """Store the batch (its refused rows in the rejects file, up to the limit: past
-        it, the batch is still stored and `stopped` says why no more will be)."""
+        it, the batch is still stored, whole, and `stopped` says why no more will be)."""
         record = self.record
+        over_at = 0  # the line of the first refused row past the limit (0: none)
         for row in batch.rejected:
             if self.rejects.count >= self.max_rejected:
-                self.stopped = (
-                    f"More than {self.max_rejected:,} rows were refused (the setting "
-                    "CAREDESK_CALLS_MAX_REJECTED_ROWS), so the import stopped at line "
-                    f"{row.line_number:,}: is this the right file, in the right format? "
-                    f"The first {self.max_rejected:,} refused rows are in the rejects file, "
-                    "each with its reason."
-                )
+                over_at = row.line_number
                 break
             self.rejects.add(row)
         refused = len(batch.rejected)
@@ -420,3 +415,14 @@ class _Run:
                 bytes_read=batch.bytes_read,
             )
         self.rejects.flush()
+        if over_at:
+            # The rows are read and stored a batch at a time, so the rest of this batch
+            # (after the row that went over) is stored too: say where reading stopped.
+            self.stopped = (
+                f"More than {self.max_rejected:,} rows were refused (the setting "
+                f"CAREDESK_CALLS_MAX_REJECTED_ROWS): line {over_at:,} was one too many, so "
+                f"the import stopped after reading {record.rows_read:,} rows (the rest of "
+                "the batch holding that line was still imported or refused as usual). Is "
+                f"this the right file, in the right format? The first {self.max_rejected:,} "
+                "refused rows are in the rejects file, each with its reason."
+            )

@@ -32,7 +32,7 @@ from caredesk.telephony.rows import (
     RowError,
     Span,
     check_length,
-    field_text,
+    clean_fields,
     fields_of,
     logical_lines,
     moments_resolve,
@@ -91,16 +91,13 @@ def generic_rows(
 
 
 def _clean(values: dict[str, str], mapping: Mapping) -> str:
-    """Make the values storable text (rows.field_text), in place; the notes of what was
-    done, each naming its column."""
-    notes = []
-    for key, value in values.items():
-        if plain(value):
-            continue
-        values[key], note = field_text(value, mapping.format.encoding)
-        if note:
-            notes.append(f"{getattr(mapping.columns, key)}: {note}")
-    return "; ".join(notes)
+    """Make the values storable text (rows.clean_fields), in place; the notes of what
+    was done, each naming its column."""
+    keys = list(values)
+    names = [getattr(mapping.columns, key) for key in keys]
+    cleaned, notes = clean_fields(list(values.values()), names, mapping.format.encoding)
+    values.update(zip(keys, cleaned, strict=True))
+    return notes
 
 
 def _header_indexes(names: list[str], mapping: Mapping, file_name: str) -> dict[str, int]:

@@ -8,7 +8,7 @@ from django import forms
 
 from caredesk.core.uploads import LimitedFileField
 from caredesk.telephony.mapping import MappingError, load_mapping, shipped_mapping_names
-from caredesk.telephony.uploads import ASTERISK, GENERIC
+from caredesk.telephony.uploads import ASTERISK, GENERIC, MAX_MAPPING_BYTES
 
 
 def mapping_choices() -> list[tuple[str, str]]:
@@ -56,10 +56,11 @@ class CallFileForm(forms.Form):
             "(Avaya, Mitel, 8x8, Teams...)."
         ),
     )
-    mapping_file = forms.FileField(
+    mapping_file = LimitedFileField(
         label="Or upload a mapping file",
         required=False,
-        help_text=(
+        limit=MAX_MAPPING_BYTES,
+        hint=(
             "A small TOML file naming the file's columns, if none of the mappings above "
             "fits. Start from the generic mapping's file."
         ),

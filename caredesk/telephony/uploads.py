@@ -37,7 +37,7 @@ from caredesk.core.uploads import size_problem, size_text
 from caredesk.errors import CaredeskError
 from caredesk.staff.models import StaffMember
 from caredesk.standards import Policy
-from caredesk.telephony.call_file import CallFile, CallFileError
+from caredesk.telephony.call_file import MAX_LINE_BYTES, CallFile, CallFileError
 from caredesk.telephony.importing import call_imports_stop_stalled, calls_import
 from caredesk.telephony.mapped_csv import generic_rows
 from caredesk.telephony.mapping import Mapping, MappingError, load_mapping, parse_mapping
@@ -75,6 +75,12 @@ class UploadRefused(CaredeskError):
     def __init__(self, message: str, *, field: str = "file") -> None:
         super().__init__(message)
         self.field = field
+
+
+class FileTooBig(UploadRefused):
+    """A file (or mapping) over its size limit (the API answers 413 for it)."""
+
+    code = "call_file_too_big"
 
 
 class Sent(Protocol):
@@ -137,7 +143,7 @@ def call_upload_accept(
     limit = int(settings.CAREDESK_CALLS_MAX_UPLOAD_BYTES)
     problem = size_problem(size=upload.size or 0, limit=limit)
     if problem:
-        raise UploadRefused(problem)
+        raise FileTooBig(problem)
     mapping, mapping_text = _mapping(file_format, mapping_name, mapping_upload)
     folder = call_imports_folder() / uuid.uuid4().hex
     folder.mkdir(parents=True, exist_ok=False)
@@ -337,8 +343,10 @@ def _mapping_text(sent: Sent) -> str:
     for chunk in sent.chunks():
         data += chunk
         if len(data) > MAX_MAPPING_BYTES:
-            raise UploadRefused(
-                "The mapping file is too big to be a mapping (over 64 KB).", field="mapping_file"
+            raise FileTooBig(
+                f"The mapping file is more than {size_text(MAX_MAPPING_BYTES)}: a mapping "
+                f"must be {size_text(MAX_MAPPING_BYTES)} or smaller.",
+                field="mapping_file",
             )
     if not data.strip():
         raise UploadRefused("The mapping file is empty.", field="mapping_file")
@@ -364,8 +372,9 @@ def _keep(upload: Sent, path: Path, *, limit: int) -> int:
         for chunk in upload.chunks():
             size += len(chunk)
             if size > limit:
-                raise UploadRefused(
-                    f"The file is too big: it must be smaller than {size_text(limit)}."
+                raise FileTooBig(
+                    f"The file is more than {size_text(limit)}: it must be "
+                    f"{size_text(limit)} or smaller."
                 )
             out.write(chunk)
     if size == 0:
@@ -396,16 +405,18 @@ def _check(path: Path, *, file_format: str, mapping: Mapping | None) -> None:
     for magic, what in NOT_CSV.items():
         if head.startswith(magic):
             raise UploadRefused(f"This is not a CSV file: it looks like {what}.")
-    if b"\x00" in head:
+    encoding = "utf-8" if mapping is None else mapping.format.encoding
+    # A few NULs or bytes the encoding cannot read are the import's to deal with, row by
+    # row (a NUL is removed and noted on its call; an unreadable row is refused with its
+    # line number): only a file where they are dense (over 5%) is refused whole.
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head, final=False)
+    nuls, unreadable = head.count(b"\x00"), text.count("\ufffd")
+    if nuls and nuls + unreadable > len(head) // 20:
         raise UploadRefused(
             "This is not a CSV file: it holds binary data. Send the CSV file the phone "
             "system exported (or the same compressed with gzip)."
         )
-    encoding = "utf-8" if mapping is None else mapping.format.encoding
-    # A few rows the encoding cannot read are refused one by one by the import (with
-    # their line numbers); only a file that is mostly unreadable is refused whole.
-    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head, final=False)
-    if text.count("\ufffd") > len(text) // 20:  # over 5% unreadable
+    if unreadable > len(text) // 20:
         raise UploadRefused(
             f"This file is not text in {encoding}: is it the CSV file the phone system exported?"
         )
@@ -451,17 +462,29 @@ def _check_asterisk(lines: list[str]) -> None:
 
 
 def _check_generic(path: Path, mapping: Mapping) -> None:
-    """The heading row must have every column the mapping names (as the import reads it)."""
-    try:
-        with CallFile(path) as call_file:
+    """The heading row must have every column the mapping names (as the import reads it).
+
+    A gzip file is inflated no further than the heading needs (a line longer than
+    MAX_LINE_BYTES is refused anyway): a first line that inflates to gigabytes must not
+    be inflated during the request."""
+    cap = min(int(settings.CAREDESK_CALLS_MAX_DECOMPRESSED_BYTES), SAMPLE_BYTES + MAX_LINE_BYTES)
+    problem = ""
+    with CallFile(path, max_inflated=cap) as call_file:
+        try:
             next(generic_rows(call_file.lines(), mapping=mapping, file_name=path.name), None)
-    except CallFileError as error:
-        problem = error.message.removeprefix(f"{path.name}: ")
+        except CallFileError as error:
+            problem = error.message.removeprefix(f"{path.name}: ")
+        if call_file.stopped:
+            raise UploadRefused(
+                f"This is not a CSV file: its first line is longer than {size_text(cap)} "
+                "uncompressed. Send the CSV file the phone system exported."
+            )
+    if problem:
         raise UploadRefused(
             f"This file does not fit the mapping '{mapping.name}': {problem} "
             "Is this the right mapping for this file?",
             field="mapping",
-        ) from None
+        )
 
 
 # -- reading back ----------------------------------------------------------------------
@@ -515,7 +538,7 @@ def import_progress(call_import: CallImport) -> Progress:
         running=running,
         waiting=waiting,
         status_words=status,
-        read_words=f"{_size(min(read, total) if total else read)} of {_size(total)}",
+        read_words=f"{size_text(min(read, total) if total else read)} of {size_text(total)}",
         has_rejects=call_import.rows_rejected > 0 and rejects_path(call_import) is not None,
     )
 
@@ -528,13 +551,3 @@ def rejects_path(call_import: CallImport) -> Path | None:
     if not path.is_absolute():
         path = Path(settings.BASE_DIR) / path
     return path if path.is_file() else None
-
-
-def _size(count: int) -> str:
-    if count < 1000:
-        return f"{count} bytes"
-    if count < 1_000_000:
-        return f"{count / 1000:.0f} KB"
-    if count < 1_000_000_000:
-        return f"{count / 1_000_000:.1f} MB"
-    return f"{count / 1_000_000_000:.2f} GB"

@@ -52,7 +52,7 @@ def test_a_gzip_file_stops_at_its_inflated_limit_saying_so(tmp_path: Path):
     with CallFile(path, max_inflated=100_000) as call_file:
         assert list(call_file.lines()) == [b"a,b\n"] * 3
         assert "holds more than 98 KB uncompressed" in call_file.stopped
-        assert "CAREDESK_CALLS_MAX_DECOMPRESSED_BYTES" in call_file.stopped
+        assert "CAREDESK_CALLS_MAX_DECOMPRESSED_MB" in call_file.stopped
         assert "stopped at line 4." in call_file.stopped
 
 

@@ -154,12 +154,26 @@ def test_too_many_refused_rows_stop_the_import_keeping_what_it_stored(people, cl
     assert record.status == ImportStatus.FAILED
     assert "More than 50 rows were refused" in record.error
     assert "CAREDESK_CALLS_MAX_REJECTED_ROWS" in record.error
-    assert "stopped at line 53" in record.error
+    assert "line 53 was one too many" in record.error
+    assert f"the import stopped after reading {record.rows_read:,} rows" in record.error
     assert "The 2 calls imported before that are kept" in record.error
     assert set(Call.objects.values_list("call_key", flat=True)) == {"1.1", "1.2"}
     assert len(rejects_of(Path(record.rejects_file))) == 50
     assert Path(record.rejects_file).stat().st_size < 20_000
     assert record.rows_read < 10_000  # it stopped reading, too
+
+
+def test_the_stop_message_says_the_rest_of_the_batch_was_still_read(people, clock, tmp_path):
+    # The rows after the one over the limit, in the same batch, are stored: the message
+    # says where reading stopped, not that nothing after that line was imported.
+    path = tmp_path / "Master.csv"
+    path.write_bytes(good("1.1") + b"x\n" * 3 + good("1.2", 1) + good("1.3", 2))
+    record = run(path, clock, batch_size=1000, max_rejected_rows=2)
+    assert record.status == ImportStatus.FAILED
+    assert "line 4 was one too many" in record.error
+    assert "the import stopped after reading 6 rows" in record.error
+    assert "The 3 calls imported before that are kept" in record.error
+    assert Call.objects.count() == 3
 
 
 def test_the_setting_limits_refused_rows(people, clock, tmp_path, settings):

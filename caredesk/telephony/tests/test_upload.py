@@ -10,6 +10,8 @@ import csv
 import gzip
 import io
 import json
+import random
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from django_tasks_db.models import DBTaskResult
 from caredesk.api.clock import api_clock
 from caredesk.api.services import api_token_create
 from caredesk.conftest import make_staff
+from caredesk.core.uploads import size_text
 from caredesk.staff.models import Role
 from caredesk.telephony.models import Call, CallImport, CallMeasure, ImportStatus
 from caredesk.telephony.tasks import import_calls_file
@@ -678,7 +681,22 @@ def test_every_uploaded_file_is_kept_in_a_folder_of_its_own(
 
 def test_the_form_says_how_big_a_file_may_be(admin_client):
     page = admin_client.get(IMPORT).content.decode()
-    assert "The file must be smaller than 200 MB." in page
+    assert "The file must be 200 MB or smaller." in page
+    assert "The file must be 64 KB or smaller." in page  # the mapping file
+
+
+def test_a_mapping_file_over_its_limit_is_refused_on_the_form_saying_so(admin_client):
+    response = admin_client.post(
+        IMPORT,
+        {
+            "file_format": "generic",
+            "file": upload("export.csv", b"Ref,Rang\n"),
+            "mapping_file": upload("mine.toml", b"#" * (64 * 1024 + 1)),
+        },
+    )
+    errors = response.context["form"].errors["mapping_file"]
+    assert errors == ["The file is 65 KB: it must be 64 KB or smaller."]
+    assert not CallImport.objects.exists()
 
 
 def test_a_file_over_the_limit_is_refused_on_the_form_saying_so(
@@ -687,7 +705,8 @@ def test_a_file_over_the_limit_is_refused_on_the_form_saying_so(
     settings.CAREDESK_CALLS_MAX_UPLOAD_BYTES = 1024
     response = send(admin_client, master_csv() * 3)
     assert response.status_code == 200
-    assert "it must be smaller than 1 KB" in response.content.decode()
+    size = size_text(len(master_csv() * 3))
+    assert f"The file is {size}: it must be 1 KB or smaller." in response.content.decode()
     assert not CallImport.objects.exists()
     assert not any(uploads_in_tmp.glob("*/*"))
 
@@ -698,18 +717,114 @@ def test_the_service_refuses_a_file_over_the_limit_whatever_its_stated_size(
     settings.CAREDESK_CALLS_MAX_UPLOAD_BYTES = 1024
     sent = upload("Master.csv", master_csv() * 3)
     sent.size = 10  # a client that says less than it sends
-    with pytest.raises(UploadRefused, match="too big: it must be smaller than 1 KB"):
+    with pytest.raises(
+        UploadRefused, match=r"^The file is more than 1 KB: it must be 1 KB or smaller\.$"
+    ):
         call_upload_accept(upload=sent, file_format="asterisk", by=None, clock=clock)
     assert not CallImport.objects.exists()
     assert not any(uploads_in_tmp.glob("*/*"))
 
 
-def test_the_api_refuses_a_file_over_the_limit_naming_the_field(
-    client, token, settings, uploads_in_tmp
-):
+def test_a_file_of_exactly_the_limit_is_accepted(people, clock, settings, uploads_in_tmp):
+    content = master_csv()
+    settings.CAREDESK_CALLS_MAX_UPLOAD_BYTES = len(content)
+    sent = upload("Master.csv", content)
+    call_upload_accept(upload=sent, file_format="asterisk", by=None, clock=clock)
+    assert CallImport.objects.count() == 1
+
+
+def test_the_api_refuses_a_file_over_the_limit_with_413(client, token, settings, uploads_in_tmp):
     settings.CAREDESK_CALLS_MAX_UPLOAD_BYTES = 1024
     response = api_send(client, token, file=upload("Master.csv", master_csv() * 3))
-    assert response.status_code == 422, response.content
-    errors = {error["field"]: error["message"] for error in problem_of(response)["errors"]}
-    assert "it must be smaller than 1 KB" in errors["file"]
+    assert response.status_code == 413, response.content
+    body = problem_of(response)
+    assert body["code"] == "call_file_too_big"
+    assert (
+        body["detail"]
+        == f"The file is {size_text(len(master_csv() * 3))}: it must be 1 KB or smaller."
+    )
+    assert not CallImport.objects.exists()
+    assert not any(uploads_in_tmp.glob("*/*"))
+    mapping = upload("mine.toml", b"#" * (64 * 1024 + 1))
+    response = api_send(
+        client, token, file=upload("x.csv", TEAMS_CSV), format="generic", mapping_file=mapping
+    )
+    assert response.status_code == 413, response.content
+    assert "a mapping must be 64 KB or smaller" in problem_of(response)["detail"]
+
+
+# -- NULs, binary files and gzip bombs ----------------------------------------------------
+
+
+def with_a_nul_in_a_caller_name() -> bytes:
+    rows = [
+        asterisk_row(1),
+        asterisk_row(2, clid='"Ann\x00 Lee" <01514960002>', start="2025-06-02 09:10:00"),
+        asterisk_row(3, start="2025-06-02 09:20:00"),
+        asterisk_row(4, start="2025-06-02 09:30:00"),
+    ]
+    return "".join(rows).encode()
+
+
+def test_one_nul_in_a_caller_name_costs_no_call_from_the_desk(
+    admin_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = send(admin_client, with_a_nul_in_a_caller_name())
+    assert response.status_code == 302, response.context["form"].errors
+    run_queued_import()
+    record = CallImport.objects.get()
+    assert record.status == ImportStatus.DONE, record.error
+    assert (record.rows_imported, record.rows_rejected) == (4, 0)
+    assert Call.objects.get(caller_name="Ann Lee").notes
+
+
+def test_one_nul_in_a_caller_name_costs_no_call_from_the_api(
+    client, token, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_send(client, token, file=upload("Master.csv", with_a_nul_in_a_caller_name()))
+    assert response.status_code == 202, response.content
+    run_queued_import()
+    assert CallImport.objects.get().rows_imported == 4
+    assert Call.objects.count() == 4
+
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x02"
+    b"\x00\x00\x00\x90\x91h6\x00\x00\x00\x0cIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe"
+    b"\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+) * 40
+
+
+@pytest.mark.parametrize(
+    "content",
+    [PNG, random.Random(15).randbytes(20_000)],
+    ids=["png", "random-bytes"],
+)
+def test_a_binary_file_is_still_refused(admin_client, client, token, uploads_in_tmp, content):
+    response = send(admin_client, content, name="calls.csv")
+    assert "it holds binary data" in " ".join(response.context["form"].errors["file"])
+    response = api_send(client, token, file=upload("calls.csv", content))
+    assert response.status_code == 422
+    assert not CallImport.objects.exists()
+    assert not any(uploads_in_tmp.glob("*/*"))
+
+
+def test_a_gzip_whose_first_line_inflates_to_hundreds_of_mb_is_refused_without_inflating_it(
+    admin_client, uploads_in_tmp, tmp_path
+):
+    bomb = tmp_path / "bomb.csv.gz"
+    block = b"a" * (1 << 20)
+    with gzip.open(bomb, "wb", compresslevel=9) as out:
+        for _ in range(300):  # 300 MB of one line
+            out.write(block)
+    assert bomb.stat().st_size < 1_000_000
+    started = time.monotonic()
+    response = send(
+        admin_client, bomb.read_bytes(), name="bomb.csv.gz", file_format="generic", mapping="teams"
+    )
+    assert time.monotonic() - started < 2  # inflating 300 MB takes longer than this
+    errors = response.context["form"].errors
+    assert "its first line is longer than 128 KB uncompressed" in " ".join(errors["file"])
     assert not CallImport.objects.exists()
