@@ -18,6 +18,8 @@ at the first bytes says none of that. So:
 `file_check` returns what the file is, or raises `FileRefused` with a reason in plain
 English; nothing else escapes it, whatever the bytes (a property test says so). It knows
 nothing of cases or letters: the caller adds what the person should do next.
+`upload_check` is the same for a file someone uploads: refused too if it is empty or
+over its size limit.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from PIL import Image, ImageFile
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, PdfObject
 
+from caredesk.core.uploads import size_problem
 from caredesk.errors import CaredeskError
 
 logger = logging.getLogger(__name__)
@@ -107,6 +110,29 @@ def file_check(
         return checked
     message = " ".join(part for part in (f"{problem}.", next_step.strip()) if part)
     raise FileRefused(f"{name}: {message}" if name else message, reason=f"{problem}.")
+
+
+def upload_check(
+    data: bytes,
+    *,
+    name: str = "",
+    limit: int,
+    what: str = "The file",
+    next_step: str = "",
+    too_large: str = "",
+) -> CheckedFile:
+    """`file_check` for an upload, after its size: refused (`FileRefused`) if it is empty
+    or larger than `limit` bytes (with `too_large`, what to do then, after the sizes),
+    else as `file_check` refuses it (with `next_step`). `name`, or else `what`, says
+    which file in the messages."""
+    called = name or what
+    if not data:
+        problem = f"{called} is empty."
+        raise FileRefused(problem, reason=problem)
+    problem = size_problem(size=len(data), limit=limit, what=called)
+    if problem:
+        raise FileRefused(" ".join(part for part in (problem, too_large) if part), reason=problem)
+    return file_check(data, name=name, next_step=next_step)
 
 
 def file_problem(data: bytes, *, max_pixels: int | None = None) -> str:

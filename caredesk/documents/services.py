@@ -34,11 +34,10 @@ from caredesk.cases.services import (
     response_send,
 )
 from caredesk.core.clock import Clock, read_once
-from caredesk.core.file_checks import FileRefused, file_check
+from caredesk.core.file_checks import FileRefused, upload_check
 from caredesk.core.store import store_put
 from caredesk.core.tasks import enqueue_after_commit
 from caredesk.core.text import storable_text
-from caredesk.core.uploads import size_problem
 from caredesk.customers.models import AccessibleFormat
 from caredesk.documents.formats import EmptyText, FormatUnavailable
 from caredesk.documents.formats.audio import mp3_from_text
@@ -406,15 +405,13 @@ def translation_file_check(data: bytes, *, name: str = "") -> str:
     """The translated letter's type, known from its bytes read through (a PDF parsed, an
     image decoded). Raises `LetterError` with the reason if it is empty, too large, not a
     PDF or an image, or could run code: it goes to a customer."""
-    what = name or "The file"
-    if not data:
-        raise LetterError(f"{what} is empty.")
-    limit = settings.CAREDESK_TRANSLATION_MAX_BYTES
-    problem = size_problem(size=len(data), limit=limit, what=what)
-    if problem:
-        raise LetterError(problem)
     try:
-        return file_check(data, name=name, next_step=TRANSLATION_AGAIN).content_type
+        return upload_check(
+            data,
+            name=name,
+            limit=settings.CAREDESK_TRANSLATION_MAX_BYTES,
+            next_step=TRANSLATION_AGAIN,
+        ).content_type
     except FileRefused as refused:
         raise LetterError(refused.message) from None
 

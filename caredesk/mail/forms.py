@@ -8,7 +8,7 @@ from caredesk.cases.models import Case
 from caredesk.core.file_checks import ACCEPT
 from caredesk.core.uploads import LimitedFileField
 from caredesk.errors import CaredeskError
-from caredesk.mail.letters_register import scan_check
+from caredesk.mail.letters_register import CheckedScan, scan_check
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can
 from caredesk.staff.selectors import staff_with_capability_list
@@ -56,18 +56,17 @@ class LetterLogForm(forms.Form):
             "first_name", "last_name"
         )
 
-    def clean_scan(self) -> Any:
+    def clean_scan(self) -> CheckedScan | None:
         """The scan read through (caredesk.core.file_checks), so that a PDF that could run
-        code, or a file that is not a scan, is refused next to the field."""
+        code, or a file that is not a scan, is refused next to the field. What the check
+        made of it is the cleaned value, for `letter_log`: it is read through once."""
         scan = self.cleaned_data["scan"]
-        if scan:
-            try:
-                scan_check(scan.read(), name=scan.name or "")
-            except CaredeskError as error:
-                raise forms.ValidationError(error.message) from None
-            finally:
-                scan.seek(0)
-        return scan
+        if not scan:
+            return None
+        try:
+            return scan_check(scan.read(), name=scan.name or "")
+        except CaredeskError as error:
+            raise forms.ValidationError(error.message) from None
 
     def clean_reference(self) -> Case | None:
         reference = self.cleaned_data["reference"].strip().upper()

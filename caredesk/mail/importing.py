@@ -2,7 +2,8 @@
 too). Each message is received on its own (`services.email_receive`), so a file imported
 again, or a run stopped half-way and run again, adds each message once. A message that
 cannot be stored is parked for review (see services) and the next one is read; one that
-cannot even be parked is named in the errors and the next one is read."""
+meets a passing failure (the database locked, say) or cannot even be parked is named in
+the errors, to be imported again, and the next one is read."""
 
 from __future__ import annotations
 
@@ -61,11 +62,11 @@ class MailImport:
             parts.append(f"{self.with_problems:,} not fully readable (kept as they came)")
         if self.parked:
             parts.append(
-                f"{self.parked:,} could not be stored (kept as they came, on the emails to "
+                f"{self.parked:,} could not be read (kept as they came, on the emails to "
                 "review page)"
             )
         if self.errors:
-            parts.append(f"{len(self.errors):,} not received (see below)")
+            parts.append(f"{len(self.errors):,} not received (see below; import again)")
         return f"{self.path.name}: {', '.join(parts)}"
 
 

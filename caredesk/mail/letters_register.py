@@ -5,6 +5,7 @@ logged.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
@@ -13,10 +14,9 @@ from django.db import transaction
 from caredesk.cases.intake import contact_receive
 from caredesk.cases.models import Case, CaseKind, CaseStatus, Channel
 from caredesk.core.clock import Clock, read_once
-from caredesk.core.file_checks import FileRefused, file_check
+from caredesk.core.file_checks import FileRefused, upload_check
 from caredesk.core.store import store_put
 from caredesk.core.text import storable_text
-from caredesk.core.uploads import size_problem
 from caredesk.customers.models import Customer
 from caredesk.errors import CaredeskError, NotAllowed
 from caredesk.mail.models import ReceivedLetter
@@ -34,18 +34,33 @@ class LetterLogError(CaredeskError):
     code = "letter_log_invalid"
 
 
-def scan_check(scan: bytes, *, name: str = "") -> str:
-    """The scan's type, known from its bytes read through (a PDF parsed, an image
+@dataclass(frozen=True)
+class CheckedScan:
+    """A scan that `scan_check` passed: its bytes, its name, and the type they show."""
+
+    data: bytes
+    name: str
+    content_type: str
+
+
+def scan_check(scan: bytes, *, name: str = "") -> CheckedScan:
+    """The scan, with its type known from its bytes read through (a PDF parsed, an image
     decoded), never from the name it came with. Raises `LetterLogError` with the reason
-    if it is too large, not a PDF or an image, or could run code."""
-    what = name or "The scan"
-    problem = size_problem(size=len(scan), limit=settings.CAREDESK_SCAN_MAX_BYTES, what=what)
-    if problem:
-        raise LetterLogError(f"{problem} Scan it again at a lower resolution.")
+    if it is empty or too large, not a PDF or an image, or could run code. Pass the
+    result to `letter_log`, so that the scan is not read through twice."""
+    name = storable_text(name).strip()[:200]
     try:
-        return file_check(scan, name=name, next_step=SCAN_AGAIN).content_type
+        checked = upload_check(
+            scan,
+            name=name,
+            limit=settings.CAREDESK_SCAN_MAX_BYTES,
+            what="The scan",
+            next_step=SCAN_AGAIN,
+            too_large="Scan it again at a lower resolution.",
+        )
     except FileRefused as refused:
         raise LetterLogError(refused.message) from None
+    return CheckedScan(scan, name, checked.content_type)
 
 
 @transaction.atomic
@@ -61,12 +76,13 @@ def letter_log(
     customer: Customer | None = None,
     case: Case | None = None,
     route_to: StaffMember | None = None,
-    scan: bytes = b"",
+    scan: bytes | CheckedScan = b"",
     scan_name: str = "",
     kind: str = CaseKind.GENERAL_ENQUIRY,
 ) -> ReceivedLetter:
     """Log a letter received. With `case`, it is a contact on that case; otherwise it
-    opens a new case (for `customer`, given to `route_to` or their cover)."""
+    opens a new case (for `customer`, given to `route_to` or their cover). `scan` is the
+    scan's bytes (named `scan_name`), or what `scan_check` made of them."""
     clock = read_once(clock)
     if not allowed(by, Can.WORK_CASES):
         raise NotAllowed("Only staff who take casework can log letters.")
@@ -76,8 +92,11 @@ def letter_log(
     now = clock.now()
     if received_at > now:
         raise LetterLogError("A letter cannot be received in the future.")
-    scan_name = storable_text(scan_name).strip()[:200]
-    content_type = scan_check(scan, name=scan_name) if scan else ""
+    checked: CheckedScan | None = None
+    if isinstance(scan, CheckedScan):
+        checked = scan
+    elif scan:
+        checked = scan_check(scan, name=scan_name)
     if case is not None and case.status in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
         raise LetterLogError(
             f"{case.reference} is {case.get_status_display().lower()}: leave the reference "
@@ -106,8 +125,8 @@ def letter_log(
         received_at=received_at,
         logged_at=now,
         logged_by=by,
-        scan_name=scan_name if scan else "",
-        scan_type=content_type,
-        scan_size=len(scan),
-        scan_sha256=store_put(scan) if scan else "",
+        scan_name=checked.name if checked else "",
+        scan_type=checked.content_type if checked else "",
+        scan_size=len(checked.data) if checked else 0,
+        scan_sha256=store_put(checked.data) if checked else "",
     )

@@ -10,8 +10,10 @@ is stored once and only then moved.
 
 A message that cannot be stored is parked by `email_receive` (kept as it came, with the
 reason, on the emails-to-review page) and moved like any other, so no poll fetches it
-again and it never holds up the messages after it. Only a message that cannot even be
-parked (the database or the store gone) stays in the folder for the next poll.
+again and it never holds up the messages after it. A message that meets a passing
+failure (the database locked or its connection lost, the store full or gone:
+`services.transient`), or cannot even be parked, stays in the folder for the next poll,
+and the poll goes on with the next message.
 
 The time a message reached the mailbox (the server's INTERNALDATE) is its time of
 receipt: deadlines run from it, not from when the worker got round to it.
@@ -28,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import unquote, urlsplit
 
+from django.db import connection
 from imap_tools import MailBox, MailBoxStartTls, MailBoxUnencrypted
 from imap_tools.errors import ImapToolsError, MailboxFolderCreateError
 from imap_tools.mailbox import BaseMailBox
@@ -104,7 +107,7 @@ class MailboxPoll:
     """What one poll did."""
 
     received: int = 0  # new messages (parked ones included)
-    parked: int = 0  # could not be stored: kept as they came, for review
+    parked: int = 0  # could not be saved as emails: kept as they came, for review
     known: int = 0  # fetched again (a poll stopped before it moved them): stored once
     moved: int = 0
     errors: list[str] = field(default_factory=list)
@@ -115,9 +118,12 @@ class MailboxPoll:
             f"{self.known} already here, {self.moved} moved"
         )
         if self.parked:
-            said += f", {self.parked} could not be stored (parked for review)"
+            said += (
+                f", {self.parked} could not be read (kept as they came, on the emails to "
+                "review page)"
+            )
         if self.errors:
-            said += f", {len(self.errors)} could not be received"
+            said += f", {len(self.errors)} could not be received (left for the next poll)"
         return said
 
 
@@ -132,9 +138,9 @@ def mailbox_poll(
 ) -> MailboxPoll:
     """Receive up to `limit` messages from the mailbox and move them to `done_folder`.
 
-    A message that cannot be stored is parked, and moved. One that cannot even be parked
-    (the database gone, say) stays in the folder for the next poll and is named in the
-    report; the rest go on.
+    A message that cannot be stored is parked, and moved. One that meets a passing
+    failure (the database locked, say), or cannot even be parked, stays in the folder for
+    the next poll and is named in the report; the rest go on.
     `between_messages` lets the worker stop part-way (it raises to do so); what was
     received by then is still moved.
     """
@@ -165,9 +171,10 @@ def mailbox_poll(
                             received_at=arrived_at,
                             acknowledge=True,
                         )
-                    except Exception as error:  # not even parked: named, tried again next poll
+                    except Exception as error:  # left in the folder: tried again next poll
                         logger.exception("Email %s in %s not received.", uid, address)
                         poll.errors.append(f"Message {uid}: {type(error).__name__}: {error}")
+                        _database_back()
                         continue
                     if received.new:
                         poll.received += 1
@@ -184,6 +191,13 @@ def mailbox_poll(
     except (OSError, imaplib.IMAP4.error, ImapToolsError, ValueError) as error:
         raise MailboxError(f"The mailbox {address} could not be read: {error}") from error
     return poll
+
+
+def _database_back() -> None:
+    """After a failure, drop a database connection that was lost, so that the next
+    message opens a new one (never inside a transaction: that is the caller's)."""
+    if not connection.in_atomic_block:
+        connection.close_if_unusable_or_obsolete()
 
 
 def _make_folder(box: BaseMailBox, folder: str) -> None:

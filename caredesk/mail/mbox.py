@@ -7,9 +7,13 @@ An mbox file is messages one after another, each after a separator line such as
 (the sender, then the date as C's asctime writes it). Writers should turn a line of a
 message that starts "From " into ">From ", but many do not, so a line that merely
 starts "From " ("From the tenant's point of view...") is not a separator: only a whole
-separator line (a sender and a date) after a blank line, or the file's first line,
-starts a new message. Python's `mailbox.mbox` splits at every "From " and so cuts such
-a message in two.
+separator line (a sender and a date) right after a blank line starts a new message, and
+the file's first line, which has nothing before it, starts the first. The blank line is
+what every mboxo and mboxrd writer puts between messages (Python's `mailbox`, Thunderbird,
+mutt, Gmail's Takeout, procmail), so no real file is read differently; it is what keeps
+a body's "From tenant@example.org Mon Jun  2 09:14:03 2025" line, written in the middle
+of a paragraph, inside its message. Python's `mailbox.mbox` splits at every "From " and
+so cuts such a message in two.
 
 Each message's bytes are given as they are in the file, without the separator line or
 the blank line before the next one (as `mailbox.mbox` gives them); a ">From " line
@@ -39,7 +43,8 @@ def is_separator(line: bytes) -> bool:
 
 def mbox_messages(lines: Iterable[bytes]) -> Iterator[bytes]:
     """The messages in an mbox file, read line by line (`open(path, "rb")` will do).
-    The first line starts the first message, whatever it is."""
+    The first line starts the first message, whatever it is (no blank line before it);
+    after that, only a separator line right after a blank line starts the next."""
     message: list[bytes] = []
     started = False
     previous_blank = False

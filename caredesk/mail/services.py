@@ -24,26 +24,31 @@ listed on it, and its bytes are kept as they came. Messages sent by a machine
 (auto-replies, bulk mail, bounces) are received the same way and marked, so that none is
 ever acknowledged.
 
-A message that still cannot be stored (anything going wrong while it is) is *parked*:
-kept as it came, with the reason, on the emails-to-review page, and known by its key,
-so that it is not tried again at every poll and never stops the messages after it.
-Only if even that fails (the database or the store gone) does `email_receive` raise.
+A message that still cannot be stored because of what is in it is *parked* (staff read
+"could not be saved as an email"): kept as it came, with the reason, on the
+emails-to-review page, and known by its key, so that it is not tried again at every poll
+and never stops the messages after it. A failure that says nothing about the message
+(`transient`: the database locked, a deadlock, a serialisation failure, a lost
+connection; the file store full, read-only or gone) is raised instead, so that the
+message is tried again (the mailbox leaves it in the folder for the next poll), as is
+anything that goes wrong while parking.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 
 from caredesk.cases.intake import contact_receive
 from caredesk.cases.models import Case, Channel
 from caredesk.core.clock import Clock
-from caredesk.core.store import store_put
+from caredesk.core.store import store_folder, store_put
 from caredesk.core.text import storable_text
 from caredesk.customers.models import Customer
 from caredesk.errors import CaredeskError, NotAllowed
@@ -91,16 +96,61 @@ def email_receive(
     of old mail does not), and only if it arrived in the last ACKNOWLEDGE_WITHIN: a
     reply promising a date already past helps nobody.
 
-    A message that cannot be stored comes back parked (`Received.parked`)."""
+    A message that cannot be stored comes back parked (`Received.parked`). A `transient`
+    error (the database or the store unusable just now) is raised: try it again later."""
     already = InboundEmail.objects.filter(message_key=email_key(raw)).first()
     if already is not None:
         return Received(already, new=False)
     source = storable_text(source)[:300]
     try:
         return _receive(raw, source, policy, clock, received_at, acknowledge=acknowledge)
-    except Exception as error:  # parked, with the reason: never tried at every poll
-        logger.exception("Email from %s could not be stored: parked.", source)
+    except Exception as error:
+        if transient(error):  # nothing to do with the message: tried again
+            raise
+        # parked, with the reason: never tried at every poll
+        logger.exception("Email from %s could not be saved as an email: kept for review.", source)
         return _park(raw, source, error, received_at=received_at, clock=clock)
+
+
+# The store's failures that are not about one file: full, read-only, gone, unreachable.
+_STORE_DOWN = frozenset(
+    getattr(errno, name)
+    for name in (
+        "EACCES",
+        "EAGAIN",
+        "EBUSY",
+        "EDQUOT",
+        "EHOSTDOWN",
+        "EHOSTUNREACH",
+        "EINTR",
+        "EIO",
+        "EMFILE",
+        "ENETDOWN",
+        "ENETUNREACH",
+        "ENFILE",
+        "ENOMEM",
+        "ENOSPC",
+        "ENOTCONN",
+        "EPERM",
+        "EROFS",
+        "ESTALE",
+        "ETIMEDOUT",
+    )
+    if hasattr(errno, name)
+)
+
+
+def transient(error: BaseException) -> bool:
+    """Whether `error` says the database or the file store cannot be used just now,
+    not that something is wrong with the message: "database is locked" (SQLite), a
+    deadlock, a serialisation failure, a lock or statement timeout, a lost connection
+    (Django's OperationalError and InterfaceError); a store that is full, read-only,
+    not allowed or gone. Such a message is tried again, never parked."""
+    if isinstance(error, OperationalError | InterfaceError):
+        return True
+    if isinstance(error, OSError):
+        return error.errno in _STORE_DOWN or not store_folder().is_dir()
+    return False
 
 
 def _receive(
@@ -152,12 +202,14 @@ def _receive(
 def _park(
     raw: bytes, source: str, error: Exception, *, received_at: datetime | None, clock: Clock
 ) -> Received:
-    """Keep a message that could not be stored, as it came, with why, for review. What
-    its headers say is kept if it can be; if even that cannot be stored, only its key,
-    bytes and the reason."""
-    why = storable_text(getattr(error, "message", "") or str(error))
+    """Park a message that could not be stored: kept as it came, with why, for review.
+    What its headers say is kept if it can be; if even that cannot be stored, only its
+    key, bytes and the reason."""
+    why = storable_text(getattr(error, "message", "") or str(error)).strip().rstrip(".")
     reason = (
-        f"It could not be stored ({type(error).__name__}: {why})"[: PARKED_REASON_LIMIT - 40]
+        f"Could not be saved as an email: {why or 'no reason given'} ({type(error).__name__})"[
+            : PARKED_REASON_LIMIT - 40
+        ]
         + ". It is kept as it came."
     )
     raw_sha256 = store_put(raw)
@@ -171,7 +223,7 @@ def _park(
         "raw_sha256": raw_sha256,
         "raw_size": len(raw),
         "source": source,
-        "not_acknowledged": "Parked (it could not be stored): never answered.",
+        "not_acknowledged": "It could not be saved as an email: never answered.",
     }
     said: dict[str, Any] = {
         "from_address": parsed.from_address[:254],
@@ -183,8 +235,10 @@ def _park(
     }
     try:
         return _parked_save(InboundEmail(**bare, **said))
-    except Exception:
-        logger.exception("Parking the email from %s with its headers failed.", source)
+    except Exception as error:
+        if transient(error):
+            raise
+        logger.exception("Keeping the email from %s for review with its headers failed.", source)
         return _parked_save(InboundEmail(**bare))
 
 
@@ -429,7 +483,7 @@ def _review_summary(email: InboundEmail) -> str:
     text = email.text[:SUMMARY_LIMIT]
     if email.parked_reason:
         text = (
-            "This email could not be stored when it came, so its text is not here: "
+            "This email could not be read when it came, so its text is not here: "
             "download it as it came from its page.\n" + text
         )
     return f"Email: {email.subject or '(no subject)'}\n\n{text}".strip()

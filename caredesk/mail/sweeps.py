@@ -3,8 +3,9 @@
 - `customer_emails`: emails to customers that no task has sent (each claimed, as the
   notices' emails are: caredesk.mail.outbound).
 - `mailbox_read`: receive what waits in the mailbox named by CAREDESK_MAILBOX, if set.
-  A message that cannot be stored is parked for review and moved; one that cannot even
-  be parked stays in the mailbox for the next pass and is named in the worker's log; a
+  A message that cannot be stored is parked for review and moved; one that meets a
+  passing failure (the database locked, say) or cannot even be parked stays in the
+  mailbox for the next pass and is named in the worker's log, and the rest are read; a
   mailbox that cannot be read fails this sweep only.
 """
 
@@ -65,7 +66,7 @@ def _mailbox_read(run: SweepRun) -> Done:
         rows=poll.received,
         counts={
             "already here": poll.known,
-            "parked": poll.parked,
+            "could not be read": poll.parked,
             "not received": len(poll.errors),
         }
         if poll.known or poll.errors or poll.parked

@@ -135,7 +135,6 @@ def review_decide(request: HttpRequest, email_id: int, clock: Clock = system_clo
 def letters_register(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
     form = LetterLogForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        scan = form.cleaned_data["scan"]
         try:
             logged = letter_log(
                 sender=form.cleaned_data["sender"],
@@ -144,8 +143,7 @@ def letters_register(request: HttpRequest, clock: Clock = system_clock) -> HttpR
                 received_at=form.cleaned_data["received_at"],
                 case=form.cleaned_data["reference"],
                 route_to=form.cleaned_data["route_to"],
-                scan=scan.read() if scan else b"",
-                scan_name=scan.name if scan else "",
+                scan=form.cleaned_data["scan"] or b"",
                 by=_staff(request),
                 policy=active_policy(),
                 clock=clock,

@@ -91,13 +91,13 @@ def test_the_form_says_the_size_limit_from_the_setting_and_refuses_a_larger_scan
 ):
     settings.CAREDESK_SCAN_MAX_BYTES = 100 * 1024
     page = officer_client.get(reverse("mail:letters")).content.decode()
-    assert "The file must be smaller than 100 KB." in page
+    assert "The file must be 100 KB or smaller." in page
     response = log_with_scan(
         officer_client, "big.png", image("PNG", size=(600, 600)) + b"\0" * 200_000
     )
     assert response.status_code == 400
     assert "The file is " in response.content.decode()
-    assert "it must be smaller than 100 KB." in response.content.decode()
+    assert "it must be 100 KB or smaller." in response.content.decode()
     assert not ReceivedLetter.objects.exists()
 
 

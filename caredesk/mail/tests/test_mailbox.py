@@ -11,6 +11,7 @@ from caredesk.cases.models import Case
 from caredesk.core.store import store_get
 from caredesk.mail.mailbox import MailboxError, mailbox_address, mailbox_poll
 from caredesk.mail.models import InboundEmail, Threading
+from caredesk.mail.tests.busy import BusyDatabase
 from caredesk.mail.tests.test_services import parkable
 from caredesk.notifications.tasks import send_notification_email
 from caredesk.standards import load_policy
@@ -252,10 +253,36 @@ def test_a_message_that_cannot_be_stored_is_parked_moved_and_never_fetched_again
     report = poll(dovecot, imap_user, clock)
     # then: both are in, the first parked for review; neither waits in the inbox
     assert (report.received, report.parked, report.moved, report.errors) == (2, 1, 2, [])
-    assert str(report).endswith("1 could not be stored (parked for review)")
+    assert str(report).endswith(
+        "1 could not be read (kept as they came, on the emails to review page)"
+    )
+    assert "park" not in str(report)
     assert InboundEmail.objects.filter(threading=Threading.PARKED).count() == 1
     assert InboundEmail.objects.filter(threading=Threading.NEW_CASE).count() == 1
     assert dovecot.count(imap_user, "INBOX") == 0
     # and the next poll has nothing to fetch
     again = poll(dovecot, imap_user, clock)
     assert (again.received, again.known, again.moved) == (0, 0, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_busy_for_a_moment_leaves_the_message_for_the_next_poll_and_goes_on(
+    dovecot, imap_user, people, clock
+):
+    # given: two new enquiries; the database is busy while the first comes in
+    dovecot.deliver(imap_user, (MESSAGES / "plain.eml").read_bytes())
+    dovecot.deliver(imap_user, (MESSAGES / "html_only.eml").read_bytes())
+    busy = BusyDatabase()
+    turns = iter([busy.hold, busy.release])
+    # when
+    report = poll(dovecot, imap_user, clock, between_messages=lambda: next(turns)())
+    # then: the first waits in the inbox, not parked; the second is in
+    assert (report.received, report.parked, report.moved, len(report.errors)) == (1, 0, 1, 1)
+    assert "OperationalError" in report.errors[0]
+    assert dovecot.count(imap_user, "INBOX") == 1
+    assert not InboundEmail.objects.filter(threading=Threading.PARKED).exists()
+    # and the next poll receives it
+    again = poll(dovecot, imap_user, clock)
+    assert (again.received, again.parked, again.moved, again.errors) == (1, 0, 1, [])
+    assert InboundEmail.objects.filter(threading=Threading.NEW_CASE).count() == 2
+    assert dovecot.count(imap_user, "INBOX") == 0

@@ -95,3 +95,23 @@ def test_any_bytes_are_read_as_messages_without_losing_a_line(raw):
     # every line is in a message, but the separators and the blank line before each
     kept = sum(message.count(b"\n") for message in read)
     assert kept >= raw.count(b"\n") - 2 * len(read)
+
+
+def test_the_first_line_starts_a_message_with_no_blank_line_before_it():
+    one = b"From: Jo <jo@example.org>\nSubject: One\n\nFirst.\n"
+    two = b"From: Sam <sam@example.org>\nSubject: Two\n\nSecond.\n"
+    separator = b"From jo@example.org Mon Jun  2 09:14:03 2025\n"
+    # the first line is a separator with nothing before it; the next needs its blank line
+    assert list(mbox_messages((separator + one + b"\n" + separator + two).splitlines(True))) == [
+        one,
+        two,
+    ]
+    assert list(mbox_messages((separator + one + separator + two).splitlines(True))) == [
+        one + separator + two
+    ]
+    # the same with Windows line ends
+    crlf = (separator + one + b"\n" + separator + two).replace(b"\n", b"\r\n")
+    assert list(mbox_messages(crlf.splitlines(True))) == [
+        one.replace(b"\n", b"\r\n"),
+        two.replace(b"\n", b"\r\n"),
+    ]

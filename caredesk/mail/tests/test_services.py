@@ -1,11 +1,14 @@
 """Receiving emails: kept whole, threaded onto their case, each stored once."""
 
+import errno
 import hashlib
 import itertools
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+from django.db import InterfaceError, OperationalError
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +19,8 @@ from caredesk.customers.services import customer_create
 from caredesk.mail.importing import mail_files_import
 from caredesk.mail.models import EmailAttachment, InboundEmail, Threading
 from caredesk.mail.parsing import email_key, email_parse
-from caredesk.mail.services import email_receive
+from caredesk.mail.services import email_receive, transient
+from caredesk.mail.tests.busy import BusyDatabase
 from caredesk.standards import load_policy
 
 HALTON = load_policy("halton")
@@ -204,7 +208,7 @@ def test_one_message_that_cannot_be_received_does_not_stop_the_others(
     assert result.errors == [
         "three.mbox message 2: not received (RuntimeError: the database went away)"
     ]
-    assert str(result).endswith("1 not received (see below)")
+    assert str(result).endswith("1 not received (see below; import again)")
 
 
 def test_a_message_dated_1970_is_received_when_it_arrives(people, clock):
@@ -316,7 +320,8 @@ def test_a_message_that_cannot_be_stored_is_parked_with_its_reason(people, clock
     assert received.parked
     email = InboundEmail.objects.get(pk=received.email.pk)
     assert (email.threading, email.case, email.reviewed_at) == (Threading.PARKED, None, None)
-    assert email.parked_reason.startswith("It could not be stored (")
+    assert email.parked_reason.startswith("Could not be saved as an email: ")
+    assert "park" not in email.parked_reason + email.not_acknowledged
     assert email.parked_reason.endswith("It is kept as it came.")
     assert store_get(email.raw_sha256) == raw
     # what its headers say is kept, for the reviewer
@@ -338,7 +343,7 @@ def test_one_message_that_cannot_be_stored_never_costs_the_next_in_a_file(people
     first = mail_files_import(path=mbox, policy=HALTON, clock=clock)
     assert (first.read, first.parked, first.new_cases, first.errors) == (2, 1, 1, [])
     assert str(first).endswith(
-        "1 could not be stored (kept as they came, on the emails to review page)"
+        "1 could not be read (kept as they came, on the emails to review page)"
     )
     again = mail_files_import(path=mbox, policy=HALTON, clock=clock)
     assert (again.read, again.already_here, again.parked) == (2, 2, 0)
@@ -463,3 +468,35 @@ def test_any_bytes_in_any_field_of_a_real_message_are_received_or_parked(people,
 @given(raw=st.binary(max_size=3_000), source=st.text(max_size=30))
 def test_any_bytes_as_an_email_are_received_or_parked(people, clock, raw, source):
     received_or_parked_and_the_next_one_too(raw, clock, source=source)
+
+
+# -- a database busy for a moment: tried again, never parked (issue 15) -------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_busy_for_a_moment_parks_nothing_and_the_email_comes_in_next_time(people, clock):
+    raw = (MESSAGES / "plain.eml").read_bytes()
+    # when: another connection holds, for a moment, the lock receiving needs ("database
+    # is locked" on SQLite, a lock timeout on PostgreSQL)
+    with BusyDatabase() as busy, pytest.raises(OperationalError):
+        receive_raw(raw, clock, acknowledge=True)
+    assert busy.failed == 1  # and the lock was gone straight after
+    # then: nothing is kept of it, so the next try receives it whole
+    assert not InboundEmail.objects.exists()
+    received = receive_raw(raw, clock, acknowledge=True)
+    assert (received.new, received.parked) == (True, False)
+    assert received.email.threading == Threading.NEW_CASE
+    assert Case.objects.count() == 1
+
+
+def test_transient_errors_are_those_of_the_database_or_the_store_not_of_the_message(
+    settings, tmp_path, mail_store
+):
+    mail_store.mkdir(parents=True)
+    assert transient(OperationalError("database is locked"))
+    assert transient(InterfaceError("connection already closed"))
+    assert transient(OSError(errno.ENOSPC, "No space left on device"))
+    assert not transient(ValueError("A string literal cannot contain NUL (0x00) characters."))
+    assert not transient(NotADirectoryError(errno.ENOTDIR, "Not a directory"))
+    settings.CAREDESK_MAIL_STORE = tmp_path / "unmounted"  # the store is gone
+    assert transient(NotADirectoryError(errno.ENOTDIR, "Not a directory"))

@@ -26,7 +26,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
         load = actions.add_parser("import", help="import emails from files")
-        load.add_argument("files", nargs="+", metavar="FILE", help=".eml, mbox or a folder")
+        load.add_argument(
+            "files",
+            nargs="+",
+            metavar="FILE",
+            help=".eml, mbox or a folder (in an mbox, a message starts at the first line, "
+            "then at each 'From sender date' line after a blank line)",
+        )
         load.add_argument("--policy", help="a policy name or file (default: this site's)")
 
     def handle(self, *args: Any, **options: Any) -> None:
