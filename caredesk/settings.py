@@ -129,8 +129,11 @@ LOGIN_REDIRECT_URL = "staff:home"  # each role's own starting page
 LOGOUT_REDIRECT_URL = "staff:login"
 
 # Signing in. Axes first: it refuses a sign-in for a username that has failed too often
-# from the same address (many officers share an office's address, so never by address
-# alone), until the cool-off passes or an administrator unlocks it (Staff accounts).
+# from the same address, until the cool-off passes or an administrator unlocks it (Staff
+# accounts). A trade-off: by username alone anyone could lock any officer out on purpose;
+# by address alone one person's typing would lock out a whole office (officers share its
+# address). So someone trying many passwords from many addresses is not locked out:
+# strong passwords and two-factor sign-in are the defence there.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -145,11 +148,14 @@ AXES_CLIENT_IP_CALLABLE = "caredesk.staff.sign_in.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "caredesk.staff.sign_in_views.locked_out"
 AXES_VERBOSE = False
-# Roles that must sign in with a code from an authenticator app as well as a password
-# (Role values, comma-separated); everyone else may choose to.
+# Roles that must sign in with a code from an authenticator app as well as a password,
+# besides administrator, system_administrator, data_protection_officer and equality_lead,
+# which always must (staff.two_factor.ALWAYS_TWO_FACTOR): Role values, comma-separated;
+# this can only add roles. A value that is no role stops caredesk starting (checked in
+# the staff app's ready()). Everyone else may choose to.
 CAREDESK_TWO_FACTOR_ROLES = env_list(
     "CAREDESK_TWO_FACTOR_ROLES",
-    default=["administrator", "system_administrator", "data_protection_officer", "equality_lead"],
+    default=[],
 )
 OTP_TOTP_ISSUER = "caredesk"
 # A session unused for this long, or this long after signing in, is signed out.
@@ -179,18 +185,15 @@ TEMPLATES = [
 ]
 
 # Call records imports (caredesk.telephony): the largest file sent from the desk or the
-# API (in megabytes); how many bytes a gzip file may inflate to; how many refused rows
+# API, and how far a gzip file may inflate (both in megabytes); how many refused rows
 # stop an import (see .env.example).
 CAREDESK_CALLS_MAX_UPLOAD_BYTES = env_megabytes("CAREDESK_CALLS_MAX_UPLOAD_MB", default=200)
-CAREDESK_CALLS_MAX_DECOMPRESSED_BYTES = env_int(
-    "CAREDESK_CALLS_MAX_DECOMPRESSED_BYTES", default=4 * 1024**3
+CAREDESK_CALLS_MAX_DECOMPRESSED_BYTES = env_megabytes(
+    "CAREDESK_CALLS_MAX_DECOMPRESSED_MB", default=4096
 )
 CAREDESK_CALLS_MAX_REJECTED_ROWS = env_int("CAREDESK_CALLS_MAX_REJECTED_ROWS", default=50_000)
-if CAREDESK_CALLS_MAX_DECOMPRESSED_BYTES < 1 or CAREDESK_CALLS_MAX_REJECTED_ROWS < 0:
-    raise ImproperlyConfigured(
-        "CAREDESK_CALLS_MAX_DECOMPRESSED_BYTES must be above 0, and "
-        "CAREDESK_CALLS_MAX_REJECTED_ROWS 0 or more."
-    )
+if CAREDESK_CALLS_MAX_REJECTED_ROWS < 0:
+    raise ImproperlyConfigured("CAREDESK_CALLS_MAX_REJECTED_ROWS must be 0 or more.")
 
 # SQLite is the embedded default; set DATABASE_URL for PostgreSQL in production.
 DATABASES = {
@@ -247,7 +250,7 @@ if CAREDESK_UPLOAD_MAX_PIXELS < 1:
 # over FILE_UPLOAD_MAX_MEMORY_SIZE is written to a temporary file, not held in memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_megabytes("CAREDESK_REQUEST_MAX_MB", default=2.5)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB, Django's default, said here on purpose
-DATA_UPLOAD_MAX_NUMBER_FILES = 10  # every form takes one file
+DATA_UPLOAD_MAX_NUMBER_FILES = 10  # no form takes more than two (calls: file and mapping)
 # The organisation's mailbox, read by the worker at each sweep (caredesk.mail.mailbox),
 # e.g. imaps://care%40example.org@mail.example.org/INBOX, and its password (kept apart,
 # so that it is never shown with the address). Empty: no mailbox.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from caredesk.core.clock import Clock, system_clock
 from caredesk.errors import CaredeskError
@@ -30,6 +30,9 @@ DONE = {
     "two-factor": "Two-factor sign-in removed. {name} will set it up again when they next sign in.",
     "unlock": "{name} can sign in again now.",
 }
+# What was just done for a member, kept in the administrator's session from the POST to
+# the page it redirects to, and shown there once (a refresh re-posts nothing).
+JUST_DONE = "caredesk_account_done"
 
 
 @requires(Can.MANAGE_ACCOUNTS)
@@ -51,8 +54,7 @@ def account(request: HttpRequest, username: str, clock: Clock = system_clock) ->
     member = StaffMember.objects.filter(username=username, is_active=True).first()
     if member is None:
         raise Http404("There is no member of staff with that username.")
-    done, temporary_password, problem = "", "", ""
-    status = 200
+    problem, status = "", 200
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action not in ACTIONS:
@@ -63,10 +65,16 @@ def account(request: HttpRequest, username: str, clock: Clock = system_clock) ->
             except CaredeskError as error:
                 problem, status = error.message, 403
             else:
-                if action == "password":
-                    temporary_password = str(result)
-                else:
-                    done = DONE[action].format(name=member)
+                request.session[JUST_DONE] = {
+                    "username": member.username,
+                    "password": str(result) if action == "password" else "",
+                    "done": "" if action == "password" else DONE[action].format(name=member),
+                }
+                return redirect("staff:account", username=member.username)
+    just_done: dict[str, str] = {}
+    kept = request.session.get(JUST_DONE)
+    if request.method == "GET" and kept and kept.get("username") == member.username:
+        just_done = request.session.pop(JUST_DONE)
     return render(
         request,
         "staff/account.html",
@@ -78,8 +86,8 @@ def account(request: HttpRequest, username: str, clock: Clock = system_clock) ->
             "required": two_factor_required(member=member),
             "locked_out": account_locked_out(member=member, clock=clock),
             "events": account_events_list(member=member)[:20],
-            "done": done,
-            "temporary_password": temporary_password,
+            "done": just_done.get("done", ""),
+            "temporary_password": just_done.get("password", ""),
             "problem": problem,
         },
         status=status,

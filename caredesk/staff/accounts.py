@@ -17,23 +17,31 @@ from caredesk.core.clock import Clock, system_clock
 from caredesk.errors import NotAllowed
 from caredesk.staff.models import AccountAction, AccountEvent, Role, StaffMember
 from caredesk.staff.permissions import Can, allowed
-from caredesk.staff.two_factor import two_factor_remove
+from caredesk.staff.two_factor import two_factor_remove, two_factor_roles
 
-# Only a system administrator helps with these roles' accounts: an administrator who
-# could reset them could take them over.
+# Only a system administrator helps with these roles' accounts, and with those of every
+# role that must use two-factor sign-in (the equality lead, and any the setting adds): an
+# administrator who could reset them could take them over, and read what they may read.
 GUARDED_ROLES = frozenset(
     {Role.ADMINISTRATOR, Role.SYSTEM_ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER}
 )
+
+
+def guarded_roles() -> frozenset[Role]:
+    return GUARDED_ROLES | two_factor_roles()
+
+
 # Letters and digits that are not easily mistaken for each other when read out.
 _PLAIN = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
 def account_may_manage(*, by: StaffMember, member: StaffMember) -> bool:
-    """Someone else's account; an administrator's, a system administrator's or the data
-    protection officer's only as a system administrator."""
+    """Someone else's account; that of a role in guarded_roles() (an administrator, a
+    system administrator, the data protection officer, the equality lead, ...) only as a
+    system administrator."""
     if by.pk == member.pk or not allowed(by, Can.MANAGE_ACCOUNTS):
         return False
-    return by.has_role(Role.SYSTEM_ADMINISTRATOR) or not (member.roles & GUARDED_ROLES)
+    return by.has_role(Role.SYSTEM_ADMINISTRATOR) or not (member.roles & guarded_roles())
 
 
 def _check(*, by: StaffMember, member: StaffMember) -> None:
@@ -42,7 +50,8 @@ def _check(*, by: StaffMember, member: StaffMember) -> None:
     if not account_may_manage(by=by, member=member):
         raise NotAllowed(
             "Only a system administrator can help with the sign-in of an administrator, "
-            "a system administrator or the data protection officer."
+            "a system administrator, the data protection officer, the equality monitoring "
+            "lead or anyone else whose role must use two-factor sign-in."
         )
 
 

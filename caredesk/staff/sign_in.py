@@ -3,7 +3,9 @@
 `SignInMiddleware`, after authentication and messages (settings.MIDDLEWARE):
 
 1. A session unused for CAREDESK_SESSION_IDLE_MINUTES, or signed in more than
-   CAREDESK_SESSION_MAX_HOURS ago, is signed out; the sign-in page says why.
+   CAREDESK_SESSION_MAX_HOURS ago, is signed out; the sign-in page says why. A page's own
+   polling (htmx elements that send POLL_HEADER) is not use: a page left open on a
+   running import still times out.
 2. A session just signed in with a password learns its next step once: a code, for a
    member with an authenticator app; setting up the app, for a role that must have one
    (staff.two_factor). Until it is done, every page but that step's (and signing out)
@@ -37,6 +39,9 @@ NEXT_STEP = "caredesk_next_step"
 CODE, SET_UP, DONE = "code", "set_up", ""
 # The last-seen time is written at most this often, so that most pages save no session.
 SEEN_EVERY_SECONDS = 60
+# Sent by an element that asks again by itself (hx-headers='{"X-Caredesk-Poll": "1"}'
+# beside hx-trigger="every ..."): not someone using caredesk, so not counted as use.
+POLL_HEADER = "X-Caredesk-Poll"
 
 STEP_PAGES = {CODE: "staff:two_factor", SET_UP: "staff:two_factor_set_up"}
 PASSWORD_PAGE = "staff:password_change"
@@ -140,7 +145,8 @@ class SignInMiddleware:
     def _note(self, request: HttpRequest, now: datetime) -> None:
         session, moment = request.session, now.timestamp()
         session.setdefault(SIGNED_IN_AT, moment)
-        if moment - session.get(LAST_SEEN, 0) >= SEEN_EVERY_SECONDS:
+        polled = bool(request.headers.get(POLL_HEADER))
+        if not polled and moment - session.get(LAST_SEEN, 0) >= SEEN_EVERY_SECONDS:
             session[LAST_SEEN] = moment
         if NEXT_STEP not in session:
             member: StaffMember = request.user  # type: ignore[assignment]

@@ -26,6 +26,7 @@ from caredesk.staff.two_factor import (
     app_qr_svg,
     recovery_codes_left,
     recovery_codes_make,
+    two_factor_app_check,
     two_factor_app_get,
     two_factor_check,
     two_factor_confirm,
@@ -76,13 +77,23 @@ def two_factor_set_up(request: HttpRequest) -> HttpResponse:
     me: StaffMember = request.user  # type: ignore[assignment]
     app = two_factor_app_get(member=me)
     if app is not None:
-        if request.method == "POST" and request.POST.get("action") == "new-codes":
-            codes = recovery_codes_make(member=me)
-            return _show_codes(request, codes, first=False)
+        # New codes only with a code from the app now: someone at a computer left signed
+        # in must not get codes that let them past two-factor sign-in for good.
+        codes_form = AppCodeForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and codes_form.is_valid():
+            checked = two_factor_app_check(member=me, code=codes_form.cleaned_data["code"])
+            if checked.device is not None:
+                return _show_codes(request, recovery_codes_make(member=me), first=False)
+            codes_form.add_error(
+                "code",
+                "You have entered a wrong code too many times. Wait a minute, then try again."
+                if checked.too_many_tries
+                else "The code is not right. Enter the 6-digit code your app shows now.",
+            )
         return render(
             request,
             "staff/two_factor_on.html",
-            {"codes_left": recovery_codes_left(member=me)},
+            {"codes_left": recovery_codes_left(member=me), "form": codes_form},
             status=400 if request.method == "POST" else 200,
         )
     device = two_factor_start(member=me)

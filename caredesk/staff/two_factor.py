@@ -2,8 +2,9 @@
 
 A member sets it up once: the app reads a QR code (or they type the key), they enter the
 code it shows, and they are given 10 recovery codes, each good once, for when the phone
-is lost. The roles in settings.CAREDESK_TWO_FACTOR_ROLES must set it up before any other
-page (staff.sign_in); anyone else may choose to. The devices are django-otp's.
+is lost. The roles in ALWAYS_TWO_FACTOR, and any settings.CAREDESK_TWO_FACTOR_ROLES adds,
+must set it up before any other page (staff.sign_in); anyone else may choose to. The
+devices are django-otp's.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 
 import segno
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -25,9 +27,36 @@ APP_DEVICE = "Authenticator app"
 RECOVERY_DEVICE = "Recovery codes"
 
 
+# The roles that may read or change anyone's data, or special-category data: they must
+# sign in with a second step whatever the setting says (it can only add roles).
+ALWAYS_TWO_FACTOR = frozenset(
+    {
+        Role.ADMINISTRATOR,
+        Role.SYSTEM_ADMINISTRATOR,
+        Role.DATA_PROTECTION_OFFICER,
+        Role.EQUALITY_LEAD,
+    }
+)
+
+
+def two_factor_roles_setting() -> frozenset[Role]:
+    """The roles settings.CAREDESK_TWO_FACTOR_ROLES names; ImproperlyConfigured naming a
+    value that is no role (checked once at start-up, by the staff app's ready())."""
+    named = [str(value).strip() for value in settings.CAREDESK_TWO_FACTOR_ROLES]
+    unknown = [value for value in named if value and value not in Role.values]
+    if unknown:
+        raise ImproperlyConfigured(
+            f"CAREDESK_TWO_FACTOR_ROLES names {', '.join(repr(v) for v in unknown)}, which "
+            f"{'is not a role' if len(unknown) == 1 else 'are not roles'}. "
+            f"The roles are: {', '.join(Role.values)}."
+        )
+    return frozenset(Role(value) for value in named if value)
+
+
 def two_factor_roles() -> frozenset[Role]:
-    """The roles that must sign in with a second step (settings.CAREDESK_TWO_FACTOR_ROLES)."""
-    return frozenset(Role(value) for value in settings.CAREDESK_TWO_FACTOR_ROLES)
+    """The roles that must sign in with a second step: ALWAYS_TWO_FACTOR and any that
+    settings.CAREDESK_TWO_FACTOR_ROLES adds."""
+    return ALWAYS_TWO_FACTOR | two_factor_roles_setting()
 
 
 def two_factor_required(*, member: StaffMember) -> bool:
@@ -105,6 +134,15 @@ def two_factor_check(*, member: StaffMember, code: str) -> CodeChecked:
         if device.verify_token(token):
             return CodeChecked(device)
     return CodeChecked(None)
+
+
+def two_factor_app_check(*, member: StaffMember, code: str) -> CodeChecked:
+    """A code from the member's app (not a recovery code), to confirm it is them at the
+    keyboard before something that matters (new recovery codes); throttled as at sign-in."""
+    digits = _digits(code)
+    if not re.fullmatch(r"\d{6}", digits):
+        return CodeChecked(None)
+    return two_factor_check(member=member, code=digits)
 
 
 @transaction.atomic

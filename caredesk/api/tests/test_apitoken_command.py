@@ -66,3 +66,10 @@ def test_a_token_for_someone_who_cannot_read_cases_comes_with_a_warning(people):
 def test_mistakes_are_explained(people, args, message):
     with pytest.raises(CommandError, match=message):
         run(*args)
+
+
+def test_a_token_for_someone_who_must_use_two_factor_sign_in_comes_with_a_warning(people):
+    _, err = run("create", people.administrator.username, "--name", "calls import")
+    assert "needs no second step" in err
+    _, err = run("create", "olu_officer", "--name", "repairs sync")
+    assert "needs no second step" not in err

@@ -55,10 +55,16 @@ def test_an_administrator_gives_a_temporary_password_which_must_be_changed(clien
     client.force_login(people.administrator)
     page = client.get(reverse("staff:accounts"))
     assert "Olu Officer" in text(page)
-    given = client.post(reverse("staff:account", args=["olu_officer"]), {"action": "password"})
-    assert given.status_code == 200
+    posted = client.post(reverse("staff:account", args=["olu_officer"]), {"action": "password"})
+    # post/redirect/get: shown once on the page it leads to, and a refresh gives no other
+    assert posted.status_code == 302
+    assert posted["Location"] == reverse("staff:account", args=["olu_officer"])
+    given = client.get(posted["Location"])
     password = re.search(r'class="secret-key"><code>([a-z0-9-]+)</code>', given.content.decode())
     assert password is not None
+    again = client.get(posted["Location"])
+    assert 'class="secret-key"' not in again.content.decode()
+    assert AccountEvent.objects.count() == 1
     # the officer signs in with it and must choose their own first
     officer = sign_in("olu_officer", password.group(1))
     response = officer.get("/")
@@ -116,6 +122,39 @@ def test_an_administrator_cannot_take_over_a_higher_roles_account(client, people
     assert not AccountEvent.objects.exists()
     own = client.post(reverse("staff:account", args=["ada_admin"]), {"action": "two-factor"})
     assert own.status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_temporary_password_is_shown_only_on_that_members_page(client, people):
+    client.force_login(people.administrator)
+    client.post(reverse("staff:account", args=["olu_officer"]), {"action": "password"})
+    other = client.get(reverse("staff:account", args=["tia_teammate"]))
+    assert 'class="secret-key"' not in other.content.decode()
+    mine = client.get(reverse("staff:account", args=["olu_officer"]))
+    assert 'class="secret-key"' in mine.content.decode()
+
+
+@pytest.mark.django_db
+def test_every_role_that_must_use_two_factor_is_guarded(client, people, settings):
+    """An administrator who could reset an equality lead's sign-in could read special-
+    category data as them; so could one for any role the setting adds."""
+    settings.CAREDESK_TWO_FACTOR_ROLES = ["line_manager"]
+    make_staff("eve_equality", Role.OFFICER, Role.EQUALITY_LEAD)
+    client.force_login(people.administrator)
+    for username in ("eve_equality", "lena_manager"):
+        page = text(client.get(reverse("staff:account", args=[username])))
+        assert "Only a system administrator can help" in page
+        for action in ("password", "two-factor", "unlock"):
+            refused = client.post(reverse("staff:account", args=[username]), {"action": action})
+            assert refused.status_code == 403, (username, action)
+    assert TOTPDevice.objects.filter(user__username="eve_equality").exists()
+    assert not AccountEvent.objects.exists()
+    # a system administrator can help them
+    client.force_login(make_staff("sam_sysadmin", Role.SYSTEM_ADMINISTRATOR))
+    done = client.post(reverse("staff:account", args=["eve_equality"]), {"action": "two-factor"})
+    assert done.status_code == 302
+    assert "Two-factor sign-in removed" in text(client.get(done["Location"]))
+    assert not TOTPDevice.objects.filter(user__username="eve_equality").exists()
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.template.loader import get_template
 from django.test import Client
 from django.urls import reverse
 
@@ -84,6 +85,35 @@ def test_an_htmx_request_from_an_idle_session_reloads_the_whole_page_to_sign_in(
 
 
 @pytest.mark.django_db
+def test_a_pages_own_polling_does_not_keep_an_idle_session_open(people, session_clock, settings):
+    """The import progress panel asks again every second, marked as polling: only what a
+    person does counts as use."""
+    settings.CAREDESK_SESSION_IDLE_MINUTES = 30
+    client = signed_in_officer(people)
+    assert client.get("/").status_code == 200
+    for _ in range(29):  # a page left open, polling for 29 minutes
+        session_clock.moment += timedelta(minutes=1)
+        polled = client.get("/", HTTP_HX_REQUEST="true", HTTP_X_CAREDESK_POLL="1")
+        assert polled.status_code == 200
+    session_clock.moment += timedelta(minutes=2)
+    # then
+    response = client.get("/", HTTP_HX_REQUEST="true", HTTP_X_CAREDESK_POLL="1")
+    assert response["HX-Redirect"].startswith(reverse("staff:login"))
+    assert "_auth_user_id" not in client.session
+    # whereas an htmx request someone made (no polling header) is use
+    other = signed_in_officer(people)
+    for _ in range(3):
+        session_clock.moment += timedelta(minutes=20)
+        assert other.get("/", HTTP_HX_REQUEST="true").status_code == 200
+
+
+def test_the_import_progress_panel_marks_its_polling():
+    source = get_template("telephony/import_progress_panel.html").template.source  # type: ignore[attr-defined]
+    assert 'hx-trigger="every 1s"' in source
+    assert """hx-headers='{"X-Caredesk-Poll": "1"}'""" in source
+
+
+@pytest.mark.django_db
 def test_signing_in_again_starts_a_new_lifetime(people, session_clock):
     client = signed_in_officer(people)
     session_clock.moment += timedelta(hours=11)
@@ -110,7 +140,8 @@ def test_five_wrong_passwords_lock_that_username_out_from_that_address(people, s
     locked = try_password(client, "olu_officer", "wrong")
     assert locked.status_code == 429
     page = text(locked)
-    assert "You have tried to sign in too many times" in page
+    assert "Someone has tried to sign in to this account with the wrong password" in page
+    assert "times in a row" not in page  # it may not have been them
     assert "You can try again in 15 minutes" in page
     # even the right password is refused now
     right = try_password(client, "olu_officer", PASSWORD)

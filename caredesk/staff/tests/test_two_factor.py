@@ -6,6 +6,8 @@ import re
 from base64 import b32decode
 
 import pytest
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
@@ -15,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from caredesk.conftest import app_code, make_staff
 from caredesk.staff.models import Role
 from caredesk.staff.sign_in import NEXT_STEP
+from caredesk.staff.two_factor import recovery_codes_list, recovery_codes_make, two_factor_roles
 
 PASSWORD = "correct horse battery staple"
 
@@ -129,6 +132,59 @@ def test_the_roles_that_need_two_factor_sign_in_are_a_setting(people, settings):
     client = Client()
     sign_in(client, "olu_officer")
     assert client.get("/")["Location"].startswith(reverse("staff:two_factor_set_up"))
+
+
+@pytest.mark.django_db
+def test_the_setting_only_adds_roles_to_those_that_always_need_it(people, settings):
+    settings.CAREDESK_TWO_FACTOR_ROLES = []
+    assert two_factor_roles() == {
+        Role.ADMINISTRATOR,
+        Role.SYSTEM_ADMINISTRATOR,
+        Role.DATA_PROTECTION_OFFICER,
+        Role.EQUALITY_LEAD,
+    }
+    make_staff("ann_admin", Role.ADMINISTRATOR, two_factor=False)
+    make_staff("eve_equality", Role.OFFICER, Role.EQUALITY_LEAD, two_factor=False)
+    for username in ("ann_admin", "eve_equality"):
+        client = Client()
+        sign_in(client, username)
+        assert client.get("/")["Location"].startswith(reverse("staff:two_factor_set_up"))
+    settings.CAREDESK_TWO_FACTOR_ROLES = ["line_manager"]
+    assert {Role.LINE_MANAGER, Role.ADMINISTRATOR} <= two_factor_roles()
+
+
+@pytest.mark.parametrize("value", [["administrtor"], ["administrator", "dpo"]])
+def test_a_role_misspelt_in_the_setting_stops_caredesk_starting_and_says_so(settings, value):
+    settings.CAREDESK_TWO_FACTOR_ROLES = value
+    with pytest.raises(ImproperlyConfigured) as raised:
+        apps.get_app_config("staff").ready()
+    message = str(raised.value)
+    assert repr(value[-1]) in message
+    assert "The roles are: officer, administrator," in message
+    assert "equality_lead" in message
+
+
+@pytest.mark.django_db
+def test_new_recovery_codes_need_a_code_from_the_app_now(client, people):
+    """Someone at a computer left signed in cannot get codes that get past two-factor."""
+    admin = people.administrator
+    client.force_login(admin)
+    old = recovery_codes_make(member=admin)
+    page = client.get(reverse("staff:two_factor_set_up"))
+    assert "enter the code your authenticator app shows now" in text(page)
+    for posted in ({}, {"action": "new-codes"}, {"code": "000000"}, {"code": old[0]}):
+        TOTPDevice.objects.filter(user=admin).update(throttling_failure_count=0)
+        refused = client.post(reverse("staff:two_factor_set_up"), posted)
+        assert refused.status_code == 400, posted
+        assert "<li><code>" not in refused.content.decode()
+        assert sorted(recovery_codes_list(member=admin)) == sorted(old)
+    TOTPDevice.objects.filter(user=admin).update(throttling_failure_count=0)
+    given = client.post(reverse("staff:two_factor_set_up"), {"code": app_code(admin)})
+    assert given.status_code == 200
+    codes = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", given.content.decode())
+    assert len(codes) == 10
+    assert sorted(recovery_codes_list(member=admin)) == sorted(codes)
+    assert not set(codes) & set(old)
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ from caredesk.api.services import api_token_create, api_token_revoke
 from caredesk.errors import CaredeskError
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can, allowed
+from caredesk.staff.two_factor import two_factor_required
 
 
 class Command(BaseCommand):
@@ -49,6 +50,12 @@ class Command(BaseCommand):
             f"Token {new.token.prefix} for {owner.username} ({name}). "
             "Copy it now: it is not stored and cannot be shown again."
         )
+        if two_factor_required(member=owner):
+            self.stderr.write(
+                f"Note: {owner.username} must sign in with two-factor sign-in, but a token "
+                "needs no second step: give it only to a system that keeps it secret, and "
+                "prefer an account made for that system."
+            )
         if not allowed(owner, Can.READ_CASES):
             self.stderr.write(
                 f"Note: {owner.username} has no role that may read cases, "
