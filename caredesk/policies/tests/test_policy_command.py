@@ -176,12 +176,13 @@ def test_check_prints_every_problem_in_every_section_each_with_its_line(tmp_path
 
 def test_check_refuses_a_file_over_1_mb_with_its_size(tmp_path):
     path = tmp_path / "policy.toml"
-    path.write_bytes(HALTON_TEXT.encode() + b"#" * int(3.2 * 1024 * 1024))
+    content = HALTON_TEXT.encode()
+    path.write_bytes(content + b"#" * (int(3.2 * 1024 * 1024) - len(content)))
     status, stdout, stderr = check(str(path))
     assert (status, stdout) == (1, "")
     assert stderr.splitlines() == [
         f"{path}: 1 problem",
-        "  policy.toml is 3.2 MB; a policy file must be 1 MB or smaller.",
+        "  policy.toml is 3.2 MB: a policy file must be 1 MB or smaller.",
     ]
 
 
