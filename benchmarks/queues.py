@@ -178,7 +178,8 @@ def sign_in() -> tuple[str, str]:
     officer = StaffMember.objects.get(username=BENCH_OFFICER)
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(officer.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    # the backend that signs people in (the first, axes, only refuses locked-out ones)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = officer.get_session_auth_hash()
     store.save()
     token = api_token_create(owner=officer, name="benchmarks/queues.py").secret
