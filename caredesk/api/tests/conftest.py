@@ -128,3 +128,25 @@ def assert_problem(answer: Answer, status: int, code: str) -> dict[str, Any]:
 def field_errors(answer: Answer) -> dict[str, str]:
     body = assert_problem(answer, 422, "validation_failed")
     return {error["field"]: error["message"] for error in body["errors"]}
+
+
+# A valid body for each API operation that writes (case HHT-2025-000001 must exist):
+# the tests change one field of it.
+VALID_WRITES = {
+    "/api/v1/cases": {
+        "kind": "general_enquiry",
+        "channel": "letter",
+        "received_at": "2025-06-19T10:00",
+        "subject": "Fence",
+        "description": "Blown down",
+        "assign_to": "olu_officer",
+    },
+    "/api/v1/cases/HHT-2025-000001/notes": {"text": "Rang back"},
+    "/api/v1/cases/HHT-2025-000001/responses": {"channel": "letter", "summary": "Done"},
+    "/api/v1/cases/HHT-2025-000001/holding-replies": {
+        "standard": "letter_email_response",
+        "reason": "Survey",
+        "revised_after": "5 working days",
+    },
+    "/api/v1/cases/HHT-2025-000001/assign": {"officer": "tia_teammate"},
+}

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from caredesk.api.services import api_token_create
 
-from .conftest import Api, at, new_case, new_customer
+from .conftest import VALID_WRITES, Api, at, new_case, new_customer
 
 FIELDS = [
     "kind", "channel", "received_at", "subject", "description", "customer", "assign_to",
@@ -143,29 +143,11 @@ def test_junk_authorization_headers_get_401(people, authorization):
     assert answer.status == 401
 
 
-GOOD = {
-    "/api/v1/cases": {
-        "kind": "general_enquiry",
-        "channel": "letter",
-        "received_at": "2025-06-19T10:00",
-        "subject": "Fence",
-    },
-    "/api/v1/cases/HHT-2025-000001/notes": {"text": "Rang"},
-    "/api/v1/cases/HHT-2025-000001/responses": {"channel": "letter", "summary": "Done"},
-    "/api/v1/cases/HHT-2025-000001/holding-replies": {
-        "standard": "letter_email_response",
-        "reason": "Survey",
-        "revised_after": "5 working days",
-    },
-    "/api/v1/cases/HHT-2025-000001/assign": {"officer": "tia_teammate"},
-}
-
-
-@pytest.mark.parametrize("path", list(GOOD))
+@pytest.mark.parametrize("path", list(VALID_WRITES))
 @JUNK
 @given(data=st.data())
 def test_one_odd_field_in_an_otherwise_good_request_gets_an_answer(admin_api, path, data):
-    body = dict(GOOD[path])
+    body = dict(VALID_WRITES[path])
     field = data.draw(st.sampled_from([*body, *FIELDS]), label="field")
     body[field] = data.draw(scalars | times, label="value")
     answered(post_raw(admin_api, path, body))

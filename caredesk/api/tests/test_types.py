@@ -25,7 +25,7 @@ from caredesk.api.types import STORABLE
 from caredesk.cases.models import Case, CaseEvent
 from caredesk.core.text import unstorable_reason
 
-from .conftest import Api, at, field_errors, new_case
+from .conftest import VALID_WRITES, Api, at, field_errors, new_case
 
 # -- every text field is StorableStr ------------------------------------------------------
 
@@ -108,27 +108,9 @@ def post_json(api: Api, path: str, body: dict[str, Any]):
     return api.post(path, json.dumps(body, ensure_ascii=True))
 
 
-GOOD = {
-    "/api/v1/cases": {
-        "kind": "general_enquiry",
-        "channel": "letter",
-        "received_at": "2025-06-19T10:00",
-        "subject": "Fence",
-        "description": "Blown down",
-        "assign_to": "olu_officer",
-    },
-    "/api/v1/cases/HHT-2025-000001/notes": {"text": "Rang back"},
-    "/api/v1/cases/HHT-2025-000001/responses": {"channel": "letter", "summary": "Done"},
-    "/api/v1/cases/HHT-2025-000001/holding-replies": {
-        "standard": "letter_email_response",
-        "reason": "Survey",
-        "revised_after": "5 working days",
-    },
-    "/api/v1/cases/HHT-2025-000001/assign": {"officer": "tia_teammate"},
-}
 TEXT_FIELDS = [
     (path, field)
-    for path, body in GOOD.items()
+    for path, body in VALID_WRITES.items()
     for field, value in body.items()
     if field not in {"kind", "channel", "received_at"}
 ]
@@ -137,7 +119,7 @@ TEXT_FIELDS = [
 @pytest.mark.parametrize(("path", "field"), TEXT_FIELDS)
 def test_a_nul_in_a_text_field_is_refused_naming_the_field_and_why(officer_api, path, field):
     events = CaseEvent.objects.count()
-    body = {**GOOD[path], field: "Rang\x00back"}
+    body = {**VALID_WRITES[path], field: "Rang\x00back"}
 
     errors = field_errors(post_json(officer_api, path, body))
 
@@ -220,7 +202,7 @@ def test_any_text_with_an_unstorable_character_is_refused_with_its_reason(
     value = before + bad + after
     cases, events = Case.objects.count(), CaseEvent.objects.count()
 
-    errors = field_errors(post_json(officer_api, path, {**GOOD[path], field: value}))
+    errors = field_errors(post_json(officer_api, path, {**VALID_WRITES[path], field: value}))
 
     assert errors[field] == unstorable_reason(value)
     assert (Case.objects.count(), CaseEvent.objects.count()) == (cases, events)
