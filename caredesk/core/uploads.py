@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils.functional import lazy
 
 # The one size formatter (1 MB = 1,048,576 bytes), shared with the policy files below us.
-from caredesk.standards.policy_files import size_text as size_text
+from caredesk.standards.sizes import size_text
 
 KB = 1024
 MB = 1024 * 1024

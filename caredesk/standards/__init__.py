@@ -10,6 +10,7 @@ The pieces, in the order a newcomer might read them:
 - `taken`: how long something took, in the unit a report counts it in (`time_taken`);
 - `policy` and `policy_files`: the policy file's schema, loading and error reports
   (`office_hours`, `policy_checks`, `policy_problems`, `policy_lines` help them).
+- `sizes`: a file's size as people read it, for every layer's messages.
 """
 
 from caredesk.standards.deadlines import (

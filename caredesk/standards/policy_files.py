@@ -9,7 +9,6 @@ and every setting that does not fit the schema (`policy.py`, `policy_checks.py`)
 
 from __future__ import annotations
 
-import math
 import re
 import tomllib
 from pathlib import Path
@@ -22,11 +21,10 @@ from caredesk.standards.policy import CHECKED_ACROSS, Policy
 from caredesk.standards.policy_checks import Problem, policy_problems
 from caredesk.standards.policy_lines import key_lines, line_of
 from caredesk.standards.policy_problems import told, validation_problems
+from caredesk.standards.sizes import size_text
 
 POLICIES_FOLDER = Path(__file__).parent / "policies"
 MAX_POLICY_BYTES = 1024 * 1024  # 1 MB: the shipped policies are under 20 KB
-_KB = 1024
-_MB = 1024 * 1024
 _BOM = "\ufeff"
 _LONG_NUMBER = re.compile(r"[0-9_]{4000,}")
 _cache: dict[tuple[str, int], Policy] = {}
@@ -99,20 +97,6 @@ def parse_policy(text: str, *, source: str) -> Policy:
         if not problems:
             return policy
     raise _policy_error(source, text, data, problems)
-
-
-def size_text(size: int) -> str:
-    """A size as a person reads it: "740 bytes", "12 KB", "25 MB", "31.4 MB" (1 MB is
-    1,048,576 bytes; never less than the size: 25 MB and 1 byte is "25.1 MB", so it never
-    reads as within a limit). The one size formatter: `caredesk.core.uploads` offers it to
-    the layers above (it lives here because this layer may import nothing of ours)."""
-    if size < _KB:
-        return f"{size:,} bytes" if size != 1 else "1 byte"
-    if size < _MB:
-        return f"{math.ceil(size / _KB):,} KB"
-    tenths = math.ceil(size * 10 / _MB)
-    whole, tenth = divmod(tenths, 10)
-    return f"{whole:,} MB" if not tenth else f"{whole:,}.{tenth} MB"
 
 
 def _refuse_if_too_big(size: int, *, source: str) -> None:

@@ -21,8 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, cast
 
-from caredesk.core.uploads import size_text
 from caredesk.errors import CaredeskError
+from caredesk.standards.sizes import size_text
 
 MAX_LINE_BYTES = 64 * 1024  # a longer line is refused, and memory stays flat
 

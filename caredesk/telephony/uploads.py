@@ -33,10 +33,11 @@ from django.db import DatabaseError, transaction
 from django.utils.module_loading import import_string
 
 from caredesk.core.clock import Clock
-from caredesk.core.uploads import size_problem, size_text
+from caredesk.core.uploads import size_problem
 from caredesk.errors import CaredeskError
 from caredesk.staff.models import StaffMember
 from caredesk.standards import Policy
+from caredesk.standards.sizes import size_text
 from caredesk.telephony.call_file import MAX_LINE_BYTES, CallFile, CallFileError
 from caredesk.telephony.importing import call_imports_stop_stalled, calls_import
 from caredesk.telephony.mapped_csv import generic_rows

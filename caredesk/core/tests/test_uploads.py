@@ -9,7 +9,8 @@ from django.utils.datastructures import MultiValueDict
 from hypothesis import given
 from hypothesis import strategies as st
 
-from caredesk.core.uploads import MB, LimitedFileField, limit_hint, size_problem, size_text
+from caredesk.core.uploads import MB, LimitedFileField, limit_hint, size_problem
+from caredesk.standards.sizes import size_text
 
 
 @pytest.mark.parametrize(

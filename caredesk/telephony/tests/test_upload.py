@@ -23,8 +23,8 @@ from django_tasks_db.models import DBTaskResult
 from caredesk.api.clock import api_clock
 from caredesk.api.services import api_token_create
 from caredesk.conftest import make_staff
-from caredesk.core.uploads import size_text
 from caredesk.staff.models import Role
+from caredesk.standards.sizes import size_text
 from caredesk.telephony.models import Call, CallImport, CallMeasure, ImportStatus
 from caredesk.telephony.tasks import import_calls_file
 from caredesk.telephony.tests.generate import write_master_csv
