@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 
+from django.core.validators import RegexValidator
 from django.db import models
 
 
@@ -57,8 +58,20 @@ class Customer(models.Model):
     organisation = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True, db_index=True)
     phone = models.CharField(max_length=40, blank=True)
-    address = models.TextField(blank=True)
+    address = models.TextField(blank=True, help_text="The address lines, one to a line.")
     postcode = models.CharField(max_length=10, blank=True)
+    uprn = models.CharField(
+        "UPRN",
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^\d{1,12}$", "A UPRN is up to 12 digits.")],
+        help_text="The property's Unique Property Reference Number, if known.",
+    )
+    external_reference = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="The customer's reference in the housing management system.",
+    )
     # Normalised for search: "wa7 1ab" finds "WA7 1AB"; "+44 151..." finds "0151...".
     postcode_search = models.CharField(max_length=10, blank=True, db_index=True, editable=False)
     phone_search = models.CharField(max_length=20, blank=True, db_index=True, editable=False)
@@ -75,9 +88,21 @@ class Customer(models.Model):
     same_sex_interviewer = models.BooleanField(default=False)
 
     created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(null=True, blank=True)
+    # A record merged into another is kept as a tombstone pointing at the one kept.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["last_name", "first_name"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_reference"],
+                condition=~models.Q(external_reference=""),
+                name="customer_external_reference_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -91,6 +116,44 @@ class Customer(models.Model):
     def name(self) -> str:
         person = " ".join(part for part in (self.title, self.first_name, self.last_name) if part)
         return person or self.organisation or f"Customer {self.pk}"
+
+
+class CustomerEventKind(models.TextChoices):
+    CREATED = "created", "Created"
+    CHANGED = "changed", "Changed"
+    MERGED_INTO = "merged_into", "Merged into another record"
+    MERGED_FROM = "merged_from", "Another record merged into this one"
+
+
+class CustomerEventSource(models.TextChoices):
+    DESK = "desk", "The desk"
+    IMPORT = "import", "Housing management system import"
+    API = "api", "API"
+
+
+class CustomerEvent(models.Model):
+    """One change to a customer's record: who, what (each field before and after), when.
+
+    `changes` maps a field's name to {"before": ..., "after": ...}; `other` is the record
+    merged into this one, or this one was merged into."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=CustomerEventKind.choices)
+    source = models.CharField(max_length=10, choices=CustomerEventSource.choices)
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        "staff.StaffMember", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changes = models.JSONField(default=dict, blank=True)
+    other = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["customer", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: customer {self.customer_id} at {self.at}"
 
 
 class CustomerAccess(models.Model):
