@@ -6,15 +6,31 @@ Every answer here shows customers' details, so each one logs the read
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Path, Query, Router, Status
 
-from caredesk.api.auth import acting, reads
+from caredesk.api.auth import acting, reads, writes
 from caredesk.api.cases import case_out
 from caredesk.api.clock import api_clock
 from caredesk.api.pagination import keyset_page
-from caredesk.api.problems import AUTH_PROBLEMS, NotFound, Problem
-from caredesk.api.schemas.customers import CustomerDetail, CustomerOut, CustomerPage, SearchFilters
+from caredesk.api.problems import (
+    AUTH_PROBLEMS,
+    INPUT_PROBLEMS,
+    Conflict,
+    FieldError,
+    NotFound,
+    Problem,
+)
+from caredesk.api.schemas.customers import (
+    CustomerDetail,
+    CustomerIn,
+    CustomerOut,
+    CustomerPage,
+    CustomerRecord,
+    ExternalReference,
+    SearchFilters,
+)
 from caredesk.api.types import MAX_ID
 from caredesk.cases.selectors import CASE_ORDER, cases_list
 from caredesk.customers.models import (
@@ -25,7 +41,8 @@ from caredesk.customers.models import (
     HomeVisitReason,
 )
 from caredesk.customers.selectors import customer_preferences_list, customers_search
-from caredesk.customers.services import customer_access_record
+from caredesk.customers.services import CustomerMerged, customer_access_record
+from caredesk.customers.syncing import customer_put
 
 router = Router(tags=["customers"])
 
@@ -86,6 +103,68 @@ def get_customer(request: HttpRequest, customer_id: int) -> CustomerDetail:
         created_at=customer.created_at,
         cases=[case_out(case) for case in cases.items],
         cases_next=cases.next,
+    )
+
+
+@router.put(
+    "customers/by-reference/{external_reference}",
+    response={
+        200: CustomerRecord,
+        201: CustomerRecord,
+        **AUTH_PROBLEMS,
+        **INPUT_PROBLEMS,
+        409: Problem,
+    },
+    auth=writes,
+)
+def put_customer(
+    request: HttpRequest,
+    external_reference: Path[ExternalReference],
+    payload: CustomerIn,
+) -> Status[CustomerRecord]:
+    """The housing management system's sync: create (201) or change (200) the customer
+    with this reference in the housing system. Details left out are left as they are;
+    only the details that differ are changed, with an event listing each (before and
+    after), so the same request twice changes nothing the second time. A reference whose
+    record was merged into another is a conflict (409) naming the record kept."""
+    by = acting(request)
+    try:
+        synced = customer_put(
+            reference=external_reference, details=payload.details(), by=by, clock=api_clock
+        )
+    except CustomerMerged as error:
+        raise Conflict(error.message) from None
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise FieldError(field, " ".join(messages)) from None
+    customer = synced.customer
+    customer_access_record(customers=[customer], by=by, what="API: customer sync", clock=api_clock)
+    return Status(201 if synced.created else 200, customer_record(customer))
+
+
+def customer_record(customer: Customer) -> CustomerRecord:
+    return CustomerRecord(
+        **_summary(customer),
+        external_reference=customer.external_reference,
+        title=customer.title,
+        first_name=customer.first_name,
+        last_name=customer.last_name,
+        address=customer.address,
+        uprn=customer.uprn,
+        preferred_channel=ContactChannel(customer.preferred_channel)
+        if customer.preferred_channel
+        else None,
+        preferred_times=customer.preferred_times,
+        language=customer.language,
+        accessible_format=AccessibleFormat(customer.accessible_format),
+        interpreter_needed=customer.interpreter_needed,
+        home_visits_needed=customer.home_visits_needed,
+        home_visit_reason=HomeVisitReason(customer.home_visit_reason)
+        if customer.home_visit_reason
+        else None,
+        same_sex_interviewer=customer.same_sex_interviewer,
+        created_at=customer.created_at,
+        updated_at=customer.updated_at,
     )
 
 

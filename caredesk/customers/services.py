@@ -1,27 +1,169 @@
-"""Changing customer records, and logging every read of one (a stored file of theirs
-downloaded included)."""
+"""Changing customer records (every change a CustomerEvent: who, what before and after,
+when), and logging every read of one (a stored file of theirs downloaded included)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.http import FileResponse
 
 from caredesk.core.clock import Clock, system_clock
+from caredesk.core.db import write_transaction
 from caredesk.core.store import store_download
-from caredesk.customers.models import Customer, CustomerAccess, CustomerType
+from caredesk.customers.models import (
+    Customer,
+    CustomerAccess,
+    CustomerEvent,
+    CustomerEventKind,
+    CustomerEventSource,
+    CustomerType,
+)
+from caredesk.errors import CaredeskError
 from caredesk.staff.models import StaffMember
 
+# The fields of a customer's record a person (or an import) may set, in the order the
+# desk shows them. The rest are kept by caredesk (search keys, times, the merge pointer).
+DETAIL_FIELDS = (
+    "customer_type",
+    "title",
+    "first_name",
+    "last_name",
+    "organisation",
+    "phone",
+    "email",
+    "address",
+    "postcode",
+    "uprn",
+    "external_reference",
+    "preferred_channel",
+    "preferred_times",
+    "language",
+    "accessible_format",
+    "interpreter_needed",
+    "home_visits_needed",
+    "home_visit_reason",
+    "same_sex_interviewer",
+)
 
+
+class CustomerMerged(CaredeskError):
+    """The record was merged into another: change the record kept instead."""
+
+    code = "customer_merged"
+
+    def __init__(self, message: str, *, kept: Customer) -> None:
+        super().__init__(message)
+        self.kept = kept
+
+
+class UnknownCustomerField(CaredeskError):
+    """A change names a field that is not one of a customer's details."""
+
+    code = "customer_field_unknown"
+
+
+def customer_kept(customer: Customer) -> Customer:
+    """The live record a tombstone points to (following merges of merges); the customer
+    itself if it was never merged."""
+    seen = {customer.pk}
+    while customer.merged_into_id is not None and customer.merged_into_id not in seen:
+        seen.add(customer.merged_into_id)
+        customer = Customer.objects.get(pk=customer.merged_into_id)
+    return customer
+
+
+def refuse_if_merged(customer: Customer) -> None:
+    """Raise `CustomerMerged` naming the record kept if `customer` is a tombstone."""
+    if customer.merged_into_id is not None:
+        kept = customer_kept(customer)
+        raise CustomerMerged(
+            f"{customer.name}'s record was merged into {kept.name}'s (customer {kept.pk}). "
+            "Change that record instead.",
+            kept=kept,
+        )
+
+
+def _stored(value: Any) -> Any:
+    """A field's value as the event keeps it (JSON: text, a number, true or false)."""
+    return value if value is None or isinstance(value, bool | int | float) else str(value)
+
+
+@write_transaction()
 def customer_create(
-    *, customer_type: CustomerType, clock: Clock = system_clock, **details: Any
+    *,
+    customer_type: CustomerType | str,
+    clock: Clock = system_clock,
+    by: StaffMember | None = None,
+    source: CustomerEventSource = CustomerEventSource.DESK,
+    **details: Any,
 ) -> Customer:
-    """A new customer; `details` are Customer fields (names, contact, preferences)."""
-    customer = Customer(customer_type=customer_type, created_at=clock.now(), **details)
+    """A new customer; `details` are Customer fields (names, contact, preferences).
+
+    Raises Django's `ValidationError` (per field) if a detail is not valid. Records a
+    CREATED event with the details given (before: None)."""
+    now = clock.now()
+    customer = Customer(customer_type=customer_type, created_at=now, **details)
     customer.full_clean()
     customer.save()
+    given = {
+        field: {"before": None, "after": _stored(getattr(customer, field))}
+        for field in DETAIL_FIELDS
+        if getattr(customer, field) not in ("", None, False)
+    }
+    CustomerEvent.objects.create(
+        customer=customer,
+        kind=CustomerEventKind.CREATED,
+        source=source,
+        at=now,
+        by=by,
+        changes=given,
+    )
     return customer
+
+
+@write_transaction()
+def customer_update(
+    *,
+    customer: Customer,
+    changes: Mapping[str, Any],
+    by: StaffMember | None,
+    source: CustomerEventSource,
+    clock: Clock = system_clock,
+) -> CustomerEvent | None:
+    """Set the customer's details in `changes` ({field: new value}, fields of
+    `DETAIL_FIELDS`) and record a CHANGED event with each changed field's before and
+    after. Returns None, writing nothing, if nothing changed.
+
+    Raises `CustomerMerged` for a merged record, `UnknownCustomerField` for a field that
+    is not a detail, and Django's `ValidationError` (per field) for a value not valid."""
+    unknown = sorted(set(changes) - set(DETAIL_FIELDS))
+    if unknown:
+        raise UnknownCustomerField(f"A customer has no detail called {', '.join(unknown)}.")
+    given = customer
+    customer = Customer.objects.select_for_update().get(pk=given.pk)
+    refuse_if_merged(customer)
+    changed: dict[str, dict[str, Any]] = {}
+    for field, value in changes.items():
+        before = getattr(customer, field)
+        if before != value:
+            changed[field] = {"before": _stored(before), "after": _stored(value)}
+            setattr(customer, field, value)
+    if not changed:
+        return None
+    now = clock.now()
+    customer.updated_at = now
+    customer.full_clean()
+    customer.save()
+    given.refresh_from_db()
+    return CustomerEvent.objects.create(
+        customer=customer,
+        kind=CustomerEventKind.CHANGED,
+        source=source,
+        at=now,
+        by=by,
+        changes=changed,
+    )
 
 
 def customer_access_record(
@@ -34,6 +176,10 @@ def customer_access_record(
     """Log that `by` saw these customers' details (pages, API answers, exports)."""
     now = clock.now()
     seen = {customer.pk: customer for customer in customers if customer is not None}
+    if len(seen) == 1:  # a page about one customer: one INSERT, no transaction around it
+        (customer,) = seen.values()
+        CustomerAccess.objects.create(customer=customer, staff=by, at=now, what=what[:200])
+        return
     CustomerAccess.objects.bulk_create(
         CustomerAccess(customer=customer, staff=by, at=now, what=what[:200])
         for customer in seen.values()

@@ -1,9 +1,13 @@
 from django.urls import path
 
-from caredesk.customers import views
+from caredesk.customers import record_views, views
 
 app_name = "customers"
 urlpatterns = [
+    path("new/", record_views.customer_new, name="new"),
+    path("pick/", record_views.customer_pick, name="pick"),
+    path("<int:pk>/edit/", record_views.customer_edit, name="edit"),
+    path("<int:pk>/merge/", record_views.customer_merge_page, name="merge"),
     path("<int:pk>/", views.customer_detail, name="customer"),
     path("<int:pk>/equality/", views.equality_answers, name="equality"),
     path("<int:pk>/equality/record/", views.equality_answers_record, name="equality_record"),

@@ -13,9 +13,10 @@ from caredesk.customers.equality import (
     equality_record,
 )
 from caredesk.customers.forms import EqualityForm
+from caredesk.customers.history import customer_history_list
 from caredesk.customers.models import Customer
 from caredesk.customers.selectors import customer_preferences_list
-from caredesk.customers.services import customer_access_record
+from caredesk.customers.services import customer_access_record, customer_kept
 from caredesk.errors import CaredeskError
 from caredesk.staff.decorators import requires
 from caredesk.staff.models import StaffMember
@@ -47,6 +48,8 @@ def _render_customer(
             # When and by whom, and consent: the answers themselves are not read here.
             "equality": equality_profile_of(customer),
             "equality_form": equality_form or EqualityForm(),
+            "history": customer_history_list(customer=customer),
+            "kept": customer_kept(customer) if customer.merged_into_id else None,
         },
         status=status,
     )

@@ -70,7 +70,7 @@ def test_a_customer_shows_preferences_and_latest_cases_and_logs_the_read(people,
     assert body["preferences"] == [
         "Language: Polish",
         "Needs an interpreter",
-        "Home visits needed (illness)",
+        "Needs home visits (illness)",
     ]
     assert body["home_visit_reason"] == "illness"
     assert body["preferred_channel"] is None

@@ -15,6 +15,7 @@ PATHS = {
     "/api/v1/cases/{reference}/assign": {"post"},
     "/api/v1/customers": {"get"},
     "/api/v1/customers/{customer_id}": {"get"},
+    "/api/v1/customers/by-reference/{external_reference}": {"put"},
     "/api/v1/calls/imports": {"post"},
     "/api/v1/calls/imports/{import_id}": {"get"},
     "/api/v1/calls/imports/{import_id}/rejects.csv": {"get"},

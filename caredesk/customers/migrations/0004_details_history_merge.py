@@ -4,6 +4,57 @@ import django.core.validators
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
+
+# external_reference and uprn are added in place. Django's SQLite schema editor would
+# rebuild customers_customer to add a NOT NULL column (copy, drop, rename), and dropping
+# the table drops its triggers: the figures' reporting_customer_type_changed (reporting
+# 0004 puts it back where this migration, as first written, lost it). On SQLite, then,
+# ALTER TABLE ... ADD COLUMN (and DROP COLUMN back); on PostgreSQL what AddField does.
+NEW_FIELDS = {
+    'external_reference': models.CharField(blank=True, help_text="The customer's reference in the housing management system.", max_length=60),
+    'uprn': models.CharField(blank=True, help_text="The property's Unique Property Reference Number, if known.", max_length=12, validators=[django.core.validators.RegexValidator('^\\d{1,12}$', 'A UPRN is up to 12 digits.')], verbose_name='UPRN'),
+}
+SQLITE_FORWARDS = [
+    """ALTER TABLE "customers_customer" ADD COLUMN "external_reference" varchar(60) NOT NULL DEFAULT ''""",
+    """ALTER TABLE "customers_customer" ADD COLUMN "uprn" varchar(12) NOT NULL DEFAULT ''""",
+]
+SQLITE_BACKWARDS = [
+    'ALTER TABLE "customers_customer" DROP COLUMN "uprn"',
+    'ALTER TABLE "customers_customer" DROP COLUMN "external_reference"',
+]
+
+
+def _customer_fields(apps: StateApps):
+    customer = apps.get_model('customers', 'Customer')
+    fields = []
+    for name, template in NEW_FIELDS.items():
+        field = template.clone()
+        field.set_attributes_from_name(name)
+        field.model = customer
+        fields.append(field)
+    return customer, fields
+
+
+def columns_add(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    if schema_editor.connection.vendor == 'sqlite':
+        for statement in SQLITE_FORWARDS:
+            schema_editor.execute(statement, params=None)
+        return
+    customer, fields = _customer_fields(apps)
+    for field in fields:
+        schema_editor.add_field(customer, field)
+
+
+def columns_remove(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    if schema_editor.connection.vendor == 'sqlite':
+        for statement in SQLITE_BACKWARDS:
+            schema_editor.execute(statement, params=None)
+        return
+    customer, fields = _customer_fields(apps)
+    for field in reversed(fields):
+        schema_editor.remove_field(customer, field)
 
 
 class Migration(migrations.Migration):
@@ -24,10 +75,12 @@ class Migration(migrations.Migration):
                 ('changes', models.JSONField(blank=True, default=dict)),
             ],
         ),
-        migrations.AddField(
-            model_name='customer',
-            name='external_reference',
-            field=models.CharField(blank=True, help_text="The customer's reference in the housing management system.", max_length=60),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AddField(model_name='customer', name=name, field=field.clone())
+                for name, field in NEW_FIELDS.items()
+            ],
+            database_operations=[migrations.RunPython(columns_add, columns_remove)],
         ),
         migrations.AddField(
             model_name='customer',
@@ -38,11 +91,6 @@ class Migration(migrations.Migration):
             model_name='customer',
             name='updated_at',
             field=models.DateTimeField(blank=True, null=True),
-        ),
-        migrations.AddField(
-            model_name='customer',
-            name='uprn',
-            field=models.CharField(blank=True, help_text="The property's Unique Property Reference Number, if known.", max_length=12, validators=[django.core.validators.RegexValidator('^\\d{1,12}$', 'A UPRN is up to 12 digits.')], verbose_name='UPRN'),
         ),
         migrations.AlterField(
             model_name='customer',

@@ -29,11 +29,11 @@ def test_preferences_are_spelled_out_for_staff():
         preferred_times="Mornings before 11",
     )
     assert customer_preferences_list(customer=customer) == [
-        "Needs information in large print",
+        "Needs letters and information in large print",
         "Language: Polish",
         "Needs an interpreter",
-        "Home visits needed (disability)",
-        "Prefers an interviewer of the same sex",
+        "Needs home visits (disability)",
+        "Needs an interviewer of the same sex",
         "Prefers contact by phone",
         "Best times: Mornings before 11",
     ]

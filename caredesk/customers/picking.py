@@ -1,0 +1,31 @@
+"""Choosing a customer on another page (a letter's sender, an email's): the live records
+matching a search, and the way back to the page with the customer chosen."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from caredesk.core.query import id_or_none
+from caredesk.customers.models import Customer
+from caredesk.customers.selectors import customers_search
+
+PICK_LIMIT = 10
+
+
+def customers_pick_list(*, text: str, limit: int = PICK_LIMIT) -> list[Customer]:
+    """Customers matching `text`, merged records (tombstones) left out."""
+    if not text.strip():
+        return []
+    return list(customers_search(text=text).filter(merged_into__isnull=True)[:limit])
+
+
+def customer_chosen(value: object) -> Customer | None:
+    """The live customer whose id a query string or form sent, or None."""
+    pk = id_or_none(value)
+    if pk is None:
+        return None
+    return Customer.objects.filter(pk=pk, merged_into__isnull=True).first()
+
+
+def url_with_customer(url: str, customer: Customer) -> str:
+    return f"{url}{'&' if '?' in url else '?'}{urlencode({'customer': customer.pk})}"
