@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.forms import PasswordChangeForm
 from django.db.models import QuerySet
 
+from caredesk.core.forms import TEXT_LIMIT, TextLimits
 from caredesk.staff.models import AbsenceKind, StaffMember
 from caredesk.staff.permissions import Can
 from caredesk.staff.selectors import staff_absences_managed_list, staff_with_capability_list
@@ -17,11 +18,31 @@ def _choices(people: QuerySet[StaffMember], blank: str) -> list[tuple[str, str]]
     return [("", blank)] + [(str(p.pk), str(p)) for p in people.order_by("first_name", "last_name")]
 
 
-class AbsenceForm(forms.Form):
-    staff = forms.ChoiceField(label="Who is away")
-    kind = forms.ChoiceField(label="Why", choices=AbsenceKind.choices)
-    first_day = forms.DateField(label="First day away", widget=DATE)
-    last_day = forms.DateField(label="Last day away", widget=DATE)
+class AbsenceForm(TextLimits, forms.Form):
+    staff = forms.ChoiceField(
+        label="Who is away", error_messages={"required": "Choose who is away"}
+    )
+    kind = forms.ChoiceField(
+        label="Why",
+        choices=AbsenceKind.choices,
+        error_messages={"required": "Choose why they are away"},
+    )
+    first_day = forms.DateField(
+        label="First day away",
+        widget=DATE,
+        error_messages={
+            "required": "Enter the first day away",
+            "invalid": "Enter the first day away as a date, for example 2025-06-02",
+        },
+    )
+    last_day = forms.DateField(
+        label="Last day away",
+        widget=DATE,
+        error_messages={
+            "required": "Enter the last day away",
+            "invalid": "Enter the last day away as a date, for example 2025-06-13",
+        },
+    )
     cover = forms.ChoiceField(
         label="Who takes their new work",
         required=False,
@@ -30,6 +51,7 @@ class AbsenceForm(forms.Form):
     out_of_office_message = forms.CharField(
         label="Out-of-office message",
         required=False,
+        max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Sent in reply to emails while they are away. Give another way to get help.",
     )
@@ -48,7 +70,7 @@ class AbsenceForm(forms.Form):
         return StaffMember.objects.get(pk=value) if value else None
 
 
-class CodeForm(forms.Form):
+class CodeForm(TextLimits, forms.Form):
     """The second step of signing in: a code from the app, or a recovery code."""
 
     code = forms.CharField(
@@ -63,7 +85,7 @@ class CodeForm(forms.Form):
     )
 
 
-class AppCodeForm(forms.Form):
+class AppCodeForm(TextLimits, forms.Form):
     """Setting up two-factor sign-in: the code the app shows, to prove it has the key."""
 
     code = forms.CharField(

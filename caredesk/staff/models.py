@@ -64,6 +64,9 @@ class StaffMember(AbstractUser):
     # Set when an administrator gives them a temporary password: they choose their own
     # before any other page.
     must_change_password = models.BooleanField(default=False)
+    # Single-key shortcuts on the desk (j, k, /, ?...); a person who uses speech input
+    # or a switch may need them off (WCAG 2.1.4).
+    keyboard_shortcuts = models.BooleanField(default=True)
 
     class Meta:
         verbose_name = "member of staff"
@@ -145,3 +148,25 @@ class AccountEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.by} {self.get_action_display().lower()} for {self.member} at {self.at}"
+
+
+class SavedView(models.Model):
+    """A person's named filters and sort of a list page, as its query string.
+
+    Staff knows nothing of what is filtered: `page` names the list (a queue's name, for
+    cases to resolve) and `query` its query string, read again by the page's own parser
+    when the view is opened. Only the owner sees theirs."""
+
+    owner = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="saved_views")
+    name = models.CharField(max_length=80)
+    page = models.CharField(max_length=40)
+    query = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="one_saved_view_per_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner}: {self.name}"

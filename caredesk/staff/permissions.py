@@ -75,6 +75,8 @@ class Can(enum.Enum):
     MANAGE_ACCOUNTS = _grant("manage_accounts", {Role.ADMINISTRATOR, Role.SYSTEM_ADMINISTRATOR})
     # One's own sign-in: the password, two-factor sign-in and its recovery codes.
     MANAGE_OWN_SIGN_IN = _grant("manage_own_sign_in", set(Role))
+    # One's own way of working the desk: keyboard shortcuts on or off.
+    SET_OWN_PREFERENCES = _grant("set_own_preferences", set(Role))
     # Every member of staff records their own; who may record for whom is the service's
     # check (staff.services.may_manage_absences_of: line managers, administrators). The
     # scrutiny panel are tenants: they neither record absences nor see anyone's.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import FilteredRelation, Q, QuerySet
 
 from caredesk.errors import CalendarRangeError
 from caredesk.staff.models import Absence, Role, StaffMember
@@ -115,3 +115,54 @@ def staff_member_find(*, name: str) -> StaffMember | None:
     if found is None and name.isascii() and name.isdigit() and len(name) < 19:
         found = StaffMember.objects.filter(pk=int(name)).first()
     return found
+
+
+def staff_choices_with_absences_list(
+    *, capability: Can, on: date, policy: Policy
+) -> list[tuple[StaffMember, Absence | None]]:
+    """Active staff with the capability, by name, each with the absence that makes them
+    away on `on` (as absences_away_map: the longest-lasting of those long enough to
+    count; None if they are here), in one query: the absences and their cover are
+    joined to the people rather than read apart."""
+    names = [role.value for role in capability.roles]
+    away = FilteredRelation(
+        "absences", condition=Q(absences__first_day__lte=on, absences__last_day__gte=on)
+    )
+    rows = (
+        StaffMember.objects.filter(is_active=True, groups__name__in=names)
+        .annotate(away=away)
+        .order_by("first_name", "last_name", "pk", "away__last_day")
+        .values_list(
+            "pk",
+            "username",
+            "first_name",
+            "last_name",
+            "post_title",
+            "away__pk",
+            "away__first_day",
+            "away__last_day",
+            "away__cover__username",
+            "away__cover__first_name",
+            "away__cover__last_name",
+        )
+        .distinct()
+    )
+    people: dict[int, tuple[StaffMember, Absence | None]] = {}
+    for pk, username, first, last, post, absence_pk, began, ends, *cover_names in rows:
+        person, absence = people.get(pk) or (
+            StaffMember(
+                pk=pk, username=username, first_name=first, last_name=last, post_title=post
+            ),
+            None,
+        )
+        if absence_pk is not None:
+            found = Absence(pk=absence_pk, staff_id=pk, first_day=began, last_day=ends)
+            if cover_names[0] is not None:
+                cover_username, cover_first, cover_last = cover_names
+                found.cover = StaffMember(
+                    username=cover_username, first_name=cover_first, last_name=cover_last
+                )
+            if absence_is_long(absence=found, policy=policy):
+                absence = found  # ordered by last day: the longest-lasting is the last
+        people[pk] = (person, absence)
+    return list(people.values())

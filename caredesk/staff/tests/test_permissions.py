@@ -94,7 +94,7 @@ def test_a_scrutiny_panel_member_sees_no_staff_name_or_absence_anywhere_they_can
     # when they open every page of the desk, as a link or by typing its address
     opened = []
     for name, route, _ in desk_urls():
-        url = concrete(route, world)
+        url = concrete(route, world, name)
         response = client.get(url, follow=True)
         if response.status_code != 200:
             assert response.status_code in (403, 404, 405), f"{url}: {response.status_code}"
