@@ -17,6 +17,7 @@ unchanged since the last one.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -28,6 +29,7 @@ import tempfile
 import urllib.parse
 import urllib.request
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -168,14 +170,20 @@ def demo(arguments: list[str]) -> None:
     if the database does not have it yet, prints sign-in details, prints the line
     `caredesk: ready: http://127.0.0.1:PORT/` and serves."""
     VAR.mkdir(exist_ok=True)
-    secret_file = VAR / "demo-secret-key"
-    if not secret_file.exists():
-        secret_file.write_text(secrets.token_urlsafe(50))
-        secret_file.chmod(0o600)
+    # The demo runs as production does (DEBUG off: the real error pages, static files
+    # through WhiteNoise), with its own keys, made once and kept in var/.
+    secret_key = _demo_secret("demo-secret-key", lambda: secrets.token_urlsafe(50))
+    equality_key = _demo_secret(
+        "demo-equality-key", lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    )
     env = {
         **os.environ,
-        "CAREDESK_DEBUG": "true",
-        "CAREDESK_SECRET_KEY": secret_file.read_text().strip(),
+        "CAREDESK_DEBUG": "false",
+        "CAREDESK_SECRET_KEY": secret_key,
+        "CAREDESK_EQUALITY_KEY": equality_key,
+        # Served over plain HTTP on 127.0.0.1: cookies without the Secure flag, no HSTS.
+        "CAREDESK_SECURE_COOKIES": "false",
+        "CAREDESK_HSTS_SECONDS": "0",
         "CAREDESK_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "CAREDESK_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
         "DATABASE_URL": f"sqlite:///{VAR / 'demo.sqlite3'}",
@@ -183,6 +191,15 @@ def demo(arguments: list[str]) -> None:
     caredesk = str(BIN / "caredesk")
     run(caredesk, "migrate", "--no-input", "--verbosity", "0", env=env)
     os.execve(caredesk, [caredesk, "demo", *arguments], env)
+
+
+def _demo_secret(name: str, make: Callable[[], str]) -> str:
+    """A key kept in var/<name>, readable by its owner only; made the first time."""
+    path = VAR / name
+    if not path.exists():
+        path.write_text(make())
+        path.chmod(0o600)
+    return path.read_text().strip()
 
 
 def test(arguments: list[str]) -> None:

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("caredesk.cases.urls")),
+    path("", include("caredesk.search.urls")),
     path("standards/", include("caredesk.policies.urls")),
     path("staff/", include("caredesk.staff.urls")),
     path("customers/", include("caredesk.customers.urls")),
@@ -12,3 +13,8 @@ urlpatterns = [
     path("performance/", include("caredesk.reporting.urls")),
     path("api/", include("caredesk.api.urls")),
 ]
+
+# The pages for "permission denied", "not found" and a server error (caredesk.core).
+handler403 = "caredesk.core.error_pages.permission_denied"
+handler404 = "caredesk.core.error_pages.page_not_found"
+handler500 = "caredesk.core.error_pages.server_error"

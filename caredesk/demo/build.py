@@ -28,21 +28,23 @@ from caredesk.customers.models import Customer, CustomerType
 from caredesk.demo.cases import Stories
 from caredesk.demo.customers import build_customers, equality_profiles_save
 from caredesk.demo.landlords import DEMO_PASSWORD, LANDLORDS, Landlord
-from caredesk.demo.organisation import build_organisation
+from caredesk.demo.organisation import build_organisation, build_role_holders
 from caredesk.demo.plans import Plan, Planner
+from caredesk.reporting.models import ReportFile
 from caredesk.reporting.rollups import figures_rebuild
-from caredesk.staff.models import Office, StaffMember, Team
+from caredesk.staff.models import Office, Role, StaffMember, Team
 from caredesk.staff.selectors import absences_away_list
 from caredesk.staff.two_factor import (
     app_key_words,
     recovery_codes_list,
     two_factor_app_get,
     two_factor_give,
+    two_factor_required,
 )
 from caredesk.standards import load_policy
 
 CHUNK = 2_000  # cases written at a time, so memory stays flat
-WIPED_APPS = ("cases", "customers", "staff", "notifications", "api")
+WIPED_APPS = ("cases", "customers", "staff", "notifications", "api", "search")
 # Two-factor devices and sign-in failures: the demo's staff's, gone with them.
 WIPED_SIGN_IN_APPS = ("otp_totp", "otp_static", "axes")
 RECOVERY_CODES_PRINTED = 3
@@ -76,8 +78,11 @@ def build_demo(*, policy: str, seed: int, clock: Clock, size: DemoSize = DemoSiz
     fake.seed_instance(seed)
 
     organisation = build_organisation(landlord=landlord, policy=rules, fake=fake, rng=rng, now=now)
-    # The administrator it prints signs in with a code too: their app's key is printed.
-    two_factor_give(member=StaffMember.objects.get(username=landlord.administrator.username))
+    build_role_holders(landlord=landlord, organisation=organisation, seed=seed, now=now)
+    # Those it prints whose roles sign in with a code too: their app's key is printed.
+    for member in role_holders(landlord).values():
+        if two_factor_required(member=member):
+            two_factor_give(member=member)
     customers = build_customers(
         landlord=landlord, count=size.customers, fake=fake, rng=rng, now=now
     )
@@ -147,7 +152,8 @@ def existing_demo() -> Existing:
 
 def wipe_demo() -> None:
     """Empty the tables of staff, customers, cases (and what refers to them) and sessions."""
-    tables = [Session._meta.db_table]
+    # Reports' PDFs made for the demo's staff go with them (the figures are counted again).
+    tables = [Session._meta.db_table, ReportFile._meta.db_table]
     for label in (*WIPED_APPS, *WIPED_SIGN_IN_APPS):
         if label in WIPED_SIGN_IN_APPS or apps.is_installed(f"caredesk.{label}"):
             config = apps.get_app_config(label)
@@ -213,17 +219,18 @@ class DemoSummary:
 
     def login_lines(self) -> list[str]:
         width = max(len(login.username) for login in self.logins)
-        lines = [f'Sign in with the password "{DEMO_PASSWORD}" as:']
+        role_width = max(len(login.role) for login in self.logins)
+        lines = [f'Sign in with the password "{DEMO_PASSWORD}" as (one for each role):']
         for login in self.logins:
-            lines.append(f"  {login.role:<14} {login.username:<{width}}  ({login.name})")
+            lines.append(f"  {login.role:<{role_width}} {login.username:<{width}}  ({login.name})")
             if login.app_key:
                 lines += [
-                    f"  {'':<14} then a code: add caredesk to an authenticator app with the",
-                    f"  {'':<14} key {login.app_key} (time-based),",
+                    f"  {'':<{role_width}} then a code: add caredesk to an authenticator app "
+                    f"with the key {login.app_key} (time-based),",
                 ]
                 if login.recovery_codes:
                     lines.append(
-                        f"  {'':<14} or enter a recovery code (each works once): "
+                        f"  {'':<{role_width}} or enter a recovery code (each works once): "
                         + ", ".join(login.recovery_codes)
                     )
         return lines
@@ -243,18 +250,8 @@ def demo_summary(*, policy: str, clock: Clock) -> DemoSummary:
     overdue = (
         Case.objects.filter(deadlines__in=open_deadlines.filter(due_at__lt=now)).distinct().count()
     )
-    personas = [
-        ("officer", landlord.officer_persona.username),
-        ("line manager", _manager_username(landlord)),
-        ("administrator", landlord.administrator.username),
-    ]
-    people = {
-        person.username: person
-        for person in StaffMember.objects.filter(
-            username__in=[username for _, username in personas]
-        )
-    }
-    officer = people.get(landlord.officer_persona.username)
+    holders = role_holders(landlord)
+    officer = holders.get(Role.OFFICER)
     mine = open_deadlines.filter(assigned_to=officer)
     first = Case.objects.order_by("received_at").values_list("received_at", flat=True).first()
     return DemoSummary(
@@ -273,10 +270,31 @@ def demo_summary(*, policy: str, clock: Clock) -> DemoSummary:
         holding_replies=HoldingReply.objects.count(),
         officer_due_today=mine.filter(due_at__gte=now, due_at__lte=end_of_today).count(),
         officer_due_this_week=mine.filter(due_at__gt=end_of_today, due_at__lte=next_week).count(),
-        logins=tuple(
-            _login(role, person) for role, username in personas if (person := people.get(username))
-        ),
+        logins=tuple(_login(role.label.lower(), person) for role, person in holders.items()),
     )
+
+
+def role_holders(landlord: Landlord) -> dict[Role, StaffMember]:
+    """Whom the demo prints for each role, in the order of the Role enum: the officer,
+    line manager and administrator personas, and for every other role its first member."""
+    chosen = {
+        Role.OFFICER: landlord.officer_persona.username,
+        Role.LINE_MANAGER: _manager_username(landlord),
+        Role.ADMINISTRATOR: landlord.administrator.username,
+    }
+    demo_staff = StaffMember.objects.filter(email__endswith=f"@{landlord.email_domain}")
+    holders: dict[Role, StaffMember] = {}
+    for role in Role:
+        username = chosen.get(role)
+        found = (
+            demo_staff.filter(username=username)
+            if username
+            else demo_staff.filter(groups__name=role.value)
+        )
+        member = found.order_by("pk").first()
+        if member is not None:
+            holders[role] = member
+    return holders
 
 
 def _manager_username(landlord: Landlord) -> str:

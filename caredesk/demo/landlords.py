@@ -79,6 +79,9 @@ class Landlord:
     compliments: tuple[Topic, ...]
     information_requests: tuple[Topic, ...]
     foi_requests: tuple[Topic, ...] = field(default=())
+    # The roles no team's work needs, so that the demo has someone in every role.
+    equality_lead: Persona = Persona("Amara", "Okafor", "Equality, Diversity and Inclusion Lead")
+    scrutiny_panel_member: Persona = Persona("Derek", "Whitfield", "Tenant scrutiny panel member")
 
     @property
     def officer_persona(self) -> Persona:

@@ -206,6 +206,39 @@ def build_organisation(
     return organisation
 
 
+def build_role_holders(
+    *, landlord: Landlord, organisation: Organisation, seed: int, now: datetime
+) -> list[StaffMember]:
+    """Someone in each role no team's work needs: an equality monitoring lead (governance)
+    and a tenant on the scrutiny panel. Made apart, with their own random numbers, so that
+    the rest of a seed's demo stays as it was."""
+    people = _People(landlord, fake=None, rng=random.Random(seed), now=now)
+    people.usernames = set(StaffMember.objects.values_list("username", flat=True))
+    people.extension = len(organisation.staff)
+    governance = organisation.teams["governance"]
+    holders = [
+        people.make(
+            landlord.equality_lead.post_title,
+            Role.EQUALITY_LEAD,
+            team=governance,
+            office=governance.office,
+            line_manager=organisation.managers["governance"],
+            persona=landlord.equality_lead,
+        ),
+        people.make(
+            landlord.scrutiny_panel_member.post_title,
+            Role.SCRUTINY_PANEL,
+            team=None,
+            office=None,
+            persona=landlord.scrutiny_panel_member,
+        ),
+    ]
+    people.save(holders)
+    people.save_roles()
+    organisation.staff += holders
+    return holders
+
+
 def _officers(
     people: _People, spec: TeamSpec, team: Team, manager: StaffMember
 ) -> list[StaffMember]:

@@ -6,16 +6,17 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
-from caredesk.reporting.board import board_pack, board_pack_file_name, board_pack_pdf
 from caredesk.reporting.forms import BoardMonthForm, CommentaryForm
-from caredesk.reporting.models import BoardCommentary
+from caredesk.reporting.models import BoardCommentary, ReportFileKind
 from caredesk.reporting.periods import Period, period_name
+from caredesk.reporting.report_files import report_file_request
 from caredesk.reporting.services import CommentaryError, board_commentary_save
 from caredesk.staff.decorators import requires
+from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can
 
 
@@ -67,14 +68,20 @@ def board(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
 
 
 @requires(Can.SEE_PERFORMANCE)
-@require_GET
+@require_POST
 def board_pdf(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
+    """Ask for the board pack as a PDF: the worker makes it, and the person watches it on
+    the report file's page (report_file_views)."""
     policy = active_policy()
     today = clock.now().astimezone(policy.working_calendar.zone).date()
     month_form = BoardMonthForm.from_query(request.GET, today=today)
     if not month_form.is_valid():
         return render(request, "reporting/board.html", {"month_form": month_form}, status=400)
-    pack = board_pack(policy=policy, month=month_form.cleaned_data["month"], clock=clock)
-    response = HttpResponse(board_pack_pdf(pack), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{board_pack_file_name(pack)}"'
-    return response
+    assert isinstance(request.user, StaffMember)
+    report_file_request(
+        kind=ReportFileKind.BOARD_PACK,
+        parameters={"month": month_form.cleaned_data["month"].isoformat()},
+        by=request.user,
+        clock=clock,
+    )
+    return redirect("reporting:board_file")

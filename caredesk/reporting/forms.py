@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
+from caredesk.core.forms import TextLimits
 from caredesk.reporting.indicators import Behind, Split
 from caredesk.standards.calendar import FIRST_YEAR, LAST_YEAR
 
@@ -54,7 +55,10 @@ class DashboardForm(forms.Form):
     split = forms.ChoiceField(
         label="Split by",
         choices=SPLIT_CHOICES,
-        error_messages={"invalid_choice": "Choose how to split the figures from the list."},
+        error_messages={
+            "required": "Choose how to split the figures",
+            "invalid_choice": "Choose how to split the figures from the list.",
+        },
     )
 
     @classmethod
@@ -65,15 +69,24 @@ class DashboardForm(forms.Form):
         return cls(data)
 
 
-class BehindForm(forms.Form):
+class BehindForm(TextLimits, forms.Form):
     """Which figure's records to list: as the dashboard's links give them."""
 
-    standard = forms.CharField(max_length=60, required=False)
-    first = forms.DateField(input_formats=["%Y-%m-%d"])
-    last = forms.DateField(input_formats=["%Y-%m-%d"])
-    split = forms.ChoiceField(choices=SPLIT_CHOICES)
-    value = forms.CharField(max_length=60, required=False)
-    behind = forms.ChoiceField(choices=[(b.value, b.value) for b in Behind] + [("cases", "cases")])
+    standard = forms.CharField(label="The standard", max_length=60, required=False)
+    first = forms.DateField(
+        input_formats=["%Y-%m-%d"], error_messages={"required": "Say the first day to list"}
+    )
+    last = forms.DateField(
+        input_formats=["%Y-%m-%d"], error_messages={"required": "Say the last day to list"}
+    )
+    split = forms.ChoiceField(
+        choices=SPLIT_CHOICES, error_messages={"required": "Say how the figures were split"}
+    )
+    value = forms.CharField(label="The group", max_length=60, required=False)
+    behind = forms.ChoiceField(
+        choices=[(b.value, b.value) for b in Behind] + [("cases", "cases")],
+        error_messages={"required": "Say which records to list"},
+    )
 
     def __init__(self, data: QueryDict, *, standard_keys: set[str]) -> None:
         super().__init__(data)
@@ -105,7 +118,7 @@ class BoardMonthForm(forms.Form):
         return cls({"month": str(query.get("month") or f"{previous_month(today):%Y-%m}")})
 
 
-class CommentaryForm(forms.Form):
+class CommentaryForm(TextLimits, forms.Form):
     month = MonthField(widget=forms.HiddenInput)
     text = forms.CharField(
         label="Commentary for the Board",
@@ -127,5 +140,8 @@ class ScrutinyForm(DashboardForm):
     split = forms.ChoiceField(
         label="Split by",
         choices=[(s.value, s.label) for s in Split if s is not Split.OFFICER],
-        error_messages={"invalid_choice": "Choose how to split the figures from the list."},
+        error_messages={
+            "required": "Choose how to split the figures",
+            "invalid_choice": "Choose how to split the figures from the list.",
+        },
     )

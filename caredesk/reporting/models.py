@@ -111,3 +111,53 @@ class BoardCommentary(models.Model):
 
     def __str__(self) -> str:
         return f"Commentary on {self.month:%Y-%m}"
+
+
+class ReportFileKind(models.TextChoices):
+    EQUALITY = "equality", "Equality monitoring report"
+    BOARD_PACK = "board_pack", "Board pack"
+
+
+class ReportFileStatus(models.TextChoices):
+    """The steps of making a report's PDF, in order (the progress bar counts them)."""
+
+    WAITING = "waiting", "Waiting to start"
+    COUNTING = "counting", "Counting the figures"
+    PRINTING = "printing", "Laying out the pages"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Could not be made"
+
+
+class ReportFile(models.Model):
+    """A report's PDF, made by the worker (a PDF of many pages takes seconds to lay out),
+    for the member of staff who asked; they download it from the page that shows its
+    progress. It holds figures only, no one's personal data."""
+
+    kind = models.CharField(max_length=20, choices=ReportFileKind.choices)
+    # What to report: {"first": "2025-04-01", "last": "2026-03-31"} or {"month": "2025-06"}
+    parameters = models.JSONField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=20, choices=ReportFileStatus.choices, default=ReportFileStatus.WAITING
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    content = models.BinaryField(default=b"", editable=False)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["requested_by", "kind", "-requested_at"]),
+            models.Index(
+                fields=["status"],
+                name="report_file_unfinished",
+                condition=models.Q(status__in=["waiting", "counting", "printing"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_status_display()})"

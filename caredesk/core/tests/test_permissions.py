@@ -90,6 +90,7 @@ def world(people, clock, tmp_path, settings):
     )
     return {
         "reference": case.reference,
+        "key": "mail.emails",  # a panel of the case page (cases:panel)
         "pk": customer.pk,
         "import_id": call_import.pk,
         "username": people.officer.username,  # staff accounts (staff:account)
@@ -103,7 +104,7 @@ def correspondence(case, people, clock) -> dict[str, Any]:
     from pathlib import Path
 
     from caredesk.core.store import store_put
-    from caredesk.documents.models import CaseDocument, CaseLetter, TranslationRequest
+    from caredesk.documents.models import CaseDocument, CaseLetter, Snippet, TranslationRequest
     from caredesk.mail.models import ReceivedLetter
     from caredesk.mail.services import email_receive
     from caredesk.standards import load_policy
@@ -145,6 +146,12 @@ def correspondence(case, people, clock) -> dict[str, Any]:
         requested_at=clock.now(),
         requested_by=people.officer,
     )
+    snippet = Snippet.objects.create(
+        title="Thanks for writing",
+        text="Thank you for writing to us about {{ case.subject }}.",
+        updated_at=clock.now(),
+        updated_by=people.administrator,
+    )
     return {
         "email_id": email.pk,
         "attachment_id": email.attachments.first().pk,  # type: ignore[union-attr]
@@ -152,20 +159,24 @@ def correspondence(case, people, clock) -> dict[str, Any]:
         "letter_id": written.pk,
         "document_id": document.pk,
         "request_id": asked.pk,
+        "snippet_id": snippet.pk,
+        # pages that need more than their address: the snippet filled in for the case
+        "queries": {"documents:snippet_filled": f"?snippet={snippet.pk}"},
         "kind": "acknowledgement",
         "medium": "email",
     }
 
 
-def concrete(route: str, world: dict[str, Any]) -> str:
-    """The route with real values: '<str:reference>' becomes a case reference, and so on."""
+def concrete(route: str, world: dict[str, Any], name: str = "") -> str:
+    """The route with real values: '<str:reference>' becomes a case reference, and so on;
+    with the query the page `name` needs, if it needs one (`world["queries"]`)."""
     import re
 
     def fill(match: re.Match[str]) -> str:
-        name = match.group(2)
-        return str(world.get(name, 1))
+        return str(world.get(match.group(2), 1))
 
-    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", fill, route)
+    query: str = world.get("queries", {}).get(name, "")
+    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", fill, route) + query
 
 
 PERSONAS = [*Role, None]  # every role, and a member of staff with no role at all
@@ -179,7 +190,7 @@ def test_each_role_gets_in_exactly_where_its_capabilities_allow(client, world, r
     for name, route, pattern in desk_urls():
         if name in PUBLIC:
             continue
-        url = concrete(route, world)
+        url = concrete(route, world, name)
         response = getattr(client, method)(url)
         may = allowed(person, pattern.callback.required)  # type: ignore[attr-defined]
         if may:
@@ -207,7 +218,7 @@ def test_an_anonymous_visitor_is_sent_to_sign_in_from_every_desk_page(client, wo
     for name, route, _ in desk_urls():
         if name in PUBLIC:
             continue
-        url = concrete(route, world)
+        url = concrete(route, world, name)
         response = getattr(client, method)(url)
         assert response.status_code == 302, (
             f"{method.upper()} {url} answered {response.status_code}"

@@ -14,7 +14,7 @@ from caredesk.cases.models import Case, CaseEvent, Deadline
 from caredesk.conftest import make_staff
 from caredesk.customers.models import Customer
 from caredesk.demo.landlords import DEMO_PASSWORD, HALTON
-from caredesk.staff.models import StaffMember
+from caredesk.staff.models import Role, StaffMember
 
 SMALL = ["--no-serve", "--cases", "80", "--customers", "40"]
 
@@ -41,8 +41,8 @@ def test_it_builds_prints_a_summary_and_the_logins(db):
     assert "Halton Housing Trust demo:" in output
     assert "80 cases" in output
     assert f'password "{DEMO_PASSWORD}"' in output
-    for role in ("officer", "line manager", "administrator"):
-        assert role in output
+    for role in Role:
+        assert f"  {role.label.lower()} " in output
     assert HALTON.officer_persona.username in output
     assert StaffMember.objects.get(username=HALTON.officer_persona.username).check_password(
         DEMO_PASSWORD
@@ -89,8 +89,13 @@ def test_it_leaves_a_database_with_other_records_alone(db):
 
 def test_serving_passes_the_policy_and_the_port_to_runserver(db, monkeypatch):
     served: dict[str, object] = {}
+    commands: list[str] = []
 
-    def runserver(name, address, **options):
+    def runserver(name, *arguments, **options):
+        commands.append(name)
+        if name != "runserver":
+            return
+        (address,) = arguments
         served.update(
             name=name,
             address=address,
@@ -115,6 +120,8 @@ def test_serving_passes_the_policy_and_the_port_to_runserver(db, monkeypatch):
         "--no-worker",
     )
     assert "caredesk: ready: http://127.0.0.1:8123/" in output
+    # DEBUG off, as the demo runs: the static files are collected for WhiteNoise first
+    assert commands == ["collectstatic", "runserver"]
     assert served == {
         "name": "runserver",
         "address": "127.0.0.1:8123",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from itertools import count
+from typing import Any
 
 from caredesk.cases.models import Case, CaseKind, Channel, Deadline, DeadlineStatus
 from caredesk.customers.models import Customer
@@ -54,3 +55,30 @@ def letter_case(
         team=case.team,
     )
     return case
+
+
+def pdf_made(client: Any, asked_at: str, shown_at: str, query: dict[str, str]) -> Any:
+    """Ask for a report's PDF as the page's button does, let the worker's sweep make it,
+    and download it from the page that shows it: the response."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from caredesk.core.clock import system_clock
+    from caredesk.reporting.report_makers import report_files_make_waiting
+
+    asked = client.post(f"{reverse(asked_at)}?{urlencode(query)}")
+    assert asked.status_code == 302, asked.content.decode()[:500]
+    assert asked["Location"] == reverse(shown_at)
+    assert report_files_make_waiting(clock=task_lost(system_clock)) == 1
+    return client.get(reverse(shown_at), {"download": "1"})
+
+
+def task_lost(clock: Any) -> Any:
+    """`clock`, six minutes on: long enough after a request that the reporting sweep takes
+    the file as one whose task was lost (report_files.LOST_AFTER)."""
+    from datetime import timedelta
+
+    from caredesk.conftest import SettableClock
+
+    return SettableClock(clock.now() + timedelta(minutes=6))

@@ -19,7 +19,7 @@ from caredesk.conftest import make_staff
 from caredesk.reporting.board import board_pack, board_pack_pdf
 from caredesk.reporting.models import BoardCommentary
 from caredesk.reporting.services import CommentaryError, board_commentary_save
-from caredesk.reporting.tests.factories import letter_case
+from caredesk.reporting.tests.factories import letter_case, pdf_made
 from caredesk.staff.models import Role, Team
 from caredesk.standards import load_policy
 
@@ -143,9 +143,9 @@ def test_an_analyst_writes_the_commentary_in_the_desk_and_downloads_the_pack(jun
         saved = client.post(
             reverse("reporting:board"), {"month": "2025-06", "text": "Better in July."}
         )
-        pdf = client.get(reverse("reporting:board_pdf"), {"month": "2025-06"})
+        pdf = pdf_made(client, "reporting:board_pdf", "reporting:board_file", {"month": "2025-06"})
     assert page.status_code == 200
-    assert "Download the board pack for June 2025 (PDF)" in page.content.decode()
+    assert "Make the board pack for June 2025 (PDF)" in page.content.decode()
     assert saved.status_code == 302
     assert BoardCommentary.objects.get().text == "Better in July."
     assert pdf["Content-Type"] == "application/pdf"

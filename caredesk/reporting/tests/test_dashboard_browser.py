@@ -143,6 +143,22 @@ def test_the_board_pack_page_and_the_panel_s_page_are_accessible(
     expect(page.get_by_text("Commentary for May 2025 saved.")).to_be_visible()
     assert_accessible(page)
 
+    # the PDF is made in the background: its page shows how far it has got
+    page.get_by_role("button", name="Make the board pack for May 2025 (PDF)").click()
+    expect(page.get_by_role("heading", name="Board pack (PDF)")).to_be_visible()
+    expect(page.get_by_label("How far it has got")).to_be_visible()
+    expect(page.get_by_text("Waiting to start.")).to_be_visible()
+    assert_accessible(page)
+    from caredesk.core.clock import system_clock
+    from caredesk.reporting.report_makers import report_files_make_waiting
+    from caredesk.reporting.tests.factories import task_lost
+
+    assert report_files_make_waiting(clock=task_lost(system_clock)) == 1
+    # htmx asks again, sees it is ready, and offers the download
+    expect(page.get_by_role("link", name="Download board-pack-2025-05.pdf")).to_be_visible()
+    expect(page.get_by_role("status")).to_have_text("The PDF is ready.")
+    assert_accessible(page)
+
     # a member of the scrutiny panel reads May's figures, small numbers hidden
     page.context.clear_cookies()
     page.goto(f"{live_server.url}/staff/login/")

@@ -34,6 +34,7 @@ from caredesk.reporting.equality import (
     equality_report,
 )
 from caredesk.reporting.equality_views import last_financial_year
+from caredesk.reporting.tests.factories import pdf_made
 from caredesk.staff.models import Role
 from caredesk.standards import load_policy
 
@@ -348,7 +349,7 @@ def test_a_hidden_figure_appears_nowhere_on_the_page_the_csv_or_the_pdf(client, 
     analyst_client(client)
     page = client.get(reverse("reporting:equality"), QUERY).content.decode()
     text = client.get(reverse("reporting:equality_csv"), QUERY).content.decode()
-    pdf = client.get(reverse("reporting:equality_pdf"), QUERY).content
+    pdf = pdf_made(client, "reporting:equality_pdf", "reporting:equality_file", QUERY).content
     pdf_text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     for document in (page, text, pdf_text):
         assert "33.3%" not in document  # the hidden group's share
@@ -442,7 +443,7 @@ def test_only_those_who_monitor_equality_see_the_report_or_its_link(client, peop
 
 def test_the_pdf_is_a_pdf_with_the_title(client, clearly_worse):
     analyst_client(client)
-    response = client.get(reverse("reporting:equality_pdf"), QUERY)
+    response = pdf_made(client, "reporting:equality_pdf", "reporting:equality_file", QUERY)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert "equality-monitoring-2025-06-01-to-2025-06-30.pdf" in response["Content-Disposition"]

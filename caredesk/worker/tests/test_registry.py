@@ -31,6 +31,7 @@ def test_each_apps_sweeps_in_installed_apps_order_then_its_own():
         "call_imports_stalled",
         # reporting: last, after every write
         "figures_refresh",
+        "report_files_make",
     ]
 
 

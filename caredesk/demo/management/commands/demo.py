@@ -95,6 +95,9 @@ class Command(BaseCommand):
             os.environ["CAREDESK_EMAIL_BACKEND"] = settings.EMAIL_BACKEND = CONSOLE_EMAIL
         # Links in the worker's emails point at this server.
         os.environ.setdefault("CAREDESK_SITE_URL", f"http://127.0.0.1:{port}")
+        if not settings.DEBUG:
+            # As in production: WhiteNoise serves the static files from STATIC_ROOT.
+            call_command("collectstatic", interactive=False, verbosity=0)
         background = self.start_worker() if worker else None
         self.say(f"caredesk: ready: http://127.0.0.1:{port}/  (Ctrl+C stops it)")
         try:
