@@ -5,13 +5,29 @@ Text, not only colour: each state has words a screen reader says and a printout 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 
-from caredesk.cases.models import Deadline, DeadlineStatus
+from caredesk.cases.models import (
+    CaseKind,
+    Channel,
+    Deadline,
+    DeadlinePause,
+    DeadlineStatus,
+    PauseReason,
+)
+from caredesk.cases.queue_filters import (
+    OPEN_CASE_STATUSES,
+    DueWindow,
+    Facet,
+    FacetCounts,
+    QueueFilters,
+)
+from caredesk.staff.models import Office, StaffMember, Team
 from caredesk.standards import Policy
 
 
@@ -34,7 +50,7 @@ def due_status(deadline: Deadline, *, now: datetime, zone: ZoneInfo) -> DueStatu
     if deadline.status == DeadlineStatus.ENDED_UNMET:
         return DueStatus("ended", "Ended unmet", "Closed before it was met")
     if deadline.status == DeadlineStatus.PAUSED or deadline.due_at is None:
-        return DueStatus("paused", "Paused", "Waiting for the customer: the clock has stopped")
+        return _paused(deadline, now=now, zone=zone)
     due = deadline.due_at
     detail = f"Due {_when(due, zone)}"
     if due < now:
@@ -45,6 +61,24 @@ def due_status(deadline: Deadline, *, now: datetime, zone: ZoneInfo) -> DueStatu
     if local_due.date() == local_now.date() + timedelta(days=1):
         return DueStatus("soon", f"Due tomorrow at {local_due:%H:%M}", detail)
     return DueStatus("later", f"Due in {_span(due - now)}", detail)
+
+
+def _paused(deadline: Deadline, *, now: datetime, zone: ZoneInfo) -> DueStatus:
+    """ "Paused since 3 March: waiting for the customer", from the open pause (the
+    queue prefetches it as `open_pauses`; one query otherwise, for paused rows only)."""
+    stopped = "The clock has stopped: it runs again when the case is restarted"
+    pause: DeadlinePause | None = None
+    if hasattr(deadline, "open_pauses"):
+        pause = deadline.open_pauses[0] if deadline.open_pauses else None
+    elif deadline.pk is not None:
+        pause = deadline.pauses.filter(ends_at__isnull=True).order_by("-starts_at").first()
+    if pause is None:
+        return DueStatus("paused", "Paused", stopped)
+    since = pause.starts_at.astimezone(zone)
+    day = f"{since.day} {since:%B}" + (f" {since.year}" if since.year != now.year else "")
+    reason = PauseReason(pause.reason).label
+    label = f"Paused since {day}: {reason[0].lower()}{reason[1:]}"
+    return DueStatus("paused", label, stopped)
 
 
 def _when(moment: datetime, zone: ZoneInfo) -> str:
@@ -75,6 +109,7 @@ class QueueRow:
     standard: str
     customer: str
     assigned_to: str
+    assigned_to_id: int | None
 
 
 def queue_rows(deadlines: list[Deadline], *, now: datetime, policy: Policy) -> list[QueueRow]:
@@ -93,6 +128,111 @@ def queue_rows(deadlines: list[Deadline], *, now: datetime, policy: Policy) -> l
                 standard=policy.standard_name(deadline.standard_key),
                 customer=case.customer.name if case.customer else "No name given",
                 assigned_to=str(deadline.assigned_to) if deadline.assigned_to else "Nobody yet",
+                assigned_to_id=deadline.assigned_to_id,
             )
         )
     return rows
+
+
+# -- the filter panel of a queue ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FilterOption:
+    value: str
+    label: str  # with its count: "Letter (12)"
+    chosen: bool
+
+
+@dataclass(frozen=True)
+class FilterGroup:
+    name: str  # the query-string name
+    legend: str
+    widget: str  # "checkboxes", "select" or "radios"
+    options: list[FilterOption]
+
+    @property
+    def chosen_count(self) -> int:
+        return sum(1 for option in self.options if option.chosen and option.value)
+
+
+def _counted(label: str, count: int | None) -> str:
+    return label if count is None else f"{label} ({count:,})"
+
+
+def filter_groups(
+    filters: QueueFilters,
+    counts: FacetCounts,
+    *,
+    facets: Sequence[Facet],
+    policy: Policy,
+    officers: Iterable[StaffMember],
+    teams: Iterable[Team],
+    offices: Iterable[Office],
+) -> list[FilterGroup]:
+    """The filter panel's groups, in the order shown, each option with its count.
+
+    Checkboxes list every value, counted or not, so a filter is always there to choose
+    (a value with no deadlines says "(0)"); selects list the people and places."""
+    groups: list[FilterGroup] = []
+
+    def boxes(
+        facet: Facet, name: str, choices: Iterable[tuple[str, str]], chosen: Sequence[str]
+    ) -> None:
+        if facet not in facets:
+            return
+        found = counts.counts.get(facet, {})
+        options = [
+            FilterOption(value, _counted(label, found.get(value, 0)), value in chosen)
+            for value, label in choices
+        ]
+        groups.append(FilterGroup(name, facet.label, "checkboxes", options))
+
+    def select(
+        facet: Facet, everyone: str, choices: Iterable[tuple[int, str]], chosen: int | None
+    ) -> None:
+        if facet not in facets:
+            return
+        found = counts.counts.get(facet, {})
+        options = [FilterOption("", everyone, chosen is None)] + [
+            FilterOption(str(pk), _counted(label, found.get(str(pk), 0)), pk == chosen)
+            for pk, label in choices
+        ]
+        groups.append(FilterGroup(facet.value, facet.label, "select", options))
+
+    boxes(
+        Facet.STANDARD,
+        "standard",
+        [(s.key, s.name) for s in policy.deadline_standards()],
+        filters.standards,
+    )
+    boxes(Facet.KIND, "kind", CaseKind.choices, filters.kinds)
+    boxes(Facet.CHANNEL, "channel", Channel.choices, filters.channels)
+    boxes(
+        Facet.STATUS,
+        "status",
+        [(s.value, s.label) for s in OPEN_CASE_STATUSES],
+        filters.statuses,
+    )
+    select(Facet.OFFICER, "Anyone", [(p.pk, str(p)) for p in officers], filters.officer)
+    select(Facet.TEAM, "Any team", [(t.pk, t.name) for t in teams], filters.team)
+    select(Facet.OFFICE, "Any office", [(o.pk, o.name) for o in offices], filters.office)
+    groups.append(
+        FilterGroup(
+            "due",
+            "Due",
+            "radios",
+            [FilterOption(w.value, w.label, w == filters.due) for w in DueWindow],
+        )
+    )
+    if Facet.URGENT in facets:
+        urgent = counts.counts.get(Facet.URGENT, {}).get("yes", 0)
+        groups.append(
+            FilterGroup(
+                "urgent",
+                "Urgent",
+                "checkboxes",
+                [FilterOption("yes", _counted("Urgent only", urgent), filters.urgent)],
+            )
+        )
+    return groups

@@ -23,6 +23,7 @@ from datetime import date, datetime
 from django.db.models import F
 
 from caredesk.cases import errors, events, rules
+from caredesk.cases.holding_dates import revised_date_checked, revision_bounds
 from caredesk.cases.models import (
     UNFINISHED,
     Case,
@@ -41,7 +42,7 @@ from caredesk.cases.timing import deadline_met_apply, deadline_times_apply
 from caredesk.customers.models import Customer
 from caredesk.staff.models import Absence, StaffMember, Team
 from caredesk.staff.selectors import absence_is_long, cover_chain
-from caredesk.standards import Duration, Policy, revised_due
+from caredesk.standards import Duration, Policy
 from caredesk.standards import HoldingReply as EngineHoldingReply
 from caredesk.standards import Pause as EnginePause
 from caredesk.standards.policy import ClockEvent, DeadlineStandard
@@ -242,14 +243,14 @@ class Recorder:
             raise errors.HoldingReplyNotAllowed(
                 f"“{standard.name}” does not allow a holding reply."
             )
-        revised_at = revised_due(reply_at=now, revision=revised, calendar=self.calendar)
-        latest = rules.holding_reply_latest(
-            standard=standard, standard_due_at=deadline.row.standard_due_at, calendar=self.calendar
+        bounds = revision_bounds(
+            policy=self.policy,
+            standard=standard,
+            now=now,
+            due=deadline.row.due_at,  # after the date the customer already has
+            standard_due_at=deadline.row.standard_due_at,
         )
-        if latest is not None and revised_at > latest:
-            raise errors.HoldingReplyTooLate(
-                f"{draft.case.reference}: revised date beyond the extension."
-            )
+        revised_at = revised_date_checked(bounds=bounds, revised=revised, calendar=self.calendar)
         deadline.holding_replies.append(
             HoldingReply(
                 deadline=deadline.row,
@@ -305,12 +306,16 @@ class Recorder:
     def finish(self, draft: CaseDraft, *, status: str, by: StaffMember, now: datetime) -> None:
         """services.case_finish: deadlines not met by then end unmet."""
         self._end_open_pauses(draft.deadlines, at=now)
+        ended = []
         for deadline in draft.deadlines:
             row = deadline.row
             if row.status in UNFINISHED and rules.ends_with_case(outlives_case=row.outlives_case):
                 row.status, row.ended_at = DeadlineStatus.ENDED_UNMET, now
+                ended.append(row.standard_key)
         draft.case.status = status
-        draft.events.append(events.case_finished(case=draft.case, by=by, at=now, status=status))
+        draft.events.append(
+            events.case_finished(case=draft.case, by=by, at=now, status=status, ended=ended)
+        )
 
     # -- deadlines (services._fire and services._refresh) ------------------------------
 

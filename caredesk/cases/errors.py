@@ -63,6 +63,12 @@ class HoldingReplyTooLate(CaseError):
     code = "holding_reply_beyond_extension"
 
 
+class HoldingReplyTooEarly(CaseError):
+    """A revised date that is not after now and after the date the customer already has."""
+
+    code = "holding_reply_date_too_early"
+
+
 class DeadlineEnded(CaseError):
     """A change to a deadline that is already met or ended."""
 
@@ -95,3 +101,21 @@ class UnknownFinish(CaseError):
     """A case finished as something other than resolved or closed."""
 
     code = "case_finish_unknown"
+
+
+class ReopenWithoutReason(CaseError):
+    """A case is reopened without saying why."""
+
+    code = "case_reopen_reason_missing"
+
+
+class CaseMergedAway(CaseError):
+    """The case was merged into another: work goes on there."""
+
+    code = "case_merged_away"
+
+
+class MergeRefused(CaseError):
+    """Two cases cannot be merged (the same case, one already merged, two customers)."""
+
+    code = "case_merge_refused"

@@ -84,6 +84,37 @@ class StatusChanged:
     status: str
     reason: str = ""
     paused: tuple[str, ...] = ()
+    outcome: str = ""  # resolved or closed: what was done or decided
+    complaint_outcome: str = ""  # a complaint's decision (ComplaintOutcome)
+    ended: tuple[str, ...] = ()  # resolved or closed: the standards whose deadlines ended
+
+
+@dataclass(frozen=True)
+class NoteWithMentions:
+    """A note; `mentioned`, the @names in it that named a colleague (each was told), and
+    `unknown`, those that named nobody."""
+
+    text: str
+    mentioned: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
+    shared: tuple[str, ...] = ()  # first.last names more than one colleague has
+
+
+@dataclass(frozen=True)
+class Reopened:
+    reason: str
+    restarted: tuple[str, ...] = ()  # the standards whose clocks started again
+
+
+@dataclass(frozen=True)
+class Merged:
+    """Two cases became one. On the case kept, `other` is the case merged into it; on the
+    case merged (closed), `other` is the case kept. `ended`: the merged case's deadlines
+    that ended because the kept case already owed the same standard."""
+
+    other: str  # the other case's reference
+    kept: bool
+    ended: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -118,6 +149,9 @@ Details = (
     | DeadlineStarted
     | DeadlineMet
     | DeadlineWarned
+    | NoteWithMentions
+    | Reopened
+    | Merged
 )
 
 
@@ -214,9 +248,66 @@ def case_resumed(*, case: Case, by: StaffMember | None, at: datetime) -> CaseEve
     return _new(case, EventKind.STATUS_CHANGED, by, at, status=CaseStatus.OPEN.value)
 
 
-def case_finished(*, case: Case, by: StaffMember | None, at: datetime, status: str) -> CaseEvent:
-    """Resolved or closed."""
-    return _new(case, EventKind.STATUS_CHANGED, by, at, status=CaseStatus(status).value)
+def case_finished(
+    *,
+    case: Case,
+    by: StaffMember | None,
+    at: datetime,
+    status: str,
+    outcome: str = "",
+    complaint_outcome: str = "",
+    ended: Sequence[str] = (),
+) -> CaseEvent:
+    """Resolved or closed, with what was done or decided (older rows have no outcome)."""
+    data: dict[str, Any] = {"status": CaseStatus(status).value}
+    if outcome:
+        data["outcome"] = outcome
+    if complaint_outcome:
+        data["complaint_outcome"] = complaint_outcome
+    if ended:
+        data["ended"] = list(ended)
+    return _new(case, EventKind.STATUS_CHANGED, by, at, **data)
+
+
+def note_with_mentions(
+    *,
+    case: Case,
+    by: StaffMember | None,
+    at: datetime,
+    text: str,
+    mentioned: Sequence[str],
+    unknown: Sequence[str],
+    shared: Sequence[str] = (),
+) -> CaseEvent:
+    """A note naming colleagues with @name (cases.mentions)."""
+    return _new(
+        case,
+        EventKind.NOTE,
+        by,
+        at,
+        text=text,
+        mentioned=list(mentioned),
+        unknown=list(unknown),
+        shared=list(shared),
+    )
+
+
+def case_reopened(
+    *, case: Case, by: StaffMember | None, at: datetime, reason: str, restarted: Sequence[str]
+) -> CaseEvent:
+    return _new(case, EventKind.REOPENED, by, at, reason=reason, restarted=list(restarted))
+
+
+def case_merged(
+    *,
+    case: Case,
+    by: StaffMember | None,
+    at: datetime,
+    other: str,
+    kept: bool,
+    ended: Sequence[str] = (),
+) -> CaseEvent:
+    return _new(case, EventKind.MERGED, by, at, other=other, kept=kept, ended=list(ended))
 
 
 def deadline_started(
@@ -287,6 +378,11 @@ def record_all(events: Iterable[CaseEvent]) -> list[CaseEvent]:
     return CaseEvent.objects.bulk_create(list(events))
 
 
+def events_move(*, from_case: Case, to_case: Case) -> int:
+    """A merge: the merged case's events become the kept case's (cases.merging)."""
+    return CaseEvent.objects.filter(case=from_case).update(case=to_case)
+
+
 # -- reading them -----------------------------------------------------------------------------
 
 
@@ -304,7 +400,22 @@ def event_read(event: CaseEvent) -> Details:
             reason=str(data.get("reason", "")),
         )
     if kind == EventKind.NOTE:
+        if "mentioned" in data or "unknown" in data:
+            return NoteWithMentions(
+                text=str(data.get("text", "")),
+                mentioned=_strs(data.get("mentioned")),
+                unknown=_strs(data.get("unknown")),
+                shared=_strs(data.get("shared")),
+            )
         return NoteAdded(text=str(data.get("text", "")))
+    if kind == EventKind.REOPENED:
+        return Reopened(reason=str(data.get("reason", "")), restarted=_strs(data.get("restarted")))
+    if kind == EventKind.MERGED:
+        return Merged(
+            other=str(data.get("other", "")),
+            kept=data.get("kept") is True,
+            ended=_strs(data.get("ended")),
+        )
     if kind == EventKind.CONTACT:
         if "acknowledged_stage" in data:
             return ComplaintAcknowledged(stage=_int(data["acknowledged_stage"]) or 0)
@@ -335,6 +446,9 @@ def event_read(event: CaseEvent) -> Details:
             status=str(data.get("status", "")),
             reason=str(data.get("reason", "")),
             paused=tuple(str(key) for key in paused) if isinstance(paused, list) else (),
+            outcome=str(data.get("outcome", "")),
+            complaint_outcome=str(data.get("complaint_outcome", "")),
+            ended=_strs(data.get("ended")),
         )
     if kind == EventKind.DEADLINE_STARTED:
         due = data.get("due_at")
@@ -358,3 +472,7 @@ def _ints(value: object) -> tuple[int, ...]:
     if not isinstance(value, list):
         return ()
     return tuple(item for item in value if isinstance(item, int) and not isinstance(item, bool))
+
+
+def _strs(value: object) -> tuple[str, ...]:
+    return tuple(str(item) for item in value) if isinstance(value, list) else ()

@@ -4,17 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django import forms
 
-from caredesk.cases.models import CaseKind, CaseStatus, Channel, Deadline, PauseReason
+from caredesk.cases.holding_dates import revised_date_checked, revision_bounds
+from caredesk.cases.models import (
+    CaseKind,
+    CaseStatus,
+    Channel,
+    ComplaintOutcome,
+    Deadline,
+    PauseReason,
+)
+from caredesk.core.forms import TEXT_LIMIT, TextLimits
 from caredesk.core.office_time import OfficeTimeField, parse_received
 from caredesk.errors import CaredeskError, DurationError
 from caredesk.staff.models import Absence, StaffMember
 from caredesk.staff.permissions import Can
-from caredesk.staff.selectors import staff_with_capability_list
+from caredesk.staff.selectors import (
+    staff_choices_with_absences_list,
+    staff_with_capability_list,
+)
 from caredesk.standards import Duration, Policy, parse_duration
 from caredesk.standards.policy import Rule
 
@@ -58,27 +70,49 @@ def staff_choices(away: Mapping[int, Absence] | None = None) -> list[tuple[str, 
     )
     choices = [("", "Choose a person")]
     for person in people.only("pk", "first_name", "last_name", "username", "post_title"):
-        label = person.get_full_name() or person.username
-        if person.post_title:
-            label += f", {person.post_title}"
-        if (absence := away.get(person.pk)) is not None:
-            label += f" (away until {absence.last_day:%-d %B}"
-            label += f": goes to {absence.cover})" if absence.cover else ")"
-        choices.append((str(person.pk), label))
+        choices.append((str(person.pk), _person_label(person, away.get(person.pk))))
     return choices
 
 
-class LogContactForm(forms.Form):
+def _person_label(person: StaffMember, absence: Absence | None) -> str:
+    label = person.get_full_name() or person.username
+    if person.post_title:
+        label += f", {person.post_title}"
+    if absence is not None:
+        label += f" (away until {absence.last_day:%-d %B}"
+        label += f": goes to {absence.cover})" if absence.cover else ")"
+    return label
+
+
+class LogContactForm(TextLimits, forms.Form):
     """One form for every channel; `ChannelForm` decides which questions it asks."""
 
-    kind = forms.ChoiceField(label="What is it about?", choices=CaseKind.choices)
-    subject = forms.CharField(label="Subject", max_length=200)
-    description = forms.CharField(
-        label="What they said or asked", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    kind = forms.ChoiceField(
+        label="What is it about?",
+        choices=CaseKind.choices,
+        error_messages={"required": "Choose what it is about"},
     )
-    received_at = OfficeTimeField(help_text="UK time.")
+    subject = forms.CharField(
+        label="Subject",
+        max_length=200,
+        error_messages={"required": "Enter the subject: what it is about, in a few words"},
+    )
+    description = forms.CharField(
+        label="What they said or asked",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=TEXT_LIMIT,
+    )
+    received_at = OfficeTimeField(
+        help_text="UK time.",
+        error_messages={"required": "Enter the date and time it came in"},
+    )
     resolved_at_first_contact = forms.BooleanField(required=False)
-    message_for = forms.ChoiceField(label="Who is the message for?", required=False)
+    message_for = forms.ChoiceField(
+        label="Who is the message for?",
+        required=False,
+        error_messages={"required": "Choose who the message is for"},
+    )
     urgent = forms.BooleanField(
         label="Urgent: pass it to their line manager now",
         required=False,
@@ -137,57 +171,117 @@ class LogContactForm(forms.Form):
         return StaffMember.objects.get(pk=value) if value else None
 
 
-class ContactOnCaseForm(forms.Form):
-    channel = forms.ChoiceField(label="How", choices=Channel.choices)
+class ContactOnCaseForm(TextLimits, forms.Form):
+    channel = forms.ChoiceField(
+        label="How",
+        choices=Channel.choices,
+        error_messages={"required": "Choose how the contact was made"},
+    )
     direction = forms.ChoiceField(
         label="Direction",
         choices=[("inbound", "From the customer"), ("outbound", "To the customer")],
         widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether it was from or to the customer"},
     )
-    summary = forms.CharField(label="Summary", widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(
+        label="Summary",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_LIMIT,
+        error_messages={"required": "Enter a summary of the contact"},
+    )
 
 
-class NoteForm(forms.Form):
-    text = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}))
+class NoteForm(TextLimits, forms.Form):
+    text = forms.CharField(
+        label="Note",
+        help_text="Only staff see notes. To tell a colleague, write @ and their username "
+        "or first.last name, for example @olu.adeyemi.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_LIMIT,
+        error_messages={"required": "Enter the note"},
+    )
 
 
-class AssignForm(forms.Form):
-    officer = forms.ChoiceField(label="Give the case to")
+class AssignForm(TextLimits, forms.Form):
+    officer = forms.ChoiceField(
+        label="Give the case to", error_messages={"required": "Choose who to give the case to"}
+    )
 
     def __init__(
-        self, *args: Any, away: Mapping[int, Absence] | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        away: Mapping[int, Absence] | None = None,
+        choices: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
     ) -> None:
+        """`choices`: the people, already read (the case page: assign_choices)."""
         super().__init__(*args, **kwargs)
-        self.fields["officer"].choices = staff_choices(away)  # type: ignore[attr-defined]
+        self.fields["officer"].choices = choices or staff_choices(away)  # type: ignore[attr-defined]
 
 
-class RespondForm(forms.Form):
-    channel = forms.ChoiceField(label="Sent by", choices=Channel.choices, initial=Channel.LETTER)
+def assign_choices(*, on: date, policy: Policy) -> list[tuple[str, str]]:
+    """staff_choices for the day `on`, the people and their absences read in one query."""
+    choices = [("", "Choose a person")]
+    for person, absence in staff_choices_with_absences_list(
+        capability=Can.WORK_CASES, on=on, policy=policy
+    ):
+        choices.append((str(person.pk), _person_label(person, absence)))
+    return choices
+
+
+class RespondForm(TextLimits, forms.Form):
+    channel = forms.ChoiceField(
+        label="Sent by",
+        choices=Channel.choices,
+        initial=Channel.LETTER,
+        error_messages={"required": "Choose how the response was sent"},
+    )
     summary = forms.CharField(
-        label="What the response said", widget=forms.Textarea(attrs={"rows": 4})
+        label="What the response said",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_LIMIT,
+        error_messages={"required": "Enter what the response said"},
     )
 
 
-class HoldingReplyForm(forms.Form):
+# The reason goes to the customer word for word, in a short letter or email.
+HOLDING_REASON_LIMIT = 2_000
+
+
+class HoldingReplyForm(TextLimits, forms.Form):
     """Halton: a holding reply gives the reason for the delay and a revised date."""
 
-    deadline = forms.ChoiceField(label="Which deadline")
+    deadline = forms.ChoiceField(
+        label="Which deadline",
+        error_messages={"required": "Choose which deadline the holding reply is for"},
+    )
     reason = forms.CharField(
         label="The reason for the delay",
         help_text="The customer gets this, word for word, with the new date: by email, "
         "or by letter if there is no address or they prefer letters.",
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=HOLDING_REASON_LIMIT,
+        error_messages={"required": "Enter the reason for the delay"},
     )
     revised_by = forms.CharField(
         label="New response date",
         help_text="A date and time (2025-07-01T17:00) or a length of time (5 working days).",
+        max_length=40,
+        error_messages={"required": "Enter the new response date, or how long from now"},
     )
 
     def __init__(
-        self, *args: Any, deadlines: list[Deadline], policy: Policy, **kwargs: Any
+        self,
+        *args: Any,
+        deadlines: list[Deadline],
+        policy: Policy,
+        now: datetime | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.policy = policy
+        self.now = now  # given: the new date is checked against the policy's limits here
+        self.deadlines = {str(d.pk): d for d in deadlines}
         self.fields["deadline"].choices = [  # type: ignore[attr-defined]
             (str(d.pk), policy.standard(d.standard_key).name) for d in deadlines
         ]
@@ -204,30 +298,99 @@ class HoldingReplyForm(forms.Form):
         except DurationError as error:
             raise forms.ValidationError(error.message) from None
 
+    def clean(self) -> dict[str, Any]:
+        """The new date within the policy's bounds, said at the field (the service checks
+        the same, so no other way in can send a date beyond them)."""
+        data = super().clean() or {}
+        deadline = self.deadlines.get(data.get("deadline", ""))
+        revised = data.get("revised_by")
+        if self.now is None or deadline is None or revised is None:
+            return data
+        bounds = revision_bounds(
+            policy=self.policy,
+            standard=self.policy.deadline_standard(deadline.standard_key),
+            now=self.now,
+            due=deadline.due_at,
+            standard_due_at=deadline.standard_due_at,
+        )
+        try:
+            data["revised_at"] = revised_date_checked(
+                bounds=bounds, revised=revised, calendar=self.policy.working_calendar
+            )
+        except CaredeskError as error:
+            self.add_error("revised_by", error.message)
+        return data
 
-class WaitForm(forms.Form):
-    reason = forms.ChoiceField(label="Why", choices=PauseReason.choices)
+
+class WaitForm(TextLimits, forms.Form):
+    reason = forms.ChoiceField(
+        label="Why",
+        choices=PauseReason.choices,
+        error_messages={"required": "Choose why the case is waiting"},
+    )
 
 
-class ComplaintStepForm(forms.Form):
+class ComplaintStepForm(TextLimits, forms.Form):
     step = forms.ChoiceField(
         choices=[
             ("acknowledge_1", "Acknowledge at stage 1"),
             ("escalate", "The customer asks for stage 2"),
             ("acknowledge_2", "Acknowledge at stage 2"),
-        ]
+        ],
+        error_messages={"required": "Choose the complaint's next step"},
     )
 
 
-class FinishForm(forms.Form):
+class FinishForm(TextLimits, forms.Form):
+    """Resolve or close: what was done or decided, and for a complaint the decision.
+    Sent twice: first to be asked to confirm (the deadlines that will end), then with
+    `confirmed`."""
+
     status = forms.ChoiceField(
-        choices=[(CaseStatus.RESOLVED, "Resolved"), (CaseStatus.CLOSED, "Closed")]
+        choices=[(CaseStatus.RESOLVED, "Resolved"), (CaseStatus.CLOSED, "Closed")],
+        error_messages={"required": "Choose whether the case is resolved or closed"},
+    )
+    outcome = forms.CharField(
+        label="Outcome",
+        help_text="What was done or decided, in a sentence or two.",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the outcome: what was done or decided"},
+    )
+    complaint_outcome = forms.ChoiceField(
+        label="The decision on the complaint",
+        choices=ComplaintOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the decision on the complaint"},
+    )
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, complaint: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not complaint:
+            del self.fields["complaint_outcome"]
+
+
+class ReopenForm(TextLimits, forms.Form):
+    reason = forms.CharField(
+        label="Why is the case being reopened?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the case is being reopened"},
     )
 
 
-class SearchForm(forms.Form):
-    q = forms.CharField(
-        label="Search",
-        help_text="A case reference, a name, a postcode, a phone number or an email address.",
-        max_length=200,
+class MergeForm(TextLimits, forms.Form):
+    """The duplicate to merge into this case, by reference; sent again with `confirmed`."""
+
+    other = forms.CharField(
+        label="Reference of the duplicate case",
+        help_text="It is closed and everything on it moves to this case. "
+        "For example, HHT-2025-000123.",
+        max_length=20,
+        error_messages={"required": "Enter the reference of the case to merge into this one"},
     )
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean_other(self) -> str:
+        return str(self.cleaned_data["other"]).strip().upper()

@@ -47,6 +47,8 @@ CHANGES = (
     EventKind.HOLDING_REPLY,
     EventKind.ESCALATION,
     EventKind.CONTACT,  # a complaint's acknowledgement is stored as a contact
+    EventKind.REOPENED,
+    EventKind.MERGED,
 )
 
 
@@ -88,16 +90,37 @@ def case_status_require(
     raise errors.CaseStatusForbids(f"{refusal}, so you cannot {action}.")
 
 
+def case_assignee_require(
+    *, case: Case, was_with: int | None, now: datetime, policy: Policy | None = None
+) -> None:
+    """Refuse, as CaseChanged, an action chosen on a page that showed the case with
+    `was_with` (a member of staff's id, or None for nobody) when it is now with someone
+    else: "This case was given to Tia Teammate by Olu Adeyemi at 10:42." Call it under
+    `case_lock`."""
+    if case.assigned_to_id == was_with:
+        return
+    given = case.events.filter(kind__in=(EventKind.ASSIGNED, EventKind.REASSIGNED))
+    latest = given.select_related("actor").order_by("-pk").first()
+    told = _change_told(latest, now=now, policy=policy) if latest is not None else ""
+    if not told:
+        told = f"This case is now with {case.assigned_to or 'nobody'}"
+    raise errors.CaseChanged(f"{told}. Check the case before you try again.")
+
+
 def _status_event(case: Case) -> CaseEvent | None:
     """The event that put the case in its status, if an event did (a case sorted out
     at first contact was opened resolved)."""
-    setting = case.events.filter(kind__in=(EventKind.STATUS_CHANGED, EventKind.ESCALATION))
+    setting = case.events.filter(
+        kind__in=(EventKind.STATUS_CHANGED, EventKind.ESCALATION, EventKind.MERGED)
+    )
     for event in setting.select_related("actor").order_by("-pk"):
         details = events.event_read(event)
         if isinstance(details, events.StatusChanged):
             return event if details.status == case.status else None
         if isinstance(details, events.Escalated) and details.stage:
             return event if case.status == CaseStatus.OPEN else None
+        if isinstance(details, events.Merged) and not details.kept:
+            return event
     return None
 
 
@@ -124,6 +147,14 @@ def _change_told(event: CaseEvent, *, now: datetime, policy: Policy | None) -> s
         what = f"This complaint was acknowledged at stage {details.stage}"
     elif isinstance(details, events.HoldingReplySent):
         what = "A holding reply giving a new response date was sent"
+    elif isinstance(details, events.Reopened):
+        what = "This case was reopened"
+    elif isinstance(details, events.Merged):
+        what = (
+            f"Case {details.other} was merged into this case"
+            if details.kept
+            else f"This case was merged into {details.other}"
+        )
     if not what:
         return ""
     who = f"by {event.actor}" if event.actor is not None else "automatically"

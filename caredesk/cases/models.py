@@ -47,6 +47,16 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class ComplaintOutcome(models.TextChoices):
+    """The decision on a complaint, which the Housing Ombudsman's Complaint Handling Code
+    (2024) asks every stage 1 and stage 2 response to give, in the words landlords and
+    the Ombudsman use for it."""
+
+    UPHELD = "upheld", "Upheld"
+    PARTLY_UPHELD = "partly_upheld", "Partly upheld"
+    NOT_UPHELD = "not_upheld", "Not upheld"
+
+
 class ReferenceCounter(models.Model):
     """The last number given out for a prefix and year: HHT-2025-000123."""
 
@@ -84,6 +94,15 @@ class Case(models.Model):
     )
     resolved_at_first_contact = models.BooleanField(default=False)
     created_at = models.DateTimeField()
+    # What was done or decided, given when the case was last resolved or closed.
+    outcome = models.TextField(blank=True)
+    complaint_outcome = models.CharField(
+        max_length=20, choices=ComplaintOutcome.choices, blank=True
+    )
+    # Set when this case was merged into another about the same matter (it is closed).
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_cases"
+    )
 
     class Meta:
         indexes = [
@@ -252,6 +271,8 @@ class EventKind(models.TextChoices):
     DEADLINE_STARTED = "deadline_started", "Deadline started"
     DEADLINE_MET = "deadline_met", "Deadline met"
     DEADLINE_WARNING = "deadline_warning", "Warned that a deadline is near"
+    REOPENED = "reopened", "Reopened"
+    MERGED = "merged", "Merged"
 
 
 class CaseEvent(models.Model):

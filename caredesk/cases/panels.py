@@ -61,12 +61,25 @@ class CasePanel:
     position: int  # where it goes on the page, among the others: the lower, the higher up
     template: str  # its template, which sees `panel` (what `context` returned)
     context: PanelContext
+    title: str = ""  # its heading, shown while it loads ("Emails"): see case_panels_shown
 
 
 @dataclass(frozen=True)
 class ShownPanel:
     template: str
     context: Mapping[str, Any]
+    key: str = ""
+    title: str = ""
+    lazy: bool = False  # loaded after the page (htmx), or by a link without JavaScript
+
+    @property
+    def anchor(self) -> str:
+        """Its id on the page: panel-mail-emails."""
+        return panel_anchor(self.key)
+
+
+def panel_anchor(key: str) -> str:
+    return "panel-" + key.replace(".", "-").replace("_", "-")
 
 
 _panels: dict[str, CasePanel] = {}
@@ -82,9 +95,23 @@ def case_panels() -> list[CasePanel]:
     return sorted(_panels.values(), key=lambda panel: (panel.position, panel.key))
 
 
-def case_panels_shown(*, case: Case, request: HttpRequest) -> list[ShownPanel]:
-    """Each panel's template and what it shows of `case`, in order, for the page."""
+def case_panels_shown(*, case: Case, request: HttpRequest, lazy: bool = False) -> list[ShownPanel]:
+    """Each panel's template and what it shows of `case`, in order, for the page.
+
+    `lazy`: no panel is read; the page shows each panel's heading, loads the panel after
+    it (htmx: cases:panel) and, without JavaScript, links to the page with the panels
+    in it (?panels=all). The case page's query budget (DESIGN: at most 10, whatever
+    the history) leaves no room for the panels' own queries."""
     return [
-        ShownPanel(panel.template, panel.context(case=case, request=request))
+        ShownPanel(panel.template, {}, panel.key, panel.title, lazy=True)
+        if lazy
+        else ShownPanel(
+            panel.template, panel.context(case=case, request=request), panel.key, panel.title
+        )
         for panel in case_panels()
     ]
+
+
+def case_panel_get(key: str) -> CasePanel | None:
+    """The registered panel with this key, if there is one."""
+    return _panels.get(key)

@@ -16,17 +16,18 @@ and `stops`, DESIGN.md glossary). An action fires a set of events:
 - `events_on_acknowledgement`, `events_on_escalation`: a complaint's stages.
 
 `clock_changes` then says which unfinished deadlines are met and which standards start.
+Reopening a case (`reopen_restarts`) and merging two (`merge_duplicates`) have their
+own rules, below.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from caredesk.cases.models import CaseKind, CaseStatus, Channel, Direction
-from caredesk.standards import Policy, due_at
-from caredesk.standards.calendar import WorkingCalendar
+from caredesk.standards import Policy
 from caredesk.standards.policy import CaseKind as PolicyCaseKind
 from caredesk.standards.policy import Channel as PolicyChannel
 from caredesk.standards.policy import ClockEvent, DeadlineStandard
@@ -164,6 +165,9 @@ MAY_WAIT = (CaseStatus.OPEN,)
 MAY_RESUME = (CaseStatus.WAITING_FOR_CUSTOMER,)
 
 
+MAY_REOPEN = (CaseStatus.RESOLVED, CaseStatus.CLOSED)
+
+
 def may_finish_from(status: str) -> tuple[CaseStatus, ...]:
     """A case is resolved while open; a resolved case may still be closed."""
     if CaseStatus(status) == CaseStatus.CLOSED:
@@ -171,16 +175,55 @@ def may_finish_from(status: str) -> tuple[CaseStatus, ...]:
     return OPEN_STATUSES
 
 
-# -- holding replies ----------------------------------------------------------------------------
+# -- reopening and merging ----------------------------------------------------------------------
 
 
-def holding_reply_latest(
-    *, standard: DeadlineStandard, standard_due_at: datetime | None, calendar: WorkingCalendar
-) -> datetime | None:
-    """The latest revised date a holding reply may give (the standard's max_extension
-    after the original due date), or None if there is no limit."""
-    if standard.max_extension is None or standard_due_at is None:
-        return None
-    # Counted from the original due day itself (it is due at close, and a start at close
-    # would count from the next day).
-    return due_at(standard_due_at - timedelta(microseconds=1), standard.max_extension, calendar)
+@dataclass(frozen=True)
+class Started:
+    """A deadline the case has had (met, ended or still running): its standard, its start."""
+
+    standard_key: str
+    starts_at: datetime
+
+
+def reopen_restarts(
+    *,
+    policy: Policy,
+    kind: str,
+    channel: str,
+    history: Sequence[Started],
+    running_keys: Iterable[str],
+) -> tuple[DeadlineStandard, ...]:
+    """The standards whose clocks start again when a resolved or closed case is reopened.
+
+    Only the promise the case was last given is owed again: of the standards the policy
+    marks `restarts_on_reopen` that apply to the case, the one (or ones, started at the
+    same moment) of the case's latest deadline among them; so a complaint reopened after
+    its stage 2 response owes a stage 2 response, not a stage 1 one as well. None whose
+    deadline is still running (one at a time per standard), and none the case never had.
+    """
+    restartable = {
+        standard.key: standard
+        for standard in policy.deadline_standards()
+        if standard.restarts_on_reopen
+        and standard.applies_to(channel=PolicyChannel(channel), kind=PolicyCaseKind(kind))
+    }
+    had = [started for started in history if started.standard_key in restartable]
+    if not had:
+        return ()
+    latest = max(started.starts_at for started in had)
+    running = set(running_keys)
+    keys = {s.standard_key for s in had if s.starts_at == latest} - running
+    return tuple(standard for key, standard in restartable.items() if key in keys)
+
+
+def merge_duplicates(
+    *, kept_running_keys: Iterable[str], merged_running: Sequence[Running]
+) -> tuple[Hashable, ...]:
+    """When a case is merged into another: the merged case's unfinished deadlines that
+    end there and then, because the kept case already owes the same standard (one at a
+    time per standard, as `clock_changes`). The others move to the kept case as they are.
+    A task's own deadlines (a translation of each letter) are never duplicates: callers
+    pass only the deadlines that end with their case."""
+    kept = set(kept_running_keys)
+    return tuple(deadline.ref for deadline in merged_running if deadline.standard_key in kept)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Generic, TypeVar
 
-from django.db.models import Exists, Max, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, Max, Model, OuterRef, Prefetch, QuerySet, Window
 
 from caredesk.cases import events
 from caredesk.cases.models import (
@@ -19,6 +20,7 @@ from caredesk.cases.models import (
     CaseKind,
     Contact,
     Deadline,
+    DeadlinePause,
     DeadlineStatus,
     EventKind,
 )
@@ -44,6 +46,8 @@ QUEUE_COLUMNS = (
     "case__reference",
     "case__subject",
     "case__urgent",
+    "case__received_at",
+    "case__status",
     "case__customer_id",
     "case__customer__title",
     "case__customer__first_name",
@@ -74,7 +78,27 @@ def deadlines_team_list(*, team: Team) -> QuerySet[Deadline]:
 
 
 def deadlines_overdue_list(*, now: datetime) -> QuerySet[Deadline]:
+    """Open deadlines already past due. A paused deadline is never among them: its
+    status is PAUSED (and it has no due time) until its clock runs again."""
     return _open_deadlines().filter(due_at__lt=now)
+
+
+def deadlines_paused_list(*, staff: StaffMember) -> QuerySet[Deadline]:
+    """A person's paused deadlines (waiting for the customer), paused longest first,
+    each with its open pause (`open_pauses`)."""
+    return (
+        Deadline.objects.filter(status=DeadlineStatus.PAUSED, assigned_to=staff)
+        .select_related("case", "case__customer", "assigned_to")
+        .only(*QUEUE_COLUMNS)
+        .prefetch_related(
+            Prefetch(
+                "pauses",
+                queryset=DeadlinePause.objects.filter(ends_at__isnull=True).order_by("-starts_at"),
+                to_attr="open_pauses",
+            )
+        )
+        .order_by("starts_at", "pk")
+    )
 
 
 def case_events_list(*, case: Case) -> QuerySet[CaseEvent]:
@@ -92,8 +116,75 @@ def case_timeline_list(*, case: Case) -> list[TimelineEntry]:
     return [TimelineEntry(event, events.event_read(event)) for event in case_events_list(case=case)]
 
 
+T = TypeVar("T")
+M = TypeVar("M", bound=Model)
+
+TIMELINE_PAGE_SIZE = 30  # events on the case page, the newest first
+CONTACTS_PAGE_SIZE = 20  # contacts on the case page, the newest first
+
+
+@dataclass(frozen=True)
+class NewestPage(Generic[T]):
+    """One page of a case's history, the newest first, and how many there are in all.
+
+    `number` counts from 1 (the newest); the total is read with the rows, in the same
+    statement (COUNT(*) OVER ()), so a page of a long history is one query."""
+
+    items: list[T]
+    number: int
+    size: int
+    total: int
+
+    @property
+    def older(self) -> int | None:
+        """The number of the page of older ones, None when this is the last."""
+        return self.number + 1 if self.number * self.size < self.total else None
+
+    @property
+    def newer(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def first_shown(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.items else 0
+
+    @property
+    def last_shown(self) -> int:
+        return (self.number - 1) * self.size + len(self.items)
+
+
+def _newest_page(queryset: QuerySet[M], *, number: int, size: int) -> tuple[list[M], int]:
+    start = (max(number, 1) - 1) * size
+    rows = list(queryset.annotate(in_all=Window(Count("pk")))[start : start + size])
+    return rows, (rows[0].in_all if rows else 0)
+
+
+def case_timeline_page(
+    *, case: Case, number: int = 1, size: int = TIMELINE_PAGE_SIZE
+) -> NewestPage[TimelineEntry]:
+    """One page of the case's timeline, the newest events first, in one query."""
+    found = case.events.select_related("actor").order_by("-at", "-pk")
+    rows, total = _newest_page(found, number=number, size=size)
+    entries = [TimelineEntry(event, events.event_read(event)) for event in rows]
+    return NewestPage(entries, max(number, 1), size, total)
+
+
+def case_contacts_page(
+    *, case: Case, number: int = 1, size: int = CONTACTS_PAGE_SIZE
+) -> NewestPage[Contact]:
+    """One page of the case's contacts, the newest first, in one query."""
+    found = case.contacts.select_related("staff").order_by("-at", "-pk")
+    rows, total = _newest_page(found, number=number, size=size)
+    return NewestPage(rows, max(number, 1), size, total)
+
+
 def deadlines_office_list(*, office: Office) -> QuerySet[Deadline]:
     return _open_deadlines().filter(team__office=office)
+
+
+def case_reference_get(*, pk: int) -> str:
+    """The reference of the case with this id (a merged case's pointer to the kept one)."""
+    return str(Case.objects.values_list("reference", flat=True).get(pk=pk))
 
 
 def case_page_get(*, reference: str) -> Case:
@@ -148,10 +239,16 @@ def deadlines_due_while_away_list(*, staff: StaffMember, until: datetime) -> Que
     return deadlines_assigned_list(staff=staff).filter(due_at__lt=until)
 
 
-def deadlines_holding_reply_list(*, case: Case, policy: Policy) -> list[Deadline]:
-    """The case's unfinished deadlines whose standard allows a holding reply (Halton)."""
+def deadlines_holding_reply_list(
+    *, case: Case, policy: Policy, among: list[Deadline] | None = None
+) -> list[Deadline]:
+    """The case's unfinished deadlines whose standard allows a holding reply (Halton).
+    `among`: the case's deadlines, already read (the case page): chosen from them, with
+    no query."""
     allowed = [s.key for s in policy.deadline_standards() if s.holding_reply]
     unfinished = (DeadlineStatus.OPEN, DeadlineStatus.PAUSED)
+    if among is not None:
+        return [d for d in among if d.status in unfinished and d.standard_key in allowed]
     return list(case.deadlines.filter(status__in=unfinished, standard_key__in=allowed))
 
 

@@ -21,7 +21,8 @@ from typing import Any
 
 from django.db.models import F
 
-from caredesk.cases import errors, events, rules
+from caredesk.cases import errors, events, mentions, rules
+from caredesk.cases.holding_dates import revised_date_checked, revision_bounds
 from caredesk.cases.locks import case_lock, case_status_require
 from caredesk.cases.models import (
     UNFINISHED,
@@ -30,6 +31,7 @@ from caredesk.cases.models import (
     CaseKind,
     CaseStatus,
     Channel,
+    ComplaintOutcome,
     Contact,
     Deadline,
     DeadlinePause,
@@ -48,7 +50,7 @@ from caredesk.customers.models import Customer
 from caredesk.staff.models import StaffMember, Team
 from caredesk.staff.permissions import Can, allowed
 from caredesk.staff.selectors import cover_get
-from caredesk.standards import Duration, Policy, revised_due
+from caredesk.standards import Duration, Policy
 from caredesk.standards import HoldingReply as EngineHoldingReply
 from caredesk.standards import Pause as EnginePause
 from caredesk.standards.policy import ClockEvent, Rule
@@ -197,11 +199,13 @@ def _assign(
 
 @write_transaction()
 def note_add(*, case: Case, text: str, by: StaffMember, clock: Clock = system_clock) -> CaseEvent:
+    """An internal note (never sent to the customer). Colleagues it names with @name
+    (`cases.mentions`) are told; the names that named nobody are kept on the event."""
     if not text.strip():
         raise errors.EmptyNote("A note needs some text.")
     now = clock.now()
     case_lock(case=case, now=now)
-    return events.record(events.note_added(case=case, by=by, at=now, text=text.strip()))
+    return mentions.note_record(case=case, by=by, at=now, text=text.strip())
 
 
 @write_transaction()
@@ -318,16 +322,16 @@ def holding_reply_send(
         raise errors.DeadlineEnded("This deadline has already ended.")
     if not reason.strip():
         raise errors.HoldingReplyWithoutReason("Give the customer the reason for the delay.")
-    calendar = policy.working_calendar
-    revised_at = revised_due(reply_at=now, revision=revised, calendar=calendar)
-    latest = rules.holding_reply_latest(
-        standard=standard, standard_due_at=deadline.standard_due_at, calendar=calendar
+    bounds = revision_bounds(
+        policy=policy,
+        standard=standard,
+        now=now,
+        due=deadline.due_at,  # after the date the customer already has
+        standard_due_at=deadline.standard_due_at,
     )
-    if latest is not None and revised_at > latest:
-        raise errors.HoldingReplyTooLate(
-            f"The revised date can be at most {standard.max_extension} after the "
-            f"original due date (so by {latest.astimezone(calendar.zone):%d %B %Y})."
-        )
+    revised_at = revised_date_checked(
+        bounds=bounds, revised=revised, calendar=policy.working_calendar
+    )
     reply = HoldingReply.objects.create(
         deadline=deadline, sent_at=now, reason=reason.strip(), revised_due_at=revised_at, sent_by=by
     )
@@ -390,24 +394,53 @@ def case_resume(
 
 
 @write_transaction()
-def case_finish(*, case: Case, status: str, by: StaffMember, clock: Clock = system_clock) -> None:
-    """Resolve or close a case. Deadlines not met by then end unmet, and say so."""
+def case_finish(
+    *,
+    case: Case,
+    status: str,
+    by: StaffMember,
+    outcome: str = "",
+    complaint_outcome: str = "",
+    clock: Clock = system_clock,
+) -> list[str]:
+    """Resolve or close a case, saying what was done or decided (`outcome`; for a
+    complaint, the decision: ComplaintOutcome). Deadlines not met by then end unmet, and
+    say so; returns their standards' keys."""
     status = CaseStatus(status)
     if status not in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
         raise errors.UnknownFinish("A case is finished as resolved or closed.")
+    decision = ComplaintOutcome(complaint_outcome) if complaint_outcome else ""
+    if decision and case.kind != CaseKind.COMPLAINT:
+        raise errors.NotAComplaint("Only a complaint is upheld or not upheld.")
     now = clock.now()
     _take(case, now, None, rules.may_finish_from(status), f"mark it {status.label.lower()}")
     _end_open_pauses(at=now, deadline__case=case)
     unfinished = case.deadlines.filter(status__in=UNFINISHED)
     ending = [
-        pk
-        for pk, outlives in unfinished.values_list("pk", "outlives_case")
+        (pk, key)
+        for pk, key, outlives in unfinished.values_list("pk", "standard_key", "outlives_case")
         if rules.ends_with_case(outlives_case=outlives)
     ]
-    Deadline.objects.filter(pk__in=ending).update(status=DeadlineStatus.ENDED_UNMET, ended_at=now)
+    Deadline.objects.filter(pk__in=[pk for pk, _ in ending]).update(
+        status=DeadlineStatus.ENDED_UNMET, ended_at=now
+    )
     case.status = status
-    case.save(update_fields=["status"])
-    events.record(events.case_finished(case=case, by=by, at=now, status=status))
+    case.outcome = outcome.strip() or case.outcome
+    case.complaint_outcome = decision or case.complaint_outcome
+    case.save(update_fields=["status", "outcome", "complaint_outcome"])
+    ended = [key for _, key in ending]
+    events.record(
+        events.case_finished(
+            case=case,
+            by=by,
+            at=now,
+            status=status,
+            outcome=outcome.strip(),
+            complaint_outcome=decision,
+            ended=ended,
+        )
+    )
+    return ended
 
 
 # -- deadlines --------------------------------------------------------------------------

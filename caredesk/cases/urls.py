@@ -1,6 +1,13 @@
 from django.urls import path
 
-from caredesk.cases.views import case_page, log_contact, manager, queues, search
+from caredesk.cases.views import (
+    case_changes,
+    case_page,
+    log_contact,
+    manager,
+    queue_actions,
+    queues,
+)
 
 app_name = "cases"
 urlpatterns = [
@@ -8,8 +15,11 @@ urlpatterns = [
     path("team/", queues.team_queue, name="team_queue"),
     path("office/", queues.office_queue, name="office_queue"),
     path("overdue/", queues.overdue, name="overdue"),
+    path("queue/assign-to-me/", queue_actions.assign_to_me, name="assign_to_me"),
+    path("queue/reassign/", queue_actions.queue_reassign, name="queue_reassign"),
+    path("queue/views/", queue_actions.saved_views, name="saved_views"),
+    path("queue/views/save/", queue_actions.saved_view_save, name="saved_view_save"),
     path("log/", log_contact.log_contact, name="log_contact"),
-    path("search/", search.search, name="search"),
     # The line manager's page keeps its address beside the absences (staff:absences).
     path("staff/manager/", manager.manager, name="manager"),
     path("cases/<str:reference>/", case_page.case_detail, name="case"),
@@ -19,6 +29,9 @@ urlpatterns = [
     path("cases/<str:reference>/respond/", case_page.respond, name="respond"),
     path("cases/<str:reference>/wait/", case_page.wait, name="wait"),
     path("cases/<str:reference>/resume/", case_page.resume, name="resume"),
-    path("cases/<str:reference>/finish/", case_page.finish, name="finish"),
+    path("cases/<str:reference>/finish/", case_changes.finish, name="finish"),
+    path("cases/<str:reference>/reopen/", case_changes.reopen, name="reopen"),
+    path("cases/<str:reference>/merge/", case_changes.merge, name="merge"),
     path("cases/<str:reference>/complaint/", case_page.complaint_step, name="complaint_step"),
+    path("cases/<str:reference>/panels/<str:key>/", case_page.case_panel, name="panel"),
 ]

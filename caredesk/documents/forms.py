@@ -4,13 +4,22 @@ from typing import Any
 
 from django import forms
 
+from caredesk.core.forms import TEXT_LIMIT, TextLimits
 from caredesk.core.uploads import LimitedFileField
 from caredesk.documents.rendering import template_check
 from caredesk.documents.selectors import TRANSLATION_FILE_HINT
+from caredesk.documents.snippets import snippet_check
+
+# A template's wording: a long letter is some 5,000 characters.
+TEMPLATE_LIMIT = 20_000
 
 
-class TranslationRequestForm(forms.Form):
-    language = forms.CharField(label="Language", max_length=60)
+class TranslationRequestForm(TextLimits, forms.Form):
+    language = forms.CharField(
+        label="Language",
+        max_length=60,
+        error_messages={"required": "Enter the language to translate the letter into"},
+    )
 
 
 class TranslationReturnForm(forms.Form):
@@ -24,9 +33,18 @@ class TranslationReturnForm(forms.Form):
     )
 
 
-class TemplateForm(forms.Form):
-    subject = forms.CharField(label="Subject", max_length=300)
-    body = forms.CharField(label="Wording", widget=forms.Textarea(attrs={"rows": 18}))
+class TemplateForm(TextLimits, forms.Form):
+    subject = forms.CharField(
+        label="Subject",
+        max_length=300,
+        error_messages={"required": "Enter the subject of the letter or email"},
+    )
+    body = forms.CharField(
+        label="Wording",
+        max_length=TEMPLATE_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 18}),
+        error_messages={"required": "Enter the wording of the letter or email"},
+    )
 
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -39,3 +57,24 @@ class TemplateForm(forms.Form):
             for problem in template_check(self.kind, subject, body):
                 self.add_error(None, problem)
         return cleaned
+
+
+class SnippetForm(TextLimits, forms.Form):
+    title = forms.CharField(
+        label="Title",
+        help_text="Officers choose the snippet by it.",
+        max_length=120,
+        error_messages={"required": "Enter a title"},
+    )
+    text = forms.CharField(
+        label="Text",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=TEXT_LIMIT,
+        error_messages={"required": "Enter the text of the snippet"},
+    )
+
+    def clean_text(self) -> str:
+        text = str(self.cleaned_data["text"])
+        for problem in snippet_check(text):
+            raise forms.ValidationError(problem)
+        return text

@@ -157,3 +157,18 @@ class TranslationRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.letter} into {self.language}"
+
+
+class Snippet(models.Model):
+    """A canned reply an administrator keeps for officers to insert into a reply: a
+    title, and text with the same values a template may use (documents.snippets)."""
+
+    title = models.CharField(max_length=120, unique=True)
+    text = models.TextField()
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.title

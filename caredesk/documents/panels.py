@@ -10,4 +10,5 @@ LETTERS = CasePanel(
     position=20,
     template="documents/case_letters.html",
     context=case_letters_panel,
+    title="Letters",
 )

@@ -38,7 +38,7 @@ from caredesk.core.file_checks import FileRefused, upload_check
 from caredesk.core.store import store_put
 from caredesk.core.tasks import enqueue_after_commit
 from caredesk.core.text import storable_text
-from caredesk.customers.models import AccessibleFormat
+from caredesk.customers.models import AccessibleFormat, Customer
 from caredesk.documents.formats import EmptyText, FormatUnavailable
 from caredesk.documents.formats.audio import mp3_from_text
 from caredesk.documents.formats.braille import brf_from_text
@@ -203,6 +203,21 @@ def letter_of(written: CaseLetter, policy: Policy) -> Letter:
     )
 
 
+def letter_preview(
+    case: Case,
+    kind: DocumentKind,
+    values: dict[str, Any],
+    *,
+    by: StaffMember,
+    policy: Policy,
+    at: datetime,
+) -> Letter:
+    """The letter letter_send would write at `at`, not kept: for the page that shows it
+    before it is sent."""
+    rendered = document_render(kind, Medium.LETTER, values)
+    return _letter(case, policy, rendered.subject, rendered.body, by, at)
+
+
 def _letter(
     case: Case,
     policy: Policy,
@@ -246,7 +261,12 @@ class FormatMade:
 
 def wanted_formats(written: CaseLetter) -> list[DocumentFormat]:
     """The printed letter, and the format the customer's record asks for."""
-    customer = written.case.customer
+    return customer_formats(written.case.customer)
+
+
+def customer_formats(customer: Customer | None) -> list[DocumentFormat]:
+    """The formats a letter to `customer` is made in: the printed letter, and the one
+    their record asks for (large print, Braille or audio)."""
     asked_for = customer.accessible_format if customer else ""
     extra = _ACCESSIBLE.get(asked_for)
     return [DocumentFormat.STANDARD_PRINT, *([extra] if extra else [])]

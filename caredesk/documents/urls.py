@@ -1,6 +1,6 @@
 from django.urls import path
 
-from caredesk.documents import views
+from caredesk.documents import snippet_views, views
 
 app_name = "documents"
 urlpatterns = [
@@ -11,4 +11,8 @@ urlpatterns = [
     path("translations/<int:request_id>/sent/", views.translation_sent, name="translation_sent"),
     path("templates/", views.template_list, name="templates"),
     path("templates/<str:kind>/<str:medium>/", views.template_edit, name="template"),
+    path("snippets/", snippet_views.snippet_list, name="snippets"),
+    path("snippets/new/", snippet_views.snippet_edit, name="snippet_new"),
+    path("snippets/<int:snippet_id>/", snippet_views.snippet_edit, name="snippet"),
+    path("cases/<str:reference>/snippet/", snippet_views.snippet_filled, name="snippet_filled"),
 ]

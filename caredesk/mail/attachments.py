@@ -11,14 +11,19 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import TypeVar
 
+from csp.constants import SELF
 from django.conf import settings
+from django.http.response import HttpResponseBase
+from django.utils.http import content_disposition_header
 
 from caredesk.core.file_checks import CheckedFile, FileRefused, file_check
 from caredesk.core.store import store_get, store_path
-from caredesk.mail.models import EmailAttachment, InboundEmail
+from caredesk.mail.models import EmailAttachment, InboundEmail, ReceivedLetter
 
 MISSING = "The file is missing from the store."
+R = TypeVar("R", bound=HttpResponseBase)
 
 
 @dataclass(frozen=True)
@@ -53,3 +58,31 @@ def _file_check_once(sha256: str, max_pixels: int) -> tuple[CheckedFile | None, 
         return file_check(store_get(sha256), max_pixels=max_pixels), ""
     except FileRefused as refused:
         return None, refused.reason
+
+
+# -- previews ------------------------------------------------------------------------------
+#
+# A file that passed its check is shown in the page it is listed on: a PDF in an
+# <iframe> of its own address with ?view=1, an image as an <img> of it. That response
+# says "inline" with the type the check found (never what the sender claimed), keeps
+# nosniff (core.store), and may be framed by our own pages only: X-Frame-Options
+# SAMEORIGIN and the Content-Security-Policy's frame-ancestors 'self', for that
+# response alone (every other page may be framed by nobody). The pages that frame it
+# allow frames from 'self' (settings: frame-src) and no <object> at all.
+
+
+def scan_check(*, letter: ReceivedLetter) -> tuple[CheckedFile | None, str]:
+    """The check of a letter's scan (made when it was logged, and again here: the cache
+    makes that once a process)."""
+    if not letter.scan_sha256:
+        return None, "There is no scan."
+    return _stored_file_check(letter.scan_sha256, settings.CAREDESK_UPLOAD_MAX_PIXELS)
+
+
+def inline_for_preview(response: R, *, name: str) -> R:
+    """Make a checked file's download a preview our own pages may frame."""
+    response["Content-Disposition"] = content_disposition_header(False, name) or "inline"
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    # django-csp's per-response replacement (what its csp_replace decorator sets).
+    response._csp_replace = {"frame-ancestors": [SELF]}  # type: ignore[attr-defined]
+    return response

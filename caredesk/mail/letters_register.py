@@ -5,17 +5,20 @@ logged.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core import signing
 from django.db import transaction
 
 from caredesk.cases.intake import contact_receive
 from caredesk.cases.models import Case, CaseKind, CaseStatus, Channel
 from caredesk.core.clock import Clock, read_once
 from caredesk.core.file_checks import FileRefused, upload_check
-from caredesk.core.store import store_put
+from caredesk.core.store import store_get, store_put
 from caredesk.core.text import storable_text
 from caredesk.customers.models import Customer
 from caredesk.errors import CaredeskError, NotAllowed
@@ -102,11 +105,11 @@ def letter_log(
             f"{case.reference} is {case.get_status_display().lower()}: leave the reference "
             "empty to open a new case for this letter."
         )
-    summary = f"Letter from {sender}" + (f": {subject.strip()}" if subject.strip() else "")
+    summary = _summary(sender, subject)
     received = contact_receive(
         channel=Channel.LETTER,
         received_at=received_at,
-        subject=(subject.strip() or f"Letter from {sender}")[:200],
+        subject=_subject(sender, subject),
         summary=summary,
         thread=case,
         kind=kind,
@@ -130,3 +133,61 @@ def letter_log(
         scan_size=len(checked.data) if checked else 0,
         scan_sha256=store_put(checked.data) if checked else "",
     )
+
+
+def letter_earlier_find(
+    *,
+    sender: str,
+    received_at: datetime,
+    zone: ZoneInfo,
+    scan: CheckedScan | None = None,
+    subject: str = "",
+) -> ReceivedLetter | None:
+    """A letter already logged that this one looks like a second entry of: from the same
+    sender (spaces and capitals aside), received the same day, with the same scan (its
+    digest compared), or, when this one has no scan, about the same subject."""
+    sender = " ".join(sender.split())
+    day = datetime.combine(received_at.astimezone(zone).date(), time(), tzinfo=zone)
+    candidates = ReceivedLetter.objects.select_related("case", "logged_by").filter(
+        sender__iexact=sender[:200],
+        received_at__gte=day,
+        received_at__lt=day + timedelta(days=1),
+    )
+    if scan is not None:
+        candidates = candidates.filter(scan_sha256=hashlib.sha256(scan.data).hexdigest())
+    else:
+        candidates = candidates.filter(contact__summary__iexact=_summary(sender, subject))
+    return candidates.order_by("received_at", "pk").first()
+
+
+def _subject(sender: str, subject: str) -> str:
+    return (subject.strip() or f"Letter from {sender}")[:200]
+
+
+def _summary(sender: str, subject: str) -> str:
+    return f"Letter from {sender}" + (f": {subject.strip()}" if subject.strip() else "")
+
+
+SCAN_KEPT_SALT = "caredesk.mail.letter-scan-kept"
+SCAN_KEPT_HOURS = 12
+
+
+def letter_scan_sign(scan: CheckedScan) -> str:
+    """The scan kept in the store, and a signed token naming it, so that a form shown
+    again (a possible second entry) need not ask for the file again. Signed, so a token
+    can name only a scan someone uploaded here, not any file in the store."""
+    digest = store_put(scan.data)
+    return signing.dumps({"sha256": digest, "name": scan.name}, salt=SCAN_KEPT_SALT)
+
+
+def letter_scan_unsign(token: str) -> CheckedScan | None:
+    """The scan a `letter_scan_sign` token names, checked again; None for no token, or
+    one that is not ours or too old."""
+    if not token:
+        return None
+    try:
+        kept = signing.loads(token, salt=SCAN_KEPT_SALT, max_age=SCAN_KEPT_HOURS * 3600)
+        data = store_get(kept["sha256"])
+    except (signing.BadSignature, KeyError, TypeError, OSError):
+        return None
+    return scan_check(data, name=str(kept.get("name", "")))

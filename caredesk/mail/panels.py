@@ -10,4 +10,5 @@ EMAILS = CasePanel(
     position=10,
     template="mail/case_emails.html",
     context=case_emails_panel,
+    title="Emails and letters received",
 )

@@ -28,9 +28,10 @@ from caredesk.documents.letters import long_day
 from caredesk.documents.models import CaseLetter, DocumentKind, Medium
 from caredesk.documents.rendering import document_render, signed_check
 from caredesk.documents.services import AGAIN_WITHIN, letter_send
-from caredesk.documents.values import case_values, signatory_of
+from caredesk.documents.values import signatory_of
 from caredesk.errors import CaredeskError, NotAllowed
 from caredesk.mail.acknowledgements import message_domain
+from caredesk.mail.checking import holding_values, reply_values
 from caredesk.mail.models import InboundEmail, OutboundEmail, Threading
 from caredesk.mail.outbound import outbound_email_queue
 from caredesk.staff.models import StaffMember
@@ -73,7 +74,7 @@ def email_reply_write(
     if not draft.strip():
         raise ReplyError("The email has no text: write what it should say.")
     case_lock(case=case, now=clock.now(), policy=policy)  # one change to the case at a time
-    values = case_values(case, policy, officer=by) | {"draft": draft.strip()}
+    values = reply_values(case, policy, by, draft)
     reply = customer_email_send(
         case, DocumentKind.RESPONSE, values, by=by, policy=policy, clock=clock
     )
@@ -132,6 +133,19 @@ def customer_email_send(
 # -- holding replies --------------------------------------------------------------------
 
 
+def holding_reply_by_email(case: Case) -> bool:
+    """A holding reply goes by email if there is an address and the customer has not
+    asked for letters; else it is a letter."""
+    customer = case.customer
+    by_letter = customer is not None and customer.preferred_channel == ContactChannel.LETTER
+    return bool(reply_address(case)) and not by_letter
+
+
+def revised_day(revised_at: datetime, policy: Policy) -> str:
+    """The revised date as the holding reply tells the customer: Friday 18 December 2026."""
+    return long_day(revised_at.astimezone(policy.working_calendar.zone).date())
+
+
 @dataclass(frozen=True)
 class HoldingReplySent:
     reply: HoldingReply
@@ -159,13 +173,8 @@ def holding_reply_write(
         deadline=deadline, reason=reason, revised=revised, by=by, policy=policy, clock=clock
     )
     case = deadline.case
-    revised_day = reply.revised_due_at.astimezone(policy.working_calendar.zone).date()
-    values = case_values(case, policy, officer=by) | {
-        "holding": {"reason": reason.strip(), "revised": long_day(revised_day)}
-    }
-    customer = case.customer
-    by_letter = customer is not None and customer.preferred_channel == ContactChannel.LETTER
-    if reply_address(case) and not by_letter:
+    values = holding_values(case, policy, by, reason, revised_day(reply.revised_due_at, policy))
+    if holding_reply_by_email(case):
         email = customer_email_send(
             case, DocumentKind.HOLDING_REPLY, values, by=by, policy=policy, clock=clock
         )

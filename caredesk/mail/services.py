@@ -455,11 +455,17 @@ def email_review_dismiss(*, email: InboundEmail, by: StaffMember, clock: Clock) 
 
 @transaction.atomic
 def email_review_open_case(
-    *, email: InboundEmail, by: StaffMember, policy: Policy, clock: Clock
+    *,
+    email: InboundEmail,
+    by: StaffMember,
+    policy: Policy,
+    clock: Clock,
+    customer: Customer | None = None,
 ) -> Case:
     """A person's words after all (an out-of-office with a real question in it, or a
     parked email someone has read as it came): open a case from the email, received when
-    it arrived. No acknowledgement is sent."""
+    it arrived, for `customer` (if not given, the one customer with the sender's address,
+    if there is one). No acknowledgement is sent."""
     if not allowed(by, Can.WORK_CASES):
         raise NotAllowed("Only staff who take casework can open cases.")
     _take_from_review(email, clock.now())
@@ -469,7 +475,7 @@ def email_review_open_case(
         subject=(email.subject or "An email with no subject")[:200],
         summary=_review_summary(email),
         by=by,
-        customer=_customer(email.from_address),
+        customer=customer or _customer(email.from_address),
         policy=policy,
         clock=clock,
     )

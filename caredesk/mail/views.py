@@ -5,21 +5,35 @@ Every page showing a customer's email or letter records the read (DESIGN 7).
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET
 
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
 from caredesk.core.file_checks import file_extension
+from caredesk.customers.models import Customer
+from caredesk.customers.picking import customer_chosen, customers_pick_list, url_with_customer
 from caredesk.customers.services import customer_access_record, customer_file_download
 from caredesk.errors import CaredeskError
 from caredesk.mail import services
-from caredesk.mail.attachments import attachment_check, email_attachments_checked
+from caredesk.mail.attachments import (
+    attachment_check,
+    email_attachments_checked,
+    inline_for_preview,
+    scan_check,
+)
 from caredesk.mail.forms import LetterLogForm
-from caredesk.mail.letters_register import letter_log
+from caredesk.mail.letters_register import (
+    letter_earlier_find,
+    letter_log,
+    letter_scan_sign,
+    letter_scan_unsign,
+)
 from caredesk.mail.models import EmailAttachment, InboundEmail, ReceivedLetter
 from caredesk.staff.decorators import requires
 from caredesk.staff.models import StaffMember
@@ -89,8 +103,7 @@ def attachment_download(
         clock=clock,
     )
     if checked is not None:
-        disposition = content_disposition_header(False, attachment.file_name)
-        response["Content-Disposition"] = disposition or "inline"
+        inline_for_preview(response, name=attachment.file_name)
     return response
 
 
@@ -107,9 +120,14 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Can.WORK_CASES)
-@require_POST
 def review_decide(request: HttpRequest, email_id: int, clock: Clock = system_clock) -> HttpResponse:
+    """One email on the review list: choose its customer (search, or a new record made
+    from the sender) and open a case; or say there is nothing to do."""
     email = get_object_or_404(InboundEmail, pk=email_id)
+    params = request.POST if request.method == "POST" else request.GET
+    customer = customer_chosen(params.get("customer"))
+    if request.method != "POST":
+        return _review_email_page(request, email, customer, clock=clock)
     try:
         decision = request.POST.get("decision")
         if decision not in ("open_case", "dismiss"):
@@ -117,7 +135,11 @@ def review_decide(request: HttpRequest, email_id: int, clock: Clock = system_clo
             return redirect("mail:review")
         if decision == "open_case":
             case = services.email_review_open_case(
-                email=email, by=_staff(request), policy=active_policy(), clock=clock
+                email=email,
+                by=_staff(request),
+                policy=active_policy(),
+                clock=clock,
+                customer=customer,
             )
             messages.success(request, f"Case {case.reference} opened from the email.")
             return redirect("cases:case", case.reference)
@@ -128,50 +150,124 @@ def review_decide(request: HttpRequest, email_id: int, clock: Clock = system_clo
     return redirect("mail:review")
 
 
+def _review_email_page(
+    request: HttpRequest, email: InboundEmail, customer: Customer | None, *, clock: Clock
+) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    found = customers_pick_list(text=query)
+    here = reverse("mail:review_decide", args=[email.pk])
+    from_sender = {
+        "sender": email.from_name,
+        "sender_email": email.from_address,
+        "next": here,
+    }
+    customer_access_record(
+        customers=[customer, *found], by=_staff(request), what="email review", clock=clock
+    )
+    return render(
+        request,
+        "mail/review_email.html",
+        {
+            "email": email,
+            "customer": customer,
+            "query": query,
+            "here": here,
+            "choices": [(each, url_with_customer(here, each)) for each in found],
+            "new_customer": f"{reverse('customers:new')}?{urlencode(from_sender)}",
+        },
+    )
+
+
 # -- the letters register ---------------------------------------------------------------
 
 
 @requires(Can.WORK_CASES)
 def letters_register(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
-    form = LetterLogForm(request.POST or None, request.FILES or None)
+    """Log a letter: the customer chosen first (search, or a new record made from the
+    sender), then the letter. A second entry of a letter already logged is flagged
+    before it opens a second case: add it to that case, or log it anyway."""
+    staff = _staff(request)
+    policy = active_policy()
+    params = request.POST if request.method == "POST" else request.GET
+    customer = customer_chosen(params.get("customer"))
+    query = request.GET.get("q", "").strip()
+    found = customers_pick_list(text=query)
+    initial: dict[str, object] = {"customer": customer}
+    if customer is not None:
+        initial |= {"sender": customer.name, "sender_address": _address(customer)}
+    form = LetterLogForm(request.POST or None, request.FILES or None, initial=initial)
+    earlier, scan_token = None, ""
     if request.method == "POST" and form.is_valid():
-        try:
-            logged = letter_log(
-                sender=form.cleaned_data["sender"],
-                sender_address=form.cleaned_data["sender_address"],
-                subject=form.cleaned_data["subject"],
-                received_at=form.cleaned_data["received_at"],
-                case=form.cleaned_data["reference"],
-                route_to=form.cleaned_data["route_to"],
-                scan=form.cleaned_data["scan"] or b"",
-                by=_staff(request),
-                policy=active_policy(),
-                clock=clock,
+        data = form.cleaned_data
+        scan = data["scan"] or letter_scan_unsign(request.POST.get("scan_kept", ""))
+        case = data["reference"]
+        choice = request.POST.get("if_earlier", "")
+        if case is None and choice != "new":
+            earlier = letter_earlier_find(
+                sender=data["sender"],
+                received_at=data["received_at"],
+                zone=policy.working_calendar.zone,
+                scan=scan,
+                subject=data["subject"],
             )
-        except CaredeskError as error:
-            form.add_error(None, error.message)
+            if earlier is not None and choice == "add":
+                case, earlier = earlier.case, None
+        if earlier is not None:
+            scan_token = letter_scan_sign(scan) if scan else ""
         else:
-            messages.success(
-                request, f"Letter from {logged.sender} logged on {logged.case.reference}."
-            )
-            return redirect("mail:letters")
+            try:
+                logged = letter_log(
+                    sender=data["sender"],
+                    sender_address=data["sender_address"],
+                    subject=data["subject"],
+                    received_at=data["received_at"],
+                    case=case,
+                    customer=data["customer"],
+                    route_to=data["route_to"],
+                    scan=scan or b"",
+                    by=staff,
+                    policy=policy,
+                    clock=clock,
+                )
+            except CaredeskError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request, f"Letter from {logged.sender} logged on {logged.case.reference}."
+                )
+                return redirect("mail:letters")
     letters = list(
         ReceivedLetter.objects.select_related(
             "case__customer", "logged_by", "case__assigned_to"
         ).order_by("-received_at", "-pk")[:REGISTER_PAGE]
     )
     customer_access_record(
-        customers=[letter.case.customer for letter in letters],
-        by=_staff(request),
+        customers=[letter.case.customer for letter in letters] + [customer, *found],
+        by=staff,
         what="letters register",
         clock=clock,
     )
+    here = reverse("mail:letters")
+    new_from_sender = {"sender": query, "next": here}
     return render(
         request,
         "mail/letters.html",
-        {"form": form, "letters": letters},
+        {
+            "form": form,
+            "letters": letters,
+            "customer": customer,
+            "query": query,
+            "choices": [(each, url_with_customer(here, each)) for each in found],
+            "new_customer": f"{reverse('customers:new')}?{urlencode(new_from_sender)}",
+            "earlier": earlier,
+            "scan_token": scan_token,
+        },
         status=400 if form.errors else 200,
     )
+
+
+def _address(customer: Customer) -> str:
+    return "\n".join(line for line in (customer.address, customer.postcode) if line)
 
 
 @requires(Can.READ_CASES)
@@ -185,12 +281,17 @@ def letter_scan(
     if not letter.scan_sha256:
         raise Http404("This letter has no scan.")
     extension = file_extension(letter.scan_type)
-    return customer_file_download(
+    checked = scan_check(letter=letter)[0] if "view" in request.GET else None
+    name = f"{letter.case.reference} letter {letter.pk}.{extension}"
+    response = customer_file_download(
         letter.scan_sha256,
-        name=f"{letter.case.reference} letter {letter.pk}.{extension}",
-        content_type=letter.scan_type,
+        name=name,
+        content_type=checked.content_type if checked else letter.scan_type,
         customer=letter.case.customer,
         by=_staff(request),
         what=f"letter scan {letter.pk}",
         clock=clock,
     )
+    if checked is not None:
+        inline_for_preview(response, name=name)
+    return response

@@ -12,6 +12,7 @@ class NotificationKind(models.TextChoices):
     DEADLINE_BREACHED = "deadline_breached", "Deadline missed"  # one each: before digests
     URGENT_MESSAGE = "urgent_message", "Urgent message"
     DEADLINES_MISSED = "deadlines_missed", "Deadlines missed"  # a line manager's digest
+    MENTIONED = "mentioned", "Mentioned in a note"
 
 
 class EmailStatus(models.TextChoices):
@@ -44,8 +45,9 @@ class EmailDelivery(models.Model):
 class Notification(EmailDelivery):
     """Something a member of staff must know about a case, shown on the desk and emailed.
 
-    Created only by the worker's claims (caredesk.notifications.notices), which the
-    unique constraints back up: the same notice can never exist twice. The email is
+    Created by the worker's claims (caredesk.notifications.notices), which the unique
+    constraints back up: the same notice can never exist twice; and by a note naming a
+    colleague (caredesk.notifications.mentions: raised afresh by the next mention). The email is
     claimed too: pending -> sending (with the time) -> sent.
 
     A line manager's digest of missed deadlines (DEADLINES_MISSED) is about many cases,

@@ -43,7 +43,7 @@ from pydantic_core import PydanticCustomError
 from caredesk.errors import DurationError, UnknownStandard
 from caredesk.standards.bank_holidays import Region
 from caredesk.standards.calendar import FIRST_YEAR, LAST_YEAR, Interval, WorkingCalendar
-from caredesk.standards.durations import Duration, parse_duration
+from caredesk.standards.durations import Duration, Unit, parse_duration
 from caredesk.standards.office_hours import WEEKDAYS as WEEKDAYS
 from caredesk.standards.office_hours import parse_interval, shown
 from caredesk.standards.office_hours import parse_office_hours as parse_office_hours
@@ -155,6 +155,21 @@ def _duration(value: Any) -> Duration:
 
 
 DurationField = Annotated[Duration, PlainValidator(_duration), PlainSerializer(str)]
+
+
+def _revision(value: Duration) -> Duration:
+    if value.amount < 1 or value.unit is Unit.RINGS:
+        raise ValueError(
+            f"'{value}' cannot limit a revised date: give a length of time such as "
+            "'20 working days'."
+        )
+    return value
+
+
+# How far a holding reply may move a due date: a real length of time, not rings.
+RevisionField = Annotated[
+    Duration, PlainValidator(_duration), AfterValidator(_revision), PlainSerializer(str)
+]
 
 
 def _number(value: Any) -> Any:
@@ -322,9 +337,15 @@ class DeadlineStandard(_StandardBase):
     stops: ClockEvent
     target: DurationField
     holding_reply: StrictBool = False  # may a holding reply set a revised date?
-    max_extension: DurationField | None = None  # the longest revision allowed, if limited
+    max_extension: DurationField | None = None  # the longest extension law or regulator allows
+    # The latest revised date the landlord allows after the original due date (without a
+    # max_extension); none here: [holding_replies] max_revision.
+    max_revision: RevisionField | None = None
     pause_reasons: list[PauseReason] = []  # why the clock may stop; empty: it never does
     warn_before: DurationField | None = None  # this standard's own [escalation] warn_before
+    # Whether a case reopened after it was resolved or closed owes this promise again
+    # (cases.rules.reopen_restarts): a reopened complaint needs a new full response.
+    restarts_on_reopen: StrictBool = False
 
 
 class ThresholdStandard(_StandardBase):
@@ -396,6 +417,14 @@ class Correspondence(_Strict):
     plain_english: PlainEnglish = PlainEnglish()
 
 
+class HoldingReplies(_Strict):
+    """How far a holding reply may move a deadline: `max_revision` after the original due
+    date, for a standard that allows holding replies and sets no limit of its own."""
+
+    max_revision: RevisionField = parse_duration("20 working days")
+    assumptions: list[str] = []
+
+
 class Reporting(_Strict):
     """The landlord's targets for its performance indicators, in percent: "95" for 95% of
     letters answered within the standard. Keys are standard keys, or
@@ -414,6 +443,7 @@ class Policy(_Strict):
     calendar: CalendarSettings
     escalation: Escalation = Escalation()
     correspondence: Correspondence = Correspondence()
+    holding_replies: HoldingReplies = HoldingReplies()
     reporting: Reporting = Reporting()
     standards: list[Standard] = Field(min_length=1)
 
@@ -467,6 +497,12 @@ class Policy(_Strict):
     def warn_before(self, standard: DeadlineStandard) -> Duration | None:
         """How near the due time a deadline of `standard` warns its officer (None: never)."""
         return standard.warn_before or self.escalation.warn_before
+
+    def revision_limit(self, standard: DeadlineStandard) -> Duration:
+        """How long after the original due date a holding reply's revised date may be:
+        the standard's max_extension (law or regulator), else its max_revision, else the
+        policy's [holding_replies] max_revision."""
+        return standard.max_extension or standard.max_revision or self.holding_replies.max_revision
 
     def deadline_standards(self) -> list[DeadlineStandard]:
         return [s for s in self.standards if isinstance(s, DeadlineStandard)]

@@ -15,6 +15,8 @@ from caredesk.standards.office_hours import out_of_order, parse_interval, shown
 
 KeyPath = tuple[str | int, ...]
 FIRST_CONTACT_RESOLUTION = "first_contact_resolution"
+# What a reopened case can owe again: a response, or contact with the customer.
+STOPS_A_REOPENED_CASE_OWES = frozenset({"response_sent", "customer_contacted"})
 
 
 @dataclass(frozen=True)
@@ -117,10 +119,37 @@ def _deadline_problems(path: KeyPath, standard: dict[str, Any]) -> list[Problem]
                 "be extended by a holding reply.",
             )
         )
+    if standard.get("max_revision") is not None:
+        if standard.get("holding_reply") is not True:
+            problems.append(
+                Problem(
+                    (*path, "max_revision"),
+                    "max_revision is set but holding_reply is not true: only a holding "
+                    "reply gives a revised date.",
+                )
+            )
+        if standard.get("max_extension") is not None:
+            problems.append(
+                Problem(
+                    (*path, "max_revision"),
+                    "max_revision and max_extension are both set: give one. max_extension "
+                    "is the limit law or the regulator sets; max_revision is the landlord's own.",
+                )
+            )
     starts, stops = standard.get("starts"), standard.get("stops")
     if isinstance(starts, str) and starts == stops:
         problems.append(
             Problem((*path, "stops"), f"starts and stops are the same event ({shown(stops)}).")
+        )
+    restarts = standard.get("restarts_on_reopen") is True
+    if restarts and isinstance(stops, str) and stops not in STOPS_A_REOPENED_CASE_OWES:
+        problems.append(
+            Problem(
+                (*path, "restarts_on_reopen"),
+                f"restarts_on_reopen is true but the standard stops on {shown(stops)}: only a "
+                "promise met by answering or contacting the customer can be owed again when "
+                "a case is reopened.",
+            )
         )
     return problems
 

@@ -98,7 +98,7 @@ def test_a_case_shows_deadlines_contacts_timeline_and_customer(people, clock, of
     body = answer.body
     assert body["reference"] == case.reference
     assert body["customer"]["name"] == "Amira Khan"
-    assert body["customer"]["preferences"] == ["Needs information in large print"]
+    assert body["customer"]["preferences"] == ["Needs letters and information in large print"]
     [deadline] = body["deadlines"]
     assert deadline["standard"] == "letter_email_response"
     assert deadline["status"] == "open"
@@ -284,12 +284,12 @@ def test_a_holding_reply_may_give_a_duration_instead(people, clock, officer_api)
         {
             "standard": "letter_email_response",
             "reason": "Survey",
-            "revised_after": "5 working days",
+            "revised_after": "12 working days",  # due Thursday 3 July: this is later
         },
     )
     assert answer.status == 201, answer.body
-    # 5 working days from Friday 20 June: Friday 27 June at close.
-    assert answer.body["due_at"] == "2025-06-27T17:00:00+01:00"
+    # 12 working days from Friday 20 June: Tuesday 8 July at close.
+    assert answer.body["due_at"] == "2025-07-08T17:00:00+01:00"
 
 
 @pytest.mark.parametrize(
@@ -330,8 +330,8 @@ def test_a_revised_date_already_past_is_the_services_400_with_its_code(people, c
         "revised_due_at": "2025-06-20T09:00",  # before the reply (20 June 13:00)
     }
     answer = officer_api.post(f"{CASES}/{case.reference}/holding-replies", body)
-    problem = assert_problem(answer, 400, "deadline_invalid")
-    assert "after the holding reply" in problem["detail"]
+    problem = assert_problem(answer, 400, "holding_reply_date_too_early")
+    assert "The new date must be in the future." in problem["detail"]
 
 
 def test_assigning_through_the_api_moves_the_case_and_its_deadlines(people, clock, officer_api):

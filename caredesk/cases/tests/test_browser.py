@@ -61,7 +61,7 @@ def test_log_a_phone_call_see_it_in_my_work_and_answer_it(page, live_server, peo
     check()
     page.get_by_label("Find the customer").fill("wa7 2bx")
     page.get_by_role("link", name="Grace Nwosu").click()
-    expect(page.get_by_text("Needs information in large print")).to_be_visible()
+    expect(page.get_by_text("Needs letters and information in large print")).to_be_visible()
     check()
     page.get_by_label("What is it about?").select_option("general_enquiry")
     page.get_by_label("Subject").fill("Boiler not working")

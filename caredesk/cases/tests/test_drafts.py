@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from caredesk.cases import services
+from caredesk.cases import errors, services
 from caredesk.cases.drafts import Recorder, references_reserve, save_drafts
 from caredesk.cases.models import Case, CaseStatus, Channel, Direction, PauseReason
 from caredesk.conftest import SettableClock
@@ -79,7 +79,7 @@ def by_services(story, policy, people) -> Case:
             services.holding_reply_send(
                 deadline=deadline,
                 reason=given["reason"],
-                revised=parse_duration("5 working days"),
+                revised=parse_duration("6 working days"),  # due 17 June: a day later
                 policy=policy,
                 **common,
             )
@@ -122,7 +122,7 @@ def by_drafts(story, policy, people) -> Case:
         elif action == "note":
             recorder.note(draft, text=given["text"], by=who, now=when)
         elif action == "hold":
-            revised = parse_duration("5 working days")
+            revised = parse_duration("6 working days")  # due 17 June: a day later
             recorder.hold(draft, **given, revised=revised, by=who, now=when)
         elif action == "respond":
             recorder.respond(draft, **given, by=who, at=when)
@@ -196,3 +196,30 @@ def test_the_drafts_write_what_the_services_write(people, story, policy):
         assert one_by_one["holding replies"], "the complaint's response is put back"
     if story is SUBJECT_ACCESS:
         assert one_by_one["pauses"], "the request waits for proof of identity"
+
+
+def test_the_bulk_drafts_refuse_to_bring_the_promised_date_forward(people):
+    received = at(19, 10)  # due 3 July 17:00
+    recorder = Recorder(policy=HALTON, absences=())
+    [reference] = references_reserve(HALTON, [received])
+    draft = recorder.create(
+        reference=reference,
+        kind="general_enquiry",
+        channel="letter",
+        received_at=received,
+        subject="A letter",
+        description="",
+        by=people.officer,
+        assign_to=people.officer,
+        now=received,
+    )
+    with pytest.raises(errors.HoldingReplyTooEarly):
+        recorder.hold(
+            draft,
+            key="letter_email_response",
+            reason="A survey",
+            revised=parse_duration("2 working days"),  # 23 June: before 3 July
+            by=people.officer,
+            now=at(19, 11),
+        )
+    save_drafts([draft])

@@ -3,6 +3,7 @@ else's change has made stale is refused, saying who changed what and when; notes
 contacts are kept whatever changed. (The same at the same moment, on PostgreSQL with
 real threads: test_races.py.)"""
 
+import html
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -85,21 +86,22 @@ def test_an_action_from_a_page_someone_has_since_changed_is_refused_naming_them(
     assert case.status == CaseStatus.WAITING_FOR_CUSTOMER
 
 
-def test_a_button_refused_on_a_case_still_open_says_why_at_the_top(client, people, case):
-    """The buttons (resolve, close) have no form to show a reason beside."""
+def test_a_resolve_refused_on_a_case_still_open_says_why_in_its_form(client, people, case):
     client = signed_in(client, people.officer)
     seen = seen_on_page(client, case)
     case_assign(case=case, officer=people.outsider, by=people.line_manager)
 
     resolved = client.post(
-        reverse("cases:finish", args=[case.reference]), {"status": "resolved", "seen": seen}
+        reverse("cases:finish", args=[case.reference]),
+        {"status": "resolved", "outcome": "Done", "confirmed": "True", "seen": seen},
     )
 
     assert resolved.status_code == 400
-    summary = "There is a problem</h2> <ul><li>"
+    summary = "There is a problem</h2> <ul> <li>"
     assert f"{summary}This case was given to Oscar Outsider by Lena Manager at 12:00" in (
         text(resolved)
     )
+    assert "<details open> <summary>Resolve or close</summary>" in text(resolved)
     case.refresh_from_db()
     assert case.status == CaseStatus.OPEN
 
@@ -108,7 +110,8 @@ def test_a_response_from_a_page_shown_before_the_case_was_resolved_is_refused(cl
     client = signed_in(client, people.officer)
     seen = seen_on_page(client, case)
     signed_in(Client(), people.teammate).post(
-        reverse("cases:finish", args=[case.reference]), {"status": "resolved"}
+        reverse("cases:finish", args=[case.reference]),
+        {"status": "resolved", "outcome": "Sorted out", "confirmed": "True"},
     )
 
     responded = client.post(
@@ -167,25 +170,40 @@ def test_a_case_someone_changed_is_refused_with_its_own_code(people, case, clock
     assert refused.value.message.startswith("This case was closed by Tia Teammate at 12:00.")
 
 
+def holding_reply_checked(client, case, data) -> dict[str, str]:
+    """The holding reply's check page for `data`: what its Send button posts."""
+    check = client.post(reverse("mail:holding_reply", args=[case.reference]), data)
+    assert check.status_code == 200, text(check)
+    shown = re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', check.content.decode())
+    return {name: html.unescape(value) for name, value in shown} | {"action": "send"}
+
+
 def test_a_second_holding_reply_from_a_page_shown_before_the_first_is_refused(client, people, case):
     """Two officers sending a holding reply on one deadline: one letter, one new date."""
     for person in (people.officer, people.teammate):  # letters say who sent them
         person.phone, person.post_title = "0151 510 1234", "Housing Officer"
         person.save()
+    url = reverse("mail:holding_reply", args=[case.reference])
     client = signed_in(client, people.officer)
     seen = seen_on_page(client, case)
-    deadline = case.deadlines.get()
-    reply = {"deadline": deadline.pk, "reason": "Waiting for the contractor", "seen": seen}
-    first = signed_in(Client(), people.teammate).post(
-        reverse("mail:holding_reply", args=[case.reference]),
-        reply | {"revised_by": "5 working days"},
+    deadline = case.deadlines.get()  # due Thursday 3 July: a new date may be up to 17 July
+    reply = {"deadline": deadline.pk, "reason": "Waiting for the contractor's report"}
+    # their teammate checks and sends one first...
+    teammate = signed_in(Client(), people.teammate)
+    first_checked = holding_reply_checked(
+        teammate,
+        case,
+        reply | {"revised_by": "12 working days", "seen": seen_on_page(teammate, case)},
     )
+    first = teammate.post(url, first_checked)
     assert first.status_code == 302
-
-    second = client.post(
-        reverse("mail:holding_reply", args=[case.reference]),
-        reply | {"revised_by": "10 working days"},
+    # ...then the officer chooses one from the page they were shown before it
+    second_checked = holding_reply_checked(
+        client, case, reply | {"revised_by": "15 working days", "seen": seen}
     )
+    assert second_checked["seen"] == seen  # the check page carries what the case page showed
+
+    second = client.post(url, second_checked)
 
     assert second.status_code == 400
     assert (
@@ -195,8 +213,8 @@ def test_a_second_holding_reply_from_a_page_shown_before_the_first_is_refused(cl
     assert deadline.holding_replies.count() == 1
     assert case.events.filter(kind=EventKind.HOLDING_REPLY).count() == 1
     deadline.refresh_from_db()
-    # sent Friday 20 June at noon: five working days on is Friday 27 June, at close
-    assert deadline.revised_due_at == datetime(2025, 6, 27, 17, 0, tzinfo=LONDON)
+    # sent Friday 20 June at noon: twelve working days on is Tuesday 8 July, at close
+    assert deadline.revised_due_at == datetime(2025, 7, 8, 17, 0, tzinfo=LONDON)
 
 
 def test_a_contact_that_is_not_an_acknowledgement_makes_no_page_stale(people, case, clock):

@@ -309,7 +309,7 @@ def test_the_customer_search_on_the_log_form_answers_htmx_with_a_fragment(client
 def test_the_case_page_shows_the_customers_needs_deadlines_and_timeline(client, people, customer):
     case = letter(people, customer)
     page = text(signed_in(client, people.officer).get(reverse("cases:case", args=[case.reference])))
-    assert "Needs information in large print" in page
+    assert "Needs letters and information in large print" in page
     assert "Needs an interpreter" in page
     assert "Replies to letters and emails" in page or "letter" in page.lower()
     assert "Due in" in page
@@ -343,19 +343,24 @@ def test_recording_the_response_meets_the_deadline(client, people, customer):
 
 def test_a_holding_reply_from_the_page_revises_the_date(client, people, customer):
     case = letter(people, customer)
-    response = signed_in(client, people.officer).post(
-        reverse("mail:holding_reply", args=[case.reference]),
+    officer = signed_in(client, people.officer)
+    url = reverse("mail:holding_reply", args=[case.reference])
+    check = officer.post(
+        url,
         {
             "deadline": case.deadlines.get().pk,
             "reason": "Waiting for the contractor's report",
-            "revised_by": "5 working days",
+            "revised_by": "12 working days",
         },
-        follow=True,
-    )
+    ).content.decode()  # the check page: what will be sent
+    shown = re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', check)
+    checked = {name: html.unescape(value) for name, value in shown}  # as Send posts it
+    assert checked["revised_by"] == "2025-07-08T17:00"  # the date the check page showed
+    response = officer.post(url, checked | {"action": "send"}, follow=True)
     deadline = case.deadlines.get()
-    # sent Friday 20 June at noon: five working days on is Friday 27 June, at close
-    assert deadline.revised_due_at == datetime(2025, 6, 27, 17, 0, tzinfo=LONDON)
-    assert "New response date: Friday 27 June 2025, 17:00" in text(response)
+    # sent Friday 20 June at noon: twelve working days on is Tuesday 8 July, at close
+    assert deadline.revised_due_at == datetime(2025, 7, 8, 17, 0, tzinfo=LONDON)
+    assert "New response date: Tuesday 08 July 2025, 17:00" in text(response)
     assert case.events.filter(kind=EventKind.HOLDING_REPLY).count() == 1
 
 
@@ -367,7 +372,8 @@ def test_a_holding_reply_without_a_reason_is_refused_by_the_field(client, people
     )
     assert response.status_code == 400
     page = text(response)
-    assert "This field is required" in page
+    assert "Enter the reason for the delay" in page
+    assert "This field is required" not in page
     assert case.deadlines.get().revised_due_at is None
 
 
@@ -377,7 +383,7 @@ def test_notes_assigning_and_resolving_from_the_page(client, people, customer):
     url = lambda name: reverse(f"cases:{name}", args=[case.reference])  # noqa: E731
     client.post(url("note"), {"text": "Spoke to the caretaker"})
     client.post(url("assign"), {"officer": people.teammate.pk})
-    client.post(url("finish"), {"status": "resolved"})
+    client.post(url("finish"), {"status": "resolved", "outcome": "Sorted out", "confirmed": "True"})
     case.refresh_from_db()
     assert case.assigned_to == people.teammate
     assert case.status == CaseStatus.RESOLVED
@@ -424,14 +430,14 @@ def test_a_data_protection_officer_reads_cases_but_has_no_actions(client, people
     "query", ["Begum", "Aisha Begum", "WA7 1AB", "wa71ab", "+44 1928 123456", "aisha@example.net"]
 )
 def test_search_finds_a_customer_by_name_postcode_phone_or_email(client, people, customer, query):
-    page = text(signed_in(client, people.officer).get(reverse("cases:search"), {"q": query}))
+    page = text(signed_in(client, people.officer).get(reverse("search:search"), {"q": query}))
     assert reverse("customers:customer", args=[customer.pk]) in page
 
 
 def test_search_by_reference_opens_the_case(client, people):
     case = letter(people)
     response = signed_in(client, people.officer).get(
-        reverse("cases:search"), {"q": case.reference.lower()}
+        reverse("search:search"), {"q": case.reference.lower()}
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("cases:case", args=[case.reference])
@@ -444,7 +450,7 @@ def test_the_customer_page_lists_all_their_cases_and_logs_the_read(client, peopl
     )
     assert first.reference in page
     assert second.reference in page
-    assert "Needs information in large print" in page
+    assert "Needs letters and information in large print" in page
     assert CustomerAccess.objects.filter(staff=people.officer, what="customer page").exists()
 
 
@@ -509,7 +515,10 @@ def test_a_complaint_moves_through_its_stages_from_the_case_page(client, people,
 def test_a_closed_case_takes_no_response_and_cannot_be_resumed(client, people, customer):
     case = letter(people, customer)
     client = signed_in(client, people.officer)
-    client.post(reverse("cases:finish", args=[case.reference]), {"status": "closed"})
+    client.post(
+        reverse("cases:finish", args=[case.reference]),
+        {"status": "closed", "outcome": "Sorted out", "confirmed": "True"},
+    )
     responded = client.post(
         reverse("cases:respond", args=[case.reference]), {"channel": "letter", "summary": "Late"}
     )
@@ -526,9 +535,15 @@ def test_a_closed_case_takes_no_response_and_cannot_be_resumed(client, people, c
 def test_a_resolved_case_can_still_be_closed(client, people, customer):
     case = letter(people, customer)
     client = signed_in(client, people.officer)
-    client.post(reverse("cases:finish", args=[case.reference]), {"status": "resolved"})
+    client.post(
+        reverse("cases:finish", args=[case.reference]),
+        {"status": "resolved", "outcome": "Sorted out", "confirmed": "True"},
+    )
     assert "Close the case" in text(client.get(reverse("cases:case", args=[case.reference])))
-    client.post(reverse("cases:finish", args=[case.reference]), {"status": "closed"})
+    client.post(
+        reverse("cases:finish", args=[case.reference]),
+        {"status": "closed", "outcome": "Sorted out", "confirmed": "True"},
+    )
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
 

@@ -94,7 +94,7 @@ def _actions(people: People) -> dict[str, Action]:
         Action(
             "resolve",
             "cases:finish",
-            {"status": "resolved"},
+            {"status": "resolved", "outcome": "Fence repaired", "confirmed": "True"},
             lambda case, by: case_finish(case=case, status=CaseStatus.RESOLVED, by=by),
             "This case was resolved",
             lambda case, by: case.status == CaseStatus.RESOLVED,
@@ -102,7 +102,7 @@ def _actions(people: People) -> dict[str, Action]:
         Action(
             "close",
             "cases:finish",
-            {"status": "closed"},
+            {"status": "closed", "outcome": "Fence repaired", "confirmed": "True"},
             lambda case, by: case_finish(case=case, status=CaseStatus.CLOSED, by=by),
             "This case was closed",
             lambda case, by: case.status == CaseStatus.CLOSED,

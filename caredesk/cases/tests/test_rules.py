@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -207,36 +206,76 @@ def test_a_case_dealt_with_at_first_contact_is_resolved_on_receipt():
     assert rules.status_on_receipt(resolved_at_first_contact=False) == CaseStatus.OPEN
 
 
-@pytest.mark.parametrize(
-    ("key", "latest"),
-    [
-        # 10 working days after Friday 20 June 2025 at close: Friday 4 July at close
-        ("complaint_stage_1_response", datetime(2025, 7, 4, 16, 0, tzinfo=UTC)),
-    ],
+# -- reopening and merging ------------------------------------------------------------------
+
+_REOPEN_POLICY = load_policy("halton")
+_KEYS = [standard.key for standard in _REOPEN_POLICY.deadline_standards()]
+_RESTARTABLE = {s.key for s in _REOPEN_POLICY.deadline_standards() if s.restarts_on_reopen}
+
+
+def test_both_policies_restart_the_complaint_responses_on_reopening():
+    for name in ("halton", "stonewall"):
+        policy = load_policy(name)
+        assert {s.key for s in policy.deadline_standards() if s.restarts_on_reopen} == {
+            "complaint_stage_1_response",
+            "complaint_stage_2_response",
+        }
+
+
+@given(
+    history=st.lists(
+        st.tuples(st.sampled_from(_KEYS), st.integers(min_value=0, max_value=20)), max_size=8
+    ),
+    running=st.sets(st.sampled_from(_KEYS)),
+    kind=st.sampled_from(list(CaseKind)),
+    channel=st.sampled_from(list(Channel)),
 )
-def test_a_holding_reply_may_extend_by_the_standards_max_extension(key, latest):
-    policy = POLICIES["halton"]
-    standard = policy.deadline_standard(key)
-    close = datetime(2025, 6, 20, 16, 0, tzinfo=UTC)  # 17:00 London
-    assert (
-        rules.holding_reply_latest(
-            standard=standard, standard_due_at=close, calendar=policy.working_calendar
-        )
-        == latest
+def test_reopening_restarts_only_the_latest_restartable_promise_the_case_had(
+    history, running, kind, channel
+):
+    base = datetime(2025, 1, 1, tzinfo=UTC)
+    started = [rules.Started(key, base + timedelta(days=day)) for key, day in history]
+    restart = rules.reopen_restarts(
+        policy=_REOPEN_POLICY, kind=kind, channel=channel, history=started, running_keys=running
     )
+    keys = {standard.key for standard in restart}
+    applicable = {
+        key
+        for key in _RESTARTABLE
+        if _REOPEN_POLICY.deadline_standard(key).applies_to(
+            channel=PolicyChannel(channel), kind=PolicyCaseKind(kind)
+        )
+    }
+    had = [s for s in started if s.standard_key in applicable]
+    assert keys <= applicable
+    assert not keys & running
+    if not had:
+        assert keys == set()
+        return
+    latest = max(s.starts_at for s in had)
+    last_given = {s.standard_key for s in had if s.starts_at == latest}
+    assert keys == last_given - running
 
 
-def test_a_holding_reply_has_no_limit_without_a_max_extension():
-    policy = POLICIES["halton"]
-    unlimited = [
-        s for s in policy.deadline_standards() if s.holding_reply and s.max_extension is None
-    ]
-    assert unlimited
-    assert (
-        rules.holding_reply_latest(
-            standard=unlimited[0],
-            standard_due_at=datetime(2025, 6, 20, 16, 0, tzinfo=UTC),
-            calendar=policy.working_calendar,
-        )
-        is None
+def test_a_complaint_that_had_both_stages_restarts_stage_2_only():
+    restart = rules.reopen_restarts(
+        policy=_REOPEN_POLICY,
+        kind=CaseKind.COMPLAINT,
+        channel=Channel.EMAIL,
+        history=[
+            rules.Started("complaint_stage_1_response", datetime(2025, 6, 2, tzinfo=UTC)),
+            rules.Started("complaint_stage_2_response", datetime(2025, 6, 20, tzinfo=UTC)),
+        ],
+        running_keys=(),
     )
+    assert [standard.key for standard in restart] == ["complaint_stage_2_response"]
+
+
+@given(
+    kept=st.sets(st.sampled_from(_KEYS)),
+    merged=st.lists(st.sampled_from(_KEYS), max_size=8),
+)
+def test_a_merge_ends_exactly_the_duplicates_of_what_the_kept_case_owes(kept, merged):
+    running = [rules.Running(index, key) for index, key in enumerate(merged)]
+    ended = set(rules.merge_duplicates(kept_running_keys=kept, merged_running=running))
+    assert ended == {index for index, key in enumerate(merged) if key in kept}

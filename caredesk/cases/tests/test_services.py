@@ -272,7 +272,7 @@ def test_a_complaint_extension_is_limited_to_10_working_days(people, clock):
     )
     deadline = open_deadlines(case)["complaint_stage_1_response"]  # due 17 June
     clock.moment = at(2025, 6, 10, 10)
-    with pytest.raises(errors.HoldingReplyTooLate, match="at most 10 working days"):
+    with pytest.raises(errors.HoldingReplyTooLate, match="10 working days after the original date"):
         holding_reply_send(
             deadline=deadline,
             reason="Survey needed",

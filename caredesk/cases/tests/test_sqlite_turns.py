@@ -59,7 +59,13 @@ def test_the_case_page_takes_the_write_lock_before_it_reads_the_case(client, peo
 
     with CaptureQueriesContext(connection) as run:
         answer = client.post(
-            url, {"status": "resolved", "seen": case_seen_get(reference=case.reference)}
+            url,
+            {
+                "status": "resolved",
+                "outcome": "Fence repaired",
+                "confirmed": "True",  # as the confirm page sends it
+                "seen": case_seen_get(reference=case.reference),
+            },
         )
 
     assert answer.status_code == 302
@@ -110,7 +116,12 @@ def test_two_officers_pressing_at_once_take_turns(people, clock, tmp_path):
                 args=(
                     teammate,
                     reverse("cases:finish", args=[reference]),
-                    {"status": "resolved", "seen": str(seen[case_pk])},
+                    {
+                        "status": "resolved",
+                        "outcome": "Fence repaired",
+                        "confirmed": "True",  # as the confirm page sends it
+                        "seen": str(seen[case_pk]),
+                    },
                     barrier,
                 ),
             ),

@@ -22,31 +22,33 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from caredesk.cases import selectors, services
+from caredesk.cases import events, selectors, services
+from caredesk.cases.customer_panel import customer_panel_get
 from caredesk.cases.forms import (
     AssignForm,
     ComplaintStepForm,
     ContactOnCaseForm,
     FinishForm,
     HoldingReplyForm,
+    MergeForm,
     NoteForm,
+    ReopenForm,
     RespondForm,
     WaitForm,
+    assign_choices,
 )
 from caredesk.cases.intake import contact_receive
 from caredesk.cases.locks import case_lock
-from caredesk.cases.models import Case, CaseStatus, Direction
-from caredesk.cases.panels import case_panels_shown
+from caredesk.cases.models import Case, CaseKind, CaseStatus, Direction
+from caredesk.cases.panels import case_panel_get, case_panels_shown, panel_anchor
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
 from caredesk.core.db import write_transaction
-from caredesk.customers.selectors import customer_preferences_list
 from caredesk.customers.services import customer_access_record
 from caredesk.errors import CaredeskError
 from caredesk.staff.decorators import requires
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can
-from caredesk.staff.selectors import absences_away_map
 
 
 def case_or_404(reference: str) -> Case:
@@ -87,18 +89,22 @@ def _render_case(
     customer_access_record(
         customers=[case.customer], by=staff, what=f"case {case.reference}", clock=clock
     )
-    holding = selectors.deadlines_holding_reply_list(case=case, policy=policy)
+    deadlines = list(case.deadlines.order_by("starts_at", "pk"))  # a case has few: all
+    holding = selectors.deadlines_holding_reply_list(case=case, policy=policy, among=deadlines)
     today = clock.now().astimezone(policy.working_calendar.zone).date()
     action_forms: dict[str, forms.Form] = {
         "assign": AssignForm(
             initial={"officer": case.assigned_to_id},
-            away=absences_away_map(on=today, policy=policy),
+            choices=assign_choices(on=today, policy=policy),
         ),
         "note": NoteForm(),
         "contact": ContactOnCaseForm(initial={"channel": case.channel, "direction": "outbound"}),
         "respond": RespondForm(initial={"channel": case.channel}),
         "holding_reply": HoldingReplyForm(deadlines=holding, policy=policy),
         "wait": WaitForm(),
+        "finish": FinishForm(complaint=case.kind == CaseKind.COMPLAINT),
+        "reopen": ReopenForm(),
+        "merge": MergeForm(),
     }
     action_forms.update(failed or {})
     is_open = case.status in (CaseStatus.OPEN, CaseStatus.WAITING_FOR_CUSTOMER)
@@ -108,6 +114,10 @@ def _render_case(
     with_form = {"respond", "contact", "note", "assign"} if is_open else set()
     with_form |= {"holding_reply"} if is_open and holding else set()
     with_form |= {"wait"} if is_open and not is_waiting else set()
+    with_form |= {"finish", "merge"} if is_open else set()
+    with_form |= {"finish"} if case.status == CaseStatus.RESOLVED else set()
+    may_reopen = not is_open and case.merged_into_id is None
+    with_form |= {"reopen"} if may_reopen else set()
     refusals = [
         error
         for name, form in (failed or {}).items()
@@ -115,35 +125,89 @@ def _render_case(
         for error in form.non_field_errors()
     ]
     complaint_step = selectors.complaint_next_step_get(case=case)
+    contacts = selectors.case_contacts_page(case=case, number=_page_number(request, "contacts"))
+    timeline = selectors.case_timeline_page(case=case, number=_page_number(request, "timeline"))
     return render(
         request,
         "cases/case.html",
         {
             "case": case,
-            "preferences": customer_preferences_list(customer=case.customer)
-            if case.customer
-            else [],
-            "deadlines": case.deadlines.order_by("starts_at", "pk"),
-            "contacts": case.contacts.select_related("staff").order_by("-at", "-pk"),
-            "timeline": selectors.case_timeline_list(case=case),
+            "panel": customer_panel_get(customer=case.customer, exclude_case=case),
+            "deadlines": deadlines,
+            "contacts": contacts,
+            "contacts_links": _page_links(request, "contacts", contacts),
+            "timeline": timeline,
+            "timeline_links": _page_links(request, "timeline", timeline),
             "now": clock.now(),
             "forms": action_forms,
             "holding_reply_possible": bool(holding),
             "is_open": is_open,
             "refusals": refusals,
             "is_waiting": is_waiting,
+            "may_reopen": may_reopen,
+            "merged_into": selectors.case_reference_get(pk=case.merged_into_id)
+            if case.merged_into_id
+            else "",
             "seen": seen,
             "complaint_step": complaint_step,
-            "panels": case_panels_shown(case=case, request=request),
+            "panels": case_panels_shown(
+                case=case, request=request, lazy=request.GET.get("panels") != "all"
+            ),
         },
         status=status,
     )
+
+
+def _page_number(request: HttpRequest, name: str) -> int:
+    """Which page of the contacts or the timeline to show (?contacts=2): 1, the newest,
+    unless the address says another."""
+    sent = request.GET.get(name, "")
+    return int(sent) if sent.isascii() and sent.isdigit() and 0 < len(sent) < 7 else 1
+
+
+def _page_links(request: HttpRequest, name: str, page: selectors.NewestPage[Any]) -> dict[str, str]:
+    """The addresses of the older and newer pages of `name`, the page's other
+    parameters kept (plain links: they work without JavaScript)."""
+    links = {}
+    for which, number in (("older", page.older), ("newer", page.newer)):
+        if number is not None:
+            query = request.GET.copy()
+            query[name] = str(number)
+            links[which] = f"?{query.urlencode()}#{name}-heading"
+    return links
 
 
 @requires(Can.READ_CASES)
 def case_detail(request: HttpRequest, reference: str, clock: Clock = system_clock) -> HttpResponse:
     case, seen = _case_as_seen(reference)
     return _render_case(request, case, seen=seen, clock=clock)
+
+
+@requires(Can.READ_CASES)
+def case_panel(
+    request: HttpRequest, reference: str, key: str, clock: Clock = system_clock
+) -> HttpResponse:
+    """One of the panels other apps add to the case page (cases.panels), loaded after the
+    page by htmx (without JavaScript, the page's link asks for it with ?panels=all)."""
+    panel = case_panel_get(key)
+    if panel is None:
+        raise Http404(f"There is no panel {key}.")
+    case = case_or_404(reference)
+    staff: StaffMember = request.user  # type: ignore[assignment]
+    customer_access_record(
+        customers=[case.customer], by=staff, what=f"case {case.reference}", clock=clock
+    )
+    shown = panel.context(case=case, request=request)
+    return render(
+        request,
+        "cases/panel.html",
+        {
+            "case": case,
+            "shown": shown,
+            "anchor": panel_anchor(key),
+            "panel_template": panel.template,
+        },
+    )
 
 
 Action = Callable[[Case, Any, StaffMember], str]
@@ -203,8 +267,8 @@ def assign(request: HttpRequest, reference: str, clock: Clock = system_clock) ->
 @require_POST
 def add_note(request: HttpRequest, reference: str, clock: Clock = system_clock) -> HttpResponse:
     def act(case: Case, data: dict[str, Any], staff: StaffMember) -> str:
-        services.note_add(case=case, text=data["text"], by=staff, clock=clock)
-        return "Note added."
+        note = services.note_add(case=case, text=data["text"], by=staff, clock=clock)
+        return note_added_message(events.event_read(note))
 
     return case_action(request, reference, "note", NoteForm, act, clock, refuse_stale=False)
 
@@ -276,16 +340,6 @@ def resume(request: HttpRequest, reference: str, clock: Clock = system_clock) ->
 
 @requires(Can.WORK_CASES)
 @require_POST
-def finish(request: HttpRequest, reference: str, clock: Clock = system_clock) -> HttpResponse:
-    def act(case: Case, data: dict[str, Any], staff: StaffMember) -> str:
-        services.case_finish(case=case, status=data["status"], by=staff, clock=clock)
-        return f"The case is {CaseStatus(data['status']).label.lower()}."
-
-    return case_action(request, reference, "finish", FinishForm, act, clock)
-
-
-@requires(Can.WORK_CASES)
-@require_POST
 def complaint_step(
     request: HttpRequest, reference: str, clock: Clock = system_clock
 ) -> HttpResponse:
@@ -301,3 +355,26 @@ def complaint_step(
         return f"Stage {stage} acknowledged. The response deadline has started."
 
     return case_action(request, reference, "complaint", ComplaintStepForm, act, clock)
+
+
+def note_added_message(details: events.Details) -> str:
+    """What the writer of a note is told: who it told, and which @names named nobody."""
+    said = ["Note added."]
+    if not isinstance(details, events.NoteWithMentions):
+        return said[0]
+    if details.mentioned:
+        said.append(
+            f"{_names(details.mentioned)} {'was' if len(details.mentioned) == 1 else 'were'} told."
+        )
+    for name in details.unknown:
+        said.append(f"Nobody who can read cases is called @{name}, so nobody was told.")
+    for name in details.shared:
+        said.append(
+            f"More than one person is called @{name}, so nobody was told: use their username."
+        )
+    return " ".join(said)
+
+
+def _names(names: tuple[str, ...]) -> str:
+    shown = [f"@{name}" for name in names]
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"

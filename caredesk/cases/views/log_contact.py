@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from caredesk.cases.customer_panel import customer_panel_get
 from caredesk.cases.forms import CHANNEL_FORMS, LogContactForm
 from caredesk.cases.intake import contact_receive
 from caredesk.cases.models import Channel
@@ -19,7 +20,7 @@ from caredesk.core.clock import Clock, system_clock
 from caredesk.core.htmx import is_htmx
 from caredesk.core.query import id_or_none
 from caredesk.customers.models import Customer
-from caredesk.customers.selectors import customer_preferences_list, customers_search
+from caredesk.customers.selectors import customers_search
 from caredesk.customers.services import customer_access_record
 from caredesk.errors import CaredeskError
 from caredesk.staff.decorators import requires
@@ -99,7 +100,7 @@ def log_contact(request: HttpRequest, clock: Clock = system_clock) -> HttpRespon
             "channel_form": channel_form,
             "channels": CHANNEL_FORMS.values(),
             "customer": customer,
-            "preferences": customer_preferences_list(customer=customer) if customer else [],
+            "panel": customer_panel_get(customer=customer),
             "found": found,
             "query": query,
             "tell_caller_away": sorted(away.values(), key=str) if on_the_phone else [],

@@ -73,6 +73,12 @@ def letter_html(letter: Letter, *, font_pt: int = STANDARD_PT) -> str:
     return render_to_string(TEMPLATE, _context(letter, font_pt))
 
 
+def letter_context(letter: Letter) -> dict[str, Any]:
+    """What the printed letter shows, part by part: for a page that shows it before it is
+    sent (documents/letter_preview.html lays it out as letter.html does)."""
+    return _context(letter, STANDARD_PT)
+
+
 def _context(letter: Letter, font_pt: int) -> dict[str, Any]:
     signature = letter.signature
     # The officer's own phone and email, or else the organisation's: the tenant must

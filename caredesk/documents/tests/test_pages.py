@@ -17,6 +17,7 @@ from caredesk.documents.models import (
     TranslationStatus,
 )
 from caredesk.documents.services import letter_formats_make
+from caredesk.mail.tests.test_reply_views import checked_and_sent
 from caredesk.standards import load_policy
 
 HALTON = load_policy("halton")
@@ -63,10 +64,10 @@ def test_the_check_comes_back_as_a_panel_for_htmx(officer_client):
 
 
 def test_a_file_downloads_and_the_read_is_recorded(officer_client, people, case, clock):
-    officer_client.post(
-        reverse("mail:reply", args=[case.reference]),
-        {"draft": "Your rent statement is enclosed.", "medium": "letter", "action": "send"},
+    sent = checked_and_sent(  # written, checked, then sent from the check page
+        officer_client, case, {"draft": "Your rent statement is enclosed.", "medium": "letter"}
     )
+    assert sent.status_code == 302
     letter_formats_make(letter_id=CaseLetter.objects.get().pk, policy=HALTON, clock=clock)
     document = CaseDocument.objects.get(format="standard_print")
     response = officer_client.get(reverse("documents:file", args=[document.pk]))
@@ -78,10 +79,10 @@ def test_a_file_downloads_and_the_read_is_recorded(officer_client, people, case,
 
 
 def test_a_translation_comes_back_and_is_sent_from_the_case_page(officer_client, case):
-    officer_client.post(
-        reverse("mail:reply", args=[case.reference]),
-        {"draft": "Your rent statement is enclosed.", "medium": "letter", "action": "send"},
+    sent = checked_and_sent(  # written, checked, then sent from the check page
+        officer_client, case, {"draft": "Your rent statement is enclosed.", "medium": "letter"}
     )
+    assert sent.status_code == 302
     asked = TranslationRequest.objects.get()
     officer_client.post(
         reverse("documents:translation_back", args=[asked.pk]),

@@ -102,7 +102,7 @@ def test_the_case_page_says_the_limit_and_a_refused_file_says_why(
 ):
     settings.CAREDESK_TRANSLATION_MAX_BYTES = 3 * 1024 * 1024
     client.force_login(people.officer)
-    case_page = reverse("cases:case", args=[asked.case.reference])
+    case_page = reverse("cases:case", args=[asked.case.reference]) + "?panels=all"
     page = client.get(case_page).content.decode()
     assert (
         "A PDF, or an image of each page (PNG, JPEG, GIF, TIFF or WebP). "

@@ -135,7 +135,7 @@ def test_a_letter_about_a_case_is_added_to_it(officer_client, people, clock):
 @pytest.mark.parametrize(
     ("fields", "says"),
     [
-        ({"sender": "", "received_at": "02/06/2025"}, "This field is required"),
+        ({"sender": "", "received_at": "02/06/2025"}, "Enter who the letter is from"),
         ({"sender": "A", "received_at": "yesterday"}, "Enter a valid date/time"),
         ({"sender": "A", "received_at": "02/06/2099"}, "cannot be received in the future"),
         ({"sender": "A", "received_at": "02/06/2025", "reference": "HHT-1999-000001"}, "no case"),

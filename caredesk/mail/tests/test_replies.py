@@ -27,7 +27,7 @@ def test_a_holding_reply_goes_by_email_with_the_reason_and_the_new_date(people, 
     sent = holding_reply_write(
         deadline=deadline,
         reason="We are waiting for the contractor's report.",
-        revised=Duration(5, Unit.WORKING_DAYS),
+        revised=Duration(12, Unit.WORKING_DAYS),  # due 3 July: later than that
         by=officer,
         policy=HALTON,
         clock=clock,
@@ -37,7 +37,7 @@ def test_a_holding_reply_goes_by_email_with_the_reason_and_the_new_date(people, 
     body = sent.email.body
     assert body.startswith("Dear Ms Jones,")
     assert "We are waiting for the contractor's report." in body
-    assert "We will now reply by Friday 27 June 2025." in body  # 5 working days from Fri 20
+    assert "We will now reply by Tuesday 8 July 2025." in body  # 12 working days from Fri 20
     assert "Olu Officer\nTenancy Officer" in body
     deadline.refresh_from_db()
     assert deadline.revised_due_at is not None
@@ -49,7 +49,7 @@ def test_without_an_email_address_the_holding_reply_is_a_letter(people, clock, o
     sent = holding_reply_write(
         deadline=deadline,
         reason="The surveyor is off sick.",
-        revised=Duration(5, Unit.WORKING_DAYS),
+        revised=Duration(12, Unit.WORKING_DAYS),  # due 3 July: later than that
         by=officer,
         policy=HALTON,
         clock=clock,
@@ -69,7 +69,7 @@ def test_an_unsigned_holding_reply_changes_nothing(people, clock):
         holding_reply_write(
             deadline=deadline,
             reason="Waiting.",
-            revised=Duration(5, Unit.WORKING_DAYS),
+            revised=Duration(12, Unit.WORKING_DAYS),  # due 3 July: later than that
             by=people.teammate,  # no post title
             policy=HALTON,
             clock=clock,
@@ -84,7 +84,7 @@ def test_a_customer_who_prefers_letters_gets_the_holding_reply_by_letter(people,
     sent = holding_reply_write(
         deadline=deadline,
         reason="Waiting for the surveyor.",
-        revised=Duration(5, Unit.WORKING_DAYS),
+        revised=Duration(12, Unit.WORKING_DAYS),  # due 3 July: later than that
         by=officer,
         policy=HALTON,
         clock=clock,

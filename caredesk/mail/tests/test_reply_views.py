@@ -1,6 +1,8 @@
 """The reply page (a letter or an email, with the plain-English check) and the holding
 reply from the case page."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -30,6 +32,17 @@ def case(people, clock):
     )
 
 
+def checked_and_sent(client, case, data):
+    """Write, check (the page shows what will go) and send from the check page."""
+    url = reverse("mail:reply", args=[case.reference])
+    check = client.post(url, data | {"action": "check"})
+    assert check.status_code == 200, check.content.decode()
+    found = re.search(r'name="checked" value="([^"]+)"', check.content.decode())
+    assert found is not None
+    token = found.group(1)
+    return client.post(url, data | {"action": "send", "checked": token})
+
+
 @pytest.fixture
 def officer_client(client, people):
     client.force_login(people.officer)
@@ -40,7 +53,7 @@ def test_checking_the_wording_shows_the_jargon_and_plainer_words(officer_client,
     draft = "Please utilise the portal to rectify your arrears forthwith."
     page = officer_client.post(
         reverse("mail:reply", args=[case.reference]),
-        {"draft": draft, "medium": "letter", "action": "check"},
+        {"draft": draft, "medium": "letter", "action": "wording"},
     )
     assert page.status_code == 200
     html = page.content.decode()
@@ -53,15 +66,16 @@ def test_checking_the_wording_shows_the_jargon_and_plainer_words(officer_client,
 def test_sending_the_letter_records_it_and_the_case_shows_it_with_its_files(
     officer_client, people, case, clock
 ):
-    response = officer_client.post(
-        reverse("mail:reply", args=[case.reference]),
-        {"draft": "Your rent statement is enclosed.", "medium": "letter", "action": "send"},
+    response = checked_and_sent(
+        officer_client, case, {"draft": "Your rent statement is enclosed.", "medium": "letter"}
     )
     assert response["Location"] == reverse("cases:case", args=[case.reference])
     written = CaseLetter.objects.get()
     assert written.signed_by == people.officer
     letter_formats_make(letter_id=written.pk, policy=HALTON, clock=clock)
-    page = officer_client.get(reverse("cases:case", args=[case.reference])).content.decode()
+    page = officer_client.get(
+        reverse("cases:case", args=[case.reference]) + "?panels=all"
+    ).content.decode()
     assert written.subject in page
     for document in written.documents.all():
         assert reverse("documents:file", args=[document.pk]) in page
@@ -73,9 +87,10 @@ def test_an_officer_whose_record_cannot_sign_is_told_why(client, people, case):
     client.force_login(people.teammate)  # no post title
     response = client.post(
         reverse("mail:reply", args=[case.reference]),
-        {"draft": "Your rent statement is enclosed.", "medium": "letter", "action": "send"},
+        {"draft": "Your rent statement is enclosed.", "medium": "letter", "action": "check"},
     )
     assert response.status_code == 400
+    assert 'value="send"' not in response.content.decode()  # nothing to send from
     assert "cannot be sent unsigned" in response.content.decode()
     assert not CaseLetter.objects.exists()
 
@@ -99,9 +114,8 @@ def test_a_reply_by_email_is_signed_recorded_and_sent_on_the_customers_thread(
     email_receive(raw=asked, source="t", policy=HALTON, clock=clock)
     page = officer_client.get(reverse("mail:reply", args=[case.reference]))
     assert "An email to tomasz@example.org" in page.content.decode()
-    response = officer_client.post(
-        reverse("mail:reply", args=[case.reference]),
-        {"draft": "Your rent statement is attached.", "medium": "email", "action": "send"},
+    response = checked_and_sent(
+        officer_client, case, {"draft": "Your rent statement is attached.", "medium": "email"}
     )
     assert response.status_code == 302
     reply = OutboundEmail.objects.get()
