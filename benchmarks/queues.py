@@ -179,7 +179,7 @@ def sign_in() -> tuple[str, str]:
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(officer.pk)
     # the backend that signs people in (the first, axes, only refuses locked-out ones)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = "caredesk.staff.backends.StaffBackend"
     store[HASH_SESSION_KEY] = officer.get_session_auth_hash()
     store.save()
     token = api_token_create(owner=officer, name="benchmarks/queues.py").secret

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "caredesk.documents",
     "caredesk.mail",
     "caredesk.telephony",
+    "caredesk.search",
     "caredesk.reporting",
     "caredesk.api",
     "caredesk.demo",
@@ -136,6 +137,10 @@ LOGOUT_REDIRECT_URL = "staff:login"
 # strong passwords and two-factor sign-in are the defence there.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # ModelBackend, reading the member's roles (and the unread count) with them.
+    "caredesk.staff.backends.StaffBackend",
+    # Kept so that sessions begun before StaffBackend existed (they name this backend)
+    # stay signed in; it signs in nobody StaffBackend refused (the same password check).
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("CAREDESK_SIGN_IN_FAILURES", default=5)
@@ -279,6 +284,8 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "object-src": [NONE],
+        # Previews of checked files (mail.attachments): our own addresses only.
+        "frame-src": [SELF],
         "base-uri": [NONE],
         "form-action": [SELF],
         "frame-ancestors": [NONE],

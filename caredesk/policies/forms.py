@@ -4,23 +4,26 @@ from typing import Any
 
 from django import forms
 
+from caredesk.core.forms import TextLimits
 from caredesk.core.office_time import OfficeTimeField
 from caredesk.errors import DurationError
 from caredesk.standards import Policy, parse_duration
 
 
-class DueTimeForm(forms.Form):
+class DueTimeForm(TextLimits, forms.Form):
     """'When is it due?': a standard or a duration, and when it was received."""
 
     standard = forms.ChoiceField(label="Standard", required=False)
     duration = forms.CharField(
         label="Or a duration",
         required=False,
+        max_length=100,
         help_text="For example: 10 working days, 24 hours, 1 month.",
     )
     received = OfficeTimeField(
         label="Received",
         help_text="Office time (UK time, with the clock changes).",
+        error_messages={"required": "Enter when it was received"},
     )
 
     def __init__(self, *args: Any, policy: Policy, **kwargs: Any) -> None:

@@ -61,12 +61,18 @@ class FiguresForm(forms.Form):
     period = forms.ChoiceField(
         label="Group by",
         choices=PERIOD_CHOICES,
-        error_messages={"invalid_choice": "Choose day, week or month."},
+        error_messages={
+            "required": "Choose whether to group the figures by day, week or month",
+            "invalid_choice": "Choose day, week or month.",
+        },
     )
     split = forms.ChoiceField(
         label="Lines",
         choices=SPLIT_CHOICES,
-        error_messages={"invalid_choice": "Choose all lines together, each line or each team."},
+        error_messages={
+            "required": "Choose which lines to show",
+            "invalid_choice": "Choose all lines together, each line or each team.",
+        },
     )
 
     @classmethod

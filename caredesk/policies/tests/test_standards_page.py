@@ -226,7 +226,7 @@ def test_neither_a_standard_nor_a_duration_is_an_error(client):
 def test_a_missing_received_time_is_an_error(client):
     status, document, _ = page(client, standard="letter_email_response")
     assert status == 200
-    assert_error_shown(document, "received", "This field is required.")
+    assert_error_shown(document, "received", "Enter when it was received")
 
 
 def test_a_threshold_standard_cannot_be_chosen(client):
