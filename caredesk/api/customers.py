@@ -113,6 +113,7 @@ def get_customer(request: HttpRequest, customer_id: int) -> CustomerDetail:
         201: CustomerRecord,
         **AUTH_PROBLEMS,
         **INPUT_PROBLEMS,
+        404: Problem,  # an address that is no reference (a slash in it, nothing after it)
         409: Problem,
     },
     auth=writes,

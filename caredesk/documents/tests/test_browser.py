@@ -70,7 +70,13 @@ def test_write_a_letter_with_the_plain_english_check_then_log_one_received(
     )
     expect(panel).not_to_contain_text("utilise")
     page.get_by_label("A letter").check()
-    page.get_by_role("button", name="Send the reply").click()
+    page.get_by_role("button", name="Check your reply").click()
+
+    # the letter as it will print, checked before it is sent
+    expect(page.get_by_role("heading", name="Check your reply")).to_be_visible()
+    expect(page.get_by_text("mend the fence on Tuesday 10 June").first).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Send").click()
 
     # back on the case, the letter is there
     expect(page.get_by_text("Letter written and recorded as the response.")).to_be_visible()

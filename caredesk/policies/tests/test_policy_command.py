@@ -106,7 +106,7 @@ def test_check_a_broken_file_prints_every_problem_and_exits_1(checks):
     assert run.stdout == ""
     assert "Traceback" not in run.stderr
     lines = run.stderr.splitlines()
-    assert lines[0].endswith("broken.toml: 2 problems")
+    assert lines[0].endswith("broken.toml: 3 problems")
     target = HALTON_LINES.index('target = "10 working days"') + 1
     holding = HALTON_LINES.index("holding_reply = true") + 1
     assert (
@@ -116,6 +116,13 @@ def test_check_a_broken_file_prints_every_problem_and_exits_1(checks):
     assert (
         "  standards[letter_email_response].holding_replies: 'holding_replies' is not a "
         f"setting here (did you mean 'holding_reply'?) (line {holding})"
+    ) in lines
+    # the misspelt setting leaves the standard without holding replies, so its limit for
+    # them is refused too, naming why
+    assert (
+        "  standards[letter_email_response].max_revision: max_revision is set but"
+        " holding_reply is not true: only a holding reply gives a revised date"
+        f" (line {holding + 1})."
     ) in lines
 
 
