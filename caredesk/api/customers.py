@@ -84,23 +84,7 @@ def get_customer(request: HttpRequest, customer_id: int) -> CustomerDetail:
     )
     return CustomerDetail(
         **_summary(customer),
-        title=customer.title,
-        first_name=customer.first_name,
-        last_name=customer.last_name,
-        address=customer.address,
-        preferred_channel=ContactChannel(customer.preferred_channel)
-        if customer.preferred_channel
-        else None,
-        preferred_times=customer.preferred_times,
-        language=customer.language,
-        accessible_format=AccessibleFormat(customer.accessible_format),
-        interpreter_needed=customer.interpreter_needed,
-        home_visits_needed=customer.home_visits_needed,
-        home_visit_reason=HomeVisitReason(customer.home_visit_reason)
-        if customer.home_visit_reason
-        else None,
-        same_sex_interviewer=customer.same_sex_interviewer,
-        created_at=customer.created_at,
+        **_details(customer),
         cases=[case_out(case) for case in cases.items],
         cases_next=cases.next,
     )
@@ -146,25 +130,9 @@ def put_customer(
 def customer_record(customer: Customer) -> CustomerRecord:
     return CustomerRecord(
         **_summary(customer),
+        **_details(customer),
         external_reference=customer.external_reference,
-        title=customer.title,
-        first_name=customer.first_name,
-        last_name=customer.last_name,
-        address=customer.address,
         uprn=customer.uprn,
-        preferred_channel=ContactChannel(customer.preferred_channel)
-        if customer.preferred_channel
-        else None,
-        preferred_times=customer.preferred_times,
-        language=customer.language,
-        accessible_format=AccessibleFormat(customer.accessible_format),
-        interpreter_needed=customer.interpreter_needed,
-        home_visits_needed=customer.home_visits_needed,
-        home_visit_reason=HomeVisitReason(customer.home_visit_reason)
-        if customer.home_visit_reason
-        else None,
-        same_sex_interviewer=customer.same_sex_interviewer,
-        created_at=customer.created_at,
         updated_at=customer.updated_at,
     )
 
@@ -179,4 +147,28 @@ def _summary(customer: Customer) -> dict[str, Any]:
         "phone": customer.phone,
         "postcode": customer.postcode,
         "preferences": customer_preferences_list(customer=customer),
+    }
+
+
+def _details(customer: Customer) -> dict[str, Any]:
+    """A customer's names, address, preferences and needs, as one record and the sync
+    both answer them."""
+    return {
+        "title": customer.title,
+        "first_name": customer.first_name,
+        "last_name": customer.last_name,
+        "address": customer.address,
+        "preferred_channel": ContactChannel(customer.preferred_channel)
+        if customer.preferred_channel
+        else None,
+        "preferred_times": customer.preferred_times,
+        "language": customer.language,
+        "accessible_format": AccessibleFormat(customer.accessible_format),
+        "interpreter_needed": customer.interpreter_needed,
+        "home_visits_needed": customer.home_visits_needed,
+        "home_visit_reason": HomeVisitReason(customer.home_visit_reason)
+        if customer.home_visit_reason
+        else None,
+        "same_sex_interviewer": customer.same_sex_interviewer,
+        "created_at": customer.created_at,
     }
