@@ -12,15 +12,14 @@ from urllib.parse import urlsplit
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.template.response import TemplateResponse
-from django.utils.http import url_has_allowed_host_and_scheme
+
+from caredesk.core.local_addresses import address_is_ours
 
 
 def came_from(request: HttpRequest) -> str:
     """The page before, when it was one of ours and not this one: "" otherwise."""
     referer = request.headers.get("referer", "")
-    if not referer or not url_has_allowed_host_and_scheme(
-        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    if not address_is_ours(request, referer):
         return ""
     if urlsplit(referer).path == request.path:
         return ""

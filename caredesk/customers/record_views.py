@@ -6,10 +6,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
 from caredesk.core.clock import Clock, system_clock
+from caredesk.core.local_addresses import next_asked
 from caredesk.core.query import id_or_none
 from caredesk.customers.duplicates import customer_duplicates_list
 from caredesk.customers.forms import CONFIRM_NEW, CustomerForm, customer_initial_from_sender
@@ -35,11 +35,8 @@ def _staff(request: HttpRequest) -> StaffMember:
 
 def safe_next(request: HttpRequest) -> str:
     """Where to go back to after the page (`next`), if it is on this site."""
-    wanted = request.POST.get("next") or request.GET.get("next") or ""
-    allowed = url_has_allowed_host_and_scheme(
-        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return wanted if wanted.startswith("/") and allowed else ""
+    wanted = next_asked(request)
+    return wanted if wanted.startswith("/") else ""
 
 
 @requires(Can.WORK_CASES)

@@ -12,10 +12,10 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from caredesk.core.local_addresses import next_asked
 from caredesk.staff.decorators import requires
 from caredesk.staff.forms import AppCodeForm, CodeForm, OwnPasswordChangeForm
 from caredesk.staff.models import StaffMember
@@ -148,12 +148,7 @@ def _show_codes(request: HttpRequest, codes: list[str], *, first: bool) -> HttpR
 
 
 def _next(request: HttpRequest) -> str:
-    wanted = request.POST.get("next") or request.GET.get("next") or ""
-    if wanted and url_has_allowed_host_and_scheme(
-        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return wanted
-    return str(reverse_lazy("staff:home"))
+    return next_asked(request) or str(reverse_lazy("staff:home"))
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

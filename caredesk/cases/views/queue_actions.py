@@ -7,12 +7,12 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from caredesk.cases.reassign import Reassigned, cases_give
 from caredesk.cases.views.queues import QUEUE_NAMES
 from caredesk.core.clock import Clock, system_clock
+from caredesk.core.local_addresses import address_is_ours
 from caredesk.core.query import id_or_none
 from caredesk.errors import CaredeskError
 from caredesk.staff.decorators import requires
@@ -29,9 +29,7 @@ from caredesk.staff.saved_views import (
 def _back(request: HttpRequest, default: str = "cases:my_work") -> HttpResponseRedirect:
     """Back to the page the form was on (a local address only), or to My work."""
     asked = request.POST.get("next", "")
-    if asked and url_has_allowed_host_and_scheme(
-        asked, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    if address_is_ours(request, asked):
         return HttpResponseRedirect(asked)
     return redirect(default)
 
