@@ -331,13 +331,29 @@ class WaitForm(TextLimits, forms.Form):
 
 
 class ComplaintStepForm(TextLimits, forms.Form):
+    # Acknowledging is writing to the customer: the acknowledgement page (mail) sends it
+    # and records the stage, so it is not a step of its own here.
     step = forms.ChoiceField(
-        choices=[
-            ("acknowledge_1", "Acknowledge at stage 1"),
-            ("escalate", "The customer asks for stage 2"),
-            ("acknowledge_2", "Acknowledge at stage 2"),
-        ],
-        error_messages={"required": "Choose the complaint's next step"},
+        choices=[("escalate", "The customer asks for stage 2")],
+        error_messages={
+            "required": "Choose the complaint's next step",
+            "invalid_choice": "Acknowledge a complaint by writing to the customer: "
+            "choose “Acknowledge” on the case.",
+        },
+    )
+
+
+class CallingCardForm(TextLimits, forms.Form):
+    """A visit where nobody was in: when the officer called (the calling card says so)."""
+
+    visited_at = forms.DateTimeField(
+        label="When did you call?",
+        help_text="The date and time, for example 2/6/2025 10:30.",
+        input_formats=["%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={
+            "required": "Enter when you called",
+            "invalid": "Enter when you called as a date and time, for example 2/6/2025 10:30",
+        },
     )
 
 

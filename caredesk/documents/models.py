@@ -17,6 +17,9 @@ class DocumentKind(models.TextChoices):
     HOLDING_REPLY = "holding_reply", "Holding reply"
     RESPONSE = "response", "Response"
     CALLING_CARD = "calling_card", "Calling card"
+    # Written by an officer from the acknowledgement's words (its letter template), when
+    # a complaint is acknowledged at a stage: framed like a response.
+    COMPLAINT_ACKNOWLEDGEMENT = "complaint_acknowledgement", "Complaint acknowledgement"
 
 
 class Medium(models.TextChoices):

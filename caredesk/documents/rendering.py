@@ -55,7 +55,8 @@ TEMPLATE_VALUES: dict[str, str] = {
     "holding.reason": "Holding replies: why the reply will take longer",
     "holding.revised": "Holding replies: the new date",
     "visit.date": "Calling cards: the day of the visit",
-    "draft": "Responses: the text the officer wrote",
+    "visit.time": "Calling cards: the time of the visit, such as 10:30am",
+    "draft": "Responses and complaint acknowledgements: the text the officer wrote",
 }
 
 
@@ -215,6 +216,7 @@ KIND_VALUES: dict[str, tuple[str, ...]] = {
     DocumentKind.HOLDING_REPLY: ("holding",),
     DocumentKind.RESPONSE: ("draft",),
     DocumentKind.CALLING_CARD: ("visit",),
+    DocumentKind.COMPLAINT_ACKNOWLEDGEMENT: ("draft",),
 }
 _EVERY_TEMPLATE = ("case", "customer", "officer", "contact", "organisation")
 
@@ -246,6 +248,6 @@ EXAMPLE_VALUES: dict[str, Any] = {
         "message": "I am on leave. Please contact Sam Patel.",
     },
     "holding": {"reason": "We are waiting for a contractor's report.", "revised": "30 June 2025"},
-    "visit": {"date": "Tuesday 3 June 2025"},
+    "visit": {"date": "Tuesday 3 June 2025", "time": "10:30am"},
     "draft": "We will replace the fence panel on 10 June.",
 }

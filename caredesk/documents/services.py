@@ -74,7 +74,7 @@ from caredesk.standards import Policy
 logger = logging.getLogger(__name__)
 
 # Holding replies go through the case's holding reply (a reason and a new date); calling
-# cards come with home visits.
+# cards through a visit where nobody was in (documents.calling_cards).
 LETTER_KINDS = (DocumentKind.RESPONSE,)
 # What to do with a translator's file that is refused (caredesk.core.file_checks says why).
 TRANSLATION_AGAIN = "Ask the translator for it as a plain PDF."
@@ -95,6 +95,15 @@ class TranslationNotBack(LetterError):
 
 
 # -- writing ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """How a letter reached the customer when it did not go by post."""
+
+    channel: Channel
+    at: datetime
+    summary: str  # what the contact says, before the letter's subject
 
 
 @transaction.atomic
@@ -127,11 +136,13 @@ def letter_send(
     by: StaffMember,
     policy: Policy,
     clock: Clock,
+    delivered: Delivered | None = None,
 ) -> CaseLetter:
     """Fill in the letter template of `kind`, refuse it unsigned, keep it, record it on
     the case (a response meets the response deadlines), and queue its formats. In the
     caller's transaction: letter_write's, or a channel's that sends a letter when it
-    cannot send its own way (mail's holding reply)."""
+    cannot send its own way (mail's holding reply). `delivered`: how it reached the
+    customer, if not by post (a calling card left at a home visit)."""
     clock = read_once(clock)  # the letter, its contact and its events: one moment
     now = clock.now()
     rendered = document_render(kind, Medium.LETTER, values)
@@ -163,10 +174,11 @@ def letter_send(
     else:
         contact_log(
             case=case,
-            channel=Channel.LETTER,
+            channel=delivered.channel if delivered else Channel.LETTER,
             direction=Direction.OUTBOUND,
             by=by,
-            summary=summary,
+            summary=f"{delivered.summary}: {written.subject}" if delivered else summary,
+            at=delivered.at if delivered else None,
             policy=policy,
             clock=clock,
         )

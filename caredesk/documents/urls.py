@@ -1,6 +1,6 @@
 from django.urls import path
 
-from caredesk.documents import snippet_views, views
+from caredesk.documents import calling_card_views, snippet_views, views
 
 app_name = "documents"
 urlpatterns = [
@@ -14,5 +14,10 @@ urlpatterns = [
     path("snippets/", snippet_views.snippet_list, name="snippets"),
     path("snippets/new/", snippet_views.snippet_edit, name="snippet_new"),
     path("snippets/<int:snippet_id>/", snippet_views.snippet_edit, name="snippet"),
+    path(
+        "cases/<str:reference>/calling-card/",
+        calling_card_views.calling_card,
+        name="calling_card",
+    ),
     path("cases/<str:reference>/snippet/", snippet_views.snippet_filled, name="snippet_filled"),
 ]

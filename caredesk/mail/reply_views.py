@@ -7,6 +7,8 @@ send it to, else a letter) and mail is above documents, which writes the letters
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
@@ -22,22 +24,15 @@ from caredesk.cases.views.case_page import case_action, case_or_404
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
 from caredesk.customers.services import customer_access_record
+from caredesk.documents.checking import checked_for, checked_refusal, checked_token
 from caredesk.documents.framing import repeated_framing
-from caredesk.documents.models import DocumentKind
+from caredesk.documents.models import CaseLetter, DocumentKind
 from caredesk.documents.plain_english import plain_english_check
 from caredesk.documents.selectors import plain_english_thresholds_get
 from caredesk.documents.services import letter_write, wanted_formats
 from caredesk.documents.snippets import post_with_snippet
 from caredesk.errors import CaredeskError
-from caredesk.mail.checking import (
-    checked_for,
-    checked_refusal,
-    checked_token,
-    holding_values,
-    preview_make,
-    reply_values,
-    revised_text,
-)
+from caredesk.mail.checking import holding_values, preview_make, reply_values, revised_text
 from caredesk.mail.forms import ReplyForm
 from caredesk.mail.replies import (
     email_reply_write,
@@ -55,8 +50,29 @@ def _staff(request: HttpRequest) -> StaffMember:
     return request.user  # type: ignore[return-value]
 
 
-def _reply_fields(case: Case, data: dict[str, Any]) -> dict[str, str]:
-    return {"case": case.reference, "medium": data["medium"], "draft": data["draft"]}
+@dataclass(frozen=True)
+class Writing:
+    """A page where an officer writes to the customer, as a letter or an email, then
+    checks it and sends it from the check page: the reply, a complaint's
+    acknowledgement."""
+
+    kind: DocumentKind
+    url: str  # the page's own name: the check page posts back to it
+    what: str  # "your reply", in the check's messages
+    heading: str  # "Write a reply"
+    lead: str  # what sending it does: "recorded as the response on the case."
+    check: str  # "Check your reply": the button and the check page's heading
+    access: str  # what the customer's record was read for: "reply"
+    form_class: type[ReplyForm]
+    send: Callable[[HttpRequest, Case, dict[str, Any], str, Clock], HttpResponse | str]
+    signed: dict[str, str] = field(default_factory=dict)  # more the check signs (the stage)
+    start: str = ""  # the words the text starts from
+
+
+def _fields(case: Case, data: dict[str, Any], writing: Writing) -> dict[str, str]:
+    return {"case": case.reference, "medium": data["medium"], "draft": data["draft"]} | (
+        writing.signed
+    )
 
 
 @requires(Can.WORK_CASES)
@@ -66,42 +82,69 @@ def reply_page(request: HttpRequest, reference: str, clock: Clock = system_clock
     back here with the text kept. "Check the wording" shows the plain-English check (as
     you type, with htmx)."""
     case = case_or_404(reference)
+    reply = Writing(
+        kind=DocumentKind.RESPONSE,
+        url="mail:reply",
+        what="your reply",
+        heading="Write a reply",
+        lead="recorded as the response on the case.",
+        check="Check your reply",
+        access="reply",
+        form_class=ReplyForm,
+        send=_reply_send,
+    )
+    return writing_page(request, case, reply, clock)
+
+
+def writing_page(request: HttpRequest, case: Case, writing: Writing, clock: Clock) -> HttpResponse:
+    """The page that writes `writing`, its check page, and its send."""
     staff = _staff(request)
     customer_access_record(
-        customers=[case.customer], by=staff, what=f"reply on {case.reference}", clock=clock
+        customers=[case.customer],
+        by=staff,
+        what=f"{writing.access} on {case.reference}",
+        clock=clock,
     )
     policy = active_policy()
     email_to = reply_address(case)
     posted = post_with_snippet(request.POST, case=case, officer=staff, policy=policy)  # Insert
-    form = ReplyForm(posted or None, email_to=email_to, customer=case.customer)
+    # Opened (the case page's button posts, with no text): the text starts as it should.
+    form = writing.form_class(
+        posted if "draft" in posted else None,
+        email_to=email_to,
+        customer=case.customer,
+        initial={"draft": writing.start},
+    )
     action = request.POST.get("action", "")
     report, refused = None, ""
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        fields = _reply_fields(case, data)
+        fields = _fields(case, data, writing)
         if action == "send":
             now = checked_for(case, by=staff, by_email=data["medium"] == "email", email_to=email_to)
             refused = checked_refusal(
-                request.POST.get("checked", ""), fields, now, what="your reply"
+                request.POST.get("checked", ""), fields, now, what=writing.what
             )
         if action == "send" and not refused:
-            sent = _reply_send(request, case, data, email_to, clock)
+            sent = writing.send(request, case, data, email_to, clock)
             if isinstance(sent, str):
                 form.add_error(None, sent)
             else:
                 return sent
         elif action in ("check", "send"):
-            return _check_page(request, case, data, fields, email_to, clock, refused)
+            return _check_page(request, case, writing, data, fields, email_to, clock, refused)
         report = plain_english_check(data["draft"], plain_english_thresholds_get(policy=policy))
+    draft = form.data.get("draft", "") if form.is_bound else writing.start
     return render(
         request,
         "mail/write_reply.html",
         {
             "case": case,
             "form": form,
+            "writing": writing,
             "report": report,
             "panel": customer_panel_get(customer=case.customer, exclude_case=case),
-            "repeated": repeated_framing(form.data.get("draft", "")) if form.is_bound else [],
+            "repeated": repeated_framing(draft),
         },
         status=400 if form.errors else 200,
     )
@@ -110,6 +153,7 @@ def reply_page(request: HttpRequest, reference: str, clock: Clock = system_clock
 def _check_page(
     request: HttpRequest,
     case: Case,
+    writing: Writing,
     data: dict[str, Any],
     fields: dict[str, str],
     email_to: str,
@@ -122,7 +166,7 @@ def _check_page(
     try:
         preview = preview_make(
             case,
-            DocumentKind.RESPONSE,
+            writing.kind,
             values,
             to=email_to,
             by_email=by_email,
@@ -138,6 +182,7 @@ def _check_page(
         "mail/check_reply.html",
         {
             "case": case,
+            "writing": writing,
             "preview": preview,
             "fields": fields,
             "checked": checked_token(
@@ -163,16 +208,20 @@ def _reply_send(
             written = letter_write(
                 case=case, draft=data["draft"], by=staff, policy=policy, clock=clock
             )
-            extra = len(wanted_formats(written)) > 1
-            done = (
-                "Letter written and recorded as the response. Its printed copy"
-                f"{' and the customer’s own format' if extra else ''} will be on the case"
-                " in a minute."
-            )
+            done = "Letter written and recorded as the response. " + letter_files(written)
     except CaredeskError as error:
         return error.message
     messages.success(request, done)
     return redirect("cases:case", case.reference)
+
+
+def letter_files(written: CaseLetter) -> str:
+    """What the officer is told of a letter's files: they come from the worker."""
+    extra = len(wanted_formats(written)) > 1
+    return (
+        f"Its printed copy{' and the customer’s own format' if extra else ''} will be on "
+        "the case in a minute."
+    )
 
 
 def _holding_fields(case: Case, post: Any) -> dict[str, str]:

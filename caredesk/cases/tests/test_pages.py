@@ -18,6 +18,7 @@ from caredesk.cases.models import (
     EventKind,
 )
 from caredesk.cases.services import case_create
+from caredesk.conftest import letter_writer
 from caredesk.customers.models import AccessibleFormat, CustomerAccess, CustomerType
 from caredesk.customers.services import customer_create
 from caredesk.staff.models import AbsenceKind
@@ -501,13 +502,26 @@ def test_a_complaint_moves_through_its_stages_from_the_case_page(client, people,
             )
         )
 
+    letter_writer(people)
+    acknowledge = reverse("mail:acknowledgement", args=[complaint.reference])
+
+    def acknowledged_by_letter(draft):  # the acknowledgement page: write, check, send
+        check = client.post(acknowledge, {"draft": draft, "medium": "letter", "action": "check"})
+        checked = re.search(r'name="checked" value="([^"]+)"', check.content.decode())
+        assert checked is not None
+        sent = {"draft": draft, "medium": "letter", "action": "send"}
+        assert client.post(acknowledge, sent | {"checked": checked.group(1)}).status_code == 302
+
     assert "Acknowledge at stage 1" in text(client.get(page))
-    client.post(url, {"step": "acknowledge_1"})
-    assert open_keys() == {"complaint_stage_1_response"}
+    refused = client.post(url, {"step": "acknowledge_1"})  # only by writing to the customer
+    assert refused.status_code == 400
+    assert open_keys() == {"complaint_stage_1_acknowledge"}
+    acknowledged_by_letter("We have your complaint.")
+    assert open_keys() - {"translation"} == {"complaint_stage_1_response"}  # she reads Bengali
     assert "The customer asks for stage 2" in text(client.get(page))
     client.post(url, {"step": "escalate"})
     assert "complaint_stage_2_acknowledge" in open_keys()
-    client.post(url, {"step": "acknowledge_2"})
+    acknowledged_by_letter("We have your request for stage 2.")
     assert "complaint_stage_2_response" in open_keys()
     assert "Complaints procedure" not in text(client.get(page))
 

@@ -26,6 +26,7 @@ from caredesk.cases import events, selectors, services
 from caredesk.cases.customer_panel import customer_panel_get
 from caredesk.cases.forms import (
     AssignForm,
+    CallingCardForm,
     ComplaintStepForm,
     ContactOnCaseForm,
     FinishForm,
@@ -105,6 +106,7 @@ def _render_case(
         "finish": FinishForm(complaint=case.kind == CaseKind.COMPLAINT),
         "reopen": ReopenForm(),
         "merge": MergeForm(),
+        "calling_card": CallingCardForm(),
     }
     action_forms.update(failed or {})
     is_open = case.status in (CaseStatus.OPEN, CaseStatus.WAITING_FOR_CUSTOMER)

@@ -106,7 +106,7 @@ def test_the_administrators_pages_for_mail_and_templates_are_accessible(page, li
     page.get_by_role("link", name="Templates").click()
     expect(page.get_by_role("heading", name="Templates")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("link", name="Acknowledgement (email)").click()
+    page.get_by_role("link", name="Acknowledgement (email)", exact=True).click()
     page.get_by_label("Subject").fill("Thanks: {{ case.refrence }}")
     page.get_by_role("button", name="Save the wording").click()
     expect(page.get_by_text("values that are not there: case.refrence").first).to_be_visible()

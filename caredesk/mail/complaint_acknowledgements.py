@@ -1,0 +1,92 @@
+"""Acknowledging a complaint is writing to the customer.
+
+The case page's "Acknowledge at stage 1" (or 2) opens a page like the reply page: the
+acknowledgement's words (the acknowledgement letter template, filled in for the case)
+for the officer to edit, sent as an email or a letter as the customer prefers, checked
+before it goes (mail.checking) and sent only from the check page. Sending it records the
+acknowledgement at that stage (cases.services.complaint_acknowledge, which starts the
+stage's response deadline) in the same transaction: one never happens without the other.
+"""
+
+from __future__ import annotations
+
+from caredesk.cases.locks import case_lock
+from caredesk.cases.models import Case, Channel, Direction
+from caredesk.cases.selectors import complaint_next_step_get
+from caredesk.cases.services import complaint_acknowledge, contact_log
+from caredesk.core.clock import Clock, read_once
+from caredesk.core.db import write_transaction
+from caredesk.documents.models import CaseLetter, DocumentKind, Medium
+from caredesk.documents.rendering import document_render
+from caredesk.documents.services import letter_send
+from caredesk.documents.values import case_values
+from caredesk.errors import CaredeskError, NotAllowed
+from caredesk.mail.checking import reply_values
+from caredesk.mail.models import OutboundEmail
+from caredesk.mail.replies import customer_email_send
+from caredesk.staff.models import StaffMember
+from caredesk.staff.permissions import Can, allowed
+from caredesk.standards import Policy
+
+KIND = DocumentKind.COMPLAINT_ACKNOWLEDGEMENT
+_STAGES = {"acknowledge_1": 1, "acknowledge_2": 2}
+
+
+class AcknowledgementError(CaredeskError):
+    """A complaint acknowledgement that cannot be sent as asked."""
+
+    code = "acknowledgement_invalid"
+
+
+def acknowledgement_stage(case: Case) -> int | None:
+    """The stage the complaint is waiting to be acknowledged at; None if it is not."""
+    return _STAGES.get(complaint_next_step_get(case=case) or "")
+
+
+def acknowledgement_start(case: Case, policy: Policy, by: StaffMember) -> str:
+    """The words the officer starts from: the acknowledgement letter template, filled in
+    for the case and signed by `by` (the greeting and sign-off are added around it)."""
+    values = case_values(case, policy, officer=by)
+    return document_render(DocumentKind.ACKNOWLEDGEMENT, Medium.LETTER, values).body
+
+
+@write_transaction()
+def complaint_acknowledgement_send(
+    *,
+    case: Case,
+    stage: int,
+    draft: str,
+    by_email: bool,
+    by: StaffMember,
+    policy: Policy,
+    clock: Clock,
+) -> OutboundEmail | CaseLetter:
+    """Send the customer the acknowledgement of their complaint at `stage`, by email or
+    as a letter, in `by`'s name, and record the complaint acknowledged at that stage."""
+    if not allowed(by, Can.WORK_CASES):
+        raise NotAllowed("Only staff who take casework can acknowledge complaints.")
+    if not draft.strip():
+        raise AcknowledgementError("The acknowledgement has no text: write what it should say.")
+    clock = read_once(clock)
+    case_lock(case=case, now=clock.now(), policy=policy)  # one change to the case at a time
+    if acknowledgement_stage(case) != stage:
+        raise AcknowledgementError(
+            f"This complaint is not waiting to be acknowledged at stage {stage}."
+        )
+    values = reply_values(case, policy, by, draft)  # the officer's words, framed
+    sent: OutboundEmail | CaseLetter
+    if by_email:
+        sent = customer_email_send(case, KIND, values, by=by, policy=policy, clock=clock)
+        contact_log(
+            case=case,
+            channel=Channel.EMAIL,
+            direction=Direction.OUTBOUND,
+            by=by,
+            summary=f"Email: {sent.subject}",
+            policy=policy,
+            clock=clock,
+        )
+    else:
+        sent = letter_send(case, KIND, values, by=by, policy=policy, clock=clock)
+    complaint_acknowledge(case=case, stage=stage, by=by, policy=policy, clock=clock)
+    return sent
