@@ -1,7 +1,7 @@
 """How fast are the queues with 1,000,000 cases in PostgreSQL, under 50 concurrent clients?
 
     .venv/bin/python benchmarks/queues.py [--cases 1000000] [--clients 50] [--requests 2000]
-        [--workers 3] [--threads 1] [--fresh] [--database-url URL] [--check-budget]
+        [--workers 3] [--threads 1] [--fresh] [--database-url URL] [--check-budget] [--counts]
 
 Loads the data (benchmarks/queue_data.py; reused when already loaded), serves the app
 with gunicorn (gthread workers, production settings), and has N client threads, each
@@ -12,7 +12,10 @@ all per endpoint:
   session machinery (the same cookie the login form gives);
 - the overdue list (`/overdue/`), as the same officer;
 - the API list (`/api/v1/deadlines?overdue=true`), with a Bearer token made by
-  `api_token_create`.
+  `api_token_create`;
+- with --counts, the overdue list's filter counts as htmx asks for them when the filter
+  panel opens (the desk pages read none while it is closed); its floor is
+  `queue_facets_count` in this process.
 
 Server time is the `Server-Timing: app;dur=` header (caredesk.core.middleware, which
 wraps the whole middleware stack and the view); client time is from sending the request
@@ -103,9 +106,11 @@ def children(pid: int) -> list[int]:
     return found
 
 
-def endpoints(session_cookie: str, token: str) -> list[Endpoint]:
+def endpoints(session_cookie: str, token: str, *, counts: bool = False) -> list[Endpoint]:
     from caredesk.api.pagination import keyset_page
     from caredesk.cases import selectors
+    from caredesk.cases.queue_filters import Facet, QueueFilters, queue_facets_count
+    from caredesk.core.active_policy import active_policy
     from caredesk.staff.models import StaffMember
 
     officer = StaffMember.objects.get(username=BENCH_OFFICER)
@@ -134,8 +139,43 @@ def endpoints(session_cookie: str, token: str) -> list[Endpoint]:
 
         return explain
 
+    def overdue_counts() -> object:
+        now = datetime.now(tz=UTC)
+        return queue_facets_count(
+            selectors.deadlines_overdue_list(now=now),
+            QueueFilters(),
+            facets=list(Facet),
+            now=now,
+            policy=active_policy(),
+        )
+
     now = datetime.now(tz=UTC)
     desk = {"Cookie": session_cookie}
+    opened = {**desk, "HX-Request": "true", "HX-Target": "filter-groups"}
+    extra = [
+        Endpoint(
+            "Overdue's counts  (panel opened)",
+            "/overdue/",
+            opened,
+            overdue_counts,
+            plan(
+                lambda: (
+                    selectors.deadlines_overdue_list(now=now)
+                    .order_by("due_at", "pk")
+                    .values_list(
+                        "standard_key",
+                        "case__kind",
+                        "case__channel",
+                        "case__status",
+                        "assigned_to",
+                        "team",
+                        "team__office",
+                        "case__urgent",
+                    )[:2000]
+                )
+            ),
+        )
+    ]
     return [
         Endpoint(
             "My work  /",
@@ -162,7 +202,7 @@ def endpoints(session_cookie: str, token: str) -> list[Endpoint]:
                 )[: PAGE + 1]
             ),
         ),
-    ]
+    ] + (extra if counts else [])
 
 
 def sign_in() -> tuple[str, str]:
@@ -284,6 +324,11 @@ def main() -> int:
     parser.add_argument("--database-url", help="default: caredesk_bench[_N] on 127.0.0.1")
     parser.add_argument("--fresh", action="store_true", help="load the data again")
     parser.add_argument("--no-explain", action="store_true")
+    parser.add_argument(
+        "--counts",
+        action="store_true",
+        help="also the filter panel's counts, as htmx asks for them when it opens",
+    )
     parser.add_argument("--check-budget", action="store_true")
     options = parser.parse_args()
 
@@ -304,7 +349,7 @@ def main() -> int:
     loader_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     session_cookie, token = sign_in()
-    measured = endpoints(session_cookie, token)
+    measured = endpoints(session_cookie, token, counts=options.counts)
     for endpoint in measured:
         time_floor(endpoint, options.floor_repeats)
     plans = [] if options.no_explain else [(e.name, e.explain()) for e in measured]

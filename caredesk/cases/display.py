@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
@@ -27,7 +28,6 @@ from caredesk.cases.queue_filters import (
     FacetCounts,
     QueueFilters,
 )
-from caredesk.staff.models import Office, StaffMember, Team
 from caredesk.standards import Policy
 
 
@@ -106,29 +106,59 @@ class QueueRow:
     urgent: bool
     status: DueStatus
     due_at: datetime | None
+    due_text: str  # "Fri 20 Jun, 17:00", in the organisation's zone
     standard: str
     customer: str
     assigned_to: str
     assigned_to_id: int | None
+    was_with: str  # assigned_to_id as the forms send it back ("" for nobody)
+    theirs: bool  # with someone other than the person looking (they may take it)
 
 
-def queue_rows(deadlines: list[Deadline], *, now: datetime, policy: Policy) -> list[QueueRow]:
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _short(moment: datetime | None, zone: ZoneInfo) -> str:
+    """ "Fri 20 Jun, 17:00" (the date filter's "D j M, H:i", without its cost per row)."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(zone)
+    return f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]}, {local:%H:%M}"
+
+
+def queue_signature(rows: Iterable[QueueRow]) -> str:
+    """What the list shows, in short: the page's script compares it before and after a
+    refresh, to say the list has changed."""
+    return "".join(f"{row.reference}:{row.status.label}:{row.assigned_to_id};" for row in rows)
+
+
+def queue_rows(
+    deadlines: list[Deadline], *, now: datetime, policy: Policy, viewer: int | None = None
+) -> list[QueueRow]:
+    """The rows of a queue as `viewer` (a staff member's id) sees them."""
     zone = policy.working_calendar.zone
+    # The case page's address, reversed once: a reference is letters, digits and hyphens
+    # (a path segment as it is), and 50 reverse() calls cost a millisecond a page.
+    case_url = reverse("cases:case", args=["-"]).removesuffix("-/")
     rows = []
     for deadline in deadlines:
         case = deadline.case
         rows.append(
             QueueRow(
                 reference=case.reference,
-                url=reverse("cases:case", args=[case.reference]),
+                url=f"{case_url}{quote(case.reference, safe='')}/",
                 subject=case.subject,
                 urgent=case.urgent,
                 status=due_status(deadline, now=now, zone=zone),
                 due_at=deadline.due_at,
+                due_text=_short(deadline.due_at, zone),
                 standard=policy.standard_name(deadline.standard_key),
                 customer=case.customer.name if case.customer else "No name given",
                 assigned_to=str(deadline.assigned_to) if deadline.assigned_to else "Nobody yet",
                 assigned_to_id=deadline.assigned_to_id,
+                was_with="" if deadline.assigned_to_id is None else str(deadline.assigned_to_id),
+                theirs=deadline.assigned_to_id != viewer,
             )
         )
     return rows
@@ -162,28 +192,32 @@ def _counted(label: str, count: int | None) -> str:
 
 def filter_groups(
     filters: QueueFilters,
-    counts: FacetCounts,
+    counts: FacetCounts | None,
     *,
     facets: Sequence[Facet],
     policy: Policy,
-    officers: Iterable[StaffMember],
-    teams: Iterable[Team],
-    offices: Iterable[Office],
+    officers: Iterable[tuple[int, str]],
+    teams: Iterable[tuple[int, str]],
+    offices: Iterable[tuple[int, str]],
 ) -> list[FilterGroup]:
-    """The filter panel's groups, in the order shown, each option with its count.
+    """The filter panel's groups, in the order shown, each option with its count (none
+    when `counts` is None: they are read when the panel opens).
 
     Checkboxes list every value, counted or not, so a filter is always there to choose
-    (a value with no deadlines says "(0)"); selects list the people and places."""
+    (a value with no deadlines says "(0)"); selects list the people and places (ids and
+    names)."""
     groups: list[FilterGroup] = []
+
+    def count(facet: Facet, value: str) -> int | None:
+        return None if counts is None else counts.counts.get(facet, {}).get(value, 0)
 
     def boxes(
         facet: Facet, name: str, choices: Iterable[tuple[str, str]], chosen: Sequence[str]
     ) -> None:
         if facet not in facets:
             return
-        found = counts.counts.get(facet, {})
         options = [
-            FilterOption(value, _counted(label, found.get(value, 0)), value in chosen)
+            FilterOption(value, _counted(label, count(facet, value)), value in chosen)
             for value, label in choices
         ]
         groups.append(FilterGroup(name, facet.label, "checkboxes", options))
@@ -193,9 +227,8 @@ def filter_groups(
     ) -> None:
         if facet not in facets:
             return
-        found = counts.counts.get(facet, {})
         options = [FilterOption("", everyone, chosen is None)] + [
-            FilterOption(str(pk), _counted(label, found.get(str(pk), 0)), pk == chosen)
+            FilterOption(str(pk), _counted(label, count(facet, str(pk))), pk == chosen)
             for pk, label in choices
         ]
         groups.append(FilterGroup(facet.value, facet.label, "select", options))
@@ -214,9 +247,9 @@ def filter_groups(
         [(s.value, s.label) for s in OPEN_CASE_STATUSES],
         filters.statuses,
     )
-    select(Facet.OFFICER, "Anyone", [(p.pk, str(p)) for p in officers], filters.officer)
-    select(Facet.TEAM, "Any team", [(t.pk, t.name) for t in teams], filters.team)
-    select(Facet.OFFICE, "Any office", [(o.pk, o.name) for o in offices], filters.office)
+    select(Facet.OFFICER, "Anyone", officers, filters.officer)
+    select(Facet.TEAM, "Any team", teams, filters.team)
+    select(Facet.OFFICE, "Any office", offices, filters.office)
     groups.append(
         FilterGroup(
             "due",
@@ -226,7 +259,7 @@ def filter_groups(
         )
     )
     if Facet.URGENT in facets:
-        urgent = counts.counts.get(Facet.URGENT, {}).get("yes", 0)
+        urgent = count(Facet.URGENT, "yes")
         groups.append(
             FilterGroup(
                 "urgent",

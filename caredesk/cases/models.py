@@ -208,6 +208,13 @@ class Deadline(models.Model):
             models.Index(
                 fields=["team", "due_at"], condition=OPEN_DEADLINE, name="team_open_deadlines"
             ),
+            # A queue sorted "most overdue against the standard" (cases.queue_filters):
+            # read in this order, not every open deadline sorted for each page.
+            models.Index(
+                fields=["standard_due_at", "id"],
+                condition=OPEN_DEADLINE,
+                name="open_deadlines_standard_due",
+            ),
             # The performance figures (caredesk.reporting): deadlines started, and those
             # met or ended, in a period.
             models.Index(fields=["starts_at"], name="deadlines_by_start"),

@@ -4,6 +4,7 @@ deadlines kept out of every overdue list and breach."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -333,6 +334,111 @@ def test_the_page_says_it_refreshes_and_offers_a_refresh_link(client, people):
     assert "This list updates every minute." in page
     assert 'Last updated <span id="queue-updated-time">12:00</span>.' in page
     assert ">Refresh</a>" in page
+
+
+# -- the counts beside each filter ---------------------------------------------------------
+
+
+def test_the_counts_are_read_when_the_filter_panel_opens(client, people):
+    from caredesk.customers.models import CustomerAccess
+
+    for i in range(2):
+        received(people, channel=Channel.LETTER, subject=f"L{i}")
+    received(people, channel=Channel.EMAIL)
+    client.force_login(people.officer)
+
+    html = client.get(reverse("cases:my_work")).content.decode()
+    assert "Letter (" not in html  # not read with the page: the panel is closed
+    assert '<details class="details filters">' in html
+    assert 'hx-trigger="toggle once from:closest details"' in html
+    assert 'href="?counts=all">Show how many deadlines each choice has</a>' in html
+
+    # opened, with JavaScript: htmx asks for the choices with their counts, nothing else
+    logged = CustomerAccess.objects.count()
+    opened = client.get(
+        reverse("cases:my_work"), headers={"HX-Request": "true", "HX-Target": "filter-groups"}
+    )
+    body = page_text(opened)
+    assert "Letter (2)" in body
+    assert "Email (1)" in body
+    assert "<h1>" not in body
+    assert "hx-trigger" not in body  # asked once
+    assert CustomerAccess.objects.count() == logged  # shows no customer
+
+    # without JavaScript, the link: the page with the counts, the panel open
+    linked = client.get(reverse("cases:my_work"), {"counts": "all"})
+    assert "Letter (2)" in page_text(linked)
+    assert '<details class="details filters" open>' in linked.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"channel": "letter"},
+        {"channel": "letter", "urgent": "yes"},
+        {"channel": ["letter", "email"], "urgent": "yes", "due": "overdue"},
+        {"officer": "0", "kind": "general_enquiry"},
+    ],
+)
+def test_each_facet_counts_under_every_other_filter_but_not_its_own(people, query):
+    from django.db.models import Count
+    from django.http import QueryDict
+
+    from caredesk.cases import queue_filters as qf
+    from caredesk.core.active_policy import active_policy
+
+    for channel, urgent, days in [
+        (Channel.LETTER, False, 1),
+        (Channel.LETTER, True, 30),
+        (Channel.EMAIL, True, 2),
+        (Channel.EMAIL, False, 40),
+        (Channel.PHONE, False, 3),
+    ]:
+        received(people, channel=channel, urgent=urgent, days=days, to=people.teammate)
+    policy = active_policy()
+    given = QueryDict(mutable=True)
+    for name, values in query.items():
+        given.setlist(name, values if isinstance(values, list) else [values])
+    filters = qf.queue_filters_parse(
+        given, standard_keys=[s.key for s in policy.deadline_standards()]
+    )
+    if filters.officer == 0:
+        filters = dataclasses.replace(filters, officer=people.teammate.pk)
+    queue = selectors.deadlines_team_list(team=people.teammate.team)
+    facets = list(qf.Facet)
+    now = NOW.astimezone(ZoneInfo("UTC"))
+
+    counts = qf.queue_facets_count(queue, filters, facets=facets, now=now, policy=policy)
+
+    for facet in facets:  # as one grouped query per facet would count them
+        narrowed = qf.queue_filters_apply(queue, filters.without(facet), now=now, policy=policy)
+        grouped = narrowed.order_by().values_list(qf.FACET_COLUMN[facet]).annotate(n=Count("pk"))
+        assert counts.counts[facet] == {qf._key(value): n for value, n in grouped}, facet
+    assert not counts.capped
+
+    capped = qf.queue_facets_count(
+        queue, qf.QueueFilters(), facets=facets, now=now, policy=policy, cap=2
+    )
+    assert capped.capped
+    assert sum(capped.counts[qf.Facet.CHANNEL].values()) == 2
+
+
+def test_a_queue_page_reads_the_same_few_queries_however_many_rows(client, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(people.officer)
+    used = []
+    for more in (1, 6):
+        for i in range(more):
+            received(people, to=people.teammate, subject=f"More {i}")
+        for url in (reverse("cases:team_queue"), reverse("cases:overdue") + "?counts=all"):
+            client.get(url)  # the session's first-page work done
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            used.append(len(captured.captured_queries))
+    assert used[:2] == used[2:], used
 
 
 # -- paused deadlines --------------------------------------------------------------------

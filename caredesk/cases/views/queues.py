@@ -5,27 +5,36 @@ string, through paging and refreshes), saved as a view of one's own, and refresh
 itself while open: htmx asks for the list again every minute with the poll header, which
 the sign-in middleware does not count as activity (staff.sign_in), and gets the list
 alone (`cases/queue_list.html`).
+
+The counts beside each filter (cases.queue_filters.queue_facets_count) are read when the
+filter panel is open: with the page when filters are on (the panel opens with them), or
+asked for by the link "Show how many deadlines each choice has" (`?counts=all`, without
+JavaScript); with JavaScript, htmx asks for the panel's choices with their counts when
+the panel is opened (`cases/queue_filter_groups.html`, the region FILTERS_ID). A queue
+looked at without opening its filters reads no counts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from django.core import signing
+from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from caredesk.cases import selectors
-from caredesk.cases.display import filter_groups, queue_rows
+from caredesk.cases.display import filter_groups, queue_rows, queue_signature
 from caredesk.cases.models import Deadline
 from caredesk.cases.queue_filters import (
     COUNT_CAP,
     Facet,
-    FacetCounts,
+    QueueFilters,
     QueueSort,
     queue_facets_count,
     queue_filters_apply,
@@ -43,9 +52,12 @@ from caredesk.staff.permissions import Can, allowed
 from caredesk.staff.saved_views import saved_views_list
 from caredesk.staff.selectors import staff_with_capability_list
 from caredesk.staff.sign_in import POLL_HEADER
+from caredesk.standards import Policy
 
 PAGE_SIZE = 50
 LIST_ID = "queue-list"  # the region htmx asks for again
+FILTERS_ID = "filter-groups"  # the filter panel's choices, with their counts
+COUNTS_ASKED = ("counts", "all")  # the query-string pair that shows them without JavaScript
 SHOWN_HEADER = "X-Caredesk-Shown"  # the signed customer ids of the list a poll replaces
 _SHOWN_SALT = "caredesk.cases.queue_shown"
 SHOWN_FOR = 15 * 60  # seconds: a tab asleep longer than this logs its reads again
@@ -69,7 +81,11 @@ def _queue_page(
     facets: Sequence[Facet],
     fixed: dict[str, str] | None = None,
     extra: dict[str, Any] | None = None,
+    also_read: tuple[str, Sequence[Any]] | None = None,
 ) -> HttpResponse:
+    """One queue page (or, for its poll, the list alone). `also_read`: more customers the
+    page shows, and what to log their reads as (My work's paused deadlines); their reads
+    are written in the same transaction as the list's, one commit for the page."""
     staff: StaffMember = request.user  # type: ignore[assignment]
     policy = active_policy()
     now = clock.now()
@@ -79,6 +95,20 @@ def _queue_page(
         standard_keys=[standard.key for standard in policy.deadline_standards()],
         fixed=tuple(fixed),
     )
+    if is_htmx(request) and request.headers.get("HX-Target") == FILTERS_ID:
+        # the panel just opened: its choices with their counts, and nothing else (no
+        # customer is shown, so no read is logged)
+        panel = _filter_panel(queryset, filters, facets=facets, now=now, policy=policy)
+        return render(
+            request,
+            "cases/queue_filter_groups.html",
+            panel
+            | {
+                "filters": filters,
+                "sorts": QueueSort.choices,
+                "this_page": request.get_full_path(),
+            },
+        )
     filtered = queue_filters_apply(queryset, filters, now=now, policy=policy)
     after = request.GET.get("after")
     if filters.sort == QueueSort.DUE:
@@ -87,19 +117,25 @@ def _queue_page(
         page = queue_page_get(filtered, sort=filters.sort, after=after, size=PAGE_SIZE)
     customers = [row.case.customer for row in page.items if row.case.customer is not None]
     already = _shown_before(request, staff)
-    customer_access_record(  # a poll logs only the customers new to the list
-        customers=(c for c in customers if c.pk not in already),
-        by=staff,
-        what=f"queue: {heading}",
-        clock=clock,
-    )
+    reads = [  # a poll logs only the customers new to the list
+        (f"queue: {heading}", [c for c in customers if c.pk not in already]),
+        *([also_read] if also_read else []),
+    ]
+    reads = [(what, seen) for what, seen in reads if seen]
+    if reads:
+        with transaction.atomic():  # one commit (one wait for the log's flush) per page
+            for what, seen in reads:
+                customer_access_record(customers=seen, by=staff, what=what, clock=clock)
     query = urlencode(list(fixed.items()) + filters.pairs())
+    rows = queue_rows(page.items, now=now, policy=policy, viewer=staff.pk)
     context: dict[str, Any] = {
         "queue": queue,
         "heading": heading,
         "intro": intro,
         "page": page,
-        "rows": queue_rows(page.items, now=now, policy=policy),
+        "rows": rows,
+        "signature": queue_signature(rows),
+        "me": staff.pk,
         "first_page": not after,
         "query": query,
         "this_page": request.get_full_path(),
@@ -112,29 +148,12 @@ def _queue_page(
     }
     if is_htmx(request) and request.headers.get("HX-Target") == LIST_ID:
         return render(request, "cases/queue_list.html", context | {"polled": True})
-    counts = (
-        queue_facets_count(queryset, filters, facets=facets, now=now, policy=policy)
-        if facets
-        else FacetCounts({}, capped=False)
-    )
-    officers = staff_with_capability_list(capability=Can.WORK_CASES).order_by(
-        "first_name", "last_name", "pk"
-    )
-    context |= {
-        "groups": filter_groups(
-            filters,
-            counts,
-            facets=facets,
-            policy=policy,
-            officers=officers,
-            teams=Team.objects.order_by("name"),
-            offices=Office.objects.order_by("name"),
-        ),
+    counted = filters.any or request.GET.get(COUNTS_ASKED[0]) == COUNTS_ASKED[1]
+    panel = _filter_panel(queryset, filters, facets=facets, now=now, policy=policy, counted=counted)
+    context |= panel | {
         "sorts": QueueSort.choices,
-        "counts_capped": counts.capped,
-        "count_cap": COUNT_CAP,
+        "counts_link": urlencode([*fixed.items(), *filters.pairs(), COUNTS_ASKED]),
         "fixed": fixed,
-        "officers": officers,
         "saved_views": [
             (view, f"{reverse(f'cases:{view.page}')}?{view.query}")
             for view in saved_views_list(owner=staff)
@@ -142,6 +161,51 @@ def _queue_page(
         ],
     }
     return render(request, "cases/queue.html", context)
+
+
+def _filter_panel(
+    queryset: QuerySet[Deadline],
+    filters: QueueFilters,
+    *,
+    facets: Sequence[Facet],
+    now: datetime,
+    policy: Policy,
+    counted: bool = True,
+) -> dict[str, Any]:
+    """What the filter panel shows: its groups of choices, each counted when `counted`
+    (one query, queue_facets_count), and the officers (their select, and the reassign
+    form's)."""
+    counts = (
+        queue_facets_count(queryset, filters, facets=facets, now=now, policy=policy)
+        if counted and facets
+        else None
+    )
+    officers = [
+        (officer.pk, str(officer))
+        for officer in staff_with_capability_list(capability=Can.WORK_CASES)
+        .only("pk", "username", "first_name", "last_name")
+        .order_by("first_name", "last_name", "pk")
+    ]
+    return {
+        "groups": filter_groups(
+            filters,
+            counts,
+            facets=facets,
+            policy=policy,
+            officers=officers,
+            teams=Team.objects.order_by("name").values_list("pk", "name")
+            if Facet.TEAM in facets
+            else (),
+            offices=Office.objects.order_by("name").values_list("pk", "name")
+            if Facet.OFFICE in facets
+            else (),
+        ),
+        "counted": counts is not None or not facets,
+        "counts_capped": counts is not None and counts.capped,
+        "count_cap": COUNT_CAP,
+        "officer_choices": officers,
+        "filters_id": FILTERS_ID,
+    }
 
 
 def _shown_token(staff: StaffMember, customers: Sequence[Any]) -> str:
@@ -169,15 +233,13 @@ def _shown_before(request: HttpRequest, staff: StaffMember) -> set[int]:
 @requires(Can.READ_CASES)
 def my_work(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
     staff: StaffMember = request.user  # type: ignore[assignment]
-    paused = list(selectors.deadlines_paused_list(staff=staff)[:PAGE_SIZE])
+    # a poll gets the list alone, and the opened filter panel its choices: not these
+    fragment = request.headers.get(POLL_HEADER) or request.headers.get("HX-Target") in (
+        LIST_ID,
+        FILTERS_ID,
+    )
+    paused = [] if fragment else list(selectors.deadlines_paused_list(staff=staff)[:PAGE_SIZE])
     policy = active_policy()
-    if not request.headers.get(POLL_HEADER):  # a poll gets the list alone, not these
-        customer_access_record(
-            customers=(deadline.case.customer for deadline in paused),
-            by=staff,
-            what="queue: My work (paused)",
-            clock=clock,
-        )
     return _queue_page(
         request,
         selectors.deadlines_assigned_list(staff=staff),
@@ -187,6 +249,10 @@ def my_work(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
         clock=clock,
         facets=(*COMMON_FACETS, Facet.URGENT),
         extra={"mine": True, "paused": queue_rows(paused, now=clock.now(), policy=policy)},
+        also_read=(
+            "queue: My work (paused)",
+            [deadline.case.customer for deadline in paused if deadline.case.customer],
+        ),
     )
 
 
@@ -195,10 +261,12 @@ def team_queue(request: HttpRequest, clock: Clock = system_clock) -> HttpRespons
     staff: StaffMember = request.user  # type: ignore[assignment]
     asked = request.GET.get("team")
     team_id = id_or_none(asked) if asked else staff.team_id
-    teams = Team.objects.order_by("name")
+    teams = list(Team.objects.order_by("name"))
     if team_id is None and not asked:
         return render(request, "cases/choose_queue.html", {"teams": teams})
-    team = get_object_or_404(Team, pk=team_id or 0)
+    team = next((t for t in teams if t.pk == team_id), None)
+    if team is None:
+        raise Http404("No such team.")
     return _queue_page(
         request,
         selectors.deadlines_team_list(team=team),
