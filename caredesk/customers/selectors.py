@@ -17,8 +17,10 @@ from caredesk.customers.models import (
     postcode_key,
 )
 
-# The same expressions as the indexes of customers/migrations/0005_search.py.
+# The same expressions as the indexes of customers/migrations/0005_search.py, the names
+# without their accents on PostgreSQL (0006_search_unaccented.py).
 NAMES = "(first_name || ' ' || last_name || ' ' || organisation)"
+UNACCENTED_NAMES = f"customer_unaccented({NAMES})"
 SQLITE_NAMES = "customer_names_fts"
 WORD = re.compile(r"[^\W_]+")
 MAX_WORDS = 8
@@ -66,8 +68,9 @@ def customers_search(*, text: str) -> QuerySet[Customer]:
     """Customers matching the text, best first: every word the start of a word of their
     name or organisation, in any order ("john smi"); their phone number or postcode
     however typed; their email address or its start; and, on PostgreSQL, if none of
-    those, near misses of a name ("Harison").
-    Records merged into another are left out. Indexes: customers/migrations/0005_search.py.
+    those, near misses of a name ("Harison"). Accents do not matter ("Zoe" finds "Zoë").
+    Records merged into another are left out. Indexes: customers/migrations/0005_search.py
+    and 0006_search_unaccented.py.
     """
     text = storable_text(text).strip()[:SEARCH_TEXT_LIMIT]  # the API's search reaches here too
     if not text:
@@ -98,7 +101,11 @@ def customers_search(*, text: str) -> QuerySet[Customer]:
     if vendor == "postgresql" and len(text) >= 4 and words and matches.count() == 0:
         # Nothing starts so: near misses of the names ("Harison", "Smyth"), by trigrams.
         matches = Customer.objects.filter(
-            RawSQL(f"lower({NAMES}) %%> %s", [" ".join(words)], BooleanField()),
+            RawSQL(
+                f"lower({UNACCENTED_NAMES}) %%> %s",
+                [" ".join(name_words(_unaccented(text)))],
+                BooleanField(),
+            ),
             merged_into__isnull=True,
         )
     return matches.annotate(search_score=score).order_by(
@@ -111,8 +118,18 @@ def name_words(text: str) -> list[str]:
     return [word.lower() for word in WORD.findall(text)][:MAX_WORDS]
 
 
+def _unaccented(text: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT customer_unaccented(%s)", [text])
+        row = cursor.fetchone()
+    return str(row[0]) if row and row[0] is not None else text
+
+
 def _names_match(vendor: str, words: list[str]) -> RawSQL:
     if vendor == "postgresql":
+        # The words as the names are indexed: without accents ("zoë" as "zoe"), split
+        # again (unaccent writes "½" as " 1/2").
+        words = name_words(_unaccented(" ".join(words)))
         query = " & ".join(f"{word}:*" for word in words)
         return RawSQL(
             "customers_customer.names_search @@ to_tsquery('simple', %s)",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -18,28 +19,42 @@ def _stem(word: str) -> str:
     return stem if len(stem) >= 3 else word
 
 
-def _matches(word: str, searched: list[str]) -> bool:
+def folded(word: str) -> str:
+    """The word in lower case without its accents ("Zoë": "zoe"), as the names are
+    searched."""
     word = word.lower()
-    return any(word.startswith(s) or word.startswith(_stem(s)) for s in searched)
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _matches(word: str, searched: list[str]) -> bool:
+    word = folded(word)
+    return any(word.startswith(s) for s in searched)
 
 
 def excerpt_marked(text: str, words: list[str], *, width: int = 160) -> SafeString:
     """About `width` characters of `text` from a little before the first word matching
     one of `words` (the start of a word, or its stem), HTML-escaped, with each matching
     word in <mark>. Nothing of `text` is ever trusted as HTML."""
-    searched = [w.lower() for w in words if w]
+    searched = sorted({stem for w in words if w for stem in (folded(w), _stem(folded(w)))})
     text = " ".join(text.split())
-    found = [m for m in WORD.finditer(text) if _matches(m.group(), searched)]
+    # Only the words up to the first match, then those shown, are looked at: a letter or
+    # an email may run to thousands of words.
+    first = next((m for m in WORD.finditer(text) if _matches(m.group(), searched)), None)
     start = 0
-    if found and found[0].start() > width // 3:
-        start = text.rfind(" ", 0, found[0].start() - width // 4) + 1
+    if first and first.start() > width // 3:
+        start = text.rfind(" ", 0, first.start() - width // 4) + 1
     end = len(text) if len(text) - start <= width else text.rfind(" ", start, start + width)
     if end <= start:
         end = min(len(text), start + width)
     pieces = ["…" if start > 0 else ""]
     at = start
-    for match in found:
-        if match.start() < start or match.end() > end:
+    for match in WORD.finditer(text, start) if first else ():
+        if match.start() >= end:
+            break
+        if match.end() > end or not _matches(match.group(), searched):
             continue
         pieces += [escape(text[at : match.start()]), "<mark>", escape(match.group()), "</mark>"]
         at = match.end()

@@ -127,12 +127,18 @@ def _delete(source: Source, row: str) -> str:
 
 
 def rebuild(vendor: str) -> list[str]:
-    """Statements that index every source row (after the entries were emptied)."""
+    """Statements that index every source row (after the entries were emptied), in the
+    order the writing was done: the entries' ids and their place in the table then follow
+    time, as the triggers' inserts do afterwards, so reading back from the newest entry
+    (cases_search's walk) reads neighbouring rows."""
+    sources = " UNION ALL ".join(
+        f"SELECT '{s.kind}' AS kind, r.id AS source_id, r.{s.case} AS case_id, "
+        f"{s.text(vendor, 'r')} AS text, r.{s.at} AS at FROM {s.table} r WHERE {s.condition('r')}"
+        for s in SOURCES
+    )
     return [
         f"INSERT INTO {ENTRIES} (kind, source_id, case_id, text, at) "
-        f"SELECT '{s.kind}', r.id, r.{s.case}, {s.text(vendor, 'r')}, r.{s.at} "
-        f"FROM {s.table} r WHERE {s.condition('r')}"
-        for s in SOURCES
+        f"SELECT kind, source_id, case_id, text, at FROM ({sources}) AS written ORDER BY at"
     ]
 
 

@@ -60,6 +60,21 @@ def test_names_are_not_stemmed_and_accents_and_apostrophes_do_not_matter():
     assert names("hughes") == ["Siobhán O'Brien-Hughes"]
 
 
+def test_a_name_is_found_with_or_without_its_accents():
+    person("Zoë", "Brontë")
+    person("Zoe", "Bronte")
+    assert set(names("zoe")) == {"Zoë Brontë", "Zoe Bronte"}
+    assert set(names("Zoë bront")) == {"Zoë Brontë", "Zoe Bronte"}
+    person("Siobhán", "O'Brien")
+    assert names("siobhan") == ["Siobhán O'Brien"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigrams are PostgreSQL's")
+def test_a_near_miss_of_a_name_is_found_whatever_its_accents():
+    zoe = person("Zoë", "Brontë")
+    assert list(customers_search(text="Brontte")) == [zoe]
+
+
 def test_an_organisation_by_any_of_its_words():
     agency = customer_create(
         customer_type=CustomerType.OTHER, organisation="Halton Citizens Advice"

@@ -33,3 +33,7 @@ def test_whatever_the_text_only_mark_tags_are_html(text, words):
     assert ">" not in bare
     # what is shown is a piece of the text (spaces run together)
     assert html.unescape(bare).strip("…") in " ".join(text.split())
+
+
+def test_accents_do_not_matter_to_what_is_marked():
+    assert excerpt_marked("Zoë Brontë", ["zoe", "brontë"]) == "<mark>Zoë</mark> <mark>Brontë</mark>"

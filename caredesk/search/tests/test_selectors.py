@@ -256,3 +256,70 @@ def test_a_very_long_email_is_stored_and_its_start_is_found(people, case):
     assert found("zanzibar porcupine") == [(case.reference, "Email received")]
     entry = SearchEntry.objects.get(kind="email_received")
     assert len(entry.text) <= 100_000
+
+
+def window_cases(people, count):
+    """Cases with "window" in their subject, each received a day after the one before."""
+    return [
+        case_create(
+            kind=CaseKind.GENERAL_ENQUIRY,
+            channel=Channel.PHONE,
+            received_at=NOW - timedelta(days=count - number + 1),
+            subject=f"Broken window {number}",
+            customer=None,
+            by=people.officer,
+        )
+        for number in range(count)
+    ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's two ways")
+@pytest.mark.parametrize("share", [1.0, 0.0], ids=["read back from the newest", "text index"])
+def test_postgresql_finds_the_same_either_way_it_reads(people, monkeypatch, share):
+    from caredesk.search import selectors
+
+    case = new_case(people, "Fence panel blown down", "The garden fence fell in the storm.")
+    new_case(people, "Boiler", "No heating")
+    monkeypatch.setattr(selectors, "words_share", lambda lexemes: (share, share, 1_000_000.0))
+    assert found("fence storms") == [(case.reference, "Case subject and description")]
+    assert found("fence boiler") == []
+    assert found("heating") != []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's two ways")
+def test_common_words_rank_the_newest_pieces_and_rarer_words_still_find_them(people, monkeypatch):
+    from caredesk.search import selectors
+
+    cases = window_cases(people, 5)
+    monkeypatch.setattr(selectors, "CANDIDATES", 3)
+    monkeypatch.setattr(selectors, "words_share", lambda lexemes: (1.0, 1.0, 1_000_000.0))
+    # Equal ranks, so newest case first: the three newest pieces with the word.
+    assert references("window") == [case.reference for case in cases[:1:-1]]
+    # Fewer than CANDIDATES among the newest RECENT: the text index gives the rest.
+    monkeypatch.setattr(selectors, "RECENT", 2)
+    assert len(references("window")) == 3
+    # Rare by the statistics, and few expected: every match, the newest ranked.
+    monkeypatch.setattr(selectors, "words_share", lambda lexemes: (0.000_001, 0.001, 1_000_000.0))
+    assert references("window") == [case.reference for case in cases[:1:-1]]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statistics")
+def test_the_share_of_a_word_comes_from_the_statistics_of_the_index(people, monkeypatch):
+    from caredesk.search import selectors
+
+    window_cases(people, 20)
+    new_case(people, "Fence")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_searchentry")
+    monkeypatch.setattr(selectors, "_statistics", None)
+    window, rarest, entries = selectors.words_share(["window"])
+    total = SearchEntry.objects.count()
+    with_window = SearchEntry.objects.filter(text__icontains="window").count()
+    assert window == pytest.approx(with_window / total, abs=0.01)
+    assert entries == total
+    assert rarest == window
+    both, rarest, _ = selectors.words_share(["window", "fenc"])
+    assert rarest == selectors.words_share(["fenc"])[0]
+    assert both == pytest.approx(window * rarest)
+    assert selectors.words_share(["window", "fenc"])[0] < selectors.words_share(["fenc"])[0]
+    assert 0 < selectors.words_share(["zanzibar"])[0] < selectors.words_share(["fenc"])[0]
