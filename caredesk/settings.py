@@ -301,3 +301,5 @@ LOGGING = {
     # axes reports every sign-in at INFO; failures and lockouts are WARNING.
     "loggers": {"weasyprint.progress": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+# Form fields are drawn with Jinja2 templates: see caredesk/core/form_rendering.py.
+FORM_RENDERER = "caredesk.core.form_rendering.DeskFormRenderer"
