@@ -45,11 +45,13 @@ def customer_panel_get(
     others = Case.objects.filter(customer=customer, status__in=_OPEN)
     if exclude_case is not None:
         others = others.exclude(pk=exclude_case.pk)
-    open_cases = list(others.order_by("-received_at", "-pk")[:OPEN_CASES_SHOWN])
+    shown = others.only("reference", "subject").order_by("-received_at", "-pk")
+    open_cases = list(shown[:OPEN_CASES_SHOWN])
     count = len(open_cases) if len(open_cases) < OPEN_CASES_SHOWN else others.count()
     contacts = list(
         Contact.objects.filter(case__customer=customer)
         .select_related("case")
+        .only("at", "channel", "direction", "case", "case__reference")
         .order_by("-at", "-pk")[:CONTACTS_SHOWN]
     )
     standard = customer.accessible_format == AccessibleFormat.STANDARD

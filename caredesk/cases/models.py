@@ -294,7 +294,12 @@ class CaseEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["case", "at"])]
+        indexes = [
+            models.Index(fields=["case", "at"]),
+            # A case's last event (what its page shows the case as of: cases.locks),
+            # read from the index alone on every case page and every action.
+            models.Index(fields=["case", "id"], name="cases_event_last_of_case"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.at}"

