@@ -48,11 +48,19 @@ from caredesk.core.db import write_transaction
 from caredesk.staff.models import StaffMember
 from caredesk.standards import Policy
 
-# What points at a case and stays with the duplicate: the notices already given about it
-# (one per kind, case and person), and the search index's rows, which its own app keeps.
 # Contacts, deadlines and events are moved above, each in its own way.
-STAYS_WITH_DUPLICATE = frozenset({"notifications.Notification", "search.SearchEntry"})
 MOVED_ABOVE = frozenset({"cases.Contact", "cases.Deadline", "cases.CaseEvent"})
+# What points at a case and stays with the duplicate, as apps above cases register it
+# (stays_with_duplicate_register): notices already given about it, search rows.
+_stays_with_duplicate: set[str] = set()
+
+
+def stays_with_duplicate_register(model: type[Model]) -> None:
+    """Rows of `model` that point at a case stay with the duplicate when it is merged:
+    the app's own record of the case as it was (a notice given about it, one per kind,
+    case and person; the search index's rows, which its own triggers keep). Everything
+    else that points at a case moves to the one kept. Call from AppConfig.ready()."""
+    _stays_with_duplicate.add(model._meta.label)
 
 
 @dataclass(frozen=True)
@@ -161,7 +169,7 @@ def _other_rows_move(*, merged: Case, kept: Case) -> None:
         model = relation.related_model
         if not isinstance(model, type) or not issubclass(model, Model):
             continue
-        if model._meta.label in STAYS_WITH_DUPLICATE | MOVED_ABOVE:
+        if model._meta.label in _stays_with_duplicate | MOVED_ABOVE:
             continue
         field = relation.field.name  # type: ignore[union-attr]
         model._default_manager.filter(**{field: merged}).exclude(pk=merged.pk).update(

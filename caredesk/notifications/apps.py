@@ -21,3 +21,7 @@ class NotificationsConfig(AppConfig):
         selectors = import_module(f"{self.name}.selectors")
         backends = import_module("caredesk.staff.backends")
         backends.user_annotation_register("unread_notifications", selectors.unread_count_of_user)
+        # A notice given about a case stays with it when the case is merged into another
+        # (cases.merging reads the models: imported once they are loaded, not at the top).
+        merging = import_module("caredesk.cases.merging")
+        merging.stays_with_duplicate_register(self.get_model("Notification"))

@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
@@ -8,3 +10,9 @@ class SearchConfig(AppConfig):
     name = "caredesk.search"
     label = "search"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The index's rows for a merged case stay with it: the triggers keep them
+        # (cases.merging reads the models: imported once they are loaded, not at the top).
+        merging = import_module("caredesk.cases.merging")
+        merging.stays_with_duplicate_register(self.get_model("SearchEntry"))
