@@ -120,6 +120,20 @@ class TimelineEntry:
     event: CaseEvent
     details: events.Details  # what the event says, typed (cases.events)
 
+    @property
+    def label(self) -> str:
+        """What happened, in words ("Note added"): the enum's label, not
+        get_kind_display, which builds the whole table of kinds on every call."""
+        try:
+            return str(EventKind(self.event.kind).label)
+        except ValueError:  # a kind no longer made reads as itself
+            return self.event.kind
+
+    @property
+    def by(self) -> str:
+        """Who did it: the officer's name, or caredesk for the system."""
+        return str(self.event.actor) if self.event.actor_id else "caredesk"
+
 
 def case_timeline_list(*, case: Case) -> list[TimelineEntry]:
     """The case's timeline, each event with its typed details."""
