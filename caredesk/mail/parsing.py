@@ -17,6 +17,9 @@ the caller, so nothing is lost.
 
 Every text it gives can be stored: characters no database here holds (NUL, lone
 surrogates) are removed, and `problems` says from which field (`core.text.storable`).
+They are removed before a field is given its last shape, so a removed character never
+leaves a space behind: a subject or a name is one line, with one space between words,
+and a text has no spaces or blank lines at its start or end.
 Parts nested deeper than MAX_DEPTH are not read into (Python's parser recurses once a
 level, and reads each line once a level): they are kept, unread, as one attachment, and
 the headers of the message (sender, subject, date) are always read.
@@ -161,7 +164,7 @@ def _parsed(
     read in the order the problems are listed: sender, text, date, attachments."""
     message_id = _first_id(headers.raw("Message-ID"))
     from_name, from_address = _sender(headers, problems)
-    subject = " ".join(headers.get("Subject").split())
+    subject = _one_line(headers.get("Subject"))
     text, attachments_read = content()
     sent_at = _date(headers.raw("Date"), problems)
     attachments = attachments_read()
@@ -206,14 +209,17 @@ class _DepthLimitedParser(email.feedparser.BytesFeedParser):
 
 def _storable(parsed: ParsedEmail) -> ParsedEmail:
     """The message with every text storable, and a problem for each field that lost
-    characters no database here can hold (core.text)."""
+    characters no database here can hold (core.text). A field that lost some is given
+    its shape again (`shape`): a character removed from its end, or from between two
+    spaces, leaves no space behind."""
     problems: list[str] = []
 
-    def clean(value: str, what: str) -> str:
+    def clean(value: str, what: str, shape: Callable[[str], str] = str) -> str:
         made = storable(value)
-        if made.removed:
-            problems.append(f"{what}: {made.note}.")
-        return made.text
+        if not made.removed:
+            return made.text
+        problems.append(f"{what}: {made.note}.")
+        return shape(made.text)
 
     attachments = [
         replace(
@@ -229,12 +235,12 @@ def _storable(parsed: ParsedEmail) -> ParsedEmail:
         message_key=storable_text(parsed.message_key),
         message_id=storable_text(parsed.message_id),
         from_address=clean(parsed.from_address, "The sender's address"),
-        from_name=clean(parsed.from_name, "The sender's name"),
-        to=clean(parsed.to, "The To header"),
-        subject=clean(parsed.subject, "The subject"),
+        from_name=clean(parsed.from_name, "The sender's name", _one_line),
+        to=clean(parsed.to, "The To header", str.strip),
+        subject=clean(parsed.subject, "The subject", _one_line),
         in_reply_to=[storable_text(key) for key in parsed.in_reply_to],
         references=[storable_text(key) for key in parsed.references],
-        text=clean(parsed.text, "The text"),
+        text=clean(parsed.text, "The text", str.strip),
         attachments=attachments,
         automatic=storable_text(parsed.automatic),
     )
@@ -295,6 +301,11 @@ class _Headers:
         return text
 
 
+def _one_line(value: str) -> str:
+    """A header as a person reads it: on one line, one space between its words."""
+    return " ".join(value.split())
+
+
 def text_of(value: str) -> str:
     """Bytes the email package could not decode (kept as surrogates) read as UTF-8 where
     they are, else shown as \ufffd. Characters that cannot be stored are left for
@@ -342,11 +353,11 @@ def _sender(headers: _Headers, problems: list[str]) -> tuple[str, str]:
         addresses = [a for a in getaddresses([headers.raw("From")]) if a[1]]
     if not addresses:
         problems.append(f"The From header has no address that can be read: {value[:200]!r}.")
-        return " ".join(value.split())[:200], ""
+        return _one_line(value)[:200], ""
     name, address = addresses[0]
     if "=?" in name:
         name = _decoded_words(name)
-    return " ".join(name.split()), "".join(address.split()).lower()
+    return _one_line(name), "".join(address.split()).lower()
 
 
 def _date(value: str, problems: list[str]) -> datetime | None:

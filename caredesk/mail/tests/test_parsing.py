@@ -7,7 +7,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from caredesk.mail.parsing import MAX_DEPTH, email_key, email_parse, html_text
@@ -144,6 +144,10 @@ headers = st.text(st.characters(codec="utf-8", exclude_categories=["Cc", "Cs"]),
     body=st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=500),
     charset=st.sampled_from(["utf-8", "iso-8859-1", "windows-1252"]),  # MIME text: no UTF-16
 )
+# a NUL removed from the end of the text left the space before it behind ("0 ")
+@example(subject="", name="", body="0 \x00", charset="utf-8")
+# a line holding only a NUL between a CR and a LF: three lines written, the middle one empty
+@example(subject="", name="", body="a\r\x00\nb", charset="utf-8")
 def test_a_well_formed_message_gives_back_what_was_written(subject, name, body, charset):
     written = EmailMessage()
     written["Subject"] = subject
@@ -160,7 +164,8 @@ def test_a_well_formed_message_gives_back_what_was_written(subject, name, body, 
     assert message.from_address == "someone@example.org"
     # every character but spaces: folding a long encoded name can add one between words
     assert "".join(message.from_name.split()) == "".join(name.split())
-    assert message.text == "\n".join(body.replace("\x00", "").splitlines()).strip()
+    # the lines as written (set_content splits them), without the NULs that cannot be stored
+    assert message.text == "\n".join(body.splitlines()).replace("\x00", "").strip()
 
 
 # -- what a review found ------------------------------------------------------------------
@@ -189,6 +194,21 @@ def test_bytes_that_are_not_ascii_in_ids_and_nul_characters_are_made_storable():
     message = email_parse(raw)
     assert message.message_key == "café@x"
     assert (message.subject, message.text) == ("ab", "body")
+
+
+def test_a_character_that_cannot_be_stored_leaves_no_space_behind():
+    raw = (
+        b"Subject: \x00 Broken \x00 boiler \x00\n"
+        b"From: =?unicode-escape?q?Jo_=5Cud800_Bloggs_=5Cud800?= <jo@example.org>\n"
+        b"Message-ID: <n@x>\n\n\x00\n 0 \x00\n\x00\n"
+    )
+    message = email_parse(raw)
+    assert (message.subject, message.from_name, message.text) == ("Broken boiler", "Jo Bloggs", "0")
+    assert [problem.partition(":")[0] for problem in message.problems if "stored" in problem] == [
+        "The sender's name",
+        "The subject",
+        "The text",
+    ]
 
 
 # -- hostile mail (issue 15) --------------------------------------------------------------
