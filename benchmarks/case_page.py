@@ -14,7 +14,9 @@ client, signed in as the benchmark officer, with production settings (no debug).
 time is the `Server-Timing: app;dur=` header (the whole middleware stack and the view,
 no network); queries are counted on every request.
 
-Printed: median, p95 and the number of queries for each page; the ratio to the floor,
+Printed: median, p95 and the number of queries for each page; the Python function calls
+a request makes (cProfile over 20 more requests: a count that does not change with the
+machine's load, so a change can be judged on a busy machine); the ratio to the floor,
 measured in this process first (reading the case row alone through the ORM, the least
 any case page does); and the ratio to the page as it was before issue 16
 (BEFORE_ISSUE_16, measured with this script on that code and recorded in BENCHMARKS.md).
@@ -25,7 +27,9 @@ case's history. --check-budget exits 1 when one is missed.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import secrets
 import statistics
 import sys
@@ -44,6 +48,7 @@ PLAIN = "Benchmark: a plain case"
 HEAVY = "Benchmark: a case with a long history"
 HEAVY_EVENTS, HEAVY_CONTACTS, HEAVY_LETTERS = 500, 100, 20
 BUDGET_MS, BUDGET_QUERIES = 15.0, 10
+PROFILED = 20  # requests counted for the Python calls a request makes
 
 # Measured with this script on the code before issue 16 (commit 7492c7c), 2026-12-07:
 # (median server ms, queries) for each page. See BENCHMARKS.md.
@@ -178,7 +183,13 @@ def measure(references: dict[str, str], requests: int) -> dict[str, dict[str, fl
             server.append(server_timing(answer.get("Server-Timing")))
             queries.append(len(captured.captured_queries))
             size = len(answer.content)
+        profile = cProfile.Profile()
+        profile.enable()
+        for _ in range(PROFILED):
+            client.get(f"/cases/{reference}/")
+        profile.disable()
         results[label] = {
+            "calls": pstats.Stats(profile).total_calls / PROFILED,  # type: ignore[attr-defined]
             "median": statistics.median(server),
             "p95": percentile(server, 95),
             "queries": max(queries),
@@ -223,6 +234,7 @@ def main() -> int:
         print(
             f"{label:<11} {references[label]}: median {figures['median']:.1f} ms,"
             f" p95 {figures['p95']:.1f} ms, {figures['queries']:.0f} queries,"
+            f" {figures['calls']:,.0f} Python calls,"
             f" {figures['bytes'] / 1024:.0f} KB; floor (the case row alone)"
             f" {figures['floor']:.2f} ms, ratio {figures['median'] / figures['floor']:.0f}x"
             f"{against}"
