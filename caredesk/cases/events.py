@@ -130,6 +130,15 @@ class DeadlineMet:
 
 
 @dataclass(frozen=True)
+class CustomerMerged:
+    """Two records of the case's customer were merged: `merged` into `kept` (their ids;
+    no names, so erasing the customer leaves nothing here)."""
+
+    merged: int | None
+    kept: int | None
+
+
+@dataclass(frozen=True)
 class DeadlineWarned:
     standard: str
     due_at: str
@@ -152,6 +161,7 @@ Details = (
     | NoteWithMentions
     | Reopened
     | Merged
+    | CustomerMerged
 )
 
 
@@ -310,6 +320,12 @@ def case_merged(
     return _new(case, EventKind.MERGED, by, at, other=other, kept=kept, ended=list(ended))
 
 
+def customer_merged(
+    *, case: Case, by: StaffMember | None, at: datetime, merged: int, kept: int
+) -> CaseEvent:
+    return _new(case, EventKind.CUSTOMER_MERGED, by, at, merged=merged, kept=kept)
+
+
 def deadline_started(
     *, case: Case, by: StaffMember | None, at: datetime, standard: str, due_at: datetime | None
 ) -> CaseEvent:
@@ -453,6 +469,8 @@ def event_read(event: CaseEvent) -> Details:
     if kind == EventKind.DEADLINE_STARTED:
         due = data.get("due_at")
         return DeadlineStarted(standard=str(data.get("standard", "")), due_at=due and str(due))
+    if kind == EventKind.CUSTOMER_MERGED:
+        return CustomerMerged(merged=_int(data.get("merged")), kept=_int(data.get("kept")))
     if kind == EventKind.DEADLINE_MET:
         return DeadlineMet(
             standard=str(data.get("standard", "")), met_at=str(data.get("met_at", ""))

@@ -280,6 +280,7 @@ class EventKind(models.TextChoices):
     DEADLINE_WARNING = "deadline_warning", "Warned that a deadline is near"
     REOPENED = "reopened", "Reopened"
     MERGED = "merged", "Merged"
+    CUSTOMER_MERGED = "customer_merged", "Customer's records merged"
 
 
 class CaseEvent(models.Model):

@@ -9,7 +9,9 @@ the merged record's own history stays with it (its events and the log of who rea
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.db import models
@@ -37,6 +39,19 @@ STAYS_WITH_RECORD = {
 # A blank detail of the record kept is filled from the merged record; these never are
 # (the kind of customer is never blank; a reason for home visits only goes with them).
 NOT_FILLED = {"customer_type", "home_visit_reason"}
+
+
+# Told of each merge before anything moves (in its transaction): apps above customers
+# record it on what of theirs moves (cases: an event on each case of the merged record).
+MergeListener = Callable[[Customer, Customer, StaffMember, datetime], None]
+_listeners: list[MergeListener] = []
+
+
+def customer_merge_listener_register(listener: MergeListener) -> None:
+    """`listener(kept, merged, by, at)` is called for every merge, in its transaction,
+    before the merged record's rows move. Call from AppConfig.ready()."""
+    if listener not in _listeners:
+        _listeners.append(listener)
 
 
 class MergeRefused(CaredeskError):
@@ -154,6 +169,8 @@ def customer_merge(*, keep: Customer, merge: Customer, by: StaffMember, clock: C
     keep, merge = locked[keep.pk], locked[merge.pk]
     plan = customer_merge_plan(keep=keep, merge=merge)
     now = clock.now()
+    for listener in _listeners:
+        listener(keep, merge, by, now)
     for relation in _relations():
         if relation.one_to_one and _what(relation) in plan.kept_as_is:
             continue

@@ -84,6 +84,14 @@ def timeline_details(entry: TimelineEntry, policy: Policy) -> SafeString:
                 )
         else:
             parts.append(format_html("<br>Merged into {}.", _case_link(other)))
+    if kind == EventKind.CUSTOMER_MERGED and (kept := getattr(details, "kept", None)):
+        parts.append(
+            format_html(
+                '<br>Two records of the customer were merged: this case is now with <a href="{}">'
+                "the record kept</a>.",
+                reverse("customers:customer", args=[kept]),
+            )
+        )
     if kind == EventKind.HOLDING_REPLY and (reason := getattr(details, "reason", "")):
         parts.append(format_html("<br>Reason: {}", reason))
     if standard := getattr(details, "standard", ""):

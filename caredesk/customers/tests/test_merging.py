@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 
-from caredesk.cases.models import Case, Contact
+from caredesk.cases.models import Case, CaseEvent, Contact, EventKind
 from caredesk.customers.duplicates import customer_duplicates_list
 from caredesk.customers.merging import (
     STAYS_WITH_RECORD,
@@ -161,3 +162,31 @@ def test_the_relations_left_behind_are_only_the_records_own_history():
         ("CustomerAccess", "customer"),
     }
     assert any(relation.related_model is Case for relation in _relations())
+
+
+def test_each_case_of_the_merged_record_says_so_on_its_timeline(people, clock, client):
+    keep = person(clock, phone="0151 510 5000")
+    merge = person(clock, email="jo@example.org")
+    kept_case = a_letter_and_an_email_for(keep, people, clock).case
+    moved_case = letter_log(
+        sender="Jo Jones",
+        received_at=clock.now() - timedelta(days=2),
+        customer=merge,
+        by=people.officer,
+        policy=HALTON,
+        clock=clock,
+    ).case
+
+    customer_merge(keep=keep, merge=merge, by=people.officer, clock=clock)
+
+    told = CaseEvent.objects.get(case=moved_case, kind=EventKind.CUSTOMER_MERGED)
+    assert (told.actor, told.at, told.data) == (
+        people.officer,
+        clock.now(),
+        {"merged": merge.pk, "kept": keep.pk},
+    )
+    assert not CaseEvent.objects.filter(case=kept_case, kind=EventKind.CUSTOMER_MERGED).exists()
+    client.force_login(people.officer)
+    page = client.get(reverse("cases:case", args=[moved_case.reference])).content.decode()
+    assert "Two records of the customer were merged" in page
+    assert f'href="{reverse("customers:customer", args=[keep.pk])}"' in page
