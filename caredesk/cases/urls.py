@@ -1,6 +1,7 @@
 from django.urls import path
 
 from caredesk.cases.views import (
+    action_forms,
     case_changes,
     case_page,
     log_contact,
@@ -34,4 +35,5 @@ urlpatterns = [
     path("cases/<str:reference>/merge/", case_changes.merge, name="merge"),
     path("cases/<str:reference>/complaint/", case_page.complaint_step, name="complaint_step"),
     path("cases/<str:reference>/panels/<str:key>/", case_page.case_panel, name="panel"),
+    path("cases/<str:reference>/actions/<str:name>/", action_forms.action_form, name="action_form"),
 ]

@@ -20,7 +20,9 @@ def page(client, case) -> str:
 
 
 def seen_on(client, case) -> str:
-    shown = client.get(reverse("cases:case", args=[case.reference])).content.decode()
+    # every form drawn, as the page is without JavaScript (?actions=all)
+    url = reverse("cases:case", args=[case.reference]) + "?actions=all"
+    shown = client.get(url).content.decode()
     found = re.search(r'name="seen" value="(\d+)"', shown)
     assert found
     return found.group(1)

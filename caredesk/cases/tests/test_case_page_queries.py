@@ -3,10 +3,11 @@ emails, documents' letters: cases.panels) included.
 
 DESIGN's budget is at most 10, counting everything: the session, the member (their roles
 and unread count read with them: staff.backends), the case, the access record, the
-deadlines, the people to assign to (with their absences), the newest contacts and the
-newest events (each page with its total), and the customer panel's two. The panels other
-apps add load after the page (htmx, cases:panel); each of those answers takes the same
-few queries whatever the history too.
+deadlines, the newest contacts and the newest events (each page with its total), and the
+customer panel's two. The panels other apps add load after the page (htmx, cases:panel),
+as do the actions' forms (cases:action_form: the people to assign to are read when
+Assign is opened); each of those answers takes the same few queries whatever the
+history too.
 """
 
 from datetime import timedelta

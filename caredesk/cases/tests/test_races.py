@@ -258,7 +258,8 @@ def test_two_officers_pressing_at_once_one_wins_and_the_other_is_told_who(
             for case in cases:
                 case_wait_for_customer(case=case, reason="waiting_for_customer", by=people.officer)
         # The page sends the last event it showed; the rounds read it as the page does.
-        page = clients[people.officer.pk].get(reverse("cases:case", args=[cases[0].reference]))
+        url = reverse("cases:case", args=[cases[0].reference]) + "?actions=all"
+        page = clients[people.officer.pk].get(url)
         seen_first = case_seen_get(reference=cases[0].reference)
         wrong: list[str] = []
         if f'name="seen" value="{seen_first}"' not in page.content.decode():

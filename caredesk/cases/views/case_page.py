@@ -4,6 +4,7 @@ actions (assign, note, contact, holding reply, respond, wait, resume, resolve, c
 
 Actions are plain POST forms that redirect back to the case (they work without
 JavaScript); a form with a mistake shows the page again with the message by the field.
+The page shows them closed and draws a form when it is opened (views.action_forms).
 Each form sends `seen`, the last event the page showed: an action chosen on a page
 that someone else's change has made stale is refused, saying who changed what and when
 (`cases.locks`).
@@ -26,22 +27,17 @@ from caredesk.cases import events, selectors, services
 from caredesk.cases.customer_panel import customer_panel_get
 from caredesk.cases.forms import (
     AssignForm,
-    CallingCardForm,
     ComplaintStepForm,
     ContactOnCaseForm,
-    FinishForm,
-    HoldingReplyForm,
-    MergeForm,
     NoteForm,
-    ReopenForm,
     RespondForm,
     WaitForm,
-    assign_choices,
 )
 from caredesk.cases.intake import contact_receive
 from caredesk.cases.locks import case_lock
-from caredesk.cases.models import Case, CaseKind, CaseStatus, Direction
+from caredesk.cases.models import Case, CaseStatus, Direction
 from caredesk.cases.panels import case_panel_get, case_panels_shown, panel_anchor
+from caredesk.cases.views.action_forms import ACTIONS, MAKERS, action_forms_make
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
 from caredesk.core.db import write_transaction
@@ -92,22 +88,12 @@ def _render_case(
     )
     deadlines = list(case.deadlines.order_by("starts_at", "pk"))  # a case has few: all
     holding = selectors.deadlines_holding_reply_list(case=case, policy=policy, among=deadlines)
-    today = clock.now().astimezone(policy.working_calendar.zone).date()
-    action_forms: dict[str, forms.Form] = {
-        "assign": AssignForm(
-            initial={"officer": case.assigned_to_id},
-            choices=assign_choices(on=today, policy=policy),
-        ),
-        "note": NoteForm(),
-        "contact": ContactOnCaseForm(initial={"channel": case.channel, "direction": "outbound"}),
-        "respond": RespondForm(initial={"channel": case.channel}),
-        "holding_reply": HoldingReplyForm(deadlines=holding, policy=policy),
-        "wait": WaitForm(),
-        "finish": FinishForm(complaint=case.kind == CaseKind.COMPLAINT),
-        "reopen": ReopenForm(),
-        "merge": MergeForm(),
-        "calling_card": CallingCardForm(),
-    }
+    # The actions' forms are drawn when opened (views.action_forms), unless the page is
+    # asked for with all of them (?actions=all: without JavaScript) or one came back refused.
+    every = request.GET.get("actions") == "all"
+    action_forms = action_forms_make(
+        case=case, names=MAKERS if every else (), policy=policy, clock=clock, holding=holding
+    )
     action_forms.update(failed or {})
     is_open = case.status in (CaseStatus.OPEN, CaseStatus.WAITING_FOR_CUSTOMER)
     is_waiting = case.status == CaseStatus.WAITING_FOR_CUSTOMER
@@ -142,6 +128,7 @@ def _render_case(
             "timeline_links": _page_links(request, "timeline", timeline),
             "now": clock.now(),
             "forms": action_forms,
+            "actions": ACTIONS,
             "holding_reply_possible": bool(holding),
             "is_open": is_open,
             "refusals": refusals,
