@@ -65,12 +65,16 @@ def test_pages_keep_working_under_the_content_security_policy(page, live_server,
 
     # search as you type: htmx answers without the Enter key
     page.get_by_role("link", name="Search").click()
+    page.wait_for_url("**/search/")
+    page.wait_for_load_state()  # htmx listens once its script has run: then type
     page.get_by_label("Search").press_sequentially("Nwosu", delay=20)
     expect(page.get_by_role("link", name="Grace Nwosu")).to_be_visible()
     assert page.url.endswith("/search/")  # no page load: htmx swapped the results in
 
     # the customer finder on Log a contact, and the case page
     page.get_by_role("link", name="Log a contact").click()
+    page.wait_for_url("**/log/")
+    page.wait_for_load_state()
     page.get_by_label("Find the customer").press_sequentially("wa7 2bx", delay=20)
     expect(page.get_by_role("link", name="Grace Nwosu")).to_be_visible()
     page.goto(f"{live_server.url}/cases/{case.reference}/")

@@ -39,6 +39,8 @@ def test_an_officer_picks_the_sender_as_they_type_and_is_warned_of_a_second_entr
     page.get_by_label("Username").fill("olu_officer")
     page.get_by_label("Password").fill("correct horse battery staple")
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Letters received")).to_be_visible()
+    page.wait_for_load_state()  # htmx listens once its script has run: then type
 
     # the matches come as the officer types, without pressing Find
     page.get_by_label("Find the customer").press_sequentially("Hugh")
