@@ -10,14 +10,14 @@ be used raises `CustomerMappingError` listing every problem as "key path: what i
 from __future__ import annotations
 
 import codecs
-import difflib
-import tomllib
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from django.db import models
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from caredesk.core.mapping_files import mapping_parse, mapping_text, shipped_names
 from caredesk.customers.models import AccessibleFormat, ContactChannel, CustomerType
 from caredesk.errors import FileProblems
 
@@ -149,39 +149,24 @@ def _key(word: str) -> str:
 
 
 def shipped_mapping_names() -> list[str]:
-    return sorted(path.stem for path in MAPPINGS_FOLDER.glob("*.toml"))
+    return shipped_names(MAPPINGS_FOLDER)
 
 
 def load_customer_mapping(name_or_path: str | Path) -> CustomerMapping:
     """A shipped mapping by name (housing) or any mapping file, parsed and checked."""
-    text = str(name_or_path)
-    path = Path(text)
-    if "/" not in text and not text.endswith(".toml"):
-        path = MAPPINGS_FOLDER / f"{text}.toml"
-        if not path.is_file():
-            known = ", ".join(shipped_mapping_names())
-            raise CustomerMappingError(
-                text, [f"there is no mapping called '{text}'. Known: {known}."]
-            )
-    try:
-        content = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise CustomerMappingError(str(path), [f"the file cannot be read: {error}"]) from None
-    return parse_customer_mapping(content, source=str(path))
+    text, source = mapping_text(name_or_path, folder=MAPPINGS_FOLDER, error=CustomerMappingError)
+    return parse_customer_mapping(text, source=source)
 
 
 def parse_customer_mapping(text: str, *, source: str) -> CustomerMapping:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise CustomerMappingError(source, [f"the file is not valid TOML: {error}"]) from None
-    except RecursionError:
-        raise CustomerMappingError(source, ["the file nests lists or tables too deeply"]) from None
-    data.setdefault("name", Path(source).stem)
-    try:
-        return CustomerMapping.model_validate(data)
-    except ValidationError as error:
-        raise CustomerMappingError(source, _describe(error)) from None
+    return mapping_parse(
+        text,
+        source=source,
+        model=CustomerMapping,
+        error=CustomerMappingError,
+        known=_KNOWN,
+        special=_special,
+    )
 
 
 _KNOWN = {
@@ -193,25 +178,10 @@ _KNOWN = {
 }
 
 
-def _describe(error: ValidationError) -> list[str]:
-    problems = []
-    for item in error.errors(include_url=False):
-        location = ".".join(str(step) for step in item["loc"]) or "(top level)"
-        kind, message = item["type"], str(item["msg"])
-        if kind == "extra_forbidden":
-            field = str(item["loc"][-1])
-            section = str(item["loc"][0]) if len(item["loc"]) > 1 else ""
-            guess = difflib.get_close_matches(field, _KNOWN.get(section, []), n=1)
-            hint = f" (did you mean '{guess[0]}'?)" if guess else ""
-            message = f"'{field}' is not a setting here{hint}"
-        elif kind == "missing":
-            message = "is required but missing"
-        elif kind == "enum":
-            detail = str(item["loc"][1]) if len(item["loc"]) > 1 else str(item["loc"][-1])
-            choices = CHOICES.get(detail, CustomerType)
-            known = ", ".join(str(choice.value) for choice in choices)
-            message = f"{item['input']!r} is not one of {known}"
-        else:
-            message = message.removeprefix("Value error, ")
-        problems.append(f"{location}: {message}")
-    return problems
+def _special(item: dict[str, Any], location: str) -> str | None:
+    if item["type"] != "enum":
+        return None
+    detail = str(item["loc"][1]) if len(item["loc"]) > 1 else str(item["loc"][-1])
+    choices = CHOICES.get(detail, CustomerType)
+    known = ", ".join(str(choice.value) for choice in choices)
+    return f"{item['input']!r} is not one of {known}"

@@ -8,15 +8,14 @@ cannot be used raises `MappingError` listing every problem as "key path: what is
 from __future__ import annotations
 
 import codecs
-import difflib
-import tomllib
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from caredesk.core.mapping_files import mapping_parse, mapping_text, shipped_names
 from caredesk.errors import FileProblems
 
 MAPPINGS_FOLDER = Path(__file__).parent / "mappings"
@@ -121,37 +120,19 @@ class Mapping(_Strict):
 
 
 def shipped_mapping_names() -> list[str]:
-    return sorted(path.stem for path in MAPPINGS_FOLDER.glob("*.toml"))
+    return shipped_names(MAPPINGS_FOLDER)
 
 
 def load_mapping(name_or_path: str | Path) -> Mapping:
     """A shipped mapping by name (teams) or any mapping file, parsed and checked."""
-    text = str(name_or_path)
-    path = Path(text)
-    if "/" not in text and not text.endswith(".toml"):
-        path = MAPPINGS_FOLDER / f"{text}.toml"
-        if not path.is_file():
-            known = ", ".join(shipped_mapping_names())
-            raise MappingError(text, [f"there is no mapping called '{text}'. Known: {known}."])
-    try:
-        content = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise MappingError(str(path), [f"the file cannot be read: {error}"]) from None
-    return parse_mapping(content, source=str(path))
+    text, source = mapping_text(name_or_path, folder=MAPPINGS_FOLDER, error=MappingError)
+    return parse_mapping(text, source=source)
 
 
 def parse_mapping(text: str, *, source: str) -> Mapping:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise MappingError(source, [f"the file is not valid TOML: {error}"]) from None
-    except RecursionError:
-        raise MappingError(source, ["the file nests lists or tables too deeply"]) from None
-    data.setdefault("name", Path(source).stem)
-    try:
-        return Mapping.model_validate(data)
-    except ValidationError as error:
-        raise MappingError(source, _describe(error)) from None
+    return mapping_parse(
+        text, source=source, model=Mapping, error=MappingError, known=_KNOWN, special=_special
+    )
 
 
 _KNOWN = {
@@ -161,27 +142,12 @@ _KNOWN = {
 }
 
 
-def _describe(error: ValidationError) -> list[str]:
-    problems = []
-    for item in error.errors(include_url=False):
-        location = ".".join(str(step) for step in item["loc"]) or "(top level)"
-        kind, message = item["type"], str(item["msg"])
-        if kind == "extra_forbidden":
-            field = str(item["loc"][-1])
-            section = str(item["loc"][0]) if len(item["loc"]) > 1 else ""
-            guess = difflib.get_close_matches(field, _KNOWN.get(section, []), n=1)
-            hint = f" (did you mean '{guess[0]}'?)" if guess else ""
-            message = f"'{field}' is not a setting here{hint}"
-        elif kind == "missing":
-            message = "is required but missing"
-        elif kind == "literal_error":
-            message = f"{item['input']!r} is not one of {', '.join(OUTCOMES)}"
-        elif kind == "string_pattern_mismatch" and location == "format.source":
-            message = (
-                f"{item['input']!r} is not a source name: use lower-case letters, digits, "
-                "- and _, such as 'mitel'"
-            )
-        else:
-            message = message.removeprefix("Value error, ")
-        problems.append(f"{location}: {message}")
-    return problems
+def _special(item: dict[str, Any], location: str) -> str | None:
+    if item["type"] == "literal_error":
+        return f"{item['input']!r} is not one of {', '.join(OUTCOMES)}"
+    if item["type"] == "string_pattern_mismatch" and location == "format.source":
+        return (
+            f"{item['input']!r} is not a source name: use lower-case letters, digits, "
+            "- and _, such as 'mitel'"
+        )
+    return None
