@@ -15,13 +15,13 @@ apostrophe ("'=A1", as caredesk's own rejects files write them) is read without 
 
 from __future__ import annotations
 
-import csv
 import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
+from caredesk.core.csv_fields import FieldReader
 from caredesk.customers.details_check import DetailRefused, address_checked, detail_checked
 from caredesk.customers.import_mapping import CHOICES, CustomerMapping
 from caredesk.customers.models import AccessibleFormat
@@ -80,33 +80,12 @@ class CustomerFile:
         self.name = name
         self._file = file
         self._encoding = mapping.format.encoding
-        self._text: str | None = None
-        self._reader = csv.reader(self, delimiter=mapping.format.delimiter, strict=True)
+        self._fields = FieldReader(mapping.format.delimiter, refused=DetailRefused)
         self._pending: list[tuple[int, str | None]] = []
         self._number = 0
         self.headings: list[str] = []
         self.bytes_read = 0
         self._columns: dict[str, int | list[int]] = {}
-
-    # the csv reader's input: exactly the one text it is given, never the next row's
-    def __iter__(self) -> CustomerFile:
-        return self
-
-    def __next__(self) -> str:
-        text = self._text
-        if text is None:
-            raise StopIteration
-        self._text = None
-        return text
-
-    def _fields(self, text: str) -> list[str]:
-        self._text = text
-        try:
-            return next(self._reader)
-        except (csv.Error, StopIteration) as error:
-            raise DetailRefused(f"the row is not valid CSV ({error})") from None
-        finally:
-            self._text = None
 
     # physical lines, then rows
     def _line(self) -> tuple[int, str | None] | None:

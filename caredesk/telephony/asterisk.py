@@ -38,7 +38,6 @@ from datetime import datetime, timedelta
 from caredesk.telephony.rows import (
     LIMITS,
     ROUNDING,
-    FieldReader,
     LocalTimes,
     Outcome,
     ParsedCall,
@@ -48,6 +47,7 @@ from caredesk.telephony.rows import (
     Span,
     check_length,
     clean_fields,
+    field_reader,
     logical_lines,
     moments_resolve,
     not_later,
@@ -91,7 +91,7 @@ def numbered_asterisk_rows(
 
     Each Asterisk row is one line, so any selection of a file's lines reads as they would
     in the whole file."""
-    fields = FieldReader(",")
+    fields = field_reader(",")
     for number, text, problem in logical_lines(lines, encoding="utf-8", max_lines=1):
         if problem is not None:
             yield RejectedRow(number, problem, text.rstrip("\r\n"))

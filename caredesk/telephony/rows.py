@@ -7,7 +7,7 @@ the whole file raises `call_file.CallFileError`.
 
 What both share, here: the rows they give, the lines of a file taken as CSV rows
 (`logical_lines`: a quoted field may run over line breaks, up to a limit), the fields
-of one row (`FieldReader`), the longest value each field may have, the text of each
+of one row (`field_reader`), the longest value each field may have, the text of each
 field (`clean_fields`), and times (`LocalTimes`, `moments_resolve`).
 
 **Text.** A line is decoded in the file's encoding; a field that is not (a caller's name
@@ -37,7 +37,6 @@ or longer than the duration. Numbers below 0 are not numbers of seconds.
 
 from __future__ import annotations
 
-import csv
 import enum
 import itertools
 import re
@@ -47,6 +46,7 @@ from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from caredesk.core.csv_fields import FieldReader
 from caredesk.core.text import storable
 from caredesk.standards.calendar import FIRST_YEAR, LAST_YEAR
 from caredesk.telephony.call_file import MAX_LINE_BYTES
@@ -424,40 +424,16 @@ def logical_lines(
         yield number, text.rstrip("\r\n"), 'a quoted field is not closed (a " is missing)'
 
 
-class FieldReader:
-    """The fields of one row's text at a time, read as `csv.reader([text])` would.
+def field_reader(delimiter: str) -> FieldReader:
+    """A reader of one row's fields at a time (core.csv_fields) that refuses a row that
+    is not CSV as a RowError."""
+    return FieldReader(delimiter, refused=_not_csv)
 
-    One reader serves every row (making a reader per row costs more than reading the
-    row): it is fed exactly one text per call, so a row that would need more text than
-    its own ends there (strict: an error) and never takes the next row's.
-    """
 
-    __slots__ = ("_reader", "_text")
-
-    def __init__(self, delimiter: str) -> None:
-        self._text: str | None = None
-        self._reader = csv.reader(self, delimiter=delimiter, strict=True)
-
-    def __iter__(self) -> FieldReader:
-        return self
-
-    def __next__(self) -> str:
-        text = self._text
-        if text is None:
-            raise StopIteration
-        self._text = None
-        return text
-
-    def __call__(self, text: str) -> list[str]:
-        self._text = text
-        try:
-            return next(self._reader)
-        except (csv.Error, StopIteration) as error:
-            raise RowError(f"the row is not valid CSV ({error}).") from None
-        finally:
-            self._text = None
+def _not_csv(reason: str) -> RowError:
+    return RowError(f"{reason}.")
 
 
 def fields_of(text: str, delimiter: str) -> list[str]:
-    """The fields of one row's text (a reader of its own: see FieldReader)."""
-    return FieldReader(delimiter)(text)
+    """The fields of one row's text (a reader of its own: see field_reader)."""
+    return field_reader(delimiter)(text)

@@ -8,12 +8,12 @@ import pytest
 from caredesk.core.text import storable
 from caredesk.telephony.call_file import MAX_LINE_BYTES
 from caredesk.telephony.rows import (
-    FieldReader,
     LocalTimes,
     RejectedRow,
     RowError,
     Span,
     clean_fields,
+    field_reader,
     field_text,
     fields_of,
     logical_lines,
@@ -73,7 +73,7 @@ def test_a_line_cut_for_length_is_refused():
 
 
 def test_one_field_reader_reads_each_row_alone():
-    read = FieldReader(",")
+    read = field_reader(",")
     assert read('a,"b,c",d\n') == ["a", "b,c", "d"]
     assert read("e;f\n") == ["e;f"]
     assert fields_of("g;h\n", ";") == ["g", "h"]
