@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from django.core.checks import Tags
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from caredesk.core.clock import system_clock
+from caredesk.core.commands import one_line_parser
 from caredesk.customers.import_mapping import load_customer_mapping
 from caredesk.customers.importing import ImportSummary, customers_import
 from caredesk.errors import CaredeskError
@@ -26,14 +27,7 @@ PROGRAM = "caredesk customers"
 DEFAULT_MAPPING = "housing"
 
 
-class OneLineParser(CommandParser):
-    """Bad arguments: one line on stderr and exit status 2 (not argparse's usage block)."""
-
-    def error(self, message: str) -> NoReturn:
-        if self.called_from_command_line:
-            sys.stderr.write(f"{PROGRAM}: {message} (see caredesk customers --help)\n")
-            sys.exit(2)
-        raise CommandError(f"Error: {message}")
+OneLineParser = one_line_parser(PROGRAM)
 
 
 class Command(BaseCommand):

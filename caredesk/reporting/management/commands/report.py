@@ -14,16 +14,16 @@ Exit status: 0 done, 1 the work failed (the reason on stderr), 2 bad arguments.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import system_clock
+from caredesk.core.commands import one_line_parser
 from caredesk.errors import CaredeskError
 from caredesk.reporting.board import board_pack, board_pack_pdf
 from caredesk.reporting.rollups import Counted, figures_rebuild
@@ -53,14 +53,7 @@ def _month(text: str) -> date:
         ) from None
 
 
-class OneLineParser(CommandParser):
-    """Bad arguments: one line on stderr and exit status 2 (not argparse's usage block)."""
-
-    def error(self, message: str) -> NoReturn:
-        if self.called_from_command_line:
-            sys.stderr.write(f"{PROGRAM}: {message} (see caredesk report --help)\n")
-            sys.exit(2)
-        raise CommandError(f"Error: {message}")
+OneLineParser = one_line_parser(PROGRAM)
 
 
 class Command(BaseCommand):

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.checks import Tags
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import system_clock
+from caredesk.core.commands import one_line_parser
 from caredesk.core.office_time import parse_received
 from caredesk.errors import CaredeskError
 from caredesk.standards import Policy, load_policy
@@ -31,14 +32,7 @@ from caredesk.telephony.models import CallImport, ImportStatus
 PROGRAM = "caredesk calls"
 
 
-class OneLineParser(CommandParser):
-    """Bad arguments: one line on stderr and exit status 2 (not argparse's usage block)."""
-
-    def error(self, message: str) -> NoReturn:
-        if self.called_from_command_line:
-            sys.stderr.write(f"{PROGRAM}: {message} (see caredesk calls --help)\n")
-            sys.exit(2)
-        raise CommandError(f"Error: {message}")
+OneLineParser = one_line_parser(PROGRAM)
 
 
 class Command(BaseCommand):
