@@ -128,7 +128,11 @@ def action_form(
         page = reverse("cases:case", args=[case.reference])
         return redirect(f"{page}?actions=all#action-{name}")
     policy = active_policy()
-    holding = selectors.deadlines_holding_reply_list(case=case, policy=policy)
+    holding = (
+        selectors.deadlines_holding_reply_list(case=case, policy=policy)
+        if name == "holding_reply"
+        else []
+    )
     form = action_forms_make(case=case, names=[name], policy=policy, clock=clock, holding=holding)
     return render(
         request,
