@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.forms import BaseForm
 
-from caredesk.core import local_time
+from caredesk.core import local_time, navigation
 
 register = template.Library()
 
@@ -60,3 +60,19 @@ def page_has_errors(context: template.Context) -> bool:
                 if form.is_bound and checked:
                     return True
     return False
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context: template.Context) -> str:
+    """The main menu's links for the signed-in person (core.navigation)."""
+    request = context.get("request")
+    resolved = getattr(request, "resolver_match", None)
+    flags: dict[str, Any] = {str(name): value for name, value in context.flatten().items()}
+    return navigation.menu_html(flags, resolved, context.get("unread_notifications") or 0)
+
+
+@register.simple_tag
+def address(view: str) -> str:
+    """`{% address 'staff:home' %}`: a page's address that takes no arguments, reversed
+    once per process (core.navigation.address)."""
+    return navigation.address(view)
