@@ -3,6 +3,7 @@ the page was refused, and the error summary ready to take focus when the page op
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from bs4 import BeautifulSoup
@@ -10,6 +11,7 @@ from django import forms
 from django.template import Context, Template
 from django.urls import reverse
 
+import caredesk
 from caredesk.conftest import People
 
 
@@ -123,3 +125,14 @@ def test_the_summary_still_takes_the_pages_own_form() -> None:
     assert summary is not None
     assert [a.text for a in summary.find_all("a")] == ["Enter the reason for the delay"]
     assert summary_in(SUMMARY.render(Context({"form": Reason()}))) is None
+
+
+def test_no_page_says_error_twice_in_its_title() -> None:
+    """The base template puts "Error: " before the title of a page with a refused form;
+    a page's own title block that did so too read "Error: Error: Letters received"."""
+    doubled = [
+        str(path.relative_to(Path(caredesk.__file__).parent))
+        for path in Path(caredesk.__file__).parent.rglob("templates/**/*.html")
+        if "{% if form.errors %}Error: " in path.read_text()
+    ]
+    assert doubled == []
