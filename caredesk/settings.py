@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "caredesk.documents",
     "caredesk.mail",
     "caredesk.telephony",
+    "caredesk.visits",
     "caredesk.search",
     "caredesk.reporting",
     "caredesk.api",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("notifications/", include("caredesk.notifications.urls")),
     path("calls/", include("caredesk.telephony.urls")),
     path("mail/", include("caredesk.mail.urls")),
+    path("visits/", include("caredesk.visits.urls")),
     path("documents/", include("caredesk.documents.urls")),
     path("performance/", include("caredesk.reporting.urls")),
     path("api/", include("caredesk.api.urls")),

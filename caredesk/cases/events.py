@@ -130,6 +130,16 @@ class DeadlineMet:
 
 
 @dataclass(frozen=True)
+class DeadlineEnded:
+    """One deadline ended without being met, on its own (a visitor who left before being
+    seen); a case finished or merged says which of its deadlines ended itself."""
+
+    standard: str
+    ended_at: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class CustomerMerged:
     """Two records of the case's customer were merged: `merged` into `kept` (their ids;
     no names, so erasing the customer leaves nothing here)."""
@@ -157,6 +167,7 @@ Details = (
     | StatusChanged
     | DeadlineStarted
     | DeadlineMet
+    | DeadlineEnded
     | DeadlineWarned
     | NoteWithMentions
     | Reopened
@@ -339,6 +350,26 @@ def deadline_met(
     return _new(case, EventKind.DEADLINE_MET, by, at, standard=standard, met_at=met_at.isoformat())
 
 
+def deadline_ended(
+    *,
+    case: Case,
+    by: StaffMember | None,
+    at: datetime,
+    standard: str,
+    ended_at: datetime,
+    reason: str,
+) -> CaseEvent:
+    return _new(
+        case,
+        EventKind.DEADLINE_ENDED,
+        by,
+        at,
+        standard=standard,
+        ended_at=ended_at.isoformat(),
+        reason=reason,
+    )
+
+
 def deadline_warned(
     *, case: Case, at: datetime, standard: str, due_at: datetime, to: Sequence[int]
 ) -> CaseEvent:
@@ -471,6 +502,12 @@ def event_read(event: CaseEvent) -> Details:
         return DeadlineStarted(standard=str(data.get("standard", "")), due_at=due and str(due))
     if kind == EventKind.CUSTOMER_MERGED:
         return CustomerMerged(merged=_int(data.get("merged")), kept=_int(data.get("kept")))
+    if kind == EventKind.DEADLINE_ENDED:
+        return DeadlineEnded(
+            standard=str(data.get("standard", "")),
+            ended_at=str(data.get("ended_at", "")),
+            reason=str(data.get("reason", "")),
+        )
     if kind == EventKind.DEADLINE_MET:
         return DeadlineMet(
             standard=str(data.get("standard", "")), met_at=str(data.get("met_at", ""))

@@ -24,8 +24,8 @@ from caredesk.errors import CaredeskError, DurationError
 from caredesk.staff.models import Absence, StaffMember
 from caredesk.staff.permissions import Can
 from caredesk.staff.selectors import (
+    caseworkers_list,
     staff_choices_with_absences_list,
-    staff_with_capability_list,
 )
 from caredesk.standards import Duration, Policy, parse_duration
 from caredesk.standards.policy import Rule
@@ -65,9 +65,7 @@ def staff_choices(away: Mapping[int, Absence] | None = None) -> list[tuple[str, 
     """Everyone who can take work; those away say so, and who has their work meanwhile,
     so a caller can be told (Stonewall 2.8)."""
     away = away or {}
-    people = staff_with_capability_list(capability=Can.WORK_CASES).order_by(
-        "first_name", "last_name"
-    )
+    people = caseworkers_list()
     choices = [("", "Choose a person")]
     for person in people.only("pk", "first_name", "last_name", "username", "post_title"):
         choices.append((str(person.pk), _person_label(person, away.get(person.pk))))

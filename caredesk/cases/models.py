@@ -281,6 +281,7 @@ class EventKind(models.TextChoices):
     REOPENED = "reopened", "Reopened"
     MERGED = "merged", "Merged"
     CUSTOMER_MERGED = "customer_merged", "Customer's records merged"
+    DEADLINE_ENDED = "deadline_ended", "Deadline ended unmet"
 
 
 class CaseEvent(models.Model):

@@ -78,6 +78,32 @@ def events_on_escalation(*, stage: int) -> frozenset[ClockEvent] | None:
     return frozenset({event}) if event is not None else None
 
 
+def events_on_arrival(*, has_appointment: bool, appointment_only: bool) -> frozenset[ClockEvent]:
+    """A visitor arriving at an office. With an appointment, the appointment's clock too
+    (it runs from the appointment time, or arrival if later). At an office open by
+    appointment only, a visitor without one fires none: they are asked to arrange one,
+    and no standard of waiting applies to them."""
+    if appointment_only and not has_appointment:
+        return frozenset()
+    events = {ClockEvent.VISITOR_ARRIVED}
+    if has_appointment:
+        events.add(ClockEvent.APPOINTMENT_TIME)
+    return frozenset(events)
+
+
+def standards_starting(
+    *, policy: Policy, kind: str, channel: str, events: Iterable[ClockEvent]
+) -> tuple[DeadlineStandard, ...]:
+    """The standards `events` start on a contact of `channel` on a case of `kind`, each
+    to be a deadline of its own (a visitor's wait), in policy order."""
+    events = frozenset(events)
+    return tuple(
+        standard
+        for standard in policy.deadline_standards()
+        if starts(standard, kind=kind, channel=channel, events=events)
+    )
+
+
 # -- clocks ------------------------------------------------------------------------------------
 
 

@@ -485,12 +485,13 @@ def _start(
     policy: Policy,
     now: datetime,
     outlives_case: bool = False,
+    assigned_to: StaffMember | None = None,
 ) -> Deadline:
     deadline = Deadline(
         case=case,
         standard_key=key,
         starts_at=at,
-        assigned_to=case.assigned_to,
+        assigned_to=assigned_to or case.assigned_to,
         team=case.team,
         outlives_case=outlives_case,
     )
@@ -523,15 +524,26 @@ def deadline_start(
     by: StaffMember | None,
     policy: Policy,
     clock: Clock = system_clock,
+    assigned_to: StaffMember | None = None,
 ) -> Deadline:
     """Start a deadline of the standard on the case, beside any of the same standard
     already running: for tasks a case may have several of at once (a translation of
-    each letter), each with its own due time. It is still owed after the case is
-    resolved or closed, until deadline_meet."""
+    each letter, each visitor's wait), each with its own due time. It is still owed after
+    the case is resolved or closed, until deadline_meet or deadline_end. It is the case's
+    officer's, unless `assigned_to` (the officer on duty at reception, say)."""
     key = policy.deadline_standard(standard_key).key
     now = clock.now()
     case_lock(case=case, now=now, policy=policy)
-    return _start(case, key, at=at, by=by, policy=policy, now=now, outlives_case=True)
+    return _start(
+        case,
+        key,
+        at=at,
+        by=by,
+        policy=policy,
+        now=now,
+        outlives_case=True,
+        assigned_to=assigned_to,
+    )
 
 
 @write_transaction()
@@ -549,6 +561,40 @@ def deadline_meet(
     deadline.refresh_from_db()  # as it is now the case is ours
     if deadline.status in UNFINISHED:
         _meet(deadline, at=at, by=by, now=now, policy=policy)
+
+
+@write_transaction()
+def deadline_end(
+    *,
+    deadline: Deadline,
+    at: datetime,
+    reason: str,
+    by: StaffMember | None,
+    policy: Policy,
+    clock: Clock = system_clock,
+) -> bool:
+    """End one deadline (one started by deadline_start) without its being met, if it is
+    not finished yet, saying why: the visitor left before being seen. Ended after its
+    due time, it counts as missed; before, it is not measured. False if it was finished."""
+    now = clock.now()
+    case_lock(case=deadline.case, now=now, policy=policy)
+    deadline.refresh_from_db()
+    if deadline.status not in UNFINISHED:
+        return False
+    _end_open_pauses(at=at, deadline=deadline)
+    deadline.status, deadline.ended_at = DeadlineStatus.ENDED_UNMET, at
+    deadline.save(update_fields=["status", "ended_at"])
+    events.record(
+        events.deadline_ended(
+            case=deadline.case,
+            by=by,
+            at=now,
+            standard=deadline.standard_key,
+            ended_at=at,
+            reason=reason,
+        )
+    )
+    return True
 
 
 def _refresh(deadline: Deadline, policy: Policy) -> None:

@@ -55,6 +55,7 @@ MENU: tuple[MenuLink, ...] = (
     _link("cases:log_contact", "Log a contact", "can_work_cases"),
     _link("mail:letters", "Letters received", "can_work_cases"),
     _link("mail:review", "Emails to review", "can_work_cases"),
+    _link("visits:reception_choose", "Reception", "can_work_cases", app_name="visits"),
     _link("search:search", "Search", "can_read_cases", app_name="search"),
     _link("cases:manager", "Breaches and absences", "can_manage_teams"),
     _link("reporting:dashboard", "Performance", "can_see_performance", app_name="reporting"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django import forms
+
 from caredesk.core.query import id_or_none
 from caredesk.customers.models import Customer
 from caredesk.customers.selectors import customers_search
@@ -29,3 +31,14 @@ def customer_chosen(value: object) -> Customer | None:
 
 def url_with_customer(url: str, customer: Customer) -> str:
     return f"{url}{'&' if '?' in url else '?'}{urlencode({'customer': customer.pk})}"
+
+
+def customer_chosen_field() -> forms.ModelChoiceField:  # type: ignore[type-arg]
+    """A form's customer, chosen above the form (search, or a new record) and carried
+    in it unseen; a record merged away meanwhile is refused with what to do."""
+    return forms.ModelChoiceField(
+        queryset=Customer.objects.filter(merged_into__isnull=True),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "Choose the customer again: that record has gone."},
+    )

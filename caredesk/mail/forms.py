@@ -9,11 +9,10 @@ from caredesk.core.file_checks import ACCEPT
 from caredesk.core.forms import TextLimits
 from caredesk.core.uploads import LimitedFileField
 from caredesk.customers.models import ContactChannel, Customer
+from caredesk.customers.picking import customer_chosen_field
 from caredesk.errors import CaredeskError
 from caredesk.mail.letters_register import CheckedScan, scan_check
-from caredesk.staff.models import StaffMember
-from caredesk.staff.permissions import Can
-from caredesk.staff.selectors import staff_with_capability_list
+from caredesk.staff.selectors import caseworkers_list
 
 
 class LetterLogForm(TextLimits, forms.Form):
@@ -46,7 +45,7 @@ class LetterLogForm(TextLimits, forms.Form):
     )
     route_to = forms.ModelChoiceField(
         label="Pass it to",
-        queryset=StaffMember.objects.none(),
+        queryset=caseworkers_list(),
         required=False,
         empty_label="Nobody yet: the team's queue",
     )
@@ -59,20 +58,7 @@ class LetterLogForm(TextLimits, forms.Form):
     )
 
     # Chosen above the form (search, or a new record), so carried here unseen.
-    customer = forms.ModelChoiceField(
-        queryset=Customer.objects.filter(merged_into__isnull=True),
-        required=False,
-        widget=forms.HiddenInput,
-        error_messages={"invalid_choice": "Choose the customer again: that record has gone."},
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["route_to"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = staff_with_capability_list(capability=Can.WORK_CASES).order_by(
-            "first_name", "last_name"
-        )
+    customer = customer_chosen_field()
 
     def clean_scan(self) -> CheckedScan | None:
         """The scan read through (caredesk.core.file_checks), so that a PDF that could run

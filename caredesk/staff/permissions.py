@@ -69,6 +69,8 @@ class Can(enum.Enum):
     # The refused rows of a call import hold callers' numbers: only for those who import
     # calls and may also read them (READ_CASES), not for system administrators.
     DOWNLOAD_CALL_REJECTS = _grant("download_call_rejects", {Role.ADMINISTRATOR})
+    # Offices as visitors meet them: opening hours, closures, access, the duty officer.
+    MANAGE_OFFICES = _grant("manage_offices", {Role.ADMINISTRATOR, Role.LINE_MANAGER})
     EDIT_TEMPLATES = _grant("edit_templates", {Role.ADMINISTRATOR, Role.SYSTEM_ADMINISTRATOR})
     # Others' sign-in: a temporary password, removing two-factor sign-in, unlocking after
     # too many failed sign-ins (staff.accounts says whose: not a higher role's).

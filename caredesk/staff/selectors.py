@@ -99,6 +99,11 @@ def staff_with_capability_list(*, capability: Can) -> QuerySet[StaffMember]:
     return StaffMember.objects.filter(is_active=True, groups__name__in=names).distinct()
 
 
+def caseworkers_list() -> QuerySet[StaffMember]:
+    """Everyone who takes casework (a case or an appointment can be theirs), by name."""
+    return staff_with_capability_list(capability=Can.WORK_CASES).order_by("first_name", "last_name")
+
+
 def staff_absences_managed_list(*, by: StaffMember) -> QuerySet[StaffMember]:
     """Whose absences `by` may record: their own; their reports'; everyone's (administrators)."""
     people = StaffMember.objects.filter(is_active=True)

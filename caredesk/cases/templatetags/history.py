@@ -92,6 +92,8 @@ def timeline_details(entry: TimelineEntry, policy: Policy) -> SafeString:
                 reverse("customers:customer", args=[kept]),
             )
         )
+    if kind == EventKind.DEADLINE_ENDED and (reason := getattr(details, "reason", "")):
+        parts.append(format_html("<br>{}", reason))
     if kind == EventKind.HOLDING_REPLY and (reason := getattr(details, "reason", "")):
         parts.append(format_html("<br>Reason: {}", reason))
     if standard := getattr(details, "standard", ""):

@@ -22,7 +22,9 @@ from caredesk.customers.models import CustomerType
 from caredesk.customers.services import customer_create
 from caredesk.staff.models import Role
 from caredesk.staff.permissions import Can, allowed
+from caredesk.standards import load_policy
 from caredesk.telephony.models import CallImport
+from caredesk.visits.reception import visitor_arrive
 
 PUBLIC = {"policies:standards", "staff:login", "staff:logout"}
 
@@ -88,7 +90,18 @@ def world(people, clock, tmp_path, settings):
         assign_to=people.officer,
         by=people.officer,
     )
+    visit = visitor_arrive(
+        office=people.team.office,
+        visitor_name="Sam Okafor",
+        reason="Rent",
+        arrived_at=clock.now(),
+        by=people.officer,
+        policy=load_policy("halton"),
+        clock=clock,
+    )
     return {
+        "office_id": visit.office_id,
+        "visit_id": visit.pk,
         "reference": case.reference,
         "key": "mail.emails",  # a panel of the case page (cases:panel)
         "pk": customer.pk,

@@ -1,0 +1,104 @@
+"""The reception page's forms: a visitor arrives; a visitor is seen; a visitor goes."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from django import forms
+
+from caredesk.cases.models import Case
+from caredesk.core.forms import TextLimits
+from caredesk.customers.picking import customer_chosen_field
+from caredesk.staff.selectors import caseworkers_list
+from caredesk.visits.models import VisitStatus
+
+TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M", "%I:%M%p", "%I.%M%p", "%I%p", "%I:%M %p", "%I %p"]
+
+
+class VisitorArrivesForm(TextLimits, forms.Form):
+    """A visitor at the desk: who they are, what about, and what they ask for."""
+
+    visitor_name = forms.CharField(
+        label="Visitor's name",
+        max_length=200,
+        required=False,
+        help_text="As they give it. Leave it empty if you chose the customer above.",
+    )
+    reason = forms.CharField(label="What have they come about?", max_length=200, required=False)
+    reference = forms.CharField(
+        label="Case reference, if it is about a case already",
+        max_length=20,
+        required=False,
+        help_text="Leave empty to open a new case.",
+    )
+    appointment_time = forms.TimeField(
+        label="Appointment time today, if they have one",
+        required=False,
+        input_formats=TIME_FORMATS,
+        help_text="For example, 10:30 or 2pm.",
+        error_messages={"invalid": "Enter the appointment time like 10:30 or 2pm"},
+    )
+    appointment_with = forms.ModelChoiceField(
+        label="Appointment with",
+        queryset=caseworkers_list(),
+        required=False,
+        empty_label="Anyone: no one in particular",
+    )
+    private_room = forms.BooleanField(label="They ask for a private room", required=False)
+    forms_help = forms.BooleanField(label="They ask for help filling in a form", required=False)
+    interpreter_language = forms.CharField(
+        label="Interpreter needed: which language?",
+        max_length=60,
+        required=False,
+        help_text="Leave empty if they do not need one.",
+    )
+    customer = customer_chosen_field()
+
+    def clean_reference(self) -> Case | None:
+        reference = self.cleaned_data["reference"].strip().upper()
+        if not reference:
+            return None
+        case = Case.objects.filter(reference=reference).first()
+        if case is None:
+            raise forms.ValidationError(f"There is no case {reference}: check the reference")
+        return case
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("visitor_name", "").strip() and data.get("customer") is None:
+            self.add_error("visitor_name", "Enter the visitor's name")
+        if data.get("appointment_with") and data.get("appointment_time") is None:
+            self.add_error("appointment_time", "Enter the appointment time")
+        return data
+
+    def appointment_at(self, today: datetime) -> datetime | None:
+        """The appointment, today, in the organisation's time zone (`today` is local)."""
+        at: time | None = self.cleaned_data.get("appointment_time")
+        if at is None:
+            return None
+        return datetime.combine(today.date(), at, tzinfo=today.tzinfo)
+
+
+class VisitorSeenForm(TextLimits, forms.Form):
+    """The visitor is seen: what they were given of what they asked for."""
+
+    private_room_given = forms.BooleanField(label="They had a private room", required=False)
+    forms_help_given = forms.BooleanField(label="We helped with the form", required=False)
+    interpreter_given = forms.BooleanField(label="An interpreter was there", required=False)
+    exception = forms.CharField(
+        label="Why see them without an appointment?",
+        max_length=300,
+        required=False,
+        help_text="This office is open by appointment only.",
+    )
+
+
+class VisitorGoneForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[
+            (VisitStatus.ASKED_TO_BOOK.value, VisitStatus.ASKED_TO_BOOK.label),
+            (VisitStatus.LEFT.value, VisitStatus.LEFT.label),
+        ],
+        error_messages={"required": "Say whether they were asked to book or left"},
+    )

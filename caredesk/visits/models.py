@@ -1,0 +1,177 @@
+"""Offices as visitors meet them, and the reception log.
+
+An office (`staff.Office`: its name, address and phone, where teams sit) has here what
+a visitor needs to know (`OfficeDetails`: its kind, its emergency number, how to make an
+appointment, its access), its opening hours (`OpeningHours`: one row per interval, so
+split hours are two rows on a day) and the days it is closed (`OfficeClosure`).
+
+A `Visit` is one visitor at one office: when they arrived, were acknowledged and were
+seen, by whom, what they asked for and what they were given. Its contact and case are
+the cases app's (it came in through `cases.intake`), and its waits are deadlines of the
+case (`deadlines`), started and met through the engine.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+
+from caredesk.cases.models import Case, Contact, Deadline
+from caredesk.staff.models import Office, StaffMember
+
+
+class OfficeKind(models.TextChoices):
+    OFFICE = "office", "Office"
+    OFFICE_IN_A_HOUSE = "office_in_a_house", "Office in one of our houses"
+    ADVICE_SURGERY = "advice_surgery", "Advice surgery"
+
+
+class OfficeDetails(models.Model):
+    """What a visitor needs to know about an office, shown on its public page and poster."""
+
+    office = models.OneToOneField(
+        Office, on_delete=models.CASCADE, primary_key=True, related_name="details"
+    )
+    kind = models.CharField(max_length=30, choices=OfficeKind.choices, default=OfficeKind.OFFICE)
+    slug = models.SlugField(max_length=80, unique=True, help_text="Its public page's address.")
+    emergency_phone = models.CharField(
+        max_length=40, blank=True, help_text="The number to ring when the office is closed."
+    )
+    how_to_book = models.CharField(
+        max_length=300, blank=True, help_text="How to make an appointment, in a sentence."
+    )
+    step_free = models.BooleanField("Step-free access", default=False)
+    hearing_loop = models.BooleanField("Hearing loop", default=False)
+    private_room = models.BooleanField("A private room for interviews", default=False)
+    access_notes = models.CharField(max_length=500, blank=True)
+    duty_officer = models.ForeignKey(
+        StaffMember,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who is on duty at reception: told when a visitor has waited too long.",
+    )
+
+    class Meta:
+        verbose_name_plural = "office details"
+
+    def __str__(self) -> str:
+        return str(self.office)
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class OpeningHours(models.Model):
+    """One interval an office is open on a weekday: 09:30 to 13:00 on Mondays."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    opens = models.TimeField()
+    closes = models.TimeField()
+
+    class Meta:
+        ordering = ["office", "weekday", "opens"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes__gt=F("opens")), name="opening_hours_close_after_opening"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6), name="opening_hours_weekday"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
+
+
+class OfficeClosure(models.Model):
+    """Days an office is closed besides bank holidays: staff training, a refit."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="closures")
+    first_day = models.DateField()
+    last_day = models.DateField()
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["office", "first_day"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=F("first_day")), name="office_closure_in_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Closed {self.first_day} to {self.last_day}"
+
+
+class VisitStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting"
+    SEEN = "seen", "Seen"
+    ASKED_TO_BOOK = "asked_to_book", "Asked to phone to arrange an appointment"
+    LEFT = "left", "Left before being seen"
+
+
+class Visit(models.Model):
+    """One visitor at one office, from arrival to being seen (or leaving)."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="visits")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="visits")
+    contact = models.OneToOneField(Contact, on_delete=models.PROTECT, related_name="visit")
+    visitor_name = models.CharField(max_length=200, help_text="As they gave it at the desk.")
+    arrived_at = models.DateTimeField()
+    appointment_at = models.DateTimeField(null=True, blank=True)
+    appointment_with = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    logged_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        max_length=20, choices=VisitStatus.choices, default=VisitStatus.WAITING
+    )
+    finished_at = models.DateTimeField(null=True, blank=True, help_text="Seen, or gone.")
+    seen_by = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Seen without an appointment at an office open by appointment only: why.
+    exception = models.CharField(max_length=300, blank=True)
+    # What the visitor asked for, and whether it was given (Halton: "private interviews
+    # on request", "help to fill in forms", an interpreter). None: not decided yet.
+    private_room_asked = models.BooleanField(default=False)
+    private_room_given = models.BooleanField(null=True, blank=True)
+    forms_help_asked = models.BooleanField(default=False)
+    forms_help_given = models.BooleanField(null=True, blank=True)
+    interpreter_language = models.CharField(max_length=60, blank=True)
+    interpreter_given = models.BooleanField(null=True, blank=True)
+    # The waits the policy measures (its visitor standards), each a deadline of the case.
+    deadlines = models.ManyToManyField(Deadline, blank=True, related_name="visits")
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["office", "arrived_at"],
+                condition=Q(status="waiting"),
+                name="visitors_waiting",
+            ),
+            models.Index(fields=["office", "-arrived_at"], name="visits_by_office"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="waiting") | Q(finished_at__isnull=False),
+                name="visit_finished_has_a_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visitor_name} at {self.office}"
