@@ -91,6 +91,16 @@ def events_on_arrival(*, has_appointment: bool, appointment_only: bool) -> froze
     return frozenset(events)
 
 
+def events_on_appointment_change() -> frozenset[ClockEvent]:
+    """We cancel or move an appointment: the customer is owed word of it, and an apology."""
+    return frozenset({ClockEvent.APPOINTMENT_CHANGED})
+
+
+def events_on_no_access() -> frozenset[ClockEvent]:
+    """A home visit where nobody was in: the card is left, and the customer is owed a call."""
+    return frozenset({ClockEvent.VISIT_NO_ACCESS})
+
+
 def standards_starting(
     *, policy: Policy, kind: str, channel: str, events: Iterable[ClockEvent]
 ) -> tuple[DeadlineStandard, ...]:

@@ -61,6 +61,14 @@ class StaffMember(AbstractUser):
     same_sex_interviews = models.BooleanField(
         default=False, help_text="Available for interviews where a customer asks for one."
     )
+    # Only to match a customer who asks for an interviewer of the same sex (Halton:
+    # "same sex interviews"); given by the member of staff, never guessed; blank: not given.
+    interviews_as = models.CharField(
+        max_length=10,
+        choices=[("woman", "A woman"), ("man", "A man")],
+        blank=True,
+        help_text="For same-sex interviews: who the customer would be meeting.",
+    )
     # Set when an administrator gives them a temporary password: they choose their own
     # before any other page.
     must_change_password = models.BooleanField(default=False)

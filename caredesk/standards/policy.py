@@ -102,6 +102,8 @@ class ClockEvent(enum.StrEnum):
     ABSENCE_ENDS = "absence_ends", "the member of staff is back"
     TRANSLATION_REQUESTED = "translation_requested", "a letter is asked for in another language"
     TRANSLATION_SENT = "translation_sent", "the translated letter is sent"
+    APPOINTMENT_CHANGED = "appointment_changed", "we cancel or move an appointment"
+    VISIT_NO_ACCESS = "visit_no_access", "nobody is in for a home visit"
     OFFICE_OPENS = "office_opens", "the office opens"
     OFFICE_CLOSES = "office_closes", "the office closes"
 

@@ -175,3 +175,102 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visitor_name} at {self.office}"
+
+
+class OfficerHours(models.Model):
+    """When a member of staff works on a weekday, for offering appointments: one row per
+    interval. Someone with no rows works their office's opening hours (or, with no
+    office, the policy's office hours)."""
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="working_hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    starts = models.TimeField()
+    ends = models.TimeField()
+
+    class Meta:
+        ordering = ["staff", "weekday", "starts"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends__gt=F("starts")), name="officer_hours_end_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff}: {self.get_weekday_display()} {self.starts:%H:%M}-{self.ends:%H:%M}"
+
+
+class AppointmentKind(models.TextChoices):
+    OFFICE = "office", "At the office"
+    HOME_VISIT = "home_visit", "Home visit"
+
+
+class AppointmentStatus(models.TextChoices):
+    BOOKED = "booked", "Booked"
+    KEPT = "kept", "Kept"
+    MOVED = "moved", "Moved to another time"
+    CANCELLED = "cancelled", "Cancelled"
+    MISSED = "missed", "The customer did not come"
+    NO_ACCESS = "no_access", "Nobody was in"
+
+
+class HomeVisitWhy(models.TextChoices):
+    """Why a home visit rather than the office (Halton: "if this is their preference or
+    they are unable to attend office due to illness or disability")."""
+
+    PREFERENCE = "preference", "They prefer it"
+    ILLNESS = "illness", "Illness"
+    DISABILITY = "disability", "Disability"
+    OUR_REASON = "our_reason", "We need to see the home"
+
+
+class Appointment(models.Model):
+    """A time booked with a customer: at an office, or a home visit."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="appointments")
+    officer = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="appointments")
+    kind = models.CharField(max_length=20, choices=AppointmentKind.choices)
+    office = models.ForeignKey(
+        Office, null=True, blank=True, on_delete=models.PROTECT, related_name="appointments"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=20, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED
+    )
+    # What the customer asked for, recorded so reports can say what was asked and given.
+    officer_asked_for = models.BooleanField(
+        default=False, help_text="The customer asked for this officer."
+    )
+    home_visit_why = models.CharField(max_length=20, choices=HomeVisitWhy.choices, blank=True)
+    same_sex_asked = models.BooleanField(default=False)
+    interpreter_language = models.CharField(max_length=60, blank=True)
+    booked_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    booked_at = models.DateTimeField()
+    # Moved: the appointment that replaced it. Moved or cancelled: why, and the apology.
+    moved_to = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="moved_from"
+    )
+    changed_at = models.DateTimeField(null=True, blank=True)
+    change_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["officer", "starts_at"],
+                condition=Q(status="booked"),
+                name="appointments_booked",
+            ),
+            models.Index(fields=["case", "starts_at"], name="appointments_of_case"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="appointment_ends_after_it_starts"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="home_visit") | Q(office__isnull=False),
+                name="office_appointment_has_an_office",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} with {self.officer} at {self.starts_at:%Y-%m-%d %H:%M}"

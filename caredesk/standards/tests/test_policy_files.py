@@ -52,6 +52,8 @@ HALTON_TARGETS = {
     "out_of_office_email": "1 working day",
     "visitor_with_appointment_seen": "5 minutes",
     "visitor_attended": "5 minutes",
+    "appointment_change_notice": "4 working hours",
+    "no_access_follow_up": "2 working days",
 }
 STONEWALL_TARGETS = {
     "phone_answer_rings": "6 rings",
