@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
 from caredesk.cases import rules
 from caredesk.cases.locks import case_lock
@@ -51,7 +51,10 @@ from caredesk.visits.models import (
 from caredesk.visits.offices import office_times
 from caredesk.visits.slots import Minutes, Officer, Slot, free_slots
 
-CHUNK = timedelta(days=14)  # how much of the calendar is read at a time
+# How much of the calendar is read at a time: a day first (the usual answer is today's),
+# then more, up to a fortnight at a time.
+CHUNKS = (timedelta(days=1), timedelta(days=2), timedelta(days=4), timedelta(days=7))
+CHUNK = timedelta(days=14)
 HORIZON = timedelta(days=92)  # how far ahead times are offered: about 3 months
 
 
@@ -83,9 +86,9 @@ def _minutes(starts: object, ends: object) -> Minutes:
 
 
 def candidates_list(*, wanted: Wanted) -> QuerySet[StaffMember]:
-    """Who may see the customer, least booked first: the officer asked for, or anyone who
-    takes casework (at the office, those based there); for a same-sex interview, only
-    those available for one as the customer asked."""
+    """Who may see the customer: the officer asked for, or anyone who takes casework (at
+    the office, those based there); for a same-sex interview, only those available for
+    one as the customer asked. By name (`_officers` puts the least booked first)."""
     people = caseworkers_list()
     if wanted.officer is not None:
         people = people.filter(pk=wanted.officer.pk)
@@ -93,8 +96,7 @@ def candidates_list(*, wanted: Wanted) -> QuerySet[StaffMember]:
         people = people.filter(office=wanted.office)
     if wanted.same_sex_as:
         people = people.filter(same_sex_interviews=True, interviews_as=wanted.same_sex_as)
-    booked = Count("appointments", filter=Q(appointments__status=AppointmentStatus.BOOKED))
-    return people.annotate(booked=booked).order_by("booked", "first_name", "last_name", "pk")
+    return people.order_by("first_name", "last_name", "pk")
 
 
 def slots_offer(
@@ -118,8 +120,9 @@ def slots_offer(
 
     found: list[Slot] = []
     start, until = now, now + HORIZON
+    chunks = iter(CHUNKS)
     while start < until and len(found) < count:
-        end = min(start + CHUNK, until)
+        end = min(start + next(chunks, CHUNK), until)
         officers = _officers(people, weeks, start, end)
         found += free_slots(
             officers=officers,
@@ -188,9 +191,11 @@ def _officers(
     ).order_by("starts_at")
     for officer_id, starts_at, ends_at in booked.values_list("officer_id", "starts_at", "ends_at"):
         busy[officer_id].append((starts_at, ends_at))
+    # the least booked in these days first, so that work is shared (then by name)
+    ordered = sorted(people, key=lambda person: len(busy[person.pk]))
     return [
         Officer(person.pk, weeks[person.pk], frozenset(away[person.pk]), busy[person.pk])
-        for person in people
+        for person in ordered
     ]
 
 
@@ -332,9 +337,11 @@ def appointment_move(
     policy: Policy,
     clock: Clock,
     told_now: bool = False,
+    ours: bool = True,
 ) -> Appointment:
-    """We move the appointment to `starts_at` with `officer`: a new appointment, the old
-    one pointing at it, and the customer owed word of it with an apology."""
+    """Move the appointment to `starts_at` with `officer`: a new appointment, the old
+    one pointing at it. When we move it (`ours`), the customer is owed word of it with an
+    apology; when they asked for the move, they know."""
     _require_desk(by)
     clock = read_once(clock)
     reason = " ".join(reason.split())
@@ -367,6 +374,8 @@ def appointment_move(
     new.save(update_fields=["same_sex_asked", "officer_asked_for"])
     old.moved_to, old.changed_at, old.change_reason = new, clock.now(), reason[:300]
     old.save(update_fields=["moved_to", "changed_at", "change_reason"])
+    if not ours:
+        return new
     _start_standards(old, rules.events_on_appointment_change(), by, policy, clock)
     if told_now:
         zone = policy.working_calendar.zone

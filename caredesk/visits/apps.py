@@ -1,10 +1,19 @@
+from importlib import import_module
+
 from django.apps import AppConfig
+
+from caredesk.cases.panels import case_panel_register
 
 
 class VisitsConfig(AppConfig):
-    """Offices (hours, closures, access, the public page), visitors and the reception log;
-    later appointments, home visits and interviews."""
+    """Offices (hours, closures, access, the public page), visitors and the reception log,
+    appointments and home visits."""
 
     name = "caredesk.visits"
     label = "visits"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # panels.py reads the models: imported once they are loaded, not at the top.
+        panels = import_module(f"{self.name}.panels")
+        case_panel_register(panels.VISITS)

@@ -10,8 +10,9 @@ from django import forms
 from caredesk.cases.models import Case
 from caredesk.core.forms import TextLimits
 from caredesk.customers.picking import customer_chosen_field
+from caredesk.staff.models import Office
 from caredesk.staff.selectors import caseworkers_list
-from caredesk.visits.models import VisitStatus
+from caredesk.visits.models import AppointmentKind, AppointmentStatus, HomeVisitWhy, VisitStatus
 
 TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M", "%I:%M%p", "%I.%M%p", "%I%p", "%I:%M %p", "%I %p"]
 
@@ -101,4 +102,107 @@ class VisitorGoneForm(forms.Form):
             (VisitStatus.LEFT.value, VisitStatus.LEFT.label),
         ],
         error_messages={"required": "Say whether they were asked to book or left"},
+    )
+
+
+class BookingForm(TextLimits, forms.Form):
+    """What the appointment needs, asked before the free times are shown (a GET form)."""
+
+    kind = forms.ChoiceField(
+        label="Where",
+        choices=AppointmentKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the office or a home visit"},
+    )
+    office = forms.ModelChoiceField(
+        label="Which office",
+        queryset=Office.objects.order_by("name"),
+        required=False,
+        empty_label="Choose an office",
+    )
+    minutes = forms.TypedChoiceField(
+        label="How long",
+        choices=[(30, "30 minutes"), (60, "1 hour"), (90, "1 hour 30 minutes")],
+        coerce=int,
+        initial=30,
+        error_messages={"required": "Choose how long the appointment is"},
+    )
+    officer = forms.ModelChoiceField(
+        label="With a particular officer, if the customer asks",
+        queryset=caseworkers_list(),
+        required=False,
+        empty_label="Anyone suitable",
+    )
+    same_sex_as = forms.ChoiceField(
+        label="The customer asks for an interviewer of the same sex",
+        choices=[("", "No"), ("woman", "Yes: a woman"), ("man", "Yes: a man")],
+        required=False,
+    )
+    home_visit_why = forms.ChoiceField(
+        label="Why a home visit",
+        choices=[("", "Choose a reason"), *HomeVisitWhy.choices],
+        required=False,
+    )
+    interpreter_language = forms.CharField(
+        label="Interpreter needed: which language?",
+        max_length=60,
+        required=False,
+        help_text="Leave empty if they do not need one.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == AppointmentKind.OFFICE and data.get("office") is None:
+            self.add_error("office", "Choose the office")
+        if data.get("kind") == AppointmentKind.HOME_VISIT and not data.get("home_visit_why"):
+            self.add_error("home_visit_why", "Say why the customer needs a home visit")
+        return data
+
+
+class CancelForm(TextLimits, forms.Form):
+    reason = forms.CharField(
+        label="Why is it cancelled?",
+        max_length=300,
+        help_text="The customer is told this, with an apology.",
+        error_messages={"required": "Enter why the appointment is cancelled"},
+    )
+    told_now = forms.BooleanField(
+        label="I have phoned the customer, told them and apologised", required=False
+    )
+
+
+class OutcomeForm(TextLimits, forms.Form):
+    status = forms.ChoiceField(
+        label="What happened",
+        widget=forms.RadioSelect,
+        choices=[
+            (AppointmentStatus.KEPT.value, AppointmentStatus.KEPT.label),
+            (AppointmentStatus.MISSED.value, AppointmentStatus.MISSED.label),
+            (
+                AppointmentStatus.NO_ACCESS.value,
+                "Home visit: nobody was in (a calling card is left)",
+            ),
+        ],
+        error_messages={"required": "Choose what happened"},
+    )
+    summary = forms.CharField(
+        label="What was discussed (if it was kept)",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class MoveForm(TextLimits, forms.Form):
+    reason = forms.CharField(
+        label="Why is it moving?",
+        max_length=300,
+        error_messages={"required": "Enter why the appointment is moving"},
+    )
+    ours = forms.BooleanField(
+        label="We are moving it (not the customer): they are owed an apology",
+        required=False,
+    )
+    told_now = forms.BooleanField(
+        label="I have phoned the customer, told them and apologised", required=False
     )

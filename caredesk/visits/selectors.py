@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Prefetch
+from django.http import HttpRequest
 
-from caredesk.cases.models import UNFINISHED, Deadline
+from caredesk.cases.models import UNFINISHED, Case, Deadline
 from caredesk.staff.models import Office
 from caredesk.standards import Policy
-from caredesk.visits.models import OfficeDetails, Visit, VisitStatus
+from caredesk.visits.models import Appointment, OfficeDetails, Visit, VisitStatus
 
 # The board warns when a visitor's wait is this close to its time (or when the policy's
 # own warning time for it has come, if that is sooner).
@@ -93,3 +95,16 @@ def office_details_get(*, office: Office) -> OfficeDetails | None:
 
 def offices_list() -> list[Office]:
     return list(Office.objects.order_by("name"))
+
+
+def case_visits_panel(*, case: Case, request: HttpRequest) -> dict[str, Any]:
+    """The case page's visits panel (visits/case_visits.html): its appointments and its
+    visits to an office, in two queries."""
+    return {
+        "appointments": Appointment.objects.filter(case=case)
+        .select_related("officer", "office")
+        .order_by("-starts_at", "-pk"),
+        "visits": Visit.objects.filter(case=case)
+        .select_related("office", "seen_by")
+        .order_by("-arrived_at", "-pk"),
+    }

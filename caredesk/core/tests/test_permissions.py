@@ -24,6 +24,7 @@ from caredesk.staff.models import Role
 from caredesk.staff.permissions import Can, allowed
 from caredesk.standards import load_policy
 from caredesk.telephony.models import CallImport
+from caredesk.visits.models import Appointment
 from caredesk.visits.reception import visitor_arrive
 
 PUBLIC = {"policies:standards", "staff:login", "staff:logout"}
@@ -99,7 +100,18 @@ def world(people, clock, tmp_path, settings):
         policy=load_policy("halton"),
         clock=clock,
     )
+    appointment = Appointment.objects.create(
+        case=case,
+        officer=people.officer,
+        kind="home_visit",
+        home_visit_why="illness",
+        starts_at=clock.now() + timedelta(days=1),
+        ends_at=clock.now() + timedelta(days=1, hours=1),
+        booked_by=people.officer,
+        booked_at=clock.now(),
+    )
     return {
+        "appointment_id": appointment.pk,
         "office_id": visit.office_id,
         "visit_id": visit.pk,
         "reference": case.reference,
