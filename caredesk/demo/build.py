@@ -30,6 +30,7 @@ from caredesk.demo.customers import build_customers, equality_profiles_save
 from caredesk.demo.landlords import DEMO_PASSWORD, LANDLORDS, Landlord
 from caredesk.demo.organisation import build_organisation, build_role_holders
 from caredesk.demo.plans import Plan, Planner
+from caredesk.demo.reception import Arrival, ReceptionLog
 from caredesk.reporting.models import ReportFile
 from caredesk.reporting.rollups import figures_rebuild
 from caredesk.staff.models import Office, Role, StaffMember, Team
@@ -43,8 +44,9 @@ from caredesk.staff.two_factor import (
 )
 from caredesk.standards import load_policy
 
+FULL_YEAR = 20_000  # the demo's cases, by default
 CHUNK = 2_000  # cases written at a time, so memory stays flat
-WIPED_APPS = ("cases", "customers", "staff", "notifications", "api", "search")
+WIPED_APPS = ("cases", "customers", "staff", "notifications", "api", "search", "visits")
 # Two-factor devices and sign-in failures: the demo's staff's, gone with them.
 WIPED_SIGN_IN_APPS = ("otp_totp", "otp_static", "axes")
 RECOVERY_CODES_PRINTED = 3
@@ -52,8 +54,17 @@ RECOVERY_CODES_PRINTED = 3
 
 @dataclass(frozen=True)
 class DemoSize:
-    cases: int = 20_000
+    cases: int = FULL_YEAR
     customers: int = 5_000
+    # The reception log's week, as a share of each desk's usual visitors. None: as the
+    # year's cases are a share of the full demo's (at least a tenth).
+    visitors: float | None = None
+
+    @property
+    def busyness(self) -> float:
+        if self.visitors is not None:
+            return self.visitors
+        return max(0.1, min(1.0, self.cases / FULL_YEAR))
 
 
 def landlord_for(policy_name: str) -> Landlord:
@@ -112,12 +123,40 @@ def build_demo(*, policy: str, seed: int, clock: Clock, size: DemoSize = DemoSiz
         rng=rng,
         now=now,
     )
-    references = references_reserve(rules, [plan.received_at for plan in plans])
-    for start in range(0, len(plans), CHUNK):
-        chunk = zip(plans[start : start + CHUNK], references[start : start + CHUNK], strict=True)
+    log = ReceptionLog(
+        landlord=landlord,
+        policy=rules,
+        organisation=organisation,
+        customers=customers,
+        seed=seed,
+        now=now,
+        busyness=size.busyness,
+    )
+    log.offices_set_up()
+    arrivals = log.arrivals()
+    # The year's cases in bulk up to the week of the reception log; then, in time order,
+    # its visitors (through the services) among the cases received that week, so every
+    # case takes its reference in the order received.
+    week = arrivals[0].at if arrivals else now
+    earlier = [plan for plan in plans if plan.received_at < week]
+    references = references_reserve(rules, [plan.received_at for plan in earlier])
+    for start in range(0, len(earlier), CHUNK):
+        chunk = zip(earlier[start : start + CHUNK], references[start : start + CHUNK], strict=True)
         save_drafts([stories.tell(plan, reference) for plan, reference in chunk])
+    log.cases_before(week)
+    later: list[Plan | Arrival] = [*plans[len(earlier) :], *arrivals]
+    for item in sorted(later, key=_received_or_arrived):  # sorted() keeps each list's order
+        if isinstance(item, Arrival):
+            log.play(item)
+        else:
+            (reference,) = references_reserve(rules, [item.received_at])
+            save_drafts([stories.tell(item, reference)])
     # The performance figures, counted now rather than on the first visit to the dashboard.
     figures_rebuild(policy=rules)
+
+
+def _received_or_arrived(item: Plan | Arrival) -> datetime:
+    return item.at if isinstance(item, Arrival) else item.received_at
 
 
 def _first_contacts(plans: list[Plan], rng: random.Random) -> None:

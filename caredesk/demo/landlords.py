@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from caredesk.customers.models import CustomerType
+from caredesk.visits.models import OfficeKind, Weekday
 
 DEMO_PASSWORD = "caredesk-demo"
 
@@ -19,6 +20,27 @@ class OfficeSpec:
     name: str
     address: str
     phone: str
+
+
+@dataclass(frozen=True)
+class VisitPlace:
+    """An office as visitors meet it (`visits.OfficeDetails`), and how busy its desk is."""
+
+    office: str  # an OfficeSpec's name
+    kind: OfficeKind
+    duty_team: str  # a TeamSpec's key: one of its officers is on duty at reception
+    emergency_phone: str
+    how_to_book: str
+    step_free: bool = True
+    hearing_loop: bool = False
+    private_room: bool = False
+    access_notes: str = ""
+    # Set times, as the policy files write hours: (weekday, "10:00-12:00"). Empty: the
+    # policy's office hours on its working days.
+    hours: tuple[tuple[Weekday, str], ...] = ()
+    visitors_an_hour: float = 1.0
+    with_appointment: float = 0.25  # the share of visitors who have an appointment
+    closure_ahead: str = ""  # a day it will be closed, in two weeks or so: the reason
 
 
 @dataclass(frozen=True)
@@ -79,6 +101,7 @@ class Landlord:
     compliments: tuple[Topic, ...]
     information_requests: tuple[Topic, ...]
     foi_requests: tuple[Topic, ...] = field(default=())
+    visit_places: tuple[VisitPlace, ...] = field(default=())  # the first: visitors waiting now
     # The roles no team's work needs, so that the demo has someone in every role.
     equality_lead: Persona = Persona("Amara", "Okafor", "Equality, Diversity and Inclusion Lead")
     scrutiny_panel_member: Persona = Persona("Derek", "Whitfield", "Tenant scrutiny panel member")
@@ -295,6 +318,45 @@ HALTON = Landlord(
         Topic("governance", "FOI: number of empty homes in Halton", ("By ward, if held.",)),
         Topic("governance", "FOI: spending on damp and mould works", ("For the last 3 years.",)),
     ),
+    visit_places=(
+        VisitPlace(
+            "Widnes: Kingsway House",
+            OfficeKind.OFFICE,
+            duty_team="customer_services",
+            emergency_phone="0151 496 0999",
+            how_to_book="Ring 0151 496 0100, or ask at reception, to see a named officer.",
+            hearing_loop=True,
+            private_room=True,
+            access_notes="Step-free entrance from the car park; accessible toilet.",
+            visitors_an_hour=1.0,
+            closure_ahead="Staff training",
+        ),
+        VisitPlace(
+            "Runcorn: Halton Lea",
+            OfficeKind.OFFICE,
+            duty_team="tenancy",
+            emergency_phone="0151 496 0999",
+            how_to_book="Ring 0151 496 0200 to see your tenancy officer.",
+            hearing_loop=True,
+            private_room=True,
+            access_notes="In the shopping centre, by the library: lift from the bus station.",
+            visitors_an_hour=0.75,
+            with_appointment=0.35,
+            closure_ahead="Staff training",
+        ),
+        VisitPlace(
+            "Runcorn: Old Town",
+            OfficeKind.OFFICE,
+            duty_team="repairs",
+            emergency_phone="0151 496 0999",
+            how_to_book="Ring 0151 496 0300, or ask at reception.",
+            step_free=False,
+            access_notes="Two steps at the front door: ring the bell and we will come out to you.",
+            visitors_an_hour=0.5,
+            with_appointment=0.15,
+            closure_ahead="Staff training",
+        ),
+    ),
 )
 
 _ADVICE_DETAILS = (
@@ -322,6 +384,16 @@ STONEWALL = Landlord(
             "Main office, Islington", "Unit 2, Canonbury Yard, London N1 2XX", "020 7946 0100"
         ),
         OfficeSpec("Advice hub, Brixton", "14 Acre Yard, London SW9 8XX", "020 7946 0200"),
+        OfficeSpec(
+            "Office at Amhurst Road house, Hackney",
+            "Ground floor, 40 Amhurst Road, London E8 1XX",
+            "020 7946 0300",
+        ),
+        OfficeSpec(
+            "Advice surgery, Walthamstow",
+            "Walthamstow Community Centre, 2 Hoe Street, London E17 4XX",
+            "020 7946 0100",
+        ),
     ),
     teams=(
         TeamSpec(
@@ -471,6 +543,45 @@ STONEWALL = Landlord(
         Topic("advice", "Information on my housing rights", ("Leaflet in Spanish, please.",)),
         Topic("supported_housing", "Referral form for supported housing", ("For a friend.",)),
         Topic("tenancy", "Copy of my licence agreement", ("Lost the original.",)),
+    ),
+    visit_places=(
+        VisitPlace(
+            "Main office, Islington",
+            OfficeKind.OFFICE,
+            duty_team="advice",
+            emergency_phone="020 7946 0999",
+            how_to_book="By appointment only: ring 020 7946 0100 to arrange one.",
+            hearing_loop=True,
+            private_room=True,
+            access_notes="Step-free entrance from Canonbury Yard.",
+            visitors_an_hour=0.6,
+            with_appointment=0.7,
+        ),
+        VisitPlace(
+            "Office at Amhurst Road house, Hackney",
+            OfficeKind.OFFICE_IN_A_HOUSE,
+            duty_team="supported_housing",
+            emergency_phone="020 7946 0999",
+            how_to_book="No appointment needed at these times; to see your support worker "
+            "at another time, ring 020 7946 0100.",
+            step_free=False,
+            access_notes="The office is the front room of the house: ring the bell.",
+            hours=((Weekday.TUESDAY, "10:00-12:00"), (Weekday.THURSDAY, "14:00-16:00")),
+            visitors_an_hour=1.5,
+            with_appointment=0.1,
+        ),
+        VisitPlace(
+            "Advice surgery, Walthamstow",
+            OfficeKind.ADVICE_SURGERY,
+            duty_team="advice",
+            emergency_phone="020 7946 0999",
+            how_to_book="Drop in at the surgery: no appointment needed.",
+            private_room=True,
+            access_notes="In the community centre's meeting room 2, on the ground floor.",
+            hours=((Weekday.WEDNESDAY, "13:00-16:00"),),
+            visitors_an_hour=2.0,
+            with_appointment=0.0,
+        ),
     ),
 )
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from caredesk.cases.models import DeadlineStatus
@@ -14,6 +16,8 @@ from caredesk.core.clock import system_clock
 from caredesk.customers.models import CustomerAccess
 from caredesk.customers.services import customer_create
 from caredesk.staff.models import Office
+from caredesk.standards import load_policy
+from caredesk.visits import reception
 from caredesk.visits.models import OfficeDetails, OfficeKind, Visit, VisitStatus
 
 
@@ -27,6 +31,9 @@ def desk(client: StaffClient, people: People, clock: SettableClock, monkeypatch)
     monkeypatch.setattr(system_clock, "now", clock.now)  # the views' clock says the test's
     client.force_login(people.officer)
     return client
+
+
+HALTON = load_policy("halton")
 
 
 def page(office: Office) -> str:
@@ -217,3 +224,43 @@ def test_the_menu_links_to_reception_for_those_who_take_casework(
     assert reverse("visits:reception_choose") in desk.get(page(office)).content.decode()
     client.force_login(people.analyst)
     assert client.get(page(office)).status_code == 403
+
+
+def test_the_board_reads_in_the_same_few_queries_however_many_are_waiting(
+    desk: StaffClient, office: Office, people: People, clock: SettableClock
+) -> None:
+    """The board is asked for every 15 seconds: each visitor's case, customer, greeter,
+    appointment and waits are read with the rest, never a query a row (issue 17)."""
+    board = reverse("visits:board", args=[office.pk])
+
+    def arrive(number: int) -> None:
+        customer = customer_create(
+            customer_type="tenant", first_name=f"Ada{number}", last_name="Obi"
+        )
+        visit = reception.visitor_arrive(
+            office=office,
+            visitor_name="",
+            reason="Rent statement",
+            arrived_at=clock.now(),
+            customer=customer,
+            appointment_at=clock.now() + timedelta(minutes=5),
+            appointment_with=people.teammate,
+            by=people.officer,
+            policy=HALTON,
+            clock=clock,
+        )
+        reception.visitor_acknowledge(visit=visit, by=people.teammate, clock=clock)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert desk.get(board).status_code == 200
+        return len(captured.captured_queries)
+
+    arrive(0)
+    one = queries()
+    for number in range(1, 8):
+        arrive(number)
+    eight = queries()
+
+    assert one == eight
+    assert eight <= 10
