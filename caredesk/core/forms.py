@@ -42,6 +42,23 @@ def text_limits_explain(fields: dict[str, forms.Field]) -> None:
                 field.help_text = f"{field.help_text} {hint}".strip()
 
 
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def date_field(label: str, *, what: str, example: str, **kwargs: Any) -> forms.DateField:
+    """A date, with the browser's date picker, and messages that name it: "Enter `what`",
+    "Enter `what` as a date, for example `example`" (2025-06-02)."""
+    return forms.DateField(
+        label=label,
+        widget=DATE_INPUT,
+        error_messages={
+            "required": f"Enter {what}",
+            "invalid": f"Enter {what} as a date, for example {example}",
+        },
+        **kwargs,
+    )
+
+
 class TextLimits:
     """Mix into a form (first among its bases) to tell its text fields' limits."""
 

@@ -55,7 +55,12 @@ MENU: tuple[MenuLink, ...] = (
     _link("cases:log_contact", "Log a contact", "can_work_cases"),
     _link("mail:letters", "Letters received", "can_work_cases"),
     _link("mail:review", "Emails to review", "can_work_cases"),
-    _link("visits:reception_choose", "Reception", "can_work_cases", app_name="visits"),
+    _link(
+        "visits:reception_choose",
+        "Reception",
+        "can_work_cases",
+        url_names=("reception_choose", "reception", "seen"),
+    ),
     _link("search:search", "Search", "can_read_cases", app_name="search"),
     _link("cases:manager", "Breaches and absences", "can_manage_teams"),
     _link("reporting:dashboard", "Performance", "can_see_performance", app_name="reporting"),
@@ -80,6 +85,7 @@ MENU: tuple[MenuLink, ...] = (
         url_names=("templates", "template"),
     ),
     _link("staff:absences", "Absences", "can_record_absences"),
+    _link("visits:offices", "Offices", "can_manage_offices", url_names=("offices", "office")),
     _link("notifications:list", "Notifications", app_name="notifications"),
     _link("policies:standards", "Standards", url_names=()),
     _link(

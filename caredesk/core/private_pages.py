@@ -4,7 +4,8 @@ Every page a signed-in member of staff sees, every download (a letter, a scan, a
 a CSV: anything sent as an attachment) and every API answer may hold customers' personal
 data; none of it may be kept by the browser (the back button on a shared office PC) or a
 proxy. Static files never reach this middleware (WhiteNoise answers them first), and
-public pages (the sign-in page, the standards page) keep whatever they had.
+public pages (the sign-in page, the standards page, the offices' pages and posters) keep
+whatever they had.
 """
 
 from __future__ import annotations

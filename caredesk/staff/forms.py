@@ -6,12 +6,10 @@ from django import forms
 from django.contrib.auth.forms import PasswordChangeForm
 from django.db.models import QuerySet
 
-from caredesk.core.forms import TEXT_LIMIT, TextLimits
+from caredesk.core.forms import TEXT_LIMIT, TextLimits, date_field
 from caredesk.staff.models import AbsenceKind, StaffMember
 from caredesk.staff.permissions import Can
 from caredesk.staff.selectors import staff_absences_managed_list, staff_with_capability_list
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _choices(people: QuerySet[StaffMember], blank: str) -> list[tuple[str, str]]:
@@ -27,22 +25,8 @@ class AbsenceForm(TextLimits, forms.Form):
         choices=AbsenceKind.choices,
         error_messages={"required": "Choose why they are away"},
     )
-    first_day = forms.DateField(
-        label="First day away",
-        widget=DATE,
-        error_messages={
-            "required": "Enter the first day away",
-            "invalid": "Enter the first day away as a date, for example 2025-06-02",
-        },
-    )
-    last_day = forms.DateField(
-        label="Last day away",
-        widget=DATE,
-        error_messages={
-            "required": "Enter the last day away",
-            "invalid": "Enter the last day away as a date, for example 2025-06-13",
-        },
-    )
+    first_day = date_field("First day away", what="the first day away", example="2025-06-02")
+    last_day = date_field("Last day away", what="the last day away", example="2025-06-13")
     cover = forms.ChoiceField(
         label="Who takes their new work",
         required=False,

@@ -12,7 +12,8 @@ the engine's own parser (`standards.office_hours`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -23,15 +24,32 @@ from caredesk.staff.models import Office, StaffMember
 from caredesk.staff.permissions import Can, allowed
 from caredesk.standards import Policy
 from caredesk.standards.office_hours import parse_office_hours
-from caredesk.visits.models import OfficeClosure, OpeningHours, Weekday
+from caredesk.visits.models import (
+    OfficeClosure,
+    OfficeDetails,
+    OfficeKind,
+    OpeningHours,
+    Weekday,
+)
+from caredesk.visits.reception import office_slug
 
 Interval = tuple[time, time]
+SLUG_LIMIT = OfficeDetails._meta.get_field("slug").max_length or 80
+# A time field cannot hold 24:00: an interval open until midnight closes at this.
+END_OF_DAY = time(23, 59, 59)
 
 
 class OfficeHoursError(CaredeskError):
     """Opening hours or a closure that cannot be saved as entered."""
 
     code = "office_hours_invalid"
+
+
+class OfficeDetailsError(CaredeskError):
+    """An office's details that cannot be saved: its public address is not one, or is
+    another office's."""
+
+    code = "office_details_invalid"
 
 
 @dataclass(frozen=True)
@@ -67,9 +85,16 @@ class OfficeTimes:
         return self.week.get(day.weekday(), ())
 
     def is_open(self, moment: datetime) -> bool:
+        return self.closes_at(moment) is not None
+
+    def closes_at(self, moment: datetime) -> time | None:
+        """When the interval open at `moment` closes (local time); None if it is shut."""
         local = moment.astimezone(self.policy.working_calendar.zone)
         now = local.time()
-        return any(opens <= now < closes for opens, closes in self.intervals_on(local.date()))
+        for opens, closes in self.intervals_on(local.date()):
+            if opens <= now < closes:
+                return closes
+        return None
 
     def next_opening(self, after: datetime, *, within_days: int = 366) -> datetime | None:
         """When the office next opens after `after` (now, if it is open); None if it does
@@ -93,8 +118,11 @@ class OfficeTimes:
         for closure in self.closures:
             if closure.last_day >= today and closure.first_day <= last:
                 found.append((closure.first_day, closure.last_day, closure.reason or "Closed"))
-        holidays = self.policy.working_calendar.holidays(today.year, last.year)
-        for day, name in holidays.items():
+        calendar = self.policy.working_calendar
+        days_off = calendar.holidays(today.year, last.year) | {
+            day: "Closed" for day in calendar.closure_days
+        }
+        for day, name in days_off.items():
             would_open = today <= day <= last and self.week.get(day.weekday())
             if would_open and not any(first <= day <= end for first, end, _ in found):
                 found.append((day, day, name))
@@ -103,14 +131,29 @@ class OfficeTimes:
 
 def office_times(office: Office, policy: Policy) -> OfficeTimes:
     """The office's hours and closures, read in two queries."""
-    week: dict[int, list[Interval]] = {}
-    for row in OpeningHours.objects.filter(office=office).order_by("weekday", "opens"):
-        week.setdefault(row.weekday, []).append((row.opens, row.closes))
-    closures = tuple(
-        Closure(row.first_day, row.last_day, row.reason)
-        for row in OfficeClosure.objects.filter(office=office).order_by("first_day")
-    )
-    return OfficeTimes({day: tuple(hours) for day, hours in week.items()}, closures, policy)
+    return offices_times([office], policy)[office.pk]
+
+
+def offices_times(offices: Iterable[Office], policy: Policy) -> dict[int, OfficeTimes]:
+    """Each office's hours and closures, by its id: two queries for any number of offices
+    (the lists of offices say which are open now)."""
+    ids = [office.pk for office in offices]
+    weeks: dict[int, dict[int, list[Interval]]] = {pk: {} for pk in ids}
+    hours = OpeningHours.objects.filter(office__in=ids).order_by("office", "weekday", "opens")
+    for row in hours:
+        weeks[row.office_id].setdefault(row.weekday, []).append((row.opens, row.closes))
+    closures: dict[int, list[Closure]] = {pk: [] for pk in ids}
+    shut = OfficeClosure.objects.filter(office__in=ids).order_by("office", "first_day")
+    for closure in shut:
+        closures[closure.office_id].append(
+            Closure(closure.first_day, closure.last_day, closure.reason)
+        )
+    return {
+        pk: OfficeTimes(
+            {day: tuple(each) for day, each in weeks[pk].items()}, tuple(closures[pk]), policy
+        )
+        for pk in ids
+    }
 
 
 # -- in words ---------------------------------------------------------------------------
@@ -120,7 +163,7 @@ def clock_time(moment: time) -> str:
     """A time as GOV.UK writes it: 9am, 9:30am, midday, 5:30pm, midnight."""
     if moment == time(12, 0):
         return "midday"
-    if moment in (time(0, 0), time(23, 59, 59)):
+    if moment in (time(0, 0), END_OF_DAY):
         return "midnight"
     hour = moment.hour % 12 or 12
     minutes = f":{moment.minute:02d}" if moment.minute else ""
@@ -156,11 +199,17 @@ def week_in_words(week: dict[int, tuple[Interval, ...]]) -> list[tuple[str, str]
 
 
 def week_as_entered(week: dict[int, tuple[Interval, ...]]) -> dict[int, str]:
-    """Each weekday's hours as the form shows them: "09:30-13:00, 14:00-17:30"."""
+    """Each weekday's hours as the form shows them: "09:30-13:00, 14:00-17:30" (and
+    hours_read reads them back the same)."""
     return {
-        day: ", ".join(f"{opens:%H:%M}-{closes:%H:%M}" for opens, closes in hours)
+        day: ", ".join(f"{_entered(opens)}-{_entered(closes)}" for opens, closes in hours)
         for day, hours in week.items()
     }
+
+
+def _entered(moment: time) -> str:
+    """A time as the form takes it; the end of the day (stored as 23:59:59) is 24:00."""
+    return "24:00" if moment == END_OF_DAY else f"{moment:%H:%M}"
 
 
 # -- changing them ----------------------------------------------------------------------
@@ -168,13 +217,13 @@ def week_as_entered(week: dict[int, tuple[Interval, ...]]) -> dict[int, str]:
 
 def _may_manage(by: StaffMember) -> None:
     if not allowed(by, Can.MANAGE_OFFICES):
-        raise NotAllowed("Only administrators can change an office's hours.")
+        raise NotAllowed("Only administrators and line managers can change an office.")
 
 
 def hours_read(entered: str, *, day: str) -> tuple[Interval, ...]:
     """One weekday's hours as entered ("09:30-13:00, 14:00-17:30"; empty: closed), read
     by the engine's parser. OfficeHoursError naming the day and what is wrong."""
-    parts = [part for part in entered.replace(";", ",").split(",") if part.strip()]
+    parts = [part.strip() for part in entered.replace(";", ",").split(",") if part.strip()]
     if not parts:
         return ()
     try:
@@ -186,13 +235,13 @@ def hours_read(entered: str, *, day: str) -> tuple[Interval, ...]:
 
 def _seconds_to_time(seconds: int) -> time:
     if seconds >= 24 * 3600:
-        return time(23, 59, 59)
+        return END_OF_DAY
     return time(seconds // 3600, seconds % 3600 // 60)
 
 
 @transaction.atomic
 def opening_hours_set(
-    *, office: Office, week: dict[int, Iterable[Interval]], by: StaffMember
+    *, office: Office, week: Mapping[int, Iterable[Interval]], by: StaffMember
 ) -> None:
     """Replace the office's weekly hours with `week` (a weekday missing: closed)."""
     _may_manage(by)
@@ -202,6 +251,53 @@ def opening_hours_set(
         for day, hours in sorted(week.items())
         for opens, closes in hours
     )
+
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+@transaction.atomic
+def office_details_save(
+    *,
+    office: Office,
+    kind: str,
+    slug: str,
+    emergency_phone: str,
+    how_to_book: str,
+    step_free: bool,
+    hearing_loop: bool,
+    private_room: bool,
+    access_notes: str,
+    by: StaffMember,
+) -> OfficeDetails:
+    """What visitors are told about the office (its public page and poster), kept; the
+    row made if the office has none yet, its address by its name if none is given."""
+    _may_manage(by)
+    if kind not in OfficeKind.values:
+        raise OfficeDetailsError("Choose what kind of office it is")
+    slug = slug.strip().lower() or office_slug(office)
+    if len(slug) > SLUG_LIMIT or not _SLUG.fullmatch(slug):
+        raise OfficeDetailsError(
+            "The public address can only have lower-case letters, numbers and single "
+            f"hyphens between them, up to {SLUG_LIMIT} characters: for example halton-lea"
+        )
+    taken = OfficeDetails.objects.filter(slug=slug).exclude(office=office).first()
+    if taken is not None:
+        raise OfficeDetailsError(f"/offices/{slug}/ is {taken.office.name}'s page: choose another")
+    fields = {
+        "kind": kind,
+        "slug": slug,
+        "emergency_phone": " ".join(emergency_phone.split()),
+        "how_to_book": " ".join(how_to_book.split()),
+        "step_free": step_free,
+        "hearing_loop": hearing_loop,
+        "private_room": private_room,
+        "access_notes": " ".join(access_notes.split()),
+    }
+    details, _ = OfficeDetails.objects.select_for_update().update_or_create(
+        office=office, defaults=fields
+    )
+    return details
 
 
 def office_closure_add(

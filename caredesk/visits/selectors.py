@@ -13,6 +13,7 @@ from caredesk.cases.models import UNFINISHED, Case, Deadline
 from caredesk.staff.models import Office
 from caredesk.standards import Policy
 from caredesk.visits.models import Appointment, OfficeDetails, Visit, VisitStatus
+from caredesk.visits.offices import offices_times
 
 # The board warns when a visitor's wait is this close to its time (or when the policy's
 # own warning time for it has come, if that is sooner).
@@ -108,3 +109,38 @@ def case_visits_panel(*, case: Case, request: HttpRequest) -> dict[str, Any]:
         .select_related("office", "seen_by")
         .order_by("-arrived_at", "-pk"),
     }
+
+
+@dataclass(frozen=True)
+class OfficeRow:
+    """An office in the list of offices: whether it is open now, and what it lacks."""
+
+    office: Office
+    details: OfficeDetails | None  # None: no public page yet
+    open_now: bool
+    has_hours: bool
+
+
+def offices_overview_list(*, policy: Policy, now: datetime) -> list[OfficeRow]:
+    """Every office, by name, for those who manage them: four queries, however many."""
+    offices = list(Office.objects.order_by("name"))
+    details = {row.pk: row for row in OfficeDetails.objects.all()}
+    times = offices_times(offices, policy)
+    return [
+        OfficeRow(
+            office=office,
+            details=details.get(office.pk),
+            open_now=times[office.pk].is_open(now),
+            has_hours=bool(times[office.pk].week),
+        )
+        for office in offices
+    ]
+
+
+def offices_public_list() -> list[OfficeDetails]:
+    """The offices with a public page (their details kept), by name."""
+    return list(OfficeDetails.objects.select_related("office").order_by("office__name"))
+
+
+def office_public_get(*, slug: str) -> OfficeDetails | None:
+    return OfficeDetails.objects.filter(slug=slug).select_related("office").first()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from caredesk.visits import appointment_views, views
+from caredesk.visits import appointment_views, office_views, views
 
 app_name = "visits"
 
@@ -28,4 +28,18 @@ urlpatterns = [
         views.visitor_gone,
         name="gone",
     ),
+    path("offices/", office_views.office_list, name="offices"),
+    path("offices/<int:office_id>/", office_views.office_edit, name="office"),
+    path("offices/<int:office_id>/hours/", office_views.office_hours, name="office_hours"),
+    path(
+        "offices/<int:office_id>/closures/",
+        office_views.office_closure_add,
+        name="office_closure_add",
+    ),
+    path(
+        "offices/<int:office_id>/closures/<int:closure_id>/remove/",
+        office_views.office_closure_remove,
+        name="office_closure_remove",
+    ),
+    path("offices/<int:office_id>/poster/", office_views.office_poster, name="office_poster"),
 ]

@@ -24,10 +24,18 @@ from caredesk.staff.models import Role
 from caredesk.staff.permissions import Can, allowed
 from caredesk.standards import load_policy
 from caredesk.telephony.models import CallImport
-from caredesk.visits.models import Appointment
+from caredesk.visits.models import Appointment, OfficeClosure, OfficeDetails
 from caredesk.visits.reception import visitor_arrive
 
-PUBLIC = {"policies:standards", "staff:login", "staff:logout"}
+PUBLIC = {
+    "policies:standards",
+    "staff:login",
+    "staff:logout",
+    # the offices as the public meets them: hours, closures, how to visit, the poster
+    "offices:list",
+    "offices:office",
+    "offices:poster",
+}
 
 
 def walk(
@@ -110,10 +118,15 @@ def world(people, clock, tmp_path, settings):
         booked_by=people.officer,
         booked_at=clock.now(),
     )
+    OfficeDetails.objects.create(office=visit.office, slug="runcorn")  # its poster
+    closure = OfficeClosure.objects.create(
+        office=visit.office, first_day=clock.now().date(), last_day=clock.now().date()
+    )
     return {
         "appointment_id": appointment.pk,
         "office_id": visit.office_id,
         "visit_id": visit.pk,
+        "closure_id": closure.pk,
         "reference": case.reference,
         "key": "mail.emails",  # a panel of the case page (cases:panel)
         "pk": customer.pk,

@@ -49,17 +49,24 @@ def letter_pdf(letter: Letter, *, large_print: bool = False, large_print_pt: int
         raise ValueError("The letter must have a subject: it is the PDF's title and heading.")
     if not _LANGUAGE_TAG.fullmatch(letter.language):
         raise ValueError(f"{letter.language!r} is not a language tag such as 'en-GB'.")
+    font_pt = print_size(large_print=large_print, large_print_pt=large_print_pt)
+    return tagged_pdf(letter_html(letter, font_pt=font_pt))
+
+
+def print_size(*, large_print: bool, large_print_pt: int) -> int:
+    """The size of the text in points: 12, or `large_print_pt` when `large_print` (letters,
+    office posters). ValueError if the large print size is under 16 pt or over 48 pt."""
     if not LARGE_PRINT_MIN_PT <= large_print_pt <= LARGE_PRINT_MAX_PT:
         raise ValueError(
             f"Large print must be {LARGE_PRINT_MIN_PT} to {LARGE_PRINT_MAX_PT} pt, "
             f"not {large_print_pt} pt."
         )
-    font_pt = large_print_pt if large_print else STANDARD_PT
-    return tagged_pdf(letter_html(letter, font_pt=font_pt))
+    return large_print_pt if large_print else STANDARD_PT
 
 
 def tagged_pdf(html: str) -> bytes:
-    """HTML printed as a tagged PDF/UA-1 (letters, the board pack, equality reports).
+    """HTML printed as a tagged PDF/UA-1 (letters, the board pack, equality reports,
+    office posters).
 
     Nothing is fetched: the documents have no images, links or outside style sheets, and
     a fetcher that allows no protocol keeps it that way whatever the text says."""
