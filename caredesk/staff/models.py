@@ -69,6 +69,9 @@ class StaffMember(AbstractUser):
         blank=True,
         help_text="For same-sex interviews: who the customer would be meeting.",
     )
+    # The identity card shown on home visits: an expired one is flagged before the visit.
+    id_card_number = models.CharField("Identity card number", max_length=40, blank=True)
+    id_card_expires = models.DateField("Identity card expires", null=True, blank=True)
     # Set when an administrator gives them a temporary password: they choose their own
     # before any other page.
     must_change_password = models.BooleanField(default=False)

@@ -252,6 +252,17 @@ class Appointment(models.Model):
     )
     changed_at = models.DateTimeField(null=True, blank=True)
     change_reason = models.CharField(max_length=300, blank=True)
+    # Telling the customer: the confirmation when booked, the reminder the day before
+    # (claimed by the worker when it sends it).
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    # A home visit: identification shown (Halton: "Identification will always be shown to
+    # the customer on any home visit"), and lone working: the officer checks out when
+    # they leave; until then the worker alerts their line manager after the end time
+    # (the policy's thresholds), counting the alerts sent.
+    id_shown = models.BooleanField(null=True, blank=True)
+    checked_out_at = models.DateTimeField(null=True, blank=True)
+    lone_working_alerts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         indexes = [
@@ -261,6 +272,18 @@ class Appointment(models.Model):
                 name="appointments_booked",
             ),
             models.Index(fields=["case", "starts_at"], name="appointments_of_case"),
+            # the worker's sweeps: reminders the day before, and lone working
+            models.Index(
+                fields=["starts_at"],
+                condition=Q(status="booked", reminded_at__isnull=True),
+                name="appointments_to_remind",
+            ),
+            models.Index(
+                fields=["ends_at"],
+                condition=Q(kind="home_visit", checked_out_at__isnull=True)
+                & Q(status__in=["booked", "kept"]),
+                name="home_visits_not_checked_out",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -274,3 +297,17 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} with {self.officer} at {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class CalendarFeed(models.Model):
+    """An officer's appointments as an iCalendar feed, at a secret address they can
+    revoke: only the secret's digest is kept (a new secret replaces the old)."""
+
+    staff = models.OneToOneField(
+        StaffMember, on_delete=models.CASCADE, primary_key=True, related_name="calendar_feed"
+    )
+    secret_sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.staff}"
