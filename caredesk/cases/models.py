@@ -185,6 +185,10 @@ class Deadline(models.Model):
     )
     # A task's own deadline (a translation) is still owed when the case is resolved.
     outlives_case = models.BooleanField(default=False)
+    # A date agreed with the customer (an action agreed at an interview): the deadline is
+    # due then, as a revised date given when its clock started (DESIGN.md 3, rule 8), so
+    # the reports show both "met the standard" and "met the date agreed".
+    agreed_due_at = models.DateTimeField(null=True, blank=True)
     # How long it took to meet, in the standard's unit for time taken (working days for
     # a working-day standard, minutes for hours: caredesk.standards.taken).
     time_taken = models.PositiveIntegerField(null=True, blank=True)

@@ -101,6 +101,11 @@ def events_on_no_access() -> frozenset[ClockEvent]:
     return frozenset({ClockEvent.VISIT_NO_ACCESS})
 
 
+def events_on_action_agreed() -> frozenset[ClockEvent]:
+    """An action agreed with the customer at an interview: owed by the date agreed."""
+    return frozenset({ClockEvent.ACTION_AGREED})
+
+
 def standards_starting(
     *, policy: Policy, kind: str, channel: str, events: Iterable[ClockEvent]
 ) -> tuple[DeadlineStandard, ...]:

@@ -486,6 +486,7 @@ def _start(
     now: datetime,
     outlives_case: bool = False,
     assigned_to: StaffMember | None = None,
+    agreed_due_at: datetime | None = None,
 ) -> Deadline:
     deadline = Deadline(
         case=case,
@@ -494,6 +495,7 @@ def _start(
         assigned_to=assigned_to or case.assigned_to,
         team=case.team,
         outlives_case=outlives_case,
+        agreed_due_at=agreed_due_at,
     )
     _refresh(deadline, policy)
     events.record(
@@ -525,12 +527,14 @@ def deadline_start(
     policy: Policy,
     clock: Clock = system_clock,
     assigned_to: StaffMember | None = None,
+    agreed_due_at: datetime | None = None,
 ) -> Deadline:
     """Start a deadline of the standard on the case, beside any of the same standard
     already running: for tasks a case may have several of at once (a translation of
     each letter, each visitor's wait), each with its own due time. It is still owed after
     the case is resolved or closed, until deadline_meet or deadline_end. It is the case's
-    officer's, unless `assigned_to` (the officer on duty at reception, say)."""
+    officer's, unless `assigned_to` (the officer on duty at reception, say); due by the
+    standard, or at `agreed_due_at` if a date was agreed with the customer."""
     key = policy.deadline_standard(standard_key).key
     now = clock.now()
     case_lock(case=case, now=now, policy=policy)
@@ -543,6 +547,7 @@ def deadline_start(
         now=now,
         outlives_case=True,
         assigned_to=assigned_to,
+        agreed_due_at=agreed_due_at,
     )
 
 

@@ -35,6 +35,9 @@ def deadline_times_apply(
     save the row, the drafts (`cases.drafts`) insert it in bulk."""
     standard = policy.deadline_standard(deadline.standard_key)
     calendar = policy.working_calendar
+    if deadline.agreed_due_at is not None:  # a later holding reply still counts over it
+        agreed = EngineHoldingReply(deadline.starts_at, deadline.agreed_due_at)
+        holding_replies = [agreed, *holding_replies]
     times = deadline_times(
         start=deadline.starts_at,
         duration=standard.target,

@@ -104,6 +104,8 @@ class ClockEvent(enum.StrEnum):
     TRANSLATION_SENT = "translation_sent", "the translated letter is sent"
     APPOINTMENT_CHANGED = "appointment_changed", "we cancel or move an appointment"
     VISIT_NO_ACCESS = "visit_no_access", "nobody is in for a home visit"
+    ACTION_AGREED = "action_agreed", "an action is agreed with the customer at an interview"
+    ACTION_DONE = "action_done", "the action agreed is done"
     OFFICE_OPENS = "office_opens", "the office opens"
     OFFICE_CLOSES = "office_closes", "the office closes"
 

@@ -8,9 +8,9 @@ from typing import Any
 from django import forms
 
 from caredesk.cases.models import Case
-from caredesk.core.forms import TextLimits
+from caredesk.core.forms import TextLimits, date_field, text_limits_explain
 from caredesk.customers.picking import customer_chosen_field
-from caredesk.staff.models import Office
+from caredesk.staff.models import Office, StaffMember
 from caredesk.staff.selectors import caseworkers_list
 from caredesk.visits.models import AppointmentKind, AppointmentStatus, HomeVisitWhy, VisitStatus
 
@@ -206,3 +206,118 @@ class MoveForm(TextLimits, forms.Form):
     told_now = forms.BooleanField(
         label="I have phoned the customer, told them and apologised", required=False
     )
+
+
+ACTIONS_SHOWN = 3  # action rows on the write-up form; leave the rest empty
+
+
+class InterviewForm(TextLimits, forms.Form):
+    """Writing up an interview (Halton, "Interviews and Meetings")."""
+
+    held_at = forms.DateTimeField(
+        label="When was it held?",
+        help_text="For example 22/6/2026 14:00.",
+        input_formats=["%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={
+            "required": "Enter when the interview was held",
+            "invalid": "Enter when it was held like 22/6/2026 14:00",
+        },
+    )
+    at_home = forms.TypedChoiceField(
+        label="Where was it?",
+        choices=[("0", "At an office"), ("1", "At the customer's home")],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose an office or the customer's home"},
+    )
+    office = forms.ModelChoiceField(
+        label="Which office",
+        queryset=Office.objects.order_by("name"),
+        required=False,
+        empty_label="Choose an office",
+    )
+    room = forms.CharField(label="Room", max_length=120, required=False)
+    private_room = forms.BooleanField(
+        label="Nobody could overhear (a private room)", required=False
+    )
+    officers = forms.ModelMultipleChoiceField(
+        label="Who was there from us",
+        queryset=caseworkers_list(),
+        error_messages={"required": "Choose who was there from us"},
+    )
+    customer_attended = forms.BooleanField(label="The customer was there", required=False)
+    others_present = forms.CharField(
+        label="Anyone else there",
+        max_length=300,
+        required=False,
+        help_text="An advocate, a family member, a support worker.",
+    )
+    interpreter_language = forms.CharField(
+        label="Interpreter: which language?", max_length=60, required=False
+    )
+    issues = forms.CharField(
+        label="Issues raised",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the issues raised"},
+    )
+    recommendations = forms.CharField(
+        label="Recommendations made",
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    timescales = forms.CharField(
+        label="Timescales agreed with the customer",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for number in range(1, ACTIONS_SHOWN + 1):
+            self.fields[f"action_{number}"] = forms.CharField(
+                label=f"Action {number} agreed", max_length=300, required=False
+            )
+            self.fields[f"action_{number}_owner"] = forms.ModelChoiceField(
+                label=f"Who does action {number}",
+                queryset=caseworkers_list(),
+                required=False,
+                empty_label="Choose a person",
+            )
+            self.fields[f"action_{number}_due"] = date_field(
+                f"Action {number} done by",
+                what=f"the date action {number} is to be done by",
+                example="2026-07-03",
+                required=False,
+            )
+        text_limits_explain(self.fields)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("at_home") is False and data.get("office") is None:
+            self.add_error("office", "Choose the office")
+        for number in range(1, ACTIONS_SHOWN + 1):
+            what, owner, due = (
+                data.get(f"action_{number}"),
+                data.get(f"action_{number}_owner"),
+                data.get(f"action_{number}_due"),
+            )
+            if what and owner is None:
+                self.add_error(f"action_{number}_owner", f"Choose who does action {number}")
+            if what and due is None:
+                self.add_error(
+                    f"action_{number}_due", f"Enter the date action {number} is to be done by"
+                )
+            if not what and (owner or due):
+                self.add_error(f"action_{number}", f"Say what action {number} is")
+        return data
+
+    def actions(self) -> list[tuple[str, StaffMember, Any]]:
+        data = self.cleaned_data
+        return [
+            (data[f"action_{n}"], data[f"action_{n}_owner"], data[f"action_{n}_due"])
+            for n in range(1, ACTIONS_SHOWN + 1)
+            if data.get(f"action_{n}")
+        ]

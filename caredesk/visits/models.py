@@ -311,3 +311,63 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.staff}"
+
+
+class Interview(models.Model):
+    """A meeting with the customer, written up (Halton, "Interviews and Meetings"): who
+    was there, where, the issues raised, the recommendations made, the actions agreed
+    (each with an owner and a date) and the timescales agreed with the customer."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="interviews")
+    appointment = models.OneToOneField(
+        Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="interview"
+    )
+    held_at = models.DateTimeField()
+    office = models.ForeignKey(
+        Office, null=True, blank=True, on_delete=models.PROTECT, related_name="interviews"
+    )
+    at_home = models.BooleanField(default=False, help_text="At the customer's home.")
+    room = models.CharField(max_length=120, blank=True)
+    private_room = models.BooleanField(
+        default=False, help_text="Somewhere it could not be overheard."
+    )
+    officers = models.ManyToManyField(StaffMember, related_name="interviews")
+    customer_attended = models.BooleanField(default=True)
+    others_present = models.CharField(
+        max_length=300, blank=True, help_text="An advocate, a family member, a support worker."
+    )
+    interpreter_language = models.CharField(max_length=60, blank=True)
+    issues = models.TextField()
+    recommendations = models.TextField(blank=True)
+    timescales = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "held_at"], name="interviews_of_case")]
+
+    def __str__(self) -> str:
+        return f"Interview on {self.case} at {self.held_at:%Y-%m-%d %H:%M}"
+
+
+class InterviewAction(models.Model):
+    """An action agreed at an interview: who does it, by when, and its deadline (the
+    policy's interview_action standard, due on the date agreed), if the policy has one."""
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="actions")
+    what = models.CharField(max_length=300)
+    owner = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField()
+    deadline = models.OneToOneField(
+        Deadline, null=True, blank=True, on_delete=models.SET_NULL, related_name="interview_action"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.what} ({self.owner}, by {self.due_on})"

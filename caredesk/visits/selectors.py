@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from caredesk.cases.models import UNFINISHED, Case, Deadline
 from caredesk.staff.models import Office
 from caredesk.standards import Policy
-from caredesk.visits.models import Appointment, OfficeDetails, Visit, VisitStatus
+from caredesk.visits.models import Appointment, Interview, OfficeDetails, Visit, VisitStatus
 from caredesk.visits.offices import offices_times
 
 # The board warns when a visitor's wait is this close to its time (or when the policy's
@@ -99,8 +99,8 @@ def offices_list() -> list[Office]:
 
 
 def case_visits_panel(*, case: Case, request: HttpRequest) -> dict[str, Any]:
-    """The case page's visits panel (visits/case_visits.html): its appointments and its
-    visits to an office, in two queries."""
+    """The case page's visits panel (visits/case_visits.html): its appointments, its
+    visits to an office, and its interviews with their actions, in six queries."""
     return {
         "appointments": Appointment.objects.filter(case=case)
         .select_related("officer", "office")
@@ -108,6 +108,10 @@ def case_visits_panel(*, case: Case, request: HttpRequest) -> dict[str, Any]:
         "visits": Visit.objects.filter(case=case)
         .select_related("office", "seen_by")
         .order_by("-arrived_at", "-pk"),
+        "interviews": Interview.objects.filter(case=case)
+        .select_related("office")
+        .prefetch_related("officers", "actions__owner")
+        .order_by("-held_at", "-pk"),
     }
 
 

@@ -1,10 +1,16 @@
 from django.urls import path
 
-from caredesk.visits import appointment_views, office_views, views
+from caredesk.visits import appointment_views, interview_views, office_views, views
 
 app_name = "visits"
 
 urlpatterns = [
+    path("interviews/<str:reference>/", interview_views.interview_write_up, name="interview"),
+    path(
+        "actions/<int:action_id>/done/",
+        interview_views.interview_action_done,
+        name="action_done",
+    ),
     path("book/<str:reference>/", appointment_views.book, name="book"),
     path(
         "appointments/<int:appointment_id>/", appointment_views.appointment_page, name="appointment"

@@ -24,6 +24,7 @@ from caredesk.staff.models import Role
 from caredesk.staff.permissions import Can, allowed
 from caredesk.standards import load_policy
 from caredesk.telephony.models import CallImport
+from caredesk.visits.interviews import ActionAgreed, Where, interview_record
 from caredesk.visits.models import Appointment, OfficeClosure, OfficeDetails
 from caredesk.visits.reception import visitor_arrive
 
@@ -122,7 +123,19 @@ def world(people, clock, tmp_path, settings):
     closure = OfficeClosure.objects.create(
         office=visit.office, first_day=clock.now().date(), last_day=clock.now().date()
     )
+    interview = interview_record(
+        case=case,
+        held_at=clock.now() - timedelta(hours=1),
+        where=Where(office=visit.office),
+        officers=[people.officer],
+        issues="Noise",
+        actions=[ActionAgreed("Write to the neighbour", people.officer, clock.now().date())],
+        by=people.officer,
+        policy=load_policy("halton"),
+        clock=clock,
+    )
     return {
+        "action_id": interview.actions.get().pk,
         "appointment_id": appointment.pk,
         "office_id": visit.office_id,
         "visit_id": visit.pk,

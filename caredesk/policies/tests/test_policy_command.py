@@ -80,7 +80,7 @@ def test_show_without_a_name_shows_this_sites_policy(settings):
 def test_check_a_shipped_policy_is_valid(checks):
     run = checks["halton"]
     assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == "halton: valid. Halton Housing Trust, 19 standards."
+    assert run.stdout.strip() == "halton: valid. Halton Housing Trust, 20 standards."
     assert run.stderr == ""
 
 

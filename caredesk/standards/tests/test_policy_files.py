@@ -54,6 +54,7 @@ HALTON_TARGETS = {
     "visitor_attended": "5 minutes",
     "appointment_change_notice": "4 working hours",
     "no_access_follow_up": "2 working days",
+    "interview_action": "10 working days",
 }
 STONEWALL_TARGETS = {
     "phone_answer_rings": "6 rings",
