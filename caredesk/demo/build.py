@@ -25,6 +25,7 @@ from caredesk.cases.models import (
 )
 from caredesk.core.clock import Clock
 from caredesk.customers.models import Customer, CustomerType
+from caredesk.demo.appointments import Diary
 from caredesk.demo.cases import Stories
 from caredesk.demo.customers import build_customers, equality_profiles_save
 from caredesk.demo.landlords import DEMO_PASSWORD, LANDLORDS, Landlord
@@ -151,6 +152,7 @@ def build_demo(*, policy: str, seed: int, clock: Clock, size: DemoSize = DemoSiz
         else:
             (reference,) = references_reserve(rules, [item.received_at])
             save_drafts([stories.tell(item, reference)])
+    Diary(landlord=landlord, policy=rules, organisation=organisation, seed=seed, now=now).play()
     # The performance figures, counted now rather than on the first visit to the dashboard.
     figures_rebuild(policy=rules)
 

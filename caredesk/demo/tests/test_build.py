@@ -113,17 +113,25 @@ def test_every_deadline_is_the_engines(halton):
     for deadline in deadlines:
         standard = policy.deadline_standard(deadline.standard_key)
         case = deadline.case
-        # A visitor's wait is the visit's, whichever case they came about.
-        channel = "visit" if deadline.visits.all() else case.channel
-        assert standard.applies_to(channel=PolicyChannel(channel), kind=PolicyKind(case.kind)), (
-            deadline
+        # A visitor's wait, an appointment's notice, an interview's action: the task's own
+        # channel (a visit, a home visit), whichever case it is on.
+        channels = ["visit", "home_visit"] if deadline.outlives_case else [case.channel]
+        assert any(
+            standard.applies_to(channel=PolicyChannel(channel), kind=PolicyKind(case.kind))
+            for channel in channels
+        ), deadline
+        agreed = (
+            [EngineHoldingReply(deadline.starts_at, deadline.agreed_due_at)]
+            if deadline.agreed_due_at
+            else []
         )
         times = deadline_times(
             start=deadline.starts_at,
             duration=standard.target,
             calendar=policy.working_calendar,
             pauses=[EnginePause(p.starts_at, p.ends_at) for p in deadline.pauses.all()],
-            holding_replies=[
+            holding_replies=agreed
+            + [
                 EngineHoldingReply(r.sent_at, r.revised_due_at)
                 for r in deadline.holding_replies.all()
             ],
