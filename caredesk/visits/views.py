@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
+from caredesk.customers.models import Customer
 from caredesk.customers.picking import customer_chosen, customers_pick_list, url_with_customer
 from caredesk.customers.services import customer_access_record
 from caredesk.errors import CaredeskError
@@ -52,16 +53,18 @@ def _start_of_day(now: datetime, policy: Policy) -> datetime:
 
 
 def _board_context(
-    office: Office, staff: StaffMember, policy: Policy, now: datetime
-) -> dict[str, object]:
+    office: Office, policy: Policy, now: datetime
+) -> tuple[dict[str, object], list[Customer | None]]:
+    """What the board shows, and the customers it shows (their reading is logged)."""
     waiting = visitors_waiting_list(office=office, now=now, policy=policy)
+    shown = [row.visit.case.customer for row in waiting]
     return {
         "office": office,
         "waiting": waiting,
         "updated_at": now,
         "appointment_only": reception.appointment_only(office, policy),
         "signature": ",".join(f"{row.visit.pk}:{row.state}" for row in waiting),
-    }
+    }, shown
 
 
 @requires(Can.WORK_CASES)
@@ -105,11 +108,10 @@ def reception_page(
                 request, f"{visit.visitor_name} is on the board ({visit.case.reference})."
             )
             return redirect(here)
-    board = _board_context(office, staff, policy, now)
+    board, shown = _board_context(office, policy, now)
     new_from_visitor = {"sender": query, "next": here}
     today = visits_today_list(office=office, since=_start_of_day(now, policy))
     details = office_details_get(office=office)
-    shown = [row.visit.case.customer for row in board["waiting"]]  # type: ignore[attr-defined]
     customer_access_record(
         customers=[*shown, customer, *found], by=staff, what="reception", clock=clock
     )
@@ -138,8 +140,7 @@ def reception_board(
     """The board alone: what the reception page asks for again every 15 seconds."""
     office = get_object_or_404(Office, pk=office_id)
     staff, policy, now = _staff(request), active_policy(), clock.now()
-    board = _board_context(office, staff, policy, now)
-    shown = [row.visit.case.customer for row in board["waiting"]]  # type: ignore[attr-defined]
+    board, shown = _board_context(office, policy, now)
     customer_access_record(customers=shown, by=staff, what="reception board", clock=clock)
     return render(request, "visits/board.html", board)
 
