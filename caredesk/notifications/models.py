@@ -13,6 +13,11 @@ class NotificationKind(models.TextChoices):
     URGENT_MESSAGE = "urgent_message", "Urgent message"
     DEADLINES_MISSED = "deadlines_missed", "Deadlines missed"  # a line manager's digest
     MENTIONED = "mentioned", "Mentioned in a note"
+    # Given by the apps above (visits): lone working on a home visit, and appointments an
+    # absence booked later clashes with.
+    LONE_WORKING = "lone_working", "Not back from a home visit"
+    LONE_WORKING_AGAIN = "lone_working_again", "Still not back from a home visit"
+    APPOINTMENTS_CLASH = "appointments_clash", "Appointments clash with an absence"
 
 
 class EmailStatus(models.TextChoices):
@@ -68,6 +73,9 @@ class Notification(EmailDelivery):
         null=True, blank=True, help_text="The due time it was about (a revised one is new)."
     )
     message = models.TextField()
+    # Where to act on it, as [text, path] pairs: the page lists them as links, the email
+    # with the site's address (an absence's notice: each appointment it clashes with).
+    links = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
 

@@ -1,4 +1,5 @@
-"""The notices the worker writes: warnings, missed deadlines, urgent messages.
+"""The notices the worker writes: warnings, missed deadlines, urgent messages; and
+`notices_give`, for an app above (visits) that has something of its own to tell.
 
 Each kind is claimed in sets (DESIGN.md 5.3): one statement claims a batch of
 candidates (`db.rows_claim`: an UPDATE of the claim's mark, for rows still unmarked,
@@ -47,7 +48,12 @@ from caredesk.core.clock import Clock
 from caredesk.core.db import rows_claim, write_transaction
 from caredesk.core.sweeps import Done, Wanted
 from caredesk.core.tasks import enqueue_after_commit
-from caredesk.notifications.models import MissedDeadline, Notification, NotificationKind
+from caredesk.notifications.models import (
+    EmailStatus,
+    MissedDeadline,
+    Notification,
+    NotificationKind,
+)
 from caredesk.notifications.selectors import Holder, line_manager_ids_list
 from caredesk.notifications.wording import digest_message, when
 from caredesk.staff.models import StaffMember
@@ -345,6 +351,58 @@ def _logged_by(case_ids: list[int]) -> dict[int, StaffMember]:
         assert event.actor is not None
         found[event.case_id] = event.actor  # the earliest wins
     return found
+
+
+# -- notices other apps give ----------------------------------------------------------------
+
+
+def notices_give(
+    *,
+    recipient_ids: Sequence[int],
+    kind: NotificationKind,
+    message: str,
+    at: datetime,
+    case: Case | None = None,
+    links: Sequence[tuple[str, str]] = (),
+) -> list[Notification]:
+    """Tell each recipient once (however often listed), on the desk and by email once
+    the caller's transaction commits. `links` are (text, path) pairs of where to act.
+
+    About a case, a person has one notice of a kind (the constraint on a case's
+    notices): a later one raises it afresh, as a mention does (unread, with the new
+    message and time, its email to send again). Without a case, each is a new notice."""
+    told: list[Notification] = []
+    fresh = {
+        "message": message,
+        "links": [[text, path] for text, path in links],
+        "created_at": at,
+        "read_at": None,
+    }
+    for recipient_id in dict.fromkeys(recipient_ids):
+        if case is None:
+            told.append(Notification(recipient_id=recipient_id, kind=kind, **fresh))
+            continue
+        notice, _ = Notification.objects.update_or_create(
+            kind=kind,
+            case=case,
+            recipient_id=recipient_id,
+            deadline=None,
+            defaults=fresh | _EMAIL_AGAIN,
+        )
+        told.append(notice)
+    if case is None:
+        Notification.objects.bulk_create(told)
+    _emails_queue(told)
+    return told
+
+
+_EMAIL_AGAIN = {
+    "email_status": EmailStatus.PENDING,
+    "email_claimed_at": None,
+    "email_sent_at": None,
+    "email_attempts": 0,
+    "email_error": "",
+}
 
 
 # -- helpers --------------------------------------------------------------------------------

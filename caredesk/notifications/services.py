@@ -180,9 +180,12 @@ def notification_email(notification: Notification, *, policy: Policy) -> EmailMe
             page = reverse("notifications:digest", args=[notification.pk])
             text.append(f"And {count - EMAIL_LINES:,} more: {site}{page}")
         about = f"{count:,}"
-    else:
-        assert notification.case is not None, "every other kind is about a case"
+    elif notification.case is not None:
         about = notification.case.reference
+    else:  # appointments an absence clashes with: how many
+        about = f"{len(notification.links):,}"
+    if notification.links:
+        text.append("\n".join(f"- {words}: {site}{path}" for words, path in notification.links))
     text.append(f"Your notifications: {site}{reverse('notifications:list')}")
     text.append("This email was sent by caredesk. Please do not reply to it.")
     return EmailMessage(

@@ -9,14 +9,17 @@ from caredesk.core.clock import Clock, system_clock
 from caredesk.errors import CaredeskError
 from caredesk.staff.accounts import (
     account_events_list,
+    account_id_card_set,
     account_locked_out,
     account_may_manage,
     account_password_reset,
     account_two_factor_reset,
     account_unlock,
     accounts_list,
+    id_card_may_set,
 )
 from caredesk.staff.decorators import requires
+from caredesk.staff.forms import IdCardForm
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can
 from caredesk.staff.two_factor import recovery_codes_left, two_factor_app_get, two_factor_required
@@ -55,8 +58,21 @@ def account(request: HttpRequest, username: str, clock: Clock = system_clock) ->
     if member is None:
         raise Http404("There is no member of staff with that username.")
     problem, status = "", 200
-    if request.method == "POST":
-        action = request.POST.get("action", "")
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    id_card = IdCardForm(
+        request.POST if action == "id-card" else None,
+        initial={
+            "id_card_number": member.id_card_number,
+            "id_card_expires": member.id_card_expires,
+        },
+        prefix="id-card",
+    )
+    if action == "id-card":
+        done = _id_card_set(request, id_card, member, me)
+        if done is not None:
+            return done
+        status = 400 if id_card_may_set(by=me, member=member) else 403
+    elif request.method == "POST":
         if action not in ACTIONS:
             problem, status = "Choose what to do.", 400
         else:
@@ -89,6 +105,32 @@ def account(request: HttpRequest, username: str, clock: Clock = system_clock) ->
             "done": just_done.get("done", ""),
             "temporary_password": just_done.get("password", ""),
             "problem": problem,
+            "id_card": id_card if id_card_may_set(by=me, member=member) else None,
+            "errors_of": [id_card],
         },
         status=status,
     )
+
+
+def _id_card_set(
+    request: HttpRequest, form: IdCardForm, member: StaffMember, me: StaffMember
+) -> HttpResponse | None:
+    """Record the member's identity card; None (the form told why) if it was refused."""
+    if not form.is_valid():
+        return None
+    try:
+        account_id_card_set(
+            member=member,
+            number=form.cleaned_data["id_card_number"],
+            expires=form.cleaned_data["id_card_expires"],
+            by=me,
+        )
+    except CaredeskError as error:
+        form.add_error(None, error.message)
+        return None
+    request.session[JUST_DONE] = {
+        "username": member.username,
+        "password": "",
+        "done": f"{member}'s identity card is recorded.",
+    }
+    return redirect("staff:account", username=member.username)

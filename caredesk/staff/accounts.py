@@ -5,6 +5,7 @@ recorded (AccountEvent: who did what for whom, when)."""
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
@@ -14,7 +15,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from caredesk.core.clock import Clock, system_clock
-from caredesk.errors import NotAllowed
+from caredesk.errors import CaredeskError, NotAllowed
 from caredesk.staff.models import AccountAction, AccountEvent, Role, StaffMember
 from caredesk.staff.permissions import Can, allowed
 from caredesk.staff.two_factor import two_factor_remove, two_factor_roles
@@ -29,6 +30,12 @@ GUARDED_ROLES = frozenset(
 
 def guarded_roles() -> frozenset[Role]:
     return GUARDED_ROLES | two_factor_roles()
+
+
+class IdCardError(CaredeskError):
+    """An identity card that cannot be recorded as given."""
+
+    code = "id_card_invalid"
 
 
 # Letters and digits that are not easily mistaken for each other when read out.
@@ -94,6 +101,27 @@ def account_unlock(*, member: StaffMember, by: StaffMember, clock: Clock = syste
     _check(by=by, member=member)
     axes_reset(username=member.username)
     _record(member=member, action=AccountAction.UNLOCKED, by=by, clock=clock)
+
+
+def id_card_may_set(*, by: StaffMember, member: StaffMember) -> bool:
+    """An administrator sets someone else's identity card (never their own)."""
+    return by.pk != member.pk and allowed(by, Can.MANAGE_ACCOUNTS)
+
+
+@transaction.atomic
+def account_id_card_set(
+    *, member: StaffMember, number: str, expires: date | None, by: StaffMember
+) -> StaffMember:
+    """The identity card the member shows on home visits (Halton: "Identification will
+    always be shown to the customer on any home visit"): its number and expiry."""
+    if not id_card_may_set(by=by, member=member):
+        raise NotAllowed("Only an administrator can record someone else's identity card.")
+    number = " ".join(number.split())
+    if expires is not None and not number:
+        raise IdCardError("Enter the identity card's number as well as when it expires.")
+    member.id_card_number, member.id_card_expires = number[:40], expires
+    member.save(update_fields=["id_card_number", "id_card_expires"])
+    return member
 
 
 def _record(*, member: StaffMember, action: AccountAction, by: StaffMember, clock: Clock) -> None:

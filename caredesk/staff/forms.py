@@ -54,6 +54,24 @@ class AbsenceForm(TextLimits, forms.Form):
         return StaffMember.objects.get(pk=value) if value else None
 
 
+class IdCardForm(TextLimits, forms.Form):
+    """The identity card a member of staff shows on home visits."""
+
+    id_card_number = forms.CharField(
+        label="Identity card number",
+        max_length=40,
+        required=False,
+        help_text="As printed on the card. Leave empty if they have none.",
+    )
+    id_card_expires = date_field(
+        "Identity card expires",
+        what="the day the identity card expires",
+        example="2027-03-31",
+        required=False,
+        help_text="Home visits after this day are flagged, so the card is renewed first.",
+    )
+
+
 class CodeForm(TextLimits, forms.Form):
     """The second step of signing in: a code from the app, or a recovery code."""
 

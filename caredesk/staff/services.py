@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.db import transaction
@@ -13,6 +14,18 @@ from caredesk.staff.permissions import Can, allowed
 from caredesk.standards.calendar import FIRST_YEAR, LAST_YEAR
 
 MAX_ABSENCE_DAYS = 2 * 366
+
+# What apps above staff do when an absence is recorded (visits: flag the appointments it
+# clashes with). Staff never imports them: they register here from AppConfig.ready().
+AbsenceListener = Callable[[Absence], None]
+_absence_listeners: list[AbsenceListener] = []
+
+
+def absence_listener_register(listener: AbsenceListener) -> None:
+    """`listener(absence)` is called for every absence recorded, in its transaction,
+    once it is written. Call from AppConfig.ready()."""
+    if listener not in _absence_listeners:
+        _absence_listeners.append(listener)
 
 
 class AbsenceError(CaredeskError):
@@ -60,7 +73,7 @@ def absence_record(
         raise AbsenceError(
             "An absence can be at most two years long. For longer, record it again later."
         )
-    return Absence.objects.create(
+    absence = Absence.objects.create(
         staff=staff,
         kind=kind,
         first_day=first_day,
@@ -70,3 +83,6 @@ def absence_record(
         recorded_by=by,
         recorded_at=clock.now(),
     )
+    for listener in _absence_listeners:
+        listener(absence)
+    return absence

@@ -10,6 +10,10 @@ A policy file (TOML) has four parts:
   comes from, the channels and case kinds it applies to, what starts and stops its
   clock, and its target.
 
+Optional tables hold the landlord's own settings, each with a default: `[escalation]`,
+`[correspondence]`, `[holding_replies]`, `[reporting]` and `[lone_working]` (when an
+officer not back from a home visit is alerted on).
+
 Each setting is checked here on its own, so every bad one is reported; what must hold
 across settings is checked in `policy_checks.py`. Loading lives in `policy_files.py`,
 and telling the problems in `policy_problems.py` and `policy_lines.py`.
@@ -48,7 +52,7 @@ from caredesk.standards.office_hours import WEEKDAYS as WEEKDAYS
 from caredesk.standards.office_hours import parse_interval, shown
 from caredesk.standards.office_hours import parse_office_hours as parse_office_hours
 from caredesk.standards.policy_checks import FIRST_CONTACT_RESOLUTION as FIRST_CONTACT_RESOLUTION
-from caredesk.standards.policy_checks import policy_problems
+from caredesk.standards.policy_checks import LONE_WORKING_DEFAULTS, REAL_TIME_UNITS, policy_problems
 
 
 class Channel(enum.StrEnum):
@@ -173,6 +177,21 @@ def _revision(value: Duration) -> Duration:
 # How far a holding reply may move a due date: a real length of time, not rings.
 RevisionField = Annotated[
     Duration, PlainValidator(_duration), AfterValidator(_revision), PlainSerializer(str)
+]
+
+
+def _real_time(value: Duration) -> Duration:
+    if value.unit not in REAL_TIME_UNITS or value.amount < 1:
+        raise ValueError(
+            f"'{value}' is not a length of real time: write minutes or hours, such as "
+            "'15 minutes' (office hours do not stop the clock of someone out alone)."
+        )
+    return value
+
+
+# A length of real time in minutes or hours: "15 minutes", "1 hour".
+RealTimeField = Annotated[
+    Duration, PlainValidator(_duration), AfterValidator(_real_time), PlainSerializer(str)
 ]
 
 
@@ -440,6 +459,16 @@ class Reporting(_Strict):
     assumptions: list[str] = []
 
 
+class LoneWorking(_Strict):
+    """Lone working on home visits: an officer who has not checked out of a visit
+    `alert_after` its end is alerted on to their line manager (on the desk and by email),
+    and again at `second_alert_after`. The landlord's choice: neither policy says."""
+
+    alert_after: RealTimeField = parse_duration(LONE_WORKING_DEFAULTS["alert_after"])
+    second_alert_after: RealTimeField = parse_duration(LONE_WORKING_DEFAULTS["second_alert_after"])
+    assumptions: list[str] = []
+
+
 class Policy(_Strict):
     schema_version: Literal[1]
     organisation: Organisation
@@ -449,6 +478,7 @@ class Policy(_Strict):
     correspondence: Correspondence = Correspondence()
     holding_replies: HoldingReplies = HoldingReplies()
     reporting: Reporting = Reporting()
+    lone_working: LoneWorking = LoneWorking()
     standards: list[Standard] = Field(min_length=1)
 
     @model_validator(mode="after")

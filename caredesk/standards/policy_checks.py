@@ -2,7 +2,8 @@
 
 The schema (`policy.py`) checks each setting on its own. What needs two settings at once
 (office intervals in order, days with hours that are working days, one key per standard,
-reporting targets that name deadline standards) is checked here, over the file's data
+reporting targets that name deadline standards, lone working's second alert after its
+first) is checked here, over the file's data
 as read, whatever else is wrong with it: each problem names the key it is about.
 """
 
@@ -11,12 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from caredesk.errors import DurationError
+from caredesk.standards.durations import Duration, Unit, parse_duration
 from caredesk.standards.office_hours import out_of_order, parse_interval, shown
 
 KeyPath = tuple[str | int, ...]
 FIRST_CONTACT_RESOLUTION = "first_contact_resolution"
 # What a reopened case can owe again: a response, or contact with the customer.
 STOPS_A_REOPENED_CASE_OWES = frozenset({"response_sent", "customer_contacted"})
+# [lone_working]: what a policy that leaves a setting out has, and the units it may use.
+LONE_WORKING_DEFAULTS = {"alert_after": "15 minutes", "second_alert_after": "45 minutes"}
+REAL_TIME_UNITS = frozenset({Unit.MINUTES, Unit.HOURS})
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,7 @@ def policy_problems(data: Any) -> list[Problem]:
     calendar = data.get("calendar")
     standards = data.get("standards")
     reporting = data.get("reporting")
+    lone_working = data.get("lone_working")
     problems: list[Problem] = []
     if isinstance(calendar, dict):
         problems += _calendar_problems(calendar)
@@ -41,7 +48,40 @@ def policy_problems(data: Any) -> list[Problem]:
         problems += _standards_problems(standards)
         if isinstance(reporting, dict):
             problems += _target_problems(reporting.get("targets"), standards)
+    if isinstance(lone_working, dict):
+        problems += _lone_working_problems(lone_working)
     return problems
+
+
+def _real_time(value: Any) -> Duration | None:
+    """A setting of [lone_working] as a length of real time; None if it is not one (the
+    schema reports that)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        duration = parse_duration(value)
+    except DurationError:
+        return None
+    return duration if duration.unit in REAL_TIME_UNITS else None
+
+
+def _lone_working_problems(settings: dict[str, Any]) -> list[Problem]:
+    first = _real_time(settings.get("alert_after", LONE_WORKING_DEFAULTS["alert_after"]))
+    second = _real_time(
+        settings.get("second_alert_after", LONE_WORKING_DEFAULTS["second_alert_after"])
+    )
+    if first is None or second is None:
+        return []
+    if second.amount * second.unit.micros > first.amount * first.unit.micros:
+        return []
+    where = "second_alert_after" if "second_alert_after" in settings else "alert_after"
+    return [
+        Problem(
+            ("lone_working", where),
+            f"second_alert_after ({shown(str(second))}) must be later than alert_after "
+            f"({shown(str(first))}): the second alert follows the first.",
+        )
+    ]
 
 
 def _calendar_problems(calendar: dict[str, Any]) -> list[Problem]:

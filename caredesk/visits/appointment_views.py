@@ -21,8 +21,9 @@ from caredesk.staff.decorators import requires
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can
 from caredesk.standards import Policy
-from caredesk.visits import appointments
+from caredesk.visits import appointments, lone_working
 from caredesk.visits.appointments import Wanted
+from caredesk.visits.flags import appointment_flags, id_card_flag
 from caredesk.visits.forms import BookingForm, CancelForm, MoveForm, OutcomeForm
 from caredesk.visits.models import Appointment, AppointmentKind, AppointmentStatus
 from caredesk.visits.slots import Slot
@@ -121,7 +122,12 @@ def book(request: HttpRequest, reference: str, clock: Clock = system_clock) -> H
             "form": form,
             "moving": moving,
             "choices": [
-                (slot_value(slot), _said(slot.starts, policy), people.get(slot.officer))
+                (
+                    slot_value(slot),
+                    _said(slot.starts, policy),
+                    people.get(slot.officer),
+                    _card_flag(form, people.get(slot.officer), slot.starts, now, policy),
+                )
                 for slot in slots
             ],
             "choice_error": choice_error,
@@ -131,6 +137,17 @@ def book(request: HttpRequest, reference: str, clock: Clock = system_clock) -> H
         },
         status=400 if form.errors or move.errors or choice_error else 200,
     )
+
+
+def _card_flag(
+    form: BookingForm, officer: StaffMember | None, starts: datetime, now: datetime, policy: Policy
+) -> str:
+    """For a home visit: why the officer's identity card will not do on the day."""
+    if officer is None or form.cleaned_data.get("kind") != AppointmentKind.HOME_VISIT:
+        return ""
+    zone = policy.working_calendar.zone
+    day, today = starts.astimezone(zone).date(), now.astimezone(zone).date()
+    return id_card_flag(officer=officer, visit_day=day, today=today)
 
 
 def _initial(moving: Appointment | None) -> dict[str, Any]:
@@ -208,6 +225,15 @@ def _book_or_move(
         f"{done.get_kind_display()} booked: {_said(done.starts_at, policy)} with {done.officer}, "
         f"at {where}.",
     )
+    if done.kind == AppointmentKind.HOME_VISIT:
+        zone = policy.working_calendar.zone
+        card = id_card_flag(
+            officer=done.officer,
+            visit_day=done.starts_at.astimezone(zone).date(),
+            today=clock.now().astimezone(zone).date(),
+        )
+        if card:
+            messages.warning(request, card)
     return redirect("cases:case", case.reference)
 
 
@@ -215,15 +241,28 @@ def _book_or_move(
 def appointment_page(
     request: HttpRequest, appointment_id: int, clock: Clock = system_clock
 ) -> HttpResponse:
-    """One appointment: cancel it, move it, or record what happened."""
+    """One appointment: cancel it, move it, or record what happened; a home visit's
+    officer checks out of it when they leave (lone working)."""
     appointment = get_object_or_404(
-        Appointment.objects.select_related("case", "case__customer", "officer", "office"),
+        Appointment.objects.select_related(
+            "case", "case__customer", "officer", "officer__line_manager", "office"
+        ),
         pk=appointment_id,
     )
     staff, policy, now = _staff(request), active_policy(), clock.now()
     action = request.POST.get("action", "")
     cancel = CancelForm(request.POST if action == "cancel" else None, prefix="cancel")
-    outcome = OutcomeForm(request.POST if action == "outcome" else None, prefix="outcome")
+    outcome = OutcomeForm(
+        request.POST if action == "outcome" else None,
+        prefix="outcome",
+        home_visit=appointment.kind == AppointmentKind.HOME_VISIT,
+    )
+    check_out_error = ""
+    try:
+        if action == "check_out":
+            return _check_out(request, appointment, staff, policy, clock)
+    except CaredeskError as error:
+        check_out_error = error.message
     try:
         if cancel.is_bound and cancel.is_valid():
             appointments.appointment_cancel(
@@ -241,6 +280,7 @@ def appointment_page(
                 appointment=appointment,
                 status=outcome.cleaned_data["status"],
                 summary=outcome.cleaned_data["summary"],
+                id_shown=outcome.cleaned_data.get("id_shown"),
                 by=staff,
                 policy=policy,
                 clock=clock,
@@ -262,6 +302,40 @@ def appointment_page(
             "started": appointment.starts_at <= now,
             "when": _said(appointment.starts_at, policy),
             "errors_of": [cancel, outcome],
+            "flags": appointment_flags(
+                appointment=appointment, viewer=staff, now=now, zone=policy.working_calendar.zone
+            ),
+            "check_out": _check_out_shown(appointment, staff, now),
+            "check_out_error": check_out_error,
+            "alert_after": policy.lone_working.alert_after,
         },
-        status=400 if cancel.errors or outcome.errors else 200,
+        status=400 if cancel.errors or outcome.errors or check_out_error else 200,
     )
+
+
+def _check_out_shown(appointment: Appointment, staff: StaffMember, now: datetime) -> bool:
+    """Whether the page offers "I have left the visit"."""
+    return (
+        appointment.kind == AppointmentKind.HOME_VISIT
+        and appointment.checked_out_at is None
+        and appointment.status in (AppointmentStatus.BOOKED, AppointmentStatus.KEPT)
+        and appointment.starts_at <= now
+        and lone_working.may_check_out(appointment=appointment, by=staff)
+    )
+
+
+def _check_out(
+    request: HttpRequest, appointment: Appointment, staff: StaffMember, policy: Policy, clock: Clock
+) -> HttpResponse:
+    done = lone_working.appointment_check_out(
+        appointment=appointment, by=staff, policy=policy, clock=clock
+    )
+    zone = policy.working_calendar.zone
+    who = "You" if staff.pk == done.officer_id else str(done.officer)
+    assert done.checked_out_at is not None
+    messages.success(
+        request,
+        f"{who} left the visit at {done.checked_out_at.astimezone(zone):%H:%M}. "
+        "Nobody will be alerted about it.",
+    )
+    return redirect("visits:appointment", appointment.pk)

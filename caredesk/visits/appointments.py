@@ -409,10 +409,13 @@ def appointment_outcome(
     policy: Policy,
     clock: Clock,
     summary: str = "",
+    id_shown: bool | None = None,
 ) -> Appointment:
     """What happened at the time: kept (a contact on the case: the customer came in, or we
     saw them at home), missed (they did not come), or, for a home visit, nobody was in:
-    a calling card is left (documents.calling_cards) and the policy's follow-up starts."""
+    a calling card is left (documents.calling_cards) and the policy's follow-up starts.
+    For a home visit, `id_shown`: whether the officer showed their identity card (the
+    page asks it, kept or nobody in; None: not said)."""
     _require_desk(by)
     status = AppointmentStatus(status)
     clock = read_once(clock)
@@ -427,10 +430,13 @@ def appointment_outcome(
         raise AppointmentError("Record what happened once the appointment's time has come.")
     if status == AppointmentStatus.NO_ACCESS and appointment.kind != AppointmentKind.HOME_VISIT:
         raise AppointmentError("Nobody in is for home visits: at the office, they missed it.")
+    if id_shown is not None and appointment.kind != AppointmentKind.HOME_VISIT:
+        raise AppointmentError("Whether identification was shown is asked of home visits.")
     case_lock(case=appointment.case, now=now, policy=policy)
     appointment = _changing(appointment)
     appointment.status, appointment.changed_at = status, now
-    appointment.save(update_fields=["status", "changed_at"])
+    appointment.id_shown = id_shown
+    appointment.save(update_fields=["status", "changed_at", "id_shown"])
     home = appointment.kind == AppointmentKind.HOME_VISIT
     if status == AppointmentStatus.KEPT:
         contact_log(

@@ -17,3 +17,8 @@ class VisitsConfig(AppConfig):
         # panels.py reads the models: imported once they are loaded, not at the top.
         panels = import_module(f"{self.name}.panels")
         case_panel_register(panels.VISITS)
+        # An absence recorded later flags the appointments it clashes with: staff calls
+        # visits.flags (both read the models: imported once they are loaded, not at the top).
+        flags = import_module(f"{self.name}.flags")
+        staff_services = import_module("caredesk.staff.services")
+        staff_services.absence_listener_register(flags.absence_clashes_tell)

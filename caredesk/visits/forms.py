@@ -192,6 +192,29 @@ class OutcomeForm(TextLimits, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    def __init__(self, *args: Any, home_visit: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.home_visit = home_visit
+        if home_visit:  # asked of every home visit, kept or nobody in
+            self.fields["id_shown"] = forms.TypedChoiceField(
+                label="Did you show your identity card?",
+                choices=[("yes", "Yes"), ("no", "No")],
+                widget=forms.RadioSelect,
+                coerce=lambda value: value == "yes",
+                empty_value=None,
+                required=False,
+                help_text="If it was kept, or if nobody was in.",
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        shown_asked = data.get("status") in (AppointmentStatus.KEPT, AppointmentStatus.NO_ACCESS)
+        if self.home_visit and shown_asked and data.get("id_shown") is None:
+            self.add_error("id_shown", "Say whether you showed your identity card")
+        if not shown_asked:
+            data["id_shown"] = None
+        return data
+
 
 class MoveForm(TextLimits, forms.Form):
     reason = forms.CharField(

@@ -174,3 +174,60 @@ def test_the_sweep_goes_through_refused_emails_once(people, clock, settings, war
     report = sweep_pass(clock=clock, policy=HALTON, batch_size=1, sweeps=emails)
     assert report["staff_emails"].counts == {"pending": 2}
     assert list(Notification.objects.values_list("email_attempts", flat=True)) == [1, 1]
+
+
+# -- notices other apps give ----------------------------------------------------------------
+
+
+def test_a_notice_given_without_a_case_lists_its_links_on_the_page_and_in_the_email(
+    people, clock, client
+):
+    from caredesk.notifications.models import NotificationKind
+    from caredesk.notifications.notices import notices_give
+
+    links = [("Monday 22 June at 10:00", "/visits/appointments/1/"), ("Tuesday", "/v/2/")]
+    [notice] = notices_give(
+        recipient_ids=[people.officer.pk, people.officer.pk],
+        kind=NotificationKind.APPOINTMENTS_CLASH,
+        message="2 appointments clash with your annual leave.",
+        at=clock.now(),
+        links=links,
+    )
+    sweep_pass(clock=clock, policy=HALTON, sweeps=only("staff_emails"))
+    client.force_login(people.officer)
+    page = client.get("/notifications/").content.decode()
+
+    [email] = mail.outbox
+    assert email.subject == "Appointments clash with an absence: 2"
+    assert "- Monday 22 June at 10:00: http" in email.body
+    assert "/visits/appointments/1/" in email.body
+    assert '<a href="/visits/appointments/1/">Monday 22 June at 10:00</a>' in page
+    assert notice.email_status == EmailStatus.PENDING
+
+
+def test_a_notice_given_about_a_case_again_raises_the_same_one_afresh(people, clock):
+    from caredesk.notifications.models import NotificationKind
+    from caredesk.notifications.notices import notices_give
+
+    case = letter(people, clock, received=at(2025, 6, 2, 10))
+    first = notices_give(
+        recipient_ids=[people.line_manager.pk],
+        kind=NotificationKind.LONE_WORKING,
+        message="first",
+        at=clock.now(),
+        case=case,
+    )
+    notification_mark_read(notification=first[0], by=people.line_manager, clock=clock)
+    clock.moment += timedelta(days=7)
+
+    again = notices_give(
+        recipient_ids=[people.line_manager.pk],
+        kind=NotificationKind.LONE_WORKING,
+        message="again",
+        at=clock.now(),
+        case=case,
+    )
+
+    assert again[0].pk == first[0].pk
+    notice = Notification.objects.get()
+    assert (notice.message, notice.read_at, notice.created_at) == ("again", None, clock.now())

@@ -4,7 +4,7 @@ import pytest
 import time_machine
 
 from caredesk.errors import NotAllowed
-from caredesk.staff.models import AbsenceKind
+from caredesk.staff.models import Absence, AbsenceKind
 from caredesk.staff.selectors import absence_away_get, absences_away_list, cover_get
 from caredesk.staff.services import AbsenceError, absence_record
 from caredesk.standards import load_policy
@@ -235,3 +235,26 @@ def test_cover_must_be_someone_who_can_take_casework(people):
             cover=analyst,
             by=people.officer,
         )
+
+
+@pytest.mark.django_db
+def test_apps_registered_are_told_of_each_absence_recorded_in_its_transaction(people, monkeypatch):
+    from caredesk.staff import services
+
+    heard: list[tuple[int, bool]] = []
+    monkeypatch.setattr(services, "_absence_listeners", [])
+
+    def listener(absence):
+        heard.append((absence.staff_id, Absence.objects.filter(pk=absence.pk).exists()))
+
+    services.absence_listener_register(listener)
+    services.absence_listener_register(listener)  # once, however often registered
+    services.absence_record(
+        staff=people.officer,
+        kind=AbsenceKind.ANNUAL_LEAVE,
+        first_day=date(2026, 6, 1),
+        last_day=date(2026, 6, 5),
+        by=people.officer,
+    )
+
+    assert heard == [(people.officer.pk, True)]

@@ -167,3 +167,51 @@ def test_only_administrators_reach_staff_accounts(client, people):
         ).status_code
         == 403
     )
+
+
+@pytest.mark.django_db
+def test_an_administrator_records_a_members_identity_card(client, people):
+    client.force_login(people.administrator)
+    page = reverse("staff:account", args=["olu_officer"])
+    assert "None recorded" in text(client.get(page))
+
+    refused = client.post(
+        page, {"action": "id-card", "id-card-id_card_number": "", "id-card-id_card_expires": "soon"}
+    )
+    done = client.post(
+        page,
+        {
+            "action": "id-card",
+            "id-card-id_card_number": " HHT 0042 ",
+            "id-card-id_card_expires": "2027-03-31",
+        },
+        follow=True,
+    )
+
+    assert refused.status_code == 400
+    assert "Enter the day the identity card expires as a date" in text(refused)
+    assert "Olu Officer&#x27;s identity card is recorded." in text(done)
+    assert "HHT 0042, expires 31 March 2027" in text(done)
+    people.officer.refresh_from_db()
+    assert people.officer.id_card_number == "HHT 0042"
+    assert str(people.officer.id_card_expires) == "2027-03-31"
+
+
+@pytest.mark.django_db
+def test_nobody_records_their_own_identity_card(client, people):
+    client.force_login(people.administrator)
+    own = reverse("staff:account", args=["ada_admin"])
+    assert "Save the identity card" not in text(client.get(own))
+
+    refused = client.post(
+        own,
+        {
+            "action": "id-card",
+            "id-card-id_card_number": "X1",
+            "id-card-id_card_expires": "2030-01-01",
+        },
+    )
+
+    assert refused.status_code == 403
+    people.administrator.refresh_from_db()
+    assert people.administrator.id_card_number == ""

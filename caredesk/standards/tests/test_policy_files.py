@@ -1030,3 +1030,88 @@ def test_both_policies_set_how_letters_look_and_read():
         correspondence = load_policy(name).correspondence
         assert correspondence.large_print_pt == 16
         assert correspondence.plain_english.min_reading_ease == 60
+
+
+# -- lone working ---------------------------------------------------------------------------
+
+
+def test_both_policies_alert_on_lone_working_at_15_and_45_minutes_as_an_assumption():
+    for name in ("halton", "stonewall"):
+        lone_working = load_policy(name).lone_working
+        assert (str(lone_working.alert_after), str(lone_working.second_alert_after)) == (
+            "15 minutes",
+            "45 minutes",
+        )
+        assert lone_working.assumptions, "the landlord's choice is said to be one"
+
+
+def test_a_policy_without_lone_working_has_the_defaults(tmp_path):
+    start = HALTON_TEXT.index("[lone_working]")
+    end = HALTON_TEXT.index("]\n\n", start + len("[lone_working]")) + 3
+    path = tmp_path / "policy.toml"
+    path.write_text(HALTON_TEXT[:start] + HALTON_TEXT[end:], encoding="utf-8")
+
+    lone_working = load_policy(path).lone_working
+
+    assert "lone_working" not in tomllib.loads(path.read_text(encoding="utf-8"))
+    assert (lone_working.alert_after, lone_working.second_alert_after) == (
+        Duration(15, Unit.MINUTES),
+        Duration(45, Unit.MINUTES),
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key_path", "words"),
+    [
+        (
+            'alert_after = "15 minutes"',
+            'alert_after = "15 minuets"',
+            "lone_working.alert_after",
+            ["'15 minuets'", "minutes"],
+        ),
+        (
+            'alert_after = "15 minutes"',
+            'alert_after = "1 working day"',
+            "lone_working.alert_after",
+            ["'1 working day'", "real time", "minutes or hours"],
+        ),
+        (
+            'second_alert_after = "45 minutes"',
+            'second_alert_after = "2 rings"',
+            "lone_working.second_alert_after",
+            ["'2 rings'", "minutes or hours"],
+        ),
+        (
+            'second_alert_after = "45 minutes"',
+            'second_alert_after = "10 minutes"',
+            "lone_working.second_alert_after",
+            ["'10 minutes'", "later than alert_after", "'15 minutes'"],
+        ),
+        (
+            'second_alert_after = "45 minutes"',
+            'second_alert_after = "15 minutes"',
+            "lone_working.second_alert_after",
+            ["later than alert_after"],
+        ),
+        (
+            'alert_after = "15 minutes"',
+            "alert_after = 15",
+            "lone_working.alert_after",
+            ["should be text", "it is 15"],
+        ),
+    ],
+    ids=[
+        "misspelt unit",
+        "working days",
+        "rings",
+        "second before first",
+        "second with first",
+        "a number",
+    ],
+)
+def test_a_bad_lone_working_setting_names_its_key_and_line(tmp_path, old, new, key_path, words):
+    problems = problems_of(broken_halton(tmp_path, old, new))
+
+    assert has_problem(problems, key_path, *words), problems
+    line = HALTON_TEXT[: HALTON_TEXT.index(old)].count("\n") + 1
+    assert any(p.startswith(key_path) and p.endswith(f"(line {line}).") for p in problems), problems
