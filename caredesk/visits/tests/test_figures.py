@@ -45,8 +45,8 @@ def at(day: int, hour: int, minute: int = 0, month: int = 6) -> datetime:
     return datetime(2026, month, day, hour, minute, tzinfo=LONDON)
 
 
-@pytest.fixture
-def offices(people: People) -> tuple[Office, Office]:
+@pytest.fixture(name="offices")
+def offices_fixture(people: People) -> tuple[Office, Office]:
     runcorn = Office.objects.get(name="Runcorn")
     widnes = Office.objects.create(name="Widnes")
     for weekday in range(5):
@@ -57,14 +57,14 @@ def offices(people: People) -> tuple[Office, Office]:
     return runcorn, widnes
 
 
-@pytest.fixture
-def monday(clock: SettableClock) -> SettableClock:
+@pytest.fixture(name="monday")
+def monday_fixture(clock: SettableClock) -> SettableClock:
     clock.moment = MONDAY_8AM
     return clock
 
 
-@pytest.fixture
-def case(people: People, monday: SettableClock) -> Case:
+@pytest.fixture(name="case")
+def case_fixture(people: People, monday: SettableClock) -> Case:
     letter_writer(people)
     return customer_case(people, monday)
 
@@ -197,8 +197,8 @@ def test_a_visitor_at_half_past_midnight_in_summer_time_belongs_to_their_local_d
 # -- appointments -----------------------------------------------------------------------
 
 
-@pytest.fixture
-def monday_appointments(
+@pytest.fixture(name="monday_appointments")
+def monday_appointments_fixture(
     people: People, offices: tuple[Office, Office], monday: SettableClock, case: Case
 ) -> None:
     """Booked on Monday 22 June 2026 at 08:00 for that day: at the office 10:00 (kept),
