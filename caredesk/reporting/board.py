@@ -2,10 +2,11 @@
 
 What it holds, in order: a summary of every standard against its target (with the
 month before and the same month a year before, so the Board sees the direction), first
-contact resolution and phones; the worst-performing areas (teams, offices, channels,
-customer types and kinds of case furthest below target, where enough was measured to
-mean something); the 13-month trend of each standard, each chart with its words and
-its figures; and the commentary the performance team wrote in the desk.
+contact resolution, phones, and visits and appointments (where the landlord has them);
+the worst-performing areas (teams, offices, channels, customer types and kinds of case
+furthest below target, where enough was measured to mean something); the 13-month
+trend of each standard, each chart with its words and its figures; and the commentary
+the performance team wrote in the desk.
 
 Officers are never named: the Board looks at services, not people.
 """
@@ -25,6 +26,7 @@ from caredesk.reporting.dashboard import PhoneRow, dashboard_read
 from caredesk.reporting.indicators import Level, Rating, Report, Split, report_read
 from caredesk.reporting.models import BoardCommentary
 from caredesk.reporting.periods import Period, months_before
+from caredesk.reporting.visits_display import VisitSection
 from caredesk.staff.models import StaffMember
 from caredesk.standards import Policy
 from caredesk.telephony.figures import CallCounts
@@ -74,6 +76,7 @@ class BoardPack:
     commentary: str
     commentary_by: str
     made_at: datetime
+    visits: VisitSection | None = None  # None: the landlord has no visits
 
     @property
     def on_target(self) -> int:
@@ -125,6 +128,7 @@ def board_pack(*, policy: Policy, month: date, clock: Clock) -> BoardPack:
         commentary=commentary.text if commentary else "",
         commentary_by=_written_by(commentary, policy),
         made_at=now,
+        visits=board.visits,
     )
 
 

@@ -16,6 +16,7 @@ from caredesk.reporting.indicators import (
 )
 from caredesk.reporting.periods import Period, months_before, period_end, period_name
 from caredesk.reporting.rollups import figures_refresh_to_read
+from caredesk.reporting.visits_display import VisitSection, visit_section
 from caredesk.standards import Policy
 from caredesk.telephony.figures import CallCounts, Within, call_figures_total, phone_standards
 
@@ -48,6 +49,7 @@ class Dashboard:
     phones: list[PhoneRow]
     charts: list[display.Chart]
     days_left: int  # marked days the worker has still to count
+    visits: VisitSection | None = None  # None: the landlord has no visits
 
     @property
     def month_name(self) -> str:
@@ -150,4 +152,5 @@ def dashboard_read(*, policy: Policy, month: date, split: Split, now: datetime) 
             if (chart := display.trend_chart(trend, figures, index)) is not None
         ],
         days_left=left,
+        visits=visit_section(policy=policy, report=report, month=month, first=first, last=last),
     )

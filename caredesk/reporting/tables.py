@@ -19,6 +19,7 @@ from caredesk.core.spreadsheet import csv_writer
 from caredesk.reporting.dashboard import Dashboard
 from caredesk.reporting.indicators import CaseOutcome, Outcome, Report, StandardFigures
 from caredesk.reporting.periods import Period, period_name
+from caredesk.reporting.visits_display import VisitSection
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Cell = str | int | float | None
@@ -173,6 +174,8 @@ def dashboard_tables(board: Dashboard) -> list[Table]:
             ],
         )
     )
+    if board.visits is not None:
+        tables += _visit_tables(board.visits, name)
     trend = board.trend
     tables.append(
         Table(
@@ -193,6 +196,58 @@ def dashboard_tables(board: Dashboard) -> list[Table]:
         )
     )
     return tables
+
+
+def _visit_tables(visits: VisitSection, name: str) -> list[Table]:
+    office_headers = ["Office", "Came", "Seen", "Left before being seen"]
+    office_headers += ["Asked to book", "Seen as an exception"] if visits.appointment_only else []
+    office_rows: list[list[Cell]] = []
+    for office in visits.figures.offices:
+        counts = office.counts
+        row: list[Cell] = [office.office, counts.came, counts.seen, counts.left]
+        row += [counts.asked_to_book, counts.exceptions] if visits.appointment_only else []
+        office_rows.append([*row, counts.waiting])
+    return [
+        Table(
+            name="visits",
+            title=f"Visitors by office, {name}",
+            headers=[*office_headers, "Still waiting"],
+            rows=office_rows,
+        ),
+        Table(
+            name="appointments",
+            title=f"Appointments booked in {name}, and what became of those due in it",
+            headers=[
+                "Kind",
+                "Booked",
+                "Due",
+                "Kept",
+                "Moved",
+                "Cancelled",
+                "Did not come",
+                "Nobody in",
+                "Not yet recorded",
+                "Kept rate (%)",
+                "Against target",
+            ],
+            rows=[
+                [
+                    row.label,
+                    row.booked,
+                    row.due.due,
+                    row.due.kept,
+                    row.due.moved,
+                    row.due.cancelled,
+                    row.due.missed,
+                    row.due.no_access,
+                    row.due.not_recorded,
+                    _round(row.due.kept_rate),
+                    row.rating.text,
+                ]
+                for row in visits.appointments
+            ],
+        ),
+    ]
 
 
 def table_csv(table: Table) -> str:

@@ -69,6 +69,7 @@ def dashboard(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse
             "average_answer": seconds_text(board.calls.average_answer),
             "p90_answer": seconds_text(board.calls.p90_answer),
             "phones": board.phones,
+            "visits": board.visits,
             "calls_query": urlencode(
                 {"start": board.first.isoformat(), "end": board.last.isoformat(), "period": "week"}
             ),

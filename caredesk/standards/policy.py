@@ -51,6 +51,7 @@ from caredesk.standards.durations import Duration, Unit, parse_duration
 from caredesk.standards.office_hours import WEEKDAYS as WEEKDAYS
 from caredesk.standards.office_hours import parse_interval, shown
 from caredesk.standards.office_hours import parse_office_hours as parse_office_hours
+from caredesk.standards.policy_checks import APPOINTMENTS_KEPT as APPOINTMENTS_KEPT
 from caredesk.standards.policy_checks import FIRST_CONTACT_RESOLUTION as FIRST_CONTACT_RESOLUTION
 from caredesk.standards.policy_checks import LONE_WORKING_DEFAULTS, REAL_TIME_UNITS, policy_problems
 
@@ -450,9 +451,9 @@ class HoldingReplies(_Strict):
 
 class Reporting(_Strict):
     """The landlord's targets for its performance indicators, in percent: "95" for 95% of
-    letters answered within the standard. Keys are standard keys, or
-    "first_contact_resolution". A figure within `amber_within` points below its target
-    is amber; further below, red."""
+    letters answered within the standard. Keys are standard keys, "first_contact_resolution",
+    or "appointments_kept" (of the appointments that came to their time, the share kept).
+    A figure within `amber_within` points below its target is amber; further below, red."""
 
     targets: dict[str, Percentage] = {}
     amber_within: Number = Field(default=5, ge=0, le=100)

@@ -18,6 +18,11 @@ from caredesk.standards.office_hours import out_of_order, parse_interval, shown
 
 KeyPath = tuple[str | int, ...]
 FIRST_CONTACT_RESOLUTION = "first_contact_resolution"
+# Of the appointments that came to their time as booked: kept, not missed or nobody in
+# (caredesk.visits.figures).
+APPOINTMENTS_KEPT = "appointments_kept"
+# Figures with a target that are not a standard's deadlines.
+FIGURE_TARGETS = (FIRST_CONTACT_RESOLUTION, APPOINTMENTS_KEPT)
 # What a reopened case can owe again: a response, or contact with the customer.
 STOPS_A_REOPENED_CASE_OWES = frozenset({"response_sent", "customer_contacted"})
 # [lone_working]: what a policy that leaves a setting out has, and the units it may use.
@@ -197,7 +202,7 @@ def _deadline_problems(path: KeyPath, standard: dict[str, Any]) -> list[Problem]
 def _target_problems(targets: Any, standards: list[Any]) -> list[Problem]:
     if not isinstance(targets, dict):
         return []
-    known = {FIRST_CONTACT_RESOLUTION} | {
+    known = set(FIGURE_TARGETS) | {
         standard.get("key")
         for standard in standards
         if isinstance(standard, dict)
@@ -208,7 +213,7 @@ def _target_problems(targets: Any, standards: list[Any]) -> list[Problem]:
         Problem(
             ("reporting", "targets", key),
             f"{shown(key)} is not a deadline standard of this policy "
-            f"nor '{FIRST_CONTACT_RESOLUTION}'.",
+            f"nor one of {', '.join(repr(figure) for figure in FIGURE_TARGETS)}.",
         )
         for key in targets
         if key not in known

@@ -181,7 +181,15 @@ def test_the_workbook_has_every_table_with_numbers_as_numbers(june, client):
     response = _download(client, split="team", download="xlsx")
     assert response["Content-Disposition"].endswith('performance-2025-06-team.xlsx"')
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["at-a-glance", "by-team", "first-contact", "phones", "trends"]
+    assert book.sheetnames == [
+        "at-a-glance",
+        "by-team",
+        "first-contact",
+        "phones",
+        "visits",  # Halton has visits
+        "appointments",
+        "trends",
+    ]
     glance = book["at-a-glance"]
     headers = [cell.value for cell in glance[2]]
     letters = next(

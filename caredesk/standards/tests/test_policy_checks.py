@@ -211,6 +211,12 @@ def test_each_day_given_hours_that_is_not_a_working_day_is_named():
             "170 is not a percentage",
         ),
         (
+            "appointments_kept = 90",
+            "appointments_kept = -1",
+            "reporting.targets.appointments_kept",
+            "-1 is not a percentage",
+        ),
+        (
             "closure_days = []",
             "closure_days = [2025-12-24T09:00:00]",
             "calendar.closure_days[0]",
