@@ -165,6 +165,7 @@ class Visit(models.Model):
                 name="visitors_waiting",
             ),
             models.Index(fields=["office", "-arrived_at"], name="visits_by_office"),
+            models.Index(fields=["arrived_at"], name="visits_arrived"),  # the figures
         ]
         constraints = [
             models.CheckConstraint(
@@ -272,6 +273,9 @@ class Appointment(models.Model):
                 name="appointments_booked",
             ),
             models.Index(fields=["case", "starts_at"], name="appointments_of_case"),
+            # the figures: booked in a period, and due in it
+            models.Index(fields=["booked_at"], name="appointments_booked_at"),
+            models.Index(fields=["starts_at"], name="appointments_starting"),
             # the worker's sweeps: reminders the day before, and lone working
             models.Index(
                 fields=["starts_at"],
