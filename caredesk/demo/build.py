@@ -29,7 +29,7 @@ from caredesk.demo.appointments import Diary
 from caredesk.demo.cases import Stories
 from caredesk.demo.customers import build_customers, equality_profiles_save
 from caredesk.demo.landlords import DEMO_PASSWORD, LANDLORDS, Landlord
-from caredesk.demo.organisation import build_organisation, build_role_holders
+from caredesk.demo.organisation import Organisation, build_organisation, build_role_holders
 from caredesk.demo.plans import Plan, Planner
 from caredesk.demo.reception import Arrival, ReceptionLog
 from caredesk.reporting.models import ReportFile
@@ -90,6 +90,7 @@ def build_demo(*, policy: str, seed: int, clock: Clock, size: DemoSize = DemoSiz
     fake.seed_instance(seed)
 
     organisation = build_organisation(landlord=landlord, policy=rules, fake=fake, rng=rng, now=now)
+    _identity_cards(organisation, now)
     build_role_holders(landlord=landlord, organisation=organisation, seed=seed, now=now)
     # Those it prints whose roles sign in with a code too: their app's key is printed.
     for member in role_holders(landlord).values():
@@ -155,6 +156,16 @@ def build_demo(*, policy: str, seed: int, clock: Clock, size: DemoSize = DemoSiz
     Diary(landlord=landlord, policy=rules, organisation=organisation, seed=seed, now=now).play()
     # The performance figures, counted now rather than on the first visit to the dashboard.
     figures_rebuild(policy=rules)
+
+
+def _identity_cards(organisation: Organisation, now: datetime) -> None:
+    """Everyone's identity card, shown on home visits: valid for a year or two, but the
+    demo officer's runs out in three weeks, so the warning before a visit can be seen."""
+    for number, person in enumerate(organisation.staff, start=1):
+        person.id_card_number = f"ID{number:05d}"
+        days = 21 if person.pk == organisation.officer.pk else 365 + 11 * number
+        person.id_card_expires = now.date() + timedelta(days=days)
+    StaffMember.objects.bulk_update(organisation.staff, ["id_card_number", "id_card_expires"])
 
 
 def _received_or_arrived(item: Plan | Arrival) -> datetime:
