@@ -29,6 +29,8 @@ def test_each_apps_sweeps_in_installed_apps_order_then_its_own():
         "mailbox_read",
         # telephony
         "call_imports_stalled",
+        # visits
+        "appointment_reminders",
         # reporting: last, after every write
         "figures_refresh",
         "report_files_make",
