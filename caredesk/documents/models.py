@@ -20,6 +20,11 @@ class DocumentKind(models.TextChoices):
     # Written by an officer from the acknowledgement's words (its letter template), when
     # a complaint is acknowledged at a stage: framed like a response.
     COMPLAINT_ACKNOWLEDGEMENT = "complaint_acknowledgement", "Complaint acknowledgement"
+    # Sent when an appointment is booked or moved, the day before it, and when we cancel
+    # it (visits.telling), by the customer's preferred channel.
+    APPOINTMENT_CONFIRMATION = "appointment_confirmation", "Appointment confirmation"
+    APPOINTMENT_REMINDER = "appointment_reminder", "Appointment reminder"
+    APPOINTMENT_CANCELLATION = "appointment_cancellation", "Appointment cancellation"
 
 
 class Medium(models.TextChoices):

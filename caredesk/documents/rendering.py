@@ -57,6 +57,17 @@ TEMPLATE_VALUES: dict[str, str] = {
     "visit.date": "Calling cards: the day of the visit",
     "visit.time": "Calling cards: the time of the visit, such as 10:30am",
     "draft": "Responses and complaint acknowledgements: the text the officer wrote",
+    "appointment.date": "Appointments: the day, such as Tuesday 23 June 2026",
+    "appointment.time": "Appointments: the time it starts, such as 10am or 2:30pm",
+    "appointment.length": "Appointments: how long it takes, such as 30 minutes or 1 hour",
+    "appointment.officer": "Appointments: who the customer will see",
+    "appointment.home_visit": "Appointments: 'yes' for a home visit, blank at an office",
+    "appointment.place": "Appointments: the office's name (blank for a home visit)",
+    "appointment.address": "Appointments: the office's address on one line (blank at home)",
+    "appointment.interpreter": "Appointments: the interpreter's language, if one is booked",
+    "appointment.moved": "Appointments: 'yes' when the appointment was moved to this time",
+    "appointment.sorry": "Appointments: 'yes' when we moved or cancelled it (an apology)",
+    "appointment.reason": "Appointments: why it was moved or cancelled",
 }
 
 
@@ -217,6 +228,9 @@ KIND_VALUES: dict[str, tuple[str, ...]] = {
     DocumentKind.RESPONSE: ("draft",),
     DocumentKind.CALLING_CARD: ("visit",),
     DocumentKind.COMPLAINT_ACKNOWLEDGEMENT: ("draft",),
+    DocumentKind.APPOINTMENT_CONFIRMATION: ("appointment",),
+    DocumentKind.APPOINTMENT_REMINDER: ("appointment",),
+    DocumentKind.APPOINTMENT_CANCELLATION: ("appointment",),
 }
 _EVERY_TEMPLATE = ("case", "customer", "officer", "contact", "organisation")
 
@@ -250,4 +264,17 @@ EXAMPLE_VALUES: dict[str, Any] = {
     "holding": {"reason": "We are waiting for a contractor's report.", "revised": "30 June 2025"},
     "visit": {"date": "Tuesday 3 June 2025", "time": "10:30am"},
     "draft": "We will replace the fence panel on 10 June.",
+    "appointment": {
+        "date": "Tuesday 23 June 2026",
+        "time": "10am",
+        "length": "30 minutes",
+        "officer": "Olu Adeyemi",
+        "home_visit": "",
+        "place": "Halton Lea",
+        "address": "Halton Lea, Runcorn, WA7 2ES",
+        "interpreter": "",
+        "moved": "",
+        "sorry": "",
+        "reason": "",
+    },
 }

@@ -3,6 +3,7 @@ from importlib import import_module
 from django.apps import AppConfig
 
 from caredesk.cases.panels import case_panel_register
+from caredesk.documents.emailing import email_sender_register
 from caredesk.documents.recipients import recipient_lookup_register
 
 
@@ -18,5 +19,8 @@ class MailConfig(AppConfig):
         # These read the models: imported once they are loaded, not at the top.
         panels = import_module(f"{self.name}.panels")
         selectors = import_module(f"{self.name}.selectors")
+        outbound = import_module(f"{self.name}.outbound")
         case_panel_register(panels.EMAILS)
         recipient_lookup_register(selectors.letter_sender_of)
+        # visits' appointment emails go through mail's OutboundEmail (documents.emailing)
+        email_sender_register(outbound.customer_notice_queue)

@@ -129,6 +129,9 @@ class OutboundEmail(EmailDelivery):
     contact = models.OneToOneField(
         Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="outbound_email"
     )
+    # An appointment's invitation (or its cancellation) as iCalendar text, sent with the
+    # body as a text/calendar alternative that mail programs offer to add to a calendar.
+    calendar = models.TextField(blank=True)
 
     class Meta(EmailDelivery.Meta):
         indexes = [

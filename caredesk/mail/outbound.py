@@ -8,13 +8,17 @@ caredesk.notifications.services for the states and the one crash window).
 
 from __future__ import annotations
 
+import re
+import uuid
 from datetime import timedelta
 
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 
+from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock
 from caredesk.core.tasks import enqueue_after_commit
-from caredesk.mail.acknowledgements import customer_from_address
+from caredesk.documents.emailing import CustomerEmail
+from caredesk.mail.acknowledgements import customer_from_address, message_domain
 from caredesk.mail.models import OutboundEmail
 from caredesk.notifications.models import EmailStatus
 from caredesk.notifications.services import (
@@ -29,6 +33,28 @@ from caredesk.standards import Policy
 def outbound_email_queue(outbound: OutboundEmail) -> None:
     """Send it from a task once the transaction that made it commits."""
     enqueue_after_commit("caredesk.mail.tasks.send_outbound_email", outbound.pk)
+
+
+def customer_notice_queue(email: CustomerEmail) -> int:
+    """An email another app wrote for the customer (visits' appointment confirmation, say:
+    documents.emailing), kept and queued in the caller's transaction. Not marked
+    automatic: it is no reply to anything, and the automatic replies' hourly limit (a
+    loop breaker for acknowledgements) must not count a morning's reminders."""
+    name = email.kind.replace("_", "-")
+    outbound = OutboundEmail.objects.create(
+        case=email.case,
+        kind=email.kind,
+        message_key=f"{name}.{uuid.uuid4().hex}@{message_domain(active_policy())}",
+        automatic=False,
+        to_address=email.to,
+        subject=email.subject[:300],
+        body=email.body,
+        calendar=email.calendar,
+        created_at=email.created_at,
+        contact=email.contact,
+    )
+    outbound_email_queue(outbound)
+    return outbound.pk
 
 
 def outbound_email_send(
@@ -54,7 +80,7 @@ def _message(outbound: OutboundEmail, policy: Policy) -> EmailMessage:
         # RFC 3834: mail software must not answer it; Exchange's own header says the same.
         headers["Auto-Submitted"] = "auto-replied"
         headers["X-Auto-Response-Suppress"] = "All"
-    return EmailMessage(
+    message = EmailMultiAlternatives(
         subject=outbound.subject,
         body=outbound.body,
         from_email=customer_from_address(policy),
@@ -62,3 +88,13 @@ def _message(outbound: OutboundEmail, policy: Policy) -> EmailMessage:
         connection=get_connection(timeout=SMTP_TIMEOUT),
         headers=headers,
     )
+    if outbound.calendar:
+        # RFC 6047: the invitation as a text/calendar alternative naming its METHOD, which
+        # mail programs (Outlook, Gmail, Apple Mail) offer to add to the calendar.
+        method = _METHOD.search(outbound.calendar)
+        kind = f"text/calendar; method={method.group(1) if method else 'PUBLISH'}"
+        message.attach_alternative(outbound.calendar, kind)
+    return message
+
+
+_METHOD = re.compile(r"^METHOD:([A-Z-]+)\r?$", re.MULTILINE)

@@ -27,6 +27,7 @@ from caredesk.visits.flags import appointment_flags, id_card_flag
 from caredesk.visits.forms import BookingForm, CancelForm, MoveForm, OutcomeForm
 from caredesk.visits.models import Appointment, AppointmentKind, AppointmentStatus
 from caredesk.visits.slots import Slot
+from caredesk.visits.telling import not_told_reason
 
 
 def _staff(request: HttpRequest) -> StaffMember:
@@ -301,6 +302,7 @@ def appointment_page(
             "outcome": outcome,
             "started": appointment.starts_at <= now,
             "when": _said(appointment.starts_at, policy),
+            "told": _told(appointment, policy),
             "errors_of": [cancel, outcome],
             "flags": appointment_flags(
                 appointment=appointment, viewer=staff, now=now, zone=policy.working_calendar.zone
@@ -339,3 +341,18 @@ def _check_out(
         "Nobody will be alerted about it.",
     )
     return redirect("visits:appointment", appointment.pk)
+
+
+def _told(appointment: Appointment, policy: Policy) -> list[str]:
+    """What the customer was sent of the appointment (visits.telling), or why not. (A
+    reminder is claimed even when nobody can be told; one booked the day before has its
+    confirmation for a reminder.)"""
+    reason = not_told_reason(appointment.case)
+    confirmed, reminded = appointment.confirmed_at, appointment.reminded_at
+    if confirmed is None:
+        said = [reason or "Not told when it was booked"]
+    else:
+        said = [f"Confirmation sent {_said(confirmed, policy)}"]
+    if reminded is not None and reminded != confirmed and not reason:
+        said.append(f"Reminder sent {_said(reminded, policy)}")
+    return said

@@ -50,6 +50,12 @@ from caredesk.visits.models import (
 )
 from caredesk.visits.offices import office_times
 from caredesk.visits.slots import Minutes, Officer, Slot, free_slots
+from caredesk.visits.telling import (
+    LETTER,
+    appointment_cancellation_tell,
+    appointment_confirm,
+    telling_channel,
+)
 
 # How much of the calendar is read at a time: a day first (the usual answer is today's),
 # then more, up to a fortnight at a time.
@@ -221,7 +227,35 @@ def appointment_book(
     interpreter_language: str = "",
 ) -> Appointment:
     """Book `officer` for the customer of `case` at `starts_at`, if that time is still
-    one `slots_offer` would offer with them (nobody booked them meanwhile)."""
+    one `slots_offer` would offer with them (nobody booked them meanwhile), and confirm
+    it to the customer (visits.telling) in the same transaction."""
+    appointment = _book(
+        case=case,
+        wanted=wanted,
+        starts_at=starts_at,
+        officer=officer,
+        by=by,
+        policy=policy,
+        clock=clock,
+        home_visit_why=home_visit_why,
+        interpreter_language=interpreter_language,
+    )
+    appointment_confirm(appointment=appointment, by=by, policy=policy, clock=clock)
+    return appointment
+
+
+def _book(
+    *,
+    case: Case,
+    wanted: Wanted,
+    starts_at: datetime,
+    officer: StaffMember,
+    by: StaffMember,
+    policy: Policy,
+    clock: Clock,
+    home_visit_why: str,
+    interpreter_language: str,
+) -> Appointment:
     _require_desk(by)
     clock = read_once(clock)
     now = clock.now()
@@ -308,7 +342,8 @@ def appointment_cancel(
     told_now: bool = False,
 ) -> Appointment:
     """We cancel the appointment: the customer is owed word of it with an apology (the
-    policy's standard starts), met at once if they were told now (a call, recorded)."""
+    policy's standard starts), met at once if they were told now (a call, recorded), or
+    by the email or letter that tells them (visits.telling)."""
     _require_desk(by)
     clock = read_once(clock)
     reason = " ".join(reason.split())
@@ -319,11 +354,24 @@ def appointment_cancel(
     appointment.status = AppointmentStatus.CANCELLED
     appointment.changed_at, appointment.change_reason = clock.now(), reason[:300]
     appointment.save(update_fields=["status", "changed_at", "change_reason"])
+    posted = _by_post(appointment.case)
+    if posted:
+        appointment_cancellation_tell(appointment=appointment, by=by, policy=policy, clock=clock)
     _start_standards(appointment, rules.events_on_appointment_change(), by, policy, clock)
     if told_now:
         said = f"Told the appointment is cancelled, with an apology: {reason}"
         _tell(appointment, said, by=by, policy=policy, clock=clock)
+    if not posted:
+        appointment_cancellation_tell(appointment=appointment, by=by, policy=policy, clock=clock)
     return appointment
+
+
+def _by_post(case: Case) -> bool:
+    """The customer is told by letter. A letter reaches them days later, not "as soon as
+    possible": it is written before the policy's standard of telling them starts, so it
+    does not meet it and the officer still owes the call. An email, there at once with
+    its apology, is sent after, and meets it (any contact we make does)."""
+    return telling_channel(case.customer) == LETTER
 
 
 @write_transaction()
@@ -340,8 +388,9 @@ def appointment_move(
     ours: bool = True,
 ) -> Appointment:
     """Move the appointment to `starts_at` with `officer`: a new appointment, the old
-    one pointing at it. When we move it (`ours`), the customer is owed word of it with an
-    apology; when they asked for the move, they know."""
+    one pointing at it, confirmed to the customer (visits.telling: the same event in
+    their calendar). When we move it (`ours`), the customer is owed word of it with an
+    apology, which the confirmation gives; when they asked for the move, they know."""
     _require_desk(by)
     clock = read_once(clock)
     reason = " ".join(reason.split())
@@ -358,7 +407,7 @@ def appointment_move(
         officer if old.officer_asked_for or officer != old.officer else None,
         "",
     )
-    new = appointment_book(
+    new = _book(
         case=old.case,
         wanted=wanted,
         starts_at=starts_at,
@@ -374,15 +423,34 @@ def appointment_move(
     new.save(update_fields=["same_sex_asked", "officer_asked_for"])
     old.moved_to, old.changed_at, old.change_reason = new, clock.now(), reason[:300]
     old.save(update_fields=["moved_to", "changed_at", "change_reason"])
-    if not ours:
-        return new
-    _start_standards(old, rules.events_on_appointment_change(), by, policy, clock)
-    if told_now:
+    posted = _by_post(old.case)
+    if posted:
+        _confirm_move(new, ours, reason, by, policy, clock)
+    if ours:
+        _start_standards(old, rules.events_on_appointment_change(), by, policy, clock)
+    if ours and told_now:
         zone = policy.working_calendar.zone
         when = f"{starts_at.astimezone(zone):%A %d %B at %H:%M}"
         said = f"Told the appointment is moved to {when}, with an apology: {reason}"
         _tell(old, said, by=by, policy=policy, clock=clock)
+    if not posted:
+        _confirm_move(new, ours, reason, by, policy, clock)
     return new
+
+
+def _confirm_move(
+    new: Appointment, ours: bool, reason: str, by: StaffMember, policy: Policy, clock: Clock
+) -> None:
+    """The new time confirmed, saying sorry (and why) when we moved it."""
+    appointment_confirm(
+        appointment=new,
+        by=by,
+        policy=policy,
+        clock=clock,
+        moved=True,
+        sorry=ours,
+        reason=reason if ours else "",
+    )
 
 
 def _tell(

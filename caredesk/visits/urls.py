@@ -1,6 +1,12 @@
 from django.urls import path
 
-from caredesk.visits import appointment_views, interview_views, office_views, views
+from caredesk.visits import (
+    appointment_views,
+    calendar_views,
+    interview_views,
+    office_views,
+    views,
+)
 
 app_name = "visits"
 
@@ -15,6 +21,9 @@ urlpatterns = [
     path(
         "appointments/<int:appointment_id>/", appointment_views.appointment_page, name="appointment"
     ),
+    # an officer's own calendar feed, and the feed itself (public: its address is the key)
+    path("calendar/", calendar_views.calendar, name="calendar"),
+    path("calendar/<str:secret>.ics", calendar_views.calendar_feed, name="calendar_feed"),
     path("reception/", views.reception_choose, name="reception_choose"),
     path("reception/<int:office_id>/", views.reception_page, name="reception"),
     path("reception/<int:office_id>/board/", views.reception_board, name="board"),

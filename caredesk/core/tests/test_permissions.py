@@ -36,6 +36,8 @@ PUBLIC = {
     "offices:list",
     "offices:office",
     "offices:poster",
+    # an officer's calendar feed, for calendar programs: its secret address is the key
+    "visits:calendar_feed",
 }
 
 

@@ -30,6 +30,7 @@ def test_each_apps_sweeps_in_installed_apps_order_then_its_own():
         # telephony
         "call_imports_stalled",
         # visits
+        "appointment_reminders",
         "lone_working_alerts",
         # reporting: last, after every write
         "figures_refresh",
