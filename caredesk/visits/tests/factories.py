@@ -29,3 +29,19 @@ def office_published(office: Office, **details: Any) -> OfficeDetails:
         "how_to_book": "Phone 0151 510 5000 or ask at reception.",
     } | details
     return OfficeDetails.objects.create(office=office, **fields)
+
+
+def office_for_appointments(people: Any) -> Office:
+    """The people's office (Runcorn, at Halton Lea) open 9am to 5pm on weekdays, with the
+    officer, their teammate, the line manager and the outsider based there: where the
+    appointments' tests book."""
+    office = Office.objects.get(name="Runcorn")
+    office.address = "Halton Lea\nRuncorn"
+    office.save()
+    OpeningHours.objects.bulk_create(
+        OpeningHours(office=office, weekday=day, opens=time(9), closes=time(17)) for day in range(5)
+    )
+    for person in (people.officer, people.teammate, people.line_manager, people.outsider):
+        person.office = office
+        person.save()
+    return office

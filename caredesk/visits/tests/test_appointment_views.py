@@ -4,7 +4,7 @@ JavaScript: what it needs, the free times as a choice, then booked."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -13,20 +13,15 @@ from caredesk.cases.models import Case
 from caredesk.conftest import People, SettableClock, StaffClient, customer_case, letter_writer
 from caredesk.core.clock import system_clock
 from caredesk.staff.models import Office
-from caredesk.visits.models import Appointment, AppointmentStatus, OpeningHours
+from caredesk.visits.models import Appointment, AppointmentStatus
+from caredesk.visits.tests.factories import office_for_appointments
 
 MONDAY_8AM = datetime(2026, 6, 22, 7, 0, tzinfo=UTC)  # 08:00 in London
 
 
 @pytest.fixture
 def office(people: People) -> Office:
-    office = Office.objects.get(name="Runcorn")
-    for weekday in range(5):
-        OpeningHours.objects.create(office=office, weekday=weekday, opens=time(9), closes=time(17))
-    for person in (people.officer, people.teammate):
-        person.office = office
-        person.save()
-    return office
+    return office_for_appointments(people)
 
 
 @pytest.fixture

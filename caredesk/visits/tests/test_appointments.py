@@ -21,8 +21,8 @@ from caredesk.visits.models import (
     AppointmentKind,
     AppointmentStatus,
     OfficerHours,
-    OpeningHours,
 )
+from caredesk.visits.tests.factories import office_for_appointments
 
 HALTON = load_policy("halton")
 STONEWALL = load_policy("stonewall")
@@ -37,13 +37,7 @@ def local(moment: datetime) -> str:
 
 @pytest.fixture
 def office(people: People) -> Office:
-    office = Office.objects.get(name="Runcorn")
-    for weekday in range(5):
-        OpeningHours.objects.create(office=office, weekday=weekday, opens=time(9), closes=time(17))
-    for person in (people.officer, people.teammate, people.line_manager, people.outsider):
-        person.office = office
-        person.save()
-    return office
+    return office_for_appointments(people)
 
 
 @pytest.fixture

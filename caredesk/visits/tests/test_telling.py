@@ -5,7 +5,7 @@ format; and the worker's reminder the day before, sent once."""
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,9 +25,10 @@ from caredesk.staff.models import Office
 from caredesk.standards import load_policy
 from caredesk.visits import appointments
 from caredesk.visits.appointments import Wanted
-from caredesk.visits.models import Appointment, AppointmentKind, OpeningHours
+from caredesk.visits.models import Appointment, AppointmentKind
 from caredesk.visits.sweeps import SWEEPS
 from caredesk.visits.telling import NO_WAY
+from caredesk.visits.tests.factories import office_for_appointments
 from caredesk.worker.runner import sweeps_run
 
 HALTON = load_policy("halton")
@@ -38,15 +39,7 @@ WEDNESDAY_10AM = datetime(2026, 6, 24, 10, 0, tzinfo=LONDON)
 
 @pytest.fixture
 def office(people: People) -> Office:
-    office = Office.objects.get(name="Runcorn")
-    office.address = "Halton Lea\nRuncorn"
-    office.save()
-    for weekday in range(5):
-        OpeningHours.objects.create(office=office, weekday=weekday, opens=time(9), closes=time(17))
-    for person in (people.officer, people.teammate, people.line_manager, people.outsider):
-        person.office = office
-        person.save()
-    return office
+    return office_for_appointments(people)
 
 
 @pytest.fixture
