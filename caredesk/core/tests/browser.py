@@ -114,3 +114,11 @@ def assert_accessible(page: Page) -> None:
         for v in results.response["violations"]
     ]
     assert problems == [], f"{page.url}: " + "; ".join(problems)
+
+
+def sign_in(page: Page, url: str, username: str) -> None:
+    """Sign in at `url` (the live server's) as `username`, with the test password."""
+    page.goto(f"{url}/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Sign in").click()

@@ -17,6 +17,7 @@ from caredesk.core.tests.browser import (  # noqa: F401 (fixtures)
     assert_accessible,
     browser_fixture,
     page_fixture,
+    sign_in,
 )
 from caredesk.customers.models import CustomerType
 from caredesk.customers.services import customer_create
@@ -52,10 +53,7 @@ def test_book_an_appointment_from_a_case(page, live_server, people, width):
         assign_to=people.officer,
         policy=active_policy(),
     )
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("Username").fill("olu_officer")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.url, "olu_officer")
 
     page.goto(f"{live_server.url}/cases/{case.reference}/?panels=all")
     page.get_by_role("link", name="Book an appointment").click()

@@ -11,6 +11,7 @@ from caredesk.core.tests.browser import (  # noqa: F401 (fixtures)
     assert_accessible,
     browser_fixture,
     page_fixture,
+    sign_in,
 )
 from caredesk.visits.models import Visit, VisitStatus
 
@@ -22,10 +23,7 @@ def test_log_greet_and_see_a_visitor_at_reception(page, live_server, people, wid
     page.set_viewport_size({"width": width, "height": 900})
     people.officer.office = people.team.office
     people.officer.save()
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("Username").fill("olu_officer")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.url, "olu_officer")
 
     page.goto(f"{live_server.url}/visits/reception/")
     expect(page.get_by_role("heading", name="Reception at Runcorn")).to_be_visible()
@@ -74,10 +72,7 @@ def test_the_board_shows_a_visitor_logged_at_another_desk_without_a_reload(
     from caredesk.core.clock import system_clock
     from caredesk.visits.reception import visitor_arrive
 
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("Username").fill("olu_officer")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.url, "olu_officer")
     office = people.team.office
     page.goto(f"{live_server.url}/visits/reception/{office.pk}/")
     expect(page.get_by_text("Nobody is waiting.")).to_be_visible()

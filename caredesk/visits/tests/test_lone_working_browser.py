@@ -14,6 +14,7 @@ from caredesk.core.tests.browser import (  # noqa: F401 (fixtures)
     assert_accessible,
     browser_fixture,
     page_fixture,
+    sign_in,
 )
 from caredesk.visits.models import Appointment, AppointmentKind, HomeVisitWhy
 
@@ -34,10 +35,7 @@ def test_the_officer_checks_out_of_a_home_visit_on_a_phone(page, live_server, pe
         booked_at=now - timedelta(days=2),
     )
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("Username").fill("olu_officer")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.url, "olu_officer")
 
     page.goto(f"{live_server.url}/visits/appointments/{visit.pk}/")
     expect(page.get_by_role("heading", name="Lone working")).to_be_visible()
