@@ -137,6 +137,17 @@ def clock() -> SettableClock:
 
 
 @pytest.fixture(autouse=True)
+def figures_counted_in_full_before_a_page_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page counts the marked days of figures for half a second at most before it reads
+    them (reporting.rollups.ON_READ_SECONDS; the worker counts the rest): on a busy test
+    machine that cut the count short and a page showed part of a month. Tests of pages
+    count it all; the budget itself is tested directly (test_rollups)."""
+    from caredesk.reporting import rollups
+
+    monkeypatch.setattr(rollups, "ON_READ_SECONDS", 3600.0)
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings: Any) -> None:
     """Argon2 is slow on purpose; tests use a fast hasher (test_models checks Argon2)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
