@@ -172,11 +172,9 @@ def interview_action_done(
     if not allowed(by, Can.WORK_CASES):
         raise NotAllowed("Only staff who take casework can mark actions done.")
     clock = read_once(clock)
-    current = (
-        InterviewAction.objects.select_for_update()
-        .select_related("deadline__case")
-        .get(pk=action.pk)
-    )
+    # only the action's row is locked: it may have no deadline (an outer join)
+    locked = InterviewAction.objects.select_for_update(of=("self",))
+    current = locked.select_related("deadline__case").get(pk=action.pk)
     if current.done_at is not None:
         raise InterviewError(f"“{current.what}” was already done.")
     current.done_at, current.done_by = clock.now(), by
