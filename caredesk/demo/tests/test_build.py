@@ -216,7 +216,9 @@ def snapshot() -> list[tuple[object, ...]]:
     rows += Case.objects.order_by("reference").values_list(
         "reference", "kind", "channel", "received_at", "subject", "assigned_to__username", "status"
     )
-    rows += Deadline.objects.order_by("case__reference", "standard_key", "starts_at").values_list(
+    # two actions agreed at one interview start together: their due dates tell them apart
+    by = ("case__reference", "standard_key", "starts_at", "due_at", "pk")
+    rows += Deadline.objects.order_by(*by).values_list(
         "case__reference", "standard_key", "due_at", "met_at", "status"
     )
     rows += Customer.objects.order_by("last_name", "first_name", "email").values_list(
