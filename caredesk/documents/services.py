@@ -27,12 +27,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from caredesk.cases.models import Case, Channel, Direction
-from caredesk.cases.services import (
-    contact_log,
-    deadline_meet,
-    deadline_start,
-    response_send,
-)
+from caredesk.cases.services import contact_log, response_send
+from caredesk.cases.task_deadlines import deadline_meet, deadline_start
 from caredesk.core.clock import Clock, read_once
 from caredesk.core.file_checks import FileRefused, upload_check
 from caredesk.core.store import store_put

@@ -30,7 +30,8 @@ from django.db.models import QuerySet
 from caredesk.cases import rules
 from caredesk.cases.locks import case_lock
 from caredesk.cases.models import Case, Channel, Direction
-from caredesk.cases.services import contact_log, deadline_start
+from caredesk.cases.services import contact_log
+from caredesk.cases.task_deadlines import deadline_start
 from caredesk.core.clock import Clock, read_once
 from caredesk.core.db import write_transaction
 from caredesk.documents.calling_cards import calling_card_leave

@@ -23,7 +23,8 @@ from datetime import date, datetime, time
 from caredesk.cases import rules
 from caredesk.cases.locks import case_lock
 from caredesk.cases.models import Case, Channel, Direction
-from caredesk.cases.services import contact_log, deadline_meet, deadline_start
+from caredesk.cases.services import contact_log
+from caredesk.cases.task_deadlines import deadline_meet, deadline_start
 from caredesk.core.clock import Clock, read_once
 from caredesk.core.db import write_transaction
 from caredesk.errors import CaredeskError, NotAllowed

@@ -11,7 +11,7 @@ A visit is a contact on the visit channel, received through `cases.intake` like 
 other: it opens a case, or joins the one the visitor came about. The waits the policy
 measures are its standards that start when a visitor arrives (`cases.rules`:
 `events_on_arrival`, `standards_starting`), each a deadline of its own on the case
-(`cases.services.deadline_start`), given to the officer on duty at reception so the
+(`cases.task_deadlines.deadline_start`), given to the officer on duty at reception so the
 worker warns them before it is missed; seeing the visitor meets them, and a visitor who
 leaves first ends them (missed, if they had waited past the time).
 """
@@ -26,7 +26,7 @@ from django.utils.text import slugify
 from caredesk.cases import rules
 from caredesk.cases.intake import contact_receive
 from caredesk.cases.models import UNFINISHED, Case, CaseKind, Channel, Deadline
-from caredesk.cases.services import deadline_end, deadline_meet, deadline_start
+from caredesk.cases.task_deadlines import deadline_end, deadline_meet, deadline_start
 from caredesk.core.clock import Clock, read_once
 from caredesk.core.db import write_transaction
 from caredesk.customers.models import Customer

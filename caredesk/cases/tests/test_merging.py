@@ -7,7 +7,8 @@ from caredesk.cases.events import Merged, event_read
 from caredesk.cases.merging import case_merge
 from caredesk.cases.models import Case, CaseStatus, Channel, DeadlineStatus, EventKind
 from caredesk.cases.reopening import case_reopen
-from caredesk.cases.services import case_create, case_finish, deadline_start, note_add
+from caredesk.cases.services import case_create, case_finish, note_add
+from caredesk.cases.task_deadlines import deadline_start
 from caredesk.conftest import customer_case
 from caredesk.core.active_policy import active_policy
 from caredesk.mail.letters_register import letter_log
