@@ -26,6 +26,7 @@ from caredesk.staff.models import Office, StaffMember
 from caredesk.standards import Policy
 from caredesk.visits import appointments, interviews
 from caredesk.visits.appointments import AppointmentError, Wanted
+from caredesk.visits.interview_summaries import interview_summary_send, summary_media
 from caredesk.visits.models import Appointment, AppointmentKind, AppointmentStatus
 
 PAST_DAYS = 14
@@ -182,6 +183,16 @@ class Diary:
             policy=self.policy,
             clock=after,
         )
+        media = summary_media(booked.case.customer)
+        sent_at = after.now() + timedelta(hours=2)
+        if media and sent_at < self.now and self.rng.random() < 0.7:  # most are sent one
+            interview_summary_send(
+                interview=interview,
+                medium=media[0],
+                by=booked.officer,
+                policy=self.policy,
+                clock=FixedClock(sent_at),
+            )
         first = interview.actions.order_by("pk").first()
         done_at = after.now() + timedelta(days=2)
         if first is not None and done_at < self.now:

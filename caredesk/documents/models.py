@@ -25,6 +25,9 @@ class DocumentKind(models.TextChoices):
     APPOINTMENT_CONFIRMATION = "appointment_confirmation", "Appointment confirmation"
     APPOINTMENT_REMINDER = "appointment_reminder", "Appointment reminder"
     APPOINTMENT_CANCELLATION = "appointment_cancellation", "Appointment cancellation"
+    # What was said and agreed at an interview, sent from its write-up (visits), in the
+    # customer's format and language.
+    INTERVIEW_SUMMARY = "interview_summary", "Interview summary"
 
 
 class Medium(models.TextChoices):

@@ -231,6 +231,7 @@ KIND_VALUES: dict[str, tuple[str, ...]] = {
     DocumentKind.APPOINTMENT_CONFIRMATION: ("appointment",),
     DocumentKind.APPOINTMENT_REMINDER: ("appointment",),
     DocumentKind.APPOINTMENT_CANCELLATION: ("appointment",),
+    DocumentKind.INTERVIEW_SUMMARY: ("interview",),
 }
 _EVERY_TEMPLATE = ("case", "customer", "officer", "contact", "organisation")
 
@@ -276,5 +277,22 @@ EXAMPLE_VALUES: dict[str, Any] = {
         "moved": "",
         "sorry": "",
         "reason": "",
+    },
+    "interview": {
+        "date": "Tuesday 23 June 2026",
+        "place": "at Halton Lea",
+        "officers": "Olu Adeyemi",
+        "interpreter": "",
+        "issues": "Damp in the back bedroom, and a rent statement that is hard to follow.",
+        "recommendations": "Keep the window vent open while we find the cause.",
+        "timescales": "We will tell you what we found within 10 working days.",
+        "actions": [
+            {"what": "Inspect the damp", "owner": "Olu Adeyemi", "by": "Friday 26 June 2026"},
+            {
+                "what": "Send a clear rent statement",
+                "owner": "Sam Patel",
+                "by": "Monday 29 June 2026",
+            },
+        ],
     },
 }

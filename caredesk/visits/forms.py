@@ -231,7 +231,8 @@ class MoveForm(TextLimits, forms.Form):
     )
 
 
-ACTIONS_SHOWN = 3  # action rows on the write-up form; leave the rest empty
+ACTIONS_SHOWN = 3  # action rows the write-up form starts with; leave the rest empty
+ACTIONS_MOST = 20  # "Add another action" adds rows up to this
 
 
 class InterviewForm(TextLimits, forms.Form):
@@ -297,9 +298,10 @@ class InterviewForm(TextLimits, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actions_shown: int = ACTIONS_SHOWN, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for number in range(1, ACTIONS_SHOWN + 1):
+        self.actions_shown = max(ACTIONS_SHOWN, min(actions_shown, ACTIONS_MOST))
+        for number in range(1, self.actions_shown + 1):
             self.fields[f"action_{number}"] = forms.CharField(
                 label=f"Action {number} agreed", max_length=300, required=False
             )
@@ -321,7 +323,7 @@ class InterviewForm(TextLimits, forms.Form):
         data = super().clean() or {}
         if data.get("at_home") is False and data.get("office") is None:
             self.add_error("office", "Choose the office")
-        for number in range(1, ACTIONS_SHOWN + 1):
+        for number in range(1, self.actions_shown + 1):
             what, owner, due = (
                 data.get(f"action_{number}"),
                 data.get(f"action_{number}_owner"),
@@ -341,6 +343,6 @@ class InterviewForm(TextLimits, forms.Form):
         data = self.cleaned_data
         return [
             (data[f"action_{n}"], data[f"action_{n}_owner"], data[f"action_{n}_due"])
-            for n in range(1, ACTIONS_SHOWN + 1)
+            for n in range(1, self.actions_shown + 1)
             if data.get(f"action_{n}")
         ]

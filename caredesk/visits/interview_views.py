@@ -1,4 +1,5 @@
-"""Writing up an interview from its case, and marking an action agreed done."""
+"""Writing up an interview from its case, marking an action agreed done, and sending the
+customer the written summary (checked first, as every letter is)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,26 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from caredesk.cases.customer_panel import customer_panel_get
 from caredesk.cases.models import Case
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
 from caredesk.customers.services import customer_access_record
+from caredesk.documents.checking import checked_for, checked_refusal, checked_token
 from caredesk.errors import CaredeskError
 from caredesk.staff.decorators import requires
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can
 from caredesk.visits import interviews
-from caredesk.visits.forms import InterviewForm
-from caredesk.visits.models import InterviewAction
+from caredesk.visits.forms import ACTIONS_MOST, InterviewForm
+from caredesk.visits.interview_summaries import (
+    interview_summary_send,
+    not_sendable_reason,
+    summary_media,
+    summary_preview,
+)
+from caredesk.visits.models import Interview, InterviewAction
+from caredesk.visits.telling import EMAIL
 
 
 def _staff(request: HttpRequest) -> StaffMember:
@@ -39,8 +49,12 @@ def interview_write_up(
     }
     if case.customer is not None and case.customer.interpreter_needed:
         initial["interpreter_language"] = case.customer.language
-    form = InterviewForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    shown = _number(request.POST.get("actions_shown")) + ("add_action" in request.POST)
+    form = InterviewForm(request.POST or None, initial=initial, actions_shown=shown)
+    if "add_action" in request.POST:  # another row for an action: nothing is checked yet
+        form.is_valid()
+        form.errors.clear()
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             interviews.interview_record(
@@ -75,7 +89,7 @@ def interview_write_up(
     return render(
         request,
         "visits/interview.html",
-        {"case": case, "form": form},
+        {"case": case, "form": form, "actions_most": ACTIONS_MOST},
         status=400 if form.errors else 200,
     )
 
@@ -97,3 +111,89 @@ def interview_action_done(
     else:
         messages.success(request, f"Done: {action.what}.")
     return redirect("cases:case", action.interview.case.reference)
+
+
+def _number(text: str | None) -> int:
+    try:
+        return int(text or 0)
+    except ValueError:
+        return 0
+
+
+WHAT = "the summary"
+
+
+@requires(Can.WORK_CASES)
+def interview_summary(
+    request: HttpRequest, interview_id: int, clock: Clock = system_clock
+) -> HttpResponse:
+    """The summary as it will go (by letter or email: the page offers the other way when
+    the customer can have it); sent only from this page, as it was shown."""
+    interview = get_object_or_404(
+        Interview.objects.select_related("case__customer", "office"), pk=interview_id
+    )
+    case, staff, policy = interview.case, _staff(request), active_policy()
+    if interview.summary_sent_at is not None:
+        messages.info(request, "The summary of this interview has been sent already.")
+        return redirect("cases:case", case.reference)
+    media = summary_media(case.customer)
+    medium = request.POST.get("medium") or request.GET.get("medium") or ""
+    if medium not in media:
+        medium = media[0] if media else ""
+    fields = {"interview": str(interview.pk), "medium": medium}
+    by_email = medium == EMAIL
+    email_to = case.customer.email if by_email and case.customer else ""
+    refused = not_sendable_reason(interview)
+    if request.method == "POST" and not refused:
+        now = checked_for(case, by=staff, by_email=by_email, email_to=email_to)
+        refused = checked_refusal(request.POST.get("checked", ""), fields, now, what=WHAT)
+        if not refused:
+            try:
+                interview_summary_send(
+                    interview=interview, medium=medium, by=staff, policy=policy, clock=clock
+                )
+            except CaredeskError as error:
+                refused = error.message
+            else:
+                messages.success(request, _sent_message(medium, email_to))
+                return redirect("cases:case", case.reference)
+    customer_access_record(
+        customers=[case.customer],
+        by=staff,
+        what=f"interview summary on {case.reference}",
+        clock=clock,
+    )
+    shown = None
+    if medium:
+        try:
+            shown = summary_preview(
+                interview=interview, medium=medium, by=staff, policy=policy, clock=clock
+            )
+        except CaredeskError as error:
+            refused = refused or error.message
+    return render(
+        request,
+        "visits/interview_summary.html",
+        {
+            "case": case,
+            "interview": interview,
+            "shown": shown,
+            "other_medium": next((other for other in media if other != medium), ""),
+            "fields": fields,
+            "checked": checked_token(
+                fields, checked_for(case, by=staff, by_email=by_email, email_to=email_to)
+            ),
+            "refused": refused,
+            "panel": customer_panel_get(customer=case.customer, exclude_case=case),
+        },
+        status=400 if refused and request.method == "POST" else 200,
+    )
+
+
+def _sent_message(medium: str, email_to: str) -> str:
+    if medium == EMAIL:
+        return f"Summary emailed to {email_to}. It goes in a minute."
+    return (
+        "Summary written as a letter. Its printed copy, and any format the customer "
+        "needs, will be on the case in a minute."
+    )

@@ -346,6 +346,12 @@ class Interview(models.Model):
     timescales = models.TextField(blank=True)
     recorded_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
+    # The written summary sent to the customer (visits.interview_summaries).
+    summary_sent_at = models.DateTimeField(null=True, blank=True)
+    summary_sent_by = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    summary_sent_as = models.CharField(max_length=10, blank=True)  # "email" or "letter"
 
     class Meta:
         indexes = [models.Index(fields=["case", "held_at"], name="interviews_of_case")]

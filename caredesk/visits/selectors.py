@@ -109,7 +109,7 @@ def case_visits_panel(*, case: Case, request: HttpRequest) -> dict[str, Any]:
         .select_related("office", "seen_by")
         .order_by("-arrived_at", "-pk"),
         "interviews": Interview.objects.filter(case=case)
-        .select_related("office")
+        .select_related("office", "summary_sent_by")
         .prefetch_related("officers", "actions__owner")
         .order_by("-held_at", "-pk"),
     }

@@ -13,6 +13,11 @@ app_name = "visits"
 urlpatterns = [
     path("interviews/<str:reference>/", interview_views.interview_write_up, name="interview"),
     path(
+        "interviews/summary/<int:interview_id>/",
+        interview_views.interview_summary,
+        name="interview_summary",
+    ),
+    path(
         "actions/<int:action_id>/done/",
         interview_views.interview_action_done,
         name="action_done",

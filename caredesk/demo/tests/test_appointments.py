@@ -41,6 +41,12 @@ def test_nobody_in_leaves_a_calling_card_and_interviews_have_actions(db):
     assert any(action.done_at is not None for action in actions) or all(
         action.due_on >= NOW.date() for action in actions
     )
+    # most customers were sent the summary, as a letter or an email, after the interview
+    sent = Interview.objects.filter(summary_sent_at__isnull=False)
+    assert sent.exists()
+    assert all(i.held_at < (i.summary_sent_at or NOW) < NOW for i in sent)
+    summaries = CaseLetter.objects.filter(kind=DocumentKind.INTERVIEW_SUMMARY).count()
+    assert summaries == sent.filter(summary_sent_as="letter").count()
 
 
 def test_stonewalls_interview_actions_are_kept_without_deadlines(db):

@@ -191,3 +191,63 @@ def test_the_write_up_page_keeps_the_interview_and_its_actions(
     )
     panel = client.get(reverse("cases:case", args=[case.reference]), {"panels": "all"})
     assert "Send a surveyor: Tia Teammate, by 3 July 2026" in panel.content.decode()
+
+
+def test_add_another_action_gives_another_row_and_checks_nothing_yet(
+    client, people: People, clock: SettableClock, case: Case, monkeypatch
+) -> None:
+    from django.urls import reverse
+
+    from caredesk.core.clock import system_clock
+
+    monkeypatch.setattr(system_clock, "now", clock.now)
+    client.force_login(people.officer)
+    page = reverse("visits:interview", args=[case.reference])
+    office = Office.objects.get(name="Runcorn")
+    sent = {
+        "held_at": "22/06/2026 14:00",
+        "at_home": "0",
+        "office": office.pk,
+        "officers": [people.officer.pk],
+        "issues": "",  # not written yet: no error until the write-up is saved
+        "actions_shown": "3",
+    }
+
+    more = client.post(page, sent | {"add_action": "1"})
+
+    assert more.status_code == 200
+    shown = more.content.decode()
+    assert 'name="action_4"' in shown
+    assert 'name="action_5"' not in shown
+    assert 'name="actions_shown" value="4"' in shown
+    assert "Enter the issues raised" not in shown
+    assert not Interview.objects.exists()
+
+    kept = client.post(
+        page,
+        sent
+        | {
+            "issues": "Damp",
+            "actions_shown": "4",
+            "action_4": "Send a surveyor",
+            "action_4_owner": people.teammate.pk,
+            "action_4_due": "2026-07-03",
+        },
+    )
+    assert kept.status_code == 302
+    assert Interview.objects.get().actions.get().what == "Send a surveyor"
+
+
+@pytest.mark.parametrize(("asked", "rows"), [("999", 20), ("-5", 3), ("many", 3), ("", 3)])
+def test_the_number_of_action_rows_stays_between_three_and_twenty(
+    client, people: People, case: Case, asked: str, rows: int
+) -> None:
+    from django.urls import reverse
+
+    client.force_login(people.officer)
+    page = reverse("visits:interview", args=[case.reference])
+
+    shown = client.post(page, {"actions_shown": asked, "add_action": "1"}).content.decode()
+
+    assert f'name="action_{rows}"' in shown
+    assert f'name="action_{rows + 1}"' not in shown
