@@ -21,12 +21,10 @@ from typing import Any
 
 from django.db import transaction
 
-from caredesk.cases.models import Channel, Direction
-from caredesk.cases.services import contact_log
 from caredesk.core.clock import Clock, FixedClock, read_once
 from caredesk.customers.models import Customer
 from caredesk.documents.checking import formats_sentence
-from caredesk.documents.emailing import CustomerEmail, customer_email_queue
+from caredesk.documents.emailing import CustomerEmail
 from caredesk.documents.formats.pdf import letter_context
 from caredesk.documents.letters import letter_text, long_day
 from caredesk.documents.models import DocumentKind, Medium
@@ -38,7 +36,7 @@ from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can, allowed
 from caredesk.standards import Policy
 from caredesk.visits.models import Interview
-from caredesk.visits.telling import EMAIL, LETTER, telling_channel
+from caredesk.visits.telling import EMAIL, LETTER, customer_email_record, telling_channel
 
 KIND = DocumentKind.INTERVIEW_SUMMARY
 
@@ -216,26 +214,15 @@ def interview_summary_send(
     else:
         rendered = document_render(KIND, Medium.EMAIL, values)
         signed_check(rendered.body, signatory_of(by))
-        contact = contact_log(
+        email = CustomerEmail(
             case=case,
-            channel=Channel.EMAIL,
-            direction=Direction.OUTBOUND,
-            by=by,
-            summary=f"Email: {rendered.subject}"[:500],
-            policy=policy,
-            clock=clock,
+            kind=KIND,
+            to=customer.email,
+            subject=rendered.subject,
+            body=rendered.body,
+            created_at=now,
         )
-        customer_email_queue(
-            CustomerEmail(
-                case=case,
-                kind=KIND,
-                to=customer.email,
-                subject=rendered.subject,
-                body=rendered.body,
-                created_at=now,
-                contact=contact,
-            )
-        )
+        customer_email_record(case, email, by=by, policy=policy)
     interview.summary_sent_at = now
     interview.summary_sent_by = by
     interview.summary_sent_as = medium

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from email.utils import getaddresses
 from typing import Any
@@ -219,15 +220,6 @@ def _email(
     assert customer is not None, "telling_channel's condition"
     assert customer.email, "telling_channel's condition"
     rendered = document_render(kind, Medium.EMAIL, values)
-    contact = contact_log(
-        case=case,
-        channel=Channel.EMAIL,
-        direction=Direction.OUTBOUND,
-        by=by,
-        summary=f"Email: {rendered.subject}"[:500],
-        policy=policy,
-        clock=FixedClock(now),
-    )
     first, moves = first_of_chain(appointment)
     cancelled = kind == DocumentKind.APPOINTMENT_CANCELLATION
     organiser = _organiser(policy)
@@ -244,7 +236,8 @@ def _email(
         attendee_email=customer.email,
         cancelled=cancelled,
     )
-    customer_email_queue(
+    customer_email_record(
+        case,
         CustomerEmail(
             case=case,
             kind=kind,
@@ -252,11 +245,29 @@ def _email(
             subject=rendered.subject,
             body=rendered.body,
             created_at=now,
-            contact=contact,
             calendar=invitation_ical(invitation, now=now),
-        )
+        ),
+        by=by,
+        policy=policy,
     )
     return f"{kind.label} sent by email"
+
+
+def customer_email_record(
+    case: Case, email: CustomerEmail, *, by: StaffMember, policy: Policy
+) -> None:
+    """Record `email` as an outbound contact on `case` at its time, and queue it to be
+    sent when the caller's transaction commits."""
+    contact = contact_log(
+        case=case,
+        channel=Channel.EMAIL,
+        direction=Direction.OUTBOUND,
+        by=by,
+        summary=f"Email: {email.subject}"[:500],
+        policy=policy,
+        clock=FixedClock(email.created_at),
+    )
+    customer_email_queue(replace(email, contact=contact))
 
 
 def _location(values: dict[str, Any]) -> str:

@@ -152,6 +152,17 @@ def test_only_caseworkers_write_up_interviews(
 # -- the write-up page -------------------------------------------------------------------
 
 
+def form_filled_in(people: People) -> dict[str, object]:
+    """The write-up form as the officer fills it in, without actions."""
+    return {
+        "held_at": "22/06/2026 14:00",
+        "at_home": "0",
+        "office": Office.objects.get(name="Runcorn").pk,
+        "officers": [people.officer.pk],
+        "issues": "Damp",
+    }
+
+
 def test_the_write_up_page_keeps_the_interview_and_its_actions(
     client, people: People, clock: SettableClock, case: Case, monkeypatch
 ) -> None:
@@ -162,13 +173,7 @@ def test_the_write_up_page_keeps_the_interview_and_its_actions(
     monkeypatch.setattr(system_clock, "now", clock.now)
     client.force_login(people.officer)
     page = reverse("visits:interview", args=[case.reference])
-    office = Office.objects.get(name="Runcorn")
-    sent = {
-        "held_at": "22/06/2026 14:00",
-        "at_home": "0",
-        "office": office.pk,
-        "officers": [people.officer.pk],
-        "issues": "Damp",
+    sent = form_filled_in(people) | {
         "action_1": "Send a surveyor",
         "action_1_owner": people.teammate.pk,
         "action_1_due": "2026-07-03",
@@ -203,15 +208,8 @@ def test_add_another_action_gives_another_row_and_checks_nothing_yet(
     monkeypatch.setattr(system_clock, "now", clock.now)
     client.force_login(people.officer)
     page = reverse("visits:interview", args=[case.reference])
-    office = Office.objects.get(name="Runcorn")
-    sent = {
-        "held_at": "22/06/2026 14:00",
-        "at_home": "0",
-        "office": office.pk,
-        "officers": [people.officer.pk],
-        "issues": "",  # not written yet: no error until the write-up is saved
-        "actions_shown": "3",
-    }
+    # the issues not written yet: no error until the write-up is saved
+    sent = form_filled_in(people) | {"issues": "", "actions_shown": "3"}
 
     more = client.post(page, sent | {"add_action": "1"})
 
