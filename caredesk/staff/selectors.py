@@ -32,7 +32,7 @@ def absence_is_long(
             return True  # beyond the calendar's years: certainly longer than any threshold
         return working > target.amount
     if target.family is Family.CALENDAR_DAYS:
-        return days > target.amount
+        return days > target.calendar_days  # "1 week": more than 7 days
     return days * 86_400 > target.amount * target.unit.micros // 1_000_000
 
 

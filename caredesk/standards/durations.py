@@ -2,7 +2,8 @@
 
 Each unit belongs to a family, and the family decides the rule the engine applies
 (DESIGN.md section 3). "days" on its own is refused on purpose: a policy must say
-whether it means working days or calendar days.
+whether it means working days or calendar days. A week is 7 calendar days ("12 weeks":
+the end of the local day 84 days after the start), so weeks follow the calendar days' rule.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class Unit(enum.Enum):
     WORKING_HOURS = ("working hour", "working hours", Family.WORKING_TIME, 3_600_000_000)
     WORKING_MINUTES = ("working minute", "working minutes", Family.WORKING_TIME, 60_000_000)
     CALENDAR_DAYS = ("calendar day", "calendar days", Family.CALENDAR_DAYS, 0)
+    WEEKS = ("week", "weeks", Family.CALENDAR_DAYS, 0)
     MONTHS = ("month", "months", Family.MONTHS, 0)
 
     def __init__(self, singular: str, plural: str, family: Family, micros: int) -> None:
@@ -40,6 +42,14 @@ class Unit(enum.Enum):
         self.plural = plural
         self.family = family
         self.micros = micros
+
+    @property
+    def days(self) -> int:
+        """Calendar days in one of this unit: 1 for calendar days, 7 for weeks; 0 for the
+        units that are not counted in calendar days."""
+        if self.family is not Family.CALENDAR_DAYS:
+            return 0
+        return 7 if self is Unit.WEEKS else 1
 
 
 _UNIT_BY_WORD = {word: unit for unit in Unit for word in (unit.singular, unit.plural)}
@@ -59,6 +69,12 @@ class Duration:
     @property
     def family(self) -> Family:
         return self.unit.family
+
+    @property
+    def calendar_days(self) -> int:
+        """How many calendar days a calendar-days or weeks duration stands for ("2 weeks":
+        14); 0 for other units."""
+        return self.amount * self.unit.days
 
     def __str__(self) -> str:
         return f"{self.amount} {self.unit.singular if self.amount == 1 else self.unit.plural}"

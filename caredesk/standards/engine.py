@@ -15,7 +15,8 @@ The rules, by the duration's family:
   from the first close of business after the start.
 - working hours / minutes: only office time counts; due the instant N of it is used up
   (so a closing time, never the next opening, when it runs out exactly at close).
-- calendar days: the end of the local day N days after the start's local date.
+- calendar days: the end of the local day N days after the start's local date (a week
+  is 7 of them).
 - months: the same day of the month N months after the start's local date (or that
   month's last day), moved to the next working day if need be; due at its close (and
   never before the start, which only matters for 0 months received after close).
@@ -96,7 +97,7 @@ def _years_needed(duration: Duration, first_year: int, last_year: int) -> tuple[
     if duration.family is Family.MONTHS:
         last_year += duration.amount // 12 + 1
     elif duration.family is Family.CALENDAR_DAYS:
-        last_year += duration.amount // 365 + 1
+        last_year += duration.calendar_days // 365 + 1
     return first_year, min(last_year, LAST_YEAR)
 
 
@@ -112,7 +113,7 @@ def due_at(start: datetime, duration: Duration, calendar: WorkingCalendar) -> da
     if duration.family is Family.ELAPSED:
         return from_micros(start_micros + elapsed_micros(duration, calendar))
     if duration.family is Family.CALENDAR_DAYS:
-        return _calendar_days_due(start, duration.amount, calendar)
+        return _calendar_days_due(start, duration.calendar_days, calendar)
     tables = calendar.tables(*_years_needed(duration, year, year))
     while True:
         try:
@@ -270,10 +271,11 @@ def _batch_from_tables(
         return np.where(office_time == 0, starts, reached)
     local_days = np.floor_divide(tables.zone.utc_to_wall(starts), MICROS_PER_DAY)
     if family is Family.CALENDAR_DAYS:
-        last_day = np.datetime64(int(local_days.max() + amounts.max()), "D")
+        days = amounts * unit.days
+        last_day = np.datetime64(int(local_days.max() + days.max()), "D")
         if int(last_day.astype("datetime64[Y]").astype(np.int64)) + 1970 > tables.last_year:
             raise TablesTooShort
-        midnight = (local_days + amounts + 1) * MICROS_PER_DAY
+        midnight = (local_days + days + 1) * MICROS_PER_DAY
         return tables.zone.wall_to_utc(midnight) + END_OF_DAY
     if family is Family.MONTHS:
         target = _batch_add_months(local_days, amounts)

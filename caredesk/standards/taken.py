@@ -69,7 +69,7 @@ class TakenUnit(enum.Enum):
 
 
 # Hours are counted in minutes so that "24 hours" can tell 23:59:30 from 24:00:30;
-# rings (a few seconds each) in seconds; months in calendar days.
+# rings (a few seconds each) in seconds; weeks and months in calendar days.
 _TAKEN_UNIT = {
     Unit.SECONDS: TakenUnit.SECONDS,
     Unit.RINGS: TakenUnit.SECONDS,
@@ -79,6 +79,7 @@ _TAKEN_UNIT = {
     Unit.WORKING_HOURS: TakenUnit.WORKING_MINUTES,
     Unit.WORKING_MINUTES: TakenUnit.WORKING_MINUTES,
     Unit.CALENDAR_DAYS: TakenUnit.CALENDAR_DAYS,
+    Unit.WEEKS: TakenUnit.CALENDAR_DAYS,
     Unit.MONTHS: TakenUnit.CALENDAR_DAYS,
 }
 

@@ -172,7 +172,7 @@ def test_check_prints_every_problem_in_every_section_each_with_its_line(tmp_path
         f"works with (1971 to 2100) (line {closure}).",
         "  standards[phone_answer_rings].target: '4 ringz' has a unit I do not know ('ringz'). "
         "Use one of: seconds, minutes, hours, rings, working days, working hours, working "
-        f"minutes, calendar days, months (line {rings}).",
+        f"minutes, calendar days, weeks, months (line {rings}).",
         "  standards[phone_answer_seconds].target: should be text such as '10 working days'; "
         f"it is 10 (line {seconds}).",
         "  standards[voicemail_return].channels[1]: 'pager' is not allowed: 'phone', "

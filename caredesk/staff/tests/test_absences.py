@@ -7,10 +7,21 @@ from caredesk.errors import NotAllowed
 from caredesk.staff.models import Absence, AbsenceKind
 from caredesk.staff.selectors import absence_away_get, absences_away_list, cover_get
 from caredesk.staff.services import AbsenceError, absence_record
-from caredesk.standards import load_policy
+from caredesk.standards import load_policy, parse_policy
+from caredesk.standards.policy_files import POLICIES_FOLDER
 
 HALTON = load_policy("halton")  # out of office after more than 1 working day
 STONEWALL = load_policy("stonewall")  # after more than 2 working days
+# Halton, had its out-of-office threshold been "1 week": more than 7 days away.
+A_WEEK = parse_policy(
+    (POLICIES_FOLDER / "halton.toml")
+    .read_text(encoding="utf-8")
+    .replace(
+        'target = "1 working day"\ntriggers = "out_of_office_reply"',
+        'target = "1 week"\ntriggers = "out_of_office_reply"',
+    ),
+    source="a-week.toml",
+)
 
 
 def leave(people, first, last, *, staff=None, cover=None, by=None):
@@ -77,6 +88,8 @@ def test_nobody_covers_for_themselves(people):
         (HALTON, date(2025, 5, 30), date(2025, 6, 2), True),  # Friday, weekend, Monday
         (STONEWALL, date(2025, 6, 2), date(2025, 6, 3), False),  # 2: not more than 2
         (STONEWALL, date(2025, 6, 2), date(2025, 6, 4), True),  # 3 working days
+        (A_WEEK, date(2025, 6, 2), date(2025, 6, 8), False),  # 7 days: not more than a week
+        (A_WEEK, date(2025, 6, 2), date(2025, 6, 9), True),  # 8 days
     ],
 )
 def test_staff_are_away_only_when_absent_longer_than_the_policy_threshold(

@@ -86,7 +86,8 @@ class Reference:
             per_unit = 3600 if duration.unit is Unit.WORKING_HOURS else 60
             return self.when_office_time_used(start, timedelta(seconds=duration.amount * per_unit))
         if family is Family.CALENDAR_DAYS:
-            return self.end_of_day(self.local_date(start) + timedelta(days=duration.amount))
+            days = duration.amount * (7 if duration.unit is Unit.WEEKS else 1)
+            return self.end_of_day(self.local_date(start) + timedelta(days=days))
         if family is Family.MONTHS:
             return self._months(start, duration.amount)
         raise AssertionError(family)

@@ -16,6 +16,7 @@ EXPECTED_FAMILY = {
     Unit.WORKING_HOURS: Family.WORKING_TIME,
     Unit.WORKING_MINUTES: Family.WORKING_TIME,
     Unit.CALENDAR_DAYS: Family.CALENDAR_DAYS,
+    Unit.WEEKS: Family.CALENDAR_DAYS,
     Unit.MONTHS: Family.MONTHS,
 }
 
@@ -47,6 +48,8 @@ def test_every_unit_reads_in_the_singular(unit):
         ("0 seconds", Duration(0, Unit.SECONDS)),
         ("007 minutes", Duration(7, Unit.MINUTES)),
         ("9999999 calendar days", Duration(9_999_999, Unit.CALENDAR_DAYS)),
+        ("12 Weeks", Duration(12, Unit.WEEKS)),
+        ("1 week", Duration(1, Unit.WEEKS)),
     ],
 )
 def test_case_and_whitespace_do_not_matter(text, expected):
@@ -57,6 +60,26 @@ def test_singular_and_plural_are_interchangeable():
     # "1 hours" and "2 hour" are sloppy but unambiguous
     assert parse_duration("1 hours") == Duration(1, Unit.HOURS)
     assert parse_duration("2 hour") == Duration(2, Unit.HOURS)
+
+
+def test_a_week_is_seven_calendar_days_and_only_days_units_have_days():
+    assert parse_duration("12 weeks").calendar_days == 84
+    assert parse_duration("3 calendar days").calendar_days == 3
+    assert {unit: unit.days for unit in Unit if unit.days} == {
+        Unit.CALENDAR_DAYS: 1,
+        Unit.WEEKS: 7,
+    }
+    assert parse_duration("2 working days").calendar_days == 0
+
+
+@given(weeks=st.integers(min_value=0, max_value=9_999_999))
+def test_n_weeks_read_back_as_n_weeks_of_seven_days(weeks):
+    for text in (f"{weeks} weeks", f"{weeks} week", f" {weeks}\tWEEKS "):
+        duration = parse_duration(text)
+        assert duration == Duration(weeks, Unit.WEEKS)
+        assert duration.family is Family.CALENDAR_DAYS
+        assert duration.calendar_days == 7 * weeks
+        assert parse_duration(str(duration)) == duration
 
 
 def test_a_parsed_duration_knows_its_family():
@@ -91,7 +114,6 @@ def test_days_without_saying_which_kind_are_refused_as_ambiguous(text):
     "text",
     [
         "10 fortnights",
-        "3 weeks",
         "2 years",
         "5 secs",
         "5 hrs",
@@ -162,6 +184,7 @@ def test_duration_error_has_a_stable_code():
         (Duration(2, Unit.WORKING_DAYS), "2 working days"),
         (Duration(0, Unit.RINGS), "0 rings"),
         (Duration(1, Unit.MONTHS), "1 month"),
+        (Duration(12, Unit.WEEKS), "12 weeks"),
     ],
 )
 def test_a_duration_prints_as_a_policy_would_write_it(duration, text):

@@ -33,6 +33,7 @@ MAX_AMOUNT = {
     Unit.WORKING_HOURS: 120,
     Unit.WORKING_MINUTES: 5000,
     Unit.CALENDAR_DAYS: 400,
+    Unit.WEEKS: 60,
     Unit.MONTHS: 36,
 }
 

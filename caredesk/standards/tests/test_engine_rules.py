@@ -278,6 +278,20 @@ CASES = [
         "2025-07-01T23:59:59.999999+01:00",
     ),
     (
+        "a week is 7 calendar days, to the end of the local day",
+        "halton",
+        "2025-10-20T16:00",
+        "1 week",
+        "2025-10-27T23:59:59.999999+00:00",
+    ),
+    (
+        "12 weeks are 84 days, across the clock change and bank holidays alike",
+        "halton",
+        "2025-10-27T09:00",
+        "12 weeks",
+        "2026-01-19T23:59:59.999999+00:00",
+    ),
+    (
         "4 rings at 3 seconds a ring",
         "halton",
         "2025-05-21T10:00:00",

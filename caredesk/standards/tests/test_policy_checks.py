@@ -67,7 +67,7 @@ def test_three_bad_standards_an_office_interval_and_a_closure_day_are_five_probl
         f"'Christmas Eve' (line {closure})",
         "standards[phone_answer_rings].target: '4 ringz' has a unit I do not know ('ringz'). "
         "Use one of: seconds, minutes, hours, rings, working days, working hours, working "
-        f"minutes, calendar days, months (line {target}).",
+        f"minutes, calendar days, weeks, months (line {target}).",
         "standards[phone_answer_seconds].channels[0]: 'fax' is not allowed: 'phone', "
         "'voicemail', 'message', 'letter', 'email', 'web', 'visit', 'home_visit' or 'any' "
         f"(line {channels})",

@@ -193,6 +193,7 @@ TARGET_UNITS = [
     Unit.WORKING_HOURS,
     Unit.WORKING_MINUTES,
     Unit.CALENDAR_DAYS,
+    Unit.WEEKS,
 ]
 TARGET_MAX = {
     Unit.WORKING_DAYS: 40,
@@ -202,8 +203,9 @@ TARGET_MAX = {
     Unit.WORKING_HOURS: 200,
     Unit.WORKING_MINUTES: 12_000,
     Unit.CALENDAR_DAYS: 60,
+    Unit.WEEKS: 8,
 }
-FACTOR = {Unit.HOURS: 60, Unit.WORKING_HOURS: 60}
+FACTOR = {Unit.HOURS: 60, Unit.WORKING_HOURS: 60, Unit.WEEKS: 7}
 
 
 @settings(max_examples=100)
@@ -232,6 +234,7 @@ def test_each_target_unit_is_counted_in_a_unit_of_its_own_kind():
         Unit.WORKING_HOURS: TakenUnit.WORKING_MINUTES,
         Unit.WORKING_MINUTES: TakenUnit.WORKING_MINUTES,
         Unit.CALENDAR_DAYS: TakenUnit.CALENDAR_DAYS,
+        Unit.WEEKS: TakenUnit.CALENDAR_DAYS,
         Unit.MONTHS: TakenUnit.CALENDAR_DAYS,
     }
     assert [(u.singular, u.plural) for u in TakenUnit] == [
