@@ -111,6 +111,29 @@ class ClockEvent(enum.StrEnum):
     VISIT_NO_ACCESS = "visit_no_access", "nobody is in for a home visit"
     ACTION_AGREED = "action_agreed", "an action is agreed with the customer at an interview"
     ACTION_DONE = "action_done", "the action agreed is done"
+    REMEDY_AGREED = "remedy_agreed", "a complaint response offers a remedy, to be done by a date"
+    REMEDY_DONE = "remedy_done", "the remedy offered is carried out"
+    ACTION_PROMISED = "action_promised", "a complaint response promises an action still to do"
+    ACTION_COMPLETED = "action_completed", "the action promised in the response is completed"
+    EMERGENCY_HAZARD_REPORTED = (
+        "emergency_hazard_reported",
+        "we learn of a hazard that may put a household in imminent danger",
+    )
+    HAZARD_MADE_SAFE = "hazard_made_safe", "the emergency hazard is made safe"
+    SIGNIFICANT_HAZARD_REPORTED = (
+        "significant_hazard_reported",
+        "we learn of a hazard that may be a significant risk to a household",
+    )
+    HAZARD_INVESTIGATED = "hazard_investigated", "the investigation of the hazard is concluded"
+    HAZARD_SUMMARY_SENT = (
+        "hazard_summary_sent",
+        "the tenant is given the written summary of the investigation",
+    )
+    SAFETY_WORK_BEGUN = "safety_work_begun", "the work to make the home safe begins"
+    FURTHER_WORK_BEGUN = (
+        "further_work_begun",
+        "the further work to stop the hazard coming back begins",
+    )
     OFFICE_OPENS = "office_opens", "the office opens"
     OFFICE_CLOSES = "office_closes", "the office closes"
 

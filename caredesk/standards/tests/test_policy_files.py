@@ -72,6 +72,15 @@ SHARED_TARGETS = {
     "complaint_stage_2_acknowledge": "5 working days",
     "complaint_stage_2_response": "20 working days",
     "translation": "10 working days",  # an assumption in both: neither sets a time
+    # the Code's remedies and outstanding actions: due by the date promised (an assumption)
+    "complaint_remedy": "20 working days",
+    "complaint_action": "20 working days",
+    # Awaab's Law
+    "hazard_emergency_made_safe": "24 hours",
+    "hazard_investigated": "10 working days",
+    "hazard_summary_sent": "3 working days",
+    "hazard_safety_work_begun": "5 working days",
+    "hazard_further_work_begun": "5 working days",
 }
 
 
