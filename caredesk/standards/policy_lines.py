@@ -2,9 +2,11 @@
 
 tomllib gives no positions, so this reads the file's lines again: table headers
 (`[calendar]`, `[[standards]]`) and `key = value` lines, skipping what is inside
-strings and lists that run over several lines. Each key is read by tomllib itself. If
-what it finds does not match the data tomllib read, it gives no lines at all rather
-than wrong ones.
+strings. A list that runs over several lines gives each line that starts an item that
+item's line (`service_areas[3]`: the items before it counted by their commas), so a
+problem with one item of a long list says where that item is. Each key is read by
+tomllib itself. If what it finds does not match the data tomllib read, it gives no
+lines at all rather than wrong ones.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ class _Scanner:
     def __init__(self) -> None:
         self.depth = 0  # open [ and { of a value
         self.string = ""  # the closing quotes of a multi-line string we are in
+        self.items = 0  # commas between the items of the value's outermost list
 
     def read(self, text: str, start: int = 0) -> None:
         position = start
@@ -44,6 +47,7 @@ class _Scanner:
             elif char == "#":
                 return
             else:
+                self.items += char == "," and self.depth == 1
                 self.depth += (char in "[{") - (char in "]}")
                 position += 1
 
@@ -93,9 +97,14 @@ def key_lines(text: str, data: dict[str, Any]) -> dict[KeyPath, int]:
     lines: dict[KeyPath, int] = {}
     tables_seen: dict[KeyPath, int] = {}  # arrays of tables: how many so far
     table: KeyPath = ()
+    value: KeyPath = ()  # the key whose value runs over several lines
     scanner = _Scanner()
     for number, line in enumerate(text.splitlines(), start=1):
         if scanner.string or scanner.depth:
+            if not scanner.string and scanner.depth == 1:
+                item = _item_starting(line.strip(), scanner.items)
+                if item is not None:
+                    lines.setdefault((*value, item), number)
             scanner.read(line)
             continue
         stripped = line.strip()
@@ -110,8 +119,19 @@ def key_lines(text: str, data: dict[str, Any]) -> dict[KeyPath, int]:
         key = _key_of(stripped[:equals].strip())
         for length in range(1, len(key) + 1):
             lines.setdefault((*table, *key[:length]), number)
+        value, scanner.items = (*table, *key), 0
         scanner.read(stripped, equals + 1)
     return lines if all(_holds(data, path) for path in lines) else {}
+
+
+def _item_starting(line: str, commas: int) -> int | None:
+    """Which item of a list a line inside it starts, after `commas` commas between the
+    items before it; None if the line starts none (blank, a comment, the list's end)."""
+    if line.startswith(","):
+        line, commas = line[1:].lstrip(), commas + 1
+    if not line or line.startswith(("#", "]", ",")):
+        return None
+    return commas
 
 
 def _header_path(header: re.Match[str], tables_seen: dict[KeyPath, int]) -> KeyPath:
