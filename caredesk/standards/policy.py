@@ -12,7 +12,8 @@ A policy file (TOML) has four parts:
 
 Optional tables hold the landlord's own settings, each with a default: `[escalation]`,
 `[correspondence]`, `[holding_replies]`, `[reporting]` and `[lone_working]` (when an
-officer not back from a home visit is alerted on).
+officer not back from a home visit is alerted on). The tables' building blocks (a
+clause, whole numbers, dates) are in `policy_values.py`.
 
 Each setting is checked here on its own, so every bad one is reported; what must hold
 across settings is checked in `policy_checks.py`. Loading lives in `policy_files.py`,
@@ -23,15 +24,13 @@ from __future__ import annotations
 
 import enum
 import re
-from datetime import date, datetime
-from functools import cached_property
+from datetime import date
+from functools import cached_property, partial
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Discriminator,
     Field,
     PlainSerializer,
@@ -46,7 +45,7 @@ from pydantic_core import PydanticCustomError
 
 from caredesk.errors import DurationError, UnknownStandard
 from caredesk.standards.bank_holidays import Region
-from caredesk.standards.calendar import FIRST_YEAR, LAST_YEAR, Interval, WorkingCalendar
+from caredesk.standards.calendar import Interval, WorkingCalendar
 from caredesk.standards.durations import Duration, Unit, parse_duration
 from caredesk.standards.office_hours import WEEKDAYS as WEEKDAYS
 from caredesk.standards.office_hours import parse_interval, shown
@@ -54,6 +53,10 @@ from caredesk.standards.office_hours import parse_office_hours as parse_office_h
 from caredesk.standards.policy_checks import APPOINTMENTS_KEPT as APPOINTMENTS_KEPT
 from caredesk.standards.policy_checks import FIRST_CONTACT_RESOLUTION as FIRST_CONTACT_RESOLUTION
 from caredesk.standards.policy_checks import LONE_WORKING_DEFAULTS, REAL_TIME_UNITS, policy_problems
+from caredesk.standards.policy_values import Clause as Clause
+from caredesk.standards.policy_values import Strict as _Strict
+from caredesk.standards.policy_values import WholeNumber as WholeNumber
+from caredesk.standards.policy_values import calendar_date, within_years
 
 
 class Channel(enum.StrEnum):
@@ -226,14 +229,7 @@ def _number(value: Any) -> Any:
     return value
 
 
-def _whole_number(value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise PydanticCustomError("int_type", "Input should be a valid integer")
-    return value
-
-
 Number = Annotated[float, BeforeValidator(_number), Field(allow_inf_nan=False)]
-WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
 
 
 def _percentage(value: float) -> float:
@@ -259,26 +255,11 @@ def _day_hours(value: list[str]) -> list[str]:
     return value
 
 
-def _closure_day(value: Any) -> Any:
-    if isinstance(value, datetime) or not isinstance(value, date | str):
-        raise PydanticCustomError("date_type", "Input should be a valid date")
-    return value
-
-
-def _in_years(value: date) -> date:
-    if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise ValueError(
-            f"closure day {value.isoformat()} is outside the years caredesk works with "
-            f"({FIRST_YEAR} to {LAST_YEAR})."
-        )
-    return value
-
-
-ClosureDay = Annotated[date, BeforeValidator(_closure_day), AfterValidator(_in_years)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+ClosureDay = Annotated[
+    date,
+    BeforeValidator(calendar_date),
+    AfterValidator(partial(within_years, what="closure day")),
+]
 
 
 class Frequency(_Strict):
@@ -354,11 +335,6 @@ class CalendarSettings(_Strict):
             else default
             for day in self.working_days
         }
-
-
-class Clause(_Strict):
-    section: str = Field(min_length=1)
-    quote: str = Field(min_length=1)
 
 
 class _StandardBase(_Strict):
