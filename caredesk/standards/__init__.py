@@ -9,7 +9,8 @@ The pieces, in the order a newcomer might read them:
 - `deadlines`: holding replies and pauses;
 - `taken`: how long something took, in the unit a report counts it in (`time_taken`);
 - `policy` and `policy_files`: the policy file's schema, loading and error reports
-  (`office_hours`, `policy_checks`, `policy_problems`, `policy_lines` help them).
+  (`office_hours`, `policy_values`, `policy_checks`, `policy_problems`, `policy_lines`
+  help them); `policy_complaints`: its `[complaints]` and `[hazards]` tables.
 - `sizes`: a file's size as people read it, for every layer's messages.
 """
 

@@ -12,8 +12,10 @@ A policy file (TOML) has four parts:
 
 Optional tables hold the landlord's own settings, each with a default: `[escalation]`,
 `[correspondence]`, `[holding_replies]`, `[reporting]` and `[lone_working]` (when an
-officer not back from a home visit is alerted on). The tables' building blocks (a
-clause, whole numbers, dates) are in `policy_values.py`.
+officer not back from a home visit is alerted on); and what the Housing Ombudsman's
+Complaint Handling Code and Awaab's Law ask beyond timescales: `[complaints]` and
+`[hazards]` (`policy_complaints.py`). The tables' building blocks (a clause, whole
+numbers, dates) are in `policy_values.py`.
 
 Each setting is checked here on its own, so every bad one is reported; what must hold
 across settings is checked in `policy_checks.py`. Loading lives in `policy_files.py`,
@@ -53,6 +55,8 @@ from caredesk.standards.office_hours import parse_office_hours as parse_office_h
 from caredesk.standards.policy_checks import APPOINTMENTS_KEPT as APPOINTMENTS_KEPT
 from caredesk.standards.policy_checks import FIRST_CONTACT_RESOLUTION as FIRST_CONTACT_RESOLUTION
 from caredesk.standards.policy_checks import LONE_WORKING_DEFAULTS, REAL_TIME_UNITS, policy_problems
+from caredesk.standards.policy_complaints import Complaints as Complaints
+from caredesk.standards.policy_complaints import Hazards as Hazards
 from caredesk.standards.policy_values import Clause as Clause
 from caredesk.standards.policy_values import Strict as _Strict
 from caredesk.standards.policy_values import WholeNumber as WholeNumber
@@ -479,6 +483,8 @@ class Policy(_Strict):
     holding_replies: HoldingReplies = HoldingReplies()
     reporting: Reporting = Reporting()
     lone_working: LoneWorking = LoneWorking()
+    complaints: Complaints = Complaints()
+    hazards: Hazards = Hazards()
     standards: list[Standard] = Field(min_length=1)
 
     @model_validator(mode="after")

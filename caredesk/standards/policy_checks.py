@@ -3,13 +3,15 @@
 The schema (`policy.py`) checks each setting on its own. What needs two settings at once
 (office intervals in order, days with hours that are working days, one key per standard,
 reporting targets that name deadline standards, lone working's second alert after its
-first) is checked here, over the file's data
-as read, whatever else is wrong with it: each problem names the key it is about.
+first, one key per service area, root cause, exclusion and hazard type, one count of
+homes a day) is checked here, over the file's data as read, whatever else is wrong with
+it: each problem names the key it is about.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from caredesk.errors import DurationError
@@ -28,6 +30,13 @@ STOPS_A_REOPENED_CASE_OWES = frozenset({"response_sent", "customer_contacted"})
 # [lone_working]: what a policy that leaves a setting out has, and the units it may use.
 LONE_WORKING_DEFAULTS = {"alert_after": "15 minutes", "second_alert_after": "45 minutes"}
 REAL_TIME_UNITS = frozenset({Unit.MINUTES, Unit.HOURS})
+# Lists whose items each have a key of their own, and what one item is called.
+KEYED_LISTS = {
+    ("complaints", "service_areas"): "service areas",
+    ("complaints", "root_causes"): "root causes",
+    ("complaints", "exclusions"): "exclusions",
+    ("hazards", "types"): "hazard types",
+}
 
 
 @dataclass(frozen=True)
@@ -55,7 +64,74 @@ def policy_problems(data: Any) -> list[Problem]:
             problems += _target_problems(reporting.get("targets"), standards)
     if isinstance(lone_working, dict):
         problems += _lone_working_problems(lone_working)
+    for (table, name), items in KEYED_LISTS.items():
+        settings = data.get(table)
+        if isinstance(settings, dict):
+            problems += _key_problems((table, name), settings.get(name), items)
+    complaints = data.get("complaints")
+    if isinstance(complaints, dict):
+        problems += _homes_problems(complaints.get("homes"))
     return problems
+
+
+def _key_problems(path: KeyPath, items: Any, called: str) -> list[Problem]:
+    """Each item of a list whose key an item before it has already."""
+    if not isinstance(items, list):
+        return []
+    problems = []
+    first_with_key: dict[str, int] = {}
+    for index, item in enumerate(items):
+        key = item.get("key") if isinstance(item, dict) else None
+        if not isinstance(key, str):
+            continue
+        if key in first_with_key:
+            problems.append(
+                Problem(
+                    (*path, index, "key"),
+                    f"the key {shown(key)} is used by two {called} "
+                    f"({path[-1]}[{first_with_key[key]}] has it too): give each its own.",
+                )
+            )
+        else:
+            first_with_key[key] = index
+    return problems
+
+
+def _homes_problems(homes: Any) -> list[Problem]:
+    """Each count of homes on a day an earlier count is on too."""
+    if not isinstance(homes, list):
+        return []
+    problems = []
+    first_on: dict[date, int] = {}
+    for index, count in enumerate(homes):
+        day = _date_of(count.get("as_at")) if isinstance(count, dict) else None
+        if day is None:
+            continue  # no date, or not one: the schema says so
+        if day in first_on:
+            problems.append(
+                Problem(
+                    ("complaints", "homes", index, "as_at"),
+                    f"two counts on {day.isoformat()} (homes[{first_on[day]}] is on that day "
+                    f"too): give each count its own date.",
+                )
+            )
+        else:
+            first_on[day] = index
+    return problems
+
+
+def _date_of(value: Any) -> date | None:
+    """A date as TOML reads one (or as text); None for anything else."""
+    if isinstance(value, datetime):
+        return None
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
 
 
 def _real_time(value: Any) -> Duration | None:

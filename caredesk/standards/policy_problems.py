@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from caredesk.standards import policy as schema
+from caredesk.standards import policy_complaints as complaints
 from caredesk.standards.office_hours import shown
 from caredesk.standards.policy_checks import KeyPath, Problem
 
@@ -121,6 +122,9 @@ _PATTERN_WORDS = {
     r"^[A-Z]{2,5}$": "2 to 5 capital letters, such as 'HHT'",
     r"^[a-z][a-z0-9_]*$": "lower-case letters, digits and _, starting with a letter",
     r"^\d{4}-\d{2}(-\d{2})?$": "a year and month, such as '2011-01', or a date",
+    complaints.PHONE: "a phone number in digits and spaces, such as '0300 111 3000'",
+    complaints.EMAIL: "an email address, such as 'info@housing-ombudsman.org.uk'",
+    complaints.WEB_ADDRESS: "a web address that starts https://",
 }
 _BOUNDS = {
     "greater_than": "more than {gt}",
@@ -169,6 +173,17 @@ _FIELDS_BY_SECTION: dict[str, list[str]] = {
     "correspondence": list(schema.Correspondence.model_fields),
     "plain_english": list(schema.PlainEnglish.model_fields),
     "reporting": list(schema.Reporting.model_fields),
+    "holding_replies": list(schema.HoldingReplies.model_fields),
+    "lone_working": list(schema.LoneWorking.model_fields),
+    "complaints": list(complaints.Complaints.model_fields),
+    "ombudsman": list(complaints.Ombudsman.model_fields),
+    "service_areas": list(complaints.Category.model_fields),
+    "root_causes": list(complaints.Category.model_fields),
+    "exclusions": list(complaints.Exclusion.model_fields),
+    "annual_report": list(complaints.AnnualReport.model_fields),
+    "homes": list(complaints.HomesCount.model_fields),
+    "hazards": list(complaints.Hazards.model_fields),
+    "types": list(complaints.HazardType.model_fields),
     "standards": sorted(
         {
             name

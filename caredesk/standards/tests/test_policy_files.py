@@ -4,6 +4,7 @@ import copy
 import math
 import re
 import tomllib
+from datetime import date
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -793,6 +794,8 @@ def toml_string(text: str) -> str:
 
 
 def toml_value(value) -> str:
+    if isinstance(value, date):
+        return value.isoformat()  # a TOML local date: 2026-03-31
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -853,10 +856,19 @@ PLAUSIBLE = [
     "received",
     "response_sent",
     "any",
+    "12 weeks",
+    "09-30",
+    "02-29",
+    "09-31",
+    "13-01",
+    "damp_and_mould",
+    "info@housing-ombudsman.org.uk",
+    "https://www.housing-ombudsman.org.uk",
     "",
 ]
 toml_scalars = (
-    st.booleans()
+    st.dates(date(1900, 1, 1), date(2200, 12, 31))
+    | st.booleans()
     | st.integers(min_value=-(2**63), max_value=2**63 - 1)
     | st.floats(allow_infinity=False)
     | st.text(max_size=20)
