@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "caredesk.mail",
     "caredesk.telephony",
     "caredesk.visits",
+    "caredesk.complaints",
     "caredesk.search",
     "caredesk.reporting",
     "caredesk.api",

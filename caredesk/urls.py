@@ -10,6 +10,7 @@ urlpatterns = [
     path("calls/", include("caredesk.telephony.urls")),
     path("mail/", include("caredesk.mail.urls")),
     path("visits/", include("caredesk.visits.urls")),
+    path("complaints/", include("caredesk.complaints.urls")),
     path("offices/", include("caredesk.visits.public_urls")),
     path("documents/", include("caredesk.documents.urls")),
     path("performance/", include("caredesk.reporting.urls")),

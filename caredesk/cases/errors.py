@@ -63,6 +63,13 @@ class HoldingReplyTooLate(CaseError):
     code = "holding_reply_beyond_extension"
 
 
+class ExtensionAfterDue(CaseError):
+    """An extension asked for once the response is already due, for a standard that
+    allows one only before (a complaint's response)."""
+
+    code = "extension_after_due"
+
+
 class HoldingReplyTooEarly(CaseError):
     """A revised date that is not after now and after the date the customer already has."""
 
@@ -119,3 +126,15 @@ class MergeRefused(CaseError):
     """Two cases cannot be merged (the same case, one already merged, two customers)."""
 
     code = "case_merge_refused"
+
+
+class UnknownComplaintChoice(CaseError):
+    """An answer to "do they want to make a complaint?" that is not one of its choices."""
+
+    code = "complaint_choice_unknown"
+
+
+class RaisedFromItself(CaseError):
+    """A case said to be about itself."""
+
+    code = "raised_from_itself"

@@ -55,6 +55,15 @@ class ComplaintAcknowledged:
 
 
 @dataclass(frozen=True)
+class ComplaintStep:
+    """A step of the complaints procedure (caredesk.complaints), in words."""
+
+    step: str  # "defined", "handler", "refused", "extended"...
+    stage: int | None
+    text: str
+
+
+@dataclass(frozen=True)
 class HoldingReplySent:
     standard: str
     reason: str
@@ -161,6 +170,7 @@ Details = (
     | NoteAdded
     | ContactRecorded
     | ComplaintAcknowledged
+    | ComplaintStep
     | HoldingReplySent
     | ResponseSent
     | Escalated
@@ -229,6 +239,13 @@ def complaint_escalated(
 ) -> CaseEvent:
     """The customer asks for the complaint's next stage."""
     return _new(case, EventKind.ESCALATION, by, at, stage=stage)
+
+
+def complaint_step_recorded(
+    *, case: Case, by: StaffMember | None, at: datetime, step: str, stage: int | None, text: str
+) -> CaseEvent:
+    """A step of the complaints procedure, said in `text` for the timeline."""
+    return _new(case, EventKind.COMPLAINT, by, at, step=step, stage=stage, text=text)
 
 
 def holding_reply_sent(
@@ -468,6 +485,12 @@ def event_read(event: CaseEvent) -> Details:
             return ComplaintAcknowledged(stage=_int(data["acknowledged_stage"]) or 0)
         return ContactRecorded(
             channel=str(data.get("channel", "")), direction=str(data.get("direction", ""))
+        )
+    if kind == EventKind.COMPLAINT:
+        return ComplaintStep(
+            step=str(data.get("step", "")),
+            stage=_int(data.get("stage")),
+            text=str(data.get("text", "")),
         )
     if kind == EventKind.HOLDING_REPLY:
         return HoldingReplySent(

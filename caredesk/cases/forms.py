@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 
+from caredesk.cases.complaint_offers import Unhappy
 from caredesk.cases.holding_dates import revised_date_checked, revision_bounds
 from caredesk.cases.models import (
     CaseKind,
@@ -106,6 +107,14 @@ class LogContactForm(TextLimits, forms.Form):
         error_messages={"required": "Enter the date and time it came in"},
     )
     resolved_at_first_contact = forms.BooleanField(required=False)
+    unhappy = forms.ChoiceField(
+        label="Is the customer unhappy with our service? (optional)",
+        help_text="If they are, offer to take it as a complaint, and say what they chose. "
+        "A complaint is opened about this, and this stays open.",
+        choices=[("", "No"), *Unhappy.choices],
+        widget=forms.RadioSelect,
+        required=False,
+    )
     message_for = forms.ChoiceField(
         label="Who is the message for?",
         required=False,
@@ -186,6 +195,14 @@ class ContactOnCaseForm(TextLimits, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=TEXT_LIMIT,
         error_messages={"required": "Enter a summary of the contact"},
+    )
+    unhappy = forms.ChoiceField(
+        label="Is the customer unhappy with our service? (optional)",
+        help_text="If they are, offer to take it as a complaint, and say what they chose. "
+        "A complaint is opened about this, and this stays open.",
+        choices=[("", "No"), *Unhappy.choices],
+        widget=forms.RadioSelect,
+        required=False,
     )
 
 

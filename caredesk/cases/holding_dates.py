@@ -27,6 +27,7 @@ class RevisionBounds:
     latest: datetime | None  # None: no original due date to count from
     limit: Duration
     standard_name: str
+    before_due_only: bool = False  # the standard's extension_before_due
 
 
 def revision_bounds(
@@ -44,7 +45,7 @@ def revision_bounds(
         # Counted from the original due day itself (it is due at close, and a start at
         # close would count from the next day).
         latest = due_at(standard_due_at - timedelta(microseconds=1), limit, policy.working_calendar)
-    return RevisionBounds(now, due, latest, limit, standard.name)
+    return RevisionBounds(now, due, latest, limit, standard.name, standard.extension_before_due)
 
 
 def long_day(moment: datetime, zone: ZoneInfo) -> str:
@@ -57,6 +58,9 @@ def revised_date_problem(
     *, bounds: RevisionBounds, revised_at: datetime, zone: ZoneInfo
 ) -> errors.CaseError | None:
     """Why `revised_at` cannot be the new date, in words for the officer (None: it can)."""
+    late = too_late_to_extend(bounds=bounds, zone=zone)
+    if late is not None:
+        return late
     if revised_at <= bounds.now:
         return errors.HoldingReplyTooEarly("The new date must be in the future.")
     if bounds.due_at is not None and revised_at <= bounds.due_at:
@@ -74,11 +78,27 @@ def revised_date_problem(
     return None
 
 
+def too_late_to_extend(*, bounds: RevisionBounds, zone: ZoneInfo) -> errors.CaseError | None:
+    """For a standard extended only before it is due: why it is too late now (None: it
+    is not)."""
+    if not bounds.before_due_only or bounds.due_at is None or bounds.now < bounds.due_at:
+        return None
+    due = bounds.due_at.astimezone(zone)
+    return errors.ExtensionAfterDue(
+        f"An extension must be agreed before the response is due, and it was due on "
+        f"{long_day(due, zone)} at {due:%H:%M}. Send the response as soon as you can, with "
+        "an apology for the delay."
+    )
+
+
 def revised_date_checked(
     *, bounds: RevisionBounds, revised: datetime | Duration, calendar: WorkingCalendar
 ) -> datetime:
     """The revised due time a holding reply gives (a date, or a duration from now, by
     the engine), or the CaseError that says why it cannot be."""
+    late = too_late_to_extend(bounds=bounds, zone=calendar.zone)
+    if late is not None:
+        raise late
     if isinstance(revised, datetime) and aware(revised, calendar) <= bounds.now:
         raise errors.HoldingReplyTooEarly("The new date must be in the future.")
     revised_at = revised_due(reply_at=bounds.now, revision=revised, calendar=calendar)

@@ -21,9 +21,11 @@ one, and call `contact_receive` (docs/architecture.md).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
+from caredesk.cases import errors, events
+from caredesk.cases.complaint_offers import NOT_OFFERED, Unhappy
 from caredesk.cases.drafts import CaseDraft, Recorder, references_reserve, save_drafts
 from caredesk.cases.models import Case, CaseKind, Contact, Direction
 from caredesk.cases.services import case_assign, case_create, contact_log
@@ -39,6 +41,7 @@ class ContactReceived:
     case: Case
     contact: Contact
     opened: bool  # True: a new case; False: the contact joined `thread`
+    complaint: Case | None = None  # the complaint the customer chose to make about `case`
 
 
 @write_transaction()  # on SQLite, BEGIN IMMEDIATE: writers take turns
@@ -56,6 +59,7 @@ def contact_receive(
     team: Team | None = None,
     urgent: bool = False,
     resolved_at_first_contact: bool = False,
+    unhappy: str = "",
     clock: Clock,
     policy: Policy,
 ) -> ContactReceived:
@@ -67,6 +71,10 @@ def contact_receive(
     their cover), `team`, `urgent` and `resolved_at_first_contact` say what it is;
     joining `thread`, `assign_to` moves the case to them if it is with someone else and
     `by` (a member of staff) logged the contact: the system moves no case.
+
+    `unhappy`: the customer said they are unhappy with a service and were offered a
+    complaint (cases.complaint_offers.Unhappy): their choice is recorded on the case, and
+    a complaint about it opened if they chose to make one.
     """
     clock = read_once(clock)
     if thread is None:
@@ -85,7 +93,8 @@ def contact_receive(
             policy=policy,
             clock=clock,
         )
-        return ContactReceived(case=case, contact=case.contacts.get(), opened=True)
+        received = ContactReceived(case=case, contact=case.contacts.get(), opened=True)
+        return _offered(received, unhappy, by, policy, clock)
     contact = contact_log(
         case=thread,
         channel=channel,
@@ -98,7 +107,67 @@ def contact_receive(
     )
     if assign_to is not None and assign_to.pk != thread.assigned_to_id and by is not None:
         case_assign(case=thread, officer=assign_to, by=by, policy=policy, clock=clock)
-    return ContactReceived(case=thread, contact=contact, opened=False)
+    received = ContactReceived(case=thread, contact=contact, opened=False)
+    return _offered(received, unhappy, by, policy, clock)
+
+
+def _offered(
+    received: ContactReceived, unhappy: str, by: StaffMember | None, policy: Policy, clock: Clock
+) -> ContactReceived:
+    if not unhappy:
+        return received
+    complaint = _complaint_offer_record(
+        case=received.case,
+        choice=unhappy,
+        channel=received.contact.channel,
+        at=received.contact.at,
+        by=by,
+        policy=policy,
+        clock=clock,
+    )
+    return replace(received, complaint=complaint)
+
+
+def _complaint_offer_record(
+    *,
+    case: Case,
+    choice: str,
+    channel: str,
+    at: datetime,
+    by: StaffMember | None,
+    policy: Policy,
+    clock: Clock,
+) -> Case | None:
+    """Keep the customer's choice on `case`; open their complaint if they chose one
+    (received when they said so, on the same channel, given to whoever logged it)."""
+    if choice not in Unhappy.values:
+        raise errors.UnknownComplaintChoice("Say whether the customer wants to make a complaint.")
+    if case.kind in NOT_OFFERED:
+        return None
+    now = clock.now()
+    complaint = None
+    if choice == Unhappy.COMPLAINT:
+        complaint = case_create(
+            kind=CaseKind.COMPLAINT,
+            channel=channel,
+            received_at=at,
+            subject=f"Complaint about {case.subject}"[:200],
+            customer=case.customer,
+            assign_to=by,
+            raised_from=case,
+            by=by,
+            policy=policy,
+            clock=clock,
+        )
+        said = f"The customer was unhappy and chose to make a complaint: {complaint.reference}."
+    else:
+        said = "The customer was unhappy with the service, and chose not to make a complaint."
+    events.record(
+        events.complaint_step_recorded(
+            case=case, by=by, at=now, step="offered", stage=None, text=said
+        )
+    )
+    return complaint
 
 
 @dataclass(frozen=True)

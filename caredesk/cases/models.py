@@ -103,6 +103,11 @@ class Case(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_cases"
     )
+    # The case this one was raised from: a complaint about a service request, which stays
+    # open and linked (cases.complaint_offers).
+    raised_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="raised_cases"
+    )
 
     class Meta:
         indexes = [
@@ -286,6 +291,9 @@ class EventKind(models.TextChoices):
     MERGED = "merged", "Merged"
     CUSTOMER_MERGED = "customer_merged", "Customer's records merged"
     DEADLINE_ENDED = "deadline_ended", "Deadline ended unmet"
+    # A step of the complaints procedure recorded by the complaints app (defined, a
+    # handler chosen, refused, extended...): its words are in the event's text.
+    COMPLAINT = "complaint", "Complaint"
 
 
 class CaseEvent(models.Model):

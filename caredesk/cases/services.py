@@ -75,10 +75,12 @@ def case_create(
     team: Team | None = None,
     urgent: bool = False,
     resolved_at_first_contact: bool = False,
+    raised_from: Case | None = None,
     policy: Policy | None = None,
     clock: Clock = system_clock,
 ) -> Case:
     """Log a new case and start every deadline of the policy that applies to it.
+    `raised_from`: the case it is about (a complaint about a service request).
 
     Channels call `cases.intake.contact_receive`, which decides whether a contact opens
     a case or joins one."""
@@ -97,6 +99,7 @@ def case_create(
         resolved_at_first_contact=resolved_at_first_contact,
         now=now,
     )
+    case.raised_from = raised_from
     case.save(force_insert=True)
     rafc = resolved_at_first_contact
     events.record(events.case_opened(case=case, by=by, at=now, kind=kind, channel=channel))

@@ -7,7 +7,7 @@ a typed time this way.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from django import forms
@@ -76,3 +76,14 @@ class OfficeTimeField(forms.DateTimeField):
             return value.replace(tzinfo=None) if value.tzinfo else value
         parsed = forms.fields.BaseTemporalField.to_python(self, value)
         return parsed if isinstance(parsed, datetime) else None
+
+
+def close_of_business(day: date, policy: Policy) -> datetime:
+    """The close of business on `day` (its last office interval's end), or the end of the
+    day where the policy's calendar has no hours that day: when something promised "by"
+    a date is due."""
+    calendar = policy.working_calendar
+    hours = calendar.office_hours.get(day.weekday(), ())
+    seconds = hours[-1][1] if hours else 24 * 3600 - 60
+    midnight = datetime.combine(day, time(), tzinfo=calendar.zone)
+    return midnight.replace(hour=seconds // 3600 % 24, minute=seconds % 3600 // 60)

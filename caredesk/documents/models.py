@@ -28,6 +28,12 @@ class DocumentKind(models.TextChoices):
     # What was said and agreed at an interview, sent from its write-up (visits), in the
     # customer's format and language.
     INTERVIEW_SUMMARY = "interview_summary", "Interview summary"
+    # A complaint declined for a reason the Code allows, with the right to go to the
+    # Housing Ombudsman (complaints.refusals): the officer's words, framed.
+    COMPLAINT_REFUSAL = "complaint_refusal", "Complaint not accepted"
+    # A complaint's stage 1 or stage 2 response, made from its decisions (complaints.responses):
+    # sending it is the response on the case, as a RESPONSE is.
+    COMPLAINT_RESPONSE = "complaint_response", "Complaint response"
 
 
 class Medium(models.TextChoices):

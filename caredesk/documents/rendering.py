@@ -222,9 +222,9 @@ def signed_check(text: str, signatory: Signatory | None) -> None:
 
 # What each kind of document is given besides the values every template gets.
 KIND_VALUES: dict[str, tuple[str, ...]] = {
-    DocumentKind.ACKNOWLEDGEMENT: (),
+    DocumentKind.ACKNOWLEDGEMENT: ("complaint",),
     DocumentKind.OUT_OF_OFFICE: ("away",),
-    DocumentKind.HOLDING_REPLY: ("holding",),
+    DocumentKind.HOLDING_REPLY: ("holding", "ombudsman"),
     DocumentKind.RESPONSE: ("draft",),
     DocumentKind.CALLING_CARD: ("visit",),
     DocumentKind.COMPLAINT_ACKNOWLEDGEMENT: ("draft",),
@@ -232,6 +232,8 @@ KIND_VALUES: dict[str, tuple[str, ...]] = {
     DocumentKind.APPOINTMENT_REMINDER: ("appointment",),
     DocumentKind.APPOINTMENT_CANCELLATION: ("appointment",),
     DocumentKind.INTERVIEW_SUMMARY: ("interview",),
+    DocumentKind.COMPLAINT_REFUSAL: ("draft",),
+    DocumentKind.COMPLAINT_RESPONSE: ("draft", "complaint", "ombudsman"),
 }
 _EVERY_TEMPLATE = ("case", "customer", "officer", "contact", "organisation")
 
@@ -277,6 +279,29 @@ EXAMPLE_VALUES: dict[str, Any] = {
         "moved": "",
         "sorry": "",
         "reason": "",
+    },
+    "complaint": {
+        "stage": 1,
+        "points": ["The repair to the back door was booked three times and nobody came."],
+        "outcome_wanted": "Fix the door and pay for the day off work.",
+        "response_by": "Friday 3 July 2026",
+        # in a response: each point with our decision, and what we promise
+        "decisions": [
+            {
+                "text": "The repair to the back door was booked three times and nobody came.",
+                "decision": "upheld",
+                "reasons": "Our contractor missed all three appointments.",
+            }
+        ],
+        "outcome": "upheld",
+        "remedies": [{"what": "Pay you £50 for the days off work", "by": "Friday 10 July 2026"}],
+        "actions": [{"what": "Replace the back door", "by": "Friday 17 July 2026"}],
+    },
+    "ombudsman": {
+        "name": "Housing Ombudsman Service",
+        "phone": "0300 111 3000",
+        "email": "info@housing-ombudsman.org.uk",
+        "website": "www.housing-ombudsman.org.uk",
     },
     "interview": {
         "date": "Tuesday 23 June 2026",

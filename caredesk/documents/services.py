@@ -72,6 +72,8 @@ logger = logging.getLogger(__name__)
 # Holding replies go through the case's holding reply (a reason and a new date); calling
 # cards through a visit where nobody was in (documents.calling_cards).
 LETTER_KINDS = (DocumentKind.RESPONSE,)
+# Letters that are the full response on their case: sending one meets its response deadlines.
+RESPONSE_KINDS = (DocumentKind.RESPONSE, DocumentKind.COMPLAINT_RESPONSE)
 # What to do with a translator's file that is refused (caredesk.core.file_checks says why).
 TRANSLATION_AGAIN = "Ask the translator for it as a plain PDF."
 TRANSLATION_STANDARD = "translation"  # the policy's deadline standard for translations
@@ -163,7 +165,7 @@ def letter_send(
         written_at=now,
     )
     summary = f"Letter: {written.subject}"
-    if kind == DocumentKind.RESPONSE:
+    if kind in RESPONSE_KINDS:
         response_send(
             case=case, channel=Channel.LETTER, summary=summary, by=by, policy=policy, clock=clock
         )

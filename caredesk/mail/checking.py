@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from caredesk.cases.models import Case
+from caredesk.cases.models import Case, CaseKind
 from caredesk.core.clock import Clock
 from caredesk.documents.checking import formats_sentence
 from caredesk.documents.formats.pdf import letter_context
 from caredesk.documents.framing import repeated_framing
 from caredesk.documents.letters import letter_text
 from caredesk.documents.models import DocumentKind, Medium
+from caredesk.documents.ombudsman import ombudsman_values
 from caredesk.documents.rendering import document_render, signed_check
 from caredesk.documents.services import customer_formats, letter_preview
 from caredesk.documents.values import case_values, signatory_of
@@ -86,9 +87,14 @@ def reply_values(case: Case, policy: Policy, by: StaffMember, draft: str) -> dic
 def holding_values(
     case: Case, policy: Policy, by: StaffMember, reason: str, revised_day: str
 ) -> dict[str, Any]:
-    return case_values(case, policy, officer=by) | {
+    """A holding reply's values; on a complaint (an extension, in the Code's words) how
+    to reach the Housing Ombudsman too, which its letter must say."""
+    values = case_values(case, policy, officer=by) | {
         "holding": {"reason": reason.strip(), "revised": revised_day}
     }
+    if case.kind == CaseKind.COMPLAINT:
+        values["ombudsman"] = ombudsman_values(policy)
+    return values
 
 
 def revised_text(revised_at: datetime, policy: Policy) -> str:

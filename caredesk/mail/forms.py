@@ -114,18 +114,3 @@ class ReplyForm(TextLimits, forms.Form):
         else:
             field.choices = [("letter", "A letter")]
             field.help_text = "There is no email address for this customer."
-
-
-class AcknowledgementForm(ReplyForm):
-    """A complaint's acknowledgement: the reply page's form, started from the
-    acknowledgement's words."""
-
-    draft = forms.CharField(
-        label="What the acknowledgement says",
-        help_text="Say what you understand the complaint is about and what the customer "
-        "wants to happen. caredesk adds the greeting (Dear …) and the sign-off with your "
-        "signature (and, on a letter, the address and date): do not type them.",
-        widget=forms.Textarea(attrs={"rows": 16}),
-        max_length=20_000,
-        error_messages={"required": "Enter what the acknowledgement says"},
-    )

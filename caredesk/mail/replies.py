@@ -20,12 +20,13 @@ from typing import Any
 from django.db import transaction
 
 from caredesk.cases.locks import case_lock
-from caredesk.cases.models import Case, Channel, Deadline, Direction, HoldingReply
+from caredesk.cases.models import Case, CaseKind, Channel, Deadline, Direction, HoldingReply
 from caredesk.cases.services import contact_log, holding_reply_send, response_send
 from caredesk.core.clock import Clock
 from caredesk.customers.models import ContactChannel
 from caredesk.documents.letters import long_day
 from caredesk.documents.models import CaseLetter, DocumentKind, Medium
+from caredesk.documents.ombudsman import ombudsman_problem
 from caredesk.documents.rendering import document_render, signed_check
 from caredesk.documents.services import AGAIN_WITHIN, letter_send
 from caredesk.documents.values import signatory_of
@@ -174,6 +175,16 @@ def holding_reply_write(
     )
     case = deadline.case
     values = holding_values(case, policy, by, reason, revised_day(reply.revised_due_at, policy))
+    if case.kind == CaseKind.COMPLAINT:  # an extension: it must say how to reach the Ombudsman
+        medium = Medium.EMAIL if holding_reply_by_email(case) else Medium.LETTER
+        problem = ombudsman_problem(
+            document_render(DocumentKind.HOLDING_REPLY, medium, values).body, policy
+        )
+        if problem:
+            raise ReplyError(
+                f"The extension cannot be sent. {problem} Ask an administrator to put it "
+                "back in the holding reply template."
+            )
     if holding_reply_by_email(case):
         email = customer_email_send(
             case, DocumentKind.HOLDING_REPLY, values, by=by, policy=policy, clock=clock

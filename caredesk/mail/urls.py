@@ -1,6 +1,6 @@
 from django.urls import path
 
-from caredesk.mail import acknowledgement_views, reply_views, views
+from caredesk.mail import reply_views, views
 
 app_name = "mail"
 urlpatterns = [
@@ -12,10 +12,5 @@ urlpatterns = [
     path("letters/", views.letters_register, name="letters"),
     path("letters/<int:received_id>/scan/", views.letter_scan, name="letter_scan"),
     path("cases/<str:reference>/reply/", reply_views.reply_page, name="reply"),
-    path(
-        "cases/<str:reference>/acknowledgement/",
-        acknowledgement_views.acknowledgement_page,
-        name="acknowledgement",
-    ),
     path("cases/<str:reference>/holding-reply/", reply_views.holding_reply, name="holding_reply"),
 ]

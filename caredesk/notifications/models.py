@@ -18,6 +18,8 @@ class NotificationKind(models.TextChoices):
     LONE_WORKING = "lone_working", "Not back from a home visit"
     LONE_WORKING_AGAIN = "lone_working_again", "Still not back from a home visit"
     APPOINTMENTS_CLASH = "appointments_clash", "Appointments clash with an absence"
+    # complaints: a customer's compliment passed on to those it names, and their managers
+    COMPLIMENT = "compliment", "A compliment"
 
 
 class EmailStatus(models.TextChoices):

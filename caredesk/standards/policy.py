@@ -373,6 +373,9 @@ class DeadlineStandard(_StandardBase):
     # Whether a case reopened after it was resolved or closed owes this promise again
     # (cases.rules.reopen_restarts): a reopened complaint needs a new full response.
     restarts_on_reopen: StrictBool = False
+    # Whether a revised date may only be agreed before the current due time (the Housing
+    # Ombudsman's Code: a complaint's response is extended before it is late, not after).
+    extension_before_due: StrictBool = False
 
 
 class ThresholdStandard(_StandardBase):

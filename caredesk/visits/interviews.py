@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from caredesk.cases import rules
 from caredesk.cases.locks import case_lock
@@ -27,6 +27,7 @@ from caredesk.cases.services import contact_log
 from caredesk.cases.task_deadlines import deadline_meet, deadline_start
 from caredesk.core.clock import Clock, read_once
 from caredesk.core.db import write_transaction
+from caredesk.core.office_time import close_of_business
 from caredesk.errors import CaredeskError, NotAllowed
 from caredesk.staff.models import Office, StaffMember
 from caredesk.staff.permissions import Can, allowed
@@ -59,16 +60,6 @@ class Where:
 
 def _words(text: str) -> str:
     return " ".join(text.split())
-
-
-def _close_of(day: date, policy: Policy) -> datetime:
-    """The close of business on `day` (its last office interval's end), or the end of the
-    day where the policy's calendar has no hours that day."""
-    calendar = policy.working_calendar
-    hours = calendar.office_hours.get(day.weekday(), ())
-    seconds = hours[-1][1] if hours else 24 * 3600 - 60
-    midnight = datetime.combine(day, time(), tzinfo=calendar.zone)
-    return midnight.replace(hour=seconds // 3600 % 24, minute=seconds % 3600 // 60)
 
 
 @write_transaction()
@@ -159,7 +150,7 @@ def interview_record(
                 policy=policy,
                 clock=clock,
                 assigned_to=agreed.owner,
-                agreed_due_at=max(_close_of(agreed.due_on, policy), now),
+                agreed_due_at=max(close_of_business(agreed.due_on, policy), now),
             )
             row.save(update_fields=["deadline"])
     return interview

@@ -503,7 +503,12 @@ def test_a_complaint_moves_through_its_stages_from_the_case_page(client, people,
         )
 
     letter_writer(people)
-    acknowledge = reverse("mail:acknowledgement", args=[complaint.reference])
+    acknowledge = reverse("complaints:acknowledgement", args=[complaint.reference])
+
+    def defined(handler):  # the complaints app's page: defined before it is acknowledged
+        define = reverse("complaints:define", args=[complaint.reference])
+        sent = {"points": "Nobody came to the repair.", "handler": handler.pk}
+        assert client.post(define, sent).status_code == 302
 
     def acknowledged_by_letter(draft):  # the acknowledgement page: write, check, send
         check = client.post(acknowledge, {"draft": draft, "medium": "letter", "action": "check"})
@@ -516,11 +521,13 @@ def test_a_complaint_moves_through_its_stages_from_the_case_page(client, people,
     refused = client.post(url, {"step": "acknowledge_1"})  # only by writing to the customer
     assert refused.status_code == 400
     assert open_keys() == {"complaint_stage_1_acknowledge"}
+    defined(people.officer)
     acknowledged_by_letter("We have your complaint.")
     assert open_keys() - {"translation"} == {"complaint_stage_1_response"}  # she reads Bengali
     assert "The customer asks for stage 2" in text(client.get(page))
     client.post(url, {"step": "escalate"})
     assert "complaint_stage_2_acknowledge" in open_keys()
+    defined(people.line_manager)  # stage 2: someone other than stage 1's handler
     acknowledged_by_letter("We have your request for stage 2.")
     assert "complaint_stage_2_response" in open_keys()
     assert "Complaints procedure" not in text(client.get(page))

@@ -269,16 +269,21 @@ def log_contact_on_case(
 ) -> HttpResponse:
     def act(case: Case, data: dict[str, Any], staff: StaffMember) -> str:
         if data["direction"] == Direction.INBOUND:  # the customer got in touch: one way in
-            contact_receive(
+            received = contact_receive(
                 channel=data["channel"],
                 received_at=clock.now(),
                 subject=case.subject,
                 summary=data["summary"],
                 thread=case,
+                unhappy=data.get("unhappy", ""),
                 by=staff,
                 policy=active_policy(),
                 clock=clock,
             )
+            if received.complaint is not None:
+                return (
+                    f"Contact recorded. Their complaint about it is {received.complaint.reference}."
+                )
         else:
             services.contact_log(
                 case=case,

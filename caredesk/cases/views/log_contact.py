@@ -73,7 +73,7 @@ def log_contact(request: HttpRequest, clock: Clock = system_clock) -> HttpRespon
         data = form.cleaned_data
         assignee = form.chosen_staff("message_for") or form.chosen_staff("assign_to") or staff
         try:
-            case = contact_receive(
+            received = contact_receive(
                 kind=data["kind"],
                 channel=channel,
                 received_at=data["received_at"],
@@ -83,14 +83,19 @@ def log_contact(request: HttpRequest, clock: Clock = system_clock) -> HttpRespon
                 assign_to=assignee,
                 urgent=data.get("urgent", False),
                 resolved_at_first_contact=data.get("resolved_at_first_contact", False),
+                unhappy=data.get("unhappy", ""),
                 by=staff,
                 policy=policy,
                 clock=clock,
-            ).case
+            )
         except CaredeskError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _logged_message(case.reference, assignee, case.assigned_to))
+            case = received.case
+            said = _logged_message(case.reference, assignee, case.assigned_to)
+            if received.complaint is not None:
+                said += f" Their complaint about it is {received.complaint.reference}."
+            messages.success(request, said)
             return redirect("cases:case", reference=case.reference)
     return render(
         request,

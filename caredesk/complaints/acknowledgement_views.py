@@ -1,6 +1,6 @@
 """The case page's "Acknowledge at stage 1" (or 2): the reply page's shape (reply_views)
 for the complaint's acknowledgement, started from the acknowledgement's words; sending
-it from the check page records the stage acknowledged (mail.complaint_acknowledgements).
+it from the check page records the stage acknowledged (complaints.acknowledgements).
 """
 
 from __future__ import annotations
@@ -14,17 +14,19 @@ from django.shortcuts import redirect
 
 from caredesk.cases.models import Case
 from caredesk.cases.views.case_page import case_or_404
-from caredesk.core.active_policy import active_policy
-from caredesk.core.clock import Clock, system_clock
-from caredesk.documents.models import CaseLetter
-from caredesk.errors import CaredeskError
-from caredesk.mail.complaint_acknowledgements import (
+from caredesk.complaints.acknowledgements import (
     KIND,
     acknowledgement_stage,
     acknowledgement_start,
     complaint_acknowledgement_send,
 )
-from caredesk.mail.forms import AcknowledgementForm
+from caredesk.complaints.definitions import stage_defined
+from caredesk.complaints.forms import AcknowledgementForm
+from caredesk.complaints.models import Complaint
+from caredesk.core.active_policy import active_policy
+from caredesk.core.clock import Clock, system_clock
+from caredesk.documents.models import CaseLetter
+from caredesk.errors import CaredeskError
 from caredesk.mail.reply_views import Writing, letter_files, writing_page
 from caredesk.staff.decorators import requires
 from caredesk.staff.models import StaffMember
@@ -41,10 +43,17 @@ def acknowledgement_page(
     if stage is None:
         messages.error(request, "This case has no complaint waiting to be acknowledged.")
         return redirect("cases:case", case.reference)
+    if not stage_defined(Complaint.objects.filter(case=case).first(), stage):
+        messages.info(
+            request,
+            f"First define the complaint at stage {stage}: the acknowledgement tells the "
+            "customer what we understand it to be about.",
+        )
+        return redirect("complaints:define", case.reference)
     staff: StaffMember = request.user  # type: ignore[assignment]
     writing = Writing(
         kind=KIND,
-        url="mail:acknowledgement",
+        url="complaints:acknowledgement",
         what="the acknowledgement",
         heading=f"Acknowledge the complaint at stage {stage}",
         lead=f"sending it records the complaint as acknowledged at stage {stage}: the "
@@ -54,14 +63,14 @@ def acknowledgement_page(
         form_class=AcknowledgementForm,
         send=partial(_send, stage=stage),
         signed={"stage": str(stage)},
-        start=_start(case, staff),
+        start=_start(case, staff, stage, clock),
     )
     return writing_page(request, case, writing, clock)
 
 
-def _start(case: Case, staff: StaffMember) -> str:
+def _start(case: Case, staff: StaffMember, stage: int, clock: Clock) -> str:
     try:
-        return acknowledgement_start(case, active_policy(), staff)
+        return acknowledgement_start(case, active_policy(), staff, stage=stage, now=clock.now())
     except CaredeskError:  # an administrator's template that cannot be filled in
         return ""
 

@@ -6,16 +6,26 @@ for the officer to edit, sent as an email or a letter as the customer prefers, c
 before it goes (mail.checking) and sent only from the check page. Sending it records the
 acknowledgement at that stage (cases.services.complaint_acknowledge, which starts the
 stage's response deadline) in the same transaction: one never happens without the other.
+
+A stage is defined before it is acknowledged (complaints.definitions): the words start
+with the complaint as we defined it, point by point, what the customer wants, and the
+date the full response is due by, so the customer can tell us if we have misunderstood.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
 
 from caredesk.cases.locks import case_lock
 from caredesk.cases.models import Case, Channel, Direction
 from caredesk.cases.selectors import complaint_next_step_get
 from caredesk.cases.services import complaint_acknowledge, contact_log
+from caredesk.complaints.definitions import stage_defined
+from caredesk.complaints.models import Complaint
 from caredesk.core.clock import Clock, read_once
 from caredesk.core.db import write_transaction
+from caredesk.documents.letters import long_day
 from caredesk.documents.models import CaseLetter, DocumentKind, Medium
 from caredesk.documents.rendering import document_render
 from caredesk.documents.services import letter_send
@@ -26,7 +36,7 @@ from caredesk.mail.models import OutboundEmail
 from caredesk.mail.replies import customer_email_send
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can, allowed
-from caredesk.standards import Policy
+from caredesk.standards import Policy, due_at
 
 KIND = DocumentKind.COMPLAINT_ACKNOWLEDGEMENT
 _STAGES = {"acknowledge_1": 1, "acknowledge_2": 2}
@@ -43,11 +53,31 @@ def acknowledgement_stage(case: Case) -> int | None:
     return _STAGES.get(complaint_next_step_get(case=case) or "")
 
 
-def acknowledgement_start(case: Case, policy: Policy, by: StaffMember) -> str:
+def acknowledgement_start(
+    case: Case, policy: Policy, by: StaffMember, *, stage: int, now: datetime
+) -> str:
     """The words the officer starts from: the acknowledgement letter template, filled in
-    for the case and signed by `by` (the greeting and sign-off are added around it)."""
-    values = case_values(case, policy, officer=by)
+    for the case and the complaint as defined at `stage`, signed by `by` (the greeting
+    and sign-off are added around it)."""
+    values = case_values(case, policy, officer=by) | {
+        "complaint": complaint_values(case, policy, stage=stage, now=now)
+    }
     return document_render(DocumentKind.ACKNOWLEDGEMENT, Medium.LETTER, values).body
+
+
+def complaint_values(case: Case, policy: Policy, *, stage: int, now: datetime) -> dict[str, Any]:
+    """The complaint as a template sees it: the stage, its points as defined, what the
+    customer wants, and when the stage's response is due if it is acknowledged `now`."""
+    complaint = Complaint.objects.filter(case=case).first()
+    points = list(complaint.points.filter(stage=stage)) if complaint else []
+    response = policy.deadline_standard(f"complaint_stage_{stage}_response")
+    due = due_at(now, response.target, policy.working_calendar)
+    return {
+        "stage": stage,
+        "points": [point.text for point in points],
+        "outcome_wanted": complaint.outcome_wanted if complaint else "",
+        "response_by": long_day(due.astimezone(policy.working_calendar.zone).date()),
+    }
 
 
 @write_transaction()
@@ -72,6 +102,11 @@ def complaint_acknowledgement_send(
     if acknowledgement_stage(case) != stage:
         raise AcknowledgementError(
             f"This complaint is not waiting to be acknowledged at stage {stage}."
+        )
+    if not stage_defined(Complaint.objects.filter(case=case).first(), stage):
+        raise AcknowledgementError(
+            f"Define the complaint at stage {stage} before you acknowledge it: the "
+            "acknowledgement tells the customer what we understand it to be about."
         )
     values = reply_values(case, policy, by, draft)  # the officer's words, framed
     sent: OutboundEmail | CaseLetter

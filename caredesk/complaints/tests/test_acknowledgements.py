@@ -12,12 +12,13 @@ from django.urls import reverse
 
 from caredesk.cases.models import Case, CaseKind, Channel, Contact, DeadlineStatus
 from caredesk.cases.services import case_create, note_add
+from caredesk.complaints.acknowledgements import complaint_acknowledgement_send
+from caredesk.complaints.definitions import complaint_define
 from caredesk.conftest import customer_case, letter_writer
 from caredesk.core.active_policy import active_policy
 from caredesk.customers.models import AccessibleFormat, ContactChannel, Customer
 from caredesk.documents.models import CaseLetter, DocumentKind
 from caredesk.errors import CaredeskError
-from caredesk.mail.complaint_acknowledgements import complaint_acknowledgement_send
 from caredesk.mail.models import OutboundEmail
 
 DRAFT = "Thank you for your complaint about the repair.\n\nWe will look into it."
@@ -36,7 +37,7 @@ def complaint(people, clock) -> Case:
         accessible_format=AccessibleFormat.BRAILLE,
         preferred_channel=ContactChannel.EMAIL,
     )
-    return case_create(
+    case = case_create(
         kind=CaseKind.COMPLAINT,
         channel=Channel.EMAIL,
         received_at=clock.now() - timedelta(days=1),
@@ -46,6 +47,15 @@ def complaint(people, clock) -> Case:
         assign_to=people.officer,
         clock=clock,
     )
+    complaint_define(
+        case=case,
+        points=["The repair was booked and nobody came."],
+        handler=people.officer,
+        by=people.officer,
+        policy=active_policy(),
+        clock=clock,
+    )
+    return case
 
 
 @pytest.fixture
@@ -55,7 +65,7 @@ def officer(client, people):
 
 
 def url(case: Case) -> str:
-    return reverse("mail:acknowledgement", args=[case.reference])
+    return reverse("complaints:acknowledgement", args=[case.reference])
 
 
 def token(html: str) -> str:

@@ -1,0 +1,136 @@
+"""Complaints as the Housing Ombudsman's Complaint Handling Code (2024) asks them to be
+handled, and compliments.
+
+A complaint is a case of the kind "complaint" (its deadlines, contacts and timeline are
+the case's); `Complaint` keeps what the Code adds: the complaint defined in our words,
+point by point, at each stage; who handles each stage; a refusal and its reason; and what
+was learned (service area and root cause). The service request a complaint is about is
+the case's `raised_from` (cases.complaint_offers).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from caredesk.cases.models import Case, ComplaintOutcome, Deadline
+from caredesk.staff.models import StaffMember, Team
+
+STAGES = (1, 2)
+
+
+class Complaint(models.Model):
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="complaint")
+    outcome_wanted = models.TextField(
+        blank=True, help_text="What the customer wants us to do to put it right."
+    )
+    service_area = models.CharField(max_length=60, blank=True)  # [complaints] service_areas
+    root_cause = models.CharField(max_length=60, blank=True)  # [complaints] root_causes
+    stage_1_handler = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    stage_2_handler = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Why stage 2 is handled by the person who handled stage 1 (a landlord too small for
+    # anyone else), where the policy asks for someone else.
+    same_handler_reason = models.TextField(blank=True)
+    # When each stage was answered, and the decision (for the figures: complaints.figures)
+    stage_1_answered_at = models.DateTimeField(null=True, blank=True)
+    stage_1_outcome = models.CharField(max_length=20, choices=ComplaintOutcome.choices, blank=True)
+    stage_2_answered_at = models.DateTimeField(null=True, blank=True)
+    stage_2_outcome = models.CharField(max_length=20, choices=ComplaintOutcome.choices, blank=True)
+    refused_at = models.DateTimeField(null=True, blank=True)
+    refused_by = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    refusal_reason = models.CharField(max_length=60, blank=True)  # [complaints] exclusions
+    refusal_explanation = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Complaint {self.case}"
+
+    def handler(self, stage: int) -> StaffMember | None:
+        return self.stage_2_handler if stage == 2 else self.stage_1_handler
+
+
+class ComplaintPoint(models.Model):
+    """One point of the complaint as we defined it at a stage, and, once answered, our
+    decision on it with the reasons (the Code: a response addresses every point)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="points")
+    stage = models.PositiveSmallIntegerField()
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    decision = models.CharField(max_length=20, choices=ComplaintOutcome.choices, blank=True)
+    reasons = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["stage", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint", "stage", "number"], name="one_point_per_number"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stage__in=STAGES), name="complaint_point_stage"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Stage {self.stage}, point {self.number}: {self.text[:40]}"
+
+
+class Compliment(models.Model):
+    """Praise for a service, a member of staff or a team: passed on to them, and counted."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="compliment")
+    staff = models.ManyToManyField(StaffMember, blank=True, related_name="compliments")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="compliments"
+    )
+    service_area = models.CharField(max_length=60, blank=True)
+    what_they_said = models.TextField()
+    recorded_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+    passed_on_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Compliment {self.case}"
+
+
+class PromiseKind(models.TextChoices):
+    """What a response promised: a remedy (to put right what went wrong) or an action
+    still to be done. Each is a deadline of the policy's standard for it, due on the date
+    promised, that outlives the case."""
+
+    REMEDY = "remedy", "Remedy"
+    ACTION = "action", "Outstanding action"
+
+
+PROMISE_STANDARDS = {PromiseKind.REMEDY: "complaint_remedy", PromiseKind.ACTION: "complaint_action"}
+
+
+class ComplaintPromise(models.Model):
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="promises")
+    stage = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=PromiseKind.choices)
+    what = models.CharField(max_length=500)
+    owner = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField()
+    deadline = models.OneToOneField(
+        Deadline,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="complaint_promise",
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["stage", "due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.what} (by {self.due_on})"

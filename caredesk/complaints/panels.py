@@ -1,0 +1,14 @@
+"""What the complaints app shows on the case page (cases.panels)."""
+
+from __future__ import annotations
+
+from caredesk.cases.panels import CasePanel
+from caredesk.complaints.selectors import case_complaint_panel
+
+COMPLAINT = CasePanel(
+    key="complaints.complaint",
+    position=5,
+    template="complaints/case_complaint.html",
+    context=case_complaint_panel,
+    title="Complaints and compliments",
+)

@@ -1,0 +1,60 @@
+"""What the complaints app reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch
+from django.http import HttpRequest
+
+from caredesk.cases.models import Case, CaseKind
+from caredesk.complaints.models import Complaint, ComplaintPoint, Compliment
+from caredesk.complaints.responses import stage_to_answer
+from caredesk.core.active_policy import active_policy
+
+
+def case_complaint_panel(*, case: Case, request: HttpRequest) -> dict[str, Any]:
+    """The case page's complaint panel: the complaint this case is (its definition at
+    each stage, its handlers), the compliment it is, and the complaints about this case,
+    in four queries."""
+    complaint = (
+        Complaint.objects.filter(case=case)
+        .select_related("stage_1_handler", "stage_2_handler", "refused_by")
+        .prefetch_related(
+            Prefetch("points", queryset=ComplaintPoint.objects.order_by("stage", "number"))
+        )
+        .first()
+    )
+    stages = []
+    if complaint is not None:
+        for stage in (1, 2):
+            points = [point for point in complaint.points.all() if point.stage == stage]
+            if points:
+                stages.append(
+                    {"stage": stage, "points": points, "handler": complaint.handler(stage)}
+                )
+    refusal = ""
+    if complaint is not None and complaint.refusal_reason:
+        names = {e.key: e.name for e in active_policy().complaints.exclusions}
+        refusal = names.get(complaint.refusal_reason, complaint.refusal_reason)
+    compliment = (
+        Compliment.objects.filter(case=case)
+        .select_related("team")
+        .prefetch_related("staff")
+        .first()
+        if case.kind == CaseKind.COMPLIMENT
+        else None
+    )
+    return {
+        "compliment": compliment,
+        "answer_stage": stage_to_answer(case) if complaint is not None else None,
+        "complaint": complaint,
+        "refusal": refusal,
+        "stages": stages,
+        "about": Case.objects.filter(pk=case.raised_from_id).first()
+        if case.raised_from_id
+        else None,
+        "about_this": Case.objects.filter(raised_from=case, kind=CaseKind.COMPLAINT).order_by(
+            "-received_at"
+        ),
+    }
