@@ -106,6 +106,12 @@ def events_on_action_agreed() -> frozenset[ClockEvent]:
     return frozenset({ClockEvent.ACTION_AGREED})
 
 
+def events_on_promise(*, remedy: bool) -> frozenset[ClockEvent]:
+    """A complaint's response promises a remedy, or an action still to do: owed by the
+    date promised."""
+    return frozenset({ClockEvent.REMEDY_AGREED if remedy else ClockEvent.ACTION_PROMISED})
+
+
 def standards_starting(
     *, policy: Policy, kind: str, channel: str, events: Iterable[ClockEvent]
 ) -> tuple[DeadlineStandard, ...]:

@@ -98,7 +98,9 @@ def _counted(rows: object, column: str) -> dict[str, int]:
 def _stage(stage: int, start: datetime, end: datetime) -> StageFigures:
     answered_at = f"stage_{stage}_answered_at"
     found = StageFigures()
-    complaints = Complaint.objects.filter(**{f"{answered_at}__gte": start, f"{answered_at}__lt": end})
+    complaints = Complaint.objects.filter(
+        **{f"{answered_at}__gte": start, f"{answered_at}__lt": end}
+    )
     found.outcomes = _counted(complaints, f"stage_{stage}_outcome")
     found.answered = sum(found.outcomes.values())
     responses = Deadline.objects.filter(

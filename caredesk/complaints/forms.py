@@ -32,6 +32,12 @@ class AcknowledgementForm(ReplyForm):
     )
 
 
+def _choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
 class DefinitionForm(TextLimits, forms.Form):
     """The complaint defined in our words, at the stage it is at."""
 
@@ -74,9 +80,12 @@ class DefinitionForm(TextLimits, forms.Form):
 
     def __init__(self, *args: Any, policy: Policy, stage: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service_area"].choices = [("", "Choose a service")] + [
-            (area.key, area.name) for area in policy.complaints.service_areas
-        ]
+        _choices(
+            self,
+            "service_area",
+            [("", "Choose a service")]
+            + [(area.key, area.name) for area in policy.complaints.service_areas],
+        )
         if stage != 2:
             del self.fields["same_handler_reason"]
 
@@ -103,9 +112,11 @@ class RefusalReasonForm(forms.Form):
 
     def __init__(self, *args: Any, policy: Policy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = [
-            (exclusion.key, exclusion.name) for exclusion in policy.complaints.exclusions
-        ]
+        _choices(
+            self,
+            "reason",
+            [(exclusion.key, exclusion.name) for exclusion in policy.complaints.exclusions],
+        )
 
 
 class RefusalForm(ReplyForm):
@@ -145,9 +156,12 @@ class ComplimentForm(TextLimits, forms.Form):
 
     def __init__(self, *args: Any, policy: Policy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service_area"].choices = [("", "Choose a service")] + [
-            (area.key, area.name) for area in policy.complaints.service_areas
-        ]
+        _choices(
+            self,
+            "service_area",
+            [("", "Choose a service")]
+            + [(area.key, area.name) for area in policy.complaints.service_areas],
+        )
 
 
 PROMISES_SHOWN = 2  # promise rows the response form starts with
@@ -183,9 +197,12 @@ class ResponseForm(ReplyForm):
         super().__init__(*args, **kwargs)
         self.points = points
         self.promises_shown = max(PROMISES_SHOWN, min(promises_shown, PROMISES_MOST))
-        self.fields["root_cause"].choices = [("", "Choose a root cause")] + [
-            (cause.key, cause.name) for cause in policy.complaints.root_causes
-        ]
+        _choices(
+            self,
+            "root_cause",
+            [("", "Choose a root cause")]
+            + [(cause.key, cause.name) for cause in policy.complaints.root_causes],
+        )
         for point in points:
             self.fields[f"decision_{point.number}"] = forms.ChoiceField(
                 label=f"Decision on point {point.number}: {point.text}",

@@ -100,14 +100,12 @@ class Compliment(models.Model):
 
 class PromiseKind(models.TextChoices):
     """What a response promised: a remedy (to put right what went wrong) or an action
-    still to be done. Each is a deadline of the policy's standard for it, due on the date
-    promised, that outlives the case."""
+    still to be done. Each is a deadline of the policy's standards that start on it
+    (Halton: complaint_remedy, complaint_action), due on the date promised, that
+    outlives the case."""
 
     REMEDY = "remedy", "Remedy"
     ACTION = "action", "Outstanding action"
-
-
-PROMISE_STANDARDS = {PromiseKind.REMEDY: "complaint_remedy", PromiseKind.ACTION: "complaint_action"}
 
 
 class ComplaintPromise(models.Model):

@@ -39,7 +39,9 @@ def refusal_reason(request: HttpRequest, reference: str) -> HttpResponse:
     if why_not:
         messages.error(request, why_not)
         return redirect("cases:case", case.reference)
-    form = RefusalReasonForm(request.POST or None, policy=active_policy())
+    form = RefusalReasonForm(
+        request.POST if request.method == "POST" else None, policy=active_policy()
+    )
     if form.is_bound and form.is_valid():
         address = reverse("complaints:refusal", args=[case.reference])
         return redirect(f"{address}?reason={form.cleaned_data['reason']}")

@@ -34,7 +34,7 @@ from caredesk.staff.permissions import Can, allowed
 from caredesk.standards import Policy
 
 if TYPE_CHECKING:
-    from caredesk.standards.policy import Exclusion
+    from caredesk.standards.policy_complaints import Exclusion
 
 KIND = DocumentKind.COMPLAINT_REFUSAL
 
@@ -75,7 +75,7 @@ def ombudsman_lines(policy: Policy) -> list[str]:
             f"Phone: {ombudsman.phone}" if ombudsman.phone else "",
             f"Email: {ombudsman.email}" if ombudsman.email else "",
             f"Website: {ombudsman.website}" if ombudsman.website else "",
-            f"Post: {ombudsman.address}" if ombudsman.address else "",
+            f"Post: {', '.join(ombudsman.address)}" if ombudsman.address else "",
         )
         if line
     ]

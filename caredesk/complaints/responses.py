@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from caredesk.cases import events
+from caredesk.cases import events, rules
 from caredesk.cases.locks import case_lock
 from caredesk.cases.models import Case, CaseKind, CaseStatus, Channel, ComplaintOutcome
 from caredesk.cases.selectors import complaint_next_step_get
@@ -30,7 +30,6 @@ from caredesk.cases.services import case_finish, response_send
 from caredesk.cases.task_deadlines import deadline_start
 from caredesk.complaints.definitions import complaint_of, current_stage
 from caredesk.complaints.models import (
-    PROMISE_STANDARDS,
     Complaint,
     ComplaintPoint,
     ComplaintPromise,
@@ -315,17 +314,21 @@ def _promises_keep(
             owner=promise.owner,
             due_on=promise.due_on,
         )
-        key = PROMISE_STANDARDS[PromiseKind(promise.kind)]
-        if not any(standard.key == key for standard in policy.deadline_standards()):
-            continue  # a policy without the standard keeps the promise, untimed
-        row.deadline = deadline_start(
-            case=case,
-            standard_key=key,
-            at=now,
-            by=by,
+        standards = rules.standards_starting(
             policy=policy,
-            clock=clock,
-            assigned_to=promise.owner,
-            agreed_due_at=max(close_of_business(promise.due_on, policy), now),
+            kind=case.kind,
+            channel=case.channel,
+            events=rules.events_on_promise(remedy=promise.kind == PromiseKind.REMEDY),
         )
+        for standard in standards:  # none: a policy without the standard keeps it untimed
+            row.deadline = deadline_start(
+                case=case,
+                standard_key=standard.key,
+                at=now,
+                by=by,
+                policy=policy,
+                clock=clock,
+                assigned_to=promise.owner,
+                agreed_due_at=max(close_of_business(promise.due_on, policy), now),
+            )
         row.save(update_fields=["deadline"])

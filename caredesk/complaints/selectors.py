@@ -8,20 +8,21 @@ from django.db.models import Prefetch
 from django.http import HttpRequest
 
 from caredesk.cases.models import Case, CaseKind
-from caredesk.complaints.models import Complaint, ComplaintPoint, Compliment
+from caredesk.complaints.models import Complaint, ComplaintPoint, ComplaintPromise, Compliment
 from caredesk.complaints.responses import stage_to_answer
 from caredesk.core.active_policy import active_policy
 
 
 def case_complaint_panel(*, case: Case, request: HttpRequest) -> dict[str, Any]:
     """The case page's complaint panel: the complaint this case is (its definition at
-    each stage, its handlers), the compliment it is, and the complaints about this case,
-    in four queries."""
+    each stage, its handlers and promises), the compliment it is, and the complaints
+    about this case, in a few queries whatever their number."""
     complaint = (
         Complaint.objects.filter(case=case)
         .select_related("stage_1_handler", "stage_2_handler", "refused_by")
         .prefetch_related(
-            Prefetch("points", queryset=ComplaintPoint.objects.order_by("stage", "number"))
+            Prefetch("points", queryset=ComplaintPoint.objects.order_by("stage", "number")),
+            Prefetch("promises", queryset=ComplaintPromise.objects.select_related("owner")),
         )
         .first()
     )
@@ -29,9 +30,15 @@ def case_complaint_panel(*, case: Case, request: HttpRequest) -> dict[str, Any]:
     if complaint is not None:
         for stage in (1, 2):
             points = [point for point in complaint.points.all() if point.stage == stage]
+            promises = [promise for promise in complaint.promises.all() if promise.stage == stage]
             if points:
                 stages.append(
-                    {"stage": stage, "points": points, "handler": complaint.handler(stage)}
+                    {
+                        "stage": stage,
+                        "points": points,
+                        "promises": promises,
+                        "handler": complaint.handler(stage),
+                    }
                 )
     refusal = ""
     if complaint is not None and complaint.refusal_reason:

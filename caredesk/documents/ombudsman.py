@@ -17,7 +17,7 @@ def ombudsman_values(policy: Policy) -> dict[str, Any]:
         "phone": ombudsman.phone,
         "email": ombudsman.email,
         "website": ombudsman.website,
-        "address": ombudsman.address,
+        "address": ", ".join(ombudsman.address),
     }
 
 

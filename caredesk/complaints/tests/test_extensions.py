@@ -110,6 +110,7 @@ def test_a_letter_s_holding_reply_may_still_come_after_its_date(
     letter_writer(people)
     enquiry = customer_case(people, clock)
     deadline = enquiry.deadlines.get()
+    assert deadline.due_at is not None
     clock.moment = deadline.due_at + timedelta(hours=1)
 
     extend(people, deadline, clock, deadline.due_at + timedelta(days=7))

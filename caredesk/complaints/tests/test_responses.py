@@ -162,7 +162,9 @@ def test_sending_it_answers_the_stage_keeps_the_decisions_and_resolves_the_case(
         (UPHELD, "Our contract"),
         (NOT_UPHELD, "We called yo"),
     ]
-    assert complaint.complaint.root_cause == cause()
+    kept = complaint.complaint
+    assert kept.root_cause == cause()
+    assert (kept.stage_1_answered_at, kept.stage_1_outcome) == (clock.now(), PARTLY)
 
 
 def test_each_promise_is_a_deadline_of_its_owner_that_outlives_the_case(

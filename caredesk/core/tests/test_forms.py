@@ -66,6 +66,7 @@ def samples(people: People) -> dict[str, Any]:
     """A value for each keyword a form's constructor needs, by the parameter's name."""
     from caredesk.cases.forms import CHANNEL_FORMS
     from caredesk.cases.models import Channel
+    from caredesk.complaints.models import ComplaintPoint
 
     return {
         "policy": active_policy(),
@@ -77,6 +78,8 @@ def samples(people: People) -> dict[str, Any]:
         "deadlines": [],
         "email_to": "grace.nwosu@example.org",
         "channel_form": CHANNEL_FORMS[Channel.MESSAGE],  # the one that asks the most
+        "stage": 2,  # a complaint's stage 2 asks the most
+        "points": [ComplaintPoint(stage=1, number=1, text="Nobody came to the repair.")],
     }
 
 

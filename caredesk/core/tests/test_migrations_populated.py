@@ -77,6 +77,7 @@ def test_the_records_and_their_triggers_outlive_the_migrations():
             "",
         )
         assert kept.merged_into_id is None
+        assert kept.raised_from_id is None
         assert new.get_model("cases", "Contact").objects.get(pk=contact.pk).case_id == case.pk
         assert new.get_model("cases", "Deadline").objects.get(pk=deadline.pk).case_id == case.pk
         kept_customer = new.get_model("customers", "Customer").objects.get(pk=customer.pk)
