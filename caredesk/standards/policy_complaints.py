@@ -44,6 +44,21 @@ WEB_ADDRESS = r"^https://[^\s/]+\.[^\s]+$"
 _MONTH_DAY = re.compile(r"\A([0-9]{2})-([0-9]{2})\Z")  # ASCII digits, nothing after
 # 2025 is not a leap year: a day due every year must be one that every year has.
 _ANY_YEAR = 2025
+# In English whatever the machine's locale (calendar.month_name follows it).
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def parse_month_day(text: str) -> tuple[int, int]:
@@ -62,7 +77,7 @@ def parse_month_day(text: str) -> tuple[int, int]:
         raise ValueError(f"{shown(text)} is not a day every year has: give '02-28' or '03-01'.")
     days = month_calendar.monthrange(_ANY_YEAR, month)[1]
     if not 1 <= day <= days:
-        name = month_calendar.month_name[month]
+        name = _MONTHS[month - 1]
         raise ValueError(f"{shown(text)} is not a day of the year: {name} has {days} days.")
     return month, day
 
