@@ -236,6 +236,11 @@ DEFAULT_FROM_EMAIL = env_str("CAREDESK_FROM_EMAIL", default="caredesk@localhost"
 # The From of emails to customers (acknowledgements, replies); empty: the policy's
 # organisation address. Customers' replies to it must reach CAREDESK_MAILBOX.
 CAREDESK_CUSTOMER_FROM_EMAIL = env_str("CAREDESK_CUSTOMER_FROM_EMAIL", default="")
+# The repairs system told of hazards in homes (Awaab's Law: complaints.hazard_webhooks):
+# where caredesk posts, and the secret each post is signed with (HMAC-SHA256). No URL:
+# nothing is sent, and each hazard says so.
+CAREDESK_REPAIRS_WEBHOOK_URL = env_str("CAREDESK_REPAIRS_WEBHOOK_URL", default="")
+CAREDESK_REPAIRS_WEBHOOK_SECRET = env_str("CAREDESK_REPAIRS_WEBHOOK_SECRET", default="")
 # The address links in emails point at, e.g. https://caredesk.example.org
 CAREDESK_SITE_URL = env_str("CAREDESK_SITE_URL", default="http://127.0.0.1:8000")
 

@@ -16,6 +16,7 @@ from caredesk.api import problems
 from caredesk.api.calls import router as calls_router
 from caredesk.api.cases import router as cases_router
 from caredesk.api.customers import router as customers_router
+from caredesk.api.hazards import router as hazards_router
 
 DESCRIPTION = """\
 caredesk's REST API for integrations.
@@ -71,3 +72,4 @@ problems.install(api)
 api.add_router("/v1/", cases_router)
 api.add_router("/v1/", customers_router)
 api.add_router("/v1/", calls_router)
+api.add_router("/v1/", hazards_router)

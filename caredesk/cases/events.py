@@ -64,6 +64,14 @@ class ComplaintStep:
 
 
 @dataclass(frozen=True)
+class HazardNoted:
+    """A step of dealing with a hazard in the home (caredesk.complaints.hazards), in words."""
+
+    step: str  # "reported", "investigated", "step_done", "access", "decant", "closed"
+    text: str
+
+
+@dataclass(frozen=True)
 class HoldingReplySent:
     standard: str
     reason: str
@@ -171,6 +179,7 @@ Details = (
     | ContactRecorded
     | ComplaintAcknowledged
     | ComplaintStep
+    | HazardNoted
     | HoldingReplySent
     | ResponseSent
     | Escalated
@@ -246,6 +255,13 @@ def complaint_step_recorded(
 ) -> CaseEvent:
     """A step of the complaints procedure, said in `text` for the timeline."""
     return _new(case, EventKind.COMPLAINT, by, at, step=step, stage=stage, text=text)
+
+
+def hazard_step_recorded(
+    *, case: Case, by: StaffMember | None, at: datetime, step: str, text: str
+) -> CaseEvent:
+    """A step of dealing with a hazard in the home, said in `text` for the timeline."""
+    return _new(case, EventKind.HAZARD, by, at, step=step, text=text)
 
 
 def holding_reply_sent(
@@ -492,6 +508,8 @@ def event_read(event: CaseEvent) -> Details:
             stage=_int(data.get("stage")),
             text=str(data.get("text", "")),
         )
+    if kind == EventKind.HAZARD:
+        return HazardNoted(step=str(data.get("step", "")), text=str(data.get("text", "")))
     if kind == EventKind.HOLDING_REPLY:
         return HoldingReplySent(
             standard=str(data.get("standard", "")),

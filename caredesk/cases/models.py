@@ -294,6 +294,9 @@ class EventKind(models.TextChoices):
     # A step of the complaints procedure recorded by the complaints app (defined, a
     # handler chosen, refused, extended...): its words are in the event's text.
     COMPLAINT = "complaint", "Complaint"
+    # A hazard in the home (Awaab's Law) recorded by the complaints app: reported,
+    # investigated, a step done, closed. Its words are in the event's text.
+    HAZARD = "hazard", "Hazard"
 
 
 class CaseEvent(models.Model):

@@ -18,3 +18,4 @@ class ComplaintsConfig(AppConfig):
         # panels.py reads the models: imported once they are loaded, not at the top.
         panels = import_module(f"{self.name}.panels")
         case_panel_register(panels.COMPLAINT)
+        case_panel_register(panels.HAZARDS)

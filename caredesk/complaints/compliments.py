@@ -17,6 +17,7 @@ from caredesk.cases.models import Case, CaseKind
 from caredesk.complaints.models import Compliment
 from caredesk.core.clock import Clock, read_once
 from caredesk.core.db import write_transaction
+from caredesk.core.text import has_unstorable, unstorable_reason
 from caredesk.errors import CaredeskError, NotAllowed
 from caredesk.notifications.models import Notification, NotificationKind
 from caredesk.notifications.notices import notices_give
@@ -62,6 +63,8 @@ def compliment_record(
         raise NotAllowed("Only staff who take casework can record compliments.")
     if case.kind != CaseKind.COMPLIMENT:
         raise ComplimentError("Only a compliment case records a compliment.")
+    if has_unstorable(what_they_said):
+        raise ComplimentError(unstorable_reason(what_they_said))
     said = what_they_said.strip()
     if not said:
         raise ComplimentError("Write what the customer said.")

@@ -24,6 +24,7 @@ from caredesk.cases.services import case_assign
 from caredesk.complaints.models import Complaint, ComplaintPoint
 from caredesk.core.clock import Clock, read_once
 from caredesk.core.db import write_transaction
+from caredesk.core.text import has_unstorable, unstorable_reason
 from caredesk.errors import CaredeskError, NotAllowed
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can, allowed
@@ -55,6 +56,9 @@ def stage_defined(complaint: Complaint | None, stage: int) -> bool:
 
 
 def _points_checked(points: Sequence[str]) -> list[str]:
+    for point in points:
+        if has_unstorable(point):
+            raise DefinitionError(f"A point cannot be kept. {unstorable_reason(point)}")
     kept = [" ".join(point.split()) for point in points if point.strip()]
     if not kept:
         raise DefinitionError("Write at least one point the complaint is about.")
@@ -122,6 +126,9 @@ def complaint_define(
     if complaint.points.filter(stage=stage).exclude(decision="").exists():
         raise DefinitionError(f"Stage {stage} has been answered: its definition is kept as sent.")
     kept = _points_checked(points)
+    for typed in (outcome_wanted, same_handler_reason):
+        if has_unstorable(typed):
+            raise DefinitionError(unstorable_reason(typed))
     reason = _handler_checked(complaint, stage, handler, same_handler_reason, policy)
     areas = {area.key for area in policy.complaints.service_areas}
     if service_area and service_area not in areas:

@@ -11,6 +11,7 @@ from caredesk.complaints.definitions import MAX_POINT_CHARS, MAX_POINTS
 from caredesk.complaints.models import ComplaintPoint, PromiseKind
 from caredesk.complaints.responses import Decision, Promise, ResponseDraft
 from caredesk.core.forms import TextLimits, date_field, text_limits_explain
+from caredesk.customers.models import Customer
 from caredesk.mail.forms import ReplyForm
 from caredesk.staff.models import StaffMember, Team
 from caredesk.staff.selectors import caseworkers_list
@@ -191,10 +192,12 @@ class ResponseForm(ReplyForm):
         *args: Any,
         points: list[ComplaintPoint],
         policy: Policy,
+        email_to: str,
+        customer: Customer | None = None,
         promises_shown: int = PROMISES_SHOWN,
         **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, email_to=email_to, customer=customer, **kwargs)
         self.points = points
         self.promises_shown = max(PROMISES_SHOWN, min(promises_shown, PROMISES_MOST))
         _choices(

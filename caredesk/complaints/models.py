@@ -132,3 +132,158 @@ class ComplaintPromise(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.what} (by {self.due_on})"
+
+
+# -- hazards (Awaab's Law) -------------------------------------------------------------
+
+
+class HazardSeverity(models.TextChoices):
+    """How bad a hazard is, as the Regulations sort them: an emergency (an imminent risk of
+    significant harm) or a significant hazard (a significant risk of harm)."""
+
+    EMERGENCY = "emergency", "Emergency: an imminent risk of significant harm"
+    SIGNIFICANT = "significant", "Significant: a significant risk of harm"
+
+
+class Hazard(models.Model):
+    """A hazard in a customer's home we were told of (Awaab's Law: The Hazards in Social
+    Housing (Prescribed Requirements) (England) Regulations 2025). The clock starts when
+    we became aware: the time of the contact that told us. Each step the Regulations set
+    is a `HazardStep` with its deadline; it runs beside any complaint on the case."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="hazards")
+    contact = models.ForeignKey(
+        "cases.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hazard_type = models.CharField(max_length=60)  # [hazards] types key
+    severity = models.CharField(max_length=20, choices=HazardSeverity.choices)
+    where = models.CharField(max_length=200, blank=True, help_text="Where in the home.")
+    description = models.TextField()
+    aware_at = models.DateTimeField(help_text="When we became aware: the contact's time.")
+    reported_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField()
+    # Awaab's Law covers it (its type's phase had begun, or an emergency): its steps are
+    # timed. A hazard it does not cover yet is still recorded and dealt with.
+    covered = models.BooleanField(default=True)
+    investigated_at = models.DateTimeField(null=True, blank=True)
+    investigated_by = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    findings = models.TextField(blank=True)
+    significant = models.BooleanField(
+        null=True, help_text="The investigation's finding: a significant risk of harm."
+    )
+    decant_offered_at = models.DateTimeField(null=True, blank=True)
+    decant_details = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["aware_at"], name="hazards_by_awareness")]
+
+    def __str__(self) -> str:
+        return f"{self.get_severity_display()} hazard on {self.case}"
+
+
+class HazardStep(models.Model):
+    """One step the Regulations time (investigate, make safe, write to the tenant, begin
+    the safety work, begin further work): the deadline of the policy's standard for it,
+    and when it was done, by whom, with what note."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="steps")
+    standard_key = models.CharField(max_length=60)
+    deadline = models.OneToOneField(
+        Deadline, null=True, blank=True, on_delete=models.SET_NULL, related_name="hazard_step"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    done_source = models.CharField(max_length=20, blank=True)  # "desk" or "repairs system"
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["hazard", "standard_key"], name="one_step_per_standard")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.standard_key} of {self.hazard}"
+
+
+class AccessOutcome(models.TextChoices):
+    IN = "in", "Got in"
+    NO_ANSWER = "no_answer", "Nobody answered"
+    REFUSED = "refused", "Access refused"
+    RESCHEDULED = "rescheduled", "Put off at the tenant's request"
+
+
+class HazardAccessAttempt(models.Model):
+    """Every attempt to get into the home, logged: the Regulations' timescales allow for a
+    tenant who will not give access only if each attempt is recorded."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="access_attempts")
+    at = models.DateTimeField()
+    outcome = models.CharField(max_length=20, choices=AccessOutcome.choices)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class HazardEvidence(models.Model):
+    """A photograph or document of the investigation, kept in the file store."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="evidence")
+    sha256 = models.CharField(max_length=64)
+    file_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    added_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class WebhookStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Not sent: the repairs system kept refusing it"
+    NOT_SET_UP = "not_set_up", "Not sent: no repairs system is set up"
+
+
+class HazardWebhook(models.Model):
+    """A signed message to the repairs system about a hazard: reported, or a step started
+    with its due time. Claimed before it is sent (pending, sending, sent), so each goes
+    once however many workers run."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="webhooks")
+    event = models.CharField(max_length=40)  # "hazard.reported", "hazard.step_started"
+    payload = models.JSONField()
+    created_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=20, choices=WebhookStatus.choices, default=WebhookStatus.PENDING
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(status__in=["pending", "sending"]),
+                name="hazard_webhooks_to_send",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} for hazard {self.hazard_id}: {self.get_status_display()}"

@@ -38,6 +38,7 @@ from caredesk.complaints.models import (
 from caredesk.core.clock import Clock, read_once
 from caredesk.core.db import write_transaction
 from caredesk.core.office_time import close_of_business
+from caredesk.core.text import has_unstorable, unstorable_reason
 from caredesk.documents.letters import long_day
 from caredesk.documents.models import CaseLetter, DocumentKind, Medium
 from caredesk.documents.ombudsman import ombudsman_values
@@ -117,6 +118,8 @@ def draft_problems(
 ) -> list[str]:
     """Everything the response lacks, each said as the officer must put it right."""
     problems: list[str] = []
+    typed = [d.reasons for d in draft.decisions] + [p.what for p in draft.promises] + [draft.more]
+    problems += sorted({unstorable_reason(text) for text in typed if has_unstorable(text)})
     decided = {decision.number: decision for decision in draft.decisions}
     for point in points:
         decision = decided.get(point.number)

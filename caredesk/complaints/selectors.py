@@ -8,7 +8,14 @@ from django.db.models import Prefetch
 from django.http import HttpRequest
 
 from caredesk.cases.models import Case, CaseKind
-from caredesk.complaints.models import Complaint, ComplaintPoint, ComplaintPromise, Compliment
+from caredesk.complaints.models import (
+    Complaint,
+    ComplaintPoint,
+    ComplaintPromise,
+    Compliment,
+    Hazard,
+    HazardStep,
+)
 from caredesk.complaints.responses import stage_to_answer
 from caredesk.core.active_policy import active_policy
 
@@ -65,3 +72,23 @@ def case_complaint_panel(*, case: Case, request: HttpRequest) -> dict[str, Any]:
             "-received_at"
         ),
     }
+
+
+def case_hazards_panel(*, case: Case, request: HttpRequest) -> dict[str, Any]:
+    """The case page's hazards panel: each hazard reported on the case, with its steps."""
+    names = {t.key: t.name for t in active_policy().hazards.types}
+    hazards = list(
+        Hazard.objects.filter(case=case)
+        .prefetch_related(Prefetch("steps", queryset=HazardStep.objects.select_related("deadline")))
+        .order_by("-aware_at", "-pk")
+    )
+    shown = []
+    for hazard in hazards:
+        due = [
+            step.deadline.due_at
+            for step in hazard.steps.all()
+            if step.done_at is None and step.deadline is not None and step.deadline.due_at
+        ]
+        name = names.get(hazard.hazard_type, hazard.hazard_type)
+        shown.append((hazard, name, min(due, default=None)))
+    return {"hazards": shown}

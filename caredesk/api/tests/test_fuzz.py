@@ -49,6 +49,8 @@ from caredesk.api.services import api_token_create
 from caredesk.cases.models import CaseKind, Channel
 from caredesk.cases.selectors import deadline_unfinished_get
 from caredesk.cases.services import holding_reply_send, note_add, response_send
+from caredesk.complaints.hazards import hazard_report
+from caredesk.complaints.models import HazardStep
 from caredesk.core.active_policy import active_policy
 from caredesk.standards import parse_duration
 from caredesk.telephony.models import CallImport
@@ -83,6 +85,8 @@ class Landlord:
     import_ids: list[int]
     officers: list[str]
     tokens: dict[str, str | None]
+    hazard_ids: list[int]
+    step_ids: list[int]
 
     def path_parameters(self) -> st.SearchStrategy[dict[str, Any]]:
         """Real records' keys for the path's parameters (three times in four)."""
@@ -91,6 +95,8 @@ class Landlord:
                 "reference": st.sampled_from(self.references),
                 "customer_id": st.sampled_from(self.customer_ids),
                 "import_id": st.sampled_from(self.import_ids),
+                "hazard_id": st.sampled_from(self.hazard_ids),
+                "step_id": st.sampled_from(self.step_ids),
             }
         )
         return st.sampled_from([True, True, True, False]).flatmap(
@@ -182,6 +188,18 @@ def landlord(people, clock, settings, tmp_path) -> Landlord:
     )
     assert CallImport.objects.get(pk=call_import.pk).rows_rejected > 0
 
+    hazard = hazard_report(
+        case=cases[2],
+        hazard_type="damp_and_mould",
+        severity="emergency",
+        description="Mould around the window",
+        by=people.officer,
+        policy=policy,
+        clock=clock,
+    )
+    # before Awaab's Law (2025), so untimed: a step made by hand for the requests to meet
+    HazardStep.objects.create(hazard=hazard, standard_key="hazard_emergency_made_safe")
+
     def token(person) -> str:
         return "Bearer " + api_token_create(owner=person, name="fuzz", clock=clock).secret
 
@@ -190,6 +208,8 @@ def landlord(people, clock, settings, tmp_path) -> Landlord:
         customer_ids=[customer.pk for customer in customers],
         import_ids=[call_import.pk],
         officers=[people.officer.username, people.teammate.username, str(people.officer.pk)],
+        hazard_ids=[hazard.pk],
+        step_ids=list(hazard.steps.values_list("pk", flat=True)),
         tokens={
             "administrator": token(people.administrator),
             "officer": token(people.officer),  # may not import calls

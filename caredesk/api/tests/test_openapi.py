@@ -19,6 +19,8 @@ PATHS = {
     "/api/v1/calls/imports": {"post"},
     "/api/v1/calls/imports/{import_id}": {"get"},
     "/api/v1/calls/imports/{import_id}/rejects.csv": {"get"},
+    "/api/v1/hazards/{hazard_id}": {"get"},
+    "/api/v1/hazards/{hazard_id}/steps/{step_id}/done": {"post"},
 }
 
 

@@ -23,6 +23,7 @@ from caredesk.complaints.acknowledgements import (
 from caredesk.complaints.definitions import DefinitionError, complaint_define
 from caredesk.complaints.models import Complaint
 from caredesk.conftest import People, SettableClock, customer_case, letter_writer
+from caredesk.core.text import has_unstorable
 from caredesk.errors import NotAllowed
 from caredesk.standards import load_policy
 
@@ -236,6 +237,10 @@ def test_any_lines_are_kept_as_points_or_refused_with_a_reason(
     people: People, clock: SettableClock, complaint: Case, lines: list[str]
 ) -> None:
     expected = [" ".join(line.split()) for line in lines if line.strip()]
+    if any(has_unstorable(line) for line in lines):
+        with pytest.raises(DefinitionError, match="cannot be kept"):
+            define(people, complaint, clock, points=lines)
+        return
     if not expected or len(expected) > 20:
         with pytest.raises(DefinitionError, match=r"at least one point|at most 20 points"):
             define(people, complaint, clock, points=lines)

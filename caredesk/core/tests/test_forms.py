@@ -65,8 +65,18 @@ def form_classes() -> list[type[BaseForm]]:
 def samples(people: People) -> dict[str, Any]:
     """A value for each keyword a form's constructor needs, by the parameter's name."""
     from caredesk.cases.forms import CHANNEL_FORMS
-    from caredesk.cases.models import Channel
+    from caredesk.cases.models import Case, Channel
+    from caredesk.cases.services import case_create
     from caredesk.complaints.models import ComplaintPoint
+    from caredesk.core.clock import system_clock
+
+    case = Case.objects.first() or case_create(
+        kind="general_enquiry",
+        channel=Channel.PHONE,
+        received_at=system_clock.now(),
+        subject="Damp in the bedroom",
+        by=people.officer,
+    )
 
     return {
         "policy": active_policy(),
@@ -78,6 +88,7 @@ def samples(people: People) -> dict[str, Any]:
         "deadlines": [],
         "email_to": "grace.nwosu@example.org",
         "channel_form": CHANNEL_FORMS[Channel.MESSAGE],  # the one that asks the most
+        "case": case,
         "stage": 2,  # a complaint's stage 2 asks the most
         "points": [ComplaintPoint(stage=1, number=1, text="Nobody came to the repair.")],
     }

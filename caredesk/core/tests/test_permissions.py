@@ -17,8 +17,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from caredesk.api.services import api_token_create
 from caredesk.cases.models import CaseKind, Channel
 from caredesk.cases.services import case_create
-from caredesk.complaints.models import Complaint, ComplaintPromise, PromiseKind
+from caredesk.complaints.hazards import hazard_report
+from caredesk.complaints.models import (
+    Complaint,
+    ComplaintPromise,
+    HazardEvidence,
+    PromiseKind,
+)
 from caredesk.conftest import make_staff
+from caredesk.core.store import store_put
+from caredesk.core.tests.files import image
 from caredesk.customers.models import CustomerType
 from caredesk.customers.services import customer_create
 from caredesk.staff.models import Role
@@ -146,7 +154,27 @@ def world(people, clock, tmp_path, settings):
         owner=people.officer,
         due_on=clock.now().date(),
     )
+    hazard = hazard_report(
+        case=case,
+        hazard_type="damp_and_mould",
+        severity="significant",
+        description="Mould",
+        by=people.officer,
+        policy=load_policy("halton"),
+        clock=clock,
+    )
+    evidence = HazardEvidence.objects.create(
+        hazard=hazard,
+        sha256=store_put(image("PNG")),
+        file_name="mould.png",
+        content_type="image/png",
+        size=len(image("PNG")),
+        added_by=people.officer,
+        added_at=clock.now(),
+    )
     return {
+        "hazard_id": hazard.pk,
+        "evidence_id": evidence.pk,
         "action_id": interview.actions.get().pk,
         "interview_id": interview.pk,
         "promise_id": promise.pk,
@@ -246,7 +274,12 @@ def concrete(route: str, world: dict[str, Any], name: str = "") -> str:
 
 
 # complaints' pages that are not about the walk's case being a complaint
-COMPLAINT_PAGES_OF_ANY_CASE = {"complaints:promise_done"}
+COMPLAINT_PAGES_OF_ANY_CASE = {
+    "complaints:promise_done",
+    "complaints:hazard_new",  # a hazard is reported on any case
+    "complaints:hazard",
+    "complaints:hazard_evidence",
+}
 PERSONAS = [*Role, None]  # every role, and a member of staff with no role at all
 
 

@@ -32,6 +32,8 @@ def test_each_apps_sweeps_in_installed_apps_order_then_its_own():
         # visits
         "appointment_reminders",
         "lone_working_alerts",
+        # complaints
+        "hazard_webhooks",
         # reporting: last, after every write
         "figures_refresh",
         "report_files_make",
