@@ -121,8 +121,8 @@ def refuse(people: People, clock: SettableClock, case: Case, when: datetime) -> 
     )
 
 
-@pytest.fixture
-def two_years(people: People, clock: SettableClock) -> dict[str, Case]:
+@pytest.fixture(name="two_years")
+def two_years_fixture(people: People, clock: SettableClock) -> dict[str, Case]:
     """Complaints either side of 1 April 2025 and 1 April 2026 (the TSM years ending 31
     March 2025, 2026 and 2027). Stage 1 is due 10 working days after acknowledgement,
     stage 2 20; each complaint is acknowledged the day it is received.
