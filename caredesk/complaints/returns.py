@@ -41,6 +41,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Q
@@ -80,6 +81,11 @@ def tenure_of(customer_type: str | None) -> Tenure | None:
     return next((t for t in TENURES if customer_type in t.customer_types), None)
 
 
+def one_place(value: Decimal) -> float:
+    """To one decimal place, a half rounded up (0.25 is 0.3), as people round."""
+    return float(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
 @dataclass(frozen=True)
 class PerThousand:
     """CH01 for one stage and tenure: complaints received per 1,000 homes."""
@@ -98,7 +104,7 @@ class PerThousand:
         """To one decimal place, as the Regulator asks; None without homes to divide by."""
         if not self.homes:
             return None
-        return round(self.complaints * PER / self.homes, 1)
+        return one_place(Decimal(self.complaints * PER) / self.homes)
 
 
 @dataclass(frozen=True)
@@ -116,7 +122,9 @@ class WithinTime:
 
     @property
     def percent(self) -> float | None:
-        return round(self.within * 100 / self.responded, 1) if self.responded else None
+        if not self.responded:
+            return None
+        return one_place(Decimal(self.within * 100) / self.responded)
 
 
 @dataclass
@@ -194,7 +202,7 @@ def complaint_returns(
     }
     for stage in STAGES:
         counts = received[stage]
-        found.others[stage] = sum(n for key, n in counts.items() if key is None)
+        found.others[stage] = counts.get(None, 0)
         for tenure in TENURES:
             found.ch01.append(
                 PerThousand(

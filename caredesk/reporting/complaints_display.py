@@ -19,6 +19,7 @@ from caredesk.cases.models import ComplaintOutcome
 from caredesk.complaints.figures import ComplaintFigures, complaint_figures
 from caredesk.complaints.returns import ComplaintReturns, PerThousand, WithinTime
 from caredesk.reporting import display
+from caredesk.reporting.periods import Period, period_name
 from caredesk.standards import Policy, TakenUnit, taken_unit
 from caredesk.standards.policy import CaseKind
 
@@ -242,7 +243,7 @@ class ReturnsDisplay:
             return f"Tenant Satisfaction Measures: complaints, {returns.name}"
         return (
             f"Tenant Satisfaction Measures: complaints, {returns.name}, to "
-            f"{returns.last.day} {returns.last:%B %Y}"
+            f"{period_name(returns.last, Period.DAY)}"
         )
 
     @property
@@ -263,7 +264,7 @@ class ReturnsDisplay:
                 "worked out. Add the count to the policy's [complaints] homes."
             )
         return (
-            f"Homes owned on {homes.as_at.day} {homes.as_at:%B %Y} (the count at or nearest "
+            f"Homes owned on {period_name(homes.as_at, Period.DAY)} (the count at or nearest "
             f"before the year's end): {homes.low_cost_rental:,} low-cost rental, "
             f"{homes.low_cost_home_ownership:,} low-cost home ownership."
         )

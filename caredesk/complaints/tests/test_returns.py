@@ -18,6 +18,8 @@ from caredesk.complaints.returns import (
     LCHO,
     LCRA,
     ComplaintReturns,
+    PerThousand,
+    WithinTime,
     complaint_returns,
     latest_year_ended,
     tsm_year_ending,
@@ -280,6 +282,15 @@ def test_a_year_without_a_count_of_homes_has_no_complaints_per_1000_homes(
     lcra = returns.ch01[0]
     assert (lcra.tenure, lcra.complaints, lcra.homes, lcra.value) == (LCRA, 1, None, None)
     assert returns.ch01[1].tenure == LCHO
+
+
+def test_a_half_is_rounded_up() -> None:
+    """1 of 400 homes is 2.5 per 1,000; 1 of 8 responses is 12.5%: both stay as they are,
+    and 1 of 4,000 homes, 0.25, is 0.3 (Python's round gives 0.2)."""
+    assert PerThousand(1, LCRA, complaints=1, homes=4000).value == 0.3
+    assert PerThousand(1, LCRA, complaints=1, homes=400).value == 2.5
+    assert WithinTime(1, LCRA, within=1, responded=8).percent == 12.5
+    assert WithinTime(1, LCRA, within=1, responded=16).percent == 6.3  # 6.25
 
 
 @pytest.mark.parametrize(
