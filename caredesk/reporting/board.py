@@ -2,7 +2,9 @@
 
 What it holds, in order: a summary of every standard against its target (with the
 month before and the same month a year before, so the Board sees the direction), first
-contact resolution, phones, and visits and appointments (where the landlord has them);
+contact resolution, phones, visits and appointments, and complaints and compliments with
+the Tenant Satisfaction Measures' complaint returns (CH01, CH02) for the year to the
+month's end (where the landlord has them);
 the worst-performing areas (teams, offices, channels, customer types and kinds of case
 furthest below target, where enough was measured to mean something); the 13-month
 trend of each standard, each chart with its words and its figures; and the commentary
@@ -18,10 +20,16 @@ from datetime import date, datetime
 
 from django.template.loader import render_to_string
 
+from caredesk.complaints.returns import complaint_returns, tsm_year_ending
 from caredesk.core.clock import Clock
 from caredesk.documents.formats.pdf import tagged_pdf
 from caredesk.documents.letters import long_date
 from caredesk.reporting import display
+from caredesk.reporting.complaints_display import (
+    ComplaintSection,
+    ReturnsDisplay,
+    returns_display,
+)
 from caredesk.reporting.dashboard import PhoneRow, dashboard_read
 from caredesk.reporting.indicators import Level, Rating, Report, Split, report_read
 from caredesk.reporting.models import BoardCommentary
@@ -77,6 +85,8 @@ class BoardPack:
     commentary_by: str
     made_at: datetime
     visits: VisitSection | None = None  # None: the landlord has no visits
+    complaints: ComplaintSection | None = None  # None: the landlord has no complaints
+    returns: ReturnsDisplay | None = None  # the TSM year to the month's end
 
     @property
     def on_target(self) -> int:
@@ -129,6 +139,16 @@ def board_pack(*, policy: Policy, month: date, clock: Clock) -> BoardPack:
         commentary_by=_written_by(commentary, policy),
         made_at=now,
         visits=board.visits,
+        complaints=board.complaints,
+        returns=(
+            returns_display(
+                complaint_returns(
+                    year_ending=tsm_year_ending(month), policy=policy, through=board.last
+                )
+            )
+            if board.complaints is not None
+            else None
+        ),
     )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from caredesk.reporting import display
+from caredesk.reporting.complaints_display import ComplaintSection, complaint_section
 from caredesk.reporting.indicators import (
     CaseOutcome,
     Rating,
@@ -50,6 +51,7 @@ class Dashboard:
     charts: list[display.Chart]
     days_left: int  # marked days the worker has still to count
     visits: VisitSection | None = None  # None: the landlord has no visits
+    complaints: ComplaintSection | None = None  # None: the landlord has no complaints
 
     @property
     def month_name(self) -> str:
@@ -153,4 +155,5 @@ def dashboard_read(*, policy: Policy, month: date, split: Split, now: datetime) 
         ],
         days_left=left,
         visits=visit_section(policy=policy, report=report, month=month, first=first, last=last),
+        complaints=complaint_section(policy=policy, first=first, last=last),
     )

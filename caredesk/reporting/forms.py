@@ -69,6 +69,31 @@ class DashboardForm(forms.Form):
         return cls(data)
 
 
+class ReturnsForm(forms.Form):
+    """Which TSM year (1 April to 31 March) to count, by the year it ends in."""
+
+    year = forms.TypedChoiceField(
+        label="Year ending 31 March",
+        coerce=int,
+        error_messages={
+            "required": "Choose the year",
+            "invalid_choice": "Choose a year from the list.",
+        },
+    )
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["year"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            (year, f"1 April {year - 1} to 31 March {year}") for year in reversed(years)
+        ]
+
+    @classmethod
+    def from_query(cls, query: QueryDict, *, years: list[int], default: int) -> ReturnsForm:
+        return cls({"year": str(query.get("year") or default)}, years=years)
+
+
 class BehindForm(TextLimits, forms.Form):
     """Which figure's records to list: as the dashboard's links give them."""
 

@@ -16,6 +16,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from caredesk.core.spreadsheet import csv_writer
+from caredesk.reporting.complaints_display import ComplaintSection, Named, ReturnsDisplay
 from caredesk.reporting.dashboard import Dashboard
 from caredesk.reporting.indicators import CaseOutcome, Outcome, Report, StandardFigures
 from caredesk.reporting.periods import Period, period_name
@@ -176,6 +177,8 @@ def dashboard_tables(board: Dashboard) -> list[Table]:
     )
     if board.visits is not None:
         tables += _visit_tables(board.visits, name)
+    if board.complaints is not None:
+        tables += complaint_tables(board.complaints, name)
     trend = board.trend
     tables.append(
         Table(
@@ -248,6 +251,96 @@ def _visit_tables(visits: VisitSection, name: str) -> list[Table]:
             ],
         ),
     ]
+
+
+def complaint_tables(section: ComplaintSection, name: str) -> list[Table]:
+    """The month's complaints by stage, what was learned from them, those not accepted,
+    and compliments."""
+
+    def counted(rows: list[Named], what: str) -> list[list[Cell]]:
+        return [[what, row.label, row.count] for row in rows]
+
+    return [
+        Table(
+            name="complaints",
+            title=f"Complaints in {name}: received, answered, and answered in time",
+            headers=[
+                "Stage",
+                "Received (stage 2: asked for)",
+                "Answered",
+                "Upheld",
+                "Partly upheld",
+                "Not upheld",
+                "Answered within the Code's timescale",
+                "Answered late",
+                "Within the timescale (%)",
+                "Median working days taken",
+            ],
+            rows=[
+                [
+                    row.label,
+                    row.received,
+                    row.answered,
+                    *row.outcomes,
+                    row.in_time,
+                    row.late,
+                    _round(row.in_time_percent),
+                    _round(section.figures.stages[row.stage].median_days),
+                ]
+                for row in section.stages
+            ],
+        ),
+        Table(
+            name="complaints-learning",
+            title=f"Complaints answered in {name}, by root cause and by service area",
+            headers=["Grouped by", "Root cause or service area", "Complaints answered"],
+            rows=counted(section.by_cause, "Root cause") + counted(section.by_area, "Service area"),
+        ),
+        Table(
+            name="complaints-not-accepted",
+            title=f"Complaints not accepted in {name}, by reason",
+            headers=["Reason", "Complaints"],
+            rows=[[row.label, row.count] for row in section.not_accepted],
+        ),
+        Table(
+            name="compliments",
+            title=f"Compliments received in {name}, by service area",
+            headers=["Service area", "Compliments"],
+            rows=[[row.label, row.count] for row in section.compliments_by_area],
+        ),
+    ]
+
+
+def returns_table(returns: ReturnsDisplay) -> Table:
+    """CH01 and CH02 with their numerators and denominators; a figure that cannot be
+    worked out (no homes counted, no responses sent) is an empty cell."""
+    return Table(
+        name=f"tsm-complaints-{returns.returns.year_ending}",
+        title=returns.title,
+        headers=[
+            "Measure",
+            "What it measures",
+            "Tenure",
+            "Numerator",
+            "Numerator counts",
+            "Denominator",
+            "Denominator counts",
+            "Result",
+        ],
+        rows=[
+            [
+                row.measure,
+                row.what,
+                row.tenure,
+                row.numerator,
+                row.numerator_label,
+                row.denominator,
+                row.denominator_label,
+                row.value,
+            ]
+            for row in returns.ch01 + returns.ch02
+        ],
+    )
 
 
 def table_csv(table: Table) -> str:

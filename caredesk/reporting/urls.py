@@ -4,6 +4,7 @@ from caredesk.reporting import (
     board_views,
     equality_views,
     report_file_views,
+    returns_views,
     scrutiny_views,
     views,
     whatif_views,
@@ -22,4 +23,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("equality/report/", report_file_views.equality_file, name="equality_file"),
     path("equality/report.csv", equality_views.equality_csv, name="equality_csv"),
     path("what-if/", whatif_views.whatif, name="whatif"),
+    path("complaints/returns/", returns_views.returns, name="returns"),
 ]

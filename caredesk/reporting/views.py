@@ -70,6 +70,7 @@ def dashboard(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse
             "p90_answer": seconds_text(board.calls.p90_answer),
             "phones": board.phones,
             "visits": board.visits,
+            "complaints": board.complaints,
             "calls_query": urlencode(
                 {"start": board.first.isoformat(), "end": board.last.isoformat(), "period": "week"}
             ),

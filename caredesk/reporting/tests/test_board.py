@@ -193,6 +193,10 @@ def test_the_workbook_has_every_table_with_numbers_as_numbers(june, client):
         "phones",
         "visits",  # Halton has visits
         "appointments",
+        "complaints",  # and complaints
+        "complaints-learning",
+        "complaints-not-accepted",
+        "compliments",
         "trends",
     ]
     glance = book["at-a-glance"]
