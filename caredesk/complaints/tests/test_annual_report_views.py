@@ -142,3 +142,14 @@ def test_the_desk_pdf_is_a_draft_until_published(
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF-")
     assert "draft.pdf" in pdf["Content-Disposition"]
+
+
+def test_the_menu_links_the_reports_for_those_who_manage_complaints_only(
+    client: StaffClient, people: People
+) -> None:
+    link = f'href="{reverse("complaints:annual_reports")}"'
+    client.force_login(people.officer)
+    assert link not in client.get(reverse("cases:my_work")).content.decode()
+    client.force_login(people.line_manager)
+    page = client.get(reverse("complaints:annual_report", args=[2025])).content.decode()
+    assert f'<a {link} aria-current="page">Complaints report</a>' in page
