@@ -287,3 +287,70 @@ class HazardWebhook(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} for hazard {self.hazard_id}: {self.get_status_display()}"
+
+
+# -- The annual complaints performance and service improvement report (the Code, 8) ------
+
+
+class AnnualComplaintsReport(models.Model):
+    """The report for one year of the Tenant Satisfaction Measures (1 April `year` to 31
+    March `year` + 1): the learning and improvements written for it, the governing body's
+    response, and whether it is published (then readable at a public address)."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    learning = models.TextField(blank=True)
+    governing_body_response = models.TextField(blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"Annual complaints report {self.year} to {self.year + 1}"
+
+
+class CodeSelfAssessment(models.Model):
+    """One provision of the Code, for one year's report: whether we comply, the evidence
+    and our commentary (complaints.code_provisions lists the provisions)."""
+
+    report = models.ForeignKey(
+        AnnualComplaintsReport, on_delete=models.CASCADE, related_name="assessments"
+    )
+    provision = models.CharField(max_length=8)  # "5.10"
+    complies = models.BooleanField()
+    evidence = models.TextField(blank=True)
+    commentary = models.TextField(blank=True)
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "provision"], name="one_assessment_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report.year}, {self.provision}: {'complies' if self.complies else 'not'}"
+
+
+class AnnualReportChange(models.Model):
+    """Who changed what in a year's report, and when: each self-assessment saved, the
+    learning or the governing body's response written, the report published or
+    withdrawn."""
+
+    report = models.ForeignKey(
+        AnnualComplaintsReport, on_delete=models.CASCADE, related_name="changes"
+    )
+    provision = models.CharField(max_length=8, blank=True)
+    what = models.CharField(max_length=300)
+    by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.by}: {self.what}"

@@ -2,6 +2,7 @@ from django.urls import path
 
 from caredesk.complaints import (
     acknowledgement_views,
+    annual_report_views,
     hazard_views,
     refusal_views,
     response_views,
@@ -25,5 +26,39 @@ urlpatterns = [
         "<str:reference>/acknowledgement/",
         acknowledgement_views.acknowledgement_page,
         name="acknowledgement",
+    ),
+    # the annual complaints performance and service improvement report
+    path("annual/", annual_report_views.annual_reports, name="annual_reports"),
+    path("annual/<int:year>/", annual_report_views.annual_report_page, name="annual_report"),
+    path(
+        "annual/<int:year>/code/<str:provision>/",
+        annual_report_views.annual_provision_page,
+        name="annual_provision",
+    ),
+    path(
+        "annual/<int:year>/learning/",
+        annual_report_views.annual_learning_page,
+        name="annual_learning",
+    ),
+    path(
+        "annual/<int:year>/response/",
+        annual_report_views.annual_response_page,
+        name="annual_response",
+    ),
+    path("annual/<int:year>/publish/", annual_report_views.annual_publish, name="annual_publish"),
+    path(
+        "annual/<int:year>/report.pdf",
+        annual_report_views.annual_report_pdf_page,
+        name="annual_pdf",
+    ),
+    path(
+        "annual/<int:year>/published/",
+        annual_report_views.annual_report_public,
+        name="annual_public",
+    ),
+    path(
+        "annual/<int:year>/published/report.pdf",
+        annual_report_views.annual_report_public_pdf,
+        name="annual_public_pdf",
     ),
 ]

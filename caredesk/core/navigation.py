@@ -84,6 +84,18 @@ MENU: tuple[MenuLink, ...] = (
         "can_edit_templates",
         url_names=("templates", "template"),
     ),
+    _link(
+        "complaints:annual_reports",
+        "Complaints report",
+        "can_manage_complaints",
+        url_names=(
+            "annual_reports",
+            "annual_report",
+            "annual_provision",
+            "annual_learning",
+            "annual_response",
+        ),
+    ),
     _link("staff:absences", "Absences", "can_record_absences"),
     _link("visits:offices", "Offices", "can_manage_offices", url_names=("offices", "office")),
     _link("notifications:list", "Notifications", app_name="notifications"),

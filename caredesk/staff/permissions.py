@@ -71,6 +71,10 @@ class Can(enum.Enum):
     DOWNLOAD_CALL_REJECTS = _grant("download_call_rejects", {Role.ADMINISTRATOR})
     # Offices as visitors meet them: opening hours, closures, access, the duty officer.
     MANAGE_OFFICES = _grant("manage_offices", {Role.ADMINISTRATOR, Role.LINE_MANAGER})
+    # Complaints as the landlord manages them: the annual complaints performance and
+    # service improvement report (the self-assessment against the Code, the learning,
+    # the governing body's response) and publishing it.
+    MANAGE_COMPLAINTS = _grant("manage_complaints", {Role.ADMINISTRATOR, Role.LINE_MANAGER})
     EDIT_TEMPLATES = _grant("edit_templates", {Role.ADMINISTRATOR, Role.SYSTEM_ADMINISTRATOR})
     # Others' sign-in: a temporary password, removing two-factor sign-in, unlocking after
     # too many failed sign-ins (staff.accounts says whose: not a higher role's).

@@ -47,6 +47,9 @@ PUBLIC = {
     "offices:poster",
     # an officer's calendar feed, for calendar programs: its secret address is the key
     "visits:calendar_feed",
+    # a published annual complaints report and its PDF (404 until published)
+    "complaints:annual_public",
+    "complaints:annual_public_pdf",
 }
 
 
@@ -187,6 +190,8 @@ def world(people, clock, tmp_path, settings):
         "pk": customer.pk,
         "import_id": call_import.pk,
         "username": people.officer.username,  # staff accounts (staff:account)
+        "year": 2025,  # an annual complaints report's year (complaints:annual_*)
+        "provision": "1.2",  # a provision of the Complaint Handling Code
         **correspondence(case, people, clock),
     }
 
@@ -279,6 +284,14 @@ COMPLAINT_PAGES_OF_ANY_CASE = {
     "complaints:hazard_new",  # a hazard is reported on any case
     "complaints:hazard",
     "complaints:hazard_evidence",
+    # the annual complaints report: a year's, not a case's
+    "complaints:annual_reports",
+    "complaints:annual_report",
+    "complaints:annual_provision",
+    "complaints:annual_learning",
+    "complaints:annual_response",
+    "complaints:annual_publish",
+    "complaints:annual_pdf",
 }
 PERSONAS = [*Role, None]  # every role, and a member of staff with no role at all
 

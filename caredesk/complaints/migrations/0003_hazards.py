@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0013_event_kind_hazard'),
-        ('complaints', '0001_initial'),
+        ('complaints', '0002_annual_report'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
