@@ -37,7 +37,7 @@ from caredesk.complaints.code_provisions import code_provisions
 from caredesk.complaints.models import AnnualComplaintsReport, CodeSelfAssessment
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
-from caredesk.core.forms import TextLimits
+from caredesk.core.forms import TextLimits, text_limits_explain
 from caredesk.errors import CaredeskError
 from caredesk.staff.decorators import requires
 from caredesk.staff.models import StaffMember
@@ -99,6 +99,7 @@ class PartForm(TextLimits, forms.Form):
         field = self.fields["text"]
         field.label, field.help_text = label, help_text
         field.error_messages["max_length"] = f"Keep it to {MAX_TEXT_CHARS:,} characters"
+        text_limits_explain({"text": field})  # its own hint, then the limit
 
 
 PART_WORDS: dict[str, tuple[str, str, str]] = {
