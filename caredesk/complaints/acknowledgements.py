@@ -18,9 +18,9 @@ from datetime import datetime
 from typing import Any
 
 from caredesk.cases.locks import case_lock
-from caredesk.cases.models import Case, Channel, Direction
+from caredesk.cases.models import Case
 from caredesk.cases.selectors import complaint_next_step_get
-from caredesk.cases.services import complaint_acknowledge, contact_log
+from caredesk.cases.services import complaint_acknowledge
 from caredesk.complaints.definitions import stage_defined
 from caredesk.complaints.models import Complaint
 from caredesk.core.clock import Clock, read_once
@@ -28,12 +28,11 @@ from caredesk.core.db import write_transaction
 from caredesk.documents.letters import long_day
 from caredesk.documents.models import CaseLetter, DocumentKind, Medium
 from caredesk.documents.rendering import document_render
-from caredesk.documents.services import letter_send
 from caredesk.documents.values import case_values
 from caredesk.errors import CaredeskError, NotAllowed
 from caredesk.mail.checking import reply_values
 from caredesk.mail.models import OutboundEmail
-from caredesk.mail.replies import customer_email_send
+from caredesk.mail.replies import email_or_letter_send
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can, allowed
 from caredesk.standards import Policy, due_at
@@ -109,19 +108,8 @@ def complaint_acknowledgement_send(
             "acknowledgement tells the customer what we understand it to be about."
         )
     values = reply_values(case, policy, by, draft)  # the officer's words, framed
-    sent: OutboundEmail | CaseLetter
-    if by_email:
-        sent = customer_email_send(case, KIND, values, by=by, policy=policy, clock=clock)
-        contact_log(
-            case=case,
-            channel=Channel.EMAIL,
-            direction=Direction.OUTBOUND,
-            by=by,
-            summary=f"Email: {sent.subject}",
-            policy=policy,
-            clock=clock,
-        )
-    else:
-        sent = letter_send(case, KIND, values, by=by, policy=policy, clock=clock)
+    sent = email_or_letter_send(
+        case, KIND, values, by_email=by_email, by=by, policy=policy, clock=clock
+    )
     complaint_acknowledge(case=case, stage=stage, by=by, policy=policy, clock=clock)
     return sent

@@ -16,19 +16,18 @@ from typing import TYPE_CHECKING
 
 from caredesk.cases import events
 from caredesk.cases.locks import case_lock
-from caredesk.cases.models import Case, CaseKind, CaseStatus, Channel, Direction, EventKind
-from caredesk.cases.services import case_finish, contact_log
+from caredesk.cases.models import Case, CaseKind, CaseStatus, EventKind
+from caredesk.cases.services import case_finish
 from caredesk.complaints.definitions import complaint_of
 from caredesk.core.clock import Clock, read_once
 from caredesk.core.db import write_transaction
 from caredesk.documents.models import CaseLetter, DocumentKind
 from caredesk.documents.ombudsman import ombudsman_problem
-from caredesk.documents.services import letter_send
 from caredesk.documents.values import case_values
 from caredesk.errors import CaredeskError, NotAllowed
 from caredesk.mail.checking import reply_values
 from caredesk.mail.models import OutboundEmail
-from caredesk.mail.replies import customer_email_send
+from caredesk.mail.replies import email_or_letter_send
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can, allowed
 from caredesk.standards import Policy
@@ -131,20 +130,9 @@ def complaint_refuse(
     if refused:
         raise RefusalError(refused)
     values = reply_values(case, policy, by, draft)
-    sent: OutboundEmail | CaseLetter
-    if by_email:
-        sent = customer_email_send(case, KIND, values, by=by, policy=policy, clock=clock)
-        contact_log(
-            case=case,
-            channel=Channel.EMAIL,
-            direction=Direction.OUTBOUND,
-            by=by,
-            summary=f"Email: {sent.subject}",
-            policy=policy,
-            clock=clock,
-        )
-    else:
-        sent = letter_send(case, KIND, values, by=by, policy=policy, clock=clock)
+    sent = email_or_letter_send(
+        case, KIND, values, by_email=by_email, by=by, policy=policy, clock=clock
+    )
     complaint = complaint_of(case, now=now)
     complaint.refused_at = now
     complaint.refused_by = by

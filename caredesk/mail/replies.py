@@ -147,6 +147,34 @@ def revised_day(revised_at: datetime, policy: Policy) -> str:
     return long_day(revised_at.astimezone(policy.working_calendar.zone).date())
 
 
+def email_or_letter_send(
+    case: Case,
+    kind: DocumentKind,
+    values: dict[str, Any],
+    *,
+    by_email: bool,
+    by: StaffMember,
+    policy: Policy,
+    clock: Clock,
+) -> OutboundEmail | CaseLetter:
+    """Send `kind` to the customer as an email (recorded as an outbound contact) or as a
+    letter (which records its own), in the caller's transaction. For what is not the
+    response: a response records itself as one (`email_reply_write`, `letter_write`)."""
+    if not by_email:
+        return letter_send(case, kind, values, by=by, policy=policy, clock=clock)
+    sent = customer_email_send(case, kind, values, by=by, policy=policy, clock=clock)
+    contact_log(
+        case=case,
+        channel=Channel.EMAIL,
+        direction=Direction.OUTBOUND,
+        by=by,
+        summary=f"Email: {sent.subject}",
+        policy=policy,
+        clock=clock,
+    )
+    return sent
+
+
 @dataclass(frozen=True)
 class HoldingReplySent:
     reply: HoldingReply
