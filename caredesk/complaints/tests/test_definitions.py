@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from caredesk.cases.errors import RaisedFromItself
-from caredesk.cases.models import Case, CaseEvent, CaseKind, Channel, EventKind
-from caredesk.cases.services import case_create, complaint_acknowledge, complaint_escalate
+from caredesk.cases.models import Case, CaseEvent, EventKind
+from caredesk.cases.services import complaint_acknowledge, complaint_escalate
 from caredesk.complaints.acknowledgements import (
     AcknowledgementError,
     acknowledgement_start,
@@ -22,7 +22,8 @@ from caredesk.complaints.acknowledgements import (
 )
 from caredesk.complaints.definitions import DefinitionError, complaint_define
 from caredesk.complaints.models import Complaint
-from caredesk.conftest import People, SettableClock, customer_case, letter_writer
+from caredesk.complaints.tests.factories import complaint_case
+from caredesk.conftest import People, SettableClock, customer_case
 from caredesk.core.text import has_unstorable
 from caredesk.errors import NotAllowed
 from caredesk.standards import load_policy
@@ -33,18 +34,7 @@ HALTON = load_policy("halton")
 @pytest.fixture
 def complaint(people: People, clock: SettableClock) -> Case:
     clock.moment = datetime(2026, 6, 22, 9, 0, tzinfo=UTC)  # Monday, 10am in London
-    letter_writer(people)
-    enquiry = customer_case(people, clock)
-    return case_create(
-        kind=CaseKind.COMPLAINT,
-        channel=Channel.PHONE,
-        received_at=clock.now(),
-        subject="Repairs never turned up",
-        by=people.officer,
-        customer=enquiry.customer,
-        assign_to=people.officer,
-        clock=clock,
-    )
+    return complaint_case(people, clock)
 
 
 def define(people: People, case: Case, clock: SettableClock, **more: Any) -> Complaint:

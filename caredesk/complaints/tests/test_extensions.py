@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from caredesk.cases.errors import ExtensionAfterDue, HoldingReplyTooLate
-from caredesk.cases.models import Case, CaseKind, Channel, Deadline
-from caredesk.cases.services import case_create, complaint_acknowledge, complaint_escalate
+from caredesk.cases.models import Case, Deadline
+from caredesk.cases.services import complaint_acknowledge, complaint_escalate
 from caredesk.complaints.definitions import complaint_define
+from caredesk.complaints.tests.factories import complaint_case
 from caredesk.conftest import People, SettableClock, customer_case, letter_writer
 from caredesk.mail.replies import holding_reply_write
 from caredesk.standards import load_policy
@@ -25,18 +26,7 @@ LONDON = ZoneInfo("Europe/London")
 @pytest.fixture
 def complaint(people: People, clock: SettableClock) -> Case:
     clock.moment = datetime(2026, 6, 22, 9, 0, tzinfo=UTC)  # Monday, 10am in London
-    letter_writer(people)
-    enquiry = customer_case(people, clock)
-    case = case_create(
-        kind=CaseKind.COMPLAINT,
-        channel=Channel.PHONE,
-        received_at=clock.now(),
-        subject="Repairs never turned up",
-        by=people.officer,
-        customer=enquiry.customer,
-        assign_to=people.officer,
-        clock=clock,
-    )
+    case = complaint_case(people, clock)
     complaint_define(
         case=case,
         points=["Nobody came."],

@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from caredesk.cases.models import Case, CaseKind, CaseStatus, Channel, DeadlineStatus
-from caredesk.cases.services import case_create, response_send
+from caredesk.cases.models import Case, CaseStatus, Channel, DeadlineStatus
+from caredesk.cases.services import response_send
 from caredesk.complaints.models import Complaint
 from caredesk.complaints.refusals import RefusalError, complaint_refuse, refusal_start
-from caredesk.conftest import People, SettableClock, customer_case, letter_writer
+from caredesk.complaints.tests.factories import complaint_case
+from caredesk.conftest import People, SettableClock
 from caredesk.documents.models import CaseLetter, DocumentKind
 from caredesk.standards import load_policy
 
@@ -25,18 +26,7 @@ OMBUDSMAN = HALTON.complaints.ombudsman
 @pytest.fixture
 def complaint(people: People, clock: SettableClock) -> Case:
     clock.moment = datetime(2026, 6, 22, 9, 0, tzinfo=UTC)
-    letter_writer(people)
-    enquiry = customer_case(people, clock)
-    return case_create(
-        kind=CaseKind.COMPLAINT,
-        channel=Channel.LETTER,
-        received_at=clock.now(),
-        subject="The fence in 2019",
-        by=people.officer,
-        customer=enquiry.customer,
-        assign_to=people.officer,
-        clock=clock,
-    )
+    return complaint_case(people, clock, channel=Channel.LETTER, subject="The fence in 2019")
 
 
 def reason() -> str:

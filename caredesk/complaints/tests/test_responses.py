@@ -15,13 +15,11 @@ from django.urls import reverse
 
 from caredesk.cases.models import (
     Case,
-    CaseKind,
     CaseStatus,
-    Channel,
     ComplaintOutcome,
     DeadlineStatus,
 )
-from caredesk.cases.services import case_create, complaint_acknowledge, complaint_escalate
+from caredesk.cases.services import complaint_acknowledge, complaint_escalate
 from caredesk.complaints.definitions import complaint_define
 from caredesk.complaints.models import ComplaintPoint, ComplaintPromise, PromiseKind
 from caredesk.complaints.promises import PromiseError, promise_done
@@ -33,7 +31,8 @@ from caredesk.complaints.responses import (
     complaint_response_send,
     stage_to_answer,
 )
-from caredesk.conftest import People, SettableClock, customer_case, letter_writer
+from caredesk.complaints.tests.factories import complaint_case
+from caredesk.conftest import People, SettableClock
 from caredesk.documents.models import CaseLetter, DocumentKind, DocumentTemplate, Medium
 from caredesk.mail.models import OutboundEmail
 from caredesk.standards import load_policy
@@ -52,18 +51,7 @@ def cause() -> str:
 
 
 def new_complaint(people: People, clock: SettableClock, **customer: Any) -> Case:
-    letter_writer(people)
-    enquiry = customer_case(people, clock, **customer)
-    case = case_create(
-        kind=CaseKind.COMPLAINT,
-        channel=Channel.PHONE,
-        received_at=clock.now(),
-        subject="Repairs never turned up",
-        by=people.officer,
-        customer=enquiry.customer,
-        assign_to=people.officer,
-        clock=clock,
-    )
+    case = complaint_case(people, clock, **customer)
     complaint_define(
         case=case,
         points=["Nobody came to fix the door.", "Nobody called back."],
