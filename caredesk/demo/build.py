@@ -27,6 +27,7 @@ from caredesk.core.clock import Clock
 from caredesk.customers.models import Customer, CustomerType
 from caredesk.demo.appointments import Diary
 from caredesk.demo.cases import Stories
+from caredesk.demo.complaints import ComplaintsBook
 from caredesk.demo.customers import build_customers, equality_profiles_save
 from caredesk.demo.landlords import DEMO_PASSWORD, LANDLORDS, Landlord
 from caredesk.demo.organisation import Organisation, build_organisation, build_role_holders
@@ -154,6 +155,7 @@ def build_demo(*, policy: str, seed: int, clock: Clock, size: DemoSize = DemoSiz
             (reference,) = references_reserve(rules, [item.received_at])
             save_drafts([stories.tell(item, reference)])
     Diary(landlord=landlord, policy=rules, organisation=organisation, seed=seed, now=now).play()
+    ComplaintsBook(policy=rules, organisation=organisation, seed=seed, now=now).write()
     # The performance figures, counted now rather than on the first visit to the dashboard.
     figures_rebuild(policy=rules)
 

@@ -1,0 +1,58 @@
+"""The demo's complaints, compliments and hazards (demo.complaints): each complaint's record
+agrees with its timeline; compliments name whom they praise; hazards went through the
+services, timed from the contact that told us."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from caredesk.cases.models import Case, CaseKind, EventKind
+from caredesk.complaints.models import Complaint, Compliment, Hazard, HazardStep
+from caredesk.conftest import SettableClock
+from caredesk.demo.build import build_demo
+from caredesk.demo.tests.test_reception import SIZE, build
+
+
+def test_each_complaint_is_defined_at_the_stages_it_reached_and_answered_as_its_timeline(db):
+    build("halton")
+
+    complaints = Complaint.objects.select_related("case")
+    assert complaints.count() == Case.objects.filter(kind=CaseKind.COMPLAINT).count()
+    answered = 0
+    for complaint in complaints:
+        acknowledged = {
+            event.data["acknowledged_stage"]
+            for event in complaint.case.events.filter(kind=EventKind.CONTACT)
+            if "acknowledged_stage" in event.data
+        }
+        assert set(complaint.points.values_list("stage", flat=True)) == acknowledged
+        for stage in (1, 2):
+            at = getattr(complaint, f"stage_{stage}_answered_at")
+            assert (at is None) == (getattr(complaint, f"stage_{stage}_outcome") == "")
+            if at is not None:
+                answered += 1
+                assert stage in acknowledged
+                assert complaint.root_cause
+                assert not complaint.points.filter(stage=stage, decision="").exists()
+    assert answered > 0
+    praised = Compliment.objects.all()
+    assert praised.count() == Case.objects.filter(kind=CaseKind.COMPLIMENT).count()
+    assert all(c.staff.exists() for c in praised if c.case.assigned_to_id)
+
+
+def test_a_year_under_awaabs_law_has_hazards_timed_from_the_contact(db):
+    build_demo(
+        policy="halton",
+        seed=5,
+        clock=SettableClock(datetime(2026, 11, 18, 10, 30, tzinfo=UTC)),
+        size=SIZE,
+    )
+
+    found = Hazard.objects.all()
+    assert found.count() >= 6
+    assert all(hazard.covered for hazard in found)
+    assert all(hazard.aware_at == hazard.contact.at for hazard in found if hazard.contact)
+    steps = HazardStep.objects.select_related("deadline")
+    assert {s.standard_key for s in steps} >= {"hazard_investigated", "hazard_emergency_made_safe"}
+    assert steps.filter(done_at__isnull=False, done_source="repairs system").exists()
+    assert all(step.deadline is not None for step in steps)
