@@ -78,6 +78,14 @@ class ReportDue:
     homes: int | None  # the latest count of homes in the policy (None: none counted)
     over_homes: int  # the policy's threshold
 
+    @property
+    def homes_text(self) -> str:
+        return f"{self.homes:,}" if self.homes is not None else ""
+
+    @property
+    def over_homes_text(self) -> str:
+        return f"{self.over_homes:,}"
+
 
 def report_due(*, year: int, policy: Policy) -> ReportDue:
     """When the report for `year` is due: the policy's month and day next after the year

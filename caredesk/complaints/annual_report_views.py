@@ -65,7 +65,7 @@ class SelfAssessmentForm(TextLimits, forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, provision: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, provision: str = "1.2", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.provision = provision
         field = self.fields["complies"]
@@ -89,15 +89,18 @@ class SelfAssessmentForm(TextLimits, forms.Form):
         return data
 
 
-class PartForm(TextLimits, forms.Form):
+class PartForm(forms.Form):
+    """The learning and improvements, or the governing body's response (`part`)."""
+
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 14}), max_length=MAX_TEXT_CHARS, required=False
     )
 
-    def __init__(self, *args: Any, label: str, help_text: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, part: str = "learning", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["text"]
-        field.label, field.help_text = label, help_text
+        _, field.label, field.help_text = PART_WORDS[part]
+        text_limits_explain(self.fields)  # after the hint is set: it adds the limit
         field.error_messages["max_length"] = f"Keep it to {MAX_TEXT_CHARS:,} characters"
         text_limits_explain({"text": field})  # its own hint, then the limit
 
@@ -226,12 +229,11 @@ def _report_address(year: int) -> str:
 
 def _part_page(request: HttpRequest, year: int, part: Part, clock: Clock) -> HttpResponse:
     year = _year(year, clock)
-    title, label, help_text = PART_WORDS[part]
+    title = PART_WORDS[part][0]
     kept = AnnualComplaintsReport.objects.filter(year=year).first()
     form = PartForm(
         request.POST if request.method == "POST" else None,
-        label=label,
-        help_text=help_text,
+        part=part,
         initial={"text": getattr(kept, part) if kept else ""},
     )
     if form.is_bound and form.is_valid():

@@ -40,7 +40,7 @@ def test_the_list_shows_each_year_and_when_its_report_is_due(
     assert "2024 to 2025" in page
     assert "2025 to 2026" in page
     assert "The 2024 to 2025 annual complaints report is due by 30 September 2025." in page
-    assert "we have 7300 homes, over 1000" in page
+    assert "we have 7,300 homes, over 1,000" in page
 
 
 def test_an_officer_may_not_open_it(client: StaffClient, people: People) -> None:
