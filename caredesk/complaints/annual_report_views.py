@@ -102,7 +102,6 @@ class PartForm(forms.Form):
         _, field.label, field.help_text = PART_WORDS[part]
         text_limits_explain(self.fields)  # after the hint is set: it adds the limit
         field.error_messages["max_length"] = f"Keep it to {MAX_TEXT_CHARS:,} characters"
-        text_limits_explain({"text": field})  # its own hint, then the limit
 
 
 PART_WORDS: dict[str, tuple[str, str, str]] = {

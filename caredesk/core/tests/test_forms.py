@@ -89,9 +89,6 @@ def samples(people: People) -> dict[str, Any]:
         "email_to": "grace.nwosu@example.org",
         "channel_form": CHANNEL_FORMS[Channel.MESSAGE],  # the one that asks the most
         "case": case,
-        "label": "Learning and improvements",  # the annual report's parts
-        "help_text": "What we learned this year.",
-        "provision": "1.1",
         "years": [2026, 2025],  # the TSM returns page
         "stage": 2,  # a complaint's stage 2 asks the most
         "points": [ComplaintPoint(stage=1, number=1, text="Nobody came to the repair.")],
