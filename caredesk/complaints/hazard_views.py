@@ -23,12 +23,20 @@ from caredesk.complaints.hazard_forms import (
     InvestigationForm,
     StepDoneForm,
 )
+from caredesk.complaints.hazard_summaries import (
+    SUMMARY_STEP,
+    hazard_summary_send,
+    summary_by_email,
+    summary_preview,
+    summary_problem,
+)
 from caredesk.complaints.models import Hazard, HazardEvidence, HazardStep
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock, system_clock
 from caredesk.core.office_time import parse_received
 from caredesk.core.store import store_download
 from caredesk.customers.services import customer_access_record
+from caredesk.documents.checking import checked_for, checked_refusal, checked_token
 from caredesk.errors import CaredeskError
 from caredesk.staff.decorators import requires
 from caredesk.staff.models import StaffMember
@@ -104,6 +112,8 @@ def hazard_page(request: HttpRequest, hazard_id: int, clock: Clock = system_cloc
     )
     policy, staff = active_policy(), _staff(request)
     action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action == "summary":
+        return _summary_send(request, hazard, staff, policy, clock)
     bound: dict[str, Form] = {}
     if action in FORMS or action == "done":
         form = (
@@ -147,12 +157,66 @@ def hazard_page(request: HttpRequest, hazard_id: int, clock: Clock = system_cloc
             "attempts": hazard.access_attempts.select_related("recorded_by"),
             "evidence": hazard.evidence.all(),
             "webhooks": hazard.webhooks.order_by("pk"),
+            **_summary(hazard, staff, policy, clock),
             "forms": forms,
             "failed": action if bound and any(f.errors for f in bound.values()) else "",
             "panel": customer_panel_get(customer=hazard.case.customer, exclude_case=hazard.case),
         },
         status=400 if bound else 200,
     )
+
+
+def _summary_fields(hazard: Hazard) -> dict[str, str]:
+    return {"hazard": str(hazard.pk), "what": "summary"}
+
+
+def _summary(
+    hazard: Hazard, staff: StaffMember, policy: Policy, clock: Clock, refused: str = ""
+) -> dict[str, Any]:
+    """The written summary as it will go, and the token its Send carries; or why not."""
+    if not hazard.steps.filter(standard_key=SUMMARY_STEP).exists():
+        return {}
+    problem = summary_problem(hazard)
+    shown = None
+    if not problem:
+        try:
+            shown = summary_preview(hazard=hazard, by=staff, policy=policy, clock=clock)
+        except CaredeskError as error:
+            problem = error.message
+    customer = hazard.case.customer
+    by_email = summary_by_email(customer)
+    email_to = customer.email if by_email and customer else ""
+    return {
+        "summary": shown,
+        "summary_problem": refused or problem,
+        "summary_checked": checked_token(
+            _summary_fields(hazard),
+            checked_for(hazard.case, by=staff, by_email=by_email, email_to=email_to),
+        ),
+    }
+
+
+def _summary_send(
+    request: HttpRequest, hazard: Hazard, staff: StaffMember, policy: Policy, clock: Clock
+) -> HttpResponse:
+    customer = hazard.case.customer
+    by_email = summary_by_email(customer)
+    email_to = customer.email if by_email and customer else ""
+    now = checked_for(hazard.case, by=staff, by_email=by_email, email_to=email_to)
+    refused = checked_refusal(
+        request.POST.get("checked", ""), _summary_fields(hazard), now, what="the summary"
+    )
+    if not refused:
+        try:
+            sent = hazard_summary_send(hazard=hazard, by=staff, policy=policy, clock=clock)
+        except CaredeskError as error:
+            refused = error.message
+        else:
+            how = f"emailed to {email_to}" if by_email else "written as a letter"
+            messages.success(request, f"Summary {how}: {sent.subject}.")
+            return redirect("complaints:hazard", hazard.pk)
+    messages.error(request, refused)
+    return redirect("complaints:hazard", hazard.pk)
 
 
 def _act(

@@ -34,6 +34,9 @@ class DocumentKind(models.TextChoices):
     # A complaint's stage 1 or stage 2 response, made from its decisions (complaints.responses):
     # sending it is the response on the case, as a RESPONSE is.
     COMPLAINT_RESPONSE = "complaint_response", "Complaint response"
+    # The written summary of a hazard's investigation to the tenant (Awaab's Law), from the
+    # investigation's record (complaints.hazard_summaries).
+    HAZARD_SUMMARY = "hazard_summary", "Hazard investigation summary"
 
 
 class Medium(models.TextChoices):

@@ -234,6 +234,7 @@ KIND_VALUES: dict[str, tuple[str, ...]] = {
     DocumentKind.INTERVIEW_SUMMARY: ("interview",),
     DocumentKind.COMPLAINT_REFUSAL: ("draft",),
     DocumentKind.COMPLAINT_RESPONSE: ("draft", "complaint", "ombudsman"),
+    DocumentKind.HAZARD_SUMMARY: ("hazard",),
 }
 _EVERY_TEMPLATE = ("case", "customer", "officer", "contact", "organisation")
 
@@ -296,6 +297,18 @@ EXAMPLE_VALUES: dict[str, Any] = {
         "outcome": "upheld",
         "remedies": [{"what": "Pay you £50 for the days off work", "by": "Friday 10 July 2026"}],
         "actions": [{"what": "Replace the back door", "by": "Friday 17 July 2026"}],
+    },
+    "hazard": {
+        "kind": "Damp and mould growth",
+        "where": "back bedroom",
+        "told": "Monday 22 June 2026",
+        "investigated": "Thursday 25 June 2026",
+        "found": "Condensation from a blocked extractor fan; mould over 2 square metres.",
+        "significant": "yes",
+        "next": [
+            {"what": "begin the work to make your home safe", "by": "Thursday 2 July 2026"},
+            {"what": "begin the work to stop it coming back", "by": "Thursday 2 July 2026"},
+        ],
     },
     "ombudsman": {
         "name": "Housing Ombudsman Service",

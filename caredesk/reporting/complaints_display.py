@@ -16,6 +16,7 @@ from datetime import date
 from typing import Protocol
 
 from caredesk.cases.models import ComplaintOutcome
+from caredesk.complaints.annual_report import ReportDue, report_due, year_of
 from caredesk.complaints.figures import ComplaintFigures, complaint_figures
 from caredesk.complaints.returns import ComplaintReturns, PerThousand, WithinTime
 from caredesk.reporting import display
@@ -67,6 +68,7 @@ class StageRow:
 @dataclass(frozen=True)
 class ComplaintSection:
     figures: ComplaintFigures
+    annual_due: ReportDue  # the annual report of the last year ended: when it is due
     stages: list[StageRow]
     by_cause: list[Named]
     by_area: list[Named]
@@ -138,6 +140,7 @@ def complaint_section(*, policy: Policy, first: date, last: date) -> ComplaintSe
     counted = figures.received or figures.compliments or figures.not_accepted
     if not (policy_has_complaints(policy) or counted):
         return None
+    annual_due = report_due(year=year_of(last) - 1, policy=policy)
     stages = []
     for stage, found in sorted(figures.stages.items()):
         stages.append(
@@ -160,6 +163,7 @@ def complaint_section(*, policy: Policy, first: date, last: date) -> ComplaintSe
     complaints = policy.complaints
     return ComplaintSection(
         figures=figures,
+        annual_due=annual_due,
         stages=stages,
         by_cause=named(figures.by_cause, complaints.root_causes),
         by_area=named(figures.by_area, complaints.service_areas),

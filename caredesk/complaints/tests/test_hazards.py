@@ -5,6 +5,7 @@ untimed; every access attempt, the decant and the close kept."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,7 @@ import pytest
 
 from caredesk.cases.intake import contact_receive
 from caredesk.cases.models import Case, CaseEvent, Channel, DeadlineStatus, EventKind
+from caredesk.complaints.hazard_summaries import hazard_summary_send
 from caredesk.complaints.hazards import (
     HazardError,
     hazard_access_attempt,
@@ -22,8 +24,11 @@ from caredesk.complaints.hazards import (
     hazard_step_done,
 )
 from caredesk.complaints.models import Hazard, HazardStep, HazardWebhook, WebhookStatus
-from caredesk.conftest import People, SettableClock, customer_case
+from caredesk.conftest import People, SettableClock, customer_case, letter_writer
+from caredesk.documents.models import CaseLetter, DocumentFormat, DocumentKind, TranslationRequest
+from caredesk.documents.services import wanted_formats
 from caredesk.errors import NotAllowed
+from caredesk.mail.models import OutboundEmail
 from caredesk.standards import load_policy
 
 HALTON = load_policy("halton")
@@ -362,3 +367,113 @@ def test_record_a_hazard_then_its_investigation_from_the_pages(
     assert summary.done_by == people.officer
     case_page = client.get(reverse("cases:case", args=[case.reference]), {"panels": "all"})  # type: ignore[attr-defined]
     assert "Damp and mould growth" in case_page.content.decode()
+
+
+# -- the written summary ----------------------------------------------------------------
+
+
+def investigated(people: People, clock: SettableClock, case: Case) -> Hazard:
+    letter_writer(people)
+    hazard = report(people, case, clock)
+    clock.moment = datetime(2026, 6, 25, 10, 0, tzinfo=UTC)  # Thursday
+    return hazard_investigated(
+        hazard=hazard,
+        findings="A blocked extractor fan; mould over 2 square metres.",
+        significant=True,
+        by=people.officer,
+        policy=HALTON,
+        clock=clock,
+    )
+
+
+def test_the_summary_goes_as_a_letter_in_their_format_and_language_and_is_the_step(
+    people: People, clock: SettableClock
+) -> None:
+    clock.moment = datetime(2026, 6, 22, 13, 0, tzinfo=UTC)
+    case = customer_case(
+        people,
+        clock,
+        channel=Channel.PHONE,
+        days_ago=0,
+        email="jo@example.org",
+        preferred_channel="email",
+        accessible_format="large_print",
+        language="Polish",
+    )
+    hazard = investigated(people, clock, case)
+
+    letter = hazard_summary_send(hazard=hazard, by=people.officer, policy=HALTON, clock=clock)
+
+    assert isinstance(letter, CaseLetter)
+    assert letter.kind == DocumentKind.HAZARD_SUMMARY
+    body = " ".join(letter.body.split())
+    assert "We looked into the damp and mould growth in your back bedroom" in body
+    assert "told us about on Monday 22 June 2026" in body
+    assert "A blocked extractor fan" in body
+    assert "- begin the work to make your home safe, by Thursday 2 July 2026" in body
+    assert wanted_formats(letter) == [DocumentFormat.STANDARD_PRINT, DocumentFormat.LARGE_PRINT]
+    assert TranslationRequest.objects.get(letter=letter).language == "Polish"
+    step = steps(hazard)["hazard_summary_sent"]
+    assert step.done_at == clock.now()
+    assert step.deadline is not None
+    assert step.deadline.status == DeadlineStatus.MET
+    with pytest.raises(HazardError, match="has been sent"):
+        hazard_summary_send(hazard=hazard, by=people.officer, policy=HALTON, clock=clock)
+
+
+def test_the_summary_is_emailed_to_a_tenant_who_prefers_email(
+    people: People, clock: SettableClock
+) -> None:
+    clock.moment = datetime(2026, 6, 22, 13, 0, tzinfo=UTC)
+    case = customer_case(
+        people,
+        clock,
+        channel=Channel.PHONE,
+        days_ago=0,
+        email="jo@example.org",
+        preferred_channel="email",
+    )
+    hazard = investigated(people, clock, case)
+
+    email = hazard_summary_send(hazard=hazard, by=people.officer, policy=HALTON, clock=clock)
+
+    assert isinstance(email, OutboundEmail)
+    assert email.to_address == "jo@example.org"
+    assert "0151 510 1234" in email.body  # signed
+
+
+def test_no_summary_before_the_investigation(
+    people: People, clock: SettableClock, case: Case
+) -> None:
+    letter_writer(people)
+    hazard = report(people, case, clock)
+    with pytest.raises(HazardError, match="Record the investigation first"):
+        hazard_summary_send(hazard=hazard, by=people.officer, policy=HALTON, clock=clock)
+
+
+def test_the_hazard_page_shows_the_summary_and_sends_only_what_it_showed(
+    client: object, people: People, clock: SettableClock, case: Case, monkeypatch: object
+) -> None:
+    from django.urls import reverse
+
+    from caredesk.core.clock import system_clock
+
+    hazard = investigated(people, clock, case)
+    monkeypatch.setattr(system_clock, "now", clock.now)  # type: ignore[attr-defined]
+    client.force_login(people.officer)  # type: ignore[attr-defined]
+    address = reverse("complaints:hazard", args=[hazard.pk])
+
+    page = client.get(address).content.decode()  # type: ignore[attr-defined]
+    assert "The written summary to the tenant" in page
+    assert "A blocked extractor fan" in page
+    forged = client.post(address, {"action": "summary", "checked": "forged"}, follow=True)  # type: ignore[attr-defined]
+    assert "Check the summary before you send it" in forged.content.decode()
+    assert not CaseLetter.objects.exists()
+    token = re.search(r'name="checked" value="([^"]+)"', page)
+    assert token is not None
+
+    sent = client.post(address, {"action": "summary", "checked": token.group(1)}, follow=True)  # type: ignore[attr-defined]
+
+    assert "Summary written as a letter" in sent.content.decode()
+    assert CaseLetter.objects.get().kind == DocumentKind.HAZARD_SUMMARY
+    assert "The summary has been sent." in sent.content.decode()

@@ -65,6 +65,11 @@ def test_the_dashboard_counts_the_month_s_complaints(two_years: dict[str, Case])
         ("Already considered under the complaints procedure", 1),
     ]
     assert march.not_accepted_total == 1
+    # the annual report of the last year ended: October 2025 is in 2025-26, so 2024-25's,
+    # due on 30 September 2025; Halton's 7,300 homes are over 1,000, so it is required
+    assert (october.annual_due.year, october.annual_due.due_on) == (2024, date(2025, 9, 30))
+    assert october.annual_due.required
+    assert (march.annual_due.year, march.annual_due.due_on) == (2024, date(2025, 9, 30))
 
 
 def test_a_key_the_policy_no_longer_has_and_one_not_recorded_are_still_shown() -> None:
