@@ -65,11 +65,13 @@ class ComplaintsBook:
 
     def _complaints(self) -> None:
         cases = list(Case.objects.filter(kind=CaseKind.COMPLAINT).order_by("received_at", "pk"))
-        said = CaseEvent.objects.filter(  # read only: events are made by cases.events
+        complaint_events = CaseEvent.objects.filter(  # read only: cases.events makes them
             case__kind=CaseKind.COMPLAINT,
             kind__in=(EventKind.CONTACT, EventKind.ESCALATION, EventKind.RESPONSE),
         )
-        rows = said.order_by("at", "pk").values_list("case_id", "kind", "data", "at", "actor_id")
+        rows = complaint_events.order_by("at", "pk").values_list(
+            "case_id", "kind", "data", "at", "actor_id"
+        )
         timeline: dict[int, list[tuple[str, dict[str, Any], datetime, int | None]]] = {}
         for case_id, kind, data, at, actor in rows:
             timeline.setdefault(case_id, []).append((kind, data, at, actor))
