@@ -21,11 +21,10 @@ from caredesk.complaints.models import Hazard, HazardStep
 from caredesk.core.clock import Clock, read_once
 from caredesk.core.db import write_transaction
 from caredesk.customers.models import ContactChannel, Customer
-from caredesk.documents.checking import formats_sentence
 from caredesk.documents.letters import letter_text, long_day
 from caredesk.documents.models import CaseLetter, DocumentKind, Medium
 from caredesk.documents.rendering import document_render, signed_check
-from caredesk.documents.services import customer_formats, letter_preview
+from caredesk.documents.services import letter_preview
 from caredesk.documents.values import address_lines, case_values, signatory_of
 from caredesk.errors import NotAllowed
 from caredesk.mail.models import OutboundEmail
@@ -33,6 +32,7 @@ from caredesk.mail.replies import email_or_letter_send
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can, allowed
 from caredesk.standards import Policy
+from caredesk.visits.interview_summaries import needs_beyond_email
 
 KIND = DocumentKind.HAZARD_SUMMARY
 SUMMARY_STEP = "hazard_summary_sent"
@@ -45,9 +45,7 @@ NEXT_WORDS = {
 def summary_by_email(customer: Customer | None) -> bool:
     """Email only to a customer who prefers it, has an address, and needs no format or
     language an email is not made in."""
-    if customer is None or not customer.email:
-        return False
-    if formats_sentence(customer_formats(customer), customer.language.strip()):
+    if customer is None or not customer.email or needs_beyond_email(customer):
         return False
     return customer.preferred_channel == ContactChannel.EMAIL
 
