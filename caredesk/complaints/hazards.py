@@ -27,7 +27,7 @@ from django.conf import settings
 
 from caredesk.cases import events, rules
 from caredesk.cases.locks import case_lock
-from caredesk.cases.models import Case, Contact, DeadlineStatus
+from caredesk.cases.models import Case, Contact
 from caredesk.cases.task_deadlines import deadline_end, deadline_meet, deadline_start
 from caredesk.complaints.hazard_webhooks import webhook_queue
 from caredesk.complaints.models import (
@@ -197,10 +197,7 @@ def _locked(hazard: Hazard, policy: Policy, now: datetime) -> Hazard:
 def _meet(
     step: HazardStep, at: datetime, by: StaffMember | None, policy: Policy, clock: Clock
 ) -> None:
-    if step.deadline is not None and step.deadline.status in (
-        DeadlineStatus.OPEN,
-        DeadlineStatus.PAUSED,
-    ):
+    if step.deadline is not None:  # deadline_meet leaves a finished one as it is
         deadline_meet(deadline=step.deadline, at=at, by=by, policy=policy, clock=clock)
 
 
@@ -356,10 +353,7 @@ def hazard_close(
     hazard.closed_at = now
     hazard.save(update_fields=["closed_reason", "closed_at"])
     for step in hazard.steps.select_related("deadline").filter(done_at__isnull=True):
-        if step.deadline is not None and step.deadline.status in (
-            DeadlineStatus.OPEN,
-            DeadlineStatus.PAUSED,
-        ):
+        if step.deadline is not None:  # deadline_end leaves a finished one as it is
             deadline_end(
                 deadline=step.deadline,
                 at=now,
