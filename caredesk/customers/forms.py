@@ -1,4 +1,5 @@
-"""Forms of the customer pages: a customer's details, their equality answers."""
+"""Forms of the customer pages: a customer's details, their equality answers, their
+household's vulnerabilities."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ from caredesk.customers.details_check import (
     uprn_checked,
 )
 from caredesk.customers.equality import ANSWERS, QUESTIONS, Answers, Characteristic
-from caredesk.customers.models import Customer
+from caredesk.customers.models import Customer, Vulnerability
 from caredesk.customers.services import DETAIL_FIELDS
+from caredesk.customers.vulnerabilities import NOTES_MAX
 
 NOT_ASKED = ("", "Not asked")
 AGREES = "yes"
@@ -75,6 +77,27 @@ class EqualityForm(forms.Form):
 
     def answer_fields(self) -> list[forms.BoundField]:
         return [self[c.value] for c in Characteristic]
+
+
+class VulnerabilitiesForm(TextLimits, forms.Form):
+    """Who in the household is more at risk from a hazard in the home: ticked from the
+    list, with anything else in the notes. Nothing ticked and no notes removes the record."""
+
+    kinds = forms.MultipleChoiceField(
+        label="Is anyone in the household in one of these groups?",
+        help_text="Select all that apply. Ask only what the customer is happy to tell us.",
+        choices=Vulnerability.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Choose from the list."},
+    )
+    notes = forms.CharField(
+        label="Anything else that puts them at more risk (optional)",
+        help_text="For example: a new baby due in March; uses a wheelchair indoors.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=NOTES_MAX,
+        required=False,
+    )
 
 
 # -- a customer's details -----------------------------------------------------------------

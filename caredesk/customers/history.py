@@ -26,7 +26,10 @@ _NAMES = {
     "interpreter_needed": "Needs an interpreter",
     "same_sex_interviewer": "Prefers an interviewer of the same sex",
     "merged_into": "Merged into",
+    "household_vulnerabilities": "Household vulnerabilities",
 }
+# Kept beside the record, not on it (customers.vulnerabilities): already in words.
+_NOT_ON_THE_RECORD = {"household_vulnerabilities"}
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,8 @@ def value_words(name: str, value: Any) -> str:
         return "yes" if value else "no"
     if name == "merged_into":
         return f"customer {value}"
+    if name in _NOT_ON_THE_RECORD:
+        return str(value)
     field = Customer._meta.get_field(name)
     choices = dict(getattr(field, "choices", None) or ())
     shown = str(choices.get(value, value))

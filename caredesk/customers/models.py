@@ -200,3 +200,41 @@ class EqualityProfile(models.Model):
     def __str__(self) -> str:
         kept = "answers kept" if self.consent_given else "did not agree"
         return f"Equality monitoring of customer {self.customer_id}: {kept}"
+
+
+class Vulnerability(models.TextChoices):
+    """What in a household makes a hazard in the home more dangerous to them (the
+    government's guidance on damp and mould, and on Awaab's Law, names these groups)."""
+
+    YOUNG_CHILD = "young_child", "A baby or a child under 5"
+    OLDER_PERSON = "older_person", "Someone aged 65 or over"
+    PREGNANCY = "pregnancy", "Someone who is pregnant"
+    BREATHING = "breathing", "A lung or breathing condition, such as asthma or COPD"
+    IMMUNE = "immune", "A weakened immune system, for example from cancer treatment"
+    SKIN = "skin", "A skin condition, such as eczema"
+    MENTAL_HEALTH = "mental_health", "A mental health condition"
+    DISABILITY = "disability", "A disability or a long-term illness"
+
+
+class HouseholdVulnerabilities(models.Model):
+    """Who in the customer's household is more at risk from a hazard in the home, so that
+    a hazard is judged with them in mind (Awaab's Law asks whether it puts *this*
+    household's health or safety at significant risk).
+
+    Health data: special category (DESIGN 7). Shown only on the customer page and the
+    hazard pages, each showing logged as a read of the customer; read and write through
+    caredesk.customers.vulnerabilities."""
+
+    customer = models.OneToOneField(
+        Customer, on_delete=models.CASCADE, related_name="household_vulnerabilities"
+    )
+    kinds = models.JSONField(default=list, blank=True, help_text="Vulnerability values.")
+    notes = models.TextField(blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey("staff.StaffMember", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name_plural = "household vulnerabilities"
+
+    def __str__(self) -> str:
+        return f"Household vulnerabilities of customer {self.customer_id}"

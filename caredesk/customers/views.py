@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from caredesk.core.clock import Clock, system_clock
@@ -12,11 +13,17 @@ from caredesk.customers.equality import (
     equality_profile_of,
     equality_record,
 )
-from caredesk.customers.forms import EqualityForm
+from caredesk.customers.forms import EqualityForm, VulnerabilitiesForm
 from caredesk.customers.history import customer_history_list
 from caredesk.customers.models import Customer
+from caredesk.customers.record_views import safe_next
 from caredesk.customers.selectors import customer_preferences_list
 from caredesk.customers.services import customer_access_record, customer_kept
+from caredesk.customers.vulnerabilities import (
+    household_vulnerabilities_of,
+    household_vulnerabilities_record,
+    vulnerability_words,
+)
 from caredesk.errors import CaredeskError
 from caredesk.staff.decorators import requires
 from caredesk.staff.models import StaffMember
@@ -31,10 +38,12 @@ def _render_customer(
     *,
     clock: Clock,
     equality_form: EqualityForm | None = None,
+    vulnerabilities_form: VulnerabilitiesForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     staff: StaffMember = request.user  # type: ignore[assignment]
     customer_access_record(customers=[customer], by=staff, what="customer page", clock=clock)
+    vulnerable = household_vulnerabilities_of(customer)
     cases = customer.cases.select_related("assigned_to").order_by("-received_at", "-pk")
     return render(
         request,
@@ -48,6 +57,14 @@ def _render_customer(
             # When and by whom, and consent: the answers themselves are not read here.
             "equality": equality_profile_of(customer),
             "equality_form": equality_form or EqualityForm(),
+            "vulnerable": vulnerable,
+            "vulnerabilities": vulnerability_words(vulnerable),
+            "vulnerabilities_form": vulnerabilities_form
+            or VulnerabilitiesForm(
+                initial={"kinds": vulnerable.kinds, "notes": vulnerable.notes}
+                if vulnerable
+                else None
+            ),
             "history": customer_history_list(customer=customer),
             "kept": customer_kept(customer) if customer.merged_into_id else None,
         },
@@ -125,3 +142,35 @@ def equality_answers_erase(
     else:
         messages.info(request, "There were no equality monitoring answers to erase.")
     return redirect("customers:customer", pk=customer.pk)
+
+
+@requires(Can.WORK_CASES)
+@require_POST
+def vulnerabilities_record(
+    request: HttpRequest, pk: int, clock: Clock = system_clock
+) -> HttpResponse:
+    """Record who in the household is more at risk from a hazard in the home."""
+    staff: StaffMember = request.user  # type: ignore[assignment]
+    customer = get_object_or_404(Customer, pk=pk)
+    form = VulnerabilitiesForm(request.POST)
+    if form.is_valid():
+        try:
+            kept = household_vulnerabilities_record(
+                customer=customer,
+                kinds=form.cleaned_data["kinds"],
+                notes=form.cleaned_data["notes"],
+                by=staff,
+                clock=clock,
+            )
+        except CaredeskError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                "Household vulnerabilities recorded."
+                if kept
+                else "No household vulnerabilities are recorded now.",
+            )
+            here = reverse("customers:customer", args=[customer.pk]) + "#vulnerabilities"
+            return redirect(safe_next(request) or here)
+    return _render_customer(request, customer, clock=clock, vulnerabilities_form=form, status=400)
