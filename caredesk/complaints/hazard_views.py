@@ -36,6 +36,7 @@ from caredesk.core.clock import Clock, system_clock
 from caredesk.core.office_time import parse_received
 from caredesk.core.store import store_download
 from caredesk.customers.services import customer_access_record
+from caredesk.customers.vulnerabilities import household_vulnerabilities_of, vulnerability_words
 from caredesk.documents.checking import checked_for, checked_refusal, checked_token
 from caredesk.errors import CaredeskError
 from caredesk.staff.decorators import requires
@@ -99,6 +100,7 @@ def hazard_new(request: HttpRequest, reference: str, clock: Clock = system_clock
             "case": case,
             "form": form,
             "panel": customer_panel_get(customer=case.customer, exclude_case=case),
+            "vulnerabilities": vulnerability_words(household_vulnerabilities_of(case.customer)),
         },
         status=400 if form.errors else 200,
     )
@@ -154,6 +156,7 @@ def hazard_page(request: HttpRequest, hazard_id: int, clock: Clock = system_cloc
                 )
                 for step in hazard.steps.select_related("deadline", "done_by")
             ],
+            "holding_keys": {s.key for s in policy.deadline_standards() if s.holding_reply},
             "attempts": hazard.access_attempts.select_related("recorded_by"),
             "evidence": hazard.evidence.all(),
             "webhooks": hazard.webhooks.order_by("pk"),
@@ -161,6 +164,9 @@ def hazard_page(request: HttpRequest, hazard_id: int, clock: Clock = system_cloc
             "forms": forms,
             "failed": action if bound and any(f.errors for f in bound.values()) else "",
             "panel": customer_panel_get(customer=hazard.case.customer, exclude_case=hazard.case),
+            "vulnerabilities": vulnerability_words(
+                household_vulnerabilities_of(hazard.case.customer)
+            ),
         },
         status=400 if bound else 200,
     )

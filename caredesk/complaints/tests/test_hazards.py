@@ -10,7 +10,10 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from caredesk.cases.holding_dates import revision_bounds
 from caredesk.cases.intake import contact_receive
 from caredesk.cases.models import Case, CaseEvent, Channel, DeadlineStatus, EventKind
 from caredesk.complaints.hazard_summaries import hazard_summary_send
@@ -29,7 +32,7 @@ from caredesk.documents.models import CaseLetter, DocumentFormat, DocumentKind, 
 from caredesk.documents.services import wanted_formats
 from caredesk.errors import NotAllowed
 from caredesk.mail.models import OutboundEmail
-from caredesk.standards import load_policy
+from caredesk.standards import due_at, load_policy
 
 HALTON = load_policy("halton")
 LONDON = ZoneInfo("Europe/London")
@@ -477,3 +480,102 @@ def test_the_hazard_page_shows_the_summary_and_sends_only_what_it_showed(
     assert "Summary written as a letter" in sent.content.decode()
     assert CaseLetter.objects.get().kind == DocumentKind.HAZARD_SUMMARY
     assert "The summary has been sent." in sent.content.decode()
+
+
+def test_further_work_that_cannot_begin_in_5_days_gets_a_holding_reply_within_the_limit(
+    people: People, clock: SettableClock, case: Case
+) -> None:
+    from caredesk.cases import errors as case_errors
+    from caredesk.cases.services import holding_reply_send
+
+    hazard = report(people, case, clock)
+    clock.moment = datetime(2026, 6, 25, 10, 0, tzinfo=UTC)  # Thursday
+    hazard_investigated(
+        hazard=hazard,
+        findings="Rising damp: the damp-proof course has failed.",
+        significant=True,
+        by=people.officer,
+        policy=HALTON,
+        clock=clock,
+    )
+    further = steps(hazard)["hazard_further_work_begun"]
+    summary = steps(hazard)["hazard_summary_sent"]
+    assert further.deadline is not None
+    assert summary.deadline is not None
+    clock.moment = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
+
+    def holding(deadline: object, revised: datetime) -> None:
+        holding_reply_send(
+            deadline=deadline,  # type: ignore[arg-type]
+            reason="The damp-proof course needs a specialist contractor.",
+            revised=revised,
+            by=people.officer,
+            policy=HALTON,
+            clock=clock,
+        )
+
+    # 10 weeks after the first date, Thursday 2 July, is Thursday 10 September: a day more
+    # is refused; that day is allowed, and well inside 12 weeks of the investigation.
+    with pytest.raises(case_errors.HoldingReplyTooLate, match="10 weeks after"):
+        holding(further.deadline, datetime(2026, 9, 11, 12, 0, tzinfo=LONDON))
+    holding(further.deadline, datetime(2026, 9, 10, 12, 0, tzinfo=LONDON))
+    further.deadline.refresh_from_db()
+    assert further.deadline.due_at == datetime(2026, 9, 10, 12, 0, tzinfo=LONDON)
+    assert further.deadline.status == DeadlineStatus.OPEN
+    assert further.deadline.due_at <= datetime(2026, 6, 25, 11, 0, tzinfo=LONDON) + timedelta(
+        weeks=12
+    )
+    # The written summary's 3 working days are the law's, with no holding reply.
+    with pytest.raises(case_errors.HoldingReplyNotAllowed):
+        holding(summary.deadline, datetime(2026, 7, 3, 12, 0, tzinfo=LONDON))
+
+    hazard_step_done(
+        step=further, by=people.officer, policy=HALTON, clock=clock
+    )  # begun early after all
+    further.deadline.refresh_from_db()
+    assert further.deadline.status == DeadlineStatus.MET
+
+
+@pytest.mark.parametrize("policy_name", ["halton", "stonewall"])
+@settings(max_examples=300, deadline=None)
+@given(
+    investigated=st.datetimes(
+        min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(UTC)
+    )
+)
+def test_no_revised_date_for_further_work_is_beyond_12_weeks_of_the_investigation(
+    policy_name: str, investigated: datetime
+) -> None:
+    """The Regulations' outer limit is 12 weeks from the investigation; the policies set
+    the holding reply's limit from the first due date. Whatever the day, weekend or bank
+    holiday, the latest date a holding reply may give is inside the 12 weeks."""
+    policy = load_policy(policy_name)
+    standard = policy.deadline_standard("hazard_further_work_begun")
+    first_due = due_at(investigated, standard.target, policy.working_calendar)
+    bounds = revision_bounds(
+        policy=policy, standard=standard, now=investigated, due=first_due, standard_due_at=first_due
+    )
+    assert bounds.latest is not None
+    assert first_due < bounds.latest <= investigated + timedelta(weeks=12)
+
+
+def test_the_hazard_page_offers_a_holding_reply_only_for_further_work(
+    client: object, people: People, clock: SettableClock, case: Case
+) -> None:
+    from django.urls import reverse
+
+    hazard = report(people, case, clock)
+    hazard_investigated(
+        hazard=hazard,
+        findings="Condensation; mould over 2 square metres.",
+        significant=True,
+        by=people.officer,
+        policy=HALTON,
+        clock=clock,
+    )
+    client.force_login(people.officer)  # type: ignore[attr-defined]
+    page = client.get(reverse("complaints:hazard", args=[hazard.pk])).content.decode()  # type: ignore[attr-defined]
+    offers = re.findall(r"holding reply with a new date<span[^>]*> for ([^<]+)</span>", page)
+    assert offers == [
+        "further work to stop a hazard coming back begun within 5 working days of the investigation"
+    ]
