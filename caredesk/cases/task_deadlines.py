@@ -6,6 +6,7 @@ finished, and met or ended one at a time."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Protocol, TypeVar
 
 from caredesk.cases import events
 from caredesk.cases.locks import case_lock
@@ -100,3 +101,39 @@ def deadline_end(
         )
     )
     return True
+
+
+class DoneTask(Protocol):
+    """A task done once by someone, whose deadline (if it was timed) is met then: an
+    interview's action, a complaint's promised remedy or action."""
+
+    pk: Any
+    done_at: datetime | None
+    done_by: StaffMember | None
+    deadline: Deadline | None
+
+    def save(self, *, update_fields: list[str]) -> None: ...
+
+
+DoneTaskT = TypeVar("DoneTaskT", bound=DoneTask)
+
+
+@write_transaction()
+def task_done(
+    task: DoneTaskT, *, by: StaffMember, policy: Policy, clock: Clock
+) -> DoneTaskT | None:
+    """Mark the task done now, by `by`, and meet its deadline; None if it was done
+    already (then nothing changes: the caller says so in its own words). Only the task's
+    row is locked first, as it may have no deadline (an outer join)."""
+    now = clock.now()
+    manager = type(task)._default_manager  # type: ignore[attr-defined]
+    current = (
+        manager.select_for_update(of=("self",)).select_related("deadline__case").get(pk=task.pk)
+    )
+    if current.done_at is not None:
+        return None
+    current.done_at, current.done_by = now, by
+    current.save(update_fields=["done_at", "done_by"])
+    if current.deadline is not None:
+        deadline_meet(deadline=current.deadline, at=now, by=by, policy=policy, clock=clock)
+    return current  # type: ignore[no-any-return]

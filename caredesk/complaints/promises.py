@@ -3,7 +3,7 @@ deadline is met. Promises outlive their case: the case may be resolved long befo
 
 from __future__ import annotations
 
-from caredesk.cases.task_deadlines import deadline_meet
+from caredesk.cases.task_deadlines import task_done
 from caredesk.complaints.models import ComplaintPromise
 from caredesk.core.clock import Clock, read_once
 from caredesk.core.db import write_transaction
@@ -26,14 +26,7 @@ def promise_done(
     """The promise is kept: its deadline is met."""
     if not allowed(by, Can.WORK_CASES):
         raise NotAllowed("Only staff who take casework can mark promises kept.")
-    clock = read_once(clock)
-    # only the promise's row is locked: it may have no deadline (an outer join)
-    locked = ComplaintPromise.objects.select_for_update(of=("self",))
-    current = locked.select_related("deadline__case").get(pk=promise.pk)
-    if current.done_at is not None:
-        raise PromiseError(f"“{current.what}” was already done.")
-    current.done_at, current.done_by = clock.now(), by
-    current.save(update_fields=["done_at", "done_by"])
-    if current.deadline is not None:
-        deadline_meet(deadline=current.deadline, at=clock.now(), by=by, policy=policy, clock=clock)
-    return current
+    done = task_done(promise, by=by, policy=policy, clock=read_once(clock))
+    if done is None:
+        raise PromiseError(f"“{promise.what}” was already done.")
+    return done

@@ -24,7 +24,7 @@ from caredesk.cases import rules
 from caredesk.cases.locks import case_lock
 from caredesk.cases.models import Case, Channel, Direction
 from caredesk.cases.services import contact_log
-from caredesk.cases.task_deadlines import deadline_meet, deadline_start
+from caredesk.cases.task_deadlines import deadline_start, task_done
 from caredesk.core.clock import Clock, read_once
 from caredesk.core.db import write_transaction
 from caredesk.core.office_time import close_of_business
@@ -163,14 +163,7 @@ def interview_action_done(
     """The action is done: its deadline is met."""
     if not allowed(by, Can.WORK_CASES):
         raise NotAllowed("Only staff who take casework can mark actions done.")
-    clock = read_once(clock)
-    # only the action's row is locked: it may have no deadline (an outer join)
-    locked = InterviewAction.objects.select_for_update(of=("self",))
-    current = locked.select_related("deadline__case").get(pk=action.pk)
-    if current.done_at is not None:
-        raise InterviewError(f"“{current.what}” was already done.")
-    current.done_at, current.done_by = clock.now(), by
-    current.save(update_fields=["done_at", "done_by"])
-    if current.deadline is not None:
-        deadline_meet(deadline=current.deadline, at=clock.now(), by=by, policy=policy, clock=clock)
-    return current
+    done = task_done(action, by=by, policy=policy, clock=read_once(clock))
+    if done is None:
+        raise InterviewError(f"“{action.what}” was already done.")
+    return done
