@@ -28,12 +28,11 @@ below should be checked against the current edition before a return is made):
   Denominator: the stage's responses sent in the year (response deadlines met in it). A
   complaint not accepted has no response, so it is in neither.
 - **Tenure**: the TSMs report low-cost rental accommodation (LCRA) and low-cost home
-  ownership (LCHO) separately, each against its own homes. The records do not hold a
-  customer's tenure, only their type (`customers.CustomerType`): a tenant or a licensee
-  is counted as LCRA, and a leaseholder as LCHO (shared owners hold a lease, but so do
-  leaseholders who bought outright, who are not in the TSMs: the LCHO figure may count
-  some of them). Complaints from anyone else (an applicant, an agency, no customer
-  recorded) are in neither measure; how many there were is shown.
+  ownership (LCHO) separately, each against its own homes. The tenure is read from the
+  customer's type (`customers.CustomerType`): a tenant or a licensee is counted as LCRA,
+  a shared owner as LCHO. Leaseholders who bought outright are not in the TSMs, nor is
+  anyone else (an applicant, an agency, no customer recorded): their complaints are in
+  neither measure, and how many there were is shown.
 """
 
 from __future__ import annotations
@@ -73,7 +72,7 @@ LCRA = Tenure(
     "LCRA",
     frozenset({CustomerType.TENANT, CustomerType.LICENSEE}),
 )
-LCHO = Tenure("lcho", "Low-cost home ownership", "LCHO", frozenset({CustomerType.LEASEHOLDER}))
+LCHO = Tenure("lcho", "Low-cost home ownership", "LCHO", frozenset({CustomerType.SHARED_OWNER}))
 TENURES = (LCRA, LCHO)
 
 

@@ -9,6 +9,7 @@ from django.db import models
 class CustomerType(models.TextChoices):
     TENANT = "tenant", "Tenant"
     LEASEHOLDER = "leaseholder", "Leaseholder"
+    SHARED_OWNER = "shared_owner", "Shared owner"
     LICENSEE = "licensee", "Licensee"
     APPLICANT = "applicant", "Applicant"
     ADVICE_CLIENT = "advice_client", "Advice client"

@@ -195,7 +195,8 @@ HALTON = Landlord(
     system_administrator_title="ICT Systems Administrator",
     customer_types={
         CustomerType.TENANT: 78,
-        CustomerType.LEASEHOLDER: 5,
+        CustomerType.LEASEHOLDER: 4,
+        CustomerType.SHARED_OWNER: 1,
         CustomerType.APPLICANT: 8,
         CustomerType.LICENSEE: 1,
         CustomerType.ADVICE_CLIENT: 1,

@@ -283,7 +283,7 @@ class ReturnsDisplay:
             "reasons).",
             f"{_count(returns.others.get(1, 0), 'stage 1 complaint')} and "
             f"{_count(returns.others.get(2, 0), 'stage 2 complaint')} from customers who "
-            "are not tenants, licensees or leaseholders, or with no customer recorded; "
+            "are not tenants, licensees or shared owners, or with no customer recorded; "
             f"{_count(sum(returns.others_responded.values()), 'response')} to them.",
         ]
 

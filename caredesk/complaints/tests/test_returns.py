@@ -137,8 +137,9 @@ def two_years_fixture(people: People, clock: SettableClock) -> dict[str, Case]:
     - C, a tenant: received Mon 3 Nov 2025, due Mon 17 Nov; extended on Wed 5 Nov by a
       holding reply to Mon 1 Dec (the Code's 10 more working days); answered Wed 26 Nov:
       after the first date, by the new one, so within the timescale.
-    - H, an applicant (no tenure): received Mon 12 Jan 2026, answered Wed 14 Jan.
-    - D, a leaseholder (LCHO): received Mon 2 Feb 2026, answered Wed 4 Feb (in time);
+    - H, a leaseholder who bought outright (not in the TSMs): received Mon 12 Jan 2026,
+      answered Wed 14 Jan.
+    - D, a shared owner (LCHO): received Mon 2 Feb 2026, answered Wed 4 Feb (in time);
       asked for stage 2 Mon 16 Feb 2026 (due Mon 16 Mar), answered Wed 8 Apr 2026, late,
       in the next year.
     - F, a tenant: received Mon 9 Mar 2026, not accepted on Tue 10 Mar (already
@@ -147,7 +148,7 @@ def two_years_fixture(people: People, clock: SettableClock) -> dict[str, Case]:
       next year.
     """
     letter_writer(people)
-    tenant, leaseholder = CustomerType.TENANT, CustomerType.LEASEHOLDER
+    tenant, shared_owner = CustomerType.TENANT, CustomerType.SHARED_OWNER
     found: dict[str, Case] = {}
     found["G"] = received(people, clock, at(2025, 3, 17), tenant, "Gail")
     answer(people, clock, found["G"], at(2025, 4, 2), 1)
@@ -172,10 +173,10 @@ def two_years_fixture(people: People, clock: SettableClock) -> dict[str, Case]:
     )
     answer(people, clock, found["C"], at(2025, 11, 26), 1)
 
-    found["H"] = received(people, clock, at(2026, 1, 12), CustomerType.APPLICANT, "Hana")
+    found["H"] = received(people, clock, at(2026, 1, 12), CustomerType.LEASEHOLDER, "Hana")
     answer(people, clock, found["H"], at(2026, 1, 14), 1)
 
-    found["D"] = received(people, clock, at(2026, 2, 2), leaseholder, "Dee")
+    found["D"] = received(people, clock, at(2026, 2, 2), shared_owner, "Dee")
     answer(people, clock, found["D"], at(2026, 2, 4), 1)
     escalate(people, clock, found["D"], at(2026, 2, 16))
 
@@ -208,8 +209,8 @@ def measures(
 def test_ch01_and_ch02_for_the_year_ending_31_march_2026(two_years: dict[str, Case]) -> None:
     """Worked by hand, 1 April 2025 to 31 March 2026, homes on 31 March 2026:
 
-    CH01 (1) LCRA: received A, B, C, E (F not accepted; G the year before; H an
-      applicant) = 4; 4 x 1000 / 7,200 = 0.555... = 0.6
+    CH01 (1) LCRA: received A, B, C, E (F not accepted; G the year before; H a
+      leaseholder) = 4; 4 x 1000 / 7,200 = 0.555... = 0.6
     CH01 (1) LCHO: D = 1; 1 x 1000 / 100 = 10.0
     CH01 (2) LCRA: A asked for stage 2 = 1; 1 x 1000 / 7,200 = 0.138... = 0.1
     CH01 (2) LCHO: D asked for stage 2 = 1; 10.0
@@ -218,7 +219,7 @@ def test_ch01_and_ch02_for_the_year_ending_31_march_2026(two_years: dict[str, Ca
     CH02 (1) LCHO: D in time = 1 of 1 = 100.0%
     CH02 (2) LCRA: A in time = 1 of 1 = 100.0%
     CH02 (2) LCHO: D's stage 2 answer came in the next year: 0 of 0, no figure
-    Left out: F not accepted (1); H, an applicant (1 complaint, 1 response).
+    Left out: F not accepted (1); H, a leaseholder (1 complaint, 1 response).
     """
     returns = complaint_returns(year_ending=2026, policy=HALTON)
 

@@ -238,7 +238,7 @@ def test_a_file_without_a_mapped_column_is_refused_as_a_whole_naming_it(tmp_path
 def test_the_shipped_mapping_reads():
     mapping = load_customer_mapping("housing")
     assert mapping.columns.external_reference == "Person Ref"
-    assert mapping.choice_of("customer_type", " so ") == "leaseholder"
+    assert mapping.choice_of("customer_type", " so ") == "shared_owner"
 
 
 @pytest.mark.django_db

@@ -31,14 +31,14 @@ def checked_at_every_width(page: Page) -> None:
 
 
 def _complaints(people: Any) -> None:
-    """A tenant's complaint answered late, a leaseholder's in time, one not accepted."""
+    """A tenant's complaint answered late, a shared owner's in time, one not accepted."""
     from caredesk.complaints.tests.test_returns import answer, at, received, refuse
 
     letter_writer(people)
     clock = SettableClock(datetime(2025, 6, 2, 9, tzinfo=UTC))
     late = received(people, clock, at(2025, 9, 1), CustomerType.TENANT, "Bea")
     answer(people, clock, late, at(2025, 10, 6), 1)
-    on_time = received(people, clock, at(2026, 2, 2), CustomerType.LEASEHOLDER, "Dee")
+    on_time = received(people, clock, at(2026, 2, 2), CustomerType.SHARED_OWNER, "Dee")
     answer(people, clock, on_time, at(2026, 2, 4), 1)
     declined = received(people, clock, at(2026, 3, 9), CustomerType.TENANT, "Fay")
     refuse(people, clock, declined, at(2026, 3, 10))
@@ -65,7 +65,7 @@ def test_the_performance_team_reads_the_returns_in_a_browser(
         "table", name="Complaints responded to within the Code's timescale (CH02), 2025 to 2026"
     )
     expect(ch02.get_by_role("row").nth(1)).to_contain_text("0.0%")  # 0 of 1: late
-    expect(ch02.get_by_role("row").nth(2)).to_contain_text("100.0%")  # the leaseholder's
+    expect(ch02.get_by_role("row").nth(2)).to_contain_text("100.0%")  # the shared owner's
     expect(page.get_by_text("1 complaint received in the year and not accepted")).to_be_visible()
     checked_at_every_width(page)
 
