@@ -1,7 +1,7 @@
 """Declining a complaint: the Code lets a landlord decline to take a complaint through
 its procedure only for the reasons it lists (the policy's `[complaints] exclusions`), and
 asks that the customer is told the reason and their right to take it to the Housing
-Ombudsman (Complaint Handling Code 2024, section 4).
+Ombudsman (Complaint Handling Code 2024, section 2, Exclusions).
 
 The officer chooses the reason, then writes to the customer on the reply page's shape
 (mail's writing_page: checked as it will go, sent from the check page), starting from

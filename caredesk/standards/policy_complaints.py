@@ -216,7 +216,7 @@ class Hazards(Strict):
     # leave out only crowding and space, which is not a type here).
     emergency_any_type: StrictBool = True
     emergency_any_type_clause: Clause = Clause(
-        section="Hazards in Social Housing (Prescribed Requirements) (England) Regulations 2025",
+        section=("Awaab's Law: Guidance for social landlords (October 2025), 1 Introduction"),
         quote=(
             "From this point social landlords will have to address all emergency hazards "
             "and all damp and mould hazards that present a significant risk of harm to "

@@ -89,7 +89,7 @@ def test_assess_a_provision_publish_and_read_the_report(page, live_server, peopl
     public.set_viewport_size({"width": width, "height": 900})
     public.goto(f"{live_server.url}/complaints/annual/{year}/published/")
     expect(public.get_by_role("heading", level=1)).to_contain_text(name)
-    expect(public.get_by_text("We comply with 69 of the Code's 70 provisions")).to_be_visible()
+    expect(public.get_by_text("We comply with 71 of the Code's 72 provisions")).to_be_visible()
     expect(
         public.get_by_text("The Board scrutinised the report and accepts its actions.")
     ).to_be_visible()
