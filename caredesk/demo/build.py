@@ -146,6 +146,9 @@ def build_demo(*, policy: str, seed: int, clock: Clock, size: DemoSize = DemoSiz
     for start in range(0, len(earlier), CHUNK):
         chunk = zip(earlier[start : start + CHUNK], references[start : start + CHUNK], strict=True)
         save_drafts([stories.tell(plan, reference) for plan, reference in chunk])
+    # Complaints not accepted are declined (and closed) before anything looks for open cases.
+    book = ComplaintsBook(policy=rules, organisation=organisation, seed=seed, now=now)
+    book.decline(stories.declined_take())
     log.cases_before(week)
     later: list[Plan | Arrival] = [*plans[len(earlier) :], *arrivals]
     for item in sorted(later, key=_received_or_arrived):  # sorted() keeps each list's order
@@ -154,8 +157,9 @@ def build_demo(*, policy: str, seed: int, clock: Clock, size: DemoSize = DemoSiz
         else:
             (reference,) = references_reserve(rules, [item.received_at])
             save_drafts([stories.tell(item, reference)])
+    book.decline(stories.declined_take())
     Diary(landlord=landlord, policy=rules, organisation=organisation, seed=seed, now=now).play()
-    ComplaintsBook(policy=rules, organisation=organisation, seed=seed, now=now).write()
+    book.write()
     # The performance figures, counted now rather than on the first visit to the dashboard.
     figures_rebuild(policy=rules)
 

@@ -33,6 +33,9 @@ LATE = {
     K.FOI_REQUEST: 0.08,
 }
 HOLDING = {K.GENERAL_ENQUIRY: 0.12, K.COMPLAINT: 0.15, K.SUBJECT_ACCESS_REQUEST: 0.08}
+# Complaints not accepted under one of the Code's exclusions: decided instead of the
+# stage 1 acknowledgement, and declined by demo.complaints (complaints.refusals).
+DECLINED = 0.045
 HOLDING_REASONS = (
     "We are waiting for a report from our contractor.",
     "We need to check the records held at another office.",
@@ -74,11 +77,19 @@ class Stories:
         self.office = OfficeTime(self.calendar, year - 2, year + 1)
         self.staff_by_pk = {person.pk: person for person in organisation.staff}
         self._durations: dict[str, Duration] = {}
+        # The complaints not accepted (reference, when), not yet declined: see declined_take.
+        self._declined: list[tuple[str, datetime]] = []
 
     def duration(self, text: str) -> Duration:
         if text not in self._durations:
             self._durations[text] = parse_duration(text)
         return self._durations[text]
+
+    def declined_take(self) -> list[tuple[str, datetime]]:
+        """The complaints told since the last call that are not accepted (reference, when),
+        for demo.complaints to decline once their cases are saved."""
+        taken, self._declined = self._declined, []
+        return taken
 
     def done(self, moment: datetime | None) -> bool:
         """Has it happened yet? (Nothing after now has.)"""
@@ -210,6 +221,13 @@ class Stories:
 
     def complaint(self, draft: CaseDraft, plan: Plan, logged: datetime) -> None:
         rng, office, recorder = self.rng, self.office, self.recorder
+        exclusions = self.policy.complaints.exclusions
+        customer = plan.customer
+        # Not one whose letter would need translating: the demo does not play translations.
+        declinable = plan.fate is Fate.NORMAL and customer is not None and not customer.language
+        if declinable and exclusions and rng.random() < DECLINED:
+            self.decline(draft)
+            return
         reply = C.LETTER if plan.channel == C.LETTER else C.EMAIL
         for stage in (1, 2):
             officer = self.officer_of(draft)
@@ -249,6 +267,18 @@ class Stories:
             recorder.assign(
                 draft, officer=manager, by=self.organisation.administrator, now=escalates
             )
+
+    def decline(self, draft: CaseDraft) -> None:
+        """Not accepted as a complaint: decided within the time for the stage 1
+        acknowledgement, instead of it (nothing more happens on the case until then)."""
+        acknowledge = draft.deadline("complaint_stage_1_acknowledge")
+        start = draft.events[-1].at
+        due = acknowledge.row.due_at if acknowledge and acknowledge.row.due_at else start
+        when = self.office.between(start, due, self.rng.random())
+        if when is None:
+            when = self.office.after(start, self.rng.uniform(0.2, 2) * self.office.day_seconds)
+        if self.done(when):
+            self._declined.append((draft.case.reference, when))
 
     def compliment(self, draft: CaseDraft, plan: Plan, logged: datetime) -> None:
         when = self.office.after(logged, self.rng.uniform(0.1, 3) * self.office.day_seconds)

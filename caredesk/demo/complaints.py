@@ -4,24 +4,32 @@ The year's complaints are cases told in bulk (demo.cases: acknowledged, answered
 escalated as events and deadlines). Here each is given what the complaints app keeps of
 it, to agree with its timeline: the complaint defined point by point at each stage it
 reached, its handler, and at each stage answered the decision, the root cause and the
-service area. Each compliment names
-the officer and the team praised. Then a dozen hazards in homes go through the services,
-as an officer would record them: reported from the case's contact, investigated (some
-late), made safe, written to, work begun, one closed.
+service area. A few complaints are not accepted (demo.cases chose which, and when): each
+is declined through complaints.refusals for one of the Code's reasons, with the letter
+or email that tells the customer why and how to reach the Housing Ombudsman, which
+closes the case. That is done as soon as the cases are saved (`decline`), before the
+reception log and the diary look for open cases, so that nothing happens on a declined
+complaint after it was closed. Each compliment names the officer and the team praised.
+Then a dozen hazards in homes go through the services, as an officer would record them:
+reported from the case's contact, investigated (some late), made safe, written to, work
+begun, one closed.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from caredesk.cases.models import Case, CaseEvent, CaseKind, ComplaintOutcome, EventKind
-from caredesk.complaints import hazards
+from caredesk.complaints import hazards, refusals
 from caredesk.complaints.models import Complaint, ComplaintPoint, Compliment
 from caredesk.core.clock import FixedClock
+from caredesk.customers.models import ContactChannel
 from caredesk.demo.organisation import Organisation
+from caredesk.mail.replies import reply_address
 from caredesk.standards import Policy
 
 SECOND_POINTS = [
@@ -31,6 +39,24 @@ SECOND_POINTS = [
     "The work was left unfinished.",
 ]
 OUTCOMES = [ComplaintOutcome.UPHELD, ComplaintOutcome.PARTLY_UPHELD, ComplaintOutcome.NOT_UPHELD]
+# Why complaints are not accepted (the policy's exclusions, by key): how often, and the
+# officer's words in place of the letter's "[Explain the decision ...]".
+DECLINED_WEIGHTS = {"over_12_months": 5, "already_considered": 3, "legal_proceedings": 2}
+DECLINED_WORDS = {
+    "over_12_months": "You told us this began more than 12 months before you complained, "
+    "and we have found no good reason to look at it as a complaint now. If the problem is "
+    "still happening, please report it to us and we will deal with it as a new request.",
+    "already_considered": "We have already looked at this under our complaints procedure "
+    "and sent you our final response. If something new has happened since, please tell us "
+    "and we will look at that.",
+    "legal_proceedings": "You have started a court claim against us about this. The court "
+    "will now decide it, so we cannot also look at it as a complaint. Our legal team will "
+    "keep you, or your solicitor, told about the claim.",
+}
+DECLINED_OTHER = (
+    "We have explained our reasons above. If you think we have got this wrong, please tell us why."
+)
+EXPLAIN = "[Explain the decision"  # the line of refusal_start the officer writes over
 HAZARDS = [
     ("damp_and_mould", "significant", "Black mould on the bedroom ceiling", "back bedroom"),
     (
@@ -64,7 +90,11 @@ class ComplaintsBook:
     # -- complaints ---------------------------------------------------------------------
 
     def _complaints(self) -> None:
-        cases = list(Case.objects.filter(kind=CaseKind.COMPLAINT).order_by("received_at", "pk"))
+        cases = list(
+            Case.objects.filter(kind=CaseKind.COMPLAINT, complaint__isnull=True).order_by(
+                "received_at", "pk"
+            )
+        )  # the declined have theirs already
         complaint_events = CaseEvent.objects.filter(  # read only: cases.events makes them
             case__kind=CaseKind.COMPLAINT,
             kind__in=(EventKind.CONTACT, EventKind.ESCALATION, EventKind.RESPONSE),
@@ -76,16 +106,10 @@ class ComplaintsBook:
         for case_id, kind, data, at, actor in rows:
             timeline.setdefault(case_id, []).append((kind, data, at, actor))
         causes = [cause.key for cause in self.policy.complaints.root_causes]
-        areas = [area.key for area in self.policy.complaints.service_areas]
         complaints, points = [], []
         for case in cases:
             stages, answered = self._stages(timeline.get(case.pk, []))
-            complaint = Complaint(
-                case=case,
-                created_at=case.received_at,
-                outcome_wanted="Put it right, and say sorry.",
-                service_area=self.rng.choice(areas) if areas else "",
-            )
+            complaint = self._complaint(case)
             for stage, handler in stages.items():
                 setattr(complaint, f"stage_{stage}_handler_id", handler or case.assigned_to_id)
             for stage, at in answered.items():
@@ -113,6 +137,16 @@ class ComplaintsBook:
         Complaint.objects.bulk_create(complaints)
         ComplaintPoint.objects.bulk_create(points)
 
+    def _complaint(self, case: Case) -> Complaint:
+        """The complaint's record as it was taken in (not saved)."""
+        areas = [area.key for area in self.policy.complaints.service_areas]
+        return Complaint(
+            case=case,
+            created_at=case.received_at,
+            outcome_wanted="Put it right, and say sorry.",
+            service_area=self.rng.choice(areas) if areas else "",
+        )
+
     @staticmethod
     def _stages(
         said: list[tuple[str, dict[str, Any], datetime, int | None]],
@@ -128,6 +162,44 @@ class ComplaintsBook:
             elif kind == EventKind.RESPONSE and current and current not in answered:
                 answered[current] = at
         return stages, answered
+
+    # -- complaints not accepted ---------------------------------------------------------
+
+    def decline(self, declined: Sequence[tuple[str, datetime]]) -> None:
+        """Decline the complaints demo.cases did not accept (reference, when), each then,
+        by its officer, for one of the Code's reasons: by email if the customer prefers
+        email and has an address, else by letter (the reply page's first choice). Call it
+        once their cases are saved, before anything else looks for open cases."""
+        exclusions = self.policy.complaints.exclusions
+        if not declined or not exclusions:
+            return
+        weights = [DECLINED_WEIGHTS.get(exclusion.key, 1) for exclusion in exclusions]
+        cases = Case.objects.select_related("customer", "assigned_to").in_bulk(
+            [reference for reference, _ in declined], field_name="reference"
+        )
+        for reference, at in declined:
+            case = cases[reference]
+            self._complaint(case).save()
+            exclusion = self.rng.choices(exclusions, weights)[0]
+            officer = case.assigned_to or self.organisation.officer
+            start = refusals.refusal_start(case, self.policy, officer, exclusion)
+            words = DECLINED_WORDS.get(exclusion.key, DECLINED_OTHER)
+            draft = "\n".join(
+                words if line.startswith(EXPLAIN) else line for line in start.splitlines()
+            )
+            customer = case.customer
+            by_email = bool(reply_address(case)) and (
+                customer is not None and customer.preferred_channel == ContactChannel.EMAIL
+            )
+            refusals.complaint_refuse(
+                case=case,
+                reason=exclusion.key,
+                draft=draft,
+                by_email=by_email,
+                by=officer,
+                policy=self.policy,
+                clock=FixedClock(at),
+            )
 
     # -- compliments --------------------------------------------------------------------
 
