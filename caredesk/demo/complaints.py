@@ -27,7 +27,8 @@ from caredesk.cases.models import Case, CaseEvent, CaseKind, ComplaintOutcome, E
 from caredesk.complaints import hazards, refusals
 from caredesk.complaints.models import Complaint, ComplaintPoint, Compliment
 from caredesk.core.clock import FixedClock
-from caredesk.customers.models import ContactChannel
+from caredesk.customers.models import ContactChannel, Vulnerability
+from caredesk.customers.vulnerabilities import household_vulnerabilities_record
 from caredesk.demo.organisation import Organisation
 from caredesk.mail.replies import reply_address
 from caredesk.standards import Policy
@@ -256,6 +257,15 @@ class ComplaintsBook:
             policy=self.policy,
             clock=clock,
         )
+        if case.customer is not None and self.rng.random() < 0.6:
+            # Asked while the hazard was reported: who at home is more at risk from it.
+            household_vulnerabilities_record(
+                customer=case.customer,
+                kinds=self.rng.sample(Vulnerability.values, self.rng.randint(1, 2)),
+                notes="",
+                by=officer,
+                clock=clock,
+            )
         for step in hazard.steps.select_related("deadline"):
             if step.standard_key == "hazard_emergency_made_safe":
                 safe = told + timedelta(hours=self.rng.uniform(2, 30))

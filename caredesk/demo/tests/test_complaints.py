@@ -12,6 +12,7 @@ import pytest
 from caredesk.cases.models import Case, CaseKind, CaseStatus, DeadlineStatus, EventKind
 from caredesk.complaints.models import Complaint, Compliment, Hazard, HazardStep
 from caredesk.conftest import SettableClock
+from caredesk.customers.models import HouseholdVulnerabilities
 from caredesk.demo import cases as demo_cases
 from caredesk.demo.build import DemoSize, build_demo
 from caredesk.demo.tests.test_reception import NOW, SIZE
@@ -95,3 +96,7 @@ def test_a_year_under_awaabs_law_has_hazards_timed_from_the_contact(db):
     assert {s.standard_key for s in steps} >= {"hazard_investigated", "hazard_emergency_made_safe"}
     assert steps.filter(done_at__isnull=False, done_source="repairs system").exists()
     assert all(step.deadline is not None for step in steps)
+    # Some of the households were asked who at home is more at risk, as it was reported.
+    asked = HouseholdVulnerabilities.objects.filter(customer__cases__hazards__isnull=False)
+    assert asked.exists()
+    assert all(1 <= len(record.kinds) <= 2 for record in asked)
