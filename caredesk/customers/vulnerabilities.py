@@ -28,6 +28,8 @@ HISTORY_NAME = "household_vulnerabilities"
 
 
 class VulnerabilitiesRefused(CaredeskError):
+    """Household vulnerabilities that cannot be kept as given."""
+
     code = "vulnerabilities_invalid"
 
 
