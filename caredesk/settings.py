@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "caredesk.telephony",
     "caredesk.visits",
     "caredesk.complaints",
+    "caredesk.privacy",
     "caredesk.search",
     "caredesk.reporting",
     "caredesk.api",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("mail/", include("caredesk.mail.urls")),
     path("visits/", include("caredesk.visits.urls")),
     path("complaints/", include("caredesk.complaints.urls")),
+    path("privacy/", include("caredesk.privacy.urls")),
     path("offices/", include("caredesk.visits.public_urls")),
     path("documents/", include("caredesk.documents.urls")),
     path("performance/", include("caredesk.reporting.urls")),

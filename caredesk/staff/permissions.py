@@ -75,6 +75,10 @@ class Can(enum.Enum):
     # service improvement report (the self-assessment against the Code, the learning,
     # the governing body's response) and publishing it.
     MANAGE_COMPLAINTS = _grant("manage_complaints", {Role.ADMINISTRATOR, Role.LINE_MANAGER})
+    # Customers' rights over their data as the data protection officer deals with them:
+    # subject access and the other requests, disclosures to third parties, erasure and
+    # retention, who read what, and personal data breaches (caredesk.privacy).
+    MANAGE_PRIVACY = _grant("manage_privacy", {Role.DATA_PROTECTION_OFFICER})
     EDIT_TEMPLATES = _grant("edit_templates", {Role.ADMINISTRATOR, Role.SYSTEM_ADMINISTRATOR})
     # Others' sign-in: a temporary password, removing two-factor sign-in, unlocking after
     # too many failed sign-ins (staff.accounts says whose: not a higher role's).

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class PrivacyConfig(AppConfig):
+    """What a data protection officer needs to keep the policies' promises: subject
+    access, rectification, erasure and restriction requests, STAIRs and FOI requests,
+    the disclosure log, retention and personal data breaches (UK GDPR, the Data
+    Protection Act 2018 as amended by the Data (Use and Access) Act 2025)."""
+
+    name = "caredesk.privacy"
+    label = "privacy"
+    default_auto_field = "django.db.models.BigAutoField"
