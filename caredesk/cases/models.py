@@ -20,6 +20,11 @@ class CaseKind(models.TextChoices):
     COMPLIMENT = "compliment", "Compliment"
     SUBJECT_ACCESS_REQUEST = "subject_access_request", "Subject access request"
     FOI_REQUEST = "foi_request", "Freedom of information request"
+    RECTIFICATION_REQUEST = "rectification_request", "Request to correct personal data"
+    ERASURE_REQUEST = "erasure_request", "Request to erase personal data"
+    RESTRICTION_REQUEST = "restriction_request", "Request to restrict the use of personal data"
+    STAIRS_REQUEST = "stairs_request", "Request for information under STAIRs"
+    PERSONAL_DATA_BREACH = "personal_data_breach", "Personal data breach"
 
 
 class Channel(models.TextChoices):

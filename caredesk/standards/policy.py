@@ -83,6 +83,11 @@ class CaseKind(enum.StrEnum):
     COMPLIMENT = "compliment"
     SUBJECT_ACCESS_REQUEST = "subject_access_request"
     FOI_REQUEST = "foi_request"
+    RECTIFICATION_REQUEST = "rectification_request"
+    ERASURE_REQUEST = "erasure_request"
+    RESTRICTION_REQUEST = "restriction_request"
+    STAIRS_REQUEST = "stairs_request"
+    PERSONAL_DATA_BREACH = "personal_data_breach"
 
 
 class ClockEvent(enum.StrEnum):
@@ -140,6 +145,10 @@ class ClockEvent(enum.StrEnum):
     FURTHER_WORK_BEGUN = (
         "further_work_begun",
         "the further work to stop the hazard coming back begins",
+    )
+    BREACH_DECIDED = (
+        "breach_decided",
+        "the breach is reported to the ICO, or the decision not to report it is recorded",
     )
     OFFICE_OPENS = "office_opens", "the office opens"
     OFFICE_CLOSES = "office_closes", "the office closes"

@@ -82,6 +82,12 @@ SHARED_TARGETS = {
     "hazard_summary_sent": "3 working days",
     "hazard_safety_work_begun": "5 working days",
     "hazard_further_work_begun": "5 working days",
+    # UK GDPR: the other rights a customer may ask for, STAIRs, and breaches
+    "rectification_request": "1 month",
+    "erasure_request": "1 month",
+    "restriction_request": "1 month",
+    "stairs_request": "20 working days",
+    "breach_report": "72 hours",
 }
 
 
