@@ -1,0 +1,189 @@
+"""What caredesk holds about a customer, declared by each app for each of its models.
+
+A customer may ask for everything we hold about them (subject access), or for it to be
+erased; the retention schedule anonymises what is past its time. For that, one place
+must know every row about a person in every app, and each app knows its own rows best.
+So each app has a `personal_data.py` that declares each of its models, either
+
+- `Holding`: rows about a customer, how to find them (a path to the customer, or a
+  search such as calls by the customer's phone number), which fields are about the
+  person (cleared when they are erased), which fields name files in the store, and how
+  a row reads in an export; or
+- `NoCustomerData`: the model holds nothing about a customer, and why.
+
+Every caredesk model must be declared (privacy.tests.test_declarations fails for one
+that is not), so a new model cannot quietly escape an export or an erasure. The
+declarations are found the way Django finds admin modules: `personal_data` of every
+installed app, imported on first use. They live here, at the bottom layer, so that
+each app declares its own without importing privacy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils.module_loading import autodiscover_modules
+
+from caredesk.customers.models import Customer
+
+# A row as the customer reads it: field name -> value (text, a number, true or false,
+# an ISO time, a list, or None).
+RowWords = dict[str, Any]
+
+
+def _no_rows(customer: Customer) -> Q:
+    return Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file of a row, in the store (core.store): the field with its sha256, and the
+    field with its name (or, with none, a name made from the row and `suffix`)."""
+
+    sha: str
+    name: str = ""
+    suffix: str = ""
+
+
+@dataclass(frozen=True)
+class Holding:
+    """One model's rows about customers.
+
+    `path`: the ORM path from the model to the customer ("customer", "case__customer").
+    `also`: rows found another way, for a customer (calls by their number, emails from
+    their address before they were matched), as a Q added to the path's.
+    `personal`: the fields that are about the person, cleared when they are erased.
+    `not_personal`: the free-text fields that are not (a reference, a status code): each
+    free-text field must be in one list or the other, so a new one is thought about.
+    `files`: the row's files in the store (core.store).
+    `withheld`: fields never put in an export (an encrypted column, a search key):
+    `export` then says what the row holds instead, if anything.
+    `export`: the row in the customer's words, if the plain fields do not say it (the
+    equality answers, decrypted)."""
+
+    model: type[models.Model]
+    what: str  # plain words for a heading: "Emails we received"
+    path: str | None
+    also: Callable[[Customer], Q] = _no_rows
+    personal: tuple[str, ...] = ()
+    not_personal: tuple[str, ...] = ()
+    files: tuple[StoredFile, ...] = ()
+    withheld: tuple[str, ...] = ()
+    export: Callable[[Any], RowWords] | None = None
+    order_by: tuple[str, ...] = ("pk",)
+
+    @property
+    def key(self) -> str:
+        return self.model._meta.label_lower
+
+    def of(self, customer: Customer) -> Q:
+        """The rows about `customer` (and the records merged into theirs)."""
+        found = self.also(customer)
+        if self.path is not None:
+            customers = [customer.pk, *merged_into(customer)]
+            found |= Q(**{f"{self.path}__in": customers})
+        return found
+
+    def rows(self, customer: Customer) -> QuerySet[Any]:
+        return self.model._default_manager.filter(self.of(customer)).order_by(*self.order_by)
+
+
+@dataclass(frozen=True)
+class NoCustomerData:
+    """A model that holds nothing about any customer, and why (so that someone adding a
+    field about a person to it sees this and thinks again)."""
+
+    model: type[models.Model]
+    why: str
+
+    @property
+    def key(self) -> str:
+        return self.model._meta.label_lower
+
+
+Declaration = Holding | NoCustomerData
+
+
+@dataclass
+class _Register:
+    declared: dict[str, Declaration] = field(default_factory=dict)
+    discovered: bool = False
+
+
+_register = _Register()
+
+
+def declare(*declarations: Declaration) -> None:
+    """Declare models (from an app's personal_data.py). Declaring a model twice, in
+    different ways, is a mistake that would hide one of them: it raises."""
+    for declaration in declarations:
+        before = _register.declared.get(declaration.key)
+        if before is not None and before != declaration:
+            raise ValueError(f"{declaration.key} is declared twice, differently.")
+        _register.declared[declaration.key] = declaration
+
+
+def declarations() -> Mapping[str, Declaration]:
+    """Every declaration, by model label ("mail.inboundemail")."""
+    if not _register.discovered:
+        autodiscover_modules("personal_data")
+        _register.discovered = True
+    return dict(_register.declared)
+
+
+def holdings() -> list[Holding]:
+    """The models that hold something about customers, in the order of the apps."""
+    return [d for d in declarations().values() if isinstance(d, Holding)]
+
+
+def merged_into(customer: Customer) -> list[int]:
+    """The records merged into this one (their own events stayed with them)."""
+    return list(Customer.objects.filter(merged_into=customer).values_list("pk", flat=True))
+
+
+def value_words(row: models.Model, name: str) -> Any:
+    """One field of a row as an export shows it: a choice's label, a related row's
+    name, a time in ISO 8601 (UTC), bytes never."""
+    field_ = row._meta.get_field(name)
+    value = getattr(row, name)
+    if value is None:
+        return None
+    if isinstance(field_, models.ForeignKey):
+        return str(value)
+    choices = getattr(field_, "choices", None)
+    if choices:
+        shown = dict(choices).get(value, value)
+        return str(shown)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, bytes | memoryview):
+        return None
+    return value
+
+
+def row_words(holding: Holding, row: models.Model) -> RowWords:
+    """The row as the customer reads it in an export."""
+    if holding.export is not None:
+        return holding.export(row)
+    return {
+        f.name: value_words(row, f.name)
+        for f in row._meta.concrete_fields
+        if f.name not in holding.withheld
+    }
+
+
+def phone_variants(numbers: Iterable[str]) -> list[str]:
+    """The ways a UK number may be written in a record: 01632 960001, +44 1632 960001."""
+    from caredesk.customers.models import phone_key
+
+    found: set[str] = set()
+    for number in numbers:
+        key = phone_key(number)
+        if not key:
+            continue
+        found |= {key, f"+44{key[1:]}", f"44{key[1:]}", number.strip()}
+    return sorted(found)

@@ -1,0 +1,38 @@
+"""What the telephony app holds about a customer (customers.holdings): the calls from
+their phone number. Calls are not linked to customers; they are found by the number."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from caredesk.customers.holdings import Holding, NoCustomerData, declare, phone_variants
+from caredesk.customers.models import Customer
+from caredesk.telephony.models import Call as PhoneCall
+from caredesk.telephony.models import CallImport, CallMeasure, Extension, Line
+
+
+def _from_their_number(customer: Customer) -> Q:
+    numbers = phone_variants([customer.phone]) if customer.phone else []
+    return Q(caller__in=numbers) if numbers else Q(pk__in=[])
+
+
+declare(
+    Holding(
+        PhoneCall,
+        "Calls from your phone number",
+        path=None,
+        also=_from_their_number,
+        personal=("caller", "caller_name", "notes"),
+        not_personal=("source", "call_key", "dialled", "extension"),  # the landlord's side
+        withheld=("call_key", "imported_by", "source"),
+        order_by=("started_at", "pk"),
+    ),
+    NoCustomerData(CallMeasure, "Whether a call met a standard; the call itself is declared."),
+    NoCustomerData(Line, "The landlord's phone lines."),
+    NoCustomerData(Extension, "Staff extension numbers."),
+    NoCustomerData(
+        CallImport,
+        "An import of the phone system's records. Its file of refused rows can hold callers' "
+        "numbers, linked to nobody: it is removed by the retention schedule.",
+    ),
+)
