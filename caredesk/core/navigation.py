@@ -96,6 +96,7 @@ MENU: tuple[MenuLink, ...] = (
             "annual_response",
         ),
     ),
+    _link("privacy:requests", "Data protection", "can_manage_privacy", app_name="privacy"),
     _link("staff:absences", "Absences", "can_record_absences"),
     _link("visits:offices", "Offices", "can_manage_offices", url_names=("offices", "office")),
     _link("notifications:list", "Notifications", app_name="notifications"),

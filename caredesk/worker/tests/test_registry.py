@@ -34,6 +34,8 @@ def test_each_apps_sweeps_in_installed_apps_order_then_its_own():
         "lone_working_alerts",
         # complaints
         "hazard_webhooks",
+        # privacy
+        "subject_access_exports",
         # reporting: last, after every write
         "figures_refresh",
         "report_files_make",

@@ -1,0 +1,24 @@
+"""What the privacy app holds about a customer (customers.holdings)."""
+
+from __future__ import annotations
+
+from caredesk.customers.holdings import Holding, declare
+from caredesk.privacy.models import SubjectAccess, WithheldItem
+
+declare(
+    Holding(
+        SubjectAccess,
+        "Your requests for your personal information",
+        path="case__customer",
+        personal=("export_sha256",),  # the ZIP of their data: erased with them
+        not_personal=("export_error",),
+        withheld=("export_sha256",),
+    ),
+    Holding(
+        WithheldItem,
+        "What we left out of your personal information, and why",
+        path="subject_access__case__customer",
+        personal=("reason",),
+        not_personal=("holding",),
+    ),
+)

@@ -1,0 +1,28 @@
+"""The privacy app's sweeps, in the order the worker runs them (caredesk.worker).
+
+- `subject_access_exports`: exports asked for and still waiting after a while (their
+  task was lost): made now (privacy.subject_access).
+"""
+
+from __future__ import annotations
+
+from caredesk.core.sweeps import RowSweep, Sweep, SweepRun
+from caredesk.privacy.subject_access import export_make, exports_lost
+
+
+def _make(run: SweepRun, subject_access_id: int) -> str | None:
+    made = export_make(
+        subject_access_id=subject_access_id,
+        organisation=run.policy.organisation.name,
+        clock=run.at_now,
+    )
+    return None if made is None else "made"
+
+
+SWEEPS: list[Sweep] = [
+    RowSweep(
+        name="subject_access_exports",
+        candidates=lambda run, wanted: exports_lost(now=run.now, wanted=wanted),
+        process=_make,
+    ),
+]
