@@ -90,6 +90,9 @@ def _change(name: str, before: Any, after: Any, kind: str) -> str:
 def _headline(event: CustomerEvent) -> str:
     other = event.other.name if event.other else "another record"
     other_pk = f" (customer {event.other_id})" if event.other_id else ""
+    said = [_sentence_of(name) for name in event.changes or {}]
+    if event.kind == CustomerEventKind.CHANGED and said and all(said):
+        return f"{said[0]} changed"  # a consent, a representative: beside the details
     return {
         CustomerEventKind.CREATED: "Record created",
         CustomerEventKind.CHANGED: "Details changed",

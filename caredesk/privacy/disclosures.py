@@ -171,7 +171,7 @@ def disclosure_decide(
     if not allowed(by, Can.MANAGE_PRIVACY):
         raise NotAllowed("Only the data protection officer decides what is disclosed.")
     row = (
-        DisclosureRequest.objects.select_for_update()
+        DisclosureRequest.objects.select_for_update(of=("self",))  # not the nullable join
         .select_related("customer", "representative")
         .get(pk=request.pk)
     )
