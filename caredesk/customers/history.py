@@ -30,6 +30,14 @@ _NAMES = {
 }
 # Kept beside the record, not on it (customers.vulnerabilities): already in words.
 _NOT_ON_THE_RECORD = {"household_vulnerabilities"}
+# Rows of their own beside the record, each change one sentence in words: a consent
+# ("consent:<purpose>", customers.consent), a representative ("representative:<id>",
+# customers.representatives).
+_SENTENCES = {"consent:": "Consent", "representative:": "Representative"}
+
+
+def _sentence_of(name: str) -> str:
+    return next((said for prefix, said in _SENTENCES.items() if name.startswith(prefix)), "")
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,8 @@ class HistoryEntry:
 
 
 def field_name(name: str) -> str:
+    if _sentence_of(name):
+        return _sentence_of(name)
     if name in _NAMES:
         return _NAMES[name]
     field = Customer._meta.get_field(name)
@@ -67,6 +77,8 @@ def value_words(name: str, value: Any) -> str:
 
 
 def _change(name: str, before: Any, after: Any, kind: str) -> str:
+    if _sentence_of(name):
+        return f"{_sentence_of(name)}: {after}"
     if kind == CustomerEventKind.CREATED or before in (None, ""):
         return f"{field_name(name)} set to {value_words(name, after)}"
     if after in (None, ""):
@@ -78,6 +90,9 @@ def _change(name: str, before: Any, after: Any, kind: str) -> str:
 def _headline(event: CustomerEvent) -> str:
     other = event.other.name if event.other else "another record"
     other_pk = f" (customer {event.other_id})" if event.other_id else ""
+    said = [_sentence_of(name) for name in event.changes or {}]
+    if event.kind == CustomerEventKind.CHANGED and said and all(said):
+        return f"{said[0]} changed"  # a consent, a representative: beside the details
     return {
         CustomerEventKind.CREATED: "Record created",
         CustomerEventKind.CHANGED: "Details changed",

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 
 
 class CustomerType(models.TextChoices):
@@ -239,3 +241,194 @@ class HouseholdVulnerabilities(models.Model):
 
     def __str__(self) -> str:
         return f"Household vulnerabilities of customer {self.customer_id}"
+
+
+# -- Consent (Stonewall 3.5.3: "consent, preferably written") ------------------------------
+
+
+class ConsentPurpose(models.TextChoices):
+    """What a customer agreed to, in words the landlord and the customer both use."""
+
+    SERVICES = "services", "Keeping their personal information to provide our services"
+    PARTNER_SHARING = "partner_sharing", "Sharing their information with named partner agencies"
+    TEXT_MESSAGES = "text_messages", "Contacting them by text message"
+    MARKETING = "marketing", "Marketing and newsletters"
+    SURVEYS = "surveys", "Taking part in surveys"
+    CALL_RECORDING = "call_recording", "Being recorded on calls"
+    OTHER = "other", "Something else"
+
+
+class ConsentHow(models.TextChoices):
+    """How a customer told us: given, or withdrawn."""
+
+    WRITTEN = "written", "In writing"
+    VERBAL = "verbal", "Verbally, in person or on the phone"
+    ONLINE = "online", "Online"
+
+
+class ConsentEnd(models.TextChoices):
+    """How a consent stopped being the current one."""
+
+    WRITTEN = "written", "Withdrawn in writing"
+    VERBAL = "verbal", "Withdrawn verbally, in person or on the phone"
+    ONLINE = "online", "Withdrawn online"
+    # Two records of one customer merged, each with a current consent for the purpose:
+    # the one given later stays current (customers.consent.consents_before_merge).
+    SUPERSEDED = "superseded", "Replaced by a later consent when two records were merged"
+
+
+class Consent(models.Model):
+    """One consent a customer gave, for one purpose, and its withdrawal. At most one is
+    current (not withdrawn) per customer and purpose (per "something else" they name);
+    withdrawn ones are kept as history. Written and read through customers.consent."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(max_length=20, choices=ConsentPurpose.choices)
+    details = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The partner agencies named, or what 'something else' is.",
+    )
+    given_how = models.CharField(max_length=10, choices=ConsentHow.choices)
+    given_at = models.DateTimeField()
+    evidence = models.CharField(max_length=500, blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey("staff.StaffMember", on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_how = models.CharField(max_length=12, choices=ConsentEnd.choices, blank=True)
+    withdrawal_evidence = models.CharField(max_length=500, blank=True)
+    withdrawal_recorded_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_recorded_by = models.ForeignKey(
+        "staff.StaffMember", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["customer", "-given_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "purpose"],
+                condition=models.Q(withdrawn_at__isnull=True) & ~models.Q(purpose="other"),
+                name="consent_one_current_per_purpose",
+            ),
+            models.UniqueConstraint(
+                fields=["customer", "details"],
+                condition=models.Q(withdrawn_at__isnull=True, purpose="other"),
+                name="consent_one_current_per_other_purpose",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        withdrawn_at__isnull=True,
+                        withdrawn_how="",
+                        withdrawal_recorded_at__isnull=True,
+                    )
+                    | (
+                        models.Q(withdrawn_at__isnull=False, withdrawal_recorded_at__isnull=False)
+                        & ~models.Q(withdrawn_how="")
+                    )
+                ),
+                name="consent_withdrawal_whole",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = "withdrawn" if self.withdrawn_at else "current"
+        return f"Consent of customer {self.customer_id} to {self.purpose} ({state})"
+
+    @property
+    def purpose_words(self) -> str:
+        if self.purpose == ConsentPurpose.OTHER:
+            return self.details
+        label = str(ConsentPurpose(self.purpose).label)
+        return f"{label}: {self.details}" if self.details else label
+
+
+# -- Representatives: someone the customer has authorised to act for them ------------------
+
+
+class RepresentativeKind(models.TextChoices):
+    ADVOCATE = "advocate", "An advocate"
+    FAMILY = "family", "A family member"
+    FRIEND = "friend", "A friend or neighbour"
+    SOLICITOR = "solicitor", "A solicitor"
+    COUNCILLOR_MP = "councillor_mp", "A councillor or MP"
+    SUPPORT_WORKER = "support_worker", "A support worker or social worker"
+    ADVICE_AGENCY = "advice_agency", "An advice agency, such as Citizens Advice"
+    OTHER = "other", "Someone else"
+
+
+class AuthorityGiven(models.TextChoices):
+    """How the customer gave the authority (or how the law gave it)."""
+
+    WRITTEN = "written", "In writing, signed by the customer"
+    VERBAL = "verbal", "Verbally, in person or on the phone"
+    ONLINE = "online", "Online"
+    POWER_OF_ATTORNEY = "power_of_attorney", "A lasting or enduring power of attorney"
+    COURT_ORDER = "court_order", "A court order, such as a Court of Protection deputyship"
+
+
+class Matter(models.TextChoices):
+    """What a representative may deal with for the customer, and what a request for
+    information is about: the same list, so whether one covers the other is plain."""
+
+    RENT = "rent", "Rent, service charges and arrears"
+    BENEFITS = "benefits", "Housing Benefit and Universal Credit"
+    REPAIRS = "repairs", "Repairs and the condition of the home"
+    TENANCY = "tenancy", "Their tenancy or lease"
+    ANTISOCIAL = "antisocial", "Anti-social behaviour"
+    COMPLAINTS = "complaints", "Complaints"
+    SUPPORT = "support", "Support and wellbeing"
+    MOVING = "moving", "Applications and moving home"
+    OTHER = "other", "Something else"
+
+
+class Representative(models.Model):
+    """Someone a customer has authorised to act for them: who, for what (everything, or
+    the matters named), how the authority was given, from when until when, and its
+    revocation. In force from `starts_at` up to, not including, `ends_at` and
+    `revoked_at` (customers.representatives.authority_in_force)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="representatives")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=RepresentativeKind.choices)
+    relationship = models.CharField(
+        max_length=200, blank=True, help_text="Their relationship or organisation."
+    )
+    covers_everything = models.BooleanField()
+    matters = models.JSONField(default=list, blank=True, help_text="Matter values.")
+    given_how = models.CharField(max_length=20, choices=AuthorityGiven.choices)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True)
+    evidence = models.CharField(max_length=500, blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey("staff.StaffMember", on_delete=models.PROTECT, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        "staff.StaffMember", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revocation_evidence = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["customer", "-starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__isnull=True)
+                | models.Q(ends_at__gt=models.F("starts_at")),
+                name="representative_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(revoked_at__isnull=True, revoked_by__isnull=True)
+                | models.Q(revoked_at__isnull=False, revoked_by__isnull=False),
+                name="representative_revocation_whole",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, representative of customer {self.customer_id}"
+
+    @property
+    def last_day(self) -> date | None:
+        """The last office day the authority is in force to the end of (None: no end)."""
+        if self.ends_at is None:
+            return None
+        return timezone.localtime(self.ends_at - timedelta(microseconds=1)).date()

@@ -12,11 +12,13 @@ from caredesk.customers.equality import (
 )
 from caredesk.customers.holdings import Holding, NoCustomerData, RowWords, declare
 from caredesk.customers.models import (
+    Consent,
     Customer,
     CustomerAccess,
     CustomerEvent,
     EqualityProfile,
     HouseholdVulnerabilities,
+    Representative,
 )
 from caredesk.customers.vulnerabilities import vulnerability_words
 from caredesk.staff.models import Absence, AccountEvent, Office, SavedView, StaffMember, Team
@@ -103,6 +105,19 @@ declare(
         path="customer",
         personal=("kinds", "notes"),
         export=_vulnerabilities_words,
+    ),
+    Holding(
+        Consent,
+        "What you have agreed to",
+        path="customer",
+        personal=("details", "evidence", "withdrawal_evidence"),
+    ),
+    Holding(
+        Representative,
+        "People you have said may act for you",
+        path="customer",
+        personal=("name", "relationship", "evidence", "revocation_evidence"),
+        not_personal=("matters",),  # keys of customers.Matter
     ),
 )
 

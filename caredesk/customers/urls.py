@@ -1,6 +1,6 @@
 from django.urls import path
 
-from caredesk.customers import record_views, views
+from caredesk.customers import consent_views, record_views, views
 
 app_name = "customers"
 urlpatterns = [
@@ -17,4 +17,20 @@ urlpatterns = [
         name="vulnerabilities_record",
     ),
     path("<int:pk>/equality/erase/", views.equality_answers_erase, name="equality_erase"),
+    path("<int:pk>/consent/", consent_views.consent_record_page, name="consent_record"),
+    path(
+        "<int:pk>/consent/<int:consent_id>/withdraw/",
+        consent_views.consent_withdraw_page,
+        name="consent_withdraw",
+    ),
+    path(
+        "<int:pk>/representatives/",
+        consent_views.representative_record_page,
+        name="representative_record",
+    ),
+    path(
+        "<int:pk>/representatives/<int:representative_id>/revoke/",
+        consent_views.representative_revoke_page,
+        name="representative_revoke",
+    ),
 ]

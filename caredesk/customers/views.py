@@ -1,12 +1,20 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from caredesk.core.clock import Clock, system_clock
+from caredesk.customers.consent import consents_current, consents_withdrawn
+from caredesk.customers.consent_forms import (
+    ConsentForm,
+    ConsentWithdrawForm,
+    RepresentativeForm,
+    RevokeForm,
+)
 from caredesk.customers.equality import (
     equality_answers_show,
     equality_erase,
@@ -17,6 +25,12 @@ from caredesk.customers.forms import EqualityForm, VulnerabilitiesForm
 from caredesk.customers.history import customer_history_list
 from caredesk.customers.models import Customer
 from caredesk.customers.record_views import safe_next
+from caredesk.customers.representatives import (
+    matters_words,
+    representative_authority,
+    representatives_of,
+)
+from caredesk.customers.sections import customer_sections_shown
 from caredesk.customers.selectors import customer_preferences_list
 from caredesk.customers.services import customer_access_record, customer_kept
 from caredesk.customers.vulnerabilities import (
@@ -39,10 +53,20 @@ def _render_customer(
     clock: Clock,
     equality_form: EqualityForm | None = None,
     vulnerabilities_form: VulnerabilitiesForm | None = None,
+    bound: Form | None = None,
+    bound_name: str = "",
     status: int = 200,
 ) -> HttpResponse:
+    """The customer page. `bound` is a form of the consent and representatives sections
+    refused (`bound_name`: "consent", "representative", "withdraw<id>", "revoke<id>"),
+    shown with its errors in place of a blank one."""
     staff: StaffMember = request.user  # type: ignore[assignment]
+    now = clock.now()
     customer_access_record(customers=[customer], by=staff, what="customer page", clock=clock)
+
+    def form_for(name: str, cls: type[Form]) -> Form:
+        return bound if bound is not None and bound_name == name else cls(prefix=name)
+
     vulnerable = household_vulnerabilities_of(customer)
     cases = customer.cases.select_related("assigned_to").order_by("-received_at", "-pk")
     return render(
@@ -65,6 +89,24 @@ def _render_customer(
                 if vulnerable
                 else None
             ),
+            "consents": [
+                (c, form_for(f"withdraw{c.pk}", ConsentWithdrawForm))
+                for c in consents_current(customer)
+            ],
+            "consents_withdrawn": consents_withdrawn(customer),
+            "consent_form": form_for("consent", ConsentForm),
+            "representatives": [
+                (
+                    r,
+                    matters_words(r),
+                    representative_authority(customer=customer, representative=r, at=now)
+                    is not None,
+                    form_for(f"revoke{r.pk}", RevokeForm),
+                )
+                for r in representatives_of(customer)
+            ],
+            "representative_form": form_for("representative", RepresentativeForm),
+            "sections": customer_sections_shown(customer=customer, request=request),
             "history": customer_history_list(customer=customer),
             "kept": customer_kept(customer) if customer.merged_into_id else None,
         },

@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
@@ -10,3 +12,16 @@ class PrivacyConfig(AppConfig):
     name = "caredesk.privacy"
     label = "privacy"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # These read the models: imported once they are loaded, not at the top.
+        sections = import_module("caredesk.customers.sections")
+        views = import_module(f"{self.name}.disclosure_views")
+        sections.customer_section_register(
+            sections.CustomerSection(
+                key="privacy.disclosures",
+                position=10,
+                template="privacy/customer_disclosures.html",
+                context=views.customer_disclosures_section,
+            )
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from caredesk.cases.models import Case
+from caredesk.customers.models import Matter
 
 # -- Subject access ------------------------------------------------------------------------
 
@@ -71,3 +72,127 @@ class WithheldItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.holding} {self.record_id} withheld"
+
+
+# -- Disclosures to third parties (Stonewall Housing 3.6: "requests for personal
+# information from ... third parties, and guidelines for giving out information") --------
+
+
+class RequesterKind(models.TextChoices):
+    POLICE = "police", "The police"
+    COUNCIL = "council", "A council"
+    LANDLORD = "landlord", "Another landlord"
+    REPRESENTATIVE = "representative", "An advocate or representative of the customer"
+    COURT = "court", "A court or tribunal"
+    UTILITY = "utility", "A utility company"
+    OTHER = "other", "Someone else"
+
+
+class LawfulBasis(models.TextChoices):
+    """The UK GDPR Article 6 basis a disclosure relies on, or the customer's own
+    authority given to their representative."""
+
+    REPRESENTATIVE = "representative", "The customer's representative, acting with their authority"
+    CONSENT = "consent", "Consent: the customer agreed to this disclosure (Article 6(1)(a))"
+    CONTRACT = "contract", "Contract: needed for the customer's tenancy or lease (Article 6(1)(b))"
+    LEGAL_OBLIGATION = "legal_obligation", "Legal obligation: the law requires it (Article 6(1)(c))"
+    VITAL_INTERESTS = (
+        "vital_interests",
+        "Vital interests: to protect someone's life (Article 6(1)(d))",
+    )
+    PUBLIC_TASK = "public_task", "Public task (Article 6(1)(e))"
+    LEGITIMATE_INTERESTS = "legitimate_interests", "Legitimate interests (Article 6(1)(f))"
+
+
+class Exemption(models.TextChoices):
+    """Where relevant, the Data Protection Act 2018 exemption also relied on."""
+
+    NONE = "", "None"
+    CRIME_TAXATION = "crime_taxation", "Crime and taxation: DPA 2018 Schedule 2 paragraph 2"
+    REQUIRED_BY_LAW = (
+        "required_by_law",
+        "Required by law or a court order: DPA 2018 Schedule 2 paragraph 5(1) and (2)",
+    )
+    LEGAL_PROCEEDINGS = (
+        "legal_proceedings",
+        "Legal proceedings and advice: DPA 2018 Schedule 2 paragraph 5(3)",
+    )
+    SAFEGUARDING = (
+        "safeguarding",
+        "Safeguarding a child or an adult at risk: DPA 2018 Schedule 1 paragraph 18",
+    )
+
+
+class DisclosureDecision(models.TextChoices):
+    FULL = "full", "Disclose in full"
+    PART = "part", "Disclose in part"
+    REFUSE = "refuse", "Refuse"
+
+
+class DisclosureRequest(models.Model):
+    """A request from a third party for a customer's personal information, logged by
+    any caseworker for the data protection officer, and the officer's decision: the
+    lawful basis, disclose in full, in part, or refuse, why, and what was disclosed.
+    Written through privacy.disclosures."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="disclosure_requests"
+    )
+    requester_kind = models.CharField(max_length=20, choices=RequesterKind.choices)
+    requester_name = models.CharField(max_length=200)
+    requester_organisation = models.CharField(max_length=200, blank=True)
+    # A request from someone the customer authorised: checked against that authority
+    representative = models.ForeignKey(
+        "customers.Representative",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disclosure_requests",
+    )
+    matter = models.CharField(max_length=20, choices=Matter.choices)
+    asked = models.TextField(help_text="What was asked for, in the requester's words.")
+    received_at = models.DateTimeField()
+    logged_at = models.DateTimeField()
+    logged_by = models.ForeignKey("staff.StaffMember", on_delete=models.PROTECT, related_name="+")
+
+    decision = models.CharField(max_length=10, choices=DisclosureDecision.choices, blank=True)
+    basis = models.CharField(max_length=30, choices=LawfulBasis.choices, blank=True)
+    exemption = models.CharField(max_length=30, choices=Exemption.choices, blank=True)
+    reason = models.TextField(blank=True)
+    disclosed = models.TextField(blank=True, help_text="What was disclosed, if anything.")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "staff.StaffMember", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["customer", "-received_at"]),
+            models.Index(
+                fields=["received_at"],
+                condition=models.Q(decided_at__isnull=True),
+                name="disclosure_open_by_received",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decided_at__isnull=True, decision="", decided_by__isnull=True)
+                | (
+                    models.Q(decided_at__isnull=False, decided_by__isnull=False)
+                    & ~models.Q(decision="")
+                ),
+                name="disclosure_decision_whole",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decision__in=["", "refuse"]) | ~models.Q(basis=""),
+                name="disclosure_has_a_basis",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Request {self.pk} from {self.requester_name} about customer {self.customer_id}"
+
+    @property
+    def requester(self) -> str:
+        org = self.requester_organisation
+        return f"{self.requester_name}, {org}" if org else self.requester_name

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from caredesk.customers.holdings import Holding, declare
-from caredesk.privacy.models import SubjectAccess, WithheldItem
+from caredesk.privacy.models import DisclosureRequest, SubjectAccess, WithheldItem
 
 declare(
     Holding(
@@ -20,5 +20,13 @@ declare(
         path="subject_access__case__customer",
         personal=("reason",),
         not_personal=("holding",),
+    ),
+    Holding(
+        DisclosureRequest,
+        "Requests from others for your information, and what we gave them",
+        path="customer",
+        personal=("asked", "reason", "disclosed"),
+        not_personal=("requester_name", "requester_organisation"),  # the third party's
+        order_by=("received_at", "pk"),
     ),
 )

@@ -1,9 +1,10 @@
-from django.urls import path
+from django.urls import URLPattern, path
 
-from caredesk.privacy import views
+from caredesk.privacy import disclosure_views, views
 
 app_name = "privacy"
-urlpatterns = [
+urlpatterns: list[URLPattern] = [
+    # -- Requests, and subject access
     path("", views.requests_page, name="requests"),
     path(
         "subject-access/<str:reference>/",
@@ -14,5 +15,13 @@ urlpatterns = [
         "subject-access/<str:reference>/export.zip",
         views.subject_access_download,
         name="subject_access_download",
+    ),
+    # -- Disclosures to third parties
+    path("disclosures/", disclosure_views.disclosure_log_page, name="disclosures"),
+    path("disclosures/<int:disclosure_id>/", disclosure_views.disclosure_page, name="disclosure"),
+    path(
+        "customers/<int:pk>/disclosures/new/",
+        disclosure_views.disclosure_new,
+        name="disclosure_new",
     ),
 ]

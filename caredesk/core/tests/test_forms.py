@@ -92,7 +92,28 @@ def samples(people: People) -> dict[str, Any]:
         "years": [2026, 2025],  # the TSM returns page
         "stage": 2,  # a complaint's stage 2 asks the most
         "points": [ComplaintPoint(stage=1, number=1, text="Nobody came to the repair.")],
+        "customer": customer_with_a_representative(people),  # a disclosure request's form
     }
+
+
+def customer_with_a_representative(people: People) -> Any:
+    from datetime import UTC, datetime
+
+    from caredesk.customers.models import CustomerType
+    from caredesk.customers.representatives import representative_record
+    from caredesk.customers.services import customer_create
+
+    customer = customer_create(customer_type=CustomerType.TENANT, last_name="Okafor")
+    representative_record(
+        customer=customer,
+        name="Ada Okafor",
+        kind="family",
+        covers_everything=True,
+        given_how="written",
+        starts_at=datetime(2025, 1, 1, tzinfo=UTC),
+        by=people.officer,
+    )
+    return customer
 
 
 def make(cls: type[BaseForm], people: People) -> BaseForm:

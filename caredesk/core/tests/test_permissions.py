@@ -27,8 +27,11 @@ from caredesk.complaints.models import (
 from caredesk.conftest import make_staff
 from caredesk.core.store import store_put
 from caredesk.core.tests.files import image
+from caredesk.customers.consent import consent_record
 from caredesk.customers.models import CustomerType
+from caredesk.customers.representatives import representative_record
 from caredesk.customers.services import customer_create
+from caredesk.privacy.disclosures import disclosure_request_log
 from caredesk.staff.models import Role
 from caredesk.staff.permissions import Can, allowed
 from caredesk.standards import load_policy
@@ -175,7 +178,38 @@ def world(people, clock, tmp_path, settings):
         added_by=people.officer,
         added_at=clock.now(),
     )
+    disclosure = disclosure_request_log(
+        customer=customer,
+        requester_kind="police",
+        requester_name="DC Rhodes",
+        matter="antisocial",
+        asked="Tenancy start date",
+        received_at=clock.now(),
+        by=people.officer,
+        clock=clock,
+    )
+    consent = consent_record(
+        customer=customer,
+        purpose="marketing",
+        given_how="written",
+        given_at=clock.now(),
+        by=people.officer,
+        clock=clock,
+    )
+    representative = representative_record(
+        customer=customer,
+        name="Ada Okafor",
+        kind="family",
+        covers_everything=True,
+        given_how="written",
+        starts_at=clock.now(),
+        by=people.officer,
+        clock=clock,
+    )
     return {
+        "consent_id": consent.pk,  # the customer page's consents and representatives
+        "representative_id": representative.pk,
+        "disclosure_id": disclosure.pk,  # a request in the disclosure log (privacy)
         "hazard_id": hazard.pk,
         "evidence_id": evidence.pk,
         "action_id": interview.actions.get().pk,
