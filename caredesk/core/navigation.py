@@ -96,6 +96,12 @@ MENU: tuple[MenuLink, ...] = (
             "annual_response",
         ),
     ),
+    _link(
+        "privacy:breaches",
+        "Data breaches",
+        "can_manage_privacy",
+        url_names=("breaches", "breach", "breach_report"),
+    ),
     _link("staff:absences", "Absences", "can_record_absences"),
     _link("visits:offices", "Offices", "can_manage_offices", url_names=("offices", "office")),
     _link("notifications:list", "Notifications", app_name="notifications"),
