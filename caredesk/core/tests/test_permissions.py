@@ -29,6 +29,7 @@ from caredesk.core.store import store_put
 from caredesk.core.tests.files import image
 from caredesk.customers.models import CustomerType
 from caredesk.customers.services import customer_create
+from caredesk.privacy.breaches import breach_report
 from caredesk.staff.models import Role
 from caredesk.staff.permissions import Can, allowed
 from caredesk.standards import load_policy
@@ -175,7 +176,15 @@ def world(people, clock, tmp_path, settings):
         added_by=people.officer,
         added_at=clock.now(),
     )
+    breach = breach_report(
+        became_aware_at=clock.now() - timedelta(hours=1),
+        what_happened="A letter went to the wrong address",
+        by=people.officer,
+        policy=load_policy("halton"),
+        clock=clock,
+    )
     return {
+        "breach_id": breach.pk,
         "hazard_id": hazard.pk,
         "evidence_id": evidence.pk,
         "action_id": interview.actions.get().pk,
