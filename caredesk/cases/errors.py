@@ -39,6 +39,13 @@ class NotAComplaint(CaseError):
     code = "case_not_a_complaint"
 
 
+class NotABreach(CaseError):
+    """A breach's decision (to report it to the ICO or not) recorded on a case that is not
+    a personal data breach."""
+
+    code = "case_not_a_breach"
+
+
 class UnknownStage(CaseError):
     """A complaint stage other than 1 or 2."""
 

@@ -72,6 +72,14 @@ class HazardNoted:
 
 
 @dataclass(frozen=True)
+class BreachNoted:
+    """A step of dealing with a personal data breach (caredesk.privacy.breaches), in words."""
+
+    step: str  # "reported", "assessed", "decided", "people_told", "closed"
+    text: str
+
+
+@dataclass(frozen=True)
 class HoldingReplySent:
     standard: str
     reason: str
@@ -180,6 +188,7 @@ Details = (
     | ComplaintAcknowledged
     | ComplaintStep
     | HazardNoted
+    | BreachNoted
     | HoldingReplySent
     | ResponseSent
     | Escalated
@@ -262,6 +271,13 @@ def hazard_step_recorded(
 ) -> CaseEvent:
     """A step of dealing with a hazard in the home, said in `text` for the timeline."""
     return _new(case, EventKind.HAZARD, by, at, step=step, text=text)
+
+
+def breach_step_recorded(
+    *, case: Case, by: StaffMember | None, at: datetime, step: str, text: str
+) -> CaseEvent:
+    """A step of dealing with a personal data breach, said in `text` for the timeline."""
+    return _new(case, EventKind.BREACH, by, at, step=step, text=text)
 
 
 def holding_reply_sent(
@@ -510,6 +526,8 @@ def event_read(event: CaseEvent) -> Details:
         )
     if kind == EventKind.HAZARD:
         return HazardNoted(step=str(data.get("step", "")), text=str(data.get("text", "")))
+    if kind == EventKind.BREACH:
+        return BreachNoted(step=str(data.get("step", "")), text=str(data.get("text", "")))
     if kind == EventKind.HOLDING_REPLY:
         return HoldingReplySent(
             standard=str(data.get("standard", "")),

@@ -302,6 +302,9 @@ class EventKind(models.TextChoices):
     # A hazard in the home (Awaab's Law) recorded by the complaints app: reported,
     # investigated, a step done, closed. Its words are in the event's text.
     HAZARD = "hazard", "Hazard"
+    # A personal data breach recorded by the privacy app: reported, assessed, decided
+    # (reported to the ICO or not), the people told, closed. Its words are in the text.
+    BREACH = "breach", "Personal data breach"
 
 
 class CaseEvent(models.Model):

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from caredesk.cases.models import CaseKind, CaseStatus, Channel, Direction
+from caredesk.staff.permissions import Can
 from caredesk.standards import Policy
 from caredesk.standards.policy import CaseKind as PolicyCaseKind
 from caredesk.standards.policy import Channel as PolicyChannel
@@ -112,6 +113,12 @@ def events_on_promise(*, remedy: bool) -> frozenset[ClockEvent]:
     return frozenset({ClockEvent.REMEDY_AGREED if remedy else ClockEvent.ACTION_PROMISED})
 
 
+def events_on_breach_decision() -> frozenset[ClockEvent]:
+    """A personal data breach reported to the ICO, or the decision not to report it
+    recorded: the 72 hours of UK GDPR Article 33(1) are met (late, if after them)."""
+    return frozenset({ClockEvent.BREACH_DECIDED})
+
+
 def standards_starting(
     *, policy: Policy, kind: str, channel: str, events: Iterable[ClockEvent]
 ) -> tuple[DeadlineStandard, ...]:
@@ -191,6 +198,18 @@ def clocks_to_pause(
         for deadline in open_deadlines
         if why in policy.deadline_standard(deadline.standard_key).pause_reasons
     )
+
+
+# Who may own (be given) a case of a kind the caseworkers do not deal with: a personal
+# data breach is the data protection officer's, who does not take casework (WORK_CASES)
+# and is not given it for this; nor is a breach given to a caseworker, who could not
+# decide it.
+OWNED_BY: dict[str, Can] = {CaseKind.PERSONAL_DATA_BREACH: Can.MANAGE_PRIVACY}
+
+
+def owner_capability(*, kind: str) -> Can:
+    """The capability a case of `kind` asks of whoever it is given to."""
+    return OWNED_BY.get(kind, Can.WORK_CASES)
 
 
 def ends_with_case(*, outlives_case: bool) -> bool:

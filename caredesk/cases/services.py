@@ -184,10 +184,17 @@ def case_assign(
 def _assign(
     case: Case, officer: StaffMember, *, by: StaffMember | None, at: datetime, policy: Policy
 ) -> None:
-    if not allowed(officer, Can.WORK_CASES):
-        raise errors.NotACaseworker(f"{officer} does not take casework, so cannot be given a case.")
+    owner = rules.owner_capability(kind=case.kind)
+    if not allowed(officer, owner):
+        if owner is Can.WORK_CASES:
+            raise errors.NotACaseworker(
+                f"{officer} does not take casework, so cannot be given a case."
+            )
+        raise errors.NotACaseworker(f"{officer} does not deal with cases of this kind.")
     today = at.astimezone(policy.working_calendar.zone).date()
     taker = cover_get(staff=officer, on=today, policy=policy)
+    if owner is not Can.WORK_CASES and not allowed(taker, owner):
+        taker = officer  # their cover could not deal with it: it stays theirs
     previous = case.assigned_to_id
     case.assigned_to = taker
     case.team = taker.team or case.team

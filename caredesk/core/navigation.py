@@ -97,6 +97,12 @@ MENU: tuple[MenuLink, ...] = (
         ),
     ),
     _link("privacy:requests", "Data protection", "can_manage_privacy", app_name="privacy"),
+    _link(
+        "privacy:breaches",
+        "Data breaches",
+        "can_manage_privacy",
+        url_names=("breaches", "breach", "breach_report"),
+    ),
     _link("staff:absences", "Absences", "can_record_absences"),
     _link("visits:offices", "Offices", "can_manage_offices", url_names=("offices", "office")),
     _link("notifications:list", "Notifications", app_name="notifications"),

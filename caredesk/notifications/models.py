@@ -20,6 +20,8 @@ class NotificationKind(models.TextChoices):
     APPOINTMENTS_CLASH = "appointments_clash", "Appointments clash with an absence"
     # complaints: a customer's compliment passed on to those it names, and their managers
     COMPLIMENT = "compliment", "A compliment"
+    # privacy: a suspected personal data breach reported to the data protection officers
+    BREACH_REPORTED = "breach_reported", "A personal data breach reported"
 
 
 class EmailStatus(models.TextChoices):

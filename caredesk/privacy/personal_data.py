@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from caredesk.customers.holdings import Holding, declare
-from caredesk.privacy.models import DisclosureRequest, SubjectAccess, WithheldItem
+from caredesk.customers.holdings import Holding, NoCustomerData, declare
+from caredesk.privacy.models import Breach, DisclosureRequest, SubjectAccess, WithheldItem
 
 declare(
     Holding(
@@ -28,5 +28,10 @@ declare(
         personal=("asked", "reason", "disclosed"),
         not_personal=("requester_name", "requester_organisation"),  # the third party's
         order_by=("received_at", "pk"),
+    ),
+    NoCustomerData(
+        Breach,
+        "A personal data breach: what happened, the kinds of data and how many people, not "
+        "who they were; its case names no customer.",
     ),
 )

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from caredesk.privacy import disclosure_views, views
+from caredesk.privacy import breach_views, disclosure_views, views
 
 app_name = "privacy"
 urlpatterns: list[URLPattern] = [
@@ -24,4 +24,8 @@ urlpatterns: list[URLPattern] = [
         disclosure_views.disclosure_new,
         name="disclosure_new",
     ),
+    # -- Personal data breaches: the log, one breach, and the report any member of staff makes
+    path("breaches/", breach_views.breach_log, name="breaches"),
+    path("breaches/report/", breach_views.breach_report_page, name="breach_report"),
+    path("breaches/<int:breach_id>/", breach_views.breach_page, name="breach"),
 ]

@@ -31,4 +31,5 @@ def permissions(request: HttpRequest) -> dict[str, Any]:
         "can_manage_offices": allowed(user, Can.MANAGE_OFFICES),
         "can_manage_complaints": allowed(user, Can.MANAGE_COMPLAINTS),
         "can_manage_privacy": allowed(user, Can.MANAGE_PRIVACY),
+        "can_report_breaches": allowed(user, Can.REPORT_BREACHES),
     }

@@ -91,6 +91,11 @@ class Can(enum.Enum):
     # check (staff.services.may_manage_absences_of: line managers, administrators). The
     # scrutiny panel are tenants: they neither record absences nor see anyone's.
     RECORD_ABSENCES = _grant("record_absences", STAFF)
+    # Anyone who works for the landlord may tell the data protection officer of a
+    # suspected personal data breach (the 72 hours to report it run from when the
+    # organisation became aware: usually when a member of staff spotted it). Recording
+    # what happened, assessing it and deciding whether to report it is MANAGE_PRIVACY.
+    REPORT_BREACHES = _grant("report_breaches", STAFF)
 
     @property
     def roles(self) -> frozenset[Role]:

@@ -69,6 +69,7 @@ def samples(people: People) -> dict[str, Any]:
     from caredesk.cases.services import case_create
     from caredesk.complaints.models import ComplaintPoint
     from caredesk.core.clock import system_clock
+    from caredesk.privacy.models import Breach
 
     case = Case.objects.first() or case_create(
         kind="general_enquiry",
@@ -78,7 +79,12 @@ def samples(people: People) -> dict[str, Any]:
         by=people.officer,
     )
 
+    breach = Breach(
+        case=case, became_aware_at=case.received_at, what_happened="Letter to the wrong address"
+    )
+
     return {
+        "breach": breach,  # privacy's breach pages
         "policy": active_policy(),
         "by": people.line_manager,
         "user": people.officer,

@@ -31,6 +31,7 @@ from caredesk.customers.consent import consent_record
 from caredesk.customers.models import CustomerType
 from caredesk.customers.representatives import representative_record
 from caredesk.customers.services import customer_create
+from caredesk.privacy.breaches import breach_report
 from caredesk.privacy.disclosures import disclosure_request_log
 from caredesk.staff.models import Role
 from caredesk.staff.permissions import Can, allowed
@@ -206,10 +207,18 @@ def world(people, clock, tmp_path, settings):
         by=people.officer,
         clock=clock,
     )
+    breach = breach_report(
+        became_aware_at=clock.now() - timedelta(hours=1),
+        what_happened="A letter went to the wrong address",
+        by=people.officer,
+        policy=load_policy("halton"),
+        clock=clock,
+    )
     return {
         "consent_id": consent.pk,  # the customer page's consents and representatives
         "representative_id": representative.pk,
         "disclosure_id": disclosure.pk,  # a request in the disclosure log (privacy)
+        "breach_id": breach.pk,
         "hazard_id": hazard.pk,
         "evidence_id": evidence.pk,
         "action_id": interview.actions.get().pk,
