@@ -28,7 +28,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.module_loading import autodiscover_modules
 
-from caredesk.customers.models import Customer
+from caredesk.customers.models import Customer, phone_key
 
 # A row as the customer reads it: field name -> value (text, a number, true or false,
 # an ISO time, a list, or None).
@@ -178,8 +178,6 @@ def row_words(holding: Holding, row: models.Model) -> RowWords:
 
 def phone_variants(numbers: Iterable[str]) -> list[str]:
     """The ways a UK number may be written in a record: 01632 960001, +44 1632 960001."""
-    from caredesk.customers.models import phone_key
-
     found: set[str] = set()
     for number in numbers:
         key = phone_key(number)
