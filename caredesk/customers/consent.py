@@ -29,11 +29,8 @@ from caredesk.customers.models import (
     ConsentHow,
     ConsentPurpose,
     Customer,
-    CustomerEvent,
-    CustomerEventKind,
-    CustomerEventSource,
 )
-from caredesk.customers.services import refuse_if_merged
+from caredesk.customers.services import customer_note_change, refuse_if_merged
 from caredesk.errors import CaredeskError
 from caredesk.staff.models import StaffMember
 
@@ -90,18 +87,13 @@ def _text(value: str, *, what: str, limit: int) -> str:
 
 
 def _history(consent: Consent, words: str, *, by: StaffMember, at: datetime) -> None:
-    CustomerEvent.objects.create(
+    customer_note_change(
         customer_id=consent.customer_id,
-        kind=CustomerEventKind.CHANGED,
-        source=CustomerEventSource.DESK,
-        at=at,
+        name=f"{HISTORY_PREFIX}{consent.purpose}",
+        before=None,
+        after=f"{consent.purpose_words}: {words}",
         by=by,
-        changes={
-            f"{HISTORY_PREFIX}{consent.purpose}": {
-                "before": None,
-                "after": f"{consent.purpose_words}: {words}",
-            }
-        },
+        at=at,
     )
 
 

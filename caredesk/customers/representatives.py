@@ -26,14 +26,11 @@ from caredesk.core.text import has_unstorable, unstorable_reason
 from caredesk.customers.models import (
     AuthorityGiven,
     Customer,
-    CustomerEvent,
-    CustomerEventKind,
-    CustomerEventSource,
     Matter,
     Representative,
     RepresentativeKind,
 )
-from caredesk.customers.services import refuse_if_merged
+from caredesk.customers.services import customer_note_change, refuse_if_merged
 from caredesk.errors import CaredeskError
 from caredesk.staff.models import StaffMember
 
@@ -199,13 +196,13 @@ def _text(value: str, *, what: str, limit: int) -> str:
 
 
 def _history(representative: Representative, words: str, *, by: StaffMember, at: datetime) -> None:
-    CustomerEvent.objects.create(
+    customer_note_change(
         customer_id=representative.customer_id,
-        kind=CustomerEventKind.CHANGED,
-        source=CustomerEventSource.DESK,
-        at=at,
+        name=f"{HISTORY_PREFIX}{representative.pk}",
+        before=None,
+        after=words,
         by=by,
-        changes={f"{HISTORY_PREFIX}{representative.pk}": {"before": None, "after": words}},
+        at=at,
     )
 
 

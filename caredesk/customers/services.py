@@ -4,6 +4,7 @@ when), and logging every read of one (a stored file of theirs downloaded include
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from django.http import FileResponse
@@ -163,6 +164,28 @@ def customer_update(
         at=now,
         by=by,
         changes=changed,
+    )
+
+
+def customer_note_change(
+    *,
+    customer_id: int,
+    name: str,
+    before: str | None,
+    after: str | None,
+    by: StaffMember | None,
+    at: datetime,
+) -> CustomerEvent:
+    """Put on the record's history a change to something kept beside the record, not
+    one of its DETAIL_FIELDS (its household vulnerabilities, a consent, a
+    representative), already in words: `name` is the entry's key (history.py names it)."""
+    return CustomerEvent.objects.create(
+        customer_id=customer_id,
+        kind=CustomerEventKind.CHANGED,
+        source=CustomerEventSource.DESK,
+        at=at,
+        by=by,
+        changes={name: {"before": before, "after": after}},
     )
 
 

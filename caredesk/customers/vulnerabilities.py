@@ -13,13 +13,10 @@ from caredesk.core.db import write_transaction
 from caredesk.core.text import has_unstorable, unstorable_reason
 from caredesk.customers.models import (
     Customer,
-    CustomerEvent,
-    CustomerEventKind,
-    CustomerEventSource,
     HouseholdVulnerabilities,
     Vulnerability,
 )
-from caredesk.customers.services import refuse_if_merged
+from caredesk.customers.services import customer_note_change, refuse_if_merged
 from caredesk.errors import CaredeskError
 from caredesk.staff.models import StaffMember
 
@@ -88,12 +85,12 @@ def household_vulnerabilities_record(
         record.save()
     after = _history_words(record)
     if before != after:
-        CustomerEvent.objects.create(
-            customer=customer,
-            kind=CustomerEventKind.CHANGED,
-            source=CustomerEventSource.DESK,
-            at=now,
+        customer_note_change(
+            customer_id=customer.pk,
+            name=HISTORY_NAME,
+            before=before or None,
+            after=after or None,
             by=by,
-            changes={HISTORY_NAME: {"before": before or None, "after": after or None}},
+            at=now,
         )
     return record
