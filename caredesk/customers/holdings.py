@@ -20,22 +20,27 @@ each app declares its own without importing privacy.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils.module_loading import autodiscover_modules
 
 from caredesk.customers.models import Customer, phone_key
+
+# "from_address__lower__in": emails found by their addresses, whatever their case, many
+# addresses at once (an `iexact` for each would be one OR a customer).
+CharField.register_lookup(Lower)
 
 # A row as the customer reads it: field name -> value (text, a number, true or false,
 # an ISO time, a list, or None).
 RowWords = dict[str, Any]
 
 
-def _no_rows(customer: Customer) -> Q:
+def _no_rows(customers: Sequence[Customer]) -> Q:
     return Q(pk__in=[])
 
 
@@ -54,8 +59,9 @@ class Holding:
     """One model's rows about customers.
 
     `path`: the ORM path from the model to the customer ("customer", "case__customer").
-    `also`: rows found another way, for a customer (calls by their number, emails from
-    their address before they were matched), as a Q added to the path's.
+    `also`: rows found another way, for some customers (calls by their numbers, emails
+    from their addresses before they were matched), as a Q added to the path's. It takes
+    many customers at once so that the retention sweep erases thousands in one pass.
     `personal`: the fields that are about the person, cleared when they are erased.
     `not_personal`: the free-text fields that are not (a reference, a status code): each
     free-text field must be in one list or the other, so a new one is thought about.
@@ -68,7 +74,7 @@ class Holding:
     model: type[models.Model]
     what: str  # plain words for a heading: "Emails we received"
     path: str | None
-    also: Callable[[Customer], Q] = _no_rows
+    also: Callable[[Sequence[Customer]], Q] = _no_rows
     personal: tuple[str, ...] = ()
     not_personal: tuple[str, ...] = ()
     files: tuple[StoredFile, ...] = ()
@@ -80,16 +86,17 @@ class Holding:
     def key(self) -> str:
         return self.model._meta.label_lower
 
-    def of(self, customer: Customer) -> Q:
-        """The rows about `customer` (and the records merged into theirs)."""
-        found = self.also(customer)
+    def of(self, customers: Sequence[Customer]) -> Q:
+        """The rows about any of `customers` (and the records merged into theirs)."""
+        found = self.also(customers)
         if self.path is not None:
-            customers = [customer.pk, *merged_into(customer)]
-            found |= Q(**{f"{self.path}__in": customers})
+            ids = [customer.pk for customer in customers] + merged_into(customers)
+            found |= Q(**{f"{self.path}__in": ids})
         return found
 
     def rows(self, customer: Customer) -> QuerySet[Any]:
-        return self.model._default_manager.filter(self.of(customer)).order_by(*self.order_by)
+        """The rows about one customer, in the order an export shows them."""
+        return self.model._default_manager.filter(self.of([customer])).order_by(*self.order_by)
 
 
 @dataclass(frozen=True)
@@ -140,9 +147,13 @@ def holdings() -> list[Holding]:
     return [d for d in declarations().values() if isinstance(d, Holding)]
 
 
-def merged_into(customer: Customer) -> list[int]:
-    """The records merged into this one (their own events stayed with them)."""
-    return list(Customer.objects.filter(merged_into=customer).values_list("pk", flat=True))
+def merged_into(customers: Sequence[Customer]) -> list[int]:
+    """The records merged into these (their own events stayed with them)."""
+    return list(
+        Customer.objects.filter(merged_into__in=[c.pk for c in customers]).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 def value_words(row: models.Model, name: str) -> Any:

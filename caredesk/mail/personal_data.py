@@ -4,7 +4,7 @@ theirs even before it was matched to a case."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from django.db.models import Q
 
@@ -13,17 +13,19 @@ from caredesk.customers.models import Customer
 from caredesk.mail.models import EmailAttachment, InboundEmail, OutboundEmail, ReceivedLetter
 
 
-def _from_them(prefix: str = "") -> Callable[[Customer], Q]:
-    def found(customer: Customer) -> Q:
-        if not customer.email:
-            return Q(pk__in=[])
-        return Q(**{f"{prefix}from_address__iexact": customer.email})
+def _addresses(customers: Sequence[Customer]) -> list[str]:
+    return sorted({customer.email.lower() for customer in customers if customer.email})
+
+
+def _from_them(prefix: str = "") -> Callable[[Sequence[Customer]], Q]:
+    def found(customers: Sequence[Customer]) -> Q:
+        return Q(**{f"{prefix}from_address__lower__in": _addresses(customers)})
 
     return found
 
 
-def _to_them(customer: Customer) -> Q:
-    return Q(to_address__iexact=customer.email) if customer.email else Q(pk__in=[])
+def _to_them(customers: Sequence[Customer]) -> Q:
+    return Q(to_address__lower__in=_addresses(customers))
 
 
 declare(

@@ -3,6 +3,8 @@ their phone number. Calls are not linked to customers; they are found by the num
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db.models import Q
 
 from caredesk.customers.holdings import Holding, NoCustomerData, declare, phone_variants
@@ -11,9 +13,8 @@ from caredesk.telephony.models import Call as PhoneCall
 from caredesk.telephony.models import CallImport, CallMeasure, Extension, Line
 
 
-def _from_their_number(customer: Customer) -> Q:
-    numbers = phone_variants([customer.phone]) if customer.phone else []
-    return Q(caller__in=numbers) if numbers else Q(pk__in=[])
+def _from_their_numbers(customers: Sequence[Customer]) -> Q:
+    return Q(caller__in=phone_variants(c.phone for c in customers if c.phone))
 
 
 declare(
@@ -21,7 +22,7 @@ declare(
         PhoneCall,
         "Calls from your phone number",
         path=None,
-        also=_from_their_number,
+        also=_from_their_numbers,
         personal=("caller", "caller_name", "notes"),
         not_personal=("source", "call_key", "dialled", "extension"),  # the landlord's side
         withheld=("call_key", "imported_by", "source"),
