@@ -250,6 +250,11 @@ STATIC_ROOT = Path(env_str("CAREDESK_STATIC_ROOT", default=str(BASE_DIR / "var" 
 # The file store (caredesk.core.store): emails as received, their attachments, letters
 # and scans: personal data.
 CAREDESK_MAIL_STORE = Path(env_str("CAREDESK_MAIL_STORE", default=str(BASE_DIR / "var" / "mail")))
+# A file of the store is removed once no row names it (an erased customer's, say), but
+# not until it has gone unused this long, in seconds: a message arriving may be about to
+# name it (caredesk.core.store.store_remove). The sweep of the store for files no row
+# names waits longer (privacy.store_sweep): a scan kept for a form shown again has none.
+CAREDESK_STORE_UNUSED_FOR = env_int("CAREDESK_STORE_UNUSED_FOR", default=600)
 # Upload limits (caredesk.core.uploads): each form says its limit and refuses a larger file
 # with its size. Scans of letters received, translators' files, in megabytes.
 CAREDESK_SCAN_MAX_BYTES = env_megabytes("CAREDESK_SCAN_MAX_MB", default=25)

@@ -9,14 +9,23 @@ A file is written once, whatever the number of messages that carry it, and writi
 again is a no-op, so receiving is idempotent. A file is written (and synced to disk)
 before the database row that points to it commits. If the transaction then fails, the
 file stays with no row pointing to it, and the message's next arrival uses it; such
-files hold personal data, so erasure must sweep the store for them (not built yet).
+files hold personal data, so the store is swept for files no row names
+(privacy.store_sweep), and erasing a customer removes the files only they used.
+
+A file is removed only when nothing has written or reused it for a while
+(`store_remove`): writing a file that is already here touches it, so a message arriving
+as a customer is erased, with an attachment the same as one of theirs, keeps the file
+its new row will name. Those times are the file system's, not a caredesk clock's.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
+import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from django.conf import settings
@@ -36,7 +45,12 @@ def store_put(data: bytes) -> str:
     digest = hashlib.sha256(data).hexdigest()
     path = store_path(digest)
     if path.exists():
-        return digest
+        try:
+            os.utime(path)  # used again: not to be removed as unused (store_remove)
+        except FileNotFoundError:
+            pass  # removed this instant: written again below
+        else:
+            return digest
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as temporary:
         try:
@@ -48,6 +62,41 @@ def store_put(data: bytes) -> str:
             raise
     os.replace(temporary.name, path)  # whole or not at all
     return digest
+
+
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+def store_files() -> Iterator[tuple[str, float]]:
+    """Each file in the store: its digest, and when it was last written or reused (a
+    POSIX time). Half-written temporary files are not files of the store."""
+    folder = store_folder()
+    if not folder.is_dir():
+        return
+    for shelf in os.scandir(folder):
+        if not shelf.is_dir() or len(shelf.name) != 2:
+            continue
+        for entry in os.scandir(shelf.path):
+            if _DIGEST.fullmatch(entry.name) and entry.name[:2] == shelf.name:
+                yield entry.name, entry.stat().st_mtime
+
+
+def store_remove(digests: Iterable[str], *, unused_for: float) -> list[str]:
+    """Remove these files, but not one written or reused in the last `unused_for`
+    seconds (a message arriving now may be about to name it). The digests removed."""
+    removed = []
+    for digest in digests:
+        if not _DIGEST.fullmatch(digest):
+            continue
+        path = store_path(digest)
+        try:
+            if time.time() - path.stat().st_mtime < unused_for:
+                continue
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        removed.append(digest)
+    return removed
 
 
 def store_get(sha256: str) -> bytes:

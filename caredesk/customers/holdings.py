@@ -65,7 +65,9 @@ class Holding:
     `personal`: the fields that are about the person, cleared when they are erased.
     `not_personal`: the free-text fields that are not (a reference, a status code): each
     free-text field must be in one list or the other, so a new one is thought about.
-    `files`: the row's files in the store (core.store).
+    `files`: the row's files in the store (core.store), exported as the customer's.
+    `in_store`: other fields naming a file in the store that is not exported (the ZIP
+    of an earlier export): the store keeps a file while any row names it.
     `withheld`: fields never put in an export (an encrypted column, a search key):
     `export` then says what the row holds instead, if anything.
     `export`: the row in the customer's words, if the plain fields do not say it (the
@@ -78,6 +80,7 @@ class Holding:
     personal: tuple[str, ...] = ()
     not_personal: tuple[str, ...] = ()
     files: tuple[StoredFile, ...] = ()
+    in_store: tuple[str, ...] = ()
     withheld: tuple[str, ...] = ()
     export: Callable[[Any], RowWords] | None = None
     order_by: tuple[str, ...] = ("pk",)
@@ -102,10 +105,12 @@ class Holding:
 @dataclass(frozen=True)
 class NoCustomerData:
     """A model that holds nothing about any customer, and why (so that someone adding a
-    field about a person to it sees this and thinks again)."""
+    field about a person to it sees this and thinks again). `in_store`: its fields that
+    name a file in the store (core.store), which is kept while a row names it."""
 
     model: type[models.Model]
     why: str
+    in_store: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -145,6 +150,18 @@ def declarations() -> Mapping[str, Declaration]:
 def holdings() -> list[Holding]:
     """The models that hold something about customers, in the order of the apps."""
     return [d for d in declarations().values() if isinstance(d, Holding)]
+
+
+def store_fields() -> list[tuple[type[models.Model], str]]:
+    """Every (model, field) that names a file in the store: a file no row names is
+    unused, and removed (privacy.store_sweep)."""
+    found: list[tuple[type[models.Model], str]] = []
+    for declared in declarations().values():
+        names = list(declared.in_store)
+        if isinstance(declared, Holding):
+            names = [stored.sha for stored in declared.files] + names
+        found += [(declared.model, name) for name in names]
+    return found
 
 
 def merged_into(customers: Sequence[Customer]) -> list[int]:

@@ -96,6 +96,8 @@ class Customer(models.Model):
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
     )
+    # Erased (privacy.erasure): the row stays, without the person, for the figures.
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["last_name", "first_name"])]
@@ -126,12 +128,14 @@ class CustomerEventKind(models.TextChoices):
     CHANGED = "changed", "Changed"
     MERGED_INTO = "merged_into", "Merged into another record"
     MERGED_FROM = "merged_from", "Another record merged into this one"
+    ERASED = "erased", "Personal data erased"
 
 
 class CustomerEventSource(models.TextChoices):
     DESK = "desk", "The desk"
     IMPORT = "import", "Housing management system import"
     API = "api", "API"
+    RETENTION = "retention", "Retention schedule"
 
 
 class CustomerEvent(models.Model):

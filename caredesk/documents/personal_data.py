@@ -32,8 +32,10 @@ declare(
         CaseDocument,
         "Letters and documents as we sent them: print, large print, Braille, audio, translations",
         path="case__customer",
-        personal=("file_name", "sha256", "language"),
-        not_personal=("content_type",),
+        personal=("file_name", "sha256"),
+        # The language of a translation is kept when they are erased: the figures count
+        # translations by language, and once the rest is gone it says nothing of whom.
+        not_personal=("content_type", "language"),
         files=(StoredFile("sha256", name="file_name"),),
         withheld=("sha256",),
     ),
@@ -41,7 +43,7 @@ declare(
         TranslationRequest,
         "Translations of letters to you",
         path="case__customer",
-        personal=("language",),
+        not_personal=("language",),  # as the documents' language, above
     ),
     NoCustomerData(DocumentTemplate, "The wording of standard letters and emails."),
     NoCustomerData(Snippet, "Standard paragraphs staff may add to a letter."),

@@ -18,14 +18,22 @@ def _addresses(customers: Sequence[Customer]) -> list[str]:
 
 
 def _from_them(prefix: str = "") -> Callable[[Sequence[Customer]], Q]:
+    """Emails from their addresses not matched to a case (an email on a case is the
+    case's customer's: a couple sharing an address each have their own)."""
+
     def found(customers: Sequence[Customer]) -> Q:
-        return Q(**{f"{prefix}from_address__lower__in": _addresses(customers)})
+        return Q(
+            **{
+                f"{prefix}case__isnull": True,
+                f"{prefix}from_address__lower__in": _addresses(customers),
+            }
+        )
 
     return found
 
 
 def _to_them(customers: Sequence[Customer]) -> Q:
-    return Q(to_address__lower__in=_addresses(customers))
+    return Q(case__isnull=True, to_address__lower__in=_addresses(customers))
 
 
 declare(

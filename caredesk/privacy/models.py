@@ -324,3 +324,56 @@ class Breach(models.Model):
     def data_category_labels(self) -> list[str]:
         labels = dict(BreachData.choices)
         return [str(labels.get(value, value)) for value in self.data_categories]
+
+
+# -- Erasure and the retention schedule (privacy.erasure, privacy.retention) ---------------
+
+
+class ErasureBasis(models.TextChoices):
+    REQUEST = "request", "The customer asked for their data to be erased"
+    RETENTION = "retention", "The retention schedule"
+
+
+class Erasure(models.Model):
+    """A customer's personal data erased: when, on what basis, by whom, and how many rows
+    of each kind were cleared. It names nobody: the customer row it points to is itself
+    erased, kept without the person for the figures."""
+
+    customer = models.OneToOneField(
+        "customers.Customer", on_delete=models.PROTECT, related_name="erasure"
+    )
+    at = models.DateTimeField()
+    basis = models.CharField(max_length=20, choices=ErasureBasis.choices)
+    by = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    request = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # {"mail.inboundemail": 3, ...}: rows cleared of each kind, and files removed.
+    rows = models.JSONField(default=dict, blank=True)
+    files_removed = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Erasure of customer {self.customer_id} at {self.at}"
+
+
+class RetentionRun(models.Model):
+    """One run of the retention schedule (privacy.retention), or a dry run of it: what
+    each rule found past its time, and what was done."""
+
+    at = models.DateTimeField()
+    dry_run = models.BooleanField()
+    by = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # {"closed_cases": {"due": 12, "done": 12, "held": 3, "kept_since": "..."}, ...}
+    rules = models.JSONField(default=dict)
+    seconds = models.FloatField(default=0)
+    finished = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["-at"])]
+
+    def __str__(self) -> str:
+        return f"{'Dry run' if self.dry_run else 'Run'} of the retention schedule at {self.at}"

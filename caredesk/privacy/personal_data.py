@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from caredesk.customers.holdings import Holding, NoCustomerData, declare
-from caredesk.privacy.models import Breach, DisclosureRequest, SubjectAccess, WithheldItem
+from caredesk.privacy.models import (
+    Breach,
+    DisclosureRequest,
+    Erasure,
+    RetentionRun,
+    SubjectAccess,
+    WithheldItem,
+)
 
 declare(
     Holding(
@@ -12,6 +19,7 @@ declare(
         path="case__customer",
         personal=("export_sha256",),  # the ZIP of their data: erased with them
         not_personal=("export_error",),
+        in_store=("export_sha256",),
         withheld=("export_sha256",),
     ),
     Holding(
@@ -34,4 +42,11 @@ declare(
         "A personal data breach: what happened, the kinds of data and how many people, not "
         "who they were; its case names no customer.",
     ),
+    Holding(
+        Erasure,
+        "When your personal data was erased",
+        path="customer",
+        not_personal=("basis", "rows"),  # counts of rows, by kind
+    ),
+    NoCustomerData(RetentionRun, "A run of the retention schedule: how many records of each kind."),
 )

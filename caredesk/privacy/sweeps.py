@@ -2,11 +2,14 @@
 
 - `subject_access_exports`: exports asked for and still waiting after a while (their
   task was lost): made now (privacy.subject_access).
+- `retention`: the retention schedule, once a day (privacy.retention): personal data past
+  its time anonymised, and files of the store no row names removed.
 """
 
 from __future__ import annotations
 
-from caredesk.core.sweeps import RowSweep, Sweep, SweepRun
+from caredesk.core.sweeps import Done, RowSweep, Sweep, SweepRun, WholeSweep
+from caredesk.privacy.retention import retention_apply, retention_due_today
 from caredesk.privacy.subject_access import export_make, exports_lost
 
 
@@ -19,10 +22,19 @@ def _make(run: SweepRun, subject_access_id: int) -> str | None:
     return None if made is None else "made"
 
 
+def _retention(run: SweepRun) -> Done:
+    if not retention_due_today(policy=run.policy, now=run.now):
+        return Done()
+    record = retention_apply(policy=run.policy, now=run.now, dry_run=False)
+    counts = {rule: figures["done"] for rule, figures in record.rules.items()}
+    return Done(rows=sum(counts.values()), counts=counts)
+
+
 SWEEPS: list[Sweep] = [
     RowSweep(
         name="subject_access_exports",
         candidates=lambda run, wanted: exports_lost(now=run.now, wanted=wanted),
         process=_make,
     ),
+    WholeSweep(name="retention", run=_retention),
 ]

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from caredesk.privacy import breach_views, disclosure_views, views
+from caredesk.privacy import breach_views, disclosure_views, erasure_views, views
 
 app_name = "privacy"
 urlpatterns: list[URLPattern] = [
@@ -16,6 +16,9 @@ urlpatterns: list[URLPattern] = [
         views.subject_access_download,
         name="subject_access_download",
     ),
+    # -- Erasure requests, and the retention schedule
+    path("erasure/<str:reference>/", erasure_views.erasure_page, name="erasure"),
+    path("retention/", erasure_views.retention_page, name="retention"),
     # -- Disclosures to third parties
     path("disclosures/", disclosure_views.disclosure_log_page, name="disclosures"),
     path("disclosures/<int:disclosure_id>/", disclosure_views.disclosure_page, name="disclosure"),

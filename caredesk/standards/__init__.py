@@ -22,7 +22,13 @@ from caredesk.standards.deadlines import (
     revised_due,
 )
 from caredesk.standards.durations import Duration, Family, Unit, parse_duration
-from caredesk.standards.engine import as_utc_instants, due_at, due_at_batch, to_datetimes
+from caredesk.standards.engine import (
+    as_utc_instants,
+    due_at,
+    due_at_batch,
+    kept_since,
+    to_datetimes,
+)
 from caredesk.standards.policy import Policy
 from caredesk.standards.policy_files import load_policy, parse_policy
 from caredesk.standards.taken import TakenUnit, taken_unit, time_taken, time_taken_batch
@@ -40,6 +46,7 @@ __all__ = [
     "deadline_times",
     "due_at",
     "due_at_batch",
+    "kept_since",
     "load_policy",
     "parse_duration",
     "parse_policy",

@@ -30,13 +30,13 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from calendar import monthrange
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from caredesk.errors import CalendarRangeError
+from caredesk.errors import CalendarRangeError, DurationError
 from caredesk.standards.calendar import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -90,6 +90,29 @@ def add_months(day: date, months: int) -> date:
     year, month_index = divmod(day.year * 12 + day.month - 1 + months, 12)
     last_day = monthrange(year, month_index + 1)[1]
     return date(year, month_index + 1, min(day.day, last_day))
+
+
+def kept_since(now: datetime, period: Duration, calendar: WorkingCalendar) -> datetime:
+    """The start of the first local day whose records `period` still keeps at `now`.
+
+    A record is kept through the day `period` after its own (by the months rule: 31
+    August plus 6 months is 28 or 29 February) and is past its time the day after. So
+    one from before the day returned has been kept for the whole period, and one from
+    that day on is still kept: a record of 7 December 2020 is kept, for "72 months",
+    through 7 December 2026, and is past its time from 8 December, wherever the clocks
+    changed in between. Weeks and calendar days count as days."""
+    today = aware(now, calendar).astimezone(calendar.zone).date()
+    if period.family is Family.MONTHS:
+        first = add_months(today, -period.amount)
+        # 30 March less a month is 28 February, whose month on is 28 March: past.
+        while add_months(first, period.amount) < today:
+            first += timedelta(days=1)
+    elif period.family is Family.CALENDAR_DAYS:
+        first = today - timedelta(days=period.calendar_days)
+    else:
+        raise DurationError(f"'{period}' is not a retention period: give months, weeks or days.")
+    check_supported(first.year)
+    return datetime(first.year, first.month, first.day, tzinfo=calendar.zone).astimezone(UTC)
 
 
 def _years_needed(duration: Duration, first_year: int, last_year: int) -> tuple[int, int]:

@@ -11,8 +11,9 @@ A policy file (TOML) has four parts:
   clock, and its target.
 
 Optional tables hold the landlord's own settings, each with a default: `[escalation]`,
-`[correspondence]`, `[holding_replies]`, `[reporting]` and `[lone_working]` (when an
-officer not back from a home visit is alerted on); and what the Housing Ombudsman's
+`[correspondence]`, `[holding_replies]`, `[reporting]`, `[lone_working]` (when an
+officer not back from a home visit is alerted on) and `[retention]` (how long personal
+data is kept); and what the Housing Ombudsman's
 Complaint Handling Code and Awaab's Law ask beyond timescales: `[complaints]` and
 `[hazards]` (`policy_complaints.py`). The tables' building blocks (a clause, whole
 numbers, dates) are in `policy_values.py`.
@@ -232,6 +233,24 @@ def _real_time(value: Duration) -> Duration:
 # A length of real time in minutes or hours: "15 minutes", "1 hour".
 RealTimeField = Annotated[
     Duration, PlainValidator(_duration), AfterValidator(_real_time), PlainSerializer(str)
+]
+
+
+_RETENTION_UNITS = frozenset({Unit.MONTHS, Unit.WEEKS, Unit.CALENDAR_DAYS})
+
+
+def _retention(value: Duration) -> Duration:
+    if value.unit not in _RETENTION_UNITS or value.amount < 1:
+        raise ValueError(
+            f"'{value}' is not a retention period: write months, weeks or calendar days, "
+            "such as '72 months' for 6 years."
+        )
+    return value
+
+
+# How long something is kept: "72 months", "2 weeks", "30 calendar days".
+RetentionField = Annotated[
+    Duration, PlainValidator(_duration), AfterValidator(_retention), PlainSerializer(str)
 ]
 
 
@@ -485,6 +504,30 @@ class LoneWorking(_Strict):
     assumptions: list[str] = []
 
 
+class Retention(_Strict):
+    """How long personal data is kept before the retention schedule (privacy.retention)
+    anonymises it. Each period runs from the record's last use:
+
+    - `closed_cases`: a customer none of whose cases is open, with no promise still owed
+      and no tenancy, whose last dealings with the landlord (a case received or closed, a
+      change to their record) are older than this, is erased without the figures changing;
+    - `unmatched_emails`: emails never matched to a case, with their files;
+    - `reception_log`: the names of visitors signed in at reception;
+    - `access_log`: the log of who read a customer's record;
+    - `call_numbers`: callers' numbers and names on call records (the calls stay,
+      counted), and the phone system's refused rows kept with an import.
+
+    The landlord's choice: neither seed policy sets periods, and the defaults are the
+    examples the data protection work started from (6 years, 1 year, 2 years)."""
+
+    closed_cases: RetentionField = parse_duration("72 months")
+    unmatched_emails: RetentionField = parse_duration("12 months")
+    reception_log: RetentionField = parse_duration("24 months")
+    access_log: RetentionField = parse_duration("24 months")
+    call_numbers: RetentionField = parse_duration("24 months")
+    assumptions: list[str] = []
+
+
 class Policy(_Strict):
     schema_version: Literal[1]
     organisation: Organisation
@@ -497,6 +540,7 @@ class Policy(_Strict):
     lone_working: LoneWorking = LoneWorking()
     complaints: Complaints = Complaints()
     hazards: Hazards = Hazards()
+    retention: Retention = Retention()
     standards: list[Standard] = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -8,8 +8,9 @@ import pytest
 from django.apps import apps
 from django.db import models
 
-from caredesk.customers.holdings import Holding, NoCustomerData, declarations
+from caredesk.customers.holdings import Holding, NoCustomerData, declarations, store_fields
 from caredesk.customers.models import Customer
+from caredesk.privacy.erasure import erased_value
 
 FREE_TEXT = (models.CharField, models.TextField, models.JSONField, models.BinaryField)
 
@@ -46,6 +47,35 @@ def test_each_free_text_field_of_a_holding_is_called_personal_or_not() -> None:
     )
 
 
+def test_erasure_can_clear_every_personal_field() -> None:
+    """A personal field that cannot be emptied (a date that must be set) would stop
+    every erasure: it fails here instead, saying which."""
+    for declaration in declarations().values():
+        if isinstance(declaration, Holding):
+            for name in declaration.personal:
+                erased_value(declaration.model, name)  # raises NotErasable
+
+
+# Fields named like a digest that are not files of the store, and why.
+NOT_IN_STORE = {
+    "telephony.callimport.file_sha256": "the digest of an imported file, to spot it again",
+    "visits.calendarfeed.secret_sha256": "a digest of a calendar feed's secret address",
+}
+
+
+def test_every_field_naming_a_stored_file_is_declared() -> None:
+    """The store keeps a file while a declared field names it (privacy.store_sweep): an
+    undeclared one would see its files removed as unused."""
+    declared = {f"{model._meta.label_lower}.{name}" for model, name in store_fields()}
+    digests = {
+        f"{model._meta.label_lower}.{field.name}"
+        for model in caredesk_models()
+        for field in model._meta.concrete_fields
+        if field.name.endswith("sha256")
+    }
+    assert digests - set(NOT_IN_STORE) == declared
+
+
 def test_the_named_fields_exist() -> None:
     for declaration in declarations().values():
         if not isinstance(declaration, Holding):
@@ -53,6 +83,7 @@ def test_the_named_fields_exist() -> None:
         names = {f.name for f in declaration.model._meta.concrete_fields}
         named = {*declaration.personal, *declaration.not_personal, *declaration.withheld}
         named |= {f.sha for f in declaration.files} | {f.name for f in declaration.files if f.name}
+        named |= set(declaration.in_store)
         assert named <= names, f"{declaration.key}: no field {sorted(named - names)}"
         assert not set(declaration.personal) & set(declaration.not_personal), declaration.key
 

@@ -1142,3 +1142,52 @@ def test_a_bad_lone_working_setting_names_its_key_and_line(tmp_path, old, new, k
     assert has_problem(problems, key_path, *words), problems
     line = HALTON_TEXT[: HALTON_TEXT.index(old)].count("\n") + 1
     assert any(p.startswith(key_path) and p.endswith(f"(line {line}).") for p in problems), problems
+
+
+# -- retention -----------------------------------------------------------------------------
+
+
+def test_both_policies_keep_closed_cases_six_years_as_an_assumption():
+    for name in ("halton", "stonewall"):
+        retention = load_policy(name).retention
+        assert str(retention.closed_cases) == "72 months"
+        assert str(retention.unmatched_emails) == "12 months"
+        assert retention.assumptions, "the landlord's choice is said to be one"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key_path", "words"),
+    [
+        (
+            'closed_cases = "72 months"',
+            'closed_cases = "6 years"',
+            "retention.closed_cases",
+            ["'6 years'"],
+        ),
+        (
+            'access_log = "24 months"',
+            'access_log = "10 working days"',
+            "retention.access_log",
+            ["'10 working days'", "not a retention period", "months, weeks or calendar days"],
+        ),
+        (
+            'call_numbers = "24 months"',
+            'call_numbers = "0 months"',
+            "retention.call_numbers",
+            ["'0 months'", "not a retention period"],
+        ),
+        (
+            'reception_log = "24 months"',
+            "reception_log = 24",
+            "retention.reception_log",
+            ["should be text", "it is 24"],
+        ),
+    ],
+    ids=["years", "working days", "nothing", "a number"],
+)
+def test_a_bad_retention_period_names_its_key_and_line(tmp_path, old, new, key_path, words):
+    problems = problems_of(broken_halton(tmp_path, old, new))
+
+    assert has_problem(problems, key_path, *words), problems
+    line = HALTON_TEXT[: HALTON_TEXT.index(old)].count("\n") + 1
+    assert any(p.startswith(key_path) and p.endswith(f"(line {line}).") for p in problems), problems
