@@ -89,11 +89,18 @@ class Holding:
     def key(self) -> str:
         return self.model._meta.label_lower
 
-    def of(self, customers: Sequence[Customer]) -> Q:
-        """The rows about any of `customers` (and the records merged into theirs)."""
+    @property
+    def found_otherwise(self) -> bool:
+        """Whether some rows are found other than by the path (by a number, an address)."""
+        return self.also is not _no_rows
+
+    def of(self, customers: Sequence[Customer], merged: Sequence[int] | None = None) -> Q:
+        """The rows about any of `customers` (and the records merged into theirs:
+        `merged`, if the caller has read them already)."""
         found = self.also(customers)
         if self.path is not None:
-            ids = [customer.pk for customer in customers] + merged_into(customers)
+            merged = merged_into(customers) if merged is None else merged
+            ids = [customer.pk for customer in customers] + list(merged)
             found |= Q(**{f"{self.path}__in": ids})
         return found
 

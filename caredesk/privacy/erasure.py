@@ -176,13 +176,15 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield ids[start : start + CHUNK]
 
 
-def _rows_found(customers: Sequence[Customer]) -> list[tuple[Holding, list[int]]]:
-    """Every holding's rows about these customers, found before any is cleared."""
-    found = []
+def _found_otherwise(customers: Sequence[Customer]) -> dict[str, list[int]]:
+    """The rows found other than by a path (emails by the sender's address, calls by
+    the number), found before anything is cleared: an attachment is found through its
+    email's sender, whose address goes first."""
+    found = {}
     for holding in holdings():
-        manager = holding.model._default_manager
-        ids = list(manager.filter(holding.of(customers)).values_list("pk", flat=True))
-        found.append((holding, ids))
+        if holding.found_otherwise:
+            rows = holding.model._default_manager.filter(holding.also(customers))
+            found[holding.key] = list(rows.values_list("pk", flat=True))
     return found
 
 
@@ -233,14 +235,20 @@ def customers_erase(
     `held_customers`)."""
     rows: Counter[str] = Counter()
     files: set[str] = set()
-    for holding, ids in _rows_found(customers):
-        for chunk in _chunks(ids):
-            cleared, named = rows_clear(
-                holding, holding.model._default_manager.filter(pk__in=chunk)
-            )
+    people = [c.pk for c in customers] + merged_into(customers)
+    otherwise = _found_otherwise(customers)
+    for holding in holdings():
+        manager = holding.model._default_manager
+        by_path = Q(**{f"{holding.path}__in": people}) if holding.path else Q(pk__in=[])
+        found = [manager.filter(by_path)]  # one statement: no path is cleared
+        found += [
+            manager.filter(pk__in=chunk).exclude(by_path)
+            for chunk in _chunks(otherwise.get(holding.key, []))
+        ]
+        for some in found:
+            cleared, named = rows_clear(holding, some)
             rows[holding.key] += cleared
             files |= named
-    people = [c.pk for c in customers] + merged_into(customers)
     Customer.objects.filter(pk__in=people).update(erased_at=at)
     source = CustomerEventSource.RETENTION if basis == ErasureBasis.RETENTION else "desk"
     CustomerEvent.objects.bulk_create(

@@ -56,7 +56,7 @@ from caredesk.visits.models import Visit
 
 log = logging.getLogger(__name__)
 
-CUSTOMERS_AT_ONCE = 500  # customers erased in one transaction
+CUSTOMERS_AT_ONCE = 1000  # customers erased in one transaction
 UNUSED_FILES_AFTER = timedelta(days=1)  # longer than a scan is kept for a form shown again
 # In this order: erasing customers clears their rows of the other kinds too, so coming
 # after those it leaves what a dry run counted for them as it was.
