@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from caredesk.customers.holdings import Holding, NoCustomerData, declare
-from caredesk.privacy.models import Breach, DisclosureRequest, SubjectAccess, WithheldItem
+from caredesk.privacy.models import (
+    Breach,
+    DisclosureRequest,
+    ReadingAlert,
+    ReadsChecked,
+    SubjectAccess,
+    UnexplainedRead,
+    WithheldItem,
+)
 
 declare(
     Holding(
@@ -33,5 +41,20 @@ declare(
         Breach,
         "A personal data breach: what happened, the kinds of data and how many people, not "
         "who they were; its case names no customer.",
+    ),
+    Holding(
+        UnexplainedRead,
+        "Times a member of staff looked at your record with no case of theirs behind it",
+        path="customer",
+        order_by=("first_read_at", "pk"),
+    ),
+    NoCustomerData(
+        ReadingAlert,
+        "Unusual reading by a member of staff in one window: how many customers, never "
+        "which; the note is about the member of staff.",
+    ),
+    NoCustomerData(
+        ReadsChecked,
+        "How far the worker has looked through the read log: a time and nothing else.",
     ),
 )
