@@ -2,11 +2,15 @@
 
 - `subject_access_exports`: exports asked for and still waiting after a while (their
   task was lost): made now (privacy.subject_access).
+- `unusual_reading`: the next span of the read log, and an alert to the data protection
+  officers for each member of staff whose reading in a window crosses the policy's
+  `[read_alerts]` thresholds, once a window (privacy.reading_alerts).
 """
 
 from __future__ import annotations
 
-from caredesk.core.sweeps import RowSweep, Sweep, SweepRun
+from caredesk.core.sweeps import RowSweep, Sweep, SweepRun, WholeSweep
+from caredesk.privacy.reading_alerts import reading_check
 from caredesk.privacy.subject_access import export_make, exports_lost
 
 
@@ -24,5 +28,9 @@ SWEEPS: list[Sweep] = [
         name="subject_access_exports",
         candidates=lambda run, wanted: exports_lost(now=run.now, wanted=wanted),
         process=_make,
+    ),
+    WholeSweep(
+        name="unusual_reading",
+        run=lambda run: reading_check(now=run.now, policy=run.policy),
     ),
 ]

@@ -36,6 +36,7 @@ def test_each_apps_sweeps_in_installed_apps_order_then_its_own():
         "hazard_webhooks",
         # privacy
         "subject_access_exports",
+        "unusual_reading",
         # reporting: last, after every write
         "figures_refresh",
         "report_files_make",
