@@ -22,6 +22,8 @@ class NotificationKind(models.TextChoices):
     COMPLIMENT = "compliment", "A compliment"
     # privacy: a suspected personal data breach reported to the data protection officers
     BREACH_REPORTED = "breach_reported", "A personal data breach reported"
+    # privacy: unusual reading of customers' records by a member of staff
+    UNUSUAL_READING = "unusual_reading", "Unusual reading of customers' records"
 
 
 class EmailStatus(models.TextChoices):

@@ -377,3 +377,79 @@ class RetentionRun(models.Model):
 
     def __str__(self) -> str:
         return f"{'Dry run' if self.dry_run else 'Run'} of the retention schedule at {self.at}"
+
+
+# -- Who read what: unusual reading of customers' records (privacy.reading_alerts) -------
+
+
+class ReadsChecked(models.Model):
+    """How far the worker has looked through the read log (customers.CustomerAccess) for
+    unusual reading: one row, moved on by a conditional UPDATE from the value read, so
+    two workers never look at the same span."""
+
+    up_to = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Reads checked up to {self.up_to}"
+
+
+class UnexplainedRead(models.Model):
+    """A customer whose record a member of staff opened in a window with no reason
+    (privacy.read_log: no case of theirs or their team's): what the alerts count, one
+    row per customer for each span the worker looked at (count them distinct). Kept
+    with the read log's own rows."""
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="unexplained_reads"
+    )
+    window_starts = models.DateTimeField()
+    first_read_at = models.DateTimeField()  # of the span looked at
+    no_case_at_all = models.BooleanField()  # no case with anyone either
+
+    class Meta:
+        indexes = [models.Index(fields=["staff", "window_starts"])]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} read {self.customer_id} with no case at {self.first_read_at}"
+
+
+class ReadingAlert(models.Model):
+    """Unusual reading by one member of staff in one window, raised once to the data
+    protection officers, and what the officer found when they looked into it."""
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    window_starts = models.DateTimeField()
+    window_ends = models.DateTimeField()
+    raised_at = models.DateTimeField()
+    # when it was raised: different customers read with no case of theirs or their
+    # team's, and of those, how many had no case with anyone
+    customers = models.PositiveIntegerField()
+    no_case_at_all = models.PositiveIntegerField()
+    looked_into_at = models.DateTimeField(null=True, blank=True)
+    looked_into_by = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff", "window_starts"], name="reading_alert_once_a_window"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(looked_into_at__isnull=True, looked_into_by__isnull=True)
+                | models.Q(looked_into_at__isnull=False, looked_into_by__isnull=False),
+                name="reading_alert_looked_into_whole",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["window_starts"],
+                condition=models.Q(looked_into_at__isnull=True),
+                name="reading_alerts_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reading by {self.staff} from {self.window_starts}"

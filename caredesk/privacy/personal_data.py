@@ -7,8 +7,11 @@ from caredesk.privacy.models import (
     Breach,
     DisclosureRequest,
     Erasure,
+    ReadingAlert,
+    ReadsChecked,
     RetentionRun,
     SubjectAccess,
+    UnexplainedRead,
     WithheldItem,
 )
 
@@ -49,4 +52,19 @@ declare(
         not_personal=("basis", "rows"),  # counts of rows, by kind
     ),
     NoCustomerData(RetentionRun, "A run of the retention schedule: how many records of each kind."),
+    Holding(
+        UnexplainedRead,
+        "Times a member of staff looked at your record with no case of theirs behind it",
+        path="customer",
+        order_by=("first_read_at", "pk"),
+    ),
+    NoCustomerData(
+        ReadingAlert,
+        "Unusual reading by a member of staff in one window: how many customers, never "
+        "which; the note is about the member of staff.",
+    ),
+    NoCustomerData(
+        ReadsChecked,
+        "How far the worker has looked through the read log: a time and nothing else.",
+    ),
 )

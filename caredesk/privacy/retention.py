@@ -9,7 +9,8 @@ The rules, each from its period's start (standards.kept_since):
   owed) are erased as a request would erase them, keeping every row the figures count;
 - `unmatched_emails`: emails never matched to a case, with their attachments;
 - `reception_log`: visitors' names as given at the desk;
-- `access_log`: reads of customers' records, deleted;
+- `access_log`: reads of customers' records, deleted (with what the unusual reading
+  sweep noted of them);
 - `call_numbers`: callers' numbers and names on call records (the calls stay), and the
   files of rows a call import refused;
 - `unused_files`: files of the store that no row names (left by a message whose row
@@ -47,7 +48,7 @@ from caredesk.privacy.erasure import (
     held_customers,
     rows_clear,
 )
-from caredesk.privacy.models import ErasureBasis, RetentionRun
+from caredesk.privacy.models import ErasureBasis, RetentionRun, UnexplainedRead
 from caredesk.staff.models import StaffMember
 from caredesk.standards import Policy, kept_since
 from caredesk.telephony.models import Call as PhoneCall
@@ -214,6 +215,8 @@ def _reads(run: Run, cutoff: datetime) -> RuleFigures:
     figures = RuleFigures(due=due.count())
     if not run.dry_run and figures.due:
         figures.done, _ = due.delete()
+        # what the unusual reading sweep noted of those reads goes with them
+        UnexplainedRead.objects.filter(first_read_at__lt=cutoff).delete()
     return figures
 
 

@@ -4,11 +4,15 @@
   task was lost): made now (privacy.subject_access).
 - `retention`: the retention schedule, once a day (privacy.retention): personal data past
   its time anonymised, and files of the store no row names removed.
+- `unusual_reading`: the next span of the read log, and an alert to the data protection
+  officers for each member of staff whose reading in a window crosses the policy's
+  `[read_alerts]` thresholds, once a window (privacy.reading_alerts).
 """
 
 from __future__ import annotations
 
 from caredesk.core.sweeps import Done, RowSweep, Sweep, SweepRun, WholeSweep
+from caredesk.privacy.reading_alerts import reading_check
 from caredesk.privacy.retention import retention_apply, retention_due_today
 from caredesk.privacy.subject_access import export_make, exports_lost
 
@@ -37,4 +41,8 @@ SWEEPS: list[Sweep] = [
         process=_make,
     ),
     WholeSweep(name="retention", run=_retention),
+    WholeSweep(
+        name="unusual_reading",
+        run=lambda run: reading_check(now=run.now, policy=run.policy),
+    ),
 ]

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from caredesk.privacy import breach_views, disclosure_views, erasure_views, views
+from caredesk.privacy import breach_views, disclosure_views, erasure_views, read_log_views, views
 
 app_name = "privacy"
 urlpatterns: list[URLPattern] = [
@@ -26,6 +26,13 @@ urlpatterns: list[URLPattern] = [
         "customers/<int:pk>/disclosures/new/",
         disclosure_views.disclosure_new,
         name="disclosure_new",
+    ),
+    # -- Who read what: the read log, and alerts of unusual reading
+    path("reads/", read_log_views.reads_log, name="reads"),
+    path(
+        "reads/alerts/<int:alert_id>/",
+        read_log_views.reading_alert_look_into,
+        name="reading_alert",
     ),
     # -- Personal data breaches: the log, one breach, and the report any member of staff makes
     path("breaches/", breach_views.breach_log, name="breaches"),

@@ -1,5 +1,5 @@
 """The data protection officer's pages: open requests by due date, and a subject access
-request's review, export and sending."""
+request's review, export and sending. (The read log's pages are in read_log_views.)"""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from caredesk.cases.models import UNFINISHED, CaseKind, Deadline
+from caredesk.cases.models import UNFINISHED, Deadline
 from caredesk.cases.views.case_page import case_or_404
 from caredesk.core.clock import Clock, system_clock
 from caredesk.core.store import store_download
@@ -20,20 +20,12 @@ from caredesk.customers.services import customer_access_record
 from caredesk.errors import CaredeskError
 from caredesk.privacy import subject_access as sar
 from caredesk.privacy.forms import SentForm, WithholdForm
-from caredesk.privacy.models import ExportStatus, SubjectAccess, WithheldItem
+from caredesk.privacy.models import ExportStatus, ReadingAlert, SubjectAccess, WithheldItem
+from caredesk.privacy.read_log import REQUEST_KINDS
 from caredesk.staff.decorators import requires
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can
 
-# The requests a data protection officer answers: the customers' rights, STAIRs, FOI.
-REQUEST_KINDS = (
-    CaseKind.SUBJECT_ACCESS_REQUEST,
-    CaseKind.RECTIFICATION_REQUEST,
-    CaseKind.ERASURE_REQUEST,
-    CaseKind.RESTRICTION_REQUEST,
-    CaseKind.STAIRS_REQUEST,
-    CaseKind.FOI_REQUEST,
-)
 SHOWN = 200
 
 
@@ -58,6 +50,7 @@ def requests_page(request: HttpRequest, clock: Clock = system_clock) -> HttpResp
             "count": open_deadlines.count(),
             "shown": SHOWN,
             "now": clock.now(),
+            "alerts": ReadingAlert.objects.filter(looked_into_at__isnull=True).count(),
         },
     )
 

@@ -13,10 +13,11 @@ A policy file (TOML) has four parts:
 Optional tables hold the landlord's own settings, each with a default: `[escalation]`,
 `[correspondence]`, `[holding_replies]`, `[reporting]`, `[lone_working]` (when an
 officer not back from a home visit is alerted on) and `[retention]` (how long personal
-data is kept); and what the Housing Ombudsman's
+data is kept); what the Housing Ombudsman's
 Complaint Handling Code and Awaab's Law ask beyond timescales: `[complaints]` and
-`[hazards]` (`policy_complaints.py`). The tables' building blocks (a clause, whole
-numbers, dates) are in `policy_values.py`.
+`[hazards]` (`policy_complaints.py`); and `[read_alerts]`, when unusual reading of
+customers' records is alerted on (`policy_read_alerts.py`). The tables' building blocks
+(a clause, whole numbers, dates) are in `policy_values.py`.
 
 Each setting is checked here on its own, so every bad one is reported; what must hold
 across settings is checked in `policy_checks.py`. Loading lives in `policy_files.py`,
@@ -58,6 +59,7 @@ from caredesk.standards.policy_checks import FIRST_CONTACT_RESOLUTION as FIRST_C
 from caredesk.standards.policy_checks import LONE_WORKING_DEFAULTS, REAL_TIME_UNITS, policy_problems
 from caredesk.standards.policy_complaints import Complaints as Complaints
 from caredesk.standards.policy_complaints import Hazards as Hazards
+from caredesk.standards.policy_read_alerts import ReadAlerts as ReadAlerts
 from caredesk.standards.policy_values import Clause as Clause
 from caredesk.standards.policy_values import Strict as _Strict
 from caredesk.standards.policy_values import WholeNumber as WholeNumber
@@ -541,6 +543,7 @@ class Policy(_Strict):
     complaints: Complaints = Complaints()
     hazards: Hazards = Hazards()
     retention: Retention = Retention()
+    read_alerts: ReadAlerts = ReadAlerts()
     standards: list[Standard] = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -19,6 +19,7 @@ from pydantic_core import ErrorDetails
 
 from caredesk.standards import policy as schema
 from caredesk.standards import policy_complaints as complaints
+from caredesk.standards import policy_read_alerts as read_alerts
 from caredesk.standards.office_hours import shown
 from caredesk.standards.policy_checks import KeyPath, Problem
 
@@ -184,6 +185,7 @@ _FIELDS_BY_SECTION: dict[str, list[str]] = {
     "homes": list(complaints.HomesCount.model_fields),
     "hazards": list(complaints.Hazards.model_fields),
     "types": list(complaints.HazardType.model_fields),
+    "read_alerts": list(read_alerts.ReadAlerts.model_fields),
     "standards": sorted(
         {
             name

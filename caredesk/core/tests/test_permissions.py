@@ -33,6 +33,7 @@ from caredesk.customers.representatives import representative_record
 from caredesk.customers.services import customer_create
 from caredesk.privacy.breaches import breach_report
 from caredesk.privacy.disclosures import disclosure_request_log
+from caredesk.privacy.models import ReadingAlert
 from caredesk.staff.models import Role
 from caredesk.staff.permissions import Can, allowed
 from caredesk.standards import load_policy
@@ -214,7 +215,16 @@ def world(people, clock, tmp_path, settings):
         policy=load_policy("halton"),
         clock=clock,
     )
+    alert = ReadingAlert.objects.create(
+        staff=people.outsider,
+        window_starts=clock.now() - timedelta(days=1),
+        window_ends=clock.now(),
+        raised_at=clock.now(),
+        customers=30,
+        no_case_at_all=0,
+    )
     return {
+        "alert_id": alert.pk,  # an alert of unusual reading (privacy:reading_alert)
         "consent_id": consent.pk,  # the customer page's consents and representatives
         "representative_id": representative.pk,
         "disclosure_id": disclosure.pk,  # a request in the disclosure log (privacy)

@@ -37,6 +37,7 @@ def test_each_apps_sweeps_in_installed_apps_order_then_its_own():
         # privacy
         "subject_access_exports",
         "retention",
+        "unusual_reading",
         # reporting: last, after every write
         "figures_refresh",
         "report_files_make",
