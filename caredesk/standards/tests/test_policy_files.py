@@ -88,6 +88,8 @@ SHARED_TARGETS = {
     "restriction_request": "1 month",
     "stairs_request": "20 working days",
     "breach_report": "72 hours",
+    # a review of the decision on a request for information (STAIRs: an assumption)
+    "information_review": "20 working days",
 }
 
 
