@@ -32,8 +32,12 @@ _NAMES = {
 _NOT_ON_THE_RECORD = {"household_vulnerabilities"}
 # Rows of their own beside the record, each change one sentence in words: a consent
 # ("consent:<purpose>", customers.consent), a representative ("representative:<id>",
-# customers.representatives).
-_SENTENCES = {"consent:": "Consent", "representative:": "Representative"}
+# customers.representatives), a restriction ("restriction:<id>", customers.restrictions).
+_SENTENCES = {
+    "consent:": "Consent",
+    "representative:": "Representative",
+    "restriction:": "Restriction",  # customers.restrictions
+}
 
 
 def _sentence_of(name: str) -> str:
@@ -50,6 +54,7 @@ class HistoryEntry:
     source: str
     at: datetime
     other: Customer | None
+    answers: str = ""  # the customer's request to correct their data the change answered
 
 
 def field_name(name: str) -> str:
@@ -122,6 +127,7 @@ def customer_history_list(*, customer: Customer, limit: int = SHOWN) -> list[His
                 else f" ({CustomerEventSource(event.source).label.lower()})",
                 at=event.at,
                 other=event.other,
+                answers=event.request_reference,
             )
         )
     return entries
