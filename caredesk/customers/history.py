@@ -3,6 +3,7 @@ and how (the desk, an import, the API), read from its CustomerEvents, newest fir
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -108,7 +109,19 @@ def _headline(event: CustomerEvent) -> str:
 
 def customer_history_list(*, customer: Customer, limit: int = SHOWN) -> list[HistoryEntry]:
     """The newest `limit` events of the record, in words."""
-    events = customer.events.select_related("by", "other").order_by("-at", "-pk")[:limit]
+    return _entries(customer.events.select_related("by", "other").order_by("-at", "-pk")[:limit])
+
+
+def changes_answering_list(*, reference: str) -> list[HistoryEntry]:
+    """The changes to a customer's record made in answer to their request to correct
+    their data with this case reference, in words, the first made first."""
+    if not reference:
+        return []
+    found = CustomerEvent.objects.filter(request_reference=reference)
+    return _entries(found.select_related("by", "other").order_by("at", "pk"))
+
+
+def _entries(events: Iterable[CustomerEvent]) -> list[HistoryEntry]:
     entries = []
     for event in events:
         changes = [

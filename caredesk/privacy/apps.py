@@ -15,6 +15,10 @@ class PrivacyConfig(AppConfig):
 
     def ready(self) -> None:
         # These read the models: imported once they are loaded, not at the top.
+        # A change to a customer's record may answer their open request to correct it.
+        answering = import_module("caredesk.customers.answering")
+        rights = import_module(f"{self.name}.rights")
+        answering.open_requests_lookup_register(rights.open_rectification_requests)
         sections = import_module("caredesk.customers.sections")
         views = import_module(f"{self.name}.disclosure_views")
         sections.customer_section_register(
@@ -23,5 +27,16 @@ class PrivacyConfig(AppConfig):
                 position=10,
                 template="privacy/customer_disclosures.html",
                 context=views.customer_disclosures_section,
+            )
+        )
+        requests = import_module(f"{self.name}.views")
+        permissions = import_module("caredesk.staff.permissions")
+        sections.customer_section_register(
+            sections.CustomerSection(
+                key="privacy.requests",
+                position=5,
+                template="privacy/customer_requests.html",
+                context=requests.customer_requests_section,
+                capability=permissions.Can.MANAGE_PRIVACY,
             )
         )

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from caredesk.customers.holdings import Holding, NoCustomerData, declare
-from caredesk.privacy.models import Breach, DisclosureRequest, SubjectAccess, WithheldItem
+from caredesk.privacy.models import (
+    Breach,
+    DisclosureRequest,
+    InformationRequest,
+    RightsAnswer,
+    SubjectAccess,
+    WithheldItem,
+)
 
 declare(
     Holding(
@@ -28,6 +35,19 @@ declare(
         personal=("asked", "reason", "disclosed"),
         not_personal=("requester_name", "requester_organisation"),  # the third party's
         order_by=("received_at", "pk"),
+    ),
+    Holding(
+        RightsAnswer,
+        "Our answers to your requests to correct your information or restrict its use",
+        path="case__customer",
+        personal=("said",),
+    ),
+    Holding(
+        InformationRequest,
+        "Your requests for information, our decisions and their reviews",
+        path="case__customer",
+        personal=("given", "reason", "review_grounds", "review_given", "review_reason"),
+        not_personal=("refused_under",),  # the exemption or exception relied on
     ),
     NoCustomerData(
         Breach,
