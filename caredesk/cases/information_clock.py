@@ -61,6 +61,11 @@ def review_decision_fire(
         case=case, channel=channel, summary=summary, by=by, policy=policy, clock=clock
     )
     _fire(
-        case, rules.events_on_review_decision(), at=contact.at, by=by, policy=policy, now=clock.now()
+        case,
+        rules.events_on_review_decision(),
+        at=contact.at,
+        by=by,
+        policy=policy,
+        now=clock.now(),
     )
     return contact

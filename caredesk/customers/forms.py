@@ -186,9 +186,7 @@ class CustomerForm(TextLimits, forms.ModelForm):  # type: ignore[type-arg]
         model = Customer
         fields = DETAIL_FIELDS
 
-    def __init__(
-        self, *args: Any, requests: Sequence[OpenRequest] = (), **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, requests: Sequence[OpenRequest] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.requests = list(requests)
         # Typed with spaces ("1000 1234 5678", " wa7  1ab"): the length is checked after.

@@ -46,9 +46,9 @@ from caredesk.customers.syncing import (
     customer_new,
     details_apply,
     import_event,
+    merged_reason,
     restricted_now,
     restricted_reason,
-    merged_reason,
 )
 
 REJECTS_HEADINGS = ["Refused on line", "Why refused"]
@@ -212,7 +212,7 @@ def _batch_write(
             refused.append((row, merged_reason(row.reference, customer, customer_kept(customer))))
             continue
         changes = details_apply(customer, row.details, now=now)
-        if changes and customer.restricted:  # type: ignore[attr-defined]
+        if changes and customer.restricted:
             refused.append((row, restricted_reason(row.reference, customer)))
         elif changes:
             changed.append((customer, changes))

@@ -11,10 +11,11 @@ through `customer_put`). Both:
   nothing the second time;
 - leave alone every detail they were not given;
 - refuse a reference whose record was merged into another (a tombstone), naming the
-  record kept; and a change to a record the use of whose data is restricted (UK GDPR
-  Article 18: customers.restrictions), which only the data protection officer may make. (A merge moves the reference to the record kept when that record has
+  record kept. (A merge moves the reference to the record kept when that record has
   none, so the lookup finds the kept record itself; a tombstone keeps its reference
   only when the kept record has a different one.)
+- refuse a change to a record the use of whose data is restricted (UK GDPR Article
+  18: customers.restrictions), which only the data protection officer may make.
 
 The events have the shape `customers.services` gives them: CREATED lists the details
 set (before: None); CHANGED lists each changed detail's before and after.

@@ -30,8 +30,8 @@ from caredesk.customers.representatives import (
     representative_authority,
     representatives_of,
 )
-from caredesk.customers.sections import customer_sections_shown
 from caredesk.customers.restrictions import restrictions_in_force
+from caredesk.customers.sections import customer_sections_shown
 from caredesk.customers.selectors import customer_preferences_list
 from caredesk.customers.services import customer_access_record, customer_kept
 from caredesk.customers.vulnerabilities import (
