@@ -146,8 +146,31 @@ EVENT_SETS = st.sampled_from(
         *(rules.events_on_acknowledgement(stage=stage) or frozenset() for stage in (1, 2)),
         rules.events_on_escalation(stage=2) or frozenset(),
         frozenset({ClockEvent.RECEIVED}),
+        rules.events_on_review_request(kind=CaseKind.FOI_REQUEST) or frozenset(),
+        rules.RESPONSE_EVENTS | rules.events_on_review_decision(),
     ]
 )
+
+
+@given(
+    policy_name=st.sampled_from(sorted(POLICIES)),
+    kind=st.sampled_from(KINDS),
+    channel=st.sampled_from(CHANNELS),
+)
+def test_asking_for_a_review_starts_the_review_where_the_policy_has_one_and_nothing_else(
+    policy_name, kind, channel
+):
+    policy = POLICIES[policy_name]
+    fired = rules.events_on_review_request(kind=kind)
+    if fired is None:
+        assert kind not in (CaseKind.FOI_REQUEST, CaseKind.STAIRS_REQUEST)
+        return
+    started = rules.clock_changes(
+        policy=policy, kind=kind, channel=channel, running=[], events=fired
+    ).start
+    review = policy.deadline_standard("information_review")
+    applies = review.applies_to(channel=PolicyChannel(channel), kind=PolicyCaseKind(kind))
+    assert [standard.key for standard in started] == (["information_review"] if applies else [])
 
 
 @given(
