@@ -41,7 +41,11 @@ from caredesk.customers.models import (
     HomeVisitReason,
 )
 from caredesk.customers.selectors import customer_preferences_list, customers_search
-from caredesk.customers.services import CustomerMerged, customer_access_record
+from caredesk.customers.services import (
+    CustomerMerged,
+    CustomerRestricted,
+    customer_access_record,
+)
 from caredesk.customers.syncing import customer_put
 
 router = Router(tags=["customers"])
@@ -111,13 +115,14 @@ def put_customer(
     with this reference in the housing system. Details left out are left as they are;
     only the details that differ are changed, with an event listing each (before and
     after), so the same request twice changes nothing the second time. A reference whose
-    record was merged into another is a conflict (409) naming the record kept."""
+    record was merged into another is a conflict (409) naming the record kept; so is a
+    change to a record the use of whose data is restricted (UK GDPR Article 18)."""
     by = acting(request)
     try:
         synced = customer_put(
             reference=external_reference, details=payload.details(), by=by, clock=api_clock
         )
-    except CustomerMerged as error:
+    except (CustomerMerged, CustomerRestricted) as error:
         raise Conflict(error.message) from None
     except ValidationError as error:
         field, messages = next(iter(error.message_dict.items()))

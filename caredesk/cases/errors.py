@@ -46,6 +46,13 @@ class NotABreach(CaseError):
     code = "case_not_a_breach"
 
 
+class NotReviewable(CaseError):
+    """A review asked for, or decided, on a case that is not a request for information
+    (STAIRs or Freedom of Information)."""
+
+    code = "case_not_reviewable"
+
+
 class UnknownStage(CaseError):
     """A complaint stage other than 1 or 2."""
 

@@ -80,6 +80,14 @@ class BreachNoted:
 
 
 @dataclass(frozen=True)
+class RequestNoted:
+    """A step of a request about information (caredesk.privacy), in words."""
+
+    step: str  # "decided", "review_requested", "reviewed", "answered", "restricted", "lifted"
+    text: str
+
+
+@dataclass(frozen=True)
 class HoldingReplySent:
     standard: str
     reason: str
@@ -189,6 +197,7 @@ Details = (
     | ComplaintStep
     | HazardNoted
     | BreachNoted
+    | RequestNoted
     | HoldingReplySent
     | ResponseSent
     | Escalated
@@ -278,6 +287,13 @@ def breach_step_recorded(
 ) -> CaseEvent:
     """A step of dealing with a personal data breach, said in `text` for the timeline."""
     return _new(case, EventKind.BREACH, by, at, step=step, text=text)
+
+
+def request_step_recorded(
+    *, case: Case, by: StaffMember | None, at: datetime, step: str, text: str
+) -> CaseEvent:
+    """A step of dealing with a request about information, said in `text`."""
+    return _new(case, EventKind.REQUEST, by, at, step=step, text=text)
 
 
 def holding_reply_sent(
@@ -528,6 +544,8 @@ def event_read(event: CaseEvent) -> Details:
         return HazardNoted(step=str(data.get("step", "")), text=str(data.get("text", "")))
     if kind == EventKind.BREACH:
         return BreachNoted(step=str(data.get("step", "")), text=str(data.get("text", "")))
+    if kind == EventKind.REQUEST:
+        return RequestNoted(step=str(data.get("step", "")), text=str(data.get("text", "")))
     if kind == EventKind.HOLDING_REPLY:
         return HoldingReplySent(
             standard=str(data.get("standard", "")),

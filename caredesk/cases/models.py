@@ -305,6 +305,10 @@ class EventKind(models.TextChoices):
     # A personal data breach recorded by the privacy app: reported, assessed, decided
     # (reported to the ICO or not), the people told, closed. Its words are in the text.
     BREACH = "breach", "Personal data breach"
+    # A step of a request about information recorded by the privacy app: a request for
+    # information decided, its review asked for and decided; a correction answered; a
+    # restriction started, answered or lifted. Its words are in the event's text.
+    REQUEST = "request", "Request about information"
 
 
 class CaseEvent(models.Model):

@@ -13,7 +13,9 @@ and `stops`, DESIGN.md glossary). An action fires a set of events:
   unresolved call as well);
 - `RESPONSE_EVENTS`: a full response, which also contacts the customer;
 - `events_on_contact`: any contact we make with the customer;
-- `events_on_acknowledgement`, `events_on_escalation`: a complaint's stages.
+- `events_on_acknowledgement`, `events_on_escalation`: a complaint's stages;
+- `events_on_review_request`, `events_on_review_decision`: a request for information's
+  review (STAIRs, FOI).
 
 `clock_changes` then says which unfinished deadlines are met and which standards start.
 Reopening a case (`reopen_restarts`) and merging two (`merge_duplicates`) have their
@@ -117,6 +119,25 @@ def events_on_breach_decision() -> frozenset[ClockEvent]:
     """A personal data breach reported to the ICO, or the decision not to report it
     recorded: the 72 hours of UK GDPR Article 33(1) are met (late, if after them)."""
     return frozenset({ClockEvent.BREACH_DECIDED})
+
+
+# The requests for information a requester may ask to have reviewed (the decision
+# looked at again, by someone who did not make it): Freedom of Information and STAIRs.
+REVIEWABLE_KINDS = (CaseKind.FOI_REQUEST, CaseKind.STAIRS_REQUEST)
+
+
+def events_on_review_request(*, kind: str) -> frozenset[ClockEvent] | None:
+    """The requester asks for the decision on their request for information to be
+    reviewed: the review's clock starts. None for a kind of case that has no review."""
+    if kind not in REVIEWABLE_KINDS:
+        return None
+    return frozenset({ClockEvent.REVIEW_REQUESTED})
+
+
+def events_on_review_decision() -> frozenset[ClockEvent]:
+    """The review's outcome is sent to the requester (a response as well, which fires
+    RESPONSE_EVENTS): it meets the review's deadline, which no other reply can."""
+    return frozenset({ClockEvent.REVIEW_DECIDED})
 
 
 def standards_starting(

@@ -35,7 +35,7 @@ from caredesk.cases.models import (
     EventKind,
 )
 from caredesk.core.pagination import BadCursor, Page, keyset_page
-from caredesk.customers.models import Customer
+from caredesk.customers.models import Customer, Restriction
 from caredesk.staff.models import Office, StaffMember, Team
 from caredesk.standards import Policy
 
@@ -233,10 +233,21 @@ def case_reference_get(*, pk: int) -> str:
     return str(Case.objects.values_list("reference", flat=True).get(pk=pk))
 
 
+def _restricted() -> Exists:
+    """Whether the use of the case's customer's data is restricted (UK GDPR Article 18:
+    customers.restrictions), read with the case: its page says so at the top."""
+    return Exists(
+        Restriction.objects.filter(customer=OuterRef("customer_id"), lifted_at__isnull=True)
+    )
+
+
 def case_page_get(*, reference: str) -> Case:
-    """The case, with what its page shows; Case.DoesNotExist if there is none."""
-    return Case.objects.select_related("customer", "assigned_to", "team").get(
-        reference=reference.strip().upper()
+    """The case, with what its page shows (`customer_restricted` too); Case.DoesNotExist
+    if there is none."""
+    return (
+        Case.objects.select_related("customer", "assigned_to", "team")
+        .annotate(customer_restricted=_restricted())
+        .get(reference=reference.strip().upper())
     )
 
 
@@ -253,7 +264,7 @@ def case_as_seen_get(*, reference: str) -> CaseAsSeen:
     last_event = events_of_case.order_by("-pk").values("pk")[:1]
     case = (
         Case.objects.select_related("customer", "assigned_to", "team")
-        .annotate(last_event=Subquery(last_event))
+        .annotate(last_event=Subquery(last_event), customer_restricted=_restricted())
         .get(reference=reference.strip().upper())
     )
     return CaseAsSeen(case=case, seen=case.last_event or 0)

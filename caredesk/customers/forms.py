@@ -4,13 +4,14 @@ household's vulnerabilities."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
 from django.core.validators import MaxLengthValidator
 
 from caredesk.core.forms import TextLimits, text_limits_explain
+from caredesk.customers.answering import OpenRequest
 from caredesk.customers.details_check import (
     DetailRefused,
     address_checked,
@@ -104,6 +105,7 @@ class VulnerabilitiesForm(TextLimits, forms.Form):
 
 ADDRESS_MAX = 500
 CONFIRM_NEW = "confirm_new"
+ANSWERS_REQUEST = "answers"  # the field: the request to correct their data a change answers
 
 # The sections of the form, each a fieldset with its legend.
 DETAIL_SECTIONS = (
@@ -184,8 +186,9 @@ class CustomerForm(TextLimits, forms.ModelForm):  # type: ignore[type-arg]
         model = Customer
         fields = DETAIL_FIELDS
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, requests: Sequence[OpenRequest] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.requests = list(requests)
         # Typed with spaces ("1000 1234 5678", " wa7  1ab"): the length is checked after.
         for name in ("postcode", "uprn"):
             self.fields[name] = forms.CharField(max_length=30, required=False)
@@ -217,6 +220,22 @@ class CustomerForm(TextLimits, forms.ModelForm):  # type: ignore[type-arg]
             assert isinstance(choice, forms.ChoiceField)
             choice.choices = [("", "Not known"), *list(choice.choices)[1:]]  # type: ignore[arg-type]
         text_limits_explain(self.fields)  # again: the address got its limit above
+        if self.requests:  # the customer asked us to correct their data
+            self.fields[ANSWERS_REQUEST] = forms.ChoiceField(
+                label="Does this change answer their request to correct their details?",
+                help_text="The request then lists the change, for the data protection "
+                "officer's answer to them.",
+                choices=[
+                    *(
+                        (found.reference, f"This change answers request {found.reference}")
+                        for found in self.requests
+                    ),
+                    ("", "No: it answers no request"),
+                ],
+                widget=forms.RadioSelect,
+                required=False,
+                error_messages={"invalid_choice": "Choose a request from the list, or No"},
+            )
 
     # The checks are the import's and the API's (customers.details_check), so a value
     # refused by one is refused by all; the desk words them as GOV.UK asks.
@@ -273,7 +292,14 @@ class CustomerForm(TextLimits, forms.ModelForm):  # type: ignore[type-arg]
         pass
 
     def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
-        return [(legend, [self[name] for name in names]) for legend, names in DETAIL_SECTIONS]
+        shown = [(legend, [self[name] for name in names]) for legend, names in DETAIL_SECTIONS]
+        if ANSWERS_REQUEST in self.fields:
+            shown.append(("Their request to correct their details", [self[ANSWERS_REQUEST]]))
+        return shown
+
+    def answers(self) -> str:
+        """The reference of the request the change answers ("" for none)."""
+        return str(self.cleaned_data.get(ANSWERS_REQUEST) or "")
 
     def details(self) -> dict[str, Any]:
         """The details as the services take them."""

@@ -3,6 +3,7 @@ and how (the desk, an import, the API), read from its CustomerEvents, newest fir
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -32,8 +33,12 @@ _NAMES = {
 _NOT_ON_THE_RECORD = {"household_vulnerabilities"}
 # Rows of their own beside the record, each change one sentence in words: a consent
 # ("consent:<purpose>", customers.consent), a representative ("representative:<id>",
-# customers.representatives).
-_SENTENCES = {"consent:": "Consent", "representative:": "Representative"}
+# customers.representatives), a restriction ("restriction:<id>", customers.restrictions).
+_SENTENCES = {
+    "consent:": "Consent",
+    "representative:": "Representative",
+    "restriction:": "Restriction",  # customers.restrictions
+}
 
 
 def _sentence_of(name: str) -> str:
@@ -50,6 +55,7 @@ class HistoryEntry:
     source: str
     at: datetime
     other: Customer | None
+    answers: str = ""  # the customer's request to correct their data the change answered
 
 
 def field_name(name: str) -> str:
@@ -103,7 +109,19 @@ def _headline(event: CustomerEvent) -> str:
 
 def customer_history_list(*, customer: Customer, limit: int = SHOWN) -> list[HistoryEntry]:
     """The newest `limit` events of the record, in words."""
-    events = customer.events.select_related("by", "other").order_by("-at", "-pk")[:limit]
+    return _entries(customer.events.select_related("by", "other").order_by("-at", "-pk")[:limit])
+
+
+def changes_answering_list(*, reference: str) -> list[HistoryEntry]:
+    """The changes to a customer's record made in answer to their request to correct
+    their data with this case reference, in words, the first made first."""
+    if not reference:
+        return []
+    found = CustomerEvent.objects.filter(request_reference=reference)
+    return _entries(found.select_related("by", "other").order_by("at", "pk"))
+
+
+def _entries(events: Iterable[CustomerEvent]) -> list[HistoryEntry]:
     entries = []
     for event in events:
         changes = [
@@ -122,6 +140,7 @@ def customer_history_list(*, customer: Customer, limit: int = SHOWN) -> list[His
                 else f" ({CustomerEventSource(event.source).label.lower()})",
                 at=event.at,
                 other=event.other,
+                answers=event.request_reference,
             )
         )
     return entries

@@ -47,6 +47,8 @@ from caredesk.customers.syncing import (
     details_apply,
     import_event,
     merged_reason,
+    restricted_now,
+    restricted_reason,
 )
 
 REJECTS_HEADINGS = ["Refused on line", "Why refused"]
@@ -186,9 +188,9 @@ def _batch_write(
         customer.external_reference: customer
         # "<> ''" lets PostgreSQL and SQLite use the partial unique index on the reference
         # (neither proves it from a long IN list: PostgreSQL stops at 100 items)
-        for customer in Customer.objects.exclude(external_reference="").filter(
-            external_reference__in=[row.reference for row in batch]
-        )
+        for customer in Customer.objects.exclude(external_reference="")
+        .filter(external_reference__in=[row.reference for row in batch])
+        .annotate(restricted=restricted_now())
     }
     new: list[Customer] = []
     changed: list[tuple[Customer, Changes]] = []
@@ -210,7 +212,9 @@ def _batch_write(
             refused.append((row, merged_reason(row.reference, customer, customer_kept(customer))))
             continue
         changes = details_apply(customer, row.details, now=now)
-        if changes:
+        if changes and customer.restricted:
+            refused.append((row, restricted_reason(row.reference, customer)))
+        elif changes:
             changed.append((customer, changes))
         else:
             unchanged += 1

@@ -25,7 +25,7 @@ from caredesk.customers.models import (
     CustomerEventKind,
     CustomerEventSource,
 )
-from caredesk.customers.services import DETAIL_FIELDS, customer_kept
+from caredesk.customers.services import DETAIL_FIELDS, customer_kept, restricted
 from caredesk.errors import CaredeskError, NotAllowed
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can, allowed
@@ -117,6 +117,13 @@ def _refuse(keep: Customer, merge: Customer) -> None:
             f"{keep.name} (customer {keep.pk}) was merged into {kept.name} (customer "
             f"{kept.pk}): merge into that record instead."
         )
+    for record in (keep, merge):
+        if restricted(record):
+            raise MergeRefused(
+                f"Use of {record.name}'s data (customer {record.pk}) is restricted, so the "
+                "records cannot be merged while the restriction is in force. Ask the data "
+                "protection officer."
+            )
 
 
 def customer_merge_plan(*, keep: Customer, merge: Customer) -> MergePlan:

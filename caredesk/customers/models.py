@@ -155,9 +155,20 @@ class CustomerEvent(models.Model):
     other = models.ForeignKey(
         Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The customer's request to correct their data that the change answers (a case's
+    # reference: customers sits below cases, so it names the case, and privacy lists
+    # the changes made under it).
+    request_reference = models.CharField(max_length=20, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["customer", "-at"])]
+        indexes = [
+            models.Index(fields=["customer", "-at"]),
+            models.Index(
+                fields=["request_reference"],
+                condition=~models.Q(request_reference=""),
+                name="customer_event_by_request",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: customer {self.customer_id} at {self.at}"
@@ -442,3 +453,92 @@ class Representative(models.Model):
         if self.ends_at is None:
             return None
         return timezone.localtime(self.ends_at - timedelta(microseconds=1)).date()
+
+
+# -- Restricting the use of a customer's data (UK GDPR Article 18) -------------------------
+
+
+class RestrictionGround(models.TextChoices):
+    """Why the use of the customer's data is restricted: the four cases of Article 18(1)."""
+
+    ACCURACY = (
+        "accuracy",
+        "They say their data is wrong, and we are checking it (Article 18(1)(a))",
+    )
+    UNLAWFUL = (
+        "unlawful",
+        "Our use of it is unlawful, and they want it kept but not used rather than erased "
+        "(Article 18(1)(b))",
+    )
+    LEGAL_CLAIMS = (
+        "legal_claims",
+        "We no longer need it, but they need it kept for a legal claim (Article 18(1)(c))",
+    )
+    OBJECTION = (
+        "objection",
+        "They object to our use of it, and we are checking whether our reasons override "
+        "theirs (Article 18(1)(d))",
+    )
+
+
+class Restriction(models.Model):
+    """A restriction on the use of a customer's data (UK GDPR Article 18): while it is in
+    force (not lifted) their data is kept but not otherwise used without their consent;
+    the customer page and their cases' pages say so, and only the data protection officer
+    may change their details. It is lifted only once the customer has been told that it
+    will be (Article 18(3)). Written through customers.restrictions."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="restrictions")
+    # The case of the customer's request to restrict, if they asked (a reference, as
+    # CustomerEvent.request_reference, for customers sits below cases).
+    request_reference = models.CharField(max_length=20, blank=True)
+    ground = models.CharField(max_length=20, choices=RestrictionGround.choices)
+    reason = models.TextField(help_text="What is restricted and why, in plain words.")
+    starts_at = models.DateTimeField()
+    started_by = models.ForeignKey("staff.StaffMember", on_delete=models.PROTECT, related_name="+")
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        "staff.StaffMember", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lift_reason = models.TextField(blank=True)
+    # Article 18(3): the customer is told before the restriction is lifted.
+    told_before_lifting = models.BooleanField(default=False)
+    told_at = models.DateTimeField(null=True, blank=True)
+    told_how = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["customer"],
+                condition=models.Q(lifted_at__isnull=True),
+                name="restriction_in_force",
+            ),
+            models.Index(
+                fields=["request_reference"],
+                condition=~models.Q(request_reference=""),
+                name="restriction_by_request",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    lifted_at__isnull=True, lifted_by__isnull=True, told_before_lifting=False
+                )
+                | models.Q(
+                    lifted_at__isnull=False,
+                    lifted_by__isnull=False,
+                    told_before_lifting=True,
+                    told_at__isnull=False,
+                    told_at__lte=models.F("lifted_at"),
+                ),
+                name="restriction_lifted_only_once_told",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = "lifted" if self.lifted_at else "in force"
+        return f"Restriction on customer {self.customer_id} ({state})"
+
+    @property
+    def in_force(self) -> bool:
+        return self.lifted_at is None

@@ -19,6 +19,7 @@ from caredesk.customers.models import (
     EqualityProfile,
     HouseholdVulnerabilities,
     Representative,
+    Restriction,
 )
 from caredesk.customers.vulnerabilities import vulnerability_words
 from caredesk.staff.models import Absence, AccountEvent, Office, SavedView, StaffMember, Team
@@ -82,6 +83,7 @@ declare(
         "Changes to your details",
         path="customer",
         personal=("changes",),
+        not_personal=("request_reference",),  # a case's reference
         order_by=("at", "pk"),
     ),
     Holding(
@@ -111,6 +113,14 @@ declare(
         "What you have agreed to",
         path="customer",
         personal=("details", "evidence", "withdrawal_evidence"),
+    ),
+    Holding(
+        Restriction,
+        "When we restricted the use of your information, and why",
+        path="customer",
+        personal=("reason", "told_how", "lift_reason"),
+        not_personal=("request_reference",),  # a case's reference
+        order_by=("starts_at", "pk"),
     ),
     Holding(
         Representative,

@@ -11,12 +11,14 @@ from django.views.decorators.http import require_GET
 from caredesk.core.clock import Clock, system_clock
 from caredesk.core.local_addresses import next_asked
 from caredesk.core.query import id_or_none
+from caredesk.customers.answering import open_requests_of
 from caredesk.customers.duplicates import customer_duplicates_list
 from caredesk.customers.forms import CONFIRM_NEW, CustomerForm, customer_initial_from_sender
 from caredesk.customers.history import details_side_by_side, field_name
 from caredesk.customers.merging import customer_merge, customer_merge_plan
 from caredesk.customers.models import Customer, CustomerEventSource
 from caredesk.customers.picking import customers_pick_list, url_with_customer
+from caredesk.customers.restrictions import restrictions_in_force
 from caredesk.customers.services import (
     customer_access_record,
     customer_create,
@@ -82,8 +84,11 @@ def customer_new(request: HttpRequest, clock: Clock = system_clock) -> HttpRespo
     )
 
 
-@requires(Can.WORK_CASES)
+@requires(Can.EDIT_CUSTOMERS)
 def customer_edit(request: HttpRequest, pk: int, clock: Clock = system_clock) -> HttpResponse:
+    """Change the customer's details. A change may answer their open request to correct
+    their data (customers.answering); while the use of their data is restricted, only
+    the data protection officer may change them (the service refuses anyone else)."""
     staff = _staff(request)
     customer = get_object_or_404(Customer, pk=pk)
     if customer.merged_into_id is not None:
@@ -94,7 +99,9 @@ def customer_edit(request: HttpRequest, pk: int, clock: Clock = system_clock) ->
             status=409,
         )
     customer_access_record(customers=[customer], by=staff, what="edit customer page", clock=clock)
-    form = CustomerForm(request.POST or None, instance=customer)
+    form = CustomerForm(
+        request.POST or None, instance=customer, requests=open_requests_of(customer)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             event = customer_update(
@@ -103,16 +110,25 @@ def customer_edit(request: HttpRequest, pk: int, clock: Clock = system_clock) ->
                 by=staff,
                 source=CustomerEventSource.DESK,
                 clock=clock,
+                answers=form.answers(),
             )
         except CaredeskError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, "The changes are saved." if event else "Nothing was changed.")
+            said = "The changes are saved." if event else "Nothing was changed."
+            if event is not None and event.request_reference:
+                said = f"The changes are saved, as answering request {event.request_reference}."
+            messages.success(request, said)
             return redirect("customers:customer", pk=customer.pk)
     return render(
         request,
         "customers/customer_form.html",
-        {"form": form, "customer": customer, "next": ""},
+        {
+            "form": form,
+            "customer": customer,
+            "next": "",
+            "restrictions": restrictions_in_force(customer),
+        },
         status=400 if form.errors else 200,
     )
 

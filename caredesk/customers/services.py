@@ -12,6 +12,7 @@ from django.http import FileResponse
 from caredesk.core.clock import Clock, system_clock
 from caredesk.core.db import write_transaction
 from caredesk.core.store import store_download
+from caredesk.customers.answering import open_requests_of
 from caredesk.customers.models import (
     Customer,
     CustomerAccess,
@@ -19,9 +20,11 @@ from caredesk.customers.models import (
     CustomerEventKind,
     CustomerEventSource,
     CustomerType,
+    Restriction,
 )
 from caredesk.errors import CaredeskError
 from caredesk.staff.models import StaffMember
+from caredesk.staff.permissions import Can, allowed
 
 # The fields of a customer's record a person (or an import) may set, in the order the
 # desk shows them. The rest are kept by caredesk (search keys, times, the merge pointer).
@@ -62,6 +65,38 @@ class UnknownCustomerField(CaredeskError):
     """A change names a field that is not one of a customer's details."""
 
     code = "customer_field_unknown"
+
+
+class CustomerRestricted(CaredeskError):
+    """A change to the details of a customer the use of whose data is restricted (UK GDPR
+    Article 18), by anyone but the data protection officer."""
+
+    code = "customer_restricted"
+
+
+class NotAnOpenRequest(CaredeskError):
+    """A change said to answer a request that is not one of the customer's open requests
+    to correct their data."""
+
+    code = "customer_request_not_open"
+
+
+def restricted(customer: Customer) -> bool:
+    """Whether a restriction on the use of the customer's data is in force."""
+    return Restriction.objects.filter(customer=customer, lifted_at__isnull=True).exists()
+
+
+def refuse_if_restricted(customer: Customer, *, by: StaffMember | None) -> None:
+    """Raise `CustomerRestricted` if the use of the customer's data is restricted and
+    `by` is not the data protection officer (an import or the API acts as nobody who is)."""
+    if by is not None and allowed(by, Can.MANAGE_PRIVACY):
+        return
+    if restricted(customer):
+        raise CustomerRestricted(
+            f"Use of {customer.name}'s data is restricted, so their details cannot be "
+            "changed. Only the data protection officer can change them while the "
+            "restriction is in force: ask them."
+        )
 
 
 def customer_kept(customer: Customer) -> Customer:
@@ -131,19 +166,30 @@ def customer_update(
     by: StaffMember | None,
     source: CustomerEventSource,
     clock: Clock = system_clock,
+    answers: str = "",
 ) -> CustomerEvent | None:
     """Set the customer's details in `changes` ({field: new value}, fields of
     `DETAIL_FIELDS`) and record a CHANGED event with each changed field's before and
-    after. Returns None, writing nothing, if nothing changed.
+    after; `answers`, the reference of the customer's open request to correct their data
+    that the change answers, is recorded on it. Returns None, writing nothing, if nothing
+    changed.
 
     Raises `CustomerMerged` for a merged record, `UnknownCustomerField` for a field that
-    is not a detail, and Django's `ValidationError` (per field) for a value not valid."""
+    is not a detail, `CustomerRestricted` for a change to a restricted record by anyone
+    but the data protection officer, `NotAnOpenRequest` for an `answers` that is not one
+    of the customer's open requests, and Django's `ValidationError` (per field) for a
+    value not valid."""
     unknown = sorted(set(changes) - set(DETAIL_FIELDS))
     if unknown:
         raise UnknownCustomerField(f"A customer has no detail called {', '.join(unknown)}.")
     given = customer
     customer = Customer.objects.select_for_update().get(pk=given.pk)
     refuse_if_merged(customer)
+    answers = answers.strip()
+    if answers and answers not in {found.reference for found in open_requests_of(customer)}:
+        raise NotAnOpenRequest(
+            f"{answers} is not an open request of {customer.name}'s to correct their details."
+        )
     changed: dict[str, dict[str, Any]] = {}
     for field, value in changes.items():
         before = getattr(customer, field)
@@ -152,6 +198,7 @@ def customer_update(
             setattr(customer, field, value)
     if not changed:
         return None
+    refuse_if_restricted(customer, by=by)
     now = clock.now()
     customer.updated_at = now
     customer.full_clean()
@@ -164,6 +211,7 @@ def customer_update(
         at=now,
         by=by,
         changes=changed,
+        request_reference=answers,
     )
 
 

@@ -14,6 +14,8 @@ through `customer_put`). Both:
   record kept. (A merge moves the reference to the record kept when that record has
   none, so the lookup finds the kept record itself; a tombstone keeps its reference
   only when the kept record has a different one.)
+- refuse a change to a record the use of whose data is restricted (UK GDPR Article
+  18: customers.restrictions), which only the data protection officer may make.
 
 The events have the shape `customers.services` gives them: CREATED lists the details
 set (before: None); CHANGED lists each changed detail's before and after.
@@ -25,6 +27,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Exists, OuterRef
+
 from caredesk.core.clock import Clock
 from caredesk.core.db import write_transaction
 from caredesk.customers.models import (
@@ -33,6 +37,7 @@ from caredesk.customers.models import (
     CustomerEventKind,
     CustomerEventSource,
     CustomerType,
+    Restriction,
     phone_key,
     postcode_key,
 )
@@ -60,6 +65,19 @@ def merged_reason(reference: str, tombstone: Customer, kept: Customer) -> str:
     return (
         f"reference '{reference}' is customer {tombstone.pk}'s record, which was merged "
         f"into customer {kept.pk}: use customer {kept.pk}'s reference for them"
+    )
+
+
+def restricted_now() -> Exists:
+    """Whether the use of the customer's data is restricted (UK GDPR Article 18), as an
+    annotation: an import reads it with the records it may change."""
+    return Exists(Restriction.objects.filter(customer=OuterRef("pk"), lifted_at__isnull=True))
+
+
+def restricted_reason(reference: str, customer: Customer) -> str:
+    return (
+        f"reference '{reference}' is customer {customer.pk}'s record, the use of whose "
+        "data is restricted: only the data protection officer may change it, at the desk"
     )
 
 

@@ -30,6 +30,7 @@ from caredesk.customers.representatives import (
     representative_authority,
     representatives_of,
 )
+from caredesk.customers.restrictions import restrictions_in_force
 from caredesk.customers.sections import customer_sections_shown
 from caredesk.customers.selectors import customer_preferences_list
 from caredesk.customers.services import customer_access_record, customer_kept
@@ -108,6 +109,7 @@ def _render_customer(
             "representative_form": form_for("representative", RepresentativeForm),
             "sections": customer_sections_shown(customer=customer, request=request),
             "history": customer_history_list(customer=customer),
+            "restrictions": restrictions_in_force(customer),
             "kept": customer_kept(customer) if customer.merged_into_id else None,
         },
         status=status,

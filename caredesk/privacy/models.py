@@ -453,3 +453,140 @@ class ReadingAlert(models.Model):
 
     def __str__(self) -> str:
         return f"Reading by {self.staff} from {self.window_starts}"
+
+
+# -- Answering a request to correct or to restrict (UK GDPR Articles 16 and 18) ------------
+
+
+class AnswerHow(models.TextChoices):
+    """How an answer to a request went to the person who made it."""
+
+    EMAIL = "email", "By email"
+    LETTER = "letter", "By letter"
+    IN_PERSON = "in_person", "In person, with a copy in writing"
+
+
+class RightsOutcome(models.TextChoices):
+    CORRECTED = "corrected", "Corrected"
+    RESTRICTED = "restricted", "Restricted"
+    REFUSED = "refused", "Refused"
+
+
+class RightsAnswer(models.Model):
+    """The answer to a customer's request to correct their data (rectification) or to
+    restrict its use: done, or refused with the reason and their right to complain to the
+    ICO (UK GDPR Article 12(4)), and how it was sent. Sending it is the response on the
+    case, which meets the request's deadline (privacy.rights)."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="rights_answer")
+    outcome = models.CharField(max_length=20, choices=RightsOutcome.choices)
+    said = models.TextField(help_text="What was done, or why not: the customer reads it.")
+    told_of_ico = models.BooleanField(default=False)
+    how = models.CharField(max_length=20, choices=AnswerHow.choices)
+    answered_at = models.DateTimeField()
+    answered_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(outcome="refused") | models.Q(told_of_ico=True),
+                name="rights_refusal_tells_of_the_ico",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Answer to {self.case}: {self.outcome}"
+
+
+# -- Requests for information: STAIRs and Freedom of Information, and their review ---------
+
+
+class InformationDecision(models.TextChoices):
+    GIVEN = "given", "Given in full"
+    PART = "part", "Given in part, the rest refused"
+    REFUSED = "refused", "Refused"
+    NOT_HELD = "not_held", "Not held: we do not have the information"
+
+
+class ReviewOutcome(models.TextChoices):
+    UPHELD = "upheld", "Upheld: the decision stands"
+    OVERTURNED = "overturned", "Overturned: more information is given"
+
+
+class InformationRequest(models.Model):
+    """A request for information under STAIRs or the Freedom of Information Act (a case of
+    that kind): the decision (the information given, or refused with the reason: an
+    exemption or exception) and how it was sent, which meets the request's deadline; then
+    the review the requester may ask for (its own deadline, `information_review`), decided
+    by someone other than the first decision-maker: upheld, or overturned with what was
+    then given. Written through privacy.information."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="information_request")
+    decision = models.CharField(max_length=20, choices=InformationDecision.choices, blank=True)
+    given = models.TextField(blank=True, help_text="What was given, and in what form.")
+    refused_under = models.CharField(max_length=200, blank=True)  # the exemption or exception
+    reason = models.TextField(blank=True)  # why it was refused, in plain words
+    how = models.CharField(max_length=20, choices=AnswerHow.choices, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # the review
+    review_asked_at = models.DateTimeField(null=True, blank=True)
+    review_grounds = models.TextField(blank=True)  # why they ask, in their words
+    review_logged_by = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    review_outcome = models.CharField(max_length=20, choices=ReviewOutcome.choices, blank=True)
+    review_given = models.TextField(blank=True)  # what was then given, if overturned
+    review_reason = models.TextField(blank=True)  # why the decision stands, or what changed
+    review_how = models.CharField(max_length=20, choices=AnswerHow.choices, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="information_decision_whole",
+                condition=models.Q(decision="", decided_at__isnull=True, decided_by__isnull=True)
+                | (
+                    models.Q(decided_at__isnull=False, decided_by__isnull=False)
+                    & ~models.Q(decision="")
+                    & ~models.Q(how="")
+                ),
+            ),
+            models.CheckConstraint(
+                name="information_refusal_has_a_reason",
+                condition=models.Q(decision__in=["", "given"]) | ~models.Q(reason=""),
+            ),
+            models.CheckConstraint(
+                name="information_review_after_the_decision",
+                condition=models.Q(review_asked_at__isnull=True)
+                | models.Q(decided_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="information_review_whole",
+                condition=models.Q(
+                    review_outcome="", reviewed_at__isnull=True, reviewed_by__isnull=True
+                )
+                | (
+                    models.Q(
+                        review_asked_at__isnull=False,
+                        reviewed_at__isnull=False,
+                        reviewed_by__isnull=False,
+                    )
+                    & ~models.Q(review_outcome="")
+                    & ~models.Q(review_how="")
+                ),
+            ),
+            models.CheckConstraint(
+                name="information_reviewed_by_someone_else",
+                condition=models.Q(reviewed_by__isnull=True)
+                | ~models.Q(reviewed_by=models.F("decided_by")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Request for information on {self.case}"

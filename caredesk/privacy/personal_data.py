@@ -7,9 +7,11 @@ from caredesk.privacy.models import (
     Breach,
     DisclosureRequest,
     Erasure,
+    InformationRequest,
     ReadingAlert,
     ReadsChecked,
     RetentionRun,
+    RightsAnswer,
     SubjectAccess,
     UnexplainedRead,
     WithheldItem,
@@ -39,6 +41,19 @@ declare(
         personal=("asked", "reason", "disclosed"),
         not_personal=("requester_name", "requester_organisation"),  # the third party's
         order_by=("received_at", "pk"),
+    ),
+    Holding(
+        RightsAnswer,
+        "Our answers to your requests to correct your information or restrict its use",
+        path="case__customer",
+        personal=("said",),
+    ),
+    Holding(
+        InformationRequest,
+        "Your requests for information, our decisions and their reviews",
+        path="case__customer",
+        personal=("given", "reason", "review_grounds", "review_given", "review_reason"),
+        not_personal=("refused_under",),  # the exemption or exception relied on
     ),
     NoCustomerData(
         Breach,

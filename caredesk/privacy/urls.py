@@ -1,6 +1,13 @@
 from django.urls import URLPattern, path
 
-from caredesk.privacy import breach_views, disclosure_views, erasure_views, read_log_views, views
+from caredesk.privacy import (
+    breach_views,
+    disclosure_views,
+    erasure_views,
+    read_log_views,
+    request_views,
+    views,
+)
 
 app_name = "privacy"
 urlpatterns: list[URLPattern] = [
@@ -19,6 +26,14 @@ urlpatterns: list[URLPattern] = [
     # -- Erasure requests, and the retention schedule
     path("erasure/<str:reference>/", erasure_views.erasure_page, name="erasure"),
     path("retention/", erasure_views.retention_page, name="retention"),
+    # -- Requests to correct and to restrict; requests for information (STAIRs, FOI)
+    path(
+        "rectification/<str:reference>/",
+        request_views.rectification_page,
+        name="rectification",
+    ),
+    path("restriction/<str:reference>/", request_views.restriction_page, name="restriction"),
+    path("information/<str:reference>/", request_views.information_page, name="information"),
     # -- Disclosures to third parties
     path("disclosures/", disclosure_views.disclosure_log_page, name="disclosures"),
     path("disclosures/<int:disclosure_id>/", disclosure_views.disclosure_page, name="disclosure"),

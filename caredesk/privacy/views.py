@@ -3,14 +3,16 @@ request's review, export and sending. (The read log's pages are in read_log_view
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
-from caredesk.cases.models import UNFINISHED, Deadline
+from caredesk.cases.models import UNFINISHED, Case, CaseKind, Deadline
 from caredesk.cases.views.case_page import case_or_404
 from caredesk.core.clock import Clock, system_clock
 from caredesk.core.store import store_download
@@ -27,6 +29,17 @@ from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can
 
 SHOWN = 200
+# The officer's page for each kind of request (the others: the case page).
+PAGES: dict[str, str] = {
+    CaseKind.SUBJECT_ACCESS_REQUEST: "privacy:subject_access",
+    CaseKind.RECTIFICATION_REQUEST: "privacy:rectification",
+    CaseKind.ERASURE_REQUEST: "privacy:erasure",
+    CaseKind.RESTRICTION_REQUEST: "privacy:restriction",
+    CaseKind.STAIRS_REQUEST: "privacy:information",
+    CaseKind.FOI_REQUEST: "privacy:information",
+}
+REVIEW = "information_review"
+SECTION_SHOWN = 20
 
 
 def _staff(request: HttpRequest) -> StaffMember:
@@ -36,23 +49,47 @@ def _staff(request: HttpRequest) -> StaffMember:
 @requires(Can.MANAGE_PRIVACY)
 def requests_page(request: HttpRequest, clock: Clock = system_clock) -> HttpResponse:
     """Every open request, the soonest due first (a paused one, waiting for proof of
-    identity or clarification, after them: it has no due time while it waits)."""
+    identity or clarification, after them: it has no due time while it waits), each
+    linked to its page; a review of a request for information is a row of its own."""
     open_deadlines = (
         Deadline.objects.filter(case__kind__in=REQUEST_KINDS, status__in=UNFINISHED)
         .select_related("case__customer", "case__assigned_to")
         .order_by("due_at", "pk")
     )
+    rows = [
+        (
+            deadline,
+            reverse(PAGES.get(deadline.case.kind, "cases:case"), args=[deadline.case.reference]),
+            deadline.standard_key == REVIEW,
+        )
+        for deadline in open_deadlines[:SHOWN]
+    ]
     return render(
         request,
         "privacy/requests.html",
         {
-            "deadlines": open_deadlines[:SHOWN],
+            "rows": rows,
             "count": open_deadlines.count(),
             "shown": SHOWN,
             "now": clock.now(),
             "alerts": ReadingAlert.objects.filter(looked_into_at__isnull=True).count(),
         },
     )
+
+
+def customer_requests_section(*, customer: Customer, request: HttpRequest) -> Mapping[str, Any]:
+    """The customer page's list, for the data protection officer, of the customer's
+    requests about their data and for information, the newest first, each linked to
+    its page (customers.sections; registered by the app's ready())."""
+    cases = Case.objects.filter(customer=customer, kind__in=REQUEST_KINDS).order_by(
+        "-received_at", "-pk"
+    )
+    return {
+        "requests": [
+            (case, reverse(PAGES.get(case.kind, "cases:case"), args=[case.reference]))
+            for case in cases[:SECTION_SHOWN]
+        ]
+    }
 
 
 def _parts(customer: Customer) -> list[tuple[str, str, int]]:

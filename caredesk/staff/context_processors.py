@@ -16,6 +16,7 @@ def permissions(request: HttpRequest) -> dict[str, Any]:
     return {
         "can_read_cases": allowed(user, Can.READ_CASES),
         "can_work_cases": allowed(user, Can.WORK_CASES),
+        "can_edit_customers": allowed(user, Can.EDIT_CUSTOMERS),
         "can_manage_teams": allowed(user, Can.MANAGE_TEAMS),
         "can_see_performance": allowed(user, Can.SEE_PERFORMANCE),
         "can_see_scrutiny_figures": allowed(user, Can.SEE_SCRUTINY_FIGURES),

@@ -46,6 +46,13 @@ class Can(enum.Enum):
         {Role.OFFICER, Role.ADMINISTRATOR, Role.LINE_MANAGER, Role.DATA_PROTECTION_OFFICER},
     )
     WORK_CASES = _grant("work_cases", {Role.OFFICER, Role.ADMINISTRATOR, Role.LINE_MANAGER})
+    # Changing a customer's details: those who take casework, and the data protection
+    # officer, who corrects them on request (UK GDPR Article 16) and is the only one who
+    # may while the use of the customer's data is restricted (Article 18).
+    EDIT_CUSTOMERS = _grant(
+        "edit_customers",
+        {Role.OFFICER, Role.ADMINISTRATOR, Role.LINE_MANAGER, Role.DATA_PROTECTION_OFFICER},
+    )
     MANAGE_TEAMS = _grant("manage_teams", {Role.LINE_MANAGER})
     SEE_NOTIFICATIONS = _grant("see_notifications", set(Role))  # everyone reads their own
     SEE_PERFORMANCE = _grant("see_performance", {Role.PERFORMANCE_ANALYST, Role.LINE_MANAGER})

@@ -153,6 +153,14 @@ class ClockEvent(enum.StrEnum):
         "breach_decided",
         "the breach is reported to the ICO, or the decision not to report it is recorded",
     )
+    REVIEW_REQUESTED = (
+        "review_requested",
+        "the requester asks for a review of the decision on their request for information",
+    )
+    REVIEW_DECIDED = (
+        "review_decided",
+        "the outcome of the review is sent to the requester",
+    )
     OFFICE_OPENS = "office_opens", "the office opens"
     OFFICE_CLOSES = "office_closes", "the office closes"
 

@@ -12,6 +12,7 @@ from caredesk.customers.models import (
     CustomerEventKind,
     CustomerEventSource,
 )
+from caredesk.customers.restrictions import restriction_start
 from caredesk.customers.services import customer_create
 
 from .conftest import Answer, Api, assert_problem, field_errors, new_customer
@@ -123,3 +124,23 @@ def test_only_those_who_work_cases_may_sync_customers(people, api_as):
     assert put(api_as(people.analyst), "T000101", BODY).status == 403
     assert put(Api(None), "T000101", BODY).status == 401
     assert not Customer.objects.exists()
+
+
+def test_a_change_to_a_restricted_record_is_a_conflict(people, clock, officer_api):
+    """The use of the customer's data is restricted (UK GDPR Article 18): only the data
+    protection officer may change their details, at the desk."""
+    put(officer_api, "T000101", BODY)
+    customer = Customer.objects.get(external_reference="T000101")
+    restriction_start(
+        customer=customer,
+        ground="objection",
+        reason="They object to our use of their phone number.",
+        by=people.data_protection_officer,
+        clock=clock,
+    )
+    answer = put(officer_api, "T000101", BODY | {"phone": "01514 960 999"})
+    body = assert_problem(answer, 409, "conflict")
+    assert "restricted" in body["detail"]
+    customer.refresh_from_db()
+    assert customer.phone == "01514 960 123"
+    assert put(officer_api, "T000101", BODY).status == 200  # no change: no conflict

@@ -57,6 +57,51 @@ def test_a_complaint_has_two_stages():
     assert rules.events_on_escalation(stage=1) is None
 
 
+def test_only_a_request_for_information_has_a_review():
+    for kind in (CaseKind.FOI_REQUEST, CaseKind.STAIRS_REQUEST):
+        assert rules.events_on_review_request(kind=kind) == frozenset({ClockEvent.REVIEW_REQUESTED})
+    for kind in set(CaseKind) - {CaseKind.FOI_REQUEST, CaseKind.STAIRS_REQUEST}:
+        assert rules.events_on_review_request(kind=kind) is None, kind
+    assert rules.events_on_review_decision() == frozenset({ClockEvent.REVIEW_DECIDED})
+
+
+def test_the_review_starts_its_own_clock_and_only_its_decision_meets_it():
+    """Asked for after the request was answered, the review starts `information_review`;
+    another reply on the case (a response) does not meet it, the review's outcome does."""
+    for name, kinds in (
+        ("halton", (CaseKind.FOI_REQUEST, CaseKind.STAIRS_REQUEST)),
+        ("stonewall", (CaseKind.STAIRS_REQUEST,)),
+    ):
+        policy = POLICIES[name]
+        for kind in kinds:
+            asked = rules.clock_changes(
+                policy=policy,
+                kind=kind,
+                channel=Channel.EMAIL,
+                running=[],
+                events=rules.events_on_review_request(kind=kind) or (),
+            )
+            assert [standard.key for standard in asked.start] == ["information_review"]
+            running = [rules.Running("review", "information_review")]
+            replied = rules.clock_changes(
+                policy=policy,
+                kind=kind,
+                channel=Channel.EMAIL,
+                running=running,
+                events=rules.RESPONSE_EVENTS,
+            )
+            assert replied.meet == ()
+            decided = rules.clock_changes(
+                policy=policy,
+                kind=kind,
+                channel=Channel.EMAIL,
+                running=running,
+                events=rules.RESPONSE_EVENTS | rules.events_on_review_decision(),
+            )
+            assert decided.meet == ("review",)
+            assert decided.start == ()
+
+
 # -- clocks -------------------------------------------------------------------------------------
 
 
@@ -101,8 +146,31 @@ EVENT_SETS = st.sampled_from(
         *(rules.events_on_acknowledgement(stage=stage) or frozenset() for stage in (1, 2)),
         rules.events_on_escalation(stage=2) or frozenset(),
         frozenset({ClockEvent.RECEIVED}),
+        rules.events_on_review_request(kind=CaseKind.FOI_REQUEST) or frozenset(),
+        rules.RESPONSE_EVENTS | rules.events_on_review_decision(),
     ]
 )
+
+
+@given(
+    policy_name=st.sampled_from(sorted(POLICIES)),
+    kind=st.sampled_from(KINDS),
+    channel=st.sampled_from(CHANNELS),
+)
+def test_asking_for_a_review_starts_the_review_where_the_policy_has_one_and_nothing_else(
+    policy_name, kind, channel
+):
+    policy = POLICIES[policy_name]
+    fired = rules.events_on_review_request(kind=kind)
+    if fired is None:
+        assert kind not in (CaseKind.FOI_REQUEST, CaseKind.STAIRS_REQUEST)
+        return
+    started = rules.clock_changes(
+        policy=policy, kind=kind, channel=channel, running=[], events=fired
+    ).start
+    review = policy.deadline_standard("information_review")
+    applies = review.applies_to(channel=PolicyChannel(channel), kind=PolicyCaseKind(kind))
+    assert [standard.key for standard in started] == (["information_review"] if applies else [])
 
 
 @given(

@@ -80,7 +80,7 @@ def test_show_without_a_name_shows_this_sites_policy(settings):
 def test_check_a_shipped_policy_is_valid(checks):
     run = checks["halton"]
     assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == "halton: valid. Halton Housing Trust, 32 standards."
+    assert run.stdout.strip() == "halton: valid. Halton Housing Trust, 33 standards."
     assert run.stderr == ""
 
 
@@ -97,7 +97,7 @@ def check(name: str) -> tuple[int, str, str]:
 def test_check_a_policy_file_by_path():
     status, stdout, stderr = check(str(POLICIES_FOLDER / "stonewall.toml"))
     assert (status, stderr) == (0, "")
-    assert stdout.strip().endswith("valid. Stonewall Housing, 27 standards.")
+    assert stdout.strip().endswith("valid. Stonewall Housing, 28 standards.")
 
 
 def test_check_a_broken_file_prints_every_problem_and_exits_1(checks):

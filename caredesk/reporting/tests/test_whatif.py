@@ -327,6 +327,8 @@ def test_standards_new_and_gone_are_listed_and_the_rest_compared_side_by_side():
     assert not_rerun["phone_answer_rings"] == "both policies"
     assert not_rerun["phone_answer_seconds"] == "the current policy"
     assert not_rerun["complaint_stage_1_response"] == "both policies"
+    # a review of a request for information starts when it is asked for, not on receipt
+    assert not_rerun["information_review"] == "both policies"
     assert "visitor_attended" in not_rerun
     lines = "\n".join(whatif_lines(result))
     assert "not in the other policy" in lines

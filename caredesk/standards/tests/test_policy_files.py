@@ -14,7 +14,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from caredesk.errors import PolicyError, UnknownPolicy
-from caredesk.standards import Duration, Unit, load_policy, parse_policy
+from caredesk.standards import Duration, Unit, load_policy, parse_duration, parse_policy
 from caredesk.standards.engine import elapsed_micros
 from caredesk.standards.policy import (
     Basis,
@@ -88,6 +88,8 @@ SHARED_TARGETS = {
     "restriction_request": "1 month",
     "stairs_request": "20 working days",
     "breach_report": "72 hours",
+    # a review of the decision on a request for information (STAIRs: an assumption)
+    "information_review": "20 working days",
 }
 
 
@@ -215,6 +217,26 @@ def test_complaint_stages_follow_the_ombudsman_code(name):
     assert str(stage_2.target) == "20 working days"
     assert stage_2.starts is ClockEvent.STAGE_2_ACKNOWLEDGED
     assert {s.basis for s in (stage_1_ack, stage_1, stage_2_ack, stage_2)} == {Basis.REGULATOR}
+
+
+@pytest.mark.parametrize(
+    ("name", "kinds"),
+    [("halton", ["foi_request", "stairs_request"]), ("stonewall", ["stairs_request"])],
+)
+def test_a_review_of_a_request_for_information_runs_from_when_it_is_asked_for(name, kinds):
+    """20 working days from the request for a review to its outcome, extendable (only
+    before it is due) by 20 more, as the FOI guidance allows in complex cases; STAIRs'
+    review held to the same, as an assumption until the Regulator says."""
+    review = load_policy(name).deadline_standard("information_review")
+    assert review.case_kinds == kinds
+    assert review.starts is ClockEvent.REVIEW_REQUESTED
+    assert review.stops is ClockEvent.REVIEW_DECIDED
+    assert str(review.target) == "20 working days"
+    assert review.holding_reply is True
+    assert review.extension_before_due is True
+    assert review.max_extension == parse_duration("20 working days")
+    assert "STAIRs" in (review.assumption or "")
+    assert load_policy(name).reporting.targets["information_review"] == 100
 
 
 @pytest.mark.parametrize(("name", "rings", "seconds"), [("halton", 4, 12), ("stonewall", 6, 18)])
