@@ -29,11 +29,10 @@ from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 
 from caredesk.cases import events
-from caredesk.cases.breach_clock import breach_decision_fire
+from caredesk.cases.breach_clock import breach_case_close, breach_decision_fire
 from caredesk.cases.intake import contact_receive
 from caredesk.cases.locks import case_lock
 from caredesk.cases.models import CaseKind, CaseStatus, Channel, Deadline
-from caredesk.cases.services import case_finish
 from caredesk.core.clock import Clock, read_once
 from caredesk.core.db import write_transaction
 from caredesk.core.text import has_unstorable, unstorable_reason
@@ -133,6 +132,11 @@ class BreachClosed(BreachError):
 
 
 # -- helpers ------------------------------------------------------------------------------
+
+
+def _lower_first(label: str) -> str:
+    """ "Reported to the ICO" as "reported to the ICO" (not "the ico")."""
+    return label[:1].lower() + label[1:]
 
 
 def _may_manage(by: StaffMember, what: str) -> None:
@@ -452,11 +456,10 @@ def breach_close(
     breach.closed_at, breach.closed_by = now, by
     breach.save(update_fields=["closing_note", "closed_at", "closed_by"])
     if breach.case.status in (CaseStatus.OPEN, CaseStatus.WAITING_FOR_CUSTOMER):
-        case_finish(
+        breach_case_close(
             case=breach.case,
-            status=CaseStatus.CLOSED,
+            outcome=f"Breach {_lower_first(BreachDecision(breach.decision).label)}.",
             by=by,
-            outcome=f"Breach {BreachDecision(breach.decision).label.lower()}.",
             clock=clock,
         )
     _note(breach, by, now, "closed", "Breach closed.")
