@@ -277,6 +277,27 @@ def test_a_breach_is_closed_only_once_decided(people, clock):
         )
 
 
+@pytest.mark.parametrize(
+    ("what_happened", "said"),
+    [
+        ("  ", "Enter what happened."),
+        ("x" * 5001, "What happened must be 5,000 characters or fewer."),
+        (
+            "Lost\x00",
+            "What happened contains a NUL character, which cannot be stored. "
+            "Remove it and try again.",
+        ),
+    ],
+)
+def test_what_happened_that_cannot_be_kept_is_refused_saying_why(
+    people, clock, what_happened, said
+):
+    with pytest.raises(breaches.BreachError) as refused:
+        report(people, clock, text=what_happened)
+    assert refused.value.message == said
+    assert not Breach.objects.exists()
+
+
 # -- only the officer's decision ends a breach -------------------------------------------
 
 
