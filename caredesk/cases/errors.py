@@ -53,6 +53,14 @@ class NotReviewable(CaseError):
     code = "case_not_reviewable"
 
 
+class BreachEndedOnItsPage(CaseError):
+    """Resolving, closing, reopening or merging a personal data breach's case as any
+    other case: only the data protection officer ends a breach, on the breach's page,
+    once it is reported to the ICO or decided not to report."""
+
+    code = "case_breach_ended_on_its_page"
+
+
 class UnknownStage(CaseError):
     """A complaint stage other than 1 or 2."""
 

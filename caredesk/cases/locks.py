@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from caredesk.cases import errors, events
+from caredesk.cases import errors, events, rules
 from caredesk.cases.models import Case, CaseEvent, CaseStatus, EventKind
 from caredesk.core.active_policy import active_policy
 from caredesk.staff.models import StaffMember
@@ -88,6 +88,18 @@ def case_status_require(
     if latest is not None:
         refusal = _change_told(latest, now=now, policy=policy) or refusal
     raise errors.CaseStatusForbids(f"{refusal}, so you cannot {action}.")
+
+
+def case_breach_refuse(*, case: Case, action: str) -> None:
+    """Refuse `action` (resolve, close, reopen: words after "you cannot") on a personal
+    data breach's case: only the data protection officer's decision, on the breach's
+    page, ends it (`cases.rules.ended_on_its_own_page`; `breach_clock.breach_case_close`)."""
+    if rules.ended_on_its_own_page(kind=case.kind):
+        raise errors.BreachEndedOnItsPage(
+            f"{case.reference} is a personal data breach, so you cannot {action} here. "
+            "Only the data protection officer can close it, on the breach's page, once "
+            "they have reported it to the ICO or decided not to."
+        )
 
 
 def case_assignee_require(

@@ -77,6 +77,13 @@ def merge_refusal(*, kept: Case, merged: Case) -> str:
     for case in (kept, merged):
         if case.merged_into_id is not None:
             return f"{case.reference} has already been merged into another case."
+    for case in (kept, merged):
+        if rules.ended_on_its_own_page(kind=case.kind):
+            return (
+                f"{case.reference} is a personal data breach, so it cannot be merged with "
+                "another case. Only the data protection officer can close it, on the "
+                "breach's page."
+            )
     if kept.status not in OPEN_STATUSES:
         return (
             f"{kept.reference} is {CaseStatus(kept.status).label.lower()}, so nothing can be "

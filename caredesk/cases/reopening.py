@@ -11,7 +11,7 @@ merged into.
 from __future__ import annotations
 
 from caredesk.cases import errors, events, rules
-from caredesk.cases.locks import case_lock, case_status_require
+from caredesk.cases.locks import case_breach_refuse, case_lock, case_status_require
 from caredesk.cases.models import UNFINISHED, Case, CaseStatus
 from caredesk.cases.services import _start
 from caredesk.core.active_policy import active_policy
@@ -33,6 +33,7 @@ def case_reopen(
 ) -> list[str]:
     """Open a resolved or closed case again, for `reason`; returns the keys of the
     standards whose clocks started again."""
+    case_breach_refuse(case=case, action="reopen it")
     reason = reason.strip()
     if not reason:
         raise errors.ReopenWithoutReason("Say why the case is being reopened.")

@@ -233,6 +233,18 @@ def owner_capability(*, kind: str) -> Can:
     return OWNED_BY.get(kind, Can.WORK_CASES)
 
 
+# A personal data breach ends only by the data protection officer's decision, on its own
+# page (privacy.breaches: reported to the ICO or decided not to, then closed): its case
+# is not resolved, closed, reopened or merged from the case page, nor by the API.
+ENDED_ON_ITS_OWN_PAGE = frozenset({CaseKind.PERSONAL_DATA_BREACH})
+
+
+def ended_on_its_own_page(*, kind: str) -> bool:
+    """Whether a case of `kind` is ended only on its own page (a breach), never by the
+    case page's resolve, close, reopen or merge."""
+    return kind in ENDED_ON_ITS_OWN_PAGE
+
+
 def ends_with_case(*, outlives_case: bool) -> bool:
     """Whether an unfinished deadline ends unmet when its case is resolved or closed (a
     task's own deadline, a translation say, is still owed)."""

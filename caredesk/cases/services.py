@@ -23,7 +23,7 @@ from django.db.models import F
 
 from caredesk.cases import errors, events, mentions, rules
 from caredesk.cases.holding_dates import revised_date_checked, revision_bounds
-from caredesk.cases.locks import case_lock, case_status_require
+from caredesk.cases.locks import case_breach_refuse, case_lock, case_status_require
 from caredesk.cases.models import (
     UNFINISHED,
     Case,
@@ -415,7 +415,29 @@ def case_finish(
 ) -> list[str]:
     """Resolve or close a case, saying what was done or decided (`outcome`; for a
     complaint, the decision: ComplaintOutcome). Deadlines not met by then end unmet, and
-    say so; returns their standards' keys."""
+    say so; returns their standards' keys. A personal data breach is refused: the data
+    protection officer closes it (`cases.breach_clock.breach_case_close`)."""
+    case_breach_refuse(case=case, action="resolve or close it")
+    return _finish(
+        case=case,
+        status=status,
+        by=by,
+        outcome=outcome,
+        complaint_outcome=complaint_outcome,
+        clock=clock,
+    )
+
+
+def _finish(
+    *,
+    case: Case,
+    status: str,
+    by: StaffMember,
+    outcome: str = "",
+    complaint_outcome: str = "",
+    clock: Clock = system_clock,
+) -> list[str]:
+    """`case_finish` for any kind of case (a breach's, from `breach_clock`)."""
     status = CaseStatus(status)
     if status not in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
         raise errors.UnknownFinish("A case is finished as resolved or closed.")

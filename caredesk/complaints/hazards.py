@@ -22,6 +22,7 @@ starts (complaints.hazard_webhooks) and can say when work began (the API).
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 
@@ -42,7 +43,7 @@ from caredesk.core.clock import Clock, read_once
 from caredesk.core.db import write_transaction
 from caredesk.core.file_checks import FileRefused, upload_check
 from caredesk.core.store import store_put
-from caredesk.core.text import has_unstorable, storable_text, unstorable_reason
+from caredesk.core.text import storable_text, typed_text_check
 from caredesk.errors import CaredeskError, NotAllowed
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can, allowed
@@ -84,15 +85,8 @@ def is_covered(policy: Policy, hazard_type: HazardType, severity: str, aware_at:
     return day >= hazard_type.phase_from
 
 
-def _text(value: str, what: str, *, required: bool = True) -> str:
-    if has_unstorable(value):
-        raise HazardError(f"What you wrote as {what} cannot be kept. {unstorable_reason(value)}")
-    value = value.strip()
-    if required and not value:
-        raise HazardError(f"Write {what}.")
-    if len(value) > MAX_TEXT:
-        raise HazardError(f"Keep {what} to {MAX_TEXT:,} characters.")
-    return value
+# What a person typed: trimmed, refused with the field named (core.text).
+_text = partial(typed_text_check, error=HazardError, limit=MAX_TEXT, required=True)
 
 
 def _note(hazard: Hazard, by: StaffMember | None, at: datetime, step: str, text: str) -> None:
@@ -148,7 +142,7 @@ def hazard_report(
     kind = hazard_type_get(policy, hazard_type)
     if severity not in HazardSeverity.values:
         raise HazardError("Say whether it is an emergency or a significant hazard.")
-    said = _text(description, "what the hazard is")
+    said = _text(description, label="What the hazard is")
     clock = read_once(clock)
     now = clock.now()
     case_lock(case=case, now=now, policy=policy)
@@ -162,7 +156,7 @@ def hazard_report(
         contact=contact,
         hazard_type=kind.key,
         severity=severity,
-        where=_text(where, "where in the home it is", required=False)[:200],
+        where=_text(where, label="Where in the home it is", required=False)[:200],
         description=said,
         aware_at=aware_at,
         reported_by=by,
@@ -227,7 +221,7 @@ def hazard_investigated(
     at = at or now
     if at > now or at < hazard.aware_at:
         raise HazardError("The investigation ended between the report and now.")
-    hazard.findings = _text(findings, "what the investigation found")
+    hazard.findings = _text(findings, label="What the investigation found")
     hazard.investigated_at, hazard.investigated_by, hazard.significant = at, by, significant
     hazard.save(update_fields=["findings", "investigated_at", "investigated_by", "significant"])
     for step in hazard.steps.select_related("deadline").filter(standard_key="hazard_investigated"):
@@ -276,7 +270,7 @@ def hazard_step_done(
     if at > now or at < hazard.aware_at:
         raise HazardError("Give a time between the report of the hazard and now.")
     current.done_at, current.done_by, current.done_source = at, by, source
-    current.note = _text(note, "the note", required=False)
+    current.note = _text(note, label="The note", required=False)
     current.save(update_fields=["done_at", "done_by", "done_source", "note"])
     _meet(current, at, by, policy, clock)
     what = STEPS_DONE_BY_SAYING[current.standard_key]
@@ -314,7 +308,7 @@ def hazard_access_attempt(
         hazard=hazard,
         at=at,
         outcome=outcome,
-        note=_text(note, "the note", required=False),
+        note=_text(note, label="The note", required=False),
         recorded_by=by,
     )
     _note(hazard, by, now, "access", f"Access attempt: {attempt.get_outcome_display().lower()}.")
@@ -331,7 +325,7 @@ def hazard_decant_offered(
         raise NotAllowed("Only staff who take casework can record a decant.")
     now = clock.now()
     hazard = _locked(hazard, policy, now)
-    hazard.decant_details = _text(details, "what was offered and what the household said")
+    hazard.decant_details = _text(details, label="What was offered and what the household said")
     hazard.decant_offered_at = now
     hazard.save(update_fields=["decant_details", "decant_offered_at"])
     _note(hazard, by, now, "decant", f"Alternative accommodation offered: {hazard.decant_details}")
@@ -349,7 +343,7 @@ def hazard_close(
     hazard = _locked(hazard, policy, now)
     if hazard.closed_at is not None:
         raise HazardError("This hazard is closed already.")
-    hazard.closed_reason = _text(reason, "why it is closed")
+    hazard.closed_reason = _text(reason, label="Why it is closed")
     hazard.closed_at = now
     hazard.save(update_fields=["closed_reason", "closed_at"])
     for step in hazard.steps.select_related("deadline").filter(done_at__isnull=True):

@@ -14,13 +14,17 @@ The decision, made here once:
 - **What a person types** (a form, an API request) is refused with the field named and
   the reason (`unstorable_reason`), so they can correct it: Django's form fields already
   refuse NUL ("Null characters are not allowed."); the API's text fields use
-  `unstorable_reason` through their schema.
+  `unstorable_reason` through their schema. A service that keeps what was typed checks
+  each field with `typed_text_check`, which also trims it and holds it to its length,
+  raising the service's own error with the field's label.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from caredesk.errors import CaredeskError
 
 # NUL, and the surrogate code points (never valid on their own in UTF-8).
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -63,9 +67,37 @@ def unstorable_reason(value: str) -> str:
     match = _UNSTORABLE.search(value)
     if match is None:
         return ""
+    return f"It contains {_unstorable_what(match)}. Remove it and try again."
+
+
+def _unstorable_what(match: re.Match[str]) -> str:
     if match.group() == "\x00":
-        return "It contains a NUL character, which cannot be stored. Remove it and try again."
-    return (
-        f"It contains a character that is not valid text (at position {match.start() + 1})."
-        " Remove it and try again."
-    )
+        return "a NUL character, which cannot be stored"
+    return f"a character that is not valid text (at position {match.start() + 1})"
+
+
+def typed_text_check(
+    value: str, *, label: str, error: type[CaredeskError], limit: int, required: bool
+) -> str:
+    """What a person typed into one field, ready to keep: without the spaces around it.
+
+    Refused, raising `error` with a message naming the field by its `label` (as it would
+    start a sentence: "What happened"), if it holds a character no database can store
+    (NUL, a lone surrogate: its place is counted in what was typed), if it is longer than
+    `limit` once trimmed, or if it is empty and `required`."""
+    match = _UNSTORABLE.search(value)
+    if match is not None:
+        raise error(f"{label} contains {_unstorable_what(match)}. Remove it and try again.")
+    text = value.strip()
+    if required and not text:
+        raise error(f"Enter {_within_sentence(label)}.")
+    if len(text) > limit:
+        raise error(f"{label} must be {limit:,} characters or fewer.")
+    return text
+
+
+def _within_sentence(label: str) -> str:
+    """ "What happened" as "what happened"; "ICO reference" as it is."""
+    if label[1:2].isupper():
+        return label
+    return label[:1].lower() + label[1:]

@@ -16,13 +16,14 @@ vulnerabilities are)."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from caredesk.core.clock import Clock, system_clock
 from caredesk.core.db import write_transaction
-from caredesk.core.text import has_unstorable, unstorable_reason
+from caredesk.core.text import typed_text_check
 from caredesk.customers.models import (
     Consent,
     ConsentEnd,
@@ -77,13 +78,8 @@ def consent_withdrawn_words(consent: Consent) -> str:
     )
 
 
-def _text(value: str, *, what: str, limit: int) -> str:
-    value = value.strip()
-    if has_unstorable(value):
-        raise ConsentRefused(f"{what}: {unstorable_reason(value)}")
-    if len(value) > limit:
-        raise ConsentRefused(f"{what} must be {limit:,} characters or fewer.")
-    return value
+# What a person typed: trimmed, refused with the field named (core.text).
+_text = partial(typed_text_check, error=ConsentRefused, required=False)
 
 
 def _history(consent: Consent, words: str, *, by: StaffMember, at: datetime) -> None:
@@ -139,8 +135,8 @@ def consent_record(
         raise ConsentRefused(f"Not a purpose caredesk knows: {purpose}.")
     if given_how not in ConsentHow.values:
         raise ConsentRefused(f"Not a way of giving consent caredesk knows: {given_how}.")
-    details = _text(details, what="What they agreed to", limit=DETAILS_MAX)
-    evidence = _text(evidence, what="The evidence", limit=EVIDENCE_MAX)
+    details = _text(details, label="What they agreed to", limit=DETAILS_MAX)
+    evidence = _text(evidence, label="The evidence", limit=EVIDENCE_MAX)
     if purpose == ConsentPurpose.OTHER and not details:
         raise ConsentRefused("Say what the customer agreed to.")
     if purpose == ConsentPurpose.PARTNER_SHARING and not details:
@@ -205,7 +201,7 @@ def consent_withdraw(
         )
     if withdrawn_how not in (ConsentEnd.WRITTEN, ConsentEnd.VERBAL, ConsentEnd.ONLINE):
         raise ConsentRefused(f"Not a way of withdrawing consent caredesk knows: {withdrawn_how}.")
-    evidence = _text(evidence, what="The evidence", limit=EVIDENCE_MAX)
+    evidence = _text(evidence, label="The evidence", limit=EVIDENCE_MAX)
     now = clock.now()
     if withdrawn_at > now:
         raise ConsentRefused("The consent cannot have been withdrawn in the future.")

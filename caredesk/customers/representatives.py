@@ -17,12 +17,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.utils import timezone
 
 from caredesk.core.clock import Clock, system_clock
 from caredesk.core.db import write_transaction
-from caredesk.core.text import has_unstorable, unstorable_reason
+from caredesk.core.text import typed_text_check
 from caredesk.customers.models import (
     AuthorityGiven,
     Customer,
@@ -186,13 +187,8 @@ def representatives_in_force(customer: Customer, *, at: datetime) -> list[Repres
     ]
 
 
-def _text(value: str, *, what: str, limit: int) -> str:
-    value = value.strip()
-    if has_unstorable(value):
-        raise RepresentativeRefused(f"{what}: {unstorable_reason(value)}")
-    if len(value) > limit:
-        raise RepresentativeRefused(f"{what} must be {limit:,} characters or fewer.")
-    return value
+# What a person typed: trimmed, refused with the field named (core.text).
+_text = partial(typed_text_check, error=RepresentativeRefused, required=False)
 
 
 def _history(representative: Representative, words: str, *, by: StaffMember, at: datetime) -> None:
@@ -231,11 +227,9 @@ def representative_record(
     cannot be kept; CustomerMerged for a merged record."""
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
     refuse_if_merged(locked)
-    name = _text(name, what="Their name", limit=NAME_MAX)
-    if not name:
-        raise RepresentativeRefused("Enter the representative's name.")
-    relationship = _text(relationship, what="Their relationship", limit=RELATIONSHIP_MAX)
-    evidence = _text(evidence, what="The evidence", limit=EVIDENCE_MAX)
+    name = _text(name, label="The representative's name", limit=NAME_MAX, required=True)
+    relationship = _text(relationship, label="Their relationship", limit=RELATIONSHIP_MAX)
+    evidence = _text(evidence, label="The evidence", limit=EVIDENCE_MAX)
     if kind not in RepresentativeKind.values:
         raise RepresentativeRefused(f"Not a kind of representative caredesk knows: {kind}.")
     if given_how not in AuthorityGiven.values:
@@ -294,7 +288,7 @@ def representative_revoke(
             "That authority was revoked already, or is not this customer's. The page now "
             "shows it as it is."
         )
-    evidence = _text(evidence, what="The evidence", limit=EVIDENCE_MAX)
+    evidence = _text(evidence, label="The evidence", limit=EVIDENCE_MAX)
     now = clock.now()
     row.revoked_at, row.revoked_by, row.revocation_evidence = now, by, evidence
     row.save()

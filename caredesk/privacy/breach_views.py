@@ -117,6 +117,14 @@ FORMS: dict[str, type[Form]] = {
 
 
 @requires(Can.MANAGE_PRIVACY)
+def breach_of_case(request: HttpRequest, reference: str) -> HttpResponse:
+    """The breach whose case this is: the case page links here, since a breach's case
+    is ended only on the breach's page (cases.rules.ended_on_its_own_page)."""
+    breach = get_object_or_404(Breach.objects.only("pk"), case__reference=reference)
+    return redirect("privacy:breach", breach.pk)
+
+
+@requires(Can.MANAGE_PRIVACY)
 def breach_page(request: HttpRequest, breach_id: int, clock: Clock = system_clock) -> HttpResponse:
     breach = get_object_or_404(
         Breach.objects.select_related("case", "case__assigned_to", "reported_by", "decided_by"),

@@ -23,20 +23,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.db import models
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 
 from caredesk.cases import events
-from caredesk.cases.breach_clock import breach_decision_fire
+from caredesk.cases.breach_clock import breach_case_close, breach_decision_fire
 from caredesk.cases.intake import contact_receive
 from caredesk.cases.locks import case_lock
 from caredesk.cases.models import CaseKind, CaseStatus, Channel, Deadline
-from caredesk.cases.services import case_finish
 from caredesk.core.clock import Clock, read_once
 from caredesk.core.db import write_transaction
-from caredesk.core.text import has_unstorable, unstorable_reason
+from caredesk.core.text import typed_text_check
 from caredesk.errors import CaredeskError, NotAllowed
 from caredesk.notifications.models import NotificationKind
 from caredesk.notifications.notices import notices_give
@@ -135,20 +135,18 @@ class BreachClosed(BreachError):
 # -- helpers ------------------------------------------------------------------------------
 
 
+def _lower_first(label: str) -> str:
+    """ "Reported to the ICO" as "reported to the ICO" (not "the ico")."""
+    return label[:1].lower() + label[1:]
+
+
 def _may_manage(by: StaffMember, what: str) -> None:
     if not allowed(by, Can.MANAGE_PRIVACY):
         raise NotAllowed(f"Only the data protection officer can {what}.")
 
 
-def _text(value: str, what: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
-    if has_unstorable(value):
-        raise BreachError(f"What you wrote as {what} cannot be kept. {unstorable_reason(value)}")
-    value = value.strip()
-    if required and not value:
-        raise BreachError(f"Write {what}.")
-    if len(value) > limit:
-        raise BreachError(f"Keep {what} to {limit:,} characters.")
-    return value
+# What a person typed: trimmed, refused with the field named (core.text).
+_text = partial(typed_text_check, error=BreachError, limit=MAX_TEXT, required=True)
 
 
 def _note(breach: Breach, by: StaffMember | None, at: datetime, step: str, text: str) -> None:
@@ -213,8 +211,8 @@ def breach_report(
     then), and is given to the officer; the officers are told at once."""
     if not allowed(by, Can.REPORT_BREACHES):
         raise NotAllowed("Only members of staff can report a data breach.")
-    said = _text(what_happened, "what happened")
-    how = _text(how_discovered, "how it came to light", required=False)
+    said = _text(what_happened, label="What happened")
+    how = _text(how_discovered, label="How it came to light", required=False)
     clock = read_once(clock)
     now = clock.now()
     if became_aware_at > now:
@@ -313,19 +311,19 @@ def breach_assess(
             "It was decided not to report this breach. A breach that is a risk to people "
             "must be reported to the ICO: tell the ICO, and write down the new assessment."
         )
-    breach.what_happened = _text(what_happened, "what happened")
-    breach.how_discovered = _text(how_discovered, "how it came to light", required=False)
+    breach.what_happened = _text(what_happened, label="What happened")
+    breach.how_discovered = _text(how_discovered, label="How it came to light", required=False)
     breach.data_categories = [value for value in BreachData.values if value in data_categories]
-    breach.data_affected = _text(data_affected, "the personal data affected")
+    breach.data_affected = _text(data_affected, label="The personal data affected")
     breach.people_affected_count = people_affected_count
-    breach.people_affected = _text(people_affected, "who is affected")
+    breach.people_affected = _text(people_affected, label="Who is affected")
     breach.risk_likelihood, breach.risk_severity, breach.risk = (
         risk_likelihood,
         risk_severity,
         risk,
     )
-    breach.risk_reasoning = _text(risk_reasoning, "the reasons for the risk assessment")
-    breach.containment = _text(containment, "what was done to contain it", required=False)
+    breach.risk_reasoning = _text(risk_reasoning, label="The reasons for the risk assessment")
+    breach.containment = _text(containment, label="What was done to contain it", required=False)
     breach.assessed_at, breach.assessed_by = now, by
     breach.save()
     _note(breach, by, now, "assessed", f"Assessed: {BreachRisk(risk).label.lower()}.")
@@ -362,7 +360,7 @@ def breach_decide(
     if at > now or at < breach.became_aware_at:
         raise BreachTimeOutOfRange("Give a time between when we became aware of it and now.")
     late = at > breach_due_at(breach)
-    delay = _text(delay_reason, "the reasons for the delay", required=False)
+    delay = _text(delay_reason, label="The reasons for the delay", required=False)
     if late and not delay:
         raise BreachDelayUnexplained(
             "This is after the 72 hours: write the reasons for the delay (Article 33(1))."
@@ -370,7 +368,9 @@ def breach_decide(
     if report:
         breach.decision = BreachDecision.REPORTED
         breach.reported_to_ico_at = at
-        breach.ico_reference = _text(ico_reference, "the ICO's reference", required=False, limit=50)
+        breach.ico_reference = _text(
+            ico_reference, label="The ICO's reference", required=False, limit=50
+        )
         reference = breach.ico_reference
         said = f"Reported to the ICO{f' (reference {reference})' if reference else ''}."
     else:
@@ -383,7 +383,7 @@ def breach_decide(
             raise BreachReasonMissing("Write why it is not reported to the ICO.")
         breach.decision = BreachDecision.NOT_REPORTED
         breach.decided_not_to_report_at = at
-        breach.not_reported_reason = _text(reason, "why it is not reported to the ICO")
+        breach.not_reported_reason = _text(reason, label="Why it is not reported to the ICO")
         said = "Decided not to report it to the ICO: unlikely to result in a risk to people."
     breach.decided_at, breach.decided_by, breach.delay_reason = at, by, delay
     breach.save()
@@ -417,14 +417,14 @@ def breach_people_told(
                 "Give when they were told: between when we became aware of it and now."
             )
         breach.people_told_at = at
-        breach.people_told_how = _text(how, "how they were told")
+        breach.people_told_how = _text(how, label="How they were told")
         breach.people_not_told_reason = ""
         said = "The people affected were told."
     else:
         if not reason.strip():
             raise BreachPeopleNotRecorded("Write why the people affected are not told.")
         breach.people_told_at, breach.people_told_how = None, ""
-        breach.people_not_told_reason = _text(reason, "why the people affected are not told")
+        breach.people_not_told_reason = _text(reason, label="Why the people affected are not told")
         said = "The people affected are not told: the reason is recorded."
     breach.people_recorded_at = now
     breach.save()
@@ -448,15 +448,14 @@ def breach_close(
         raise BreachPeopleNotRecorded(
             "It is a high risk to people: record whether they were told, and when, or why not."
         )
-    breach.closing_note = _text(note, "what was learned, and what changes", required=False)
+    breach.closing_note = _text(note, label="What was learned, and what changes", required=False)
     breach.closed_at, breach.closed_by = now, by
     breach.save(update_fields=["closing_note", "closed_at", "closed_by"])
     if breach.case.status in (CaseStatus.OPEN, CaseStatus.WAITING_FOR_CUSTOMER):
-        case_finish(
+        breach_case_close(
             case=breach.case,
-            status=CaseStatus.CLOSED,
+            outcome=f"Breach {_lower_first(BreachDecision(breach.decision).label)}.",
             by=by,
-            outcome=f"Breach {BreachDecision(breach.decision).label.lower()}.",
             clock=clock,
         )
     _note(breach, by, now, "closed", "Breach closed.")

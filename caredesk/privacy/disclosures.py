@@ -19,12 +19,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from django.db.models import QuerySet
 
 from caredesk.core.clock import Clock, system_clock
 from caredesk.core.db import write_transaction
-from caredesk.core.text import has_unstorable, unstorable_reason
+from caredesk.core.text import typed_text_check
 from caredesk.customers.models import Customer, Matter, Representative
 from caredesk.customers.representatives import AuthorityCheck, authority_check
 from caredesk.customers.services import customer_access_record, refuse_if_merged
@@ -64,15 +65,8 @@ class RepresentativeWithoutAuthority(CaredeskError):
     code = "disclosure_without_authority"
 
 
-def _text(value: str, *, what: str, limit: int, required: bool = True) -> str:
-    value = value.strip()
-    if has_unstorable(value):
-        raise DisclosureRefused(f"{what}: {unstorable_reason(value)}")
-    if len(value) > limit:
-        raise DisclosureRefused(f"{what} must be {limit:,} characters or fewer.")
-    if required and not value:
-        raise DisclosureRefused(f"{what}: enter it.")
-    return value
+# What a person typed: trimmed, refused with the field named (core.text).
+_text = partial(typed_text_check, error=DisclosureRefused, required=True)
 
 
 @write_transaction()
@@ -104,11 +98,11 @@ def disclosure_request_log(
         raise DisclosureRefused(f"Not a kind of requester caredesk knows: {requester_kind}.")
     if matter not in Matter.values:
         raise DisclosureRefused(f"Not a matter caredesk knows: {matter}.")
-    name = _text(requester_name, what="Who asked", limit=NAME_MAX)
+    name = _text(requester_name, label="The name of the person asking", limit=NAME_MAX)
     organisation = _text(
-        requester_organisation, what="Their organisation", limit=NAME_MAX, required=False
+        requester_organisation, label="Their organisation", limit=NAME_MAX, required=False
     )
-    asked = _text(asked, what="What they asked for", limit=TEXT_MAX)
+    asked = _text(asked, label="What they asked for", limit=TEXT_MAX)
     if representative is not None:
         if representative.customer_id != customer.pk:
             raise DisclosureRefused("That representative is not this customer's.")
@@ -186,11 +180,11 @@ def disclosure_decide(
         raise DisclosureRefused(f"Not a lawful basis caredesk knows: {basis}.")
     if exemption not in Exemption.values:
         raise DisclosureRefused(f"Not an exemption caredesk knows: {exemption}.")
-    reason = _text(reason, what="The reason for the decision", limit=TEXT_MAX)
+    reason = _text(reason, label="The reason for your decision", limit=TEXT_MAX)
     if len(reason) < REASON_MIN:
         raise DisclosureRefused("Give the reason for the decision in a sentence.")
     disclosing = decision != DisclosureDecision.REFUSE
-    disclosed = _text(disclosed, what="What was disclosed", limit=TEXT_MAX, required=disclosing)
+    disclosed = _text(disclosed, label="What was disclosed", limit=TEXT_MAX, required=disclosing)
     if not disclosing and disclosed:
         raise DisclosureRefused("The request is refused: nothing was disclosed.")
     if disclosing and not basis:

@@ -33,7 +33,7 @@ from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock
 from caredesk.core.db import write_transaction
 from caredesk.core.store import store_remove
-from caredesk.core.text import has_unstorable, unstorable_reason
+from caredesk.core.text import typed_text_check
 from caredesk.customers.holdings import Holding, holdings, merged_into, store_fields
 from caredesk.customers.models import (
     Customer,
@@ -347,13 +347,13 @@ def erasure_refuse(
     customer = erasure_request_customer(Case.objects.select_for_update().get(pk=request.pk))
     if customer.erased_at is not None:
         raise ErasureError("Their data has been erased already.")
-    if has_unstorable(reason):
-        raise ErasureError(f"The reason cannot be kept. {unstorable_reason(reason)}")
-    reason = reason.strip()
-    if not reason:
-        raise ErasureError("Say why their data will not be erased.")
-    if len(reason) > REASON_MAX:
-        raise ErasureError(f"Keep the reason to {REASON_MAX:,} characters.")
+    reason = typed_text_check(
+        reason,
+        label="Why their data will not be erased",
+        error=ErasureError,
+        limit=REASON_MAX,
+        required=True,
+    )
     if told_how not in ToldHow.values:
         raise ErasureError("Say how the customer was told.")
     response_send(

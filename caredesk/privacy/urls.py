@@ -53,4 +53,5 @@ urlpatterns: list[URLPattern] = [
     path("breaches/", breach_views.breach_log, name="breaches"),
     path("breaches/report/", breach_views.breach_report_page, name="breach_report"),
     path("breaches/<int:breach_id>/", breach_views.breach_page, name="breach"),
+    path("breaches/case/<str:reference>/", breach_views.breach_of_case, name="breach_of_case"),
 ]

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import F
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -54,7 +55,8 @@ def requests_page(request: HttpRequest, clock: Clock = system_clock) -> HttpResp
     open_deadlines = (
         Deadline.objects.filter(case__kind__in=REQUEST_KINDS, status__in=UNFINISHED)
         .select_related("case__customer", "case__assigned_to")
-        .order_by("due_at", "pk")
+        # NULLs (paused) last on both databases: SQLite puts them first by default.
+        .order_by(F("due_at").asc(nulls_last=True), "pk")
     )
     rows = [
         (

@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from caredesk.cases import merging, reopening, selectors, services
+from caredesk.cases import merging, reopening, rules, selectors, services
 from caredesk.cases.forms import FinishForm, MergeForm, ReopenForm
 from caredesk.cases.models import UNFINISHED, Case, CaseKind, CaseStatus, ComplaintOutcome
 from caredesk.cases.views.case_page import (
@@ -46,7 +46,9 @@ def finish(request: HttpRequest, reference: str, clock: Clock = system_clock) ->
     case = case_or_404(reference)
     complaint = case.kind == CaseKind.COMPLAINT
     form = FinishForm(request.POST, complaint=complaint)
-    if form.is_valid() and not form.cleaned_data["confirmed"]:
+    # A breach is not confirmed first: the service refuses it (case_finish), at once.
+    breach = rules.ended_on_its_own_page(kind=case.kind)
+    if form.is_valid() and not form.cleaned_data["confirmed"] and not breach:
         status = CaseStatus(form.cleaned_data["status"])
         policy = active_policy()
         ending = case.deadlines.filter(status__in=UNFINISHED, outlives_case=False)

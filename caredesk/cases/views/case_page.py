@@ -23,7 +23,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from caredesk.cases import events, selectors, services
+from caredesk.cases import events, rules, selectors, services
 from caredesk.cases.customer_panel import customer_panel_get
 from caredesk.cases.forms import (
     AssignForm,
@@ -102,9 +102,11 @@ def _render_case(
     with_form = {"respond", "contact", "note", "assign"} if is_open else set()
     with_form |= {"holding_reply"} if is_open and holding else set()
     with_form |= {"wait"} if is_open and not is_waiting else set()
-    with_form |= {"finish", "merge"} if is_open else set()
-    with_form |= {"finish"} if case.status == CaseStatus.RESOLVED else set()
-    may_reopen = not is_open and case.merged_into_id is None
+    # A personal data breach is ended on its own page, by the data protection officer.
+    is_breach = rules.ended_on_its_own_page(kind=case.kind)
+    with_form |= {"finish", "merge"} if is_open and not is_breach else set()
+    with_form |= {"finish"} if case.status == CaseStatus.RESOLVED and not is_breach else set()
+    may_reopen = not is_open and case.merged_into_id is None and not is_breach
     with_form |= {"reopen"} if may_reopen else set()
     refusals = [
         error
@@ -134,6 +136,7 @@ def _render_case(
             "refusals": refusals,
             "is_waiting": is_waiting,
             "may_reopen": may_reopen,
+            "is_breach": is_breach,
             "merged_into": selectors.case_reference_get(pk=case.merged_into_id)
             if case.merged_into_id
             else "",

@@ -7,9 +7,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from caredesk.core.text import has_unstorable, storable, storable_text, unstorable_reason
+from caredesk.core.text import (
+    has_unstorable,
+    storable,
+    storable_text,
+    typed_text_check,
+    unstorable_reason,
+)
+from caredesk.customers.consent import ConsentRefused
 from caredesk.customers.models import Customer, CustomerType
 from caredesk.customers.services import customer_create
+from caredesk.privacy.breaches import BreachError
+from caredesk.privacy.disclosures import DisclosureRefused
 
 
 def unstorable(character: str) -> bool:
@@ -90,3 +99,84 @@ def test_storable_text_saves_to_a_text_field_and_reads_back_the_same(value):
     Customer.objects.filter(pk=customer.pk).update(address=storable(value).text)
     # then: whatever the value, it is stored, and read back as it was made
     assert Customer.objects.get(pk=customer.pk).address == storable(value).text
+
+
+# -- what a person typed into one field (typed_text_check) ---------------------------------
+
+REFUSALS = (ConsentRefused, DisclosureRefused, BreachError)  # services' own errors
+LABELS = ("What happened", "The evidence", "The ICO's reference")
+
+
+@given(
+    value=any_text,
+    label=st.sampled_from(LABELS),
+    error=st.sampled_from(REFUSALS),
+    limit=st.integers(min_value=1, max_value=250),
+    required=st.booleans(),
+)
+def test_typed_text_is_kept_trimmed_or_refused_with_the_fields_label_and_why(
+    value, label, error, limit, required
+):
+    # what must happen, worked out character by character
+    within = label if label[1].isupper() else label[0].lower() + label[1:]
+    bad = [i for i, character in enumerate(value) if unstorable(character)]
+    refusal = ""
+    if bad:
+        what = (
+            "a NUL character, which cannot be stored"
+            if value[bad[0]] == "\x00"
+            else f"a character that is not valid text (at position {bad[0] + 1})"
+        )
+        refusal = f"{label} contains {what}. Remove it and try again."
+    elif required and not value.strip():
+        refusal = f"Enter {within}."
+    elif len(value.strip()) > limit:
+        refusal = f"{label} must be {limit:,} characters or fewer."
+    if refusal:
+        # refused: with the service's own error, naming the field, saying what to do
+        with pytest.raises(error) as refused:
+            typed_text_check(value, label=label, error=error, limit=limit, required=required)
+        assert type(refused.value) is error
+        assert refused.value.message == refusal
+    else:
+        # kept: trimmed, within its limit, there if required, and storable anywhere
+        kept = typed_text_check(value, label=label, error=error, limit=limit, required=required)
+        assert kept == value.strip()
+        assert not has_unstorable(kept)
+        assert len(kept) <= limit
+        assert kept or not required
+
+
+def test_the_label_starts_the_sentence_or_sits_inside_it():
+    def refusal(value: str, label: str, limit: int = 10) -> str:
+        with pytest.raises(BreachError) as refused:
+            typed_text_check(value, label=label, error=BreachError, limit=limit, required=True)
+        return refused.value.message
+
+    assert refusal("  ", "What happened") == "Enter what happened."
+    assert refusal("", "ICO reference") == "Enter ICO reference."
+    assert refusal("x" * 1001, "The note", 1000) == "The note must be 1,000 characters or fewer."
+    assert refusal(" a\ud800", "The note") == (
+        "The note contains a character that is not valid text (at position 3). "
+        "Remove it and try again."
+    )
+
+
+@pytest.mark.django_db
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
+@given(value=any_text)
+def test_typed_text_kept_saves_to_a_text_field_and_reads_back_the_same(value):
+    # given: what a person typed, checked
+    try:
+        kept = typed_text_check(
+            value, label="The notes", error=ConsentRefused, limit=1000, required=False
+        )
+    except ConsentRefused:
+        return  # refused: nothing is written
+    customer = Customer.objects.first() or customer_create(
+        customer_type=CustomerType.TENANT, first_name="Alex"
+    )
+    # when: written to a text field (on PostgreSQL, text cannot hold NUL)
+    Customer.objects.filter(pk=customer.pk).update(address=kept)
+    # then: stored, and read back as it was
+    assert Customer.objects.get(pk=customer.pk).address == kept

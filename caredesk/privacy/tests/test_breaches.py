@@ -11,9 +11,12 @@ from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from caredesk.cases.errors import NotACaseworker
+from caredesk.cases.breach_clock import breach_case_close
+from caredesk.cases.errors import BreachEndedOnItsPage, MergeRefused, NotACaseworker
+from caredesk.cases.merging import case_merge
 from caredesk.cases.models import CaseEvent, CaseKind, CaseStatus, Deadline, DeadlineStatus
-from caredesk.cases.services import case_assign
+from caredesk.cases.reopening import case_reopen
+from caredesk.cases.services import case_assign, case_finish
 from caredesk.cases.timing import deadline_times_apply
 from caredesk.conftest import customer_case
 from caredesk.errors import NotAllowed
@@ -272,6 +275,110 @@ def test_a_breach_is_closed_only_once_decided(people, clock):
         breaches.breach_close(
             breach=breach, note="", by=people.data_protection_officer, policy=HALTON, clock=clock
         )
+
+
+@pytest.mark.parametrize(
+    ("what_happened", "said"),
+    [
+        ("  ", "Enter what happened."),
+        ("x" * 5001, "What happened must be 5,000 characters or fewer."),
+        (
+            "Lost\x00",
+            "What happened contains a NUL character, which cannot be stored. "
+            "Remove it and try again.",
+        ),
+    ],
+)
+def test_what_happened_that_cannot_be_kept_is_refused_saying_why(
+    people, clock, what_happened, said
+):
+    with pytest.raises(breaches.BreachError) as refused:
+        report(people, clock, text=what_happened)
+    assert refused.value.message == said
+    assert not Breach.objects.exists()
+
+
+# -- only the officer's decision ends a breach -------------------------------------------
+
+
+def test_a_breach_case_is_not_resolved_closed_reopened_or_merged_as_any_other_case(people, clock):
+    # given: a breach, and an ordinary case of no customer
+    breach = report(people, clock)
+    case = breach.case
+    # when / then: whoever works cases, and the officer too, is refused, and why is said
+    for status in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
+        for who in (people.officer, people.line_manager, people.data_protection_officer):
+            with pytest.raises(BreachEndedOnItsPage) as refused:
+                case_finish(case=case, status=status, outcome="Sorted", by=who, clock=clock)
+            assert refused.value.message == (
+                f"{case.reference} is a personal data breach, so you cannot resolve or close "
+                "it here. Only the data protection officer can close it, on the breach's "
+                "page, once they have reported it to the ICO or decided not to."
+            )
+    case.refresh_from_db()
+    assert case.status == CaseStatus.OPEN
+    assert deadline_of(breach).status == DeadlineStatus.OPEN
+    other = customer_case(people, clock)
+    for kept, merged in ((other, case), (case, other)):
+        with pytest.raises(MergeRefused, match="is a personal data breach, so it cannot be merged"):
+            case_merge(kept=kept, merged=merged, by=people.officer, policy=HALTON, clock=clock)
+    # nor is its case closed by someone who does not manage privacy, through cases itself
+    with pytest.raises(NotAllowed):
+        breach_case_close(case=case, outcome="Closed", by=people.line_manager, clock=clock)
+
+
+def test_the_officers_decision_closes_the_case_and_it_is_not_reopened_from_the_case_page(
+    people, clock
+):
+    dpo = people.data_protection_officer
+    breach = decide(assess(report(people, clock), people, clock), people, clock)
+    breaches.breach_close(breach=breach, note="", by=dpo, policy=HALTON, clock=clock)
+    case = breach.case
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED
+    assert case.outcome == "Breach reported to the ICO."
+    with pytest.raises(BreachEndedOnItsPage, match="so you cannot reopen it here"):
+        case_reopen(case=case, reason="More came to light", by=people.officer, clock=clock)
+
+
+def test_the_case_page_offers_no_resolve_or_close_for_a_breach_and_links_the_officer_to_it(
+    client, people, clock
+):
+    breach = report(people, clock)
+    case_page = reverse("cases:case", args=[breach.case.reference])
+    everything = case_page + "?actions=all"
+    # given: someone who works cases
+    client.force_login(people.officer)
+    html = client.get(everything).content.decode()
+    assert "Only the data protection officer can close it" in html
+    assert "Resolve or close" not in html
+    assert reverse("cases:finish", args=[breach.case.reference]) not in html
+    assert reverse("cases:merge", args=[breach.case.reference]) not in html
+    assert reverse("privacy:breach_of_case", args=[breach.case.reference]) not in html  # 403 there
+    # when they close it anyway (an old page, a form of their own): refused, and still open
+    for sent in (
+        {"status": "closed", "outcome": "Sorted"},
+        {"status": "closed", "outcome": "Sorted", "confirmed": "on"},
+    ):
+        refused = client.post(reverse("cases:finish", args=[breach.case.reference]), sent)
+        assert refused.status_code == 400
+        said = refused.content.decode()
+        assert 'class="error-summary"' in said
+        assert "is a personal data breach, so you cannot resolve or close it here" in said
+        assert "Are you sure" not in said
+    breach.case.refresh_from_db()
+    assert breach.case.status == CaseStatus.OPEN
+    # the data protection officer is linked to the breach's page from the case page
+    client.force_login(people.data_protection_officer)
+    html = client.get(case_page).content.decode()
+    link = reverse("privacy:breach_of_case", args=[breach.case.reference])
+    assert f'href="{link}"' in html
+    assert "Resolve or close" not in html
+    went = client.get(link)
+    assert went.status_code == 302
+    assert went["Location"] == reverse("privacy:breach", args=[breach.pk])
+    client.force_login(people.officer)
+    assert client.get(link).status_code == 403
 
 
 # -- who may do what, and whose the case is -------------------------------------------------

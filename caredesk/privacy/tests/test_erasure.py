@@ -400,7 +400,7 @@ def test_a_held_customer_is_not_erased_and_the_refusal_answers_the_request(
     assert customer.first_name == "Sam"
     assert not Erasure.objects.exists()
 
-    with pytest.raises(ErasureError, match="Say why"):
+    with pytest.raises(ErasureError, match="Enter why their data will not be erased"):
         erasure_refuse(
             request=request_to_erase,
             reason="  ",

@@ -15,8 +15,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from caredesk.cases.models import Case, CaseKind, Channel, DeadlineStatus
-from caredesk.cases.services import case_create
+from caredesk.cases.models import Case, CaseKind, Channel, DeadlineStatus, PauseReason
+from caredesk.cases.services import case_create, case_wait_for_customer
 from caredesk.conftest import People, SettableClock
 from caredesk.core.sweeps import Wanted
 from caredesk.customers.models import CustomerAccess, CustomerType
@@ -169,3 +169,38 @@ def test_others_cannot_open_the_pages(client: Client, people: People, request_ca
         assert client.get(reverse("privacy:requests")).status_code == 403
         page = reverse("privacy:subject_access", args=[request_case.reference])
         assert client.get(page).status_code == 403
+
+
+def test_a_paused_request_is_listed_after_those_with_a_due_time(
+    client: Client, people: People, clock: SettableClock, request_case: Case
+) -> None:
+    """A request waiting for proof of identity has no due time while it waits: it comes
+    after every request that has one, on SQLite as on PostgreSQL (which put NULLs at
+    opposite ends of an ascending order)."""
+    # given: two requests, the earlier one waiting for proof of identity
+    paused = request_case
+    case_wait_for_customer(
+        case=paused,
+        reason=PauseReason.IDENTITY_CHECK,
+        by=people.officer,
+        policy=HALTON,
+        clock=clock,
+    )
+    assert paused.deadlines.get().due_at is None
+    clock.moment = datetime(2026, 2, 10, 12, 0, tzinfo=UTC)
+    running = case_create(
+        kind=CaseKind.ERASURE_REQUEST,
+        channel=Channel.EMAIL,
+        received_at=clock.now(),
+        subject="Please delete my details",
+        customer=paused.customer,
+        by=people.officer,
+        policy=HALTON,
+        clock=clock,
+    )
+    # when
+    client.force_login(people.data_protection_officer)
+    listed = client.get(reverse("privacy:requests")).content.decode()
+    # then
+    assert listed.index(running.reference) < listed.index(paused.reference)
+    assert "Clock stopped" in listed
