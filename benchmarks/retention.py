@@ -283,6 +283,7 @@ def load(*, due: int, held: int, now: datetime) -> None:
                     source="bench",
                     call_key=f"call-{c.pk}",
                     caller=c.phone.replace(" ", ""),
+                    caller_key=c.phone.replace(" ", ""),  # bulk_create skips save()
                     started_at=then,
                     outcome="answered",
                 )

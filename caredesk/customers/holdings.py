@@ -20,7 +20,7 @@ each app declares its own without importing privacy.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +29,7 @@ from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils.module_loading import autodiscover_modules
 
-from caredesk.customers.models import Customer, phone_key
+from caredesk.customers.models import Customer
 
 # "from_address__lower__in": emails found by their addresses, whatever their case, many
 # addresses at once (an `iexact` for each would be one OR a customer).
@@ -209,14 +209,3 @@ def row_words(holding: Holding, row: models.Model) -> RowWords:
         for f in row._meta.concrete_fields
         if f.name not in holding.withheld
     }
-
-
-def phone_variants(numbers: Iterable[str]) -> list[str]:
-    """The ways a UK number may be written in a record: 01632 960001, +44 1632 960001."""
-    found: set[str] = set()
-    for number in numbers:
-        key = phone_key(number)
-        if not key:
-            continue
-        found |= {key, f"+44{key[1:]}", f"44{key[1:]}", number.strip()}
-    return sorted(found)

@@ -7,6 +7,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
+from caredesk.core.phones import phone_key as phone_key  # customers' and calls' one key
+
 
 class CustomerType(models.TextChoices):
     TENANT = "tenant", "Tenant"
@@ -44,11 +46,6 @@ class HomeVisitReason(models.TextChoices):
 
 def postcode_key(postcode: str) -> str:
     return re.sub(r"\s+", "", postcode).upper()
-
-
-def phone_key(phone: str) -> str:
-    digits = re.sub(r"\D", "", phone)
-    return "0" + digits[2:] if digits.startswith("44") else digits
 
 
 class Customer(models.Model):

@@ -35,6 +35,7 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 
+from caredesk.core.phones import phone_key
 from caredesk.telephony.rows import (
     LIMITS,
     ROUNDING,
@@ -230,8 +231,8 @@ def _asterisk_call(row: list[str], number: int, times: LocalTimes, notes: str) -
         check_length("dst", dialled, "dialled")
         check_length("dstchannel", extension, "extension")
     return ParsedCall(
-        number, call_key, line, caller, name, dialled, started_at, answered_at, ended_at,
-        seconds_to_answer, talk, outcome, extension, notes,
+        number, call_key, line, caller, phone_key(caller), name, dialled, started_at,
+        answered_at, ended_at, seconds_to_answer, talk, outcome, extension, notes,
     )  # fmt: skip
 
 

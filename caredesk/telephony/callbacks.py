@@ -3,10 +3,11 @@
 Each new voicemail left after `since` (by default CALLBACK_WINDOW before the import
 began: older ones are history, imported for the figures) opens a message case with the
 policy's message deadline, for the customer whose phone number matches the caller's if
-exactly one does, on the line's team and assigned to nobody (the team shares it). The
-voicemails arrive through the one way in, `cases.intake.contacts_receive`, which opens
-what `contact_receive` would open one by one but writes them in bulk (a month's export
-can hold thousands of voicemails), in the transaction of the batch that stored the calls.
+exactly one does (by the numbers' keys: `Customer.phone_search`, `ParsedCall.caller_key`),
+on the line's team and assigned to nobody (the team shares it). The voicemails arrive
+through the one way in, `cases.intake.contacts_receive`, which opens what
+`contact_receive` would open one by one but writes them in bulk (a month's export can
+hold thousands of voicemails), in the transaction of the batch that stored the calls.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import datetime, timedelta
 
 from caredesk.cases.intake import Arrival, contacts_receive
 from caredesk.cases.models import CaseKind, Channel
-from caredesk.customers.models import Customer, phone_key
+from caredesk.customers.models import Customer
 from caredesk.staff.models import Team
 from caredesk.standards import Policy
 from caredesk.telephony.rows import ParsedCall
@@ -40,7 +41,7 @@ class Callbacks:
         recent = [call for call in voicemails if call.started_at >= self.since]
         if not recent:
             return
-        customers = customers_by_number([call.caller for call in recent])
+        customers = customers_by_key([call.caller_key for call in recent])
         arrivals = []
         for call in recent:
             line = lines.get(call.line)
@@ -51,7 +52,7 @@ class Callbacks:
                     received_at=call.started_at,
                     subject=f"Voicemail from {_caller(call)}"[:200],
                     summary=self._description(call),
-                    customer=customers.get(phone_key(call.caller)),
+                    customer=customers.get(call.caller_key),
                     team=self._team(line[1] if line else None),
                 )
             )
@@ -80,9 +81,10 @@ def _caller(call: ParsedCall) -> str:
     return call.caller_name or call.caller or "a withheld number"
 
 
-def customers_by_number(numbers: list[str]) -> dict[str, Customer]:
-    """The customer with each phone number (by its search key), where exactly one has it."""
-    keys = sorted({key for key in map(phone_key, numbers) if key})
+def customers_by_key(caller_keys: list[str]) -> dict[str, Customer]:
+    """The customer whose phone number has each key (the caller's, `ParsedCall.caller_key`:
+    core.phones.phone_key, as customers' `phone_search` is), where exactly one has it."""
+    keys = sorted({key for key in caller_keys if key})
     found: dict[str, list[Customer]] = {}
     for start in range(0, len(keys), LOOKUP_CHUNK):
         chunk = keys[start : start + LOOKUP_CHUNK]

@@ -83,6 +83,7 @@ _CALL_SCHEMA = {
     "call_key": pl.String,
     "line": pl.String,
     "caller": pl.String,
+    "caller_key": pl.String,
     "caller_name": pl.String,
     "dialled": pl.String,
     "started_at": pl.Int64,
@@ -264,6 +265,7 @@ class FastLane:
             "call_key",
             "line",
             "caller",
+            caller_key=phone_key_expression(col("caller")),
             caller_name=pl.when(col("name") == col("caller"))
             .then(pl.lit(""))
             .otherwise(col("name")),
@@ -333,6 +335,7 @@ class FastLane:
             call_key=text("call_key"),
             line=text("line"),
             caller=text("caller"),
+            caller_key=pl.col("caller_key"),  # digits: nothing to escape
             caller_name=text("caller_name"),
             dialled=text("dialled"),
             started_at=pl.col("started_at"),
@@ -397,6 +400,14 @@ class FastLane:
 
         arrays = frame.select(due=array("due"), met=array("met"))
         return arrays["due"], arrays["met"]
+
+
+def phone_key_expression(number: pl.Expr) -> pl.Expr:
+    """core.phones.phone_key in polars: the number's ASCII digits, a leading 44 made 0.
+
+    Rust's regex, like Python's, reads [^0-9] as any character but the ten ASCII digits
+    (a test holds the two to the same key for any text)."""
+    return number.str.replace_all("[^0-9]+", "").str.replace("^44", "0")
 
 
 def _durations_fit() -> pl.Expr:

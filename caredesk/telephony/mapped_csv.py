@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 
+from caredesk.core.phones import phone_key
 from caredesk.telephony.call_file import CallFileError
 from caredesk.telephony.mapping import Columns, Mapping
 from caredesk.telephony.rows import (
@@ -195,11 +196,13 @@ def _generic_call(
         talk = int((ended_at - answered_at).total_seconds())
     else:
         talk = 0
+    caller = _optional(values, "caller", columns.caller)
     return ParsedCall(
         line_number=number,
         call_key=call_key,
         line=_optional(values, "line", columns.line),
-        caller=_optional(values, "caller", columns.caller),
+        caller=caller,
+        caller_key=phone_key(caller),
         caller_name=_optional(values, "caller_name", columns.caller_name),
         dialled=_optional(values, "dialled", columns.dialled),
         started_at=started_at,

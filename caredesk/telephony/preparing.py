@@ -157,6 +157,7 @@ class Preparer:
             _text([call.call_key for call in calls]),
             _text([call.line for call in calls]),
             _text([call.caller for call in calls]),
+            [call.caller_key for call in calls],  # digits: nothing to escape
             _text([call.caller_name for call in calls]),
             _text([call.dialled for call in calls]),
             [str(micros(call.started_at)) for call in calls],

@@ -77,6 +77,7 @@ class ParsedCall(NamedTuple):
     call_key: str
     line: str
     caller: str
+    caller_key: str  # the caller's number as core.phones.phone_key makes it
     caller_name: str
     dialled: str
     started_at: datetime  # aware, UTC

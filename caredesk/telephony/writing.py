@@ -17,7 +17,7 @@ from caredesk.telephony.preparing import Batch
 from caredesk.telephony.rows import ParsedCall
 
 CALL_COLUMNS = (
-    "source", "call_key", "line_id", "caller", "caller_name", "dialled", "started_at",
+    "source", "call_key", "line_id", "caller", "caller_key", "caller_name", "dialled", "started_at",
     "answered_at", "ended_at", "seconds_to_answer", "rings", "talk_seconds", "outcome",
     "extension", "answered_by_id", "imported_by_id", "notes",
 )  # fmt: skip

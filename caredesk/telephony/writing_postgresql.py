@@ -28,17 +28,17 @@ from caredesk.telephony.writing import CALL_COLUMNS, Written
 # and the fast lane write their COPY text in this order.
 BATCH_TABLE = "caredesk_call_batch"
 BATCH_COLUMNS = (
-    "n", "call_key", "line", "caller", "caller_name", "dialled", "started_at",
+    "n", "call_key", "line", "caller", "caller_key", "caller_name", "dialled", "started_at",
     "answered_at", "ended_at", "seconds_to_answer", "rings", "talk_seconds", "outcome",
     "extension", "answered_by_id", "due", "met", "notes",
 )  # fmt: skip
 _CREATE_BATCH_TABLE = f"""
 CREATE TEMPORARY TABLE IF NOT EXISTS {BATCH_TABLE} (
     n integer, call_key varchar(150), line varchar(120), caller varchar(80),
-    caller_name varchar(120), dialled varchar(80), started_at bigint, answered_at bigint,
-    ended_at bigint, seconds_to_answer integer, rings integer, talk_seconds integer,
-    outcome varchar(20), extension varchar(40), answered_by_id bigint, due bigint[],
-    met boolean[], notes text
+    caller_key varchar(80), caller_name varchar(120), dialled varchar(80),
+    started_at bigint, answered_at bigint, ended_at bigint, seconds_to_answer integer,
+    rings integer, talk_seconds integer, outcome varchar(20), extension varchar(40),
+    answered_by_id bigint, due bigint[], met boolean[], notes text
 ) ON COMMIT DELETE ROWS
 """
 
@@ -61,7 +61,8 @@ def _insert_batch(*, skip_existing: bool) -> str:
     return f"""
 WITH new AS (
     INSERT INTO {Call._meta.db_table} ({_COLUMNS})
-    SELECT %(source)s, b.call_key, line.id, b.caller, b.caller_name, b.dialled,
+    SELECT %(source)s, b.call_key, line.id, b.caller, b.caller_key, b.caller_name,
+        b.dialled,
         {_instant("b.started_at")}, {_instant("b.answered_at")}, {_instant("b.ended_at")},
         b.seconds_to_answer, b.rings, b.talk_seconds, b.outcome, b.extension,
         b.answered_by_id, %(imported_by)s, b.notes

@@ -77,6 +77,7 @@ class SqliteWriter:
             call.call_key,
             line[0] if line else None,
             call.caller,
+            call.caller_key,
             call.caller_name,
             call.dialled,
             call.started_at,

@@ -74,6 +74,13 @@ def jo(people: People, clock: SettableClock) -> Customer:
         started_at=clock.now(),
         outcome="answered",
     )
+    Call.objects.create(  # the same number, written another way
+        source="test",
+        call_key="c3",
+        caller="(01632) 960-001",
+        started_at=clock.now(),
+        outcome="answered",
+    )
     Call.objects.create(  # somebody else's call
         source="test",
         call_key="c2",
@@ -101,7 +108,8 @@ def test_every_app_contributes_and_nothing_of_anyone_elses(
     assert [item.words["from_address"] for item in emails] == ["jo.jones@example.com"]
     assert [f.path.rsplit("-", 1)[-1] for f in emails[0].files] == ["inboundemail.eml"]
     calls = parts["Calls from your phone number"].items
-    assert [item.words["caller"] for item in calls] == ["+441632960001"]
+    assert [item.words["caller"] for item in calls] == ["+441632960001", "(01632) 960-001"]
+    assert "caller_key" not in calls[0].words  # a search key, a copy of the number
     equality = parts["Your equality monitoring answers"].items[0].words
     assert equality["answers"] == {"Age": "55 to 64"}
     risk = parts["Who in your household is more at risk from a hazard in the home"].items[0]

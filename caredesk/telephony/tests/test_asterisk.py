@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from caredesk.core.phones import phone_key
 from caredesk.core.text import storable_text
 from caredesk.telephony.asterisk import ASTERISK_COLUMNS, asterisk_rows, extension_of
 from caredesk.telephony.rows import Outcome, ParsedCall, RejectedRow
@@ -42,6 +43,20 @@ def test_extensions_come_from_the_destination_channel():
     assert extension_of("Local/2004@from-queue-00000abc;1") == "2004"
     assert extension_of("SIP/reception-desk-0000001a") == "reception-desk"
     assert extension_of("") == ""
+
+
+@pytest.mark.parametrize(
+    ("src", "clid", "caller", "key"),
+    [
+        ("01632 960001", "", "01632 960001", "01632960001"),
+        ("+44 1632 960001", "", "+44 1632 960001", "01632960001"),
+        ("", '"Jo Jones" <(01632) 960-001>', "(01632) 960-001", "01632960001"),
+        ("", '"Jo Jones" <>', "", ""),
+    ],
+)
+def test_the_callers_key_is_their_number_however_written(src, clid, caller, key):
+    row = one(asterisk_line(uniqueid="1", start="2025-06-02 09:00:00", src=src, clid=clid))
+    assert (row.caller, row.caller_key) == (caller, key)
 
 
 def test_a_queue_call_is_on_its_queue_otherwise_on_its_context():
@@ -129,6 +144,8 @@ def test_any_fields_give_a_call_or_a_refusal(fields):
     csv.writer(out, lineterminator="\n").writerow(fields)
     for row in asterisk_rows([out.getvalue().encode("utf-8")]):
         assert isinstance(row, ParsedCall | RejectedRow)
+        if isinstance(row, ParsedCall):
+            assert row.caller_key == phone_key(row.caller)
 
 
 @given(

@@ -5,14 +5,17 @@ import io
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
+import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from caredesk.core.phones import phone_key
+from caredesk.core.tests.test_phones import numbers
 from caredesk.standards.policy_files import load_policy
 from caredesk.telephony import fast_lane
 from caredesk.telephony.asterisk import DISPOSITIONS, numbered_asterisk_rows
-from caredesk.telephony.fast_lane import FastLane
+from caredesk.telephony.fast_lane import FastLane, phone_key_expression
 from caredesk.telephony.preparing import Batch, Preparer
 from caredesk.telephony.rows import LocalTimes
 from caredesk.telephony.tests.test_asterisk import asterisk_line
@@ -80,7 +83,9 @@ def test_a_plain_answered_call_matches_the_row_parser():
     assert batch.rows_read == 2
     assert batch.line_names == {"repairs"}
     first = batch.copy_text.splitlines()[0].split("\t")
-    assert first[1:6] == ["1748851200.1", "repairs", "01928500001", "Smith, John", "01928700000"]
+    assert first[1:7] == [
+        "1748851200.1", "repairs", "01928500001", "01928500001", "Smith, John", "01928700000"
+    ]  # fmt: skip
     assert first[-4:-3] == ["4"]  # answered by the staff member on extension 2004
 
 
@@ -167,6 +172,25 @@ def test_no_lines_and_only_refusals_give_empty_copy_text():
     assert both([b"\n", b"junk\n", b"\xff\n"], first=1).copy_text == ""
 
 
+def test_callers_keys_are_the_row_parsers_however_the_number_is_written():
+    lines = [
+        ANSWERED.replace(b"01928500001", number).replace(b".1", f".{n}".encode())
+        for n, number in enumerate([b"01928 500001", b"+44 1928 500001", b"(01928) 500-001", b""])
+    ]
+    batch = both([b"\n", *lines], first=1)
+    keys = [row.split("\t")[4] for row in batch.copy_text.splitlines()]
+    assert keys == ["01928500001", "01928500001", "01928500001", ""]
+
+
+@given(st.lists(numbers, max_size=20))
+def test_the_polars_phone_key_is_phone_key_for_any_text(texts):
+    # Any text, digits of other scripts included: Rust's regex reads [^0-9] as Python does.
+    keys = pl.DataFrame({"number": texts}, schema={"number": pl.String}).select(
+        phone_key_expression(pl.col("number"))
+    )
+    assert keys["number"].to_list() == [phone_key(text) for text in texts]
+
+
 def test_the_fast_lane_serves_only_copy_text():
     preparer = Preparer.for_policy(load_policy("halton"), staff_by_extension={}, copy_text=False)
     with pytest.raises(ValueError, match="COPY text"):
@@ -229,7 +253,19 @@ def asterisk_rows(draw: st.DrawFn) -> list[str]:
     end = answer + timedelta(seconds=draw(st.integers(-20, 900)))
     return [
         draw(field("", "acct")),
-        draw(field("", "01928500001", " 0192 ", odd=("9" * 81,))),
+        draw(
+            field(
+                "",
+                "01928500001",
+                " 0192 ",
+                "+44 1928 500001",
+                "(01928) 500-001",
+                "441928500001",
+                "44",
+                "x",
+                odd=("9" * 81,),
+            )
+        ),
         draw(field("", "01928700000", "5000", " 5001 ")),
         draw(field("", "from-external", "switchboard", " rents ")),
         draw(

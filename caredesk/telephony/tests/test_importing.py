@@ -3,6 +3,7 @@ callbacks are test_callbacks.py's)."""
 
 import csv
 import gzip
+import io
 import shutil
 from datetime import UTC, datetime, timedelta
 
@@ -22,6 +23,7 @@ from caredesk.telephony.models import (
 )
 from caredesk.telephony.preparing import phone_standards, rings_for
 from caredesk.telephony.tests.conftest import FILES, HALTON, run
+from caredesk.telephony.tests.test_asterisk import asterisk_line
 from caredesk.worker.tests.helpers import sweep_pass
 
 
@@ -341,6 +343,85 @@ def test_a_generic_csv_without_a_mapped_column_fails_saying_which(people, clock,
     assert record.status == ImportStatus.FAILED
     assert "there is no column 'Start Time' (columns.started" in record.error
     assert Call.objects.count() == 0
+
+
+# -- the caller's key ---------------------------------------------------------------------
+
+NUMBERS = {  # call id: (the number as the phone system wrote it, its key)
+    "1": ("01632960001", "01632960001"),
+    "2": ("01632 960001", "01632960001"),
+    "3": ("(01632) 960-001", "01632960001"),
+    "4": ("+44 1632 960001", "01632960001"),
+    "5": ("441632960001", "01632960001"),
+    "6": ("07700 900123", "07700900123"),
+    "7": ("", ""),  # withheld
+}
+
+
+def test_every_asterisk_call_gets_its_callers_key_however_the_number_was_written(
+    people, clock, tmp_path
+):
+    # On PostgreSQL the plain rows take the fast lane and the row with a name in
+    # unicode the row parser: both write the key, as SQLite's writer does.
+    lines = [
+        asterisk_line(
+            src=number,
+            clid=f'"{"Zoë" if key == "6" else "Jo"}" <{number}>',
+            uniqueid=key,
+            start="2025-06-02 09:00:00",
+            answer="2025-06-02 09:00:05",
+            end="2025-06-02 09:01:00",
+            duration=60,
+            billsec=55,
+            lastapp="VoiceMail" if key == "5" else "Dial",
+        )
+        for key, (number, _) in NUMBERS.items()
+    ]
+    path = tmp_path / "Master.csv"
+    path.write_bytes(b"\n" + b"".join(lines))
+    assert run(path, clock).rows_imported == len(NUMBERS)
+    stored = {
+        key: (caller, caller_key)
+        for key, caller, caller_key in Call.objects.values_list("call_key", "caller", "caller_key")
+    }
+    assert stored == NUMBERS
+
+
+def test_every_mapped_csv_call_gets_its_callers_key_however_the_number_was_written(
+    people, clock, tmp_path
+):
+    out = io.StringIO()
+    rows = csv.writer(out, lineterminator="\n")
+    rows.writerow(["Call ID", "Start Time", "Wait (s)", "Caller", "Caller Name", "Result"])
+    for key, (number, _) in NUMBERS.items():
+        rows.writerow([key, "02/06/2025 09:00:00", 5, number, "Jo", "Answered"])
+    path = tmp_path / "calls.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    mapping = tmp_path / "short.toml"
+    mapping.write_text(
+        '[format]\nsource = "mitel"\ntime_format = "%d/%m/%Y %H:%M:%S"\n'
+        '[columns]\ncall_id = "Call ID"\nstarted = "Start Time"\n'
+        'seconds_to_answer = "Wait (s)"\ncaller = "Caller"\ncaller_name = "Caller Name"\n'
+        'outcome = "Result"\n[outcomes]\n"Answered" = "answered"\n',
+        encoding="utf-8",
+    )
+    assert run(path, clock, file_format="generic", mapping=mapping).rows_imported == len(NUMBERS)
+    stored = {
+        key: (caller, caller_key)
+        for key, caller, caller_key in Call.objects.values_list("call_key", "caller", "caller_key")
+    }
+    assert stored == NUMBERS
+
+
+def test_a_call_saved_through_the_orm_gets_its_callers_key(people, clock):
+    call = Call.objects.create(
+        source="desk", call_key="1", caller="+44 1632 960001", started_at=clock.now(),
+        outcome="answered",
+    )  # fmt: skip
+    assert Call.objects.get(pk=call.pk).caller_key == "01632960001"
+    call.caller = "07700 900123"
+    call.save(update_fields=["caller"])
+    assert Call.objects.get(pk=call.pk).caller_key == "07700900123"
 
 
 # -- imports that stop part-way ------------------------------------------------------------

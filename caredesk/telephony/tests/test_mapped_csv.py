@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from caredesk.core.phones import phone_key
 from caredesk.core.text import storable_text
 from caredesk.telephony.call_file import CallFileError
 from caredesk.telephony.mapped_csv import generic_rows
@@ -69,6 +70,8 @@ def test_any_generic_rows_give_calls_or_refusals(rows):
     lines = out.getvalue().encode("utf-8").splitlines(keepends=True)
     for row in generic_rows([HEADER, *lines], mapping=GENERIC):
         assert isinstance(row, ParsedCall | RejectedRow)
+        if isinstance(row, ParsedCall):
+            assert row.caller_key == phone_key(row.caller)
 
 
 @given(
@@ -107,6 +110,19 @@ def test_a_valid_generic_row_round_trips(key, name, start, wait, outcome):
     assert row.seconds_to_answer == wait
     answered = outcome in ("Answered", "Transferred")
     assert (row.answered_at is not None) == answered
+
+
+def test_the_callers_key_is_their_number_however_written():
+    rows = generic(
+        b"A,02/06/2025 09:00:00,3,,,01632 960 001,,,,,answered\n",
+        b'B,02/06/2025 09:00:00,3,,,"+44 (1632) 960-001",,,,,answered\n',
+        b"C,02/06/2025 09:00:00,3,,,,,,,,answered\n",
+    )
+    assert [(row.caller, row.caller_key) for row in rows] == [
+        ("01632 960 001", "01632960001"),
+        ("+44 (1632) 960-001", "01632960001"),
+        ("", ""),
+    ]
 
 
 def test_a_caller_name_in_windows_1252_is_decoded_and_noted():
