@@ -35,6 +35,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -153,6 +154,12 @@ def run(args: argparse.Namespace, url: str) -> int:
     return 1 if failures else 0
 
 
+def owner(case: Any) -> Any:
+    """The case's customer (every case made here has one)."""
+    assert case.customer is not None
+    return case.customer
+
+
 def load(*, due: int, held: int, now: datetime) -> None:
     """Customers seven years past their last dealings, with what an erasure clears."""
     from django.db import transaction
@@ -213,7 +220,7 @@ def load(*, due: int, held: int, now: datetime) -> None:
                     channel="letter",
                     direction=Direction.INBOUND,
                     at=case.received_at,
-                    summary=f"Letter from {case.customer.last_name}",
+                    summary=f"Letter from {owner(case).last_name}",
                     staff=officer,
                 )
                 for case in cases
@@ -242,7 +249,7 @@ def load(*, due: int, held: int, now: datetime) -> None:
                     kind="note_added",
                     at=case.received_at,
                     actor=officer,
-                    data={"text": f"Spoke to {case.customer.first_name}"},
+                    data={"text": f"Spoke to {owner(case).first_name}"},
                 )
                 for case in cases
             ),
@@ -250,7 +257,7 @@ def load(*, due: int, held: int, now: datetime) -> None:
         )
         emails = []
         for case in cases[::2]:
-            customer = case.customer
+            customer = owner(case)
             raw = (
                 f"From: {customer.email}\r\nSubject: rent\r\n\r\nFrom {customer.last_name}"
             ).encode()
