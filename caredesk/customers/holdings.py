@@ -180,15 +180,24 @@ def merged_into(customers: Sequence[Customer]) -> list[int]:
     )
 
 
-def value_words(row: models.Model, name: str) -> Any:
+# The words of the rows a holding's foreign keys point at: field name -> id -> words.
+Related = Mapping[str, Mapping[Any, str]]
+
+
+def value_words(row: models.Model, name: str, related: Related | None = None) -> Any:
     """One field of a row as an export shows it: a choice's label, a related row's
-    name, a time in ISO 8601 (UTC), bytes never."""
+    name (from `related` when given: see related_words), a time in ISO 8601 (UTC),
+    bytes never."""
     field_ = row._meta.get_field(name)
+    if isinstance(field_, models.ForeignKey):
+        key = getattr(row, field_.attname)
+        if key is None:
+            return None
+        known = related.get(name, {}) if related is not None else {}
+        return known[key] if key in known else str(getattr(row, name))
     value = getattr(row, name)
     if value is None:
         return None
-    if isinstance(field_, models.ForeignKey):
-        return str(value)
     choices = getattr(field_, "choices", None)
     if choices:
         shown = dict(choices).get(value, value)
@@ -200,12 +209,34 @@ def value_words(row: models.Model, name: str) -> Any:
     return value
 
 
-def row_words(holding: Holding, row: models.Model) -> RowWords:
-    """The row as the customer reads it in an export."""
+def related_words(holding: Holding, rows: Sequence[models.Model]) -> dict[str, dict[Any, str]]:
+    """The words of every row that the shown foreign keys of `rows` point at (a case's
+    reference and subject, an officer's name), read in one query a key rather than one a
+    row: a customer with years of cases costs an export no more queries than one with a
+    few. The rows pointed at come with what their own names read (`select_related`)."""
+    if holding.export is not None:
+        return {}
+    found: dict[str, dict[Any, str]] = {}
+    for field_ in holding.model._meta.concrete_fields:
+        if not isinstance(field_, models.ForeignKey) or field_.name in holding.withheld:
+            continue
+        ids = {getattr(row, field_.attname) for row in rows} - {None}
+        target: type[models.Model] = field_.remote_field.model  # resolved once apps load
+        pointed = (
+            target._base_manager.select_related().in_bulk(ids, field_name=field_.target_field.name)
+            if ids
+            else {}
+        )
+        found[field_.name] = {key: str(row) for key, row in pointed.items()}
+    return found
+
+
+def row_words(holding: Holding, row: models.Model, related: Related | None = None) -> RowWords:
+    """The row as the customer reads it in an export (`related`: see related_words)."""
     if holding.export is not None:
         return holding.export(row)
     return {
-        f.name: value_words(row, f.name)
+        f.name: value_words(row, f.name, related)
         for f in row._meta.concrete_fields
         if f.name not in holding.withheld
     }

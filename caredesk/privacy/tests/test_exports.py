@@ -13,8 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
+from caredesk.cases.models import Case, CaseKind, Channel
+from caredesk.cases.services import case_create, note_add
 from caredesk.conftest import People, SettableClock, customer_case
 from caredesk.core.tests.files import PLAIN_PDF
 from caredesk.customers.equality import equality_record
@@ -22,7 +26,9 @@ from caredesk.customers.models import AccessibleFormat, Customer
 from caredesk.customers.vulnerabilities import household_vulnerabilities_record
 from caredesk.documents.tests.test_pdf import catalog, structure_tags
 from caredesk.mail.services import email_receive
+from caredesk.privacy import subject_access as sar
 from caredesk.privacy.exports import ItemKey, customer_data_gather, export_zip_write
+from caredesk.privacy.models import ExportStatus, SubjectAccess
 from caredesk.standards import load_policy
 from caredesk.telephony.models import Call
 
@@ -157,6 +163,31 @@ def test_the_zip_holds_the_index_the_parts_the_data_and_the_files_as_they_came(
     data = json.loads(archive.read("data.json"))
     assert data["customer"] == jo.pk
     assert [p["what"] for p in data["parts"]] == [p.what for p in parts]
+    # each part's page: each record's fields, escaped, and links to its files
+    emails_page = next(n for n in names if n.startswith("parts/") and "emails-you-sent-us" in n)
+    page = archive.read(emails_page).decode()
+    assert "<dt>Subject</dt><dd>About my rent jo-2</dd>" in page
+    attachments = next(n for n in names if n.startswith("parts/") and "attachments" in n)
+    linked = archive.read(attachments).decode()
+    assert f'<a href="../{statement[0].replace(" ", "%20")}">{statement[0]}</a>' in linked
+
+
+def test_a_parts_page_shows_what_the_customer_wrote_as_text_never_as_markup(
+    people: People, clock: SettableClock, jo: Customer
+) -> None:
+    message = EmailMessage()
+    message["From"] = "Jo Jones <jo.jones@example.com>"
+    message["Subject"] = "About my rent <b>jo-3</b> & co"
+    message["Message-ID"] = "<jo-3@example.com>"
+    message.set_content("Thanks.")
+    email_receive(raw=message.as_bytes(), source="test", policy=HALTON, clock=clock)
+    parts = customer_data_gather(customer=jo)
+    into = io.BytesIO()
+    export_zip_write(customer=jo, parts=parts, made_at=MADE, organisation="H", into=into)
+    archive = zipfile.ZipFile(into)
+    page = next(archive.read(n).decode() for n in archive.namelist() if "emails-you-sent-us" in n)
+    assert "About my rent &lt;b&gt;jo-3&lt;/b&gt; &amp; co" in page
+    assert "<b>jo-3</b>" not in page
 
 
 def test_a_withheld_item_is_left_out_everywhere_and_listed_with_its_reason(
@@ -192,3 +223,55 @@ def test_large_print_for_a_customer_who_needs_it(
     )
     index = zipfile.ZipFile(into).read("index.html").decode()
     assert "font-size: 18pt" in index
+
+
+def cases_by_email(clock: SettableClock, people: People, customer: Customer, count: int) -> None:
+    """`count` more cases, each opened by an email from the customer with an attachment,
+    answered by a second email, with a note from the officer."""
+    start = Case.objects.count()
+    for n in range(start, start + count):
+        an_email(clock, "Jo Jones <jo.jones@example.com>", f"case-{n}", attachment=PLAIN_PDF)
+        message = EmailMessage()
+        message["From"] = "jo.jones@example.com"
+        message["Subject"] = "More about it"
+        message["Message-ID"] = f"<case-{n}-again@example.com>"
+        message["In-Reply-To"] = f"<case-{n}@example.com>"
+        message.set_content("And another thing.")
+        email_receive(raw=message.as_bytes(), source="test", policy=HALTON, clock=clock)
+    for case in Case.objects.filter(customer=customer).order_by("pk")[start:]:
+        note_add(case=case, text="Rang back.", by=people.officer, clock=clock)
+
+
+def test_the_queries_of_an_export_do_not_grow_with_the_customers_cases(
+    people: People, clock: SettableClock, jo: Customer
+) -> None:
+    """The worker's whole path (privacy.subject_access.export_make) reads each part at
+    once: a customer with years of cases costs no more queries than one with a few."""
+    request = case_create(
+        kind=CaseKind.SUBJECT_ACCESS_REQUEST,
+        channel=Channel.EMAIL,
+        received_at=clock.now(),
+        subject="Everything you hold, please",
+        customer=jo,
+        by=people.officer,
+        policy=HALTON,
+        clock=clock,
+    )
+    record = sar.subject_access_of(request)
+
+    def export_queries() -> int:
+        SubjectAccess.objects.filter(pk=record.pk).update(export_status=ExportStatus.WAITING)
+        with CaptureQueriesContext(connection) as captured:
+            made = sar.export_make(subject_access_id=record.pk, organisation="H", clock=clock)
+        assert made is not None
+        return len(captured.captured_queries)
+
+    # given: a customer with 2 cases by email, then with 6 more
+    cases_by_email(clock, people, jo, 2)
+    fewer = export_queries()
+    cases_by_email(clock, people, jo, 6)
+    # then: the export reads as many times, and holds everything
+    assert export_queries() == fewer
+    parts = parts_by_what(jo)
+    assert len(parts["Emails you sent us"].items) == 16
+    assert len(parts["Attachments to your emails"].items) == 8
