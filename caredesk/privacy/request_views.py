@@ -22,7 +22,7 @@ from caredesk.customers.restrictions import restrictions_of_request
 from caredesk.customers.services import customer_access_record
 from caredesk.errors import CaredeskError
 from caredesk.privacy import information, rights
-from caredesk.privacy.models import InformationDecision, ReviewOutcome
+from caredesk.privacy.models import InformationDecision, InformationRequest, ReviewOutcome
 from caredesk.privacy.request_forms import (
     DecisionForm,
     LiftForm,
@@ -285,12 +285,14 @@ def information_page(
     )
 
 
-def _decide(record: Any, data: dict[str, Any], staff: StaffMember, clock: Clock) -> str:
+def _decide(
+    record: InformationRequest, data: dict[str, Any], staff: StaffMember, clock: Clock
+) -> str:
     information.information_decide(request=record, by=staff, clock=clock, **data)
     return "The decision is recorded. The request's deadline is met."
 
 
-def _ask(record: Any, data: dict[str, Any], staff: StaffMember, clock: Clock) -> str:
+def _ask(record: InformationRequest, data: dict[str, Any], staff: StaffMember, clock: Clock) -> str:
     information.review_ask(
         request=record,
         asked_at=moment_on(data["asked_on"], clock.now()),
@@ -301,6 +303,8 @@ def _ask(record: Any, data: dict[str, Any], staff: StaffMember, clock: Clock) ->
     return "The review is asked for. Its deadline has started."
 
 
-def _review(record: Any, data: dict[str, Any], staff: StaffMember, clock: Clock) -> str:
+def _review(
+    record: InformationRequest, data: dict[str, Any], staff: StaffMember, clock: Clock
+) -> str:
     information.review_decide(request=record, by=staff, clock=clock, **data)
     return "The outcome of the review is recorded. Its deadline is met."
