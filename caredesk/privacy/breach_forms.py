@@ -32,12 +32,13 @@ class BreachReportForm(TextLimits, forms.Form):
     """Anyone on the staff: tell the data protection officer of a suspected breach."""
 
     became_aware_at = OfficeTimeField(
-        label="When did you, or we, first become aware of it?",
+        label="When did you, or anyone else here, first become aware of it?",
         help_text="UK time. The 72 hours to tell the ICO run from then, so give the "
         "earliest time anyone here knew. Not later than now.",
         error_messages={
-            "required": "Enter when we became aware of it",
-            "invalid": "Enter when we became aware of it as a date and time",
+            "required": "Enter when you, or anyone else here, first became aware of it",
+            "invalid": "Enter when you, or anyone else here, first became aware of it, as a "
+            "date and time",
         },
     )
     what_happened = forms.CharField(
