@@ -77,20 +77,26 @@ def _unstorable_what(match: re.Match[str]) -> str:
 
 
 def typed_text_check(
-    value: str, *, label: str, error: type[CaredeskError], limit: int, required: bool
+    value: str,
+    *,
+    label: str,
+    error: type[CaredeskError],
+    limit: int,
+    required: bool | str,
 ) -> str:
     """What a person typed into one field, ready to keep: without the spaces around it.
 
     Refused, raising `error` with a message naming the field by its `label` (as it would
     start a sentence: "What happened"), if it holds a character no database can store
     (NUL, a lone surrogate: its place is counted in what was typed), if it is longer than
-    `limit` once trimmed, or if it is empty and `required`."""
+    `limit` once trimmed, or if it is empty and `required`: True says "Enter <label>.";
+    a sentence says itself ("Say why they ask for a review."); False or "" allows empty."""
     match = _UNSTORABLE.search(value)
     if match is not None:
         raise error(f"{label} contains {_unstorable_what(match)}. Remove it and try again.")
     text = value.strip()
     if required and not text:
-        raise error(f"Enter {_within_sentence(label)}.")
+        raise error(required if isinstance(required, str) else f"Enter {_within_sentence(label)}.")
     if len(text) > limit:
         raise error(f"{label} must be {limit:,} characters or fewer.")
     return text

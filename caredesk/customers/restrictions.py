@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from caredesk.core.clock import Clock
 from caredesk.core.db import write_transaction
-from caredesk.core.text import has_unstorable, unstorable_reason
+from caredesk.core.text import typed_text_check
 from caredesk.customers.models import Customer, Restriction, RestrictionGround
 from caredesk.customers.services import customer_note_change, refuse_if_merged
 from caredesk.errors import CaredeskError, NotAllowed
@@ -43,14 +43,9 @@ def _dpo(by: StaffMember) -> None:
 
 
 def _text(value: str, *, name: str, longest: int, required: str = "") -> str:
-    value = value.strip()
-    if required and not value:
-        raise RestrictionRefused(required)
-    if has_unstorable(value):
-        raise RestrictionRefused(unstorable_reason(value))
-    if len(value) > longest:
-        raise RestrictionRefused(f"{name} must be {longest:,} characters or fewer.")
-    return value
+    return typed_text_check(
+        value, label=name, error=RestrictionRefused, limit=longest, required=required
+    )
 
 
 def restrictions_in_force(customer: Customer) -> list[Restriction]:

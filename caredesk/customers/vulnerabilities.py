@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from caredesk.core.clock import Clock, system_clock
 from caredesk.core.db import write_transaction
-from caredesk.core.text import has_unstorable, unstorable_reason
+from caredesk.core.text import typed_text_check
 from caredesk.customers.models import (
     Customer,
     HouseholdVulnerabilities,
@@ -66,11 +66,9 @@ def household_vulnerabilities_record(
     unknown = [kind for kind in wanted if kind not in Vulnerability.values]
     if unknown:
         raise VulnerabilitiesRefused(f"Not a vulnerability caredesk knows: {', '.join(unknown)}.")
-    notes = notes.strip()
-    if has_unstorable(notes):
-        raise VulnerabilitiesRefused(unstorable_reason(notes))
-    if len(notes) > NOTES_MAX:
-        raise VulnerabilitiesRefused(f"The notes must be {NOTES_MAX} characters or fewer.")
+    notes = typed_text_check(
+        notes, label="The notes", error=VulnerabilitiesRefused, limit=NOTES_MAX, required=False
+    )
     record = HouseholdVulnerabilities.objects.select_for_update().filter(customer=customer).first()
     before = _history_words(record)
     now = clock.now()

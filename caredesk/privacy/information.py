@@ -26,7 +26,7 @@ from caredesk.cases.services import response_send
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock
 from caredesk.core.db import write_transaction
-from caredesk.core.text import has_unstorable, unstorable_reason
+from caredesk.core.text import typed_text_check
 from caredesk.errors import CaredeskError, NotAllowed
 from caredesk.privacy.models import (
     AnswerHow,
@@ -68,14 +68,9 @@ def _dpo(by: StaffMember) -> None:
 
 
 def _text(value: str, *, name: str, longest: int = TEXT_MAX, required: str = "") -> str:
-    value = value.strip()
-    if required and not value:
-        raise InformationRequestError(required)
-    if has_unstorable(value):
-        raise InformationRequestError(unstorable_reason(value))
-    if len(value) > longest:
-        raise InformationRequestError(f"{name} must be {longest:,} characters or fewer.")
-    return value
+    return typed_text_check(
+        value, label=name, error=InformationRequestError, limit=longest, required=required
+    )
 
 
 def _how(how: str) -> AnswerHow:

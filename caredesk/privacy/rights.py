@@ -25,7 +25,7 @@ from caredesk.cases.services import response_send
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import Clock
 from caredesk.core.db import write_transaction
-from caredesk.core.text import has_unstorable, unstorable_reason
+from caredesk.core.text import typed_text_check
 from caredesk.customers.answering import OpenRequest
 from caredesk.customers.models import Customer, Restriction
 from caredesk.customers.restrictions import (
@@ -74,14 +74,9 @@ def _dpo(by: StaffMember) -> None:
 
 def text_checked(value: str, *, name: str, longest: int, required: str = "") -> str:
     """`value` stripped; refused if it is required and empty, too long or not storable."""
-    value = value.strip()
-    if required and not value:
-        raise RightsRequestError(required)
-    if has_unstorable(value):
-        raise RightsRequestError(unstorable_reason(value))
-    if len(value) > longest:
-        raise RightsRequestError(f"{name} must be {longest:,} characters or fewer.")
-    return value
+    return typed_text_check(
+        value, label=name, error=RightsRequestError, limit=longest, required=required
+    )
 
 
 def rights_request_customer(case: Case, *, kind: str) -> Customer:

@@ -18,7 +18,7 @@ from caredesk.core.db import write_transaction
 from caredesk.core.store import store_put
 from caredesk.core.sweeps import Wanted
 from caredesk.core.tasks import enqueue_after_commit
-from caredesk.core.text import has_unstorable, unstorable_reason
+from caredesk.core.text import typed_text_check
 from caredesk.customers.holdings import holdings
 from caredesk.customers.models import Customer
 from caredesk.customers.services import customer_access_record
@@ -106,13 +106,13 @@ def item_withhold(
         raise SubjectAccessError(
             f"There is no record {record_id} about this customer in “{declared.what}”."
         )
-    reason = reason.strip()
-    if not reason:
-        raise SubjectAccessError("Give the reason the customer will read for leaving it out.")
-    if has_unstorable(reason):
-        raise SubjectAccessError(unstorable_reason(reason))
-    if len(reason) > REASON_MAX:
-        raise SubjectAccessError(f"The reason must be {REASON_MAX} characters or fewer.")
+    reason = typed_text_check(
+        reason,
+        label="The reason",
+        error=SubjectAccessError,
+        limit=REASON_MAX,
+        required="Give the reason the customer will read for leaving it out.",
+    )
     item, _ = WithheldItem.objects.update_or_create(
         subject_access=subject_access,
         holding=holding,

@@ -112,7 +112,8 @@ LABELS = ("What happened", "The evidence", "The ICO's reference")
     label=st.sampled_from(LABELS),
     error=st.sampled_from(REFUSALS),
     limit=st.integers(min_value=1, max_value=250),
-    required=st.booleans(),
+    # True, False, no sentence (not required), or the sentence that asks for it
+    required=st.one_of(st.booleans(), st.sampled_from(["", "Say why they ask for a review."])),
 )
 def test_typed_text_is_kept_trimmed_or_refused_with_the_fields_label_and_why(
     value, label, error, limit, required
@@ -129,7 +130,7 @@ def test_typed_text_is_kept_trimmed_or_refused_with_the_fields_label_and_why(
         )
         refusal = f"{label} contains {what}. Remove it and try again."
     elif required and not value.strip():
-        refusal = f"Enter {within}."
+        refusal = required if isinstance(required, str) else f"Enter {within}."
     elif len(value.strip()) > limit:
         refusal = f"{label} must be {limit:,} characters or fewer."
     if refusal:

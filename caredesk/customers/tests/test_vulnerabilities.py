@@ -83,7 +83,7 @@ def test_each_change_is_on_the_history_and_nothing_ticked_removes_the_record(
     [
         (["asthma"], "", "Not a vulnerability caredesk knows: asthma"),
         ([], "Uses oxygen\x00 at night", "NUL"),
-        ([], "x" * (NOTES_MAX + 1), f"{NOTES_MAX} characters or fewer"),
+        ([], "x" * (NOTES_MAX + 1), f"{NOTES_MAX:,} characters or fewer"),
     ],
 )
 def test_what_cannot_be_kept_is_refused_and_nothing_changes(
