@@ -210,14 +210,19 @@ def files_unused(candidates: set[str]) -> set[str]:
     return unused
 
 
-def files_remove_after_commit(candidates: set[str], erased: Erased) -> None:
-    """Once the erasure has committed, remove the files nobody else's row names."""
+def files_remove_after_commit(
+    candidates: set[str], erased: Erased, *, customer: Customer | None = None
+) -> None:
+    """Once the erasure has committed, remove the files nobody else's row names; and,
+    for one customer's erasure, count them on its record. A retention chunk's files are
+    not counted per customer: one file may be several of theirs at once."""
     unused = files_unused(candidates)
 
     def remove() -> None:
-        erased.files.extend(
-            store_remove(sorted(unused), unused_for=settings.CAREDESK_STORE_UNUSED_FOR)
-        )
+        removed = store_remove(sorted(unused), unused_for=settings.CAREDESK_STORE_UNUSED_FOR)
+        erased.files.extend(removed)
+        if customer is not None and removed:
+            Erasure.objects.filter(customer=customer).update(files_removed=len(removed))
 
     transaction.on_commit(remove)
 
@@ -267,7 +272,7 @@ def customers_erase(
         )
         for c in customers
     )
-    files_remove_after_commit(files, erased)
+    files_remove_after_commit(files, erased, customer=customers[0] if len(customers) == 1 else None)
     return erased
 
 

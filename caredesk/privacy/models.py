@@ -350,7 +350,9 @@ class Erasure(models.Model):
     request = models.ForeignKey(
         Case, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    # {"mail.inboundemail": 3, ...}: rows cleared of each kind, and files removed.
+    # {"mail.inboundemail": 3, ...}: rows cleared of each kind, and the store's files
+    # removed once it committed (both for one customer's erasure; a retention chunk's
+    # are not shared out among its customers).
     rows = models.JSONField(default=dict, blank=True)
     files_removed = models.PositiveIntegerField(default=0)
 

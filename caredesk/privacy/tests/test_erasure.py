@@ -457,6 +457,7 @@ def test_a_file_someone_else_also_sent_stays_and_one_just_reused_is_kept_for_now
 
     left = {digest for digest, _ in store_files()}
     assert erased.files == [sha256(theirs).hexdigest()]
+    assert Erasure.objects.get(customer=sam).files_removed == 1  # counted on its record
     assert left == digests - {sha256(theirs).hexdigest()}
     assert sha256(shared).hexdigest() in left  # Kim's email names it too
     assert sam_eml in left  # kept for now; the retention run's sweep of the store removes it
