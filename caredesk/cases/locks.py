@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from caredesk.cases import errors, events, rules
+from caredesk.cases import errors, event_reading, rules
 from caredesk.cases.models import Case, CaseEvent, CaseStatus, EventKind
 from caredesk.core.active_policy import active_policy
 from caredesk.staff.models import StaffMember
@@ -126,12 +126,12 @@ def _status_event(case: Case) -> CaseEvent | None:
         kind__in=(EventKind.STATUS_CHANGED, EventKind.ESCALATION, EventKind.MERGED)
     )
     for event in setting.select_related("actor").order_by("-pk"):
-        details = events.event_read(event)
-        if isinstance(details, events.StatusChanged):
+        details = event_reading.event_read(event)
+        if isinstance(details, event_reading.StatusChanged):
             return event if details.status == case.status else None
-        if isinstance(details, events.Escalated) and details.stage:
+        if isinstance(details, event_reading.Escalated) and details.stage:
             return event if case.status == CaseStatus.OPEN else None
-        if isinstance(details, events.Merged) and not details.kept:
+        if isinstance(details, event_reading.Merged) and not details.kept:
             return event
     return None
 
@@ -139,29 +139,29 @@ def _status_event(case: Case) -> CaseEvent | None:
 def _change_told(event: CaseEvent, *, now: datetime, policy: Policy | None) -> str:
     """What the event changed, who did it and when, as the start of a sentence; empty
     if it changed nothing an action is chosen from."""
-    details = events.event_read(event)
+    details = event_reading.event_read(event)
     what = ""
-    if isinstance(details, events.StatusChanged):
+    if isinstance(details, event_reading.StatusChanged):
         what = {
             CaseStatus.RESOLVED: "This case was resolved",
             CaseStatus.CLOSED: "This case was closed",
             CaseStatus.WAITING_FOR_CUSTOMER: "This case was marked as waiting for the customer",
             CaseStatus.OPEN: "The clocks on this case were restarted",
         }.get(CaseStatus(details.status), "")
-    elif isinstance(details, events.Assigned):
+    elif isinstance(details, event_reading.Assigned):
         taker = StaffMember.objects.filter(pk=details.to).first() if details.to else None
         what = f"This case was given to {taker or 'someone else'}"
-    elif isinstance(details, events.ResponseSent):
+    elif isinstance(details, event_reading.ResponseSent):
         what = "A response to this case was recorded"
-    elif isinstance(details, events.Escalated) and details.stage:
+    elif isinstance(details, event_reading.Escalated) and details.stage:
         what = f"Stage {details.stage} of this complaint was asked for"
-    elif isinstance(details, events.ComplaintAcknowledged):
+    elif isinstance(details, event_reading.ComplaintAcknowledged):
         what = f"This complaint was acknowledged at stage {details.stage}"
-    elif isinstance(details, events.HoldingReplySent):
+    elif isinstance(details, event_reading.HoldingReplySent):
         what = "A holding reply giving a new response date was sent"
-    elif isinstance(details, events.Reopened):
+    elif isinstance(details, event_reading.Reopened):
         what = "This case was reopened"
-    elif isinstance(details, events.Merged):
+    elif isinstance(details, event_reading.Merged):
         what = (
             f"Case {details.other} was merged into this case"
             if details.kept

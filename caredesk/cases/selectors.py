@@ -23,7 +23,7 @@ from django.db.models import (
     Window,
 )
 
-from caredesk.cases import events
+from caredesk.cases import event_reading
 from caredesk.cases.models import (
     Case,
     CaseEvent,
@@ -118,7 +118,7 @@ def case_events_list(*, case: Case) -> QuerySet[CaseEvent]:
 @dataclass(frozen=True)
 class TimelineEntry:
     event: CaseEvent
-    details: events.Details  # what the event says, typed (cases.events)
+    details: event_reading.Details  # what the event says, typed (cases.events)
 
     @property
     def label(self) -> str:
@@ -137,7 +137,10 @@ class TimelineEntry:
 
 def case_timeline_list(*, case: Case) -> list[TimelineEntry]:
     """The case's timeline, each event with its typed details."""
-    return [TimelineEntry(event, events.event_read(event)) for event in case_events_list(case=case)]
+    return [
+        TimelineEntry(event, event_reading.event_read(event))
+        for event in case_events_list(case=case)
+    ]
 
 
 T = TypeVar("T")
@@ -199,7 +202,7 @@ def case_timeline_page(
         .order_by("-at", "-pk")
     )
     rows, total = _newest_page(found, number=number, size=size)
-    entries = [TimelineEntry(event, events.event_read(event)) for event in rows]
+    entries = [TimelineEntry(event, event_reading.event_read(event)) for event in rows]
     return NewestPage(entries, max(number, 1), size, total)
 
 
@@ -318,9 +321,9 @@ def complaint_next_step_get(*, case: Case) -> str | None:
     if case.kind != CaseKind.COMPLAINT:
         return None
     rows = case.events.filter(kind__in=(EventKind.CONTACT, EventKind.ESCALATION))
-    said = [events.event_read(row) for row in rows]
-    acknowledged = {d.stage for d in said if isinstance(d, events.ComplaintAcknowledged)}
-    escalated = any(isinstance(d, events.Escalated) and d.stage == 2 for d in said)
+    said = [event_reading.event_read(row) for row in rows]
+    acknowledged = {d.stage for d in said if isinstance(d, event_reading.ComplaintAcknowledged)}
+    escalated = any(isinstance(d, event_reading.Escalated) and d.stage == 2 for d in said)
     if 1 not in acknowledged and not escalated:
         return "acknowledge_1"
     if not escalated:

@@ -6,14 +6,14 @@ from django import template
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 
-from caredesk.cases import events
+from caredesk.cases import event_reading
 from caredesk.cases.mentions import MENTION
 
 register = template.Library()
 
 
 @register.filter
-def note_html(details: events.Details) -> SafeString:
+def note_html(details: event_reading.Details) -> SafeString:
     """The note's text, escaped, with line breaks, and each @name that named a colleague
     in <strong> (the names are on the event: no query)."""
     text = getattr(details, "text", "")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from caredesk.cases import events
+from caredesk.cases import event_reading, events
 from caredesk.cases.models import Case, CaseEvent, CaseStatus, EventKind
 from caredesk.cases.services import case_create
 
@@ -31,29 +31,29 @@ def built(people, make):
                 case=c, by=by, at=AT, kind="complaint", channel="letter"
             ),
             EventKind.CREATED,
-            events.CaseOpened(kind="complaint", channel="letter"),
+            event_reading.CaseOpened(kind="complaint", channel="letter"),
         ),
         (
             lambda c, by: events.note_added(case=c, by=by, at=AT, text="Rang back"),
             EventKind.NOTE,
-            events.NoteAdded(text="Rang back"),
+            event_reading.NoteAdded(text="Rang back"),
         ),
         (
             lambda c, by: events.contact_recorded(
                 case=c, by=by, at=AT, channel="phone", direction="outbound"
             ),
             EventKind.CONTACT,
-            events.ContactRecorded(channel="phone", direction="outbound"),
+            event_reading.ContactRecorded(channel="phone", direction="outbound"),
         ),
         (
             lambda c, by: events.complaint_acknowledged(case=c, by=by, at=AT, stage=1),
             EventKind.CONTACT,
-            events.ComplaintAcknowledged(stage=1),
+            event_reading.ComplaintAcknowledged(stage=1),
         ),
         (
             lambda c, by: events.complaint_escalated(case=c, by=by, at=AT, stage=2),
             EventKind.ESCALATION,
-            events.Escalated(reason="complaint_stage", stage=2),
+            event_reading.Escalated(reason="complaint_stage", stage=2),
         ),
         (
             lambda c, by: events.holding_reply_sent(
@@ -65,21 +65,21 @@ def built(people, make):
                 revised_due_at=AT,
             ),
             EventKind.HOLDING_REPLY,
-            events.HoldingReplySent(
+            event_reading.HoldingReplySent(
                 standard="letter_email_response", reason="Survey", revised_due_at=AT.isoformat()
             ),
         ),
         (
             lambda c, by: events.response_sent(case=c, by=by, at=AT, channel="email"),
             EventKind.RESPONSE,
-            events.ResponseSent(channel="email"),
+            event_reading.ResponseSent(channel="email"),
         ),
         (
             lambda c, by: events.case_paused(
                 case=c, by=by, at=AT, reason="identity_check", paused=["subject_access_request"]
             ),
             EventKind.STATUS_CHANGED,
-            events.StatusChanged(
+            event_reading.StatusChanged(
                 status=CaseStatus.WAITING_FOR_CUSTOMER,
                 reason="identity_check",
                 paused=("subject_access_request",),
@@ -88,40 +88,42 @@ def built(people, make):
         (
             lambda c, by: events.case_resumed(case=c, by=by, at=AT),
             EventKind.STATUS_CHANGED,
-            events.StatusChanged(status=CaseStatus.OPEN),
+            event_reading.StatusChanged(status=CaseStatus.OPEN),
         ),
         (
             lambda c, by: events.case_finished(case=c, by=by, at=AT, status="closed"),
             EventKind.STATUS_CHANGED,
-            events.StatusChanged(status=CaseStatus.CLOSED),
+            event_reading.StatusChanged(status=CaseStatus.CLOSED),
         ),
         (
             lambda c, by: events.deadline_started(
                 case=c, by=by, at=AT, standard="voicemail_return", due_at=None
             ),
             EventKind.DEADLINE_STARTED,
-            events.DeadlineStarted(standard="voicemail_return", due_at=None),
+            event_reading.DeadlineStarted(standard="voicemail_return", due_at=None),
         ),
         (
             lambda c, by: events.deadline_met(
                 case=c, by=by, at=AT, standard="voicemail_return", met_at=AT
             ),
             EventKind.DEADLINE_MET,
-            events.DeadlineMet(standard="voicemail_return", met_at=AT.isoformat()),
+            event_reading.DeadlineMet(standard="voicemail_return", met_at=AT.isoformat()),
         ),
         (
             lambda c, by: events.deadline_warned(
                 case=c, at=AT, standard="voicemail_return", due_at=AT, to=[4]
             ),
             EventKind.DEADLINE_WARNING,
-            events.DeadlineWarned(standard="voicemail_return", due_at=AT.isoformat(), to=(4,)),
+            event_reading.DeadlineWarned(
+                standard="voicemail_return", due_at=AT.isoformat(), to=(4,)
+            ),
         ),
         (
             lambda c, by: events.deadline_escalated(
                 case=c, at=AT, standard="voicemail_return", due_at=AT, to=[]
             ),
             EventKind.ESCALATION,
-            events.Escalated(
+            event_reading.Escalated(
                 reason="deadline_missed",
                 standard="voicemail_return",
                 due_at=AT.isoformat(),
@@ -131,14 +133,14 @@ def built(people, make):
         (
             lambda c, by: events.urgent_escalated(case=c, at=AT, to=[3, 5]),
             EventKind.ESCALATION,
-            events.Escalated(reason="urgent", to=(3, 5)),
+            event_reading.Escalated(reason="urgent", to=(3, 5)),
         ),
     ],
 )
 def test_each_kind_reads_back_as_it_was_written(people, make, kind, details):
     event = built(people, make)
     assert event.kind == kind
-    assert events.event_read(event) == details
+    assert event_reading.event_read(event) == details
 
 
 def test_an_assignment_to_cover_says_who_was_asked_for(people):
@@ -152,7 +154,7 @@ def test_an_assignment_to_cover_says_who_was_asked_for(people):
         asked_for=people.outsider,
     )
     assert event.kind == EventKind.REASSIGNED
-    assert events.event_read(event) == events.Assigned(
+    assert event_reading.event_read(event) == event_reading.Assigned(
         to=people.teammate.pk,
         previous=people.officer.pk,
         asked_for=people.outsider.pk,
@@ -160,15 +162,17 @@ def test_an_assignment_to_cover_says_who_was_asked_for(people):
     )
     first = events.case_assigned(case=case, by=None, at=AT, to=people.officer, previous=None)
     assert first.kind == EventKind.ASSIGNED
-    assert events.event_read(first) == events.Assigned(to=people.officer.pk, previous=None)
+    assert event_reading.event_read(first) == event_reading.Assigned(
+        to=people.officer.pk, previous=None
+    )
 
 
 def test_an_old_row_with_missing_or_odd_data_still_reads(people):
     odd = CaseEvent(kind=EventKind.ESCALATION, at=AT, data={"to": ["x", 2, True], "stage": "2"})
-    assert events.event_read(odd) == events.Escalated(reason="", to=(2,))
-    assert events.event_read(CaseEvent(kind=EventKind.NOTE, at=AT, data=[])) == events.NoteAdded(
-        text=""
-    )
+    assert event_reading.event_read(odd) == event_reading.Escalated(reason="", to=(2,))
+    assert event_reading.event_read(
+        CaseEvent(kind=EventKind.NOTE, at=AT, data=[])
+    ) == event_reading.NoteAdded(text="")
 
 
 def test_record_writes_one_and_record_all_many(people, clock):

@@ -3,7 +3,7 @@
 import pytest
 
 from caredesk.cases import errors
-from caredesk.cases.events import Merged, event_read
+from caredesk.cases.event_reading import Merged, event_read
 from caredesk.cases.merging import case_merge
 from caredesk.cases.models import Case, CaseStatus, Channel, DeadlineStatus, EventKind
 from caredesk.cases.reopening import case_reopen

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from caredesk.cases import errors
-from caredesk.cases.events import Reopened, StatusChanged, event_read
+from caredesk.cases.event_reading import Reopened, StatusChanged, event_read
 from caredesk.cases.models import (
     CaseKind,
     CaseStatus,

@@ -23,7 +23,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from caredesk.cases import events, rules, selectors, services
+from caredesk.cases import event_reading, rules, selectors, services
 from caredesk.cases.customer_panel import customer_panel_get
 from caredesk.cases.forms import (
     AssignForm,
@@ -260,7 +260,7 @@ def assign(request: HttpRequest, reference: str, clock: Clock = system_clock) ->
 def add_note(request: HttpRequest, reference: str, clock: Clock = system_clock) -> HttpResponse:
     def act(case: Case, data: dict[str, Any], staff: StaffMember) -> str:
         note = services.note_add(case=case, text=data["text"], by=staff, clock=clock)
-        return note_added_message(events.event_read(note))
+        return note_added_message(event_reading.event_read(note))
 
     return case_action(request, reference, "note", NoteForm, act, clock, refuse_stale=False)
 
@@ -354,10 +354,10 @@ def complaint_step(
     return case_action(request, reference, "complaint", ComplaintStepForm, act, clock)
 
 
-def note_added_message(details: events.Details) -> str:
+def note_added_message(details: event_reading.Details) -> str:
     """What the writer of a note is told: who it told, and which @names named nobody."""
     said = ["Note added."]
-    if not isinstance(details, events.NoteWithMentions):
+    if not isinstance(details, event_reading.NoteWithMentions):
         return said[0]
     if details.mentioned:
         said.append(
