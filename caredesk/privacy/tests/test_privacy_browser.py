@@ -2,7 +2,11 @@
 representatives, in Chromium (Playwright), checked by axe-core at desk (1280 px) and
 phone (375 px) widths, none scrolling sideways at phone width: the open requests, a
 subject access request with its export made, the disclosure log and a disclosure, the
-breach log, a breach and its case, and the breach report form with a mistake shown.
+breach log, a breach and its case, the breach report form with a mistake shown; an
+erasure request held by a tenancy and open cases, and one not held, erased through its
+form; the retention schedule with a dry run; a request to correct, a request to restrict
+with a restriction started, and a Freedom of Information request decided; and the read
+log filtered to a customer.
 
 One test, one set of records and one signed-in browser for all of them (the live
 server's first page alone takes seconds on a busy machine). With CAREDESK_SCREENSHOTS
@@ -12,6 +16,7 @@ set to a folder, each page is kept there at both widths, to be looked at by a pe
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -20,8 +25,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from caredesk.cases.models import Case, CaseKind, Channel, PauseReason
-from caredesk.cases.services import case_create, case_wait_for_customer
+from caredesk.cases.models import Case, CaseKind, CaseStatus, Channel, PauseReason
+from caredesk.cases.services import case_create, case_finish, case_wait_for_customer
 from caredesk.conftest import People
 from caredesk.core.clock import system_clock
 from caredesk.core.tests.browser import (  # noqa: F401 (fixtures)
@@ -32,14 +37,20 @@ from caredesk.core.tests.browser import (  # noqa: F401 (fixtures)
     sign_in,
 )
 from caredesk.customers.consent import consent_record, consent_withdraw
-from caredesk.customers.models import Customer, CustomerType
+from caredesk.customers.models import Customer, CustomerType, Restriction
 from caredesk.customers.representatives import representative_record
 from caredesk.customers.services import customer_create
 from caredesk.mail.services import email_receive
 from caredesk.privacy import subject_access as sar
 from caredesk.privacy.breaches import breach_assess, breach_report
 from caredesk.privacy.disclosures import disclosure_decide, disclosure_request_log
-from caredesk.privacy.models import Breach, BreachRisk, DisclosureRequest
+from caredesk.privacy.models import (
+    Breach,
+    BreachRisk,
+    DisclosureRequest,
+    InformationDecision,
+    InformationRequest,
+)
 from caredesk.standards import load_policy
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -80,7 +91,9 @@ def looked_at(page: Page, name: str) -> None:
 def records(people: People) -> dict[str, Any]:
     """A customer with consents, representatives, a police request decided and one
     waiting, a subject access request with its export made, an erasure request waiting
-    for proof of identity; two breaches, one assessed."""
+    for proof of identity; two breaches, one assessed. An applicant whose one enquiry is
+    closed asks to be erased; another customer asks to correct their details, to
+    restrict the use of their data, and for information under the FOI Act."""
     now = system_clock.now()
     officer, dpo = people.officer, people.data_protection_officer
     jo = customer_create(
@@ -221,7 +234,68 @@ def records(people: People) -> dict[str, Any]:
         policy=HALTON,
         clock=system_clock,
     )
-    return {"jo": jo, "request": request, "police": police, "lost": lost}
+    sam = customer_create(
+        customer_type=CustomerType.APPLICANT,
+        first_name="Sam",
+        last_name="Reed",
+        email="sam.reed@example.com",
+        phone="01632 960123",
+    )
+    enquiry = case_create(
+        kind=CaseKind.GENERAL_ENQUIRY,
+        channel=Channel.PHONE,
+        received_at=now - timedelta(days=30),
+        subject="Sam Reed asks about the waiting list",
+        customer=sam,
+        by=officer,
+        policy=HALTON,
+    )
+    case_finish(case=enquiry, status=CaseStatus.CLOSED, by=officer)
+    ama = customer_create(
+        customer_type=CustomerType.TENANT,
+        first_name="Ama",
+        last_name="Boateng",
+        email="ama.boateng@example.com",
+        address="3 Palace Fields Avenue\nRuncorn",
+        postcode="WA7 2QW",
+    )
+    asked: dict[str, Case] = {
+        kind: case_create(
+            kind=kind,
+            channel=Channel.EMAIL,
+            received_at=now - timedelta(days=2),
+            subject=subject,
+            customer=ama,
+            by=officer,
+            policy=HALTON,
+        )
+        for kind, subject in (
+            (CaseKind.RECTIFICATION_REQUEST, "My first name is spelt wrongly: it is Amma"),
+            (CaseKind.RESTRICTION_REQUEST, "Please stop using my address until you check it"),
+            (CaseKind.FOI_REQUEST, "How many homes on Palace Fields had damp reported in 2026?"),
+        )
+    }
+    return {
+        "jo": jo,
+        "request": request,
+        "police": police,
+        "lost": lost,
+        "held": erasure,
+        "sam": sam,
+        "not_held": case_create(
+            kind=CaseKind.ERASURE_REQUEST,
+            channel=Channel.EMAIL,
+            received_at=now,
+            subject="Please delete my details",
+            customer=sam,
+            by=officer,
+            policy=HALTON,
+        ),
+        "ama": ama,
+        "correct": asked[CaseKind.RECTIFICATION_REQUEST],
+        "restrict": asked[CaseKind.RESTRICTION_REQUEST],
+        "foi": asked[CaseKind.FOI_REQUEST],
+    }
 
 
 def test_the_privacy_pages_at_desk_and_phone_widths(
@@ -268,6 +342,105 @@ def test_the_privacy_pages_at_desk_and_phone_widths(
     expect(page.locator(".error-summary")).to_be_focused()
     expect(page.get_by_role("alert")).to_contain_text("Write what happened")
     looked_at(page, "breach-report-error")
+
+    # an erasure request held: Jo is a tenant, and her subject access request is open
+    page.goto(f"{url}{reverse('privacy:erasure', args=[records['held'].reference])}")
+    held = page.get_by_role("alert")
+    expect(held).to_contain_text("Their data cannot be erased yet")
+    expect(held).to_contain_text("we need their details while the tenancy or lease lasts")
+    expect(held.get_by_role("link", name=re.compile(request.reference))).to_be_visible()
+    expect(page.get_by_role("button", name="Erase their personal data")).to_have_count(0)
+    looked_at(page, "erasure-held")
+
+    # one not held, erased through its form once Sam has been told
+    sam: Customer = records["sam"]
+    page.goto(f"{url}{reverse('privacy:erasure', args=[records['not_held'].reference])}")
+    expect(page.get_by_text("Nothing: no tenancy or lease")).to_be_visible()
+    looked_at(page, "erasure")
+    erase = page.get_by_role("form", name="Erase")
+    erase.get_by_label("By email").check()
+    erase.get_by_label("I understand this cannot be undone").check()
+    erase.get_by_role("button", name="Erase their personal data").click()
+    expect(page.get_by_role("heading", name="Erased customer")).to_be_visible()
+    expect(page.locator(".messages")).to_contain_text("Their personal data is erased")
+    expect(page.get_by_text("Their personal data was erased on")).to_be_visible()
+    expect(page.get_by_text("Sam Reed")).to_have_count(0)
+    looked_at(page, "erasure-done")
+    sam.refresh_from_db()
+    assert sam.erased_at is not None
+    assert Case.objects.get(pk=records["not_held"].pk).status == CaseStatus.RESOLVED
+
+    # the retention schedule, and what it would do now
+    page.goto(f"{url}{reverse('privacy:retention')}")
+    expect(page.get_by_text("It has not run yet.")).to_be_visible()
+    page.get_by_role("button", name="Show what it would do").click()
+    figures = page.get_by_role("region", name="What it would do now")
+    expect(figures.get_by_role("table")).to_be_visible()
+    expect(
+        figures.get_by_role("rowheader", name="Customers whose dealings with us ended")
+    ).to_be_visible()
+    expect(page.get_by_text("Nothing has been changed.")).to_be_visible()
+    expect(page.get_by_role("region", name="Runs")).to_contain_text("Dry run by")
+    looked_at(page, "retention-dry-run")
+
+    # Ama's request to correct, with its answer form
+    page.goto(f"{url}{reverse('privacy:rectification', args=[records['correct'].reference])}")
+    expect(
+        page.get_by_role("heading", name="Ama Boateng's request to correct their details")
+    ).to_be_visible()
+    expect(page.get_by_role("form", name="Answer the customer")).to_be_visible()
+    looked_at(page, "rectification")
+
+    # her request to restrict, and a restriction started from its page
+    page.goto(f"{url}{reverse('privacy:restriction', args=[records['restrict'].reference])}")
+    looked_at(page, "restriction")
+    restrict = page.get_by_role("form", name="Restrict the use of their data")
+    restrict.get_by_label("They say their data is wrong").check()
+    restrict.get_by_label("What is restricted, and why?").fill(
+        "Her address, while we check it with the council."
+    )
+    restrict.get_by_role("button", name="Restrict the use of their data").click()
+    expect(page.locator(".messages")).to_contain_text("The use of their data is restricted")
+    under = page.get_by_role("list", name="Restrictions under this request")
+    expect(under).to_contain_text("In force")
+    expect(under).to_contain_text("Her address, while we check it with the council.")
+    looked_at(page, "restriction-started")
+    assert Restriction.objects.filter(
+        customer=records["ama"], request_reference=records["restrict"].reference
+    ).exists()
+
+    # her Freedom of Information request, decided through its form
+    foi: Case = records["foi"]
+    page.goto(f"{url}{reverse('privacy:information', args=[foi.reference])}")
+    expect(page.get_by_role("heading", name=foi.subject)).to_be_visible()
+    looked_at(page, "information")
+    decide = page.get_by_role("form", name="The decision")
+    decide.get_by_label("Given in part, the rest refused").check()
+    decide.get_by_label("What did we give them?").fill("The number of homes, by month.")
+    decide.get_by_label("Which exemption or exception?").fill("Section 40(2)")
+    decide.get_by_label("Why? (if we refused").fill("The addresses would identify households.")
+    decide.get_by_label("By email").check()
+    decide.get_by_role("button", name="Record the decision").click()
+    expect(page.locator(".messages")).to_contain_text("The decision is recorded.")
+    expect(page.get_by_role("form", name="Review")).to_be_visible()
+    looked_at(page, "information-decided")
+    decided = InformationRequest.objects.get(case=foi)
+    assert decided.decision == InformationDecision.PART
+    assert decided.decided_by == people.data_protection_officer
+
+    # the read log, filtered to Ama: the officer's reads of her requests
+    page.goto(f"{url}{reverse('privacy:reads')}")
+    page.get_by_label("Customer", exact=True).fill("Boateng")
+    page.get_by_role("button", name="Show reads").click()
+    expect(page.get_by_text("Reads of Ama Boateng")).to_be_visible()
+    reads = page.get_by_role("region", name="Reads, the newest first")
+    for what in (
+        f"request to restrict {records['restrict'].reference}",
+        f"request for information {foi.reference}",
+    ):
+        expect(reads.get_by_role("cell", name=what).first).to_be_visible()
+    expect(reads.get_by_role("cell", name="Jo Jones")).to_have_count(0)
+    looked_at(page, "reads-filtered")
 
     # the customer page's consent and representatives, as an officer sees them (with
     # the forms to record more), the form to record a consent opened
