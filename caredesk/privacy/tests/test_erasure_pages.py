@@ -43,6 +43,7 @@ def test_the_page_shows_what_holds_and_what_would_go_then_erases(
     Customer.objects.filter(pk=customer.pk).update(customer_type=CustomerType.APPLICANT)
     page = client.get(url).content.decode()
     assert "Nothing: no tenancy or lease" in page
+    assert "ask for proof of identity" in page  # what may still be done on the case
     refused = client.post(url, {"action": "erase", "told_how": "email"})
     assert refused.status_code == 400
     assert "Confirm you understand this cannot be undone" in refused.content.decode()
@@ -58,6 +59,7 @@ def test_the_page_shows_what_holds_and_what_would_go_then_erases(
     page = client.get(url).content.decode()
     assert "Their personal data was erased on" in page
     assert "Reed" not in page
+    assert "ask for proof of identity" not in page  # answered: nothing more to ask
     request_to_erase.refresh_from_db()
     assert request_to_erase.status == CaseStatus.RESOLVED
 
