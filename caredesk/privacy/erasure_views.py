@@ -20,7 +20,7 @@ from caredesk.errors import CaredeskError
 from caredesk.privacy import erasure
 from caredesk.privacy.erasure_forms import EraseForm, RefuseErasureForm
 from caredesk.privacy.models import Erasure, RetentionRun
-from caredesk.privacy.retention import RULE_WORDS, RULES, retention_apply
+from caredesk.privacy.retention import RULE_DONE, RULE_WORDS, RULES, retention_apply
 from caredesk.staff.decorators import requires
 from caredesk.staff.models import StaffMember
 from caredesk.staff.permissions import Can
@@ -133,5 +133,8 @@ def retention_page(request: HttpRequest, clock: Clock = system_clock) -> HttpRes
     )
 
 
-def _rows(run: RetentionRun) -> list[tuple[str, dict[str, Any]]]:
-    return [(RULE_WORDS[rule], run.rules[rule]) for rule in RULES if rule in run.rules]
+def _rows(run: RetentionRun) -> list[tuple[str, dict[str, Any], str]]:
+    """Each rule's words, figures and what was done to what it found."""
+    return [
+        (RULE_WORDS[rule], run.rules[rule], RULE_DONE[rule]) for rule in RULES if rule in run.rules
+    ]

@@ -5,6 +5,7 @@ the figures, and has nothing left to do the next time; and the worker's once a d
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -175,3 +176,21 @@ def test_the_command_dry_run_says_what_it_would_do(demo: SettableClock, settings
     assert "Files no record names: 1 past their time" in said  # by the files' own times
     assert "anonymised" not in said
     assert RetentionRun.objects.get().dry_run
+
+
+def test_the_command_says_what_it_did_to_each_kind(demo: SettableClock, settings: Any) -> None:
+    out = io.StringIO()
+    call_command("retention", stdout=out)
+    said = out.getvalue()
+    assert said.startswith("Done.")
+    # reads and unnamed files are deleted; the records the figures count are anonymised
+    assert re.search(
+        r"^Reads of customers' records: ([\d,]+) past their time, \1 deleted", said, re.M
+    )
+    assert re.search(r"^Files no record names: 1 past their time, 1 deleted", said, re.M)
+    assert re.search(
+        r"^Customers whose dealings with us ended: ([\d,]+) past their time, \1 anonymised",
+        said,
+        re.M,
+    )
+    assert not RetentionRun.objects.get().dry_run

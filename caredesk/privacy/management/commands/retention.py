@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from caredesk.core.active_policy import active_policy
 from caredesk.core.clock import system_clock
-from caredesk.privacy.retention import RULE_WORDS, retention_apply
+from caredesk.privacy.retention import RULE_DONE, RULE_WORDS, retention_apply
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         for rule, figures in run.rules.items():
             line = f"{RULE_WORDS[rule]}: {figures['due']:,} past their time"
             if not dry_run:
-                line += f", {figures['done']:,} anonymised"
+                line += f", {figures['done']:,} {RULE_DONE[rule]}"
                 if figures["failed"]:
                     line += f", {figures['failed']:,} FAILED (see the log)"
             if figures["held"]:
