@@ -75,7 +75,7 @@ def get_hazard(request: HttpRequest, hazard_id: Id) -> HazardOut:
     response={200: HazardOut, **DONE_ANSWERS},
     auth=writes,
 )
-def step_done(request: HttpRequest, hazard_id: Id, step_id: Id, body: StepDoneIn) -> HazardOut:
+def step_done(request: HttpRequest, hazard_id: Id, step_id: Id, payload: StepDoneIn) -> HazardOut:
     """The repairs system made the home safe, or began the work: the step's deadline is
     met. 409 if it was done already; 400 for a step only the desk records (the
     investigation, with its findings) or a time outside the hazard's life."""
@@ -91,8 +91,8 @@ def step_done(request: HttpRequest, hazard_id: Id, step_id: Id, body: StepDoneIn
     hazard_step_done(
         step=step,
         by=None,
-        at=body.at,
-        note=body.note,
+        at=payload.at,
+        note=payload.note,
         source=REPAIRS_SYSTEM,
         policy=active_policy(),
         clock=api_clock,

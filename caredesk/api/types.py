@@ -7,6 +7,8 @@ and the reason, before any of it reaches a service or a query.
 Times: every time the API gives is ISO 8601 in the organisation's zone, Europe/London,
 with its UTC offset (`2025-06-20T13:00:00+01:00`), as the `caredesk due` command and the
 desk show them. A time sent with no offset is read as Europe/London time (DESIGN.md 3.1).
+Every time sent is TimeIn, which refuses one outside the years the deadline engine
+knows with a 422 naming the field, before any arithmetic on it can overflow.
 """
 
 from datetime import UTC, datetime
@@ -30,11 +32,16 @@ def _shown_in_london(moment: datetime) -> datetime:
 
 
 def _read_as_london(moment: datetime) -> datetime:
-    """A time sent to the API: aware, and within the years the deadline engine knows."""
+    """A time sent to the API: aware, and within the years the deadline engine knows,
+    counted in London, where it counts them (1971-01-01T00:00+14:00 is 1970 there)."""
+    out_of_range = f"Give a time between {FIRST_YEAR} and {LAST_YEAR}."
+    # The year as sent first: moving 0001-01-01 or 9999-12-31 by an offset overflows.
     if not FIRST_YEAR <= moment.year <= LAST_YEAR:
-        raise ValueError(f"Give a time between {FIRST_YEAR} and {LAST_YEAR}.")
+        raise ValueError(out_of_range)
     if moment.tzinfo is None or moment.utcoffset() is None:
         moment = moment.replace(tzinfo=LONDON)
+    if not FIRST_YEAR <= moment.astimezone(LONDON).year <= LAST_YEAR:
+        raise ValueError(out_of_range)
     return moment.astimezone(UTC)
 
 
@@ -55,10 +62,13 @@ def _storable(value: object) -> object:
 STORABLE = BeforeValidator(_storable)
 StorableStr = Annotated[str, STORABLE]
 
-# Times the API answers with (from the database): shown in Europe/London.
+# Times the API answers with (from the database): shown in Europe/London. Never for
+# input: it does not check the year, and a year-1 time overflows on the way to London.
 Time = Annotated[datetime, AfterValidator(_shown_in_london)]
-# Times sent to the API.
-TimeIn = Annotated[datetime, AfterValidator(_read_as_london)]
+# Every time sent to the API, in a body or a query. A test (tests/test_time_bounds.py)
+# fails if a request schema has a time without READ_AS_LONDON.
+READ_AS_LONDON = AfterValidator(_read_as_london)
+TimeIn = Annotated[datetime, READ_AS_LONDON]
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), STORABLE]

@@ -2,7 +2,7 @@
 
 from ninja import Field, Schema
 
-from caredesk.api.types import StorableStr, Time
+from caredesk.api.types import StorableStr, Time, TimeIn
 
 
 class HazardStepOut(Schema):
@@ -27,7 +27,9 @@ class HazardOut(Schema):
 
 
 class StepDoneIn(Schema):
-    at: Time | None = Field(
-        None, description="When it was done; now if left out. Not before the hazard was reported."
+    at: TimeIn | None = Field(
+        None,
+        description="When it was done; now if left out. Not before the hazard was reported "
+        "(no offset: Europe/London time).",
     )
     note: StorableStr = Field("", max_length=2000)

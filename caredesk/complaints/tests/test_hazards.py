@@ -372,6 +372,45 @@ def test_record_a_hazard_then_its_investigation_from_the_pages(
     assert "Damp and mould growth" in case_page.content.decode()
 
 
+@pytest.mark.parametrize("typed", ["0001-01-01T00:00", "9999-12-31T23:59", "2101-01-01T00:00"])
+def test_a_step_done_in_year_1_or_9999_on_the_page_is_refused_saying_why(
+    client: object,
+    people: People,
+    clock: SettableClock,
+    case: Case,
+    monkeypatch: object,
+    typed: str,
+) -> None:
+    """The API's 500 (api/tests/test_time_bounds.py) never reached the desk: its form
+    reads the time in office time, and the service refuses one outside the hazard's life."""
+    from django.urls import reverse
+
+    from caredesk.core.clock import system_clock
+
+    monkeypatch.setattr(system_clock, "now", clock.now)  # type: ignore[attr-defined]
+    hazard = report(people, case, clock)
+    hazard_investigated(
+        hazard=hazard,
+        findings="Mould",
+        significant=True,
+        by=people.officer,
+        policy=HALTON,
+        clock=clock,
+    )
+    work = steps(hazard)["hazard_safety_work_begun"]
+    client.force_login(people.officer)  # type: ignore[attr-defined]
+
+    answer = client.post(  # type: ignore[attr-defined]
+        reverse("complaints:hazard", args=[hazard.pk]),
+        {"action": "done", "step": str(work.pk), f"step{work.pk}-done_at": typed},
+    )
+
+    assert answer.status_code == 400
+    assert "Give a time between the report of the hazard and now." in answer.content.decode()
+    work.refresh_from_db()
+    assert work.done_at is None
+
+
 # -- the written summary ----------------------------------------------------------------
 
 
