@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from caredesk.cases.models import Case
 from caredesk.cases.services import case_assign
@@ -126,3 +126,30 @@ def test_an_officers_day(page: Page, live_server, people) -> None:
     expect(page.get_by_text(f"{waiting.reference} is open again.")).to_be_visible()
     looked_at(page)
     assert Case.objects.get(pk=waiting.pk).status == "open"
+
+
+def test_an_action_opened_before_the_page_is_ready_still_shows_its_form(
+    page: Page, live_server, people
+) -> None:
+    """On a busy machine or a slow line an officer can open "Resolve or close" before
+    htmx has started: the form it fetches on opening must still come."""
+    clock = SettableClock(system_clock.now())
+    case = customer_case(people, clock, subject="Fence panel down", last_name="Okafor")
+    case_assign(case=case, officer=people.officer, by=people.line_manager, clock=clock)
+    page.set_default_timeout(30_000)
+    page.goto(f"{live_server.url}/staff/login/")
+    page.get_by_label("Username").fill("olu_officer")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="My work")).to_be_visible()
+
+    # htmx arrives two seconds late; the officer opens the action at once
+    def late(route: Route) -> None:
+        page.wait_for_timeout(2_000)
+        route.continue_()
+
+    page.route(re.compile(r"/htmx-2[^/]*\.js$"), late)
+    page.goto(f"{live_server.url}/cases/{case.reference}/", wait_until="commit")
+    page.locator("summary", has_text="Resolve or close").click()
+    assert page.evaluate("!window.htmx")  # opened before htmx was there
+    expect(page.get_by_label("Outcome")).to_be_visible()
