@@ -118,7 +118,7 @@ def case_events_list(*, case: Case) -> QuerySet[CaseEvent]:
 @dataclass(frozen=True)
 class TimelineEntry:
     event: CaseEvent
-    details: event_reading.Details  # what the event says, typed (cases.events)
+    details: event_reading.Details  # what the event says, typed (cases.event_reading)
 
     @property
     def label(self) -> str:
