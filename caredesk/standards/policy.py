@@ -17,7 +17,8 @@ data is kept); what the Housing Ombudsman's
 Complaint Handling Code and Awaab's Law ask beyond timescales: `[complaints]` and
 `[hazards]` (`policy_complaints.py`); and `[read_alerts]`, when unusual reading of
 customers' records is alerted on (`policy_read_alerts.py`). The tables' building blocks
-(a clause, whole numbers, dates) are in `policy_values.py`.
+(a clause, whole numbers, dates) are in `policy_values.py`, and the kinds of value the
+settings take (lengths of time, percentages, frequencies) in `policy_fields.py`.
 
 Each setting is checked here on its own, so every bad one is reported; what must hold
 across settings is checked in `policy_checks.py`. Loading lives in `policy_files.py`,
@@ -27,43 +28,48 @@ and telling the problems in `policy_problems.py` and `policy_lines.py`.
 from __future__ import annotations
 
 import enum
-import re
-from datetime import date
-from functools import cached_property, partial
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BeforeValidator,
     Discriminator,
     Field,
-    PlainSerializer,
-    PlainValidator,
     StrictBool,
     Tag,
     ValidationInfo,
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
 
-from caredesk.errors import DurationError, UnknownStandard
+from caredesk.errors import UnknownStandard
 from caredesk.standards.bank_holidays import Region
 from caredesk.standards.calendar import Interval, WorkingCalendar
-from caredesk.standards.durations import Duration, Unit, parse_duration
+from caredesk.standards.durations import Duration, parse_duration
 from caredesk.standards.office_hours import WEEKDAYS as WEEKDAYS
-from caredesk.standards.office_hours import parse_interval, shown
 from caredesk.standards.office_hours import parse_office_hours as parse_office_hours
+from caredesk.standards.office_hours import shown
 from caredesk.standards.policy_checks import APPOINTMENTS_KEPT as APPOINTMENTS_KEPT
 from caredesk.standards.policy_checks import FIRST_CONTACT_RESOLUTION as FIRST_CONTACT_RESOLUTION
-from caredesk.standards.policy_checks import LONE_WORKING_DEFAULTS, REAL_TIME_UNITS, policy_problems
+from caredesk.standards.policy_checks import LONE_WORKING_DEFAULTS, policy_problems
 from caredesk.standards.policy_complaints import Complaints as Complaints
 from caredesk.standards.policy_complaints import Hazards as Hazards
+from caredesk.standards.policy_fields import (
+    ClosureDay,
+    DurationField,
+    FrequencyField,
+    IntervalText,
+    Number,
+    Percentage,
+    RealTimeField,
+    RetentionField,
+    RevisionField,
+    day_hours,
+)
 from caredesk.standards.policy_read_alerts import ReadAlerts as ReadAlerts
 from caredesk.standards.policy_values import Clause as Clause
 from caredesk.standards.policy_values import Strict as _Strict
 from caredesk.standards.policy_values import WholeNumber as WholeNumber
-from caredesk.standards.policy_values import calendar_date, within_years
 
 
 class Channel(enum.StrEnum):
@@ -191,139 +197,9 @@ class Basis(enum.StrEnum):
     REGULATOR = "regulator"  # Housing Ombudsman, Regulator of Social Housing
 
 
-_FREQUENCY = re.compile(r"^(\d{1,3}) (?:times )?(?:a|per) working day$")
-
-
 # The loader checks what must hold across settings itself, so it can say where each
 # problem is (policy_checks); a Policy made any other way is checked when it is made.
 CHECKED_ACROSS = "checked_across"
-_LONGEST_DURATION = 60
-
-
-def _duration(value: Any) -> Duration:
-    if isinstance(value, Duration):
-        return value
-    if not isinstance(value, str):
-        raise ValueError(f"should be text such as '10 working days'; it is {shown(value)}.")
-    if len(value) > _LONGEST_DURATION:
-        raise ValueError(f"{shown(value)} is too long to be a duration such as '10 working days'.")
-    try:
-        return parse_duration(value)
-    except DurationError as error:
-        raise ValueError(error.message) from None
-
-
-DurationField = Annotated[Duration, PlainValidator(_duration), PlainSerializer(str)]
-
-
-def _revision(value: Duration) -> Duration:
-    if value.amount < 1 or value.unit is Unit.RINGS:
-        raise ValueError(
-            f"'{value}' cannot limit a revised date: give a length of time such as "
-            "'20 working days'."
-        )
-    return value
-
-
-# How far a holding reply may move a due date: a real length of time, not rings.
-RevisionField = Annotated[
-    Duration, PlainValidator(_duration), AfterValidator(_revision), PlainSerializer(str)
-]
-
-
-def _real_time(value: Duration) -> Duration:
-    if value.unit not in REAL_TIME_UNITS or value.amount < 1:
-        raise ValueError(
-            f"'{value}' is not a length of real time: write minutes or hours, such as "
-            "'15 minutes' (office hours do not stop the clock of someone out alone)."
-        )
-    return value
-
-
-# A length of real time in minutes or hours: "15 minutes", "1 hour".
-RealTimeField = Annotated[
-    Duration, PlainValidator(_duration), AfterValidator(_real_time), PlainSerializer(str)
-]
-
-
-_RETENTION_UNITS = frozenset({Unit.MONTHS, Unit.WEEKS, Unit.CALENDAR_DAYS})
-
-
-def _retention(value: Duration) -> Duration:
-    if value.unit not in _RETENTION_UNITS or value.amount < 1:
-        raise ValueError(
-            f"'{value}' is not a retention period: write months, weeks or calendar days, "
-            "such as '72 months' for 6 years."
-        )
-    return value
-
-
-# How long something is kept: "72 months", "2 weeks", "30 calendar days".
-RetentionField = Annotated[
-    Duration, PlainValidator(_duration), AfterValidator(_retention), PlainSerializer(str)
-]
-
-
-def _number(value: Any) -> Any:
-    """TOML has numbers: text ("60") or true/false where a number goes is a mistake."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise PydanticCustomError("float_type", "Input should be a valid number")
-    return value
-
-
-Number = Annotated[float, BeforeValidator(_number), Field(allow_inf_nan=False)]
-
-
-def _percentage(value: float) -> float:
-    if not 0 <= value <= 100:
-        raise ValueError(f"{value:g} is not a percentage: give a number from 0 to 100.")
-    return value
-
-
-Percentage = Annotated[Number, AfterValidator(_percentage)]
-
-
-def _interval_text(value: str) -> str:
-    parse_interval(value)
-    return value
-
-
-IntervalText = Annotated[str, AfterValidator(_interval_text)]
-
-
-def _day_hours(value: list[str]) -> list[str]:
-    if not value:
-        raise ValueError("a working day needs at least one office interval.")
-    return value
-
-
-ClosureDay = Annotated[
-    date,
-    BeforeValidator(calendar_date),
-    AfterValidator(partial(within_years, what="closure day")),
-]
-
-
-class Frequency(_Strict):
-    times: WholeNumber
-    per: Literal["working day"] = "working day"
-
-    def __str__(self) -> str:
-        return f"{self.times} per {self.per}"
-
-
-def _frequency(value: Any) -> Frequency:
-    if isinstance(value, Frequency):
-        return value
-    if not isinstance(value, str):
-        raise ValueError(f"should be text such as '4 per working day'; it is {shown(value)}.")
-    match = _FREQUENCY.match(" ".join(value.lower().split()))
-    if not match or int(match.group(1)) < 1:
-        raise ValueError(f"{shown(value)} is not a frequency: write it as '4 per working day'.")
-    return Frequency(times=int(match.group(1)))
-
-
-FrequencyField = Annotated[Frequency, PlainValidator(_frequency), PlainSerializer(str)]
 
 
 class Organisation(_Strict):
@@ -350,7 +226,7 @@ class CalendarSettings(_Strict):
     working_days: list[Literal[WEEKDAYS]] = Field(min_length=1)  # type: ignore[valid-type]
     office_hours: list[IntervalText] = Field(min_length=1)
     office_hours_by_day: dict[  # type: ignore[valid-type]
-        Literal[WEEKDAYS], Annotated[list[IntervalText], AfterValidator(_day_hours)]
+        Literal[WEEKDAYS], Annotated[list[IntervalText], AfterValidator(day_hours)]
     ] = {}
     closure_days: list[ClosureDay] = []
     ring_seconds: Number = Field(default=3, gt=0, le=30)
