@@ -59,6 +59,20 @@ def date_field(label: str, *, what: str, example: str, **kwargs: Any) -> forms.D
     )
 
 
+def radio_choice(label: str, *, choose: str, **kwargs: Any) -> forms.ChoiceField:
+    """One of a few choices, as radio buttons, with messages that name it: "Choose
+    `choose`", and "Choose `choose` from the list" for a value not offered."""
+    return forms.ChoiceField(
+        label=label,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": f"Choose {choose}",
+            "invalid_choice": f"Choose {choose} from the list",
+        },
+        **kwargs,
+    )
+
+
 class TextLimits:
     """Mix into a form (first among its bases) to tell its text fields' limits."""
 

@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from caredesk.core.forms import TextLimits, date_field
+from caredesk.core.forms import TextLimits, date_field, radio_choice
 from caredesk.customers import consent, representatives
 from caredesk.customers.models import (
     AuthorityGiven,
@@ -39,29 +39,21 @@ def moment_on(day: date, now: datetime) -> datetime:
 
 
 class ConsentForm(TextLimits, forms.Form):
-    purpose = forms.ChoiceField(
-        label="What did the customer agree to?",
+    purpose = radio_choice(
+        "What did the customer agree to?",
+        choose="what the customer agreed to",
         choices=ConsentPurpose.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose what the customer agreed to",
-            "invalid_choice": "Choose what the customer agreed to from the list",
-        },
     )
     details = forms.CharField(
         label="Which partner agencies, or what else (if that is what they agreed to)",
         max_length=consent.DETAILS_MAX,
         required=False,
     )
-    given_how = forms.ChoiceField(
-        label="How did they agree?",
+    given_how = radio_choice(
+        "How did they agree?",
+        choose="how the customer agreed",
         help_text="Written consent is best: Stonewall Housing's policy asks for it where we can.",
         choices=ConsentHow.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose how the customer agreed",
-            "invalid_choice": "Choose how the customer agreed from the list",
-        },
     )
     given_on = date_field("When did they agree?", what="the date they agreed", example="2026-06-03")
     evidence = forms.CharField(
@@ -88,14 +80,10 @@ class ConsentForm(TextLimits, forms.Form):
 
 
 class ConsentWithdrawForm(TextLimits, forms.Form):
-    withdrawn_how = forms.ChoiceField(
-        label="How did they withdraw it?",
+    withdrawn_how = radio_choice(
+        "How did they withdraw it?",
+        choose="how the customer withdrew their consent",
         choices=[(c.value, c.label) for c in ConsentEnd if c != ConsentEnd.SUPERSEDED],
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose how the customer withdrew their consent",
-            "invalid_choice": "Choose how the customer withdrew their consent from the list",
-        },
     )
     withdrawn_on = date_field(
         "When did they withdraw it?", what="the date they withdrew it", example="2026-06-03"
@@ -114,14 +102,10 @@ class RepresentativeForm(TextLimits, forms.Form):
         max_length=representatives.NAME_MAX,
         error_messages={"required": "Enter the representative's name"},
     )
-    kind = forms.ChoiceField(
-        label="Who are they?",
+    kind = radio_choice(
+        "Who are they?",
+        choose="who the representative is",
         choices=RepresentativeKind.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose who the representative is",
-            "invalid_choice": "Choose who the representative is from the list",
-        },
     )
     relationship = forms.CharField(
         label="Relationship or organisation (optional)",
@@ -145,14 +129,10 @@ class RepresentativeForm(TextLimits, forms.Form):
         required=False,
         error_messages={"invalid_choice": "Choose the matters from the list"},
     )
-    given_how = forms.ChoiceField(
-        label="How was the authority given?",
+    given_how = radio_choice(
+        "How was the authority given?",
+        choose="how the authority was given",
         choices=AuthorityGiven.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose how the authority was given",
-            "invalid_choice": "Choose how the authority was given from the list",
-        },
     )
     starts_on = date_field("In force from", what="the date it starts", example="2026-06-01")
     ends_on = date_field(

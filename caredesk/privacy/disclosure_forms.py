@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from caredesk.core.forms import TextLimits, date_field
+from caredesk.core.forms import TextLimits, date_field, radio_choice
 from caredesk.customers.models import Customer, Matter, Representative
 from caredesk.privacy import disclosures
 from caredesk.privacy.models import DisclosureDecision, Exemption, LawfulBasis, RequesterKind
@@ -16,14 +16,10 @@ NOT_ONE = ""
 
 
 class DisclosureRequestForm(TextLimits, forms.Form):
-    requester_kind = forms.ChoiceField(
-        label="Who is asking?",
+    requester_kind = radio_choice(
+        "Who is asking?",
+        choose="who is asking",
         choices=RequesterKind.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose who is asking",
-            "invalid_choice": "Choose who is asking from the list",
-        },
     )
     representative = forms.ChoiceField(
         label="Which of the customer's representatives? (if they are one on record)",

@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 
-from caredesk.core.forms import TextLimits, date_field
+from caredesk.core.forms import TextLimits, date_field, radio_choice
 from caredesk.customers.models import RestrictionGround
 from caredesk.customers.restrictions import REASON_MAX, TOLD_HOW_MAX
 from caredesk.privacy.information import REFUSED_UNDER_MAX, TEXT_MAX
@@ -22,15 +22,7 @@ def _box(rows: int = 4) -> forms.Textarea:
 
 
 def _how(label: str = "How was the answer sent?") -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=label,
-        choices=AnswerHow.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose how the answer was sent",
-            "invalid_choice": "Choose how the answer was sent from the list",
-        },
-    )
+    return radio_choice(label, choose="how the answer was sent", choices=AnswerHow.choices)
 
 
 # -- correcting and restricting ---------------------------------------------------------------
@@ -39,13 +31,9 @@ def _how(label: str = "How was the answer sent?") -> forms.ChoiceField:
 class RightsAnswerForm(TextLimits, forms.Form):
     """The answer to a request to correct or restrict: done, or refused with the reason."""
 
-    outcome = forms.ChoiceField(
-        label="What is the answer?",
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose what the answer is",
-            "invalid_choice": "Choose what the answer is from the list",
-        },
+    outcome = radio_choice(
+        "What is the answer?",
+        choose="what the answer is",
     )
     said = forms.CharField(
         label="What did we tell them?",
@@ -85,14 +73,10 @@ class RightsAnswerForm(TextLimits, forms.Form):
 class RestrictForm(TextLimits, forms.Form):
     """Restrict the use of the customer's data (UK GDPR Article 18(1))."""
 
-    ground = forms.ChoiceField(
-        label="Why is the use of their data restricted?",
+    ground = radio_choice(
+        "Why is the use of their data restricted?",
+        choose="why the use of their data is restricted",
         choices=RestrictionGround.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose why the use of their data is restricted",
-            "invalid_choice": "Choose why the use of their data is restricted from the list",
-        },
     )
     reason = forms.CharField(
         label="What is restricted, and why?",
@@ -134,14 +118,10 @@ class LiftForm(TextLimits, forms.Form):
 class DecisionForm(TextLimits, forms.Form):
     """The decision on a request for information under STAIRs or the FOI Act."""
 
-    decision = forms.ChoiceField(
-        label="What is the decision?",
+    decision = radio_choice(
+        "What is the decision?",
+        choose="the decision",
         choices=InformationDecision.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose the decision",
-            "invalid_choice": "Choose the decision from the list",
-        },
     )
     given = forms.CharField(
         label="What did we give them?",
@@ -199,14 +179,10 @@ class ReviewAskForm(TextLimits, forms.Form):
 class ReviewForm(TextLimits, forms.Form):
     """The outcome of the review."""
 
-    outcome = forms.ChoiceField(
-        label="What is the outcome of the review?",
+    outcome = radio_choice(
+        "What is the outcome of the review?",
+        choose="the outcome of the review",
         choices=ReviewOutcome.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose the outcome of the review",
-            "invalid_choice": "Choose the outcome of the review from the list",
-        },
     )
     given = forms.CharField(
         label="What did we then give them? (if overturned)",
