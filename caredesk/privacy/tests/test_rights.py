@@ -162,7 +162,8 @@ def test_a_refusal_must_tell_them_of_the_ico(
     assert request.deadlines.get().status == DeadlineStatus.MET
     sent = client.get(page).content.decode()  # the page now shows the answer sent
     assert "Told they can complain to the Information Commissioner" in sent
-    assert "Refused" in sent and "By email, by" in sent
+    assert "Refused" in sent
+    assert "By email, by" in sent
     with pytest.raises(rights.RightsRequestError):  # and the service refuses it too
         rights.rights_answer(
             case=_case(people, clock, jo, CaseKind.RECTIFICATION_REQUEST),
